@@ -1,0 +1,60 @@
+-- People, roles, invites, dialog state and the outbox. Instants are UTC epoch seconds.
+
+CREATE TABLE people (
+    user_id        INTEGER PRIMARY KEY,          -- Telegram user id
+    chat_id        INTEGER NOT NULL,             -- private chat with the bot
+    name           TEXT    NOT NULL,
+    audience       TEXT    NOT NULL CHECK (audience IN ('villager', 'cadre')),
+    lang           TEXT    NOT NULL CHECK (lang IN ('zh', 'en')),
+    village_key    TEXT,
+    phone          TEXT,
+    consent_at     INTEGER NOT NULL,
+    registered_at  INTEGER NOT NULL,
+    updated_at     INTEGER NOT NULL,
+    unreachable_at INTEGER,                      -- set when Telegram answers 403 (blocked the bot)
+    paused_until   INTEGER                       -- non-urgent messages held until then
+);
+CREATE INDEX people_village ON people (village_key);
+
+CREATE TABLE person_roles (
+    user_id    INTEGER NOT NULL,
+    role       TEXT    NOT NULL CHECK (role IN ('trainer', 'coordinator', 'admin')),
+    region_key TEXT    NOT NULL DEFAULT '',      -- coordinators are scoped to a region; '' = everywhere
+    granted_at INTEGER NOT NULL,
+    PRIMARY KEY (user_id, role, region_key)
+);
+
+CREATE TABLE invites (
+    token      TEXT    PRIMARY KEY,
+    role       TEXT    NOT NULL CHECK (role IN ('trainer', 'coordinator', 'admin')),
+    region_key TEXT    NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    used_by    INTEGER,
+    used_at    INTEGER
+);
+
+CREATE TABLE dialogs (
+    chat_id    INTEGER PRIMARY KEY,
+    state      TEXT    NOT NULL,                 -- JSON of domain::dialog::State
+    updated_at INTEGER NOT NULL
+);
+
+CREATE TABLE outbox (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    chat_id       INTEGER NOT NULL,
+    kind          TEXT    NOT NULL,
+    payload       TEXT    NOT NULL,              -- JSON of outbox::Payload
+    dedupe_key    TEXT    UNIQUE,                -- the same planned message is never queued twice
+    planned_at    INTEGER NOT NULL,
+    due_at        INTEGER NOT NULL,
+    deadline_at   INTEGER,
+    status        TEXT    NOT NULL DEFAULT 'pending'
+                  CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'cancelled')),
+    attempts      INTEGER NOT NULL DEFAULT 0,
+    claimed_until INTEGER,
+    last_error    TEXT,
+    sent_at       INTEGER,
+    created_at    INTEGER NOT NULL
+);
+CREATE INDEX outbox_due ON outbox (status, due_at);

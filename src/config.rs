@@ -1,0 +1,42 @@
+//! The only reader of the environment.
+
+use chrono::Duration;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `sqlite://…` or `postgres://…`.
+    pub database_url: String,
+    /// Bot token (`TELOXIDE_TOKEN`); only `run` needs it.
+    pub token: Option<String>,
+    /// A self-hosted Bot API server or emulator (`TELOXIDE_API_URL`).
+    pub api_url: Option<String>,
+    /// How long an invite link stays valid.
+    pub invite_ttl: Duration,
+    /// Default time zone for regions that name none and for people without a village.
+    pub default_timezone: chrono_tz::Tz,
+}
+
+impl Config {
+    pub const DEFAULT_DATABASE_URL: &'static str = "sqlite://fieldschool.db";
+
+    pub fn from_env() -> anyhow::Result<Config> {
+        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        let invite_days: i64 = match var("FIELDSCHOOL_INVITE_TTL_DAYS") {
+            Some(v) => {
+                v.parse().map_err(|_| anyhow::anyhow!("FIELDSCHOOL_INVITE_TTL_DAYS must be a whole number of days"))?
+            }
+            None => 7,
+        };
+        let default_timezone = match var("FIELDSCHOOL_TIMEZONE") {
+            Some(v) => v.parse().map_err(|_| anyhow::anyhow!("FIELDSCHOOL_TIMEZONE: unknown time zone {v:?}"))?,
+            None => chrono_tz::Asia::Shanghai,
+        };
+        Ok(Config {
+            database_url: var("DATABASE_URL").unwrap_or_else(|| Self::DEFAULT_DATABASE_URL.to_owned()),
+            token: var("TELOXIDE_TOKEN"),
+            api_url: var("TELOXIDE_API_URL"),
+            invite_ttl: Duration::days(invite_days),
+            default_timezone,
+        })
+    }
+}

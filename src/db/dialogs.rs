@@ -1,0 +1,94 @@
+//! Dialog state through the app's own pool and migrations: teloxide's `Storage` over the
+//! `dialogs` table, so a restart resumes every conversation.
+
+use std::sync::Arc;
+
+use futures::future::BoxFuture;
+use sqlx::Row;
+use teloxide::dispatching::dialogue::Storage;
+use teloxide::types::ChatId;
+
+use super::{Db, to_epoch};
+use crate::clock::SharedClock;
+use crate::domain::dialog::State;
+
+pub struct DialogStorage {
+    db: Db,
+    clock: SharedClock,
+}
+
+impl DialogStorage {
+    pub fn new(db: Db, clock: SharedClock) -> Arc<Self> {
+        Arc::new(Self { db, clock })
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DialogStorageError {
+    #[error("dialog storage: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("dialog state does not decode: {0}")]
+    Decode(#[from] serde_json::Error),
+}
+
+pub async fn load(db: &Db, chat_id: i64) -> Result<Option<State>, DialogStorageError> {
+    let row =
+        sqlx::query("SELECT state FROM dialogs WHERE chat_id = $1").bind(chat_id).fetch_optional(&db.pool).await?;
+    let Some(row) = row else { return Ok(None) };
+    let json: String = row.try_get("state")?;
+    // A state written by an older version that no longer decodes starts the person afresh
+    // instead of locking them out of the bot.
+    match serde_json::from_str(&json) {
+        Ok(state) => Ok(Some(state)),
+        Err(e) => {
+            tracing::warn!(chat_id, error = %e, "dropping undecodable dialog state");
+            Ok(None)
+        }
+    }
+}
+
+pub async fn save(db: &Db, chat_id: i64, state: &State, now: i64) -> Result<(), DialogStorageError> {
+    if *state == State::Idle {
+        return remove(db, chat_id).await;
+    }
+    let json = serde_json::to_string(state)?;
+    sqlx::query(
+        "INSERT INTO dialogs (chat_id, state, updated_at) VALUES ($1, $2, $3)
+         ON CONFLICT (chat_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
+    )
+    .bind(chat_id)
+    .bind(json)
+    .bind(now)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+pub async fn remove(db: &Db, chat_id: i64) -> Result<(), DialogStorageError> {
+    sqlx::query("DELETE FROM dialogs WHERE chat_id = $1").bind(chat_id).execute(&db.pool).await?;
+    Ok(())
+}
+
+pub async fn count_active(db: &Db) -> sqlx::Result<i64> {
+    sqlx::query("SELECT COUNT(*) AS n FROM dialogs").fetch_one(&db.pool).await?.try_get("n")
+}
+
+impl Storage<State> for DialogStorage {
+    type Error = DialogStorageError;
+
+    fn remove_dialogue(self: Arc<Self>, chat_id: ChatId) -> BoxFuture<'static, Result<(), Self::Error>> {
+        Box::pin(async move { remove(&self.db, chat_id.0).await })
+    }
+
+    fn update_dialogue(
+        self: Arc<Self>,
+        chat_id: ChatId,
+        dialogue: State,
+    ) -> BoxFuture<'static, Result<(), Self::Error>> {
+        Box::pin(async move { save(&self.db, chat_id.0, &dialogue, to_epoch(self.clock.now())).await })
+    }
+
+    fn get_dialogue(self: Arc<Self>, chat_id: ChatId) -> BoxFuture<'static, Result<Option<State>, Self::Error>> {
+        Box::pin(async move { load(&self.db, chat_id.0).await })
+    }
+}

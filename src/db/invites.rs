@@ -1,0 +1,62 @@
+//! One-time invite links that grant a role.
+
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+
+use super::{Db, Tx, to_epoch};
+use crate::domain::person::{Role, RoleGrant};
+
+pub async fn insert(
+    db: &Db,
+    token: &str,
+    grant: &RoleGrant,
+    now: DateTime<Utc>,
+    expires: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO invites (token, role, region_key, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(token)
+        .bind(grant.role.as_str())
+        .bind(&grant.region_key)
+        .bind(to_epoch(now))
+        .bind(to_epoch(expires))
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Redeem {
+    Granted(RoleGrant),
+    Unknown,
+    Expired,
+    AlreadyUsed,
+}
+
+/// Marks the invite used by `user_id` and returns the grant, in the caller's transaction. The
+/// conditional UPDATE makes "works once" hold even when two people open the link at the same time.
+pub async fn redeem(tx: &mut Tx, token: &str, user_id: i64, now: DateTime<Utc>) -> sqlx::Result<Redeem> {
+    let now = to_epoch(now);
+    let row = sqlx::query("SELECT role, region_key, expires_at, used_by FROM invites WHERE token = $1")
+        .bind(token)
+        .fetch_optional(&mut **tx)
+        .await?;
+    let Some(row) = row else { return Ok(Redeem::Unknown) };
+    let used_by: Option<i64> = row.try_get("used_by")?;
+    if used_by.is_some() {
+        return Ok(Redeem::AlreadyUsed);
+    }
+    if row.try_get::<i64, _>("expires_at")? <= now {
+        return Ok(Redeem::Expired);
+    }
+    let Some(role) = Role::parse(&row.try_get::<String, _>("role")?) else { return Ok(Redeem::Unknown) };
+    let updated = sqlx::query("UPDATE invites SET used_by = $1, used_at = $2 WHERE token = $3 AND used_by IS NULL")
+        .bind(user_id)
+        .bind(now)
+        .bind(token)
+        .execute(&mut **tx)
+        .await?;
+    if updated.rows_affected() != 1 {
+        return Ok(Redeem::AlreadyUsed);
+    }
+    Ok(Redeem::Granted(RoleGrant { role, region_key: row.try_get("region_key")? }))
+}

@@ -1,0 +1,138 @@
+//! All SQL lives under `db/`. One pool type serves SQLite and PostgreSQL (sqlx's `Any` driver), so
+//! every query is written once with `$1` placeholders; instants are stored as UTC epoch seconds
+//! (`BIGINT`) because `Any` has no chrono types. Where the two engines differ (DDL, locking) the
+//! code branches on [`Backend`].
+
+pub mod dialogs;
+pub mod invites;
+pub mod people;
+pub mod regions;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, TimeZone, Utc};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{Any, AnyPool, Executor, Transaction};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The application's storage handle. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pub pool: AnyPool,
+    pub backend: Backend,
+}
+
+pub type Tx = Transaction<'static, Any>;
+
+static MIGRATE_SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static MIGRATE_POSTGRES: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+impl Db {
+    /// Opens `sqlite://…` (created if missing) or `postgres://…`.
+    pub async fn connect(url: &str) -> anyhow::Result<Db> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            anyhow::bail!("DATABASE_URL must start with sqlite:// or postgres:// (got {url:?})");
+        };
+        let url = match backend {
+            Backend::Sqlite if !url.contains("mode=") => {
+                let sep = if url.contains('?') { '&' } else { '?' };
+                format!("{url}{sep}mode=rwc")
+            }
+            _ => url.to_owned(),
+        };
+        let options = AnyConnectOptions::from_str(&url)?;
+        let pool_options = match backend {
+            Backend::Sqlite => AnyPoolOptions::new().max_connections(8).after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    // WAL lets readers run beside the one writer; busy_timeout makes a second
+                    // writer wait instead of failing at once.
+                    conn.execute(
+                        "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
+                             PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                    )
+                    .await?;
+                    Ok(())
+                })
+            }),
+            Backend::Postgres => AnyPoolOptions::new().max_connections(16),
+        };
+        let pool = pool_options.acquire_timeout(Duration::from_secs(30)).connect_with(options).await?;
+        Ok(Db { pool, backend })
+    }
+
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        match self.backend {
+            Backend::Sqlite => MIGRATE_SQLITE.run(&self.pool).await?,
+            Backend::Postgres => MIGRATE_POSTGRES.run(&self.pool).await?,
+        }
+        Ok(())
+    }
+
+    /// A transaction that will write. On SQLite it takes the write lock at BEGIN
+    /// (`BEGIN IMMEDIATE`): a deferred transaction that upgrades later fails with SQLITE_BUSY at
+    /// once instead of waiting for `busy_timeout`.
+    pub async fn begin_write(&self) -> sqlx::Result<Tx> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+}
+
+pub fn to_epoch(t: DateTime<Utc>) -> i64 {
+    t.timestamp()
+}
+
+pub fn from_epoch(secs: i64) -> DateTime<Utc> {
+    Utc.timestamp_opt(secs, 0).single().unwrap_or_default()
+}
+
+/// Helpers for storage tests that must run on both engines.
+pub mod testing {
+    use super::Db;
+
+    /// A fresh, migrated SQLite database in a temporary directory (kept alive by the returned guard).
+    pub async fn sqlite() -> anyhow::Result<(Db, tempfile::TempDir)> {
+        let dir = tempfile::tempdir()?;
+        let url = format!("sqlite://{}", dir.path().join("test.db").display());
+        let db = Db::connect(&url).await?;
+        db.migrate().await?;
+        Ok((db, dir))
+    }
+
+    /// A fresh, migrated PostgreSQL database on the server named by `FIELDSCHOOL_TEST_PG`
+    /// (default `postgres://postgres@127.0.0.1:5432/postgres`): a new database per call, so tests
+    /// can run in parallel. Returns `None` only when `FIELDSCHOOL_SKIP_PG=1` is set.
+    pub async fn postgres() -> anyhow::Result<Option<Db>> {
+        if std::env::var("FIELDSCHOOL_SKIP_PG").as_deref() == Ok("1") {
+            return Ok(None);
+        }
+        let admin_url = std::env::var("FIELDSCHOOL_TEST_PG")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
+        let admin = Db::connect(&admin_url).await?;
+        let name = format!("fieldschool_test_{}", uuid_like());
+        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin.pool).await?;
+        admin.pool.close().await;
+        let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
+        let db = Db::connect(&format!("{base}/{name}")).await?;
+        db.migrate().await?;
+        Ok(Some(db))
+    }
+
+    fn uuid_like() -> String {
+        use rand::Rng;
+        let n: u64 = rand::thread_rng().r#gen();
+        format!("{n:016x}")
+    }
+}

@@ -1,0 +1,151 @@
+//! Registered people and their roles.
+
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::{Db, to_epoch};
+use crate::domain::person::{Audience, Person, PersonName, Phone, Role, RoleGrant};
+use crate::domain::registration::NewPerson;
+use crate::i18n::Lang;
+use chrono::{DateTime, Utc};
+
+const PERSON_COLUMNS: &str = "user_id, chat_id, name, audience, lang, village_key, phone";
+
+fn person_from_row(row: &AnyRow) -> sqlx::Result<Person> {
+    Ok(Person {
+        user_id: row.try_get("user_id")?,
+        chat_id: row.try_get("chat_id")?,
+        name: PersonName::from_stored(row.try_get("name")?),
+        audience: Audience::parse(&row.try_get::<String, _>("audience")?).unwrap_or(Audience::Villager),
+        lang: Lang::from_code(&row.try_get::<String, _>("lang")?).unwrap_or_default(),
+        village_key: row.try_get("village_key")?,
+        phone: row.try_get::<Option<String>, _>("phone")?.map(Phone::from_stored),
+        roles: Vec::new(),
+    })
+}
+
+pub async fn find(db: &Db, user_id: i64) -> sqlx::Result<Option<Person>> {
+    let row = sqlx::query(&format!("SELECT {PERSON_COLUMNS} FROM people WHERE user_id = $1"))
+        .bind(user_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    let mut person = person_from_row(&row)?;
+    person.roles = roles(db, user_id).await?;
+    Ok(Some(person))
+}
+
+pub async fn roles(db: &Db, user_id: i64) -> sqlx::Result<Vec<RoleGrant>> {
+    let rows = sqlx::query("SELECT role, region_key FROM person_roles WHERE user_id = $1 ORDER BY role, region_key")
+        .bind(user_id)
+        .fetch_all(&db.pool)
+        .await?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            let role = Role::parse(&r.try_get::<String, _>("role").ok()?)?;
+            Some(RoleGrant { role, region_key: r.try_get("region_key").ok()? })
+        })
+        .collect())
+}
+
+/// Stores a finished registration. Re-registering (after leaving) replaces the old record.
+pub async fn insert(db: &Db, user_id: i64, chat_id: i64, p: &NewPerson, now: DateTime<Utc>) -> sqlx::Result<()> {
+    let now = to_epoch(now);
+    sqlx::query(
+        "INSERT INTO people (user_id, chat_id, name, audience, lang, village_key, phone, consent_at, registered_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $8)
+         ON CONFLICT (user_id) DO UPDATE SET chat_id = excluded.chat_id, name = excluded.name,
+             audience = excluded.audience, lang = excluded.lang, village_key = excluded.village_key,
+             phone = excluded.phone, consent_at = excluded.consent_at, registered_at = excluded.registered_at,
+             updated_at = excluded.updated_at, unreachable_at = NULL",
+    )
+    .bind(user_id)
+    .bind(chat_id)
+    .bind(p.name.as_str())
+    .bind(p.audience.as_str())
+    .bind(p.lang.code())
+    .bind(&p.village_key)
+    .bind(p.phone.as_ref().map(|p| p.as_str().to_owned()))
+    .bind(now)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_lang(db: &Db, user_id: i64, lang: Lang, now: DateTime<Utc>) -> sqlx::Result<()> {
+    sqlx::query("UPDATE people SET lang = $1, updated_at = $2 WHERE user_id = $3")
+        .bind(lang.code())
+        .bind(to_epoch(now))
+        .bind(user_id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_name(db: &Db, user_id: i64, name: &PersonName, now: DateTime<Utc>) -> sqlx::Result<()> {
+    sqlx::query("UPDATE people SET name = $1, updated_at = $2 WHERE user_id = $3")
+        .bind(name.as_str())
+        .bind(to_epoch(now))
+        .bind(user_id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_village(db: &Db, user_id: i64, village_key: &str, now: DateTime<Utc>) -> sqlx::Result<()> {
+    sqlx::query("UPDATE people SET village_key = $1, updated_at = $2 WHERE user_id = $3")
+        .bind(village_key)
+        .bind(to_epoch(now))
+        .bind(user_id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_phone(db: &Db, user_id: i64, phone: Option<&Phone>, now: DateTime<Utc>) -> sqlx::Result<()> {
+    sqlx::query("UPDATE people SET phone = $1, updated_at = $2 WHERE user_id = $3")
+        .bind(phone.map(|p| p.as_str().to_owned()))
+        .bind(to_epoch(now))
+        .bind(user_id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// Telegram answered 403: the person blocked the bot. Nothing more is sent until they write again.
+pub async fn mark_unreachable(db: &Db, chat_id: i64, now: DateTime<Utc>) -> sqlx::Result<()> {
+    sqlx::query("UPDATE people SET unreachable_at = $1 WHERE chat_id = $2 AND unreachable_at IS NULL")
+        .bind(to_epoch(now))
+        .bind(chat_id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// A person who writes to the bot again is reachable again.
+pub async fn mark_reachable(db: &Db, user_id: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE people SET unreachable_at = NULL WHERE user_id = $1 AND unreachable_at IS NOT NULL")
+        .bind(user_id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn grant_role(tx: &mut super::Tx, user_id: i64, grant: &RoleGrant, now: DateTime<Utc>) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO person_roles (user_id, role, region_key, granted_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (user_id, role, region_key) DO NOTHING",
+    )
+    .bind(user_id)
+    .bind(grant.role.as_str())
+    .bind(&grant.region_key)
+    .bind(to_epoch(now))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn count(db: &Db) -> sqlx::Result<i64> {
+    sqlx::query("SELECT COUNT(*) AS n FROM people").fetch_one(&db.pool).await?.try_get("n")
+}

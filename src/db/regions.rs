@@ -1,0 +1,65 @@
+//! The region tree (county → township → village).
+
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::Db;
+use crate::domain::region::{Region, RegionLevel};
+
+const COLUMNS: &str = "key, parent_key, level, name, name_en, timezone, agri_zone";
+
+fn from_row(row: &AnyRow) -> sqlx::Result<Region> {
+    let level: String = row.try_get("level")?;
+    Ok(Region {
+        key: row.try_get("key")?,
+        parent_key: row.try_get("parent_key")?,
+        level: RegionLevel::parse(&level).ok_or_else(|| sqlx::Error::Decode(format!("bad level {level}").into()))?,
+        name: row.try_get("name")?,
+        name_en: row.try_get("name_en")?,
+        timezone: row.try_get("timezone")?,
+        agri_zone: row.try_get("agri_zone")?,
+    })
+}
+
+pub async fn get(db: &Db, key: &str) -> sqlx::Result<Option<Region>> {
+    sqlx::query(&format!("SELECT {COLUMNS} FROM regions WHERE key = $1"))
+        .bind(key)
+        .fetch_optional(&db.pool)
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()
+}
+
+/// Counties when `parent` is `None`, otherwise the children of `parent`, in catalogue order.
+pub async fn children(db: &Db, parent: Option<&str>) -> sqlx::Result<Vec<Region>> {
+    let rows = match parent {
+        None => {
+            sqlx::query(&format!("SELECT {COLUMNS} FROM regions WHERE parent_key IS NULL ORDER BY sort_order, key"))
+                .fetch_all(&db.pool)
+                .await?
+        }
+        Some(p) => {
+            sqlx::query(&format!("SELECT {COLUMNS} FROM regions WHERE parent_key = $1 ORDER BY sort_order, key"))
+                .bind(p)
+                .fetch_all(&db.pool)
+                .await?
+        }
+    };
+    rows.iter().map(from_row).collect()
+}
+
+/// The region and all its ancestors, nearest first (village, township, county).
+pub async fn ancestry(db: &Db, key: &str) -> sqlx::Result<Vec<Region>> {
+    let mut out = Vec::new();
+    let mut next = Some(key.to_owned());
+    while let Some(k) = next {
+        let Some(r) = get(db, &k).await? else { break };
+        next = r.parent_key.clone();
+        out.push(r);
+        if out.len() > 8 {
+            break; // a malformed cycle cannot loop forever
+        }
+    }
+    Ok(out)
+}

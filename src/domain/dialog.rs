@@ -1,0 +1,16 @@
+//! The state of one chat's conversation, stored as JSON between updates so a restart resumes
+//! every conversation where it stopped. Each feature owns one variant.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::registration::Registration;
+use crate::domain::settings::SettingsStep;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum State {
+    /// No dialog in progress (registered people see the main menu).
+    #[default]
+    Idle,
+    Registering(Registration),
+    Settings(SettingsStep),
+}

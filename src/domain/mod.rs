@@ -1,0 +1,8 @@
+//! Pure rules: no teloxide, no sqlx, no I/O. Everything here is unit-tested.
+
+pub mod calendar;
+pub mod dialog;
+pub mod person;
+pub mod region;
+pub mod registration;
+pub mod settings;

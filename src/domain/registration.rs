@@ -1,0 +1,276 @@
+//! Registration on `/start` as a pure state machine: consent → audience → name → county →
+//! township → village → phone. `step` never touches storage; the handler resolves a tapped region
+//! key to a [`Region`] before calling it, and saves whatever comes out.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::person::{Audience, NameError, PersonName, Phone};
+use crate::domain::region::{Region, RegionLevel};
+use crate::i18n::Lang;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Registration {
+    pub lang: Lang,
+    pub step: RegStep,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RegStep {
+    Consent,
+    Audience,
+    Name { audience: Audience },
+    County { audience: Audience, name: PersonName },
+    Township { audience: Audience, name: PersonName, county: String },
+    Village { audience: Audience, name: PersonName, county: String, township: String },
+    Phone { audience: Audience, name: PersonName, village: String },
+}
+
+/// What the person did, already decoded from Telegram.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    Text(String),
+    Lang(Lang),
+    Consent(bool),
+    Audience(Audience),
+    Region(Region),
+    Back,
+    Contact(Phone),
+    SkipPhone,
+    /// A sticker, photo, voice note, location… where none is expected.
+    Unsupported,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Problem {
+    Name(NameError),
+    /// Typed text where a button choice is needed.
+    UseButtons,
+    /// A photo, sticker or voice note where text is needed.
+    NeedText,
+    /// A button from an old message.
+    Stale,
+    /// Typed text where the contact button (or skip) is needed.
+    UseContactButton,
+}
+
+/// The finished registration, ready to store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPerson {
+    pub lang: Lang,
+    pub audience: Audience,
+    pub name: PersonName,
+    pub village_key: String,
+    pub phone: Option<Phone>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Moved to (or re-rendered) a step: ask its question.
+    Ask(Registration),
+    /// Stay where we are and say why.
+    Reask(Registration, Problem),
+    /// The person declined consent: nothing is kept.
+    Declined,
+    Finished(NewPerson),
+}
+
+impl Registration {
+    pub fn start(lang: Lang) -> Registration {
+        Registration { lang, step: RegStep::Consent }
+    }
+
+    fn at(&self, step: RegStep) -> Outcome {
+        Outcome::Ask(Registration { lang: self.lang, step })
+    }
+
+    fn reask(self, problem: Problem) -> Outcome {
+        Outcome::Reask(self, problem)
+    }
+
+    /// The region level this step asks for, if it is a region step.
+    pub fn region_level(&self) -> Option<RegionLevel> {
+        match self.step {
+            RegStep::County { .. } => Some(RegionLevel::County),
+            RegStep::Township { .. } => Some(RegionLevel::Township),
+            RegStep::Village { .. } => Some(RegionLevel::Village),
+            _ => None,
+        }
+    }
+
+    /// The parent whose children the current region step lists (`None` for counties).
+    pub fn region_parent(&self) -> Option<&str> {
+        match &self.step {
+            RegStep::Township { county, .. } => Some(county),
+            RegStep::Village { township, .. } => Some(township),
+            _ => None,
+        }
+    }
+
+    pub fn step(self, input: Input) -> Outcome {
+        use RegStep as S;
+        match (self.step.clone(), input) {
+            // Language can be switched while reading the consent text.
+            (S::Consent, Input::Lang(lang)) => Outcome::Ask(Registration { lang, step: S::Consent }),
+            (S::Consent, Input::Consent(true)) => self.at(S::Audience),
+            (S::Consent, Input::Consent(false)) => Outcome::Declined,
+
+            (S::Audience, Input::Audience(audience)) => self.at(S::Name { audience }),
+            (S::Audience, Input::Back) => self.at(S::Consent),
+
+            (S::Name { audience }, Input::Text(text)) => match PersonName::parse(&text) {
+                Ok(name) => self.at(S::County { audience, name }),
+                Err(e) => self.reask(Problem::Name(e)),
+            },
+            (S::Name { .. }, Input::Back) => self.at(S::Audience),
+            (S::Name { .. }, Input::Unsupported) => self.reask(Problem::NeedText),
+
+            (S::County { audience, name }, Input::Region(r)) if r.level == RegionLevel::County => {
+                self.at(S::Township { audience, name, county: r.key })
+            }
+            (S::County { audience, .. }, Input::Back) => self.at(S::Name { audience }),
+
+            (S::Township { audience, name, county }, Input::Region(r))
+                if r.level == RegionLevel::Township && r.parent_key.as_deref() == Some(&county) =>
+            {
+                self.at(S::Village { audience, name, county, township: r.key })
+            }
+            (S::Township { audience, name, .. }, Input::Back) => self.at(S::County { audience, name }),
+
+            (S::Village { audience, name, township, .. }, Input::Region(r))
+                if r.level == RegionLevel::Village && r.parent_key.as_deref() == Some(&township) =>
+            {
+                self.at(S::Phone { audience, name, village: r.key })
+            }
+            (S::Village { audience, name, county, .. }, Input::Back) => self.at(S::Township { audience, name, county }),
+
+            (S::Phone { audience, name, village }, Input::Contact(phone)) => Outcome::Finished(NewPerson {
+                lang: self.lang,
+                audience,
+                name,
+                village_key: village,
+                phone: Some(phone),
+            }),
+            (S::Phone { audience, name, village }, Input::SkipPhone) => {
+                Outcome::Finished(NewPerson { lang: self.lang, audience, name, village_key: village, phone: None })
+            }
+            (S::Phone { .. }, Input::Text(_) | Input::Unsupported) => self.reask(Problem::UseContactButton),
+
+            // Typed text or a sticker on a button step: point at the buttons.
+            (_, Input::Text(_) | Input::Unsupported) => self.reask(Problem::UseButtons),
+            // Any other button does not belong to this step: it is from an old message.
+            _ => self.reask(Problem::Stale),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn region(key: &str, parent: Option<&str>, level: RegionLevel) -> Region {
+        Region {
+            key: key.into(),
+            parent_key: parent.map(Into::into),
+            level,
+            name: key.into(),
+            name_en: None,
+            timezone: "Asia/Shanghai".into(),
+            agri_zone: "north-wheat-maize".into(),
+        }
+    }
+
+    fn ask(outcome: Outcome) -> Registration {
+        match outcome {
+            Outcome::Ask(r) => r,
+            other => panic!("expected Ask, got {other:?}"),
+        }
+    }
+
+    fn walk_to_village() -> Registration {
+        let r = Registration::start(Lang::Zh);
+        let r = ask(r.step(Input::Consent(true)));
+        let r = ask(r.step(Input::Audience(Audience::Villager)));
+        let r = ask(r.step(Input::Text("王秀英".into())));
+        let r = ask(r.step(Input::Region(region("xin", None, RegionLevel::County))));
+        ask(r.step(Input::Region(region("xin-a", Some("xin"), RegionLevel::Township))))
+    }
+
+    #[test]
+    fn a_whole_registration_produces_the_person() {
+        let r = walk_to_village();
+        let r = ask(r.step(Input::Region(region("xin-a-1", Some("xin-a"), RegionLevel::Village))));
+        assert!(matches!(r.step, RegStep::Phone { .. }));
+        let done = r.step(Input::Contact(Phone::parse("8613800000000").unwrap()));
+        assert_eq!(
+            done,
+            Outcome::Finished(NewPerson {
+                lang: Lang::Zh,
+                audience: Audience::Villager,
+                name: PersonName::parse("王秀英").unwrap(),
+                village_key: "xin-a-1".into(),
+                phone: Phone::parse("+8613800000000"),
+            })
+        );
+    }
+
+    #[test]
+    fn declining_consent_keeps_nothing() {
+        assert_eq!(Registration::start(Lang::En).step(Input::Consent(false)), Outcome::Declined);
+    }
+
+    #[test]
+    fn language_can_be_switched_on_the_consent_screen() {
+        let r = ask(Registration::start(Lang::Zh).step(Input::Lang(Lang::En)));
+        assert_eq!(r, Registration { lang: Lang::En, step: RegStep::Consent });
+    }
+
+    #[test]
+    fn a_bad_name_is_asked_again_with_the_reason() {
+        let r = ask(Registration::start(Lang::Zh).step(Input::Consent(true)));
+        let r = ask(r.step(Input::Audience(Audience::Cadre)));
+        let before = r.clone();
+        assert_eq!(
+            r.step(Input::Text("123".into())),
+            Outcome::Reask(before.clone(), Problem::Name(NameError::BadCharacter))
+        );
+        assert_eq!(before.clone().step(Input::Unsupported), Outcome::Reask(before, Problem::NeedText));
+    }
+
+    #[test]
+    fn a_village_of_another_township_is_treated_as_a_stale_button() {
+        let r = walk_to_village();
+        let other = region("old-b-1", Some("old-b"), RegionLevel::Village);
+        assert_eq!(r.clone().step(Input::Region(other)), Outcome::Reask(r, Problem::Stale));
+    }
+
+    #[test]
+    fn buttons_from_earlier_steps_change_nothing() {
+        let r = walk_to_village();
+        assert_eq!(r.clone().step(Input::Consent(true)), Outcome::Reask(r.clone(), Problem::Stale));
+        assert_eq!(r.clone().step(Input::Audience(Audience::Cadre)), Outcome::Reask(r, Problem::Stale));
+    }
+
+    #[test]
+    fn typing_on_a_button_step_points_at_the_buttons() {
+        let r = walk_to_village();
+        assert_eq!(r.clone().step(Input::Text("李庄".into())), Outcome::Reask(r, Problem::UseButtons));
+    }
+
+    #[test]
+    fn back_goes_one_step_up_the_region_tree() {
+        let r = walk_to_village();
+        let up = ask(r.step(Input::Back));
+        assert!(matches!(up.step, RegStep::Township { ref county, .. } if county == "xin"));
+    }
+
+    #[test]
+    fn phone_step_wants_the_contact_button_or_skip() {
+        let r = walk_to_village();
+        let r = ask(r.step(Input::Region(region("xin-a-1", Some("xin-a"), RegionLevel::Village))));
+        assert_eq!(
+            r.clone().step(Input::Text("13800000000".into())),
+            Outcome::Reask(r.clone(), Problem::UseContactButton)
+        );
+        assert!(matches!(r.step(Input::SkipPhone), Outcome::Finished(NewPerson { phone: None, .. })));
+    }
+}

@@ -1,0 +1,191 @@
+//! Settings as a pure state machine: language, name, village, phone.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::person::{NameError, PersonName, Phone};
+use crate::domain::region::{Region, RegionLevel};
+use crate::i18n::Lang;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SettingsStep {
+    Menu,
+    Lang,
+    Name,
+    County,
+    Township { county: String },
+    Village { township: String },
+    Phone,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Item {
+    Lang,
+    Name,
+    Village,
+    Phone,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    Open(Item),
+    Text(String),
+    Lang(Lang),
+    Region(Region),
+    Contact(Phone),
+    RemovePhone,
+    Back,
+    Unsupported,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    Lang(Lang),
+    Name(PersonName),
+    Village(String),
+    Phone(Option<Phone>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Problem {
+    Name(NameError),
+    UseButtons,
+    NeedText,
+    UseContactButton,
+    Stale,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Ask(SettingsStep),
+    Reask(SettingsStep, Problem),
+    /// Store the change, confirm it, and show the settings menu again.
+    Save(Change),
+    /// Leave settings.
+    Close,
+}
+
+impl SettingsStep {
+    pub fn region_level(&self) -> Option<RegionLevel> {
+        match self {
+            SettingsStep::County => Some(RegionLevel::County),
+            SettingsStep::Township { .. } => Some(RegionLevel::Township),
+            SettingsStep::Village { .. } => Some(RegionLevel::Village),
+            _ => None,
+        }
+    }
+
+    pub fn region_parent(&self) -> Option<&str> {
+        match self {
+            SettingsStep::Township { county } => Some(county),
+            SettingsStep::Village { township } => Some(township),
+            _ => None,
+        }
+    }
+
+    pub fn step(self, input: Input) -> Outcome {
+        use SettingsStep as S;
+        match (self.clone(), input) {
+            (S::Menu, Input::Open(Item::Lang)) => Outcome::Ask(S::Lang),
+            (S::Menu, Input::Open(Item::Name)) => Outcome::Ask(S::Name),
+            (S::Menu, Input::Open(Item::Village)) => Outcome::Ask(S::County),
+            (S::Menu, Input::Open(Item::Phone)) => Outcome::Ask(S::Phone),
+            (S::Menu, Input::Back) => Outcome::Close,
+
+            (S::Lang, Input::Lang(lang)) => Outcome::Save(Change::Lang(lang)),
+
+            (S::Name, Input::Text(text)) => match PersonName::parse(&text) {
+                Ok(name) => Outcome::Save(Change::Name(name)),
+                Err(e) => Outcome::Reask(self, Problem::Name(e)),
+            },
+            (S::Name, Input::Unsupported) => Outcome::Reask(self, Problem::NeedText),
+
+            (S::County, Input::Region(r)) if r.level == RegionLevel::County => {
+                Outcome::Ask(S::Township { county: r.key })
+            }
+            (S::Township { county }, Input::Region(r))
+                if r.level == RegionLevel::Township && r.parent_key.as_deref() == Some(&county) =>
+            {
+                Outcome::Ask(S::Village { township: r.key })
+            }
+            (S::Village { township }, Input::Region(r))
+                if r.level == RegionLevel::Village && r.parent_key.as_deref() == Some(&township) =>
+            {
+                Outcome::Save(Change::Village(r.key))
+            }
+
+            (S::Phone, Input::Contact(phone)) => Outcome::Save(Change::Phone(Some(phone))),
+            (S::Phone, Input::RemovePhone) => Outcome::Save(Change::Phone(None)),
+            (S::Phone, Input::Text(_) | Input::Unsupported) => Outcome::Reask(self, Problem::UseContactButton),
+
+            // Back from any sub-step returns to the settings menu.
+            (_, Input::Back) => Outcome::Ask(S::Menu),
+            (_, Input::Text(_) | Input::Unsupported) => Outcome::Reask(self, Problem::UseButtons),
+            _ => Outcome::Reask(self, Problem::Stale),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn region(key: &str, parent: Option<&str>, level: RegionLevel) -> Region {
+        Region {
+            key: key.into(),
+            parent_key: parent.map(Into::into),
+            level,
+            name: key.into(),
+            name_en: None,
+            timezone: "Asia/Shanghai".into(),
+            agri_zone: "yangtze-rice".into(),
+        }
+    }
+
+    #[test]
+    fn changing_the_name_validates_it() {
+        assert_eq!(SettingsStep::Menu.step(Input::Open(Item::Name)), Outcome::Ask(SettingsStep::Name));
+        assert_eq!(
+            SettingsStep::Name.step(Input::Text("阿依古丽·买买提".into())),
+            Outcome::Save(Change::Name(PersonName::parse("阿依古丽·买买提").unwrap()))
+        );
+        assert_eq!(
+            SettingsStep::Name.step(Input::Text("".into())),
+            Outcome::Reask(SettingsStep::Name, Problem::Name(NameError::Empty))
+        );
+    }
+
+    #[test]
+    fn moving_village_walks_the_region_tree() {
+        let s = SettingsStep::County;
+        let Outcome::Ask(s) = s.step(Input::Region(region("c", None, RegionLevel::County))) else { panic!() };
+        let Outcome::Ask(s) = s.step(Input::Region(region("t", Some("c"), RegionLevel::Township))) else { panic!() };
+        assert_eq!(
+            s.clone().step(Input::Region(region("v2", Some("other"), RegionLevel::Village))),
+            Outcome::Reask(s.clone(), Problem::Stale)
+        );
+        assert_eq!(
+            s.step(Input::Region(region("v", Some("t"), RegionLevel::Village))),
+            Outcome::Save(Change::Village("v".into()))
+        );
+    }
+
+    #[test]
+    fn language_and_phone_changes() {
+        assert_eq!(SettingsStep::Lang.step(Input::Lang(Lang::En)), Outcome::Save(Change::Lang(Lang::En)));
+        assert_eq!(SettingsStep::Phone.step(Input::RemovePhone), Outcome::Save(Change::Phone(None)));
+        assert_eq!(
+            SettingsStep::Phone.step(Input::Text("138".into())),
+            Outcome::Reask(SettingsStep::Phone, Problem::UseContactButton)
+        );
+    }
+
+    #[test]
+    fn back_returns_to_the_menu_and_closes_from_it() {
+        assert_eq!(SettingsStep::Name.step(Input::Back), Outcome::Ask(SettingsStep::Menu));
+        assert_eq!(SettingsStep::Menu.step(Input::Back), Outcome::Close);
+        assert_eq!(
+            SettingsStep::Lang.step(Input::Open(Item::Name)),
+            Outcome::Reask(SettingsStep::Lang, Problem::Stale)
+        );
+    }
+}

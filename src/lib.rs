@@ -1,0 +1,10 @@
+//! fieldschool (田间学校): a Telegram bot that runs rural vocational training programmes.
+//!
+//! Layers, each depending only on those before it:
+//! `domain` (pure rules) ← `db` (all SQL) ← `services` (use cases) ← `bot` / `outbox` ← `startup`.
+
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod i18n;
