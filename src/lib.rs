@@ -3,8 +3,13 @@
 //! Layers, each depending only on those before it:
 //! `domain` (pure rules) ← `db` (all SQL) ← `services` (use cases) ← `bot` / `outbox` ← `startup`.
 
+pub mod app;
+pub mod bot;
+pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod db;
 pub mod domain;
 pub mod i18n;
+pub mod services;
+pub mod startup;

@@ -1,27 +1,9 @@
-//! Dialog state through the app's own pool and migrations: teloxide's `Storage` over the
-//! `dialogs` table, so a restart resumes every conversation.
+//! Dialog state per chat (the `dialogs` table), so a restart resumes every conversation.
 
-use std::sync::Arc;
-
-use futures::future::BoxFuture;
 use sqlx::Row;
-use teloxide::dispatching::dialogue::Storage;
-use teloxide::types::ChatId;
 
-use super::{Db, to_epoch};
-use crate::clock::SharedClock;
+use super::Db;
 use crate::domain::dialog::State;
-
-pub struct DialogStorage {
-    db: Db,
-    clock: SharedClock,
-}
-
-impl DialogStorage {
-    pub fn new(db: Db, clock: SharedClock) -> Arc<Self> {
-        Arc::new(Self { db, clock })
-    }
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum DialogStorageError {
@@ -73,22 +55,3 @@ pub async fn count_active(db: &Db) -> sqlx::Result<i64> {
     sqlx::query("SELECT COUNT(*) AS n FROM dialogs").fetch_one(&db.pool).await?.try_get("n")
 }
 
-impl Storage<State> for DialogStorage {
-    type Error = DialogStorageError;
-
-    fn remove_dialogue(self: Arc<Self>, chat_id: ChatId) -> BoxFuture<'static, Result<(), Self::Error>> {
-        Box::pin(async move { remove(&self.db, chat_id.0).await })
-    }
-
-    fn update_dialogue(
-        self: Arc<Self>,
-        chat_id: ChatId,
-        dialogue: State,
-    ) -> BoxFuture<'static, Result<(), Self::Error>> {
-        Box::pin(async move { save(&self.db, chat_id.0, &dialogue, to_epoch(self.clock.now())).await })
-    }
-
-    fn get_dialogue(self: Arc<Self>, chat_id: ChatId) -> BoxFuture<'static, Result<Option<State>, Self::Error>> {
-        Box::pin(async move { load(&self.db, chat_id.0).await })
-    }
-}

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::person::{NameError, PersonName, Phone};
+use crate::domain::person::{PersonName, Phone};
 use crate::domain::region::{Region, RegionLevel};
 use crate::i18n::Lang;
 
@@ -45,14 +45,8 @@ pub enum Change {
     Phone(Option<Phone>),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Problem {
-    Name(NameError),
-    UseButtons,
-    NeedText,
-    UseContactButton,
-    Stale,
-}
+/// The same problems registration reports.
+pub use crate::domain::registration::Problem;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
@@ -128,6 +122,7 @@ impl SettingsStep {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::person::NameError;
 
     fn region(key: &str, parent: Option<&str>, level: RegionLevel) -> Region {
         Region {

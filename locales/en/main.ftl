@@ -1,0 +1,129 @@
+# General
+language-name = English
+menu-expired = This menu has expired. Please use the buttons in the latest message.
+error-apology = Sorry, something went wrong on our side. Please try again later. If it keeps failing, contact the training office.
+use-buttons = Please choose with the buttons below.
+need-text = Please reply in text (not a photo, sticker or voice message).
+unknown-command = I don't know that command. Please use the menu buttons below, or send /help.
+register-first = Please register first: send /start.
+cancelled = Cancelled.
+nothing-to-cancel = There is nothing to cancel right now.
+nothing-to-cancel-unregistered = There is nothing to cancel right now. Send /start to register.
+
+# Buttons
+btn-back = ⬅️ Back
+btn-done = ✅ Done
+btn-agree = ✅ I agree
+btn-decline = ❌ I don't agree
+btn-switch-language = English
+btn-skip = Skip
+btn-share-phone = 📱 Send my phone number
+btn-remove-phone = Remove phone number
+
+# Main menu
+menu-title = Please choose:
+menu-help = ❓ Help
+menu-settings = ⚙️ Settings
+menu-unknown = Sorry, I didn't understand. Please tap a button in the menu below.
+welcome-back = Welcome back, { $name }! Please use the menu below.
+
+# Registration
+reg-consent =
+    Welcome to Field School! Here you can sign up for free skills training.
+
+    Before you register:
+    • We keep: your name, your village, the courses you choose, and your phone number if you give it.
+    • Why: to arrange training, remind you of classes and learn whether the training helped.
+    • Who sees it: staff of the county and township training offices and the trainers of your courses. Nobody else.
+    • You can change it in Settings at any time, or ask us to delete it.
+
+    Do you agree?
+reg-declined = All right, nothing about you has been kept. Send /start whenever you want to register.
+reg-cancelled = Registration cancelled; nothing has been kept. Send /start to register.
+reg-ask-audience = Which are you?
+audience-villager = 👨‍🌾 Villager (farmer)
+audience-cadre = 👔 Local cadre
+reg-ask-name =
+    Please type your name.
+    Example: Wang Xiuying
+ask-county = Please choose your county:
+ask-township = Please choose your township:
+ask-village = Please choose your village:
+no-regions = There are no regions to choose from yet. Please contact the county training office.
+reg-ask-phone =
+    Would you like to leave a phone number so trainers can reach you?
+    Tap "📱 Send my phone number" below, or "Skip".
+reg-contact-not-own = Please use the "📱 Send my phone number" button to send your own number.
+use-contact-button = Please tap "📱 Send my phone number" below, or "Skip". There is no need to type the number.
+reg-done =
+    You are registered!
+    Name: { $name }
+    Region: { $village }
+
+# Names
+name-empty = The name cannot be empty. Please type your name, for example: Wang Xiuying
+name-too-long = That name is too long (30 characters at most). Please try again, for example: Wang Xiuying
+name-bad-character = A name can only contain letters (spaces, "·", "'" and "-" are fine). Please try again, for example: Wang Xiuying or Aygul Memet
+
+# Help
+help-unregistered = This is the Field School sign-up assistant. Send /start to register.
+help-villager =
+    I can help you:
+    • sign up for free skills training (crops and livestock, e-commerce, housekeeping, electrician…)
+    • remind you of class times and places
+    • take a short quiz after class and get your certificate
+help-cadre =
+    I can help you:
+    • sign up for cadre training (policy, industry planning, project management…)
+    • remind you of class times and places
+    • take quizzes and see your credits (they count in your annual assessment)
+help-trainer =
+    For trainers:
+    • send notices to the people in your classes
+    • open check-in, record attendance and practical checks
+help-coordinator =
+    For training offices:
+    • approve orders and see sign-up summaries
+    • daily digest, charts and exports
+help-admin = Admins can invite trainers and training-office staff.
+help-footer =
+    Commands:
+    /menu main menu   /settings settings   /cancel cancel what you are doing   /help help
+
+# Settings
+settings-menu =
+    Your details:
+    Name: { $name }
+    Village: { $village }
+    Phone: { $phone }
+    Language: { $language }
+
+    What would you like to change?
+settings-no-phone = not given
+settings-lang = 🌐 Language
+settings-name = ✏️ Name
+settings-village = 🏠 Village
+settings-phone = 📱 Phone number
+settings-ask-lang = Please choose a language:
+settings-ask-phone = Tap "📱 Send my phone number" to update it, or "Remove phone number".
+settings-saved-lang = Language changed to English.
+settings-saved-name = Your name is now: { $name }
+settings-saved-village = Your village has been updated.
+settings-saved-phone = Your phone number has been updated.
+settings-removed-phone = Your phone number has been removed.
+settings-closed = Settings saved.
+
+# Invites
+invite-granted-trainer = You now have trainer access.
+invite-granted-coordinator = You now have training-office access (region: { $region }).
+invite-granted-admin = You now have admin access.
+invite-expired = This invite link has expired. Please ask the training office for a new one.
+invite-used = This invite link has already been used; each link works once.
+invite-unknown = This invite link is not valid. Please check it or ask the training office for a new one.
+
+# Command menu
+cmd-start = Start / register
+cmd-menu = Main menu
+cmd-help = Help
+cmd-settings = Settings
+cmd-cancel = Cancel what you are doing

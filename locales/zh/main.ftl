@@ -1,0 +1,129 @@
+# 通用
+language-name = 中文
+menu-expired = 这个菜单已过期，请用最新消息里的按钮。
+error-apology = 抱歉，系统出了点问题，请稍后再试。如果一直不行，请联系培训办。
+use-buttons = 请点下面的按钮选择。
+need-text = 请打字回复（不能用图片、表情或语音）。
+unknown-command = 没有这个命令。请用下面的菜单按钮，或发送 /help 查看帮助。
+register-first = 请先登记：发送 /start 开始。
+cancelled = 已取消。
+nothing-to-cancel = 现在没有要取消的事。
+nothing-to-cancel-unregistered = 现在没有要取消的事。发送 /start 开始登记。
+
+# 按钮
+btn-back = ⬅️ 返回
+btn-done = ✅ 完成
+btn-agree = ✅ 同意
+btn-decline = ❌ 不同意
+btn-switch-language = 中文
+btn-skip = 跳过
+btn-share-phone = 📱 发送我的手机号
+btn-remove-phone = 删除手机号
+
+# 主菜单
+menu-title = 请选择：
+menu-help = ❓ 帮助
+menu-settings = ⚙️ 设置
+menu-unknown = 没看懂。请点下面菜单里的按钮。
+welcome-back = { $name }，欢迎回来！请点下面的菜单。
+
+# 登记
+reg-consent =
+    欢迎来到田间学校！这里可以报名免费的技能培训。
+
+    登记前请了解：
+    • 我们记录：您的姓名、所在村、您选择的培训，以及您愿意留下的手机号。
+    • 用途：安排培训、提醒上课、了解培训效果。
+    • 谁能看到：县乡培训办的工作人员和您所报课程的老师。不会给其他人。
+    • 您可以随时在“设置”里修改，或要求删除您的信息。
+
+    您同意吗？
+reg-declined = 好的，我们没有保存您的任何信息。想登记时，发送 /start 就可以。
+reg-cancelled = 已取消登记，没有保存您的信息。想登记时，发送 /start。
+reg-ask-audience = 您是哪一类？
+audience-villager = 👨‍🌾 农户
+audience-cadre = 👔 基层干部
+reg-ask-name =
+    请打字告诉我您的姓名。
+    例如：王秀英
+ask-county = 请选择您所在的县：
+ask-township = 请选择您所在的乡镇：
+ask-village = 请选择您所在的村：
+no-regions = 目前还没有可选的地区，请联系县培训办。
+reg-ask-phone =
+    留个手机号方便老师联系您吗？
+    点下面“📱 发送我的手机号”，或者点“跳过”。
+reg-contact-not-own = 请点“📱 发送我的手机号”按钮发送您自己的号码。
+use-contact-button = 请点下面的“📱 发送我的手机号”按钮，或者点“跳过”。不用打字输入号码。
+reg-done =
+    登记成功！
+    姓名：{ $name }
+    地区：{ $village }
+
+# 姓名
+name-empty = 姓名不能为空。请打字输入您的姓名，例如：王秀英
+name-too-long = 姓名太长了（最多 30 个字）。请再输入一次，例如：王秀英
+name-bad-character = 姓名里只能有文字（可以有空格、“·”和“-”）。请再输入一次，例如：王秀英 或 阿依古丽·买买提
+
+# 帮助
+help-unregistered = 这是田间学校报名助手。发送 /start 开始登记。
+help-villager =
+    我能帮您：
+    • 报名免费技能培训（种养、电商、家政、电工等）
+    • 提醒您上课时间和地点
+    • 课后小测验、领取结业证书
+help-cadre =
+    我能帮您：
+    • 报名干部培训课程（政策解读、产业规划、项目管理等）
+    • 提醒上课时间和地点
+    • 课后测验、查看学分（计入年度考核）
+help-trainer =
+    老师功能：
+    • 给您班上的学员发通知
+    • 开启签到、记录考勤和实操考核
+help-coordinator =
+    培训办功能：
+    • 审批报名、查看报名汇总
+    • 每日简报、图表和导出表格
+help-admin = 管理员：可以邀请老师和培训办人员。
+help-footer =
+    常用命令：
+    /menu 主菜单　/settings 设置　/cancel 取消当前操作　/help 帮助
+
+# 设置
+settings-menu =
+    您的信息：
+    姓名：{ $name }
+    村：{ $village }
+    手机：{ $phone }
+    语言：{ $language }
+
+    要修改哪一项？
+settings-no-phone = 未留
+settings-lang = 🌐 语言
+settings-name = ✏️ 姓名
+settings-village = 🏠 所在村
+settings-phone = 📱 手机号
+settings-ask-lang = 请选择语言：
+settings-ask-phone = 点“📱 发送我的手机号”更新号码，或点“删除手机号”。
+settings-saved-lang = 语言已改为中文。
+settings-saved-name = 姓名已改为：{ $name }
+settings-saved-village = 所在村已更新。
+settings-saved-phone = 手机号已更新。
+settings-removed-phone = 手机号已删除。
+settings-closed = 设置已保存。
+
+# 邀请
+invite-granted-trainer = 您已获得“老师”权限。
+invite-granted-coordinator = 您已获得“培训办”权限（地区：{ $region }）。
+invite-granted-admin = 您已获得“管理员”权限。
+invite-expired = 这个邀请链接已过期，请向培训办要一个新的。
+invite-used = 这个邀请链接已经用过了，每个链接只能用一次。
+invite-unknown = 这个邀请链接无效，请检查或向培训办要一个新的。
+
+# 命令菜单
+cmd-start = 开始 / 登记
+cmd-menu = 主菜单
+cmd-help = 帮助
+cmd-settings = 设置
+cmd-cancel = 取消当前操作

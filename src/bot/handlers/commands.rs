@@ -1,0 +1,79 @@
+//! Commands that work in any dialog state: /start, /cancel, /help, /settings, /menu.
+
+use crate::bot::context::{Command, Ctx};
+use crate::bot::keyboards;
+use crate::db::invites::Redeem;
+use crate::domain::dialog::State;
+use crate::domain::person::Role;
+use crate::services;
+use crate::tr;
+
+pub async fn handle(ctx: Ctx, cmd: Command) -> anyhow::Result<()> {
+    match cmd {
+        Command::Start(payload) => start(ctx, payload.trim()).await,
+        Command::Cancel => cancel(ctx).await,
+        Command::Help => super::help::handle(ctx).await,
+        Command::Settings => match ctx.person.clone() {
+            Some(person) => super::settings::open(&ctx, &person).await,
+            None => ctx.say(tr!(ctx.lang, "register-first")).await,
+        },
+        Command::Menu => menu(ctx).await,
+    }
+}
+
+async fn start(ctx: Ctx, payload: &str) -> anyhow::Result<()> {
+    if services::invites::looks_like_token(payload) {
+        let text = match services::invites::redeem(&ctx.app, payload, ctx.user_id).await? {
+            Redeem::Granted(grant) => match grant.role {
+                Role::Trainer => tr!(ctx.lang, "invite-granted-trainer"),
+                Role::Coordinator => tr!(ctx.lang, "invite-granted-coordinator", region = grant.region_key),
+                Role::Admin => tr!(ctx.lang, "invite-granted-admin"),
+            },
+            Redeem::Expired => tr!(ctx.lang, "invite-expired"),
+            Redeem::AlreadyUsed => tr!(ctx.lang, "invite-used"),
+            Redeem::Unknown => tr!(ctx.lang, "invite-unknown"),
+        };
+        ctx.say(text).await?;
+    }
+    match (&ctx.person, &ctx.state) {
+        (Some(_), _) => {
+            // Roles may just have changed: reload so the menu and help show them.
+            let person = crate::db::people::find(&ctx.app.db, ctx.user_id).await?.unwrap_or_else(|| {
+                ctx.person.clone().expect("checked above")
+            });
+            ctx.set_state(State::Idle).await?;
+            ctx.say_with(tr!(person.lang, "welcome-back", name = person.name.as_str()), keyboards::main_menu(&person))
+                .await
+        }
+        // Restarted mid-registration: carry on where they were.
+        (None, State::Registering(reg)) => super::registration::ask(&ctx, reg).await,
+        (None, _) => super::registration::start(&ctx).await,
+    }
+}
+
+async fn cancel(ctx: Ctx) -> anyhow::Result<()> {
+    match (&ctx.person, &ctx.state) {
+        (None, State::Registering(_)) => {
+            ctx.set_state(State::Idle).await?;
+            ctx.say_with(tr!(ctx.lang, "reg-cancelled"), keyboards::remove()).await
+        }
+        (Some(person), State::Idle) => {
+            ctx.say_with(tr!(ctx.lang, "nothing-to-cancel"), keyboards::main_menu(person)).await
+        }
+        (Some(person), _) => {
+            ctx.set_state(State::Idle).await?;
+            ctx.say_with(tr!(ctx.lang, "cancelled"), keyboards::main_menu(person)).await
+        }
+        (None, _) => ctx.say(tr!(ctx.lang, "nothing-to-cancel-unregistered")).await,
+    }
+}
+
+async fn menu(ctx: Ctx) -> anyhow::Result<()> {
+    match &ctx.person {
+        Some(person) => {
+            ctx.set_state(State::Idle).await?;
+            ctx.say_with(tr!(ctx.lang, "menu-title"), keyboards::main_menu(person)).await
+        }
+        None => ctx.say(tr!(ctx.lang, "register-first")).await,
+    }
+}

@@ -1,0 +1,31 @@
+//! `/help`: what the bot can do for this person, by role.
+
+use crate::bot::context::Ctx;
+use crate::domain::person::{Audience, Person, Role};
+use crate::tr;
+
+pub fn help_text(person: &Person) -> String {
+    let lang = person.lang;
+    let mut parts = vec![match person.audience {
+        Audience::Villager => tr!(lang, "help-villager"),
+        Audience::Cadre => tr!(lang, "help-cadre"),
+    }];
+    if person.has_role(Role::Trainer) {
+        parts.push(tr!(lang, "help-trainer"));
+    }
+    if person.has_role(Role::Coordinator) {
+        parts.push(tr!(lang, "help-coordinator"));
+    }
+    if person.has_role(Role::Admin) {
+        parts.push(tr!(lang, "help-admin"));
+    }
+    parts.push(tr!(lang, "help-footer"));
+    parts.join("\n\n")
+}
+
+pub async fn handle(ctx: Ctx) -> anyhow::Result<()> {
+    match &ctx.person {
+        Some(person) => ctx.say(help_text(person)).await,
+        None => ctx.say(tr!(ctx.lang, "help-unregistered")).await,
+    }
+}

@@ -1,0 +1,27 @@
+//! No dialog in progress: main-menu taps, or anything else.
+
+use crate::bot::context::{Ctx, Incoming};
+use crate::bot::keyboards::{self, MenuItem};
+use crate::tr;
+
+pub async fn handle(ctx: Ctx) -> anyhow::Result<()> {
+    let Some(person) = ctx.person.clone() else {
+        // Not registered and no dialog: whatever they sent, begin registration (many will not know /start).
+        return match ctx.incoming {
+            Incoming::Callback(_) => ctx.answer_stale().await,
+            _ => super::registration::start(&ctx).await,
+        };
+    };
+    match &ctx.incoming {
+        Incoming::Text(text) => match MenuItem::from_label(text) {
+            Some(MenuItem::Help) => super::help::handle(ctx).await,
+            Some(MenuItem::Settings) => super::settings::open(&ctx, &person).await,
+            None => ctx.say_with(tr!(person.lang, "menu-unknown"), keyboards::main_menu(&person)).await,
+        },
+        Incoming::Callback(_) => ctx.answer_stale().await,
+        Incoming::UnknownCommand => ctx.say_with(tr!(person.lang, "unknown-command"), keyboards::main_menu(&person)).await,
+        Incoming::Contact { .. } | Incoming::Unsupported | Incoming::Command(_) => {
+            ctx.say_with(tr!(person.lang, "menu-unknown"), keyboards::main_menu(&person)).await
+        }
+    }
+}

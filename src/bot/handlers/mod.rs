@@ -1,0 +1,5 @@
+pub mod commands;
+pub mod help;
+pub mod menu;
+pub mod registration;
+pub mod settings;

@@ -1,0 +1,174 @@
+//! Registration dialog: decode what the person did, step the pure state machine, save, reply.
+
+use teloxide::prelude::*;
+use teloxide::types::InlineKeyboardMarkup;
+
+use crate::bot::callback::Cb;
+use crate::bot::context::{Ctx, Incoming};
+use crate::bot::keyboards;
+use crate::db;
+use crate::domain::dialog::State;
+use crate::domain::person::{NameError, Phone};
+use crate::domain::region::RegionLevel;
+use crate::domain::registration::{Input, Outcome, Problem, RegStep, Registration};
+use crate::i18n::Lang;
+use crate::services;
+use crate::tr;
+
+pub async fn start(ctx: &Ctx) -> anyhow::Result<()> {
+    let reg = Registration::start(ctx.lang);
+    ctx.set_state(State::Registering(reg.clone())).await?;
+    ask(ctx, &reg).await
+}
+
+pub async fn handle(ctx: Ctx, reg: Registration) -> anyhow::Result<()> {
+    let input = match decode(&ctx, &reg).await? {
+        Decoded::Input(input) => input,
+        Decoded::Stale => return ctx.answer_stale().await,
+        Decoded::NotOwnContact => {
+            ctx.say(tr!(reg.lang, "reg-contact-not-own")).await?;
+            return ask(&ctx, &reg).await;
+        }
+    };
+    let lang = reg.lang;
+    match reg.step(input) {
+        Outcome::Ask(next) => {
+            ctx.answer(None).await?;
+            ctx.retire_pressed_keyboard().await;
+            ctx.set_state(State::Registering(next.clone())).await?;
+            ask(&ctx, &next).await
+        }
+        Outcome::Reask(same, Problem::Stale) => {
+            let _ = same;
+            ctx.answer_stale().await
+        }
+        Outcome::Reask(same, problem) => {
+            ctx.say(problem_text(same.lang, problem)).await?;
+            ask(&ctx, &same).await
+        }
+        Outcome::Declined => {
+            ctx.answer(None).await?;
+            ctx.retire_pressed_keyboard().await;
+            ctx.set_state(State::Idle).await?;
+            ctx.say_with(tr!(lang, "reg-declined"), keyboards::remove()).await
+        }
+        Outcome::Finished(new_person) => {
+            ctx.answer(None).await?;
+            let person = services::people::register(&ctx.app, ctx.user_id, ctx.chat.0, &new_person).await?;
+            ctx.set_state(State::Idle).await?;
+            let village = match db::regions::ancestry(&ctx.app.db, &new_person.village_key).await?.as_slice() {
+                [village, township, county, ..] => format!(
+                    "{} {} {}",
+                    county.display_name(person.lang),
+                    township.display_name(person.lang),
+                    village.display_name(person.lang)
+                ),
+                other => other.first().map(|r| r.display_name(person.lang).to_owned()).unwrap_or_default(),
+            };
+            let text = tr!(person.lang, "reg-done", name = person.name.as_str(), village = village);
+            ctx.say_with(text, keyboards::main_menu(&person)).await?;
+            ctx.say(super::help::help_text(&person)).await
+        }
+    }
+}
+
+enum Decoded {
+    Input(Input),
+    Stale,
+    NotOwnContact,
+}
+
+async fn decode(ctx: &Ctx, reg: &Registration) -> anyhow::Result<Decoded> {
+    Ok(Decoded::Input(match &ctx.incoming {
+        Incoming::Text(t) if matches!(reg.step, RegStep::Phone { .. }) && is_skip_label(t) => Input::SkipPhone,
+        Incoming::Text(t) => Input::Text(t.clone()),
+        Incoming::Contact { own: false, .. } => return Ok(Decoded::NotOwnContact),
+        Incoming::Contact { phone, own: true } => match Phone::parse(phone) {
+            Some(p) => Input::Contact(p),
+            None => return Ok(Decoded::NotOwnContact),
+        },
+        Incoming::Unsupported | Incoming::UnknownCommand | Incoming::Command(_) => Input::Unsupported,
+        Incoming::Callback(None) => return Ok(Decoded::Stale),
+        Incoming::Callback(Some(cb)) => match cb {
+            Cb::Lang(l) => Input::Lang(*l),
+            Cb::Consent(yes) => Input::Consent(*yes),
+            Cb::Audience(a) => Input::Audience(*a),
+            Cb::Back => Input::Back,
+            Cb::SkipPhone => Input::SkipPhone,
+            Cb::Region(key) => match db::regions::get(&ctx.app.db, key).await? {
+                Some(region) => Input::Region(region),
+                None => return Ok(Decoded::Stale),
+            },
+            Cb::RemovePhone | Cb::Settings(_) => return Ok(Decoded::Stale),
+        },
+    }))
+}
+
+pub fn is_skip_label(text: &str) -> bool {
+    Lang::ALL.iter().any(|l| tr!(*l, "btn-skip") == text.trim())
+}
+
+pub fn problem_text(lang: Lang, problem: Problem) -> String {
+    match problem {
+        Problem::Name(NameError::Empty) => tr!(lang, "name-empty"),
+        Problem::Name(NameError::TooLong) => tr!(lang, "name-too-long"),
+        Problem::Name(NameError::BadCharacter) => tr!(lang, "name-bad-character"),
+        Problem::UseButtons => tr!(lang, "use-buttons"),
+        Problem::NeedText => tr!(lang, "need-text"),
+        Problem::UseContactButton => tr!(lang, "use-contact-button"),
+        Problem::Stale => tr!(lang, "menu-expired"),
+    }
+}
+
+/// Sends the question of the current step.
+pub async fn ask(ctx: &Ctx, reg: &Registration) -> anyhow::Result<()> {
+    let lang = reg.lang;
+    let back = || InlineKeyboardMarkup::new(vec![vec![keyboards::back_button(lang)]]);
+    match &reg.step {
+        RegStep::Consent => {
+            let other = match lang {
+                Lang::Zh => Lang::En,
+                Lang::En => Lang::Zh,
+            };
+            let markup = InlineKeyboardMarkup::new(vec![
+                vec![keyboards::button(tr!(lang, "btn-agree"), Cb::Consent(true))],
+                vec![keyboards::button(tr!(lang, "btn-decline"), Cb::Consent(false))],
+                vec![keyboards::button(tr!(other, "btn-switch-language"), Cb::Lang(other))],
+            ]);
+            ctx.say_with(tr!(lang, "reg-consent"), markup).await
+        }
+        RegStep::Audience => {
+            let markup = InlineKeyboardMarkup::new(vec![
+                vec![keyboards::button(tr!(lang, "audience-villager"), Cb::Audience(crate::domain::person::Audience::Villager))],
+                vec![keyboards::button(tr!(lang, "audience-cadre"), Cb::Audience(crate::domain::person::Audience::Cadre))],
+                vec![keyboards::back_button(lang)],
+            ]);
+            ctx.say_with(tr!(lang, "reg-ask-audience"), markup).await
+        }
+        RegStep::Name { .. } => ctx.say_with(tr!(lang, "reg-ask-name"), back()).await,
+        RegStep::County { .. } | RegStep::Township { .. } | RegStep::Village { .. } => {
+            let level = reg.region_level().unwrap_or(RegionLevel::County);
+            ask_region(ctx, lang, level, reg.region_parent()).await
+        }
+        RegStep::Phone { .. } => {
+            ctx.say_with(tr!(lang, "reg-ask-phone"), keyboards::share_contact(lang, tr!(lang, "btn-skip"))).await
+        }
+    }
+}
+
+/// Lists the regions of one level under `parent`, as buttons. Shared with settings.
+pub async fn ask_region(ctx: &Ctx, lang: Lang, level: RegionLevel, parent: Option<&str>) -> anyhow::Result<()> {
+    let regions = db::regions::children(&ctx.app.db, parent).await?;
+    let question = match level {
+        RegionLevel::County => tr!(lang, "ask-county"),
+        RegionLevel::Township => tr!(lang, "ask-township"),
+        RegionLevel::Village => tr!(lang, "ask-village"),
+    };
+    if regions.is_empty() {
+        ctx.say_with(tr!(lang, "no-regions"), InlineKeyboardMarkup::new(vec![vec![keyboards::back_button(lang)]]))
+            .await?;
+        return Ok(());
+    }
+    ctx.bot.send_message(ctx.chat, question).reply_markup(keyboards::regions(lang, &regions, true)).await?;
+    Ok(())
+}

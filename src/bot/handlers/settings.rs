@@ -1,0 +1,158 @@
+//! Settings: language, name, village, phone.
+
+use teloxide::types::InlineKeyboardMarkup;
+
+use crate::bot::callback::Cb;
+use crate::bot::context::{Ctx, Incoming};
+use crate::bot::handlers::registration::{ask_region, problem_text};
+use crate::bot::keyboards;
+use crate::db;
+use crate::domain::dialog::State;
+use crate::domain::person::{Person, Phone};
+use crate::domain::settings::{Change, Input, Item, Outcome, SettingsStep};
+use crate::i18n::Lang;
+use crate::services;
+use crate::tr;
+
+pub async fn open(ctx: &Ctx, person: &Person) -> anyhow::Result<()> {
+    ctx.set_state(State::Settings(SettingsStep::Menu)).await?;
+    ask(ctx, person, &SettingsStep::Menu).await
+}
+
+pub async fn handle(ctx: Ctx, step: SettingsStep) -> anyhow::Result<()> {
+    let Some(person) = ctx.person.clone() else {
+        // Settings without a registration (e.g. the record was erased): start over.
+        ctx.set_state(State::Idle).await?;
+        return super::registration::start(&ctx).await;
+    };
+    let input = match &ctx.incoming {
+        Incoming::Text(t) => Input::Text(t.clone()),
+        Incoming::Contact { phone, own: true } => match Phone::parse(phone) {
+            Some(p) => Input::Contact(p),
+            None => Input::Unsupported,
+        },
+        Incoming::Contact { own: false, .. } => {
+            ctx.say(tr!(person.lang, "reg-contact-not-own")).await?;
+            return ask(&ctx, &person, &step).await;
+        }
+        Incoming::Unsupported | Incoming::UnknownCommand | Incoming::Command(_) => Input::Unsupported,
+        Incoming::Callback(None) => return ctx.answer_stale().await,
+        Incoming::Callback(Some(cb)) => match cb {
+            Cb::Settings(item) => Input::Open(*item),
+            Cb::Lang(l) => Input::Lang(*l),
+            Cb::Back => Input::Back,
+            Cb::RemovePhone => Input::RemovePhone,
+            Cb::Region(key) => match db::regions::get(&ctx.app.db, key).await? {
+                Some(r) => Input::Region(r),
+                None => return ctx.answer_stale().await,
+            },
+            Cb::Consent(_) | Cb::Audience(_) | Cb::SkipPhone => return ctx.answer_stale().await,
+        },
+    };
+    // On the phone step the reply keyboard offers "remove my number" as text.
+    let input = match input {
+        Input::Text(t) if step == SettingsStep::Phone && is_remove_phone_label(&t) => Input::RemovePhone,
+        Input::Text(t) if step == SettingsStep::Phone && is_back_label(&t) => Input::Back,
+        other => other,
+    };
+    match step.step(input) {
+        Outcome::Ask(next) => {
+            ctx.answer(None).await?;
+            ctx.retire_pressed_keyboard().await;
+            ctx.set_state(State::Settings(next.clone())).await?;
+            ask(&ctx, &person, &next).await
+        }
+        Outcome::Reask(_, crate::domain::settings::Problem::Stale) => ctx.answer_stale().await,
+        Outcome::Reask(same, problem) => {
+            ctx.say(problem_text(person.lang, problem)).await?;
+            ask(&ctx, &person, &same).await
+        }
+        Outcome::Save(change) => {
+            ctx.answer(None).await?;
+            ctx.retire_pressed_keyboard().await;
+            services::people::apply_change(&ctx.app, ctx.user_id, &change).await?;
+            ctx.set_state(State::Settings(SettingsStep::Menu)).await?;
+            let Some(updated) = db::people::find(&ctx.app.db, ctx.user_id).await? else { return Ok(()) };
+            let lang = updated.lang;
+            let confirmation = match change {
+                Change::Lang(_) => tr!(lang, "settings-saved-lang"),
+                Change::Name(name) => tr!(lang, "settings-saved-name", name = name.as_str()),
+                Change::Village(_) => tr!(lang, "settings-saved-village"),
+                Change::Phone(Some(_)) => tr!(lang, "settings-saved-phone"),
+                Change::Phone(None) => tr!(lang, "settings-removed-phone"),
+            };
+            // The main menu keyboard carries labels in the person's language: resend it with the confirmation.
+            ctx.say_with(confirmation, keyboards::main_menu(&updated)).await?;
+            ask(&ctx, &updated, &SettingsStep::Menu).await
+        }
+        Outcome::Close => {
+            ctx.answer(None).await?;
+            ctx.retire_pressed_keyboard().await;
+            ctx.set_state(State::Idle).await?;
+            ctx.say_with(tr!(person.lang, "settings-closed"), keyboards::main_menu(&person)).await
+        }
+    }
+}
+
+fn is_remove_phone_label(text: &str) -> bool {
+    Lang::ALL.iter().any(|l| tr!(*l, "btn-remove-phone") == text.trim())
+}
+
+fn is_back_label(text: &str) -> bool {
+    Lang::ALL.iter().any(|l| tr!(*l, "btn-back") == text.trim())
+}
+
+async fn ask(ctx: &Ctx, person: &Person, step: &SettingsStep) -> anyhow::Result<()> {
+    let lang = person.lang;
+    let back = || InlineKeyboardMarkup::new(vec![vec![keyboards::back_button(lang)]]);
+    match step {
+        SettingsStep::Menu => {
+            let phone = person.phone.as_ref().map(|p| p.as_str().to_owned()).unwrap_or_else(|| tr!(lang, "settings-no-phone"));
+            let village = match &person.village_key {
+                Some(key) => db::regions::get(&ctx.app.db, key)
+                    .await?
+                    .map(|r| r.display_name(lang).to_owned())
+                    .unwrap_or_else(|| key.clone()),
+                None => String::new(),
+            };
+            let text = tr!(
+                lang,
+                "settings-menu",
+                name = person.name.as_str(),
+                village = village,
+                phone = phone,
+                language = tr!(lang, "language-name")
+            );
+            let markup = InlineKeyboardMarkup::new(vec![
+                vec![keyboards::button(tr!(lang, "settings-lang"), Cb::Settings(Item::Lang))],
+                vec![keyboards::button(tr!(lang, "settings-name"), Cb::Settings(Item::Name))],
+                vec![keyboards::button(tr!(lang, "settings-village"), Cb::Settings(Item::Village))],
+                vec![keyboards::button(tr!(lang, "settings-phone"), Cb::Settings(Item::Phone))],
+                vec![keyboards::button(tr!(lang, "btn-done"), Cb::Back)],
+            ]);
+            ctx.say_with(text, markup).await
+        }
+        SettingsStep::Lang => {
+            let markup = InlineKeyboardMarkup::new(vec![
+                Lang::ALL.iter().map(|l| keyboards::button(tr!(*l, "language-name"), Cb::Lang(*l))).collect(),
+                vec![keyboards::back_button(lang)],
+            ]);
+            ctx.say_with(tr!(lang, "settings-ask-lang"), markup).await
+        }
+        SettingsStep::Name => ctx.say_with(tr!(lang, "reg-ask-name"), back()).await,
+        SettingsStep::County | SettingsStep::Township { .. } | SettingsStep::Village { .. } => {
+            let level = step.region_level().unwrap_or(crate::domain::region::RegionLevel::County);
+            ask_region(ctx, lang, level, step.region_parent()).await
+        }
+        SettingsStep::Phone => {
+            use teloxide::types::{ButtonRequest, KeyboardButton, KeyboardMarkup};
+            let keyboard = KeyboardMarkup::new(vec![
+                vec![KeyboardButton::new(tr!(lang, "btn-share-phone")).request(ButtonRequest::Contact)],
+                vec![KeyboardButton::new(tr!(lang, "btn-remove-phone")), KeyboardButton::new(tr!(lang, "btn-back"))],
+            ])
+            .resize_keyboard()
+            .one_time_keyboard();
+            ctx.say_with(tr!(lang, "settings-ask-phone"), keyboard).await
+        }
+    }
+}

@@ -1,0 +1,8 @@
+//! The Telegram side: the handler tree, thin handlers, keyboards, callback data.
+
+pub mod callback;
+pub mod context;
+pub mod dialog_storage;
+pub mod handlers;
+pub mod keyboards;
+pub mod schema;

@@ -1,0 +1,22 @@
+//! Registration and profile changes.
+
+use crate::app::App;
+use crate::db;
+use crate::domain::person::Person;
+use crate::domain::registration::NewPerson;
+use crate::domain::settings::Change;
+
+pub async fn register(app: &App, user_id: i64, chat_id: i64, person: &NewPerson) -> sqlx::Result<Person> {
+    db::people::insert(&app.db, user_id, chat_id, person, app.now()).await?;
+    db::people::find(&app.db, user_id).await?.ok_or(sqlx::Error::RowNotFound)
+}
+
+pub async fn apply_change(app: &App, user_id: i64, change: &Change) -> sqlx::Result<()> {
+    let now = app.now();
+    match change {
+        Change::Lang(lang) => db::people::set_lang(&app.db, user_id, *lang, now).await,
+        Change::Name(name) => db::people::set_name(&app.db, user_id, name, now).await,
+        Change::Village(key) => db::people::set_village(&app.db, user_id, key, now).await,
+        Change::Phone(phone) => db::people::set_phone(&app.db, user_id, phone.as_ref(), now).await,
+    }
+}

@@ -1,0 +1,134 @@
+//! The only wiring: storage, the bot, the dispatcher and background workers.
+
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use teloxide::dispatching::Dispatcher;
+use teloxide::error_handlers::LoggingErrorHandler;
+use teloxide::prelude::*;
+use teloxide::types::{BotCommand, BotCommandScope};
+use teloxide::dispatching::ShutdownToken;
+use tokio::task::JoinHandle;
+
+use crate::app::App;
+use crate::bot::dialog_storage::DialogStorage;
+use crate::bot::schema::schema;
+use crate::config::Config;
+use crate::db::Db;
+use crate::i18n::Lang;
+use crate::tr;
+
+/// Connects to `url` and brings the schema up to date.
+pub async fn open_db(url: &str) -> anyhow::Result<Db> {
+    let db = Db::connect(url).await.with_context(|| format!("opening database {url}"))?;
+    db.migrate().await.context("running migrations")?;
+    Ok(db)
+}
+
+/// A bot client for `config`: the token, and the self-hosted Bot API server or emulator if set.
+pub fn bot_from_config(config: &Config) -> anyhow::Result<Bot> {
+    let token = config.token.clone().context("TELOXIDE_TOKEN is not set (get a token from @BotFather)")?;
+    let mut bot = Bot::new(token);
+    if let Some(url) = &config.api_url {
+        bot = bot.set_api_url(url.parse().with_context(|| format!("TELOXIDE_API_URL {url:?} is not a URL"))?);
+    }
+    Ok(bot)
+}
+
+/// The command menu Telegram shows, in each language (Chinese as the default for everyone else).
+pub async fn register_commands(bot: &Bot) -> anyhow::Result<()> {
+    for lang in Lang::ALL {
+        let commands = vec![
+            BotCommand::new("start", tr!(lang, "cmd-start")),
+            BotCommand::new("menu", tr!(lang, "cmd-menu")),
+            BotCommand::new("help", tr!(lang, "cmd-help")),
+            BotCommand::new("settings", tr!(lang, "cmd-settings")),
+            BotCommand::new("cancel", tr!(lang, "cmd-cancel")),
+        ];
+        let mut req = bot.set_my_commands(commands).scope(BotCommandScope::Default);
+        if lang != Lang::Zh {
+            req = req.language_code(lang.code());
+        }
+        req.await.with_context(|| format!("setMyCommands for {}", lang.code()))?;
+    }
+    Ok(())
+}
+
+/// A running bot: the dispatcher (and, as they are added, the background workers).
+pub struct Running {
+    shutdown: ShutdownToken,
+    dispatcher: JoinHandle<()>,
+}
+
+impl Running {
+    /// Stops taking updates, lets handlers in progress finish, and returns.
+    pub async fn stop(self) {
+        match self.shutdown.shutdown() {
+            Ok(done) => done.await,
+            // Not started polling yet (or already stopped): nothing is in flight.
+            Err(_) => self.dispatcher.abort(),
+        }
+        let _ = self.dispatcher.await;
+    }
+
+    /// Completes when the dispatcher has stopped by itself.
+    pub async fn wait(&mut self) {
+        let _ = (&mut self.dispatcher).await;
+    }
+}
+
+/// Starts the dispatcher for `bot` on `app` in the background.
+pub async fn start_bot(app: App, bot: Bot) -> anyhow::Result<Running> {
+    register_commands(&bot).await?;
+    let storage = DialogStorage::new(app.db.clone(), app.clock.clone());
+    let mut dispatcher = Dispatcher::builder(bot.clone(), schema())
+        .dependencies(dptree::deps![app.clone(), storage])
+        .default_handler(|update| async move {
+            tracing::debug!(update_id = update.id.0, "update the bot does not handle (group chat, edit…)");
+        })
+        .error_handler(LoggingErrorHandler::with_custom_text("handler error"))
+        .build();
+    let shutdown = dispatcher.shutdown_token();
+    let dispatcher = tokio::spawn(async move { dispatcher.dispatch().await });
+    Ok(Running { shutdown, dispatcher })
+}
+
+/// `fieldschool run`: the bot on long polling until Ctrl-C or SIGTERM.
+pub async fn run(config: Config) -> anyhow::Result<()> {
+    let db = open_db(&config.database_url).await?;
+    let bot = bot_from_config(&config)?;
+    let me = bot.get_me().await.context("getMe failed: check TELOXIDE_TOKEN and the network")?;
+    tracing::info!(bot = %me.username(), "connected");
+    let app = App::new(db, Arc::new(crate::clock::SystemClock), config);
+    let mut running = start_bot(app, bot).await?;
+    tokio::select! {
+        _ = shutdown_signal() => {
+            tracing::info!("stopping: finishing updates in progress");
+            running.stop().await;
+        }
+        _ = running.wait() => tracing::warn!("dispatcher stopped by itself"),
+    }
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
