@@ -1,0 +1,4 @@
+//! Use cases: each one a transaction over `db`, returning what the caller needs to reply.
+
+pub mod invites;
+pub mod people;
