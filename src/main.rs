@@ -4,7 +4,7 @@ use clap::{Parser, Subcommand};
 use fieldschool::config::Config;
 
 #[derive(Parser)]
-#[command(name = "fieldschool", version, about = "Field school (田间学校): a Telegram bot for rural vocational training")]
+#[command(name = "fieldschool", version, about = "Field school: a Telegram bot for rural vocational training")]
 struct Cli {
     #[command(subcommand)]
     command: Command,

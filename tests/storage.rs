@@ -1,0 +1,132 @@
+//! People, roles, invites and dialog state, on SQLite and on PostgreSQL.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use fieldschool::app::App;
+use fieldschool::clock::ManualClock;
+use fieldschool::config::Config;
+use fieldschool::db::invites::Redeem;
+use fieldschool::db::{self, Db};
+use fieldschool::domain::dialog::State;
+use fieldschool::domain::person::{Audience, PersonName, Phone, Role};
+use fieldschool::domain::registration::{NewPerson, RegStep, Registration};
+use fieldschool::i18n::Lang;
+use fieldschool::services;
+
+fn t0() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-12-01T02:00:00Z").unwrap().to_utc()
+}
+
+fn app(db: Db) -> (App, ManualClock) {
+    let clock = ManualClock::new(t0());
+    let mut config = Config::from_env().unwrap();
+    config.invite_ttl = Duration::days(7);
+    (App::new(db, Arc::new(clock.clone()), config), clock)
+}
+
+async fn backends() -> Vec<(&'static str, Db, Option<tempfile::TempDir>)> {
+    let (sqlite, dir) = db::testing::sqlite().await.unwrap();
+    let mut out = vec![("sqlite", sqlite, Some(dir))];
+    if let Some(pg) = db::testing::postgres().await.unwrap() {
+        out.push(("postgres", pg, None));
+    }
+    out
+}
+
+fn new_person(name: &str) -> NewPerson {
+    NewPerson {
+        lang: Lang::Zh,
+        audience: Audience::Villager,
+        name: PersonName::parse(name).unwrap(),
+        village_key: "v1".into(),
+        phone: Phone::parse("+8613800000001"),
+    }
+}
+
+#[tokio::test]
+async fn a_registered_person_reads_back_intact_and_changes_stick() {
+    for (backend, db, _guard) in backends().await {
+        let (app, _clock) = app(db.clone());
+        let person = services::people::register(&app, 42, 42, &new_person("阿依古丽·买买提")).await.unwrap();
+        assert_eq!(person.name.as_str(), "阿依古丽·买买提", "{backend}");
+        assert_eq!(person.phone.as_ref().map(|p| p.as_str()), Some("+8613800000001"));
+        use fieldschool::domain::settings::Change;
+        services::people::apply_change(&app, 42, &Change::Lang(Lang::En)).await.unwrap();
+        services::people::apply_change(&app, 42, &Change::Phone(None)).await.unwrap();
+        let again = db::people::find(&db, 42).await.unwrap().unwrap();
+        assert_eq!((again.lang, again.phone), (Lang::En, None), "{backend}");
+        assert_eq!(db::people::find(&db, 43).await.unwrap(), None);
+    }
+}
+
+#[tokio::test]
+async fn an_invite_works_once_and_expires() {
+    for (backend, db, _guard) in backends().await {
+        let (app, clock) = app(db.clone());
+        let invite = services::invites::create(&app, Role::Trainer, None).await.unwrap();
+        assert!(services::invites::looks_like_token(&invite.token));
+        assert!(invite.link("fieldschool_bot").starts_with("https://t.me/fieldschool_bot?start="));
+        let granted = services::invites::redeem(&app, &invite.token, 7).await.unwrap();
+        assert!(matches!(granted, Redeem::Granted(ref g) if g.role == Role::Trainer), "{backend}");
+        assert_eq!(services::invites::redeem(&app, &invite.token, 8).await.unwrap(), Redeem::AlreadyUsed);
+        assert_eq!(db::people::roles(&db, 7).await.unwrap().len(), 1);
+        assert!(db::people::roles(&db, 8).await.unwrap().is_empty());
+
+        let late = services::invites::create(&app, Role::Admin, None).await.unwrap();
+        clock.advance(Duration::days(7) + Duration::seconds(1));
+        assert_eq!(services::invites::redeem(&app, &late.token, 9).await.unwrap(), Redeem::Expired, "{backend}");
+        assert_eq!(services::invites::redeem(&app, "AAAAAAAAAAAAAAAAAAAAAAAA", 9).await.unwrap(), Redeem::Unknown);
+    }
+}
+
+#[tokio::test]
+async fn a_coordinator_invite_needs_a_known_region() {
+    for (_backend, db, _guard) in backends().await {
+        let (app, _clock) = app(db);
+        assert!(matches!(
+            services::invites::create(&app, Role::Coordinator, None).await,
+            Err(services::invites::InviteError::CoordinatorNeedsRegion)
+        ));
+        assert!(matches!(
+            services::invites::create(&app, Role::Coordinator, Some("nowhere")).await,
+            Err(services::invites::InviteError::UnknownRegion(_))
+        ));
+    }
+}
+
+#[tokio::test]
+async fn many_people_racing_for_one_invite_get_it_once() {
+    for (backend, db, _guard) in backends().await {
+        let (app, _clock) = app(db.clone());
+        let invite = services::invites::create(&app, Role::Trainer, None).await.unwrap();
+        let tasks: Vec<_> = (0..8)
+            .map(|i| {
+                let app = app.clone();
+                let token = invite.token.clone();
+                tokio::spawn(async move { services::invites::redeem(&app, &token, 100 + i).await })
+            })
+            .collect();
+        let mut granted = 0;
+        for t in tasks {
+            if matches!(t.await.unwrap().unwrap(), Redeem::Granted(_)) {
+                granted += 1;
+            }
+        }
+        assert_eq!(granted, 1, "{backend}");
+    }
+}
+
+#[tokio::test]
+async fn dialog_state_survives_a_reconnect() {
+    for (backend, db, _guard) in backends().await {
+        let state = State::Registering(Registration {
+            lang: Lang::En,
+            step: RegStep::County { audience: Audience::Cadre, name: PersonName::parse("Li Jianguo").unwrap() },
+        });
+        db::dialogs::save(&db, 5, &state, 0).await.unwrap();
+        assert_eq!(db::dialogs::load(&db, 5).await.unwrap(), Some(state), "{backend}");
+        db::dialogs::save(&db, 5, &State::Idle, 0).await.unwrap();
+        assert_eq!(db::dialogs::load(&db, 5).await.unwrap(), None, "{backend}: Idle is stored as no row");
+    }
+}
