@@ -2,6 +2,7 @@
 
 pub mod calendar;
 pub mod dialog;
+pub mod order;
 pub mod person;
 pub mod region;
 pub mod registration;
