@@ -14,6 +14,12 @@ pub struct Config {
     pub invite_ttl: Duration,
     /// Default time zone for regions that name none and for people without a village.
     pub default_timezone: chrono_tz::Tz,
+    /// A person may cancel an order themselves until this long before the first session.
+    pub cancel_cutoff: Duration,
+    /// How long a freed seat is held for the first person on the waitlist.
+    pub offer_ttl: Duration,
+    /// Course requests (点单) for one topic in one township that alert the coordinators.
+    pub request_threshold: i64,
 }
 
 impl Config {
@@ -31,7 +37,20 @@ impl Config {
             Some(v) => v.parse().map_err(|_| anyhow::anyhow!("FIELDSCHOOL_TIMEZONE: unknown time zone {v:?}"))?,
             None => chrono_tz::Asia::Shanghai,
         };
+        let hours = |k: &str, default: i64| -> anyhow::Result<Duration> {
+            match var(k) {
+                Some(v) => Ok(Duration::hours(v.parse().map_err(|_| anyhow::anyhow!("{k} must be a whole number of hours"))?)),
+                None => Ok(Duration::hours(default)),
+            }
+        };
+        let request_threshold = match var("FIELDSCHOOL_REQUEST_THRESHOLD") {
+            Some(v) => v.parse().map_err(|_| anyhow::anyhow!("FIELDSCHOOL_REQUEST_THRESHOLD must be a whole number"))?,
+            None => 10,
+        };
         Ok(Config {
+            cancel_cutoff: hours("FIELDSCHOOL_CANCEL_CUTOFF_HOURS", 24)?,
+            offer_ttl: hours("FIELDSCHOOL_OFFER_HOURS", 24)?,
+            request_threshold,
             database_url: var("DATABASE_URL").unwrap_or_else(|| Self::DEFAULT_DATABASE_URL.to_owned()),
             token: var("TELOXIDE_TOKEN"),
             api_url: var("TELOXIDE_API_URL"),

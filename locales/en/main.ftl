@@ -127,3 +127,13 @@ cmd-menu = Main menu
 cmd-help = Help
 cmd-settings = Settings
 cmd-cancel = Cancel what you are doing
+
+# Dates
+weekday-mon = Mon
+weekday-tue = Tue
+weekday-wed = Wed
+weekday-thu = Thu
+weekday-fri = Fri
+weekday-sat = Sat
+weekday-sun = Sun
+date-format = { $weekday } { $day } { $monthname }

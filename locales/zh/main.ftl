@@ -127,3 +127,13 @@ cmd-menu = 主菜单
 cmd-help = 帮助
 cmd-settings = 设置
 cmd-cancel = 取消当前操作
+
+# 日期
+weekday-mon = 周一
+weekday-tue = 周二
+weekday-wed = 周三
+weekday-thu = 周四
+weekday-fri = 周五
+weekday-sat = 周六
+weekday-sun = 周日
+date-format = { $month }月{ $day }日（{ $weekday }）

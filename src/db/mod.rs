@@ -5,6 +5,7 @@
 
 pub mod dialogs;
 pub mod invites;
+pub mod orders;
 pub mod people;
 pub mod regions;
 

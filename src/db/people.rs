@@ -149,3 +149,36 @@ pub async fn grant_role(tx: &mut super::Tx, user_id: i64, grant: &RoleGrant, now
 pub async fn count(db: &Db) -> sqlx::Result<i64> {
     sqlx::query("SELECT COUNT(*) AS n FROM people").fetch_one(&db.pool).await?.try_get("n")
 }
+
+/// Coordinators whose scope covers any of `region_keys` (a region and its ancestors), reachable ones only.
+pub async fn coordinators_for(db: &Db, region_keys: &[String]) -> sqlx::Result<Vec<Person>> {
+    if region_keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (1..=region_keys.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT DISTINCT p.user_id, p.chat_id, p.name, p.audience, p.lang, p.village_key, p.phone
+         FROM people p JOIN person_roles r ON r.user_id = p.user_id
+         WHERE r.role = 'coordinator' AND r.region_key IN ({}) AND p.unreachable_at IS NULL
+         ORDER BY p.user_id",
+        placeholders.join(", ")
+    );
+    let mut q = sqlx::query(&sql);
+    for k in region_keys {
+        q = q.bind(k);
+    }
+    let rows = q.fetch_all(&db.pool).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let mut p = person_from_row(row)?;
+        p.roles = roles(db, p.user_id).await?;
+        out.push(p);
+    }
+    Ok(out)
+}
+
+/// Whether `user_id` coordinates any of `region_keys` (a region and its ancestors).
+pub async fn coordinates_any(db: &Db, user_id: i64, region_keys: &[String]) -> sqlx::Result<bool> {
+    let grants = roles(db, user_id).await?;
+    Ok(grants.iter().any(|g| g.role == Role::Coordinator && region_keys.contains(&g.region_key)))
+}
