@@ -13,7 +13,12 @@ use crate::domain::person::Role;
 use crate::services;
 use crate::startup::{bot_from_config, open_db};
 
-pub async fn invite(config: Config, role: &str, region: Option<&str>, bot_username: Option<String>) -> anyhow::Result<()> {
+pub async fn invite(
+    config: Config,
+    role: &str,
+    region: Option<&str>,
+    bot_username: Option<String>,
+) -> anyhow::Result<()> {
     let role = Role::parse(role).context("role must be trainer, coordinator or admin")?;
     let bot_username = match bot_username {
         Some(u) => u.trim_start_matches('@').to_owned(),

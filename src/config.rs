@@ -39,12 +39,16 @@ impl Config {
         };
         let hours = |k: &str, default: i64| -> anyhow::Result<Duration> {
             match var(k) {
-                Some(v) => Ok(Duration::hours(v.parse().map_err(|_| anyhow::anyhow!("{k} must be a whole number of hours"))?)),
+                Some(v) => {
+                    Ok(Duration::hours(v.parse().map_err(|_| anyhow::anyhow!("{k} must be a whole number of hours"))?))
+                }
                 None => Ok(Duration::hours(default)),
             }
         };
         let request_threshold = match var("FIELDSCHOOL_REQUEST_THRESHOLD") {
-            Some(v) => v.parse().map_err(|_| anyhow::anyhow!("FIELDSCHOOL_REQUEST_THRESHOLD must be a whole number"))?,
+            Some(v) => {
+                v.parse().map_err(|_| anyhow::anyhow!("FIELDSCHOOL_REQUEST_THRESHOLD must be a whole number"))?
+            }
             None => 10,
         };
         Ok(Config {

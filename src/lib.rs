@@ -10,6 +10,8 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod domain;
+pub mod emulator;
 pub mod i18n;
+pub mod outbox;
 pub mod services;
 pub mod startup;

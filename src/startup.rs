@@ -4,10 +4,10 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use teloxide::dispatching::Dispatcher;
+use teloxide::dispatching::ShutdownToken;
 use teloxide::error_handlers::LoggingErrorHandler;
 use teloxide::prelude::*;
 use teloxide::types::{BotCommand, BotCommandScope};
-use teloxide::dispatching::ShutdownToken;
 use tokio::task::JoinHandle;
 
 use crate::app::App;

@@ -44,17 +44,27 @@ CREATE TABLE outbox (
     id            INTEGER PRIMARY KEY AUTOINCREMENT,
     chat_id       INTEGER NOT NULL,
     kind          TEXT    NOT NULL,
-    payload       TEXT    NOT NULL,              -- JSON of outbox::Payload
-    dedupe_key    TEXT    UNIQUE,                -- the same planned message is never queued twice
+    payload       TEXT    NOT NULL,              -- JSON of text, parse mode and buttons (outbox::Payload)
+    photo         BLOB,                         -- PNG bytes kept out of the JSON
+    document_name TEXT,
+    document      BLOB,
+    dedupe_key    TEXT,                          -- the same planned message is never queued twice
+    group_key     TEXT,                          -- e.g. 'broadcast:42', for progress counts
     planned_at    INTEGER NOT NULL,
     due_at        INTEGER NOT NULL,
     deadline_at   INTEGER,
     status        TEXT    NOT NULL DEFAULT 'pending'
                   CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'cancelled')),
-    attempts      INTEGER NOT NULL DEFAULT 0,
-    claimed_until INTEGER,
+    attempts      INTEGER NOT NULL DEFAULT 0,     -- failed transient attempts (429 waits do not count)
+    claimed_by    TEXT,
+    claimed_until INTEGER, -- lease: a 'sending' row past it is claimable again
     last_error    TEXT,
     sent_at       INTEGER,
     created_at    INTEGER NOT NULL
 );
-CREATE INDEX outbox_due ON outbox (status, due_at);
+-- The due query reads this index in order and stops after LIMIT rows, whatever the queue size.
+CREATE INDEX outbox_due ON outbox (status, due_at, id);
+-- A withdrawn (cancelled) message does not block planning the same message again.
+CREATE UNIQUE INDEX outbox_dedupe ON outbox (dedupe_key) WHERE status <> 'cancelled';
+CREATE INDEX outbox_group ON outbox (group_key, status);
+CREATE INDEX outbox_chat ON outbox (chat_id, status);

@@ -37,7 +37,10 @@ pub enum Incoming {
     UnknownCommand,
     Text(String),
     /// A shared contact; `own` is false when someone shares another person's card.
-    Contact { phone: String, own: bool },
+    Contact {
+        phone: String,
+        own: bool,
+    },
     /// A sticker, photo, voice note, location…
     Unsupported,
     /// A button press; `None` when the data does not decode (forged, or from an old version).

@@ -29,7 +29,11 @@ impl Storage<State> for DialogStorage {
         Box::pin(async move { dialogs::remove(&self.db, chat_id.0).await })
     }
 
-    fn update_dialogue(self: Arc<Self>, chat_id: ChatId, dialogue: State) -> BoxFuture<'static, Result<(), Self::Error>> {
+    fn update_dialogue(
+        self: Arc<Self>,
+        chat_id: ChatId,
+        dialogue: State,
+    ) -> BoxFuture<'static, Result<(), Self::Error>> {
         Box::pin(async move { dialogs::save(&self.db, chat_id.0, &dialogue, to_epoch(self.clock.now())).await })
     }
 

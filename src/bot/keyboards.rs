@@ -65,7 +65,10 @@ impl MenuItem {
 
 pub fn main_menu(person: &Person) -> KeyboardMarkup {
     let lang = person.lang;
-    let rows = vec![vec![KeyboardButton::new(MenuItem::Help.label(lang)), KeyboardButton::new(MenuItem::Settings.label(lang))]];
+    let rows = vec![vec![
+        KeyboardButton::new(MenuItem::Help.label(lang)),
+        KeyboardButton::new(MenuItem::Settings.label(lang)),
+    ]];
     KeyboardMarkup::new(rows).resize_keyboard().persistent()
 }
 

@@ -2,8 +2,8 @@
 //! work in any state), then the dialog state picks the handler. Roles are checked here, by filters
 //! on the stored person, never by trusting a button.
 
-use teloxide::dptree::{self, case};
 use teloxide::dispatching::UpdateHandler;
+use teloxide::dptree::{self, case};
 
 use super::context::{self, Ctx, Incoming};
 use super::handlers::{commands, menu, registration, settings};
@@ -27,8 +27,13 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
     .endpoint(guarded!(commands::handle, context::Command));
 
     let by_state = dptree::map(|ctx: Ctx| ctx.state.clone())
-        .branch(case![State::Registering(reg)].endpoint(guarded!(registration::handle, crate::domain::registration::Registration)))
-        .branch(case![State::Settings(step)].endpoint(guarded!(settings::handle, crate::domain::settings::SettingsStep)))
+        .branch(
+            case![State::Registering(reg)]
+                .endpoint(guarded!(registration::handle, crate::domain::registration::Registration)),
+        )
+        .branch(
+            case![State::Settings(step)].endpoint(guarded!(settings::handle, crate::domain::settings::SettingsStep)),
+        )
         .branch(case![State::Idle].endpoint(guarded!(menu::handle)));
 
     dptree::filter_map_async(context::load).branch(commands).branch(by_state)

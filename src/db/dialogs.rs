@@ -54,4 +54,3 @@ pub async fn remove(db: &Db, chat_id: i64) -> Result<(), DialogStorageError> {
 pub async fn count_active(db: &Db) -> sqlx::Result<i64> {
     sqlx::query("SELECT COUNT(*) AS n FROM dialogs").fetch_one(&db.pool).await?.try_get("n")
 }
-

@@ -6,6 +6,7 @@
 pub mod dialogs;
 pub mod invites;
 pub mod orders;
+pub mod outbox;
 pub mod people;
 pub mod regions;
 

@@ -284,10 +284,12 @@ pub async fn get_in_tx(tx: &mut Tx, order_id: i64) -> sqlx::Result<Option<OrderR
 
 /// A person's orders, newest first.
 pub async fn of_user(db: &Db, user_id: i64) -> sqlx::Result<Vec<OrderRow>> {
-    let rows = sqlx::query(&format!("SELECT {ORDER_COLUMNS} FROM orders WHERE user_id = $1 ORDER BY created_at DESC, id DESC"))
-        .bind(user_id)
-        .fetch_all(&db.pool)
-        .await?;
+    let rows = sqlx::query(&format!(
+        "SELECT {ORDER_COLUMNS} FROM orders WHERE user_id = $1 ORDER BY created_at DESC, id DESC"
+    ))
+    .bind(user_id)
+    .fetch_all(&db.pool)
+    .await?;
     rows.iter().map(order_from_row).collect()
 }
 
@@ -354,7 +356,12 @@ pub async fn course_request_count(tx: &mut Tx, township_key: &str, topic: &str) 
 }
 
 /// Marks the threshold alert as sent; false if it was already.
-pub async fn claim_request_alert(tx: &mut Tx, township_key: &str, topic: &str, now: DateTime<Utc>) -> sqlx::Result<bool> {
+pub async fn claim_request_alert(
+    tx: &mut Tx,
+    township_key: &str,
+    topic: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
     Ok(sqlx::query(
         "INSERT INTO course_request_alerts (township_key, topic, sent_at) VALUES ($1, $2, $3)
          ON CONFLICT (township_key, topic) DO NOTHING",

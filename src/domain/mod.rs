@@ -1,7 +1,9 @@
 //! Pure rules: no teloxide, no sqlx, no I/O. Everything here is unit-tested.
 
 pub mod calendar;
+pub mod catalog;
 pub mod dialog;
+pub mod gate;
 pub mod order;
 pub mod person;
 pub mod region;

@@ -34,12 +34,8 @@ impl OrderNumber {
     /// Reads a number as people type it: any case, with or without `FS`, dashes or spaces. Look-alike
     /// characters never occur in numbers, so a typo with one is refused rather than guessed.
     pub fn parse(input: &str) -> Option<OrderNumber> {
-        let cleaned: Vec<u8> = input
-            .trim()
-            .to_ascii_uppercase()
-            .bytes()
-            .filter(|b| b.is_ascii_alphanumeric())
-            .collect();
+        let cleaned: Vec<u8> =
+            input.trim().to_ascii_uppercase().bytes().filter(|b| b.is_ascii_alphanumeric()).collect();
         let rest = cleaned.strip_prefix(b"FS").unwrap_or(&cleaned);
         if rest.len() != 5 {
             return None;

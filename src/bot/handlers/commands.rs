@@ -38,9 +38,9 @@ async fn start(ctx: Ctx, payload: &str) -> anyhow::Result<()> {
     match (&ctx.person, &ctx.state) {
         (Some(_), _) => {
             // Roles may just have changed: reload so the menu and help show them.
-            let person = crate::db::people::find(&ctx.app.db, ctx.user_id).await?.unwrap_or_else(|| {
-                ctx.person.clone().expect("checked above")
-            });
+            let person = crate::db::people::find(&ctx.app.db, ctx.user_id)
+                .await?
+                .unwrap_or_else(|| ctx.person.clone().expect("checked above"));
             ctx.set_state(State::Idle).await?;
             ctx.say_with(tr!(person.lang, "welcome-back", name = person.name.as_str()), keyboards::main_menu(&person))
                 .await

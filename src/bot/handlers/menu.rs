@@ -19,7 +19,9 @@ pub async fn handle(ctx: Ctx) -> anyhow::Result<()> {
             None => ctx.say_with(tr!(person.lang, "menu-unknown"), keyboards::main_menu(&person)).await,
         },
         Incoming::Callback(_) => ctx.answer_stale().await,
-        Incoming::UnknownCommand => ctx.say_with(tr!(person.lang, "unknown-command"), keyboards::main_menu(&person)).await,
+        Incoming::UnknownCommand => {
+            ctx.say_with(tr!(person.lang, "unknown-command"), keyboards::main_menu(&person)).await
+        }
         Incoming::Contact { .. } | Incoming::Unsupported | Incoming::Command(_) => {
             ctx.say_with(tr!(person.lang, "menu-unknown"), keyboards::main_menu(&person)).await
         }

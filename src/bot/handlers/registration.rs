@@ -139,8 +139,14 @@ pub async fn ask(ctx: &Ctx, reg: &Registration) -> anyhow::Result<()> {
         }
         RegStep::Audience => {
             let markup = InlineKeyboardMarkup::new(vec![
-                vec![keyboards::button(tr!(lang, "audience-villager"), Cb::Audience(crate::domain::person::Audience::Villager))],
-                vec![keyboards::button(tr!(lang, "audience-cadre"), Cb::Audience(crate::domain::person::Audience::Cadre))],
+                vec![keyboards::button(
+                    tr!(lang, "audience-villager"),
+                    Cb::Audience(crate::domain::person::Audience::Villager),
+                )],
+                vec![keyboards::button(
+                    tr!(lang, "audience-cadre"),
+                    Cb::Audience(crate::domain::person::Audience::Cadre),
+                )],
                 vec![keyboards::back_button(lang)],
             ]);
             ctx.say_with(tr!(lang, "reg-ask-audience"), markup).await

@@ -107,7 +107,8 @@ async fn ask(ctx: &Ctx, person: &Person, step: &SettingsStep) -> anyhow::Result<
     let back = || InlineKeyboardMarkup::new(vec![vec![keyboards::back_button(lang)]]);
     match step {
         SettingsStep::Menu => {
-            let phone = person.phone.as_ref().map(|p| p.as_str().to_owned()).unwrap_or_else(|| tr!(lang, "settings-no-phone"));
+            let phone =
+                person.phone.as_ref().map(|p| p.as_str().to_owned()).unwrap_or_else(|| tr!(lang, "settings-no-phone"));
             let village = match &person.village_key {
                 Some(key) => db::regions::get(&ctx.app.db, key)
                     .await?

@@ -1,0 +1,54 @@
+# 农事日历：二十四节气、农忙季节、每日免打扰时段
+calendar-title = { $region } · { $year }年农事日历
+calendar-zone-line = 农区：{ $zone }（时区 { $tz }）
+calendar-terms-heading = 二十四节气
+calendar-term-line = { $term }　{ $date }
+calendar-busy-heading = 农忙季节
+calendar-busy-line = { $season }：{ $from } 至 { $to }（{ $days }天）
+calendar-busy-none = （无）
+calendar-quiet-line = 夜间免打扰：{ $range }
+calendar-busy-windows-line = 农忙时只在这些时段发消息：{ $windows }
+
+calendar-term-xiaohan = 小寒
+calendar-term-dahan = 大寒
+calendar-term-lichun = 立春
+calendar-term-yushui = 雨水
+calendar-term-jingzhe = 惊蛰
+calendar-term-chunfen = 春分
+calendar-term-qingming = 清明
+calendar-term-guyu = 谷雨
+calendar-term-lixia = 立夏
+calendar-term-xiaoman = 小满
+calendar-term-mangzhong = 芒种
+calendar-term-xiazhi = 夏至
+calendar-term-xiaoshu = 小暑
+calendar-term-dashu = 大暑
+calendar-term-liqiu = 立秋
+calendar-term-chushu = 处暑
+calendar-term-bailu = 白露
+calendar-term-qiufen = 秋分
+calendar-term-hanlu = 寒露
+calendar-term-shuangjiang = 霜降
+calendar-term-lidong = 立冬
+calendar-term-xiaoxue = 小雪
+calendar-term-daxue = 大雪
+calendar-term-dongzhi = 冬至
+
+calendar-season-sanxia = 三夏
+calendar-season-sanqiu = 三秋
+calendar-season-spring-transplanting = 春插
+calendar-season-shuangqiang = 双抢
+calendar-season-autumn-harvest-winter-sowing = 秋收冬种
+calendar-season-early-rice-transplanting = 早稻插秧
+calendar-season-late-rice-harvest = 晚稻收割
+calendar-season-spring-tea = 春茶
+calendar-season-spring-sowing = 春播
+calendar-season-autumn-harvest = 秋收
+calendar-season-summer-harvest = 夏收
+
+calendar-zone-north-wheat-maize = 华北冬麦夏玉米区
+calendar-zone-yangtze-rice = 长江中下游稻区
+calendar-zone-south-double-rice = 华南双季稻区
+calendar-zone-southwest-mountain = 西南山地
+calendar-zone-northeast-single = 东北一熟区
+calendar-zone-northwest-dry = 西北旱作区

@@ -1,0 +1,486 @@
+//! The durable outbox: every message the bot sends on its own initiative (reminders, nudges,
+//! broadcasts, digests, coordinator lines) is a row here first, written in the same transaction as
+//! the change that caused it, so a crash loses nothing. The worker in `crate::outbox` claims due
+//! rows under a lease, sends them and records the outcome.
+//!
+//! Row life: `pending` → (claimed) `sending` → `sent` | `failed` | back to `pending` (retry), or
+//! `pending` → `cancelled` (withdrawn, deadline passed, recipient unreachable). A `sending` row
+//! whose lease (`claimed_until`) has run out belongs to a worker that died; it becomes claimable
+//! again, so at most the one message in flight at a crash can go out twice.
+//!
+//! The message types live here rather than in `outbox` because storage must not depend on the
+//! layer above it; `crate::outbox` re-exports them.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::{Backend, Db, Tx, from_epoch, to_epoch};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ParseModeKind {
+    Html,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayloadButton {
+    pub text: String,
+    pub callback_data: String,
+}
+
+/// What to send, already rendered in the recipient's language. A photo or a document (not both)
+/// carries `text` as its caption.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Payload {
+    pub text: String,
+    pub parse_mode: Option<ParseModeKind>,
+    /// Inline keyboard rows of callback buttons.
+    pub buttons: Vec<Vec<PayloadButton>>,
+    pub photo_png: Option<Vec<u8>>,
+    /// File name and bytes.
+    pub document: Option<(String, Vec<u8>)>,
+}
+
+impl Payload {
+    pub fn text(text: impl Into<String>) -> Payload {
+        Payload { text: text.into(), ..Payload::default() }
+    }
+
+    pub fn html(text: impl Into<String>) -> Payload {
+        Payload { text: text.into(), parse_mode: Some(ParseModeKind::Html), ..Payload::default() }
+    }
+}
+
+/// The part of [`Payload`] kept as JSON; binary parts have their own columns.
+#[derive(Serialize, Deserialize)]
+struct StoredPayload {
+    text: String,
+    #[serde(default)]
+    parse_mode: Option<ParseModeKind>,
+    #[serde(default)]
+    buttons: Vec<Vec<PayloadButton>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMessage {
+    pub chat_id: i64,
+    /// "reminder", "notice", "broadcast", "digest", "survey", …
+    pub kind: String,
+    pub payload: Payload,
+    /// The same key is never queued twice while an earlier row with it is not cancelled.
+    pub dedupe_key: Option<String>,
+    pub planned_at: DateTime<Utc>,
+    /// Already decided by the gate (quiet hours, pauses), which the caller applies.
+    pub due_at: DateTime<Utc>,
+    /// Not sent at all if it cannot go out before this.
+    pub deadline_at: Option<DateTime<Utc>>,
+    /// e.g. "broadcast:42", so a sender can follow progress with [`group_progress`].
+    pub group_key: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Pending,
+    Sending,
+    Sent,
+    Failed,
+    Cancelled,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pending => "pending",
+            Status::Sending => "sending",
+            Status::Sent => "sent",
+            Status::Failed => "failed",
+            Status::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        Some(match s {
+            "pending" => Status::Pending,
+            "sending" => Status::Sending,
+            "sent" => Status::Sent,
+            "failed" => Status::Failed,
+            "cancelled" => Status::Cancelled,
+            _ => return None,
+        })
+    }
+}
+
+/// A row handed to a worker, leased until `claimed_until`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claimed {
+    pub id: i64,
+    pub chat_id: i64,
+    pub kind: String,
+    pub payload: Payload,
+    pub dedupe_key: Option<String>,
+    pub group_key: Option<String>,
+    pub planned_at: DateTime<Utc>,
+    pub due_at: DateTime<Utc>,
+    pub deadline_at: Option<DateTime<Utc>>,
+    /// Failed transient attempts so far.
+    pub attempts: i64,
+    pub claimed_until: DateTime<Utc>,
+}
+
+/// A row as an operator (or a test) sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxRow {
+    pub id: i64,
+    pub chat_id: i64,
+    pub kind: String,
+    pub status: Status,
+    pub attempts: i64,
+    pub due_at: DateTime<Utc>,
+    pub last_error: Option<String>,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub group_key: Option<String>,
+}
+
+/// Counts by status of one group (e.g. one broadcast).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GroupProgress {
+    pub pending: i64,
+    pub sending: i64,
+    pub sent: i64,
+    pub failed: i64,
+    pub cancelled: i64,
+}
+
+impl GroupProgress {
+    pub fn total(&self) -> i64 {
+        self.pending + self.sending + self.sent + self.failed + self.cancelled
+    }
+
+    /// Nothing left to do: every row is sent, failed or cancelled.
+    pub fn is_finished(&self) -> bool {
+        self.pending == 0 && self.sending == 0
+    }
+}
+
+const CLAIMED_COLUMNS: &str = "id, chat_id, kind, payload, photo, document_name, document, dedupe_key, group_key, \
+     planned_at, due_at, deadline_at, attempts, claimed_until";
+
+fn claimed_from_row(row: &AnyRow) -> sqlx::Result<Claimed> {
+    let json: String = row.try_get("payload")?;
+    let stored: StoredPayload =
+        serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(format!("outbox payload: {e}").into()))?;
+    let document_name: Option<String> = row.try_get("document_name")?;
+    let document: Option<Vec<u8>> = row.try_get("document")?;
+    Ok(Claimed {
+        id: row.try_get("id")?,
+        chat_id: row.try_get("chat_id")?,
+        kind: row.try_get("kind")?,
+        payload: Payload {
+            text: stored.text,
+            parse_mode: stored.parse_mode,
+            buttons: stored.buttons,
+            photo_png: row.try_get("photo")?,
+            document: document.map(|bytes| (document_name.unwrap_or_default(), bytes)),
+        },
+        dedupe_key: row.try_get("dedupe_key")?,
+        group_key: row.try_get("group_key")?,
+        planned_at: from_epoch(row.try_get("planned_at")?),
+        due_at: from_epoch(row.try_get("due_at")?),
+        deadline_at: row.try_get::<Option<i64>, _>("deadline_at")?.map(from_epoch),
+        attempts: row.try_get("attempts")?,
+        claimed_until: from_epoch(row.try_get::<Option<i64>, _>("claimed_until")?.unwrap_or_default()),
+    })
+}
+
+/// Queues a message inside the caller's transaction. A `dedupe_key` already used by a row that is
+/// not cancelled makes this a no-op returning `None`.
+pub async fn enqueue(tx: &mut Tx, msg: &NewMessage) -> sqlx::Result<Option<i64>> {
+    let stored = StoredPayload {
+        text: msg.payload.text.clone(),
+        parse_mode: msg.payload.parse_mode,
+        buttons: msg.payload.buttons.clone(),
+    };
+    let json = serde_json::to_string(&stored).map_err(|e| sqlx::Error::Encode(e.into()))?;
+    let (document_name, document) = match &msg.payload.document {
+        Some((name, bytes)) => (Some(name.clone()), Some(bytes.clone())),
+        None => (None, None),
+    };
+    let row = sqlx::query(
+        "INSERT INTO outbox (chat_id, kind, payload, photo, document_name, document, dedupe_key, group_key,
+                             planned_at, due_at, deadline_at, status, attempts, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'pending', 0, $9)
+         ON CONFLICT (dedupe_key) WHERE status <> 'cancelled' DO NOTHING
+         RETURNING id",
+    )
+    .bind(msg.chat_id)
+    .bind(&msg.kind)
+    .bind(json)
+    .bind(msg.payload.photo_png.clone())
+    .bind(document_name)
+    .bind(document)
+    .bind(&msg.dedupe_key)
+    .bind(&msg.group_key)
+    .bind(to_epoch(msg.planned_at))
+    .bind(to_epoch(msg.due_at))
+    .bind(msg.deadline_at.map(to_epoch))
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.map(|r| r.try_get("id")).transpose()
+}
+
+/// Withdraws one pending row. Returns whether it was pending (a row already being sent is not
+/// withdrawn).
+pub async fn cancel(tx: &mut Tx, id: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE outbox SET status = 'cancelled', last_error = 'withdrawn' WHERE id = $1 AND status = 'pending'",
+    )
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Withdraws every pending row whose dedupe key starts with `prefix` (e.g. the reminders of a
+/// session that moved). Returns how many.
+pub async fn cancel_by_dedupe_prefix(tx: &mut Tx, prefix: &str) -> sqlx::Result<u64> {
+    // substr rather than LIKE: keys may contain '%' or '_', and SQLite's LIKE ignores case.
+    let done = sqlx::query(
+        "UPDATE outbox SET status = 'cancelled', last_error = 'withdrawn'
+         WHERE status = 'pending' AND dedupe_key IS NOT NULL AND substr(dedupe_key, 1, length($1)) = $1",
+    )
+    .bind(prefix)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// A row withdrawn by [`cancel_for_chat`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CancelledRow {
+    pub id: i64,
+    pub kind: String,
+    pub group_key: Option<String>,
+}
+
+/// Withdraws every pending row for one chat (used when the recipient blocked the bot).
+pub async fn cancel_for_chat(db: &Db, chat_id: i64, reason: &str) -> sqlx::Result<Vec<CancelledRow>> {
+    let rows = sqlx::query(
+        "UPDATE outbox SET status = 'cancelled', last_error = $2 WHERE chat_id = $1 AND status = 'pending'
+         RETURNING id, kind, group_key",
+    )
+    .bind(chat_id)
+    .bind(reason)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(CancelledRow { id: r.try_get("id")?, kind: r.try_get("kind")?, group_key: r.try_get("group_key")? })
+        })
+        .collect()
+}
+
+/// Claims up to `limit` rows that are due at `now` (oldest first), leasing them to `worker_id`
+/// until `now + lease`. Rows whose lease ran out (their worker died) are claimable again.
+pub async fn claim_due(
+    db: &Db,
+    now: DateTime<Utc>,
+    limit: i64,
+    worker_id: &str,
+    lease: chrono::Duration,
+) -> sqlx::Result<Vec<Claimed>> {
+    let now_s = to_epoch(now);
+    let until = to_epoch(now + lease);
+    let lock = match db.backend {
+        // Several workers may share a PostgreSQL database: each skips rows another is claiming.
+        Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+        // SQLite has one writer at a time; BEGIN IMMEDIATE already serialises claims.
+        Backend::Sqlite => "",
+    };
+    let mut tx = db.begin_write().await?;
+    // Expired leases first; `status = 'sending'` is a prefix of the due index, and such rows are few.
+    sqlx::query(
+        "UPDATE outbox SET status = 'pending', claimed_by = NULL, claimed_until = NULL
+         WHERE status = 'sending' AND claimed_until <= $1",
+    )
+    .bind(now_s)
+    .execute(&mut *tx)
+    .await?;
+    let rows = sqlx::query(&format!(
+        "UPDATE outbox SET status = 'sending', claimed_by = $3, claimed_until = $2
+         WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND due_at <= $1
+                      ORDER BY due_at, id LIMIT $4 {lock})
+         RETURNING {CLAIMED_COLUMNS}"
+    ))
+    .bind(now_s)
+    .bind(until)
+    .bind(worker_id)
+    .bind(limit)
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    let mut claimed = rows.iter().map(claimed_from_row).collect::<sqlx::Result<Vec<_>>>()?;
+    // RETURNING gives no order guarantee.
+    claimed.sort_by_key(|c| (c.due_at, c.id));
+    Ok(claimed)
+}
+
+/// Extends the lease on rows this worker still holds (a long pacing wait must not let another
+/// worker take them).
+pub async fn extend_lease(db: &Db, ids: &[i64], worker_id: &str, until: DateTime<Utc>) -> sqlx::Result<()> {
+    for chunk in ids.chunks(500) {
+        let list = id_list(chunk);
+        sqlx::query(&format!(
+            "UPDATE outbox SET claimed_until = $1 WHERE status = 'sending' AND claimed_by = $2 AND id IN ({list})"
+        ))
+        .bind(to_epoch(until))
+        .bind(worker_id)
+        .execute(&db.pool)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Hands rows this worker claimed but did not send back to the queue (orderly shutdown).
+pub async fn release(db: &Db, ids: &[i64], worker_id: &str) -> sqlx::Result<()> {
+    for chunk in ids.chunks(500) {
+        let list = id_list(chunk);
+        sqlx::query(&format!(
+            "UPDATE outbox SET status = 'pending', claimed_by = NULL, claimed_until = NULL
+             WHERE status = 'sending' AND claimed_by = $1 AND id IN ({list})"
+        ))
+        .bind(worker_id)
+        .execute(&db.pool)
+        .await?;
+    }
+    Ok(())
+}
+
+fn id_list(ids: &[i64]) -> String {
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+}
+
+pub async fn mark_sent(db: &Db, id: i64, now: DateTime<Utc>) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE outbox SET status = 'sent', sent_at = $2, claimed_by = NULL, claimed_until = NULL, last_error = NULL
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(to_epoch(now))
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+/// A transient failure: back to `pending`, due again at `next_due`, one more attempt counted.
+pub async fn mark_retry(db: &Db, id: i64, next_due: DateTime<Utc>, error: &str) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE outbox SET status = 'pending', due_at = $2, attempts = attempts + 1, last_error = $3,
+                           claimed_by = NULL, claimed_until = NULL
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(to_epoch(next_due))
+    .bind(error)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+/// A permanent failure: never retried.
+pub async fn mark_failed(db: &Db, id: i64, error: &str) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = $2,
+                           claimed_by = NULL, claimed_until = NULL
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(error)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+/// Dropped without sending (e.g. its deadline passed while it waited).
+pub async fn mark_cancelled(db: &Db, id: i64, reason: &str) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE outbox SET status = 'cancelled', last_error = $2, claimed_by = NULL, claimed_until = NULL
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(reason)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+/// When the worker next has something to do: the earliest pending due time or the earliest lease
+/// expiry of a row being sent, whichever comes first.
+pub async fn next_due_at(db: &Db) -> sqlx::Result<Option<DateTime<Utc>>> {
+    let pending: Option<i64> = sqlx::query("SELECT MIN(due_at) AS t FROM outbox WHERE status = 'pending'")
+        .fetch_one(&db.pool)
+        .await?
+        .try_get("t")?;
+    let lease: Option<i64> = sqlx::query("SELECT MIN(claimed_until) AS t FROM outbox WHERE status = 'sending'")
+        .fetch_one(&db.pool)
+        .await?
+        .try_get("t")?;
+    Ok(match (pending, lease) {
+        (Some(a), Some(b)) => Some(from_epoch(a.min(b))),
+        (a, b) => a.or(b).map(from_epoch),
+    })
+}
+
+pub async fn group_progress(db: &Db, group_key: &str) -> sqlx::Result<GroupProgress> {
+    let rows = sqlx::query("SELECT status, COUNT(*) AS n FROM outbox WHERE group_key = $1 GROUP BY status")
+        .bind(group_key)
+        .fetch_all(&db.pool)
+        .await?;
+    let mut progress = GroupProgress::default();
+    for row in &rows {
+        let n: i64 = row.try_get("n")?;
+        match Status::parse(&row.try_get::<String, _>("status")?) {
+            Some(Status::Pending) => progress.pending = n,
+            Some(Status::Sending) => progress.sending = n,
+            Some(Status::Sent) => progress.sent = n,
+            Some(Status::Failed) => progress.failed = n,
+            Some(Status::Cancelled) => progress.cancelled = n,
+            None => {}
+        }
+    }
+    Ok(progress)
+}
+
+const ROW_COLUMNS: &str = "id, chat_id, kind, status, attempts, due_at, last_error, sent_at, group_key";
+
+fn outbox_row(row: &AnyRow) -> sqlx::Result<OutboxRow> {
+    Ok(OutboxRow {
+        id: row.try_get("id")?,
+        chat_id: row.try_get("chat_id")?,
+        kind: row.try_get("kind")?,
+        status: Status::parse(&row.try_get::<String, _>("status")?)
+            .ok_or_else(|| sqlx::Error::Decode("unknown outbox status".into()))?,
+        attempts: row.try_get("attempts")?,
+        due_at: from_epoch(row.try_get("due_at")?),
+        last_error: row.try_get("last_error")?,
+        sent_at: row.try_get::<Option<i64>, _>("sent_at")?.map(from_epoch),
+        group_key: row.try_get("group_key")?,
+    })
+}
+
+pub async fn get(db: &Db, id: i64) -> sqlx::Result<Option<OutboxRow>> {
+    let row = sqlx::query(&format!("SELECT {ROW_COLUMNS} FROM outbox WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.as_ref().map(outbox_row).transpose()
+}
+
+/// Every row for one chat, oldest first (operators' view and tests).
+pub async fn for_chat(db: &Db, chat_id: i64) -> sqlx::Result<Vec<OutboxRow>> {
+    let rows = sqlx::query(&format!("SELECT {ROW_COLUMNS} FROM outbox WHERE chat_id = $1 ORDER BY id"))
+        .bind(chat_id)
+        .fetch_all(&db.pool)
+        .await?;
+    rows.iter().map(outbox_row).collect()
+}
