@@ -7,7 +7,7 @@ use anyhow::Context as _;
 use teloxide::prelude::Requester;
 
 use crate::app::App;
-use crate::clock::SystemClock;
+use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::domain::person::Role;
 use crate::services;
@@ -38,5 +38,44 @@ pub async fn invite(
         if invite.grant.region_key.is_empty() { String::new() } else { format!(" of {}", invite.grant.region_key) },
         invite.expires_at.format("%Y-%m-%d %H:%M")
     );
+    Ok(())
+}
+
+/// `fieldschool import FILE`: prints what changed, or every problem with its line (nothing written).
+pub async fn import(config: Config, path: &std::path::Path) -> anyhow::Result<()> {
+    let db = open_db(&config.database_url).await?;
+    match services::catalog_import::import_file(&db, path).await {
+        Ok(report) => {
+            println!("{report}");
+            Ok(())
+        }
+        Err(services::catalog_import::ImportError::Invalid { file, problems }) => {
+            let err = services::catalog_import::ImportError::Invalid { file, problems };
+            eprintln!("{err}");
+            anyhow::bail!("the catalogue was refused")
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `fieldschool calendar REGION [--year Y]`: the region's solar terms and busy seasons with dates.
+pub async fn calendar(config: Config, region: &str, year: Option<i32>, lang: &str) -> anyhow::Result<()> {
+    use chrono::Datelike;
+    let db = open_db(&config.database_url).await?;
+    let lang = crate::i18n::Lang::from_code(lang).context("--lang must be zh or en")?;
+    let Some(found) = crate::db::regions::get(&db, region).await? else {
+        let known: Vec<String> = crate::db::catalog::all_regions(&db).await?.into_iter().map(|r| r.key).collect();
+        anyhow::bail!(
+            "no region {region:?}; import a catalogue first (fieldschool import FILE){}",
+            if known.is_empty() { String::new() } else { format!(". Known regions: {}", known.join(", ")) }
+        );
+    };
+    let calendar = crate::db::catalog::calendar_of(&db, region).await?.context("region without a calendar")?;
+    let year = year.unwrap_or_else(|| SystemClock.now().with_timezone(&calendar.tz).year());
+    let name = match (lang, &found.name_en) {
+        (crate::i18n::Lang::En, Some(en)) => en.clone(),
+        _ => found.name.clone(),
+    };
+    print!("{}", crate::domain::calendar::render_calendar(&calendar, &name, year, lang));
     Ok(())
 }

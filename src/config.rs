@@ -20,6 +20,10 @@ pub struct Config {
     pub offer_ttl: Duration,
     /// Course requests (点单) for one topic in one township that alert the coordinators.
     pub request_threshold: i64,
+    /// Outbox pace over all chats (Telegram allows about 30 a second).
+    pub send_per_sec: u32,
+    /// Least time between two outbox messages to one chat (Telegram: about one a second).
+    pub per_chat_interval: std::time::Duration,
 }
 
 impl Config {
@@ -51,7 +55,19 @@ impl Config {
             }
             None => 10,
         };
+        let send_per_sec = match var("FIELDSCHOOL_SEND_PER_SEC") {
+            Some(v) => v.parse().map_err(|_| anyhow::anyhow!("FIELDSCHOOL_SEND_PER_SEC must be a whole number"))?,
+            None => 30,
+        };
+        let per_chat_ms: u64 = match var("FIELDSCHOOL_PER_CHAT_INTERVAL_MS") {
+            Some(v) => {
+                v.parse().map_err(|_| anyhow::anyhow!("FIELDSCHOOL_PER_CHAT_INTERVAL_MS must be milliseconds"))?
+            }
+            None => 1000,
+        };
         Ok(Config {
+            send_per_sec,
+            per_chat_interval: std::time::Duration::from_millis(per_chat_ms),
             cancel_cutoff: hours("FIELDSCHOOL_CANCEL_CUTOFF_HOURS", 24)?,
             offer_ttl: hours("FIELDSCHOOL_OFFER_HOURS", 24)?,
             request_threshold,

@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod bot;
+pub mod chat;
 pub mod cli;
 pub mod clock;
 pub mod config;

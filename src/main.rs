@@ -25,22 +25,45 @@ enum Command {
         #[arg(long, env = "FIELDSCHOOL_BOT_USERNAME")]
         bot_username: Option<String>,
     },
+    /// Load or refresh the catalogue (regions, trainers, courses, classes) from a TOML file.
+    Import {
+        /// The catalogue file; see docs/catalog-format.md (example: examples/demo-catalog.toml).
+        file: std::path::PathBuf,
+    },
+    /// Print a region's solar terms and busy farming seasons with their dates.
+    Calendar {
+        /// Region key from the catalogue (example: xinan).
+        region: String,
+        /// Year (default: this year).
+        #[arg(long, value_parser = clap::value_parser!(i32).range(1900..=2100))]
+        year: Option<i32>,
+        /// Language of the listing: zh or en.
+        #[arg(long, default_value = "zh")]
+        lang: String,
+    },
+    /// Try the bot in this terminal: no token, no network, a throw-away database with the demo catalogue.
+    Chat,
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    // The terminal chat shares stdout with the conversation: only problems are logged there.
+    let default_filter = if matches!(cli.command, Command::Chat) { "warn" } else { "info,sqlx=warn" };
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| default_filter.into()),
         )
         .with_writer(std::io::stderr)
         .init();
-    let cli = Cli::parse();
     let config = Config::from_env()?;
     match cli.command {
         Command::Run => fieldschool::startup::run(config).await,
         Command::Invite { role, region, bot_username } => {
             fieldschool::cli::invite(config, &role, region.as_deref(), bot_username).await
         }
+        Command::Import { file } => fieldschool::cli::import(config, &file).await,
+        Command::Calendar { region, year, lang } => fieldschool::cli::calendar(config, &region, year, &lang).await,
+        Command::Chat => fieldschool::chat::run().await,
     }
 }

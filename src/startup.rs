@@ -8,6 +8,7 @@ use teloxide::dispatching::ShutdownToken;
 use teloxide::error_handlers::LoggingErrorHandler;
 use teloxide::prelude::*;
 use teloxide::types::{BotCommand, BotCommandScope};
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::app::App;
@@ -16,6 +17,7 @@ use crate::bot::schema::schema;
 use crate::config::Config;
 use crate::db::Db;
 use crate::i18n::Lang;
+use crate::outbox::{OutboxHandle, OutboxWorker, Pacing};
 use crate::tr;
 
 /// Connects to `url` and brings the schema up to date.
@@ -54,10 +56,13 @@ pub async fn register_commands(bot: &Bot) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A running bot: the dispatcher (and, as they are added, the background workers).
+/// A running bot: the dispatcher and the background workers.
 pub struct Running {
     shutdown: ShutdownToken,
     dispatcher: JoinHandle<()>,
+    workers_stop: watch::Sender<bool>,
+    workers: Vec<JoinHandle<()>>,
+    outbox: OutboxHandle,
 }
 
 impl Running {
@@ -69,6 +74,16 @@ impl Running {
             Err(_) => self.dispatcher.abort(),
         }
         let _ = self.dispatcher.await;
+        // Workers finish the message in flight and hand back what they claimed.
+        let _ = self.workers_stop.send(true);
+        for worker in self.workers {
+            let _ = worker.await;
+        }
+    }
+
+    /// Follows what the outbox sends (for tests and the terminal chat).
+    pub fn outbox(&self) -> &OutboxHandle {
+        &self.outbox
     }
 
     /// Completes when the dispatcher has stopped by itself.
@@ -90,7 +105,17 @@ pub async fn start_bot(app: App, bot: Bot) -> anyhow::Result<Running> {
         .build();
     let shutdown = dispatcher.shutdown_token();
     let dispatcher = tokio::spawn(async move { dispatcher.dispatch().await });
-    Ok(Running { shutdown, dispatcher })
+
+    let (workers_stop, stop_rx) = watch::channel(false);
+    let outbox_worker = OutboxWorker::new(app.db.clone(), bot.clone(), app.clock.clone())
+        .with_wake(app.outbox_wake.clone())
+        .with_pacing(Pacing {
+            global_per_sec: app.config.send_per_sec,
+            per_chat_min_interval: app.config.per_chat_interval,
+        });
+    let (outbox, outbox_join) = outbox_worker.spawn(stop_rx.clone());
+    let workers = vec![outbox_join];
+    Ok(Running { shutdown, dispatcher, workers_stop, workers, outbox })
 }
 
 /// `fieldschool run`: the bot on long polling until Ctrl-C or SIGTERM.

@@ -69,10 +69,10 @@ fn keys_used_in_code() -> BTreeSet<String> {
             }
             let Some(comma) = comma else { continue };
             let after = rest[comma + 1..].trim_start();
-            if let Some(lit) = after.strip_prefix('"') {
-                if let Some(end) = lit.find('"') {
-                    keys.insert(lit[..end].to_owned());
-                }
+            if let Some(lit) = after.strip_prefix('"')
+                && let Some(end) = lit.find('"')
+            {
+                keys.insert(lit[..end].to_owned());
             }
         }
     }

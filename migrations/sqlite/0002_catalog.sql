@@ -9,6 +9,8 @@ CREATE TABLE regions (
     name_en    TEXT,
     timezone   TEXT NOT NULL,               -- resolved: the region's own, else inherited, else Asia/Shanghai
     agri_zone  TEXT NOT NULL,               -- resolved: the region's own, else inherited
+    own_timezone TEXT,                      -- as the catalogue set it on this region (NULL = inherit)
+    own_zone     TEXT,
     busy_json  TEXT NOT NULL DEFAULT '[]',  -- region-specific busy ranges (added to or replacing the zone's)
     sort_order INTEGER NOT NULL DEFAULT 0,
     busy_mode  TEXT NOT NULL DEFAULT 'add' CHECK (busy_mode IN ('add', 'replace')),
@@ -56,6 +58,7 @@ CREATE TABLE questions (
     options_json TEXT    NOT NULL,                     -- JSON array of 2-6 strings
     answer       INTEGER NOT NULL,                     -- 0-based index into options
     explanation  TEXT    NOT NULL,
+    active       INTEGER NOT NULL DEFAULT 1,           -- 0 once a re-import drops it (answers keep pointing at it)
     sort_order   INTEGER NOT NULL DEFAULT 0,
     UNIQUE (course_key, key)
 );

@@ -180,10 +180,10 @@ impl Ctx {
     /// Removes the buttons from the message a button was pressed on, so old choices cannot be tapped
     /// again by mistake. Failure (message too old) does not matter.
     pub async fn retire_pressed_keyboard(&self) {
-        if let Some(message_id) = self.callback_message() {
-            if let Err(e) = self.bot.edit_message_reply_markup(self.chat, message_id).await {
-                tracing::debug!(error = %e, "could not remove old keyboard");
-            }
+        if let Some(message_id) = self.callback_message()
+            && let Err(e) = self.bot.edit_message_reply_markup(self.chat, message_id).await
+        {
+            tracing::debug!(error = %e, "could not remove old keyboard");
         }
     }
 

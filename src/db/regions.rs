@@ -63,3 +63,13 @@ pub async fn ancestry(db: &Db, key: &str) -> sqlx::Result<Vec<Region>> {
     }
     Ok(out)
 }
+
+/// The resolved time zone of a region, inside a transaction (an import's own writes are visible).
+pub async fn timezone_in_tx(tx: &mut super::Tx, key: &str) -> sqlx::Result<Option<String>> {
+    sqlx::query("SELECT timezone FROM regions WHERE key = $1")
+        .bind(key)
+        .fetch_optional(&mut **tx)
+        .await?
+        .map(|row| row.try_get("timezone"))
+        .transpose()
+}

@@ -9,7 +9,7 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::calendar::{BusyRange, DailyRange};
+use crate::domain::calendar::{BusyRange, DailyRange, RegionCalendar};
 use crate::domain::person::Audience;
 use crate::i18n::Lang;
 
@@ -455,6 +455,33 @@ pub struct RegionSchedule {
     pub busy_mode: BusyMode,
     pub quiet_hours: Option<DailyRange>,
     pub busy_windows: Option<Vec<DailyRange>>,
+}
+
+impl RegionSchedule {
+    /// The calendar of a region from the schedules of its ancestry, county first: busy ranges add up
+    /// down the tree (a `replace` drops what came before it), and the nearest daily windows win.
+    pub fn resolve(tz: chrono_tz::Tz, zone: &str, top_down: &[RegionSchedule]) -> RegionCalendar {
+        let mut overrides: Vec<BusyRange> = Vec::new();
+        let mut replace = false;
+        let (mut quiet, mut windows) = (None, None);
+        for schedule in top_down {
+            if schedule.busy_mode == BusyMode::Replace {
+                overrides.clear();
+                replace = true;
+            }
+            overrides.extend(schedule.busy.iter().cloned());
+            quiet = schedule.quiet_hours.or(quiet);
+            windows = schedule.busy_windows.clone().or(windows);
+        }
+        let mut calendar = RegionCalendar::new(tz, zone, &overrides, replace);
+        if let Some(quiet) = quiet {
+            calendar.quiet = quiet;
+        }
+        if let Some(windows) = windows {
+            calendar.busy_windows = windows;
+        }
+        calendar
+    }
 }
 
 /// The default time zone of a region whose catalogue entry (and ancestors) name none.

@@ -155,6 +155,12 @@ impl OutboxWorker {
         self
     }
 
+    /// Shares an existing wake signal (the one `App` hands to use cases that enqueue).
+    pub fn with_wake(mut self, notify: Arc<Notify>) -> OutboxWorker {
+        self.notify = notify;
+        self
+    }
+
     /// A handle usable before the worker is spawned (e.g. to subscribe to events first).
     pub fn handle(&self) -> OutboxHandle {
         OutboxHandle { notify: self.notify.clone(), events: self.events.clone() }

@@ -1,4 +1,5 @@
 //! Use cases: each one a transaction over `db`, returning what the caller needs to reply.
 
+pub mod catalog_import;
 pub mod invites;
 pub mod people;

@@ -1,0 +1,350 @@
+//! `fieldschool chat`: the real bot, the Bot API emulator and a throw-away SQLite database with the
+//! demo catalogue, driven from a terminal. Everything the bot sends is printed as a Telegram user
+//! would see it: text, then numbered buttons.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use chrono::{Duration, Utc};
+use teloxide::Bot;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::sync::Mutex;
+
+use crate::app::App;
+use crate::clock::{Clock, ManualClock};
+use crate::config::Config;
+use crate::domain::person::Role;
+use crate::emulator::{BotMessage, EmuEvent, EmuUser, Emulator, EmulatorOptions};
+use crate::services;
+use crate::startup;
+
+/// The demo catalogue, compiled in so `chat` works from any directory.
+pub const DEMO_CATALOG: &str = include_str!("../examples/demo-catalog.toml");
+
+/// A demo person the terminal can speak as.
+#[derive(Debug, Clone)]
+pub struct Persona {
+    pub user_id: i64,
+    pub first_name: &'static str,
+    pub language_code: &'static str,
+    pub note: &'static str,
+}
+
+/// Names and notes are demo data shown only in this developer console.
+pub const PERSONAS: [Persona; 5] = [
+    Persona { user_id: 1001, first_name: "\u{738b}\u{79c0}\u{82f1}", language_code: "zh-hans", note: "villager" },
+    Persona { user_id: 1002, first_name: "Amy", language_code: "en", note: "villager, English phone" },
+    Persona { user_id: 1003, first_name: "\u{674e}\u{5efa}\u{56fd}", language_code: "zh-hans", note: "cadre" },
+    Persona {
+        user_id: 1004,
+        first_name: "\u{5f20}\u{8001}\u{5e08}",
+        language_code: "zh-hans",
+        note: "trainer (use /invite trainer)",
+    },
+    Persona {
+        user_id: 1005,
+        first_name: "\u{5218}\u{4e3b}\u{4efb}",
+        language_code: "zh-hans",
+        note: "coordinator (use /invite coordinator REGION)",
+    },
+];
+
+struct Screen {
+    current: usize,
+    /// Per chat: the latest message with inline buttons, and the reply keyboard on screen.
+    last_inline: HashMap<i64, BotMessage>,
+    reply_keyboard: HashMap<i64, Vec<(String, bool)>>,
+}
+
+pub async fn run() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir().context("creating a temporary directory")?;
+    let url = format!("sqlite://{}", dir.path().join("chat.db").display());
+    let db = startup::open_db(&url).await?;
+    let report = services::catalog_import::import_str(&db, "examples/demo-catalog.toml", DEMO_CATALOG)
+        .await
+        .map_err(|e| anyhow::anyhow!("demo catalogue: {e}"))?;
+    let emulator = Emulator::start(EmulatorOptions::default()).await?;
+    for p in &PERSONAS {
+        emulator.add_user(EmuUser {
+            id: p.user_id,
+            first_name: p.first_name.to_owned(),
+            last_name: None,
+            username: None,
+            language_code: Some(p.language_code.to_owned()),
+        });
+    }
+    let clock = ManualClock::new(Utc::now());
+    let mut config = Config::from_env()?;
+    config.database_url = url;
+    config.token = Some(emulator.token().to_owned());
+    config.api_url = Some(emulator.api_url());
+    let app = App::new(db, Arc::new(clock.clone()), config);
+    let bot = Bot::new(emulator.token()).set_api_url(emulator.api_url().parse()?);
+    let running = startup::start_bot(app.clone(), bot).await?;
+
+    println!("fieldschool chat: the real bot against a local Bot API emulator (no network).");
+    println!("Demo catalogue loaded: {report}");
+    println!("Type text to send it; a number presses a button, k1/k2… a keyboard button.");
+    println!(
+        "/as NAME|N switch person · /who · /contact · /sticker · /photo · /invite ROLE [REGION] · /clock [+2d|+3h|+30m] · /quit"
+    );
+    print_personas(0);
+
+    let screen =
+        Arc::new(Mutex::new(Screen { current: 0, last_inline: HashMap::new(), reply_keyboard: HashMap::new() }));
+    let printer = tokio::spawn(print_events(emulator.subscribe(), screen.clone()));
+
+    let mut replies = emulator.subscribe();
+    let mut lines = BufReader::new(tokio::io::stdin()).lines();
+    prompt(&screen).await;
+    while let Some(line) = lines.next_line().await? {
+        let line = line.trim().to_owned();
+        if line.is_empty() {
+            prompt(&screen).await;
+            continue;
+        }
+        let me = PERSONAS[screen.lock().await.current].user_id;
+        // Whether this line reached the bot as an update (then an answer is due).
+        let mut acted = true;
+        let mut words = line.split_whitespace();
+        match words.next().unwrap_or_default() {
+            "/quit" | "/exit" => break,
+            "/who" => {
+                acted = false;
+                print_personas(screen.lock().await.current)
+            }
+            "/as" => {
+                acted = false;
+                let who = words.collect::<Vec<_>>().join(" ");
+                match find_persona(&who) {
+                    Some(i) => {
+                        screen.lock().await.current = i;
+                        println!("-- you are now {} ({})", PERSONAS[i].first_name, PERSONAS[i].note);
+                    }
+                    None => println!("-- no such person; /who lists them"),
+                }
+            }
+            "/contact" => {
+                emulator.send_contact(me, &format!("+86138{:08}", me));
+            }
+            "/sticker" => {
+                emulator.send_sticker(me);
+            }
+            "/photo" => {
+                emulator.send_photo(me);
+            }
+            "/clock" => {
+                acted = false;
+                match words.next() {
+                    None => println!("-- simulated time: {}", show_time(clock.now())),
+                    Some(step) => match parse_step(step) {
+                        Some(d) => {
+                            clock.advance(d);
+                            println!("-- simulated time is now {}", show_time(clock.now()));
+                        }
+                        None => println!("-- say /clock +2d, +3h or +30m"),
+                    },
+                }
+            }
+            "/invite" => {
+                acted = false;
+                let role = words.next().and_then(Role::parse);
+                let region = words.next();
+                match role {
+                    None => println!("-- /invite trainer | coordinator REGION | admin"),
+                    Some(role) => match services::invites::create(&app, role, region).await {
+                        Ok(invite) => {
+                            println!("-- invite link: {}", invite.link(emulator.bot_username()));
+                            println!("-- to open it as the current person, type: /start {}", invite.token);
+                        }
+                        Err(e) => println!("-- {e}"),
+                    },
+                }
+            }
+            word if is_button_number(word) => acted = press(&emulator, &screen, me, word).await,
+            _ => {
+                emulator.send_text(me, &line);
+            }
+        }
+        // Every update gets an answer; wait for it (and anything sent right after) so that typed-ahead
+        // or piped input presses the buttons of the answer, not of the message before. Answers that
+        // come later (from the outbox) are printed whenever they arrive.
+        if acted {
+            await_answer(&mut replies, me).await;
+        }
+        prompt(&screen).await;
+    }
+    printer.abort();
+    running.stop().await;
+    Ok(())
+}
+
+/// Waits (at most a few seconds) for the bot's first answer in `chat`, then until it falls quiet.
+async fn await_answer(events: &mut tokio::sync::broadcast::Receiver<EmuEvent>, chat: i64) {
+    use tokio::time::{Duration as StdDuration, timeout};
+    let concerns_chat = |e: &EmuEvent| match e {
+        EmuEvent::Sent(m) | EmuEvent::Edited(m) => m.chat_id == chat,
+        EmuEvent::CallbackAnswered { chat_id, .. } => *chat_id == chat,
+        _ => false,
+    };
+    let first = timeout(StdDuration::from_secs(5), async {
+        loop {
+            match events.recv().await {
+                Ok(e) if concerns_chat(&e) => return,
+                Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(_) => return,
+            }
+        }
+    })
+    .await;
+    if first.is_err() {
+        println!("-- (no answer yet; it will be shown when it comes)");
+        return;
+    }
+    // Multi-message answers arrive back to back; a short lull ends the answer.
+    while let Ok(Ok(_)) = timeout(StdDuration::from_millis(250), events.recv()).await {}
+    // Let the printer task draw what arrived before the prompt does.
+    tokio::task::yield_now().await;
+}
+
+fn print_personas(current: usize) {
+    for (i, p) in PERSONAS.iter().enumerate() {
+        let mark = if i == current { "*" } else { " " };
+        println!("  {mark}{} {} — {}", i + 1, p.first_name, p.note);
+    }
+}
+
+fn find_persona(who: &str) -> Option<usize> {
+    let who = who.trim();
+    if let Ok(n) = who.parse::<usize>() {
+        return (1..=PERSONAS.len()).contains(&n).then(|| n - 1);
+    }
+    PERSONAS.iter().position(|p| p.first_name == who || p.note.split(',').next() == Some(who))
+}
+
+fn is_button_number(word: &str) -> bool {
+    let digits = word.strip_prefix('k').unwrap_or(word);
+    !digits.is_empty() && digits.len() <= 3 && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn parse_step(step: &str) -> Option<Duration> {
+    let step = step.strip_prefix('+')?;
+    let (n, unit) = step.split_at(step.len().checked_sub(1)?);
+    let n: i64 = n.parse().ok()?;
+    match unit {
+        "d" => Some(Duration::days(n)),
+        "h" => Some(Duration::hours(n)),
+        "m" => Some(Duration::minutes(n)),
+        _ => None,
+    }
+}
+
+fn show_time(t: chrono::DateTime<Utc>) -> String {
+    t.with_timezone(&chrono_tz::Asia::Shanghai).format("%Y-%m-%d %H:%M (Asia/Shanghai)").to_string()
+}
+
+async fn prompt(screen: &Arc<Mutex<Screen>>) {
+    use std::io::Write;
+    let name = PERSONAS[screen.lock().await.current].first_name;
+    print!("{name}> ");
+    let _ = std::io::stdout().flush();
+}
+
+/// Presses button `word` (`3`, or `k1` on the reply keyboard); false when there is no such button.
+async fn press(emulator: &Emulator, screen: &Arc<Mutex<Screen>>, me: i64, word: &str) -> bool {
+    let screen = screen.lock().await;
+    if let Some(k) = word.strip_prefix('k') {
+        let n: usize = k.parse().unwrap_or(0);
+        match screen.reply_keyboard.get(&me).and_then(|rows| rows.get(n.wrapping_sub(1))) {
+            Some((_, true)) => {
+                emulator.send_contact(me, &format!("+86138{:08}", me));
+            }
+            Some((text, false)) => {
+                emulator.send_text(me, text);
+            }
+            None => {
+                println!("-- no keyboard button {word}");
+                return false;
+            }
+        }
+        return true;
+    }
+    let n: usize = word.parse().unwrap_or(0);
+    let Some(msg) = screen.last_inline.get(&me) else {
+        println!("-- no buttons to press");
+        return false;
+    };
+    let buttons: Vec<_> = msg.inline_keyboard.iter().flatten().collect();
+    match buttons.get(n.wrapping_sub(1)).and_then(|b| b.callback_data.clone()) {
+        Some(data) => {
+            emulator.press(me, msg.message_id, &data);
+            true
+        }
+        None => {
+            println!("-- no button {n}");
+            false
+        }
+    }
+}
+
+async fn print_events(mut events: tokio::sync::broadcast::Receiver<EmuEvent>, screen: Arc<Mutex<Screen>>) {
+    loop {
+        let event = match events.recv().await {
+            Ok(e) => e,
+            Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+            Err(_) => return,
+        };
+        let mut screen = screen.lock().await;
+        let current = PERSONAS[screen.current].user_id;
+        match event {
+            EmuEvent::Sent(msg) | EmuEvent::Edited(msg) => {
+                let to = PERSONAS.iter().find(|p| p.user_id == msg.chat_id);
+                let header = match to {
+                    Some(p) if p.user_id == current => "\n┌─ bot".to_owned(),
+                    Some(p) => format!("\n┌─ bot → {} (switch with /as {})", p.first_name, p.first_name),
+                    None => format!("\n┌─ bot → chat {}", msg.chat_id),
+                };
+                println!("{header}");
+                for line in msg.rendered_text().lines() {
+                    println!("│ {line}");
+                }
+                if msg.photo.is_some() {
+                    println!("│ [photo]");
+                }
+                if let Some((name, bytes)) = &msg.document {
+                    println!("│ [file {name}, {} bytes]", bytes.len());
+                }
+                let mut n = 0;
+                for row in &msg.inline_keyboard {
+                    let cells: Vec<String> = row
+                        .iter()
+                        .map(|b| {
+                            n += 1;
+                            format!("[{n}] {}", b.text)
+                        })
+                        .collect();
+                    println!("│   {}", cells.join("   "));
+                }
+                if !msg.inline_keyboard.is_empty() {
+                    screen.last_inline.insert(msg.chat_id, msg.clone());
+                }
+                if let Some(kb) = &msg.reply_keyboard {
+                    let buttons: Vec<(String, bool)> =
+                        kb.rows.iter().flatten().map(|b| (b.text.clone(), b.request_contact)).collect();
+                    let cells: Vec<String> =
+                        buttons.iter().enumerate().map(|(i, (t, _))| format!("[k{}] {t}", i + 1)).collect();
+                    println!("│ keyboard: {}", cells.join("  "));
+                    screen.reply_keyboard.insert(msg.chat_id, buttons);
+                } else if msg.remove_keyboard {
+                    screen.reply_keyboard.remove(&msg.chat_id);
+                }
+                println!("└─");
+                print!("{}> ", PERSONAS[screen.current].first_name);
+                let _ = std::io::Write::flush(&mut std::io::stdout());
+            }
+            EmuEvent::CallbackAnswered { text: Some(text), .. } => println!("\n  (popup) {text}"),
+            _ => {}
+        }
+    }
+}

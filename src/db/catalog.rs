@@ -1,0 +1,757 @@
+//! The catalogue: regions' scheduling settings, trainers, courses, questions, classes, sessions.
+//! Writes take a transaction (an import is one); reads take the pool.
+
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::{Db, Tx, from_epoch, to_epoch};
+use crate::domain::calendar::{BusyRange, DailyRange, RegionCalendar};
+use crate::domain::catalog::{
+    BusyMode, Category, Class, ClassStatus, Course, Credits, Mode, Question, RegionSchedule, Session, SessionStatus,
+    Trainer, TrainerKind,
+};
+use crate::domain::person::Audience;
+use crate::domain::region::{Region, RegionLevel};
+
+/// What an upsert did to the stored row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upsert {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+fn decode_err(what: &str, value: &str) -> sqlx::Error {
+    sqlx::Error::Decode(format!("unknown {what} {value:?}").into())
+}
+
+fn json_err(e: serde_json::Error) -> sqlx::Error {
+    sqlx::Error::Decode(Box::new(e))
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Regions
+// ---------------------------------------------------------------------------------------------------
+
+/// A region as the catalogue states it: own settings only, before inheritance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegionEntry {
+    pub key: String,
+    pub parent_key: Option<String>,
+    pub level: RegionLevel,
+    pub name: String,
+    pub name_en: Option<String>,
+    pub own_timezone: Option<String>,
+    pub own_zone: Option<String>,
+    pub schedule: RegionSchedule,
+    pub sort_order: i64,
+}
+
+/// A stored region's own settings (for inheritance while importing).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredRegion {
+    pub key: String,
+    pub parent_key: Option<String>,
+    pub level: RegionLevel,
+    pub own_timezone: Option<String>,
+    pub own_zone: Option<String>,
+}
+
+pub async fn region_in_tx(tx: &mut Tx, key: &str) -> sqlx::Result<Option<StoredRegion>> {
+    let row = sqlx::query("SELECT key, parent_key, level, own_timezone, own_zone FROM regions WHERE key = $1")
+        .bind(key)
+        .fetch_optional(&mut **tx)
+        .await?;
+    row.map(|row| {
+        let level: String = row.try_get("level")?;
+        Ok(StoredRegion {
+            key: row.try_get("key")?,
+            parent_key: row.try_get("parent_key")?,
+            level: RegionLevel::parse(&level).ok_or_else(|| decode_err("region level", &level))?,
+            own_timezone: row.try_get("own_timezone")?,
+            own_zone: row.try_get("own_zone")?,
+        })
+    })
+    .transpose()
+}
+
+fn schedule_columns(s: &RegionSchedule) -> sqlx::Result<(String, Option<String>, Option<String>)> {
+    let busy = serde_json::to_string(&s.busy).map_err(json_err)?;
+    let quiet = s.quiet_hours.map(|q| q.to_string());
+    let windows = match &s.busy_windows {
+        Some(w) => Some(serde_json::to_string(w).map_err(json_err)?),
+        None => None,
+    };
+    Ok((busy, quiet, windows))
+}
+
+/// Inserts or updates a region's own settings. The resolved `timezone` and `agri_zone` columns are
+/// filled by [`resolve_region_inheritance`], which an import runs after all its upserts.
+pub async fn upsert_region(tx: &mut Tx, r: &RegionEntry) -> sqlx::Result<Upsert> {
+    let (busy, quiet, windows) = schedule_columns(&r.schedule)?;
+    let existing = sqlx::query(
+        "SELECT parent_key, level, name, name_en, own_timezone, own_zone, busy_json, busy_mode, quiet_hours,
+                busy_windows_json, sort_order FROM regions WHERE key = $1",
+    )
+    .bind(&r.key)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let outcome = match &existing {
+        None => Upsert::Created,
+        Some(row) => {
+            let same = row.try_get::<Option<String>, _>("parent_key")? == r.parent_key
+                && row.try_get::<String, _>("level")? == r.level.as_str()
+                && row.try_get::<String, _>("name")? == r.name
+                && row.try_get::<Option<String>, _>("name_en")? == r.name_en
+                && row.try_get::<Option<String>, _>("own_timezone")? == r.own_timezone
+                && row.try_get::<Option<String>, _>("own_zone")? == r.own_zone
+                && row.try_get::<String, _>("busy_json")? == busy
+                && row.try_get::<String, _>("busy_mode")? == r.schedule.busy_mode.as_str()
+                && row.try_get::<Option<String>, _>("quiet_hours")? == quiet
+                && row.try_get::<Option<String>, _>("busy_windows_json")? == windows
+                && row.try_get::<i64, _>("sort_order")? == r.sort_order;
+            if same { Upsert::Unchanged } else { Upsert::Updated }
+        }
+    };
+    if outcome == Upsert::Unchanged {
+        return Ok(outcome);
+    }
+    sqlx::query(
+        "INSERT INTO regions (key, parent_key, level, name, name_en, timezone, agri_zone, own_timezone, own_zone,
+                              busy_json, busy_mode, quiet_hours, busy_windows_json, sort_order)
+         VALUES ($1, $2, $3, $4, $5, '', '', $6, $7, $8, $9, $10, $11, $12)
+         ON CONFLICT (key) DO UPDATE SET parent_key = excluded.parent_key, level = excluded.level,
+             name = excluded.name, name_en = excluded.name_en, own_timezone = excluded.own_timezone,
+             own_zone = excluded.own_zone, busy_json = excluded.busy_json, busy_mode = excluded.busy_mode,
+             quiet_hours = excluded.quiet_hours, busy_windows_json = excluded.busy_windows_json,
+             sort_order = excluded.sort_order",
+    )
+    .bind(&r.key)
+    .bind(&r.parent_key)
+    .bind(r.level.as_str())
+    .bind(&r.name)
+    .bind(&r.name_en)
+    .bind(&r.own_timezone)
+    .bind(&r.own_zone)
+    .bind(busy)
+    .bind(r.schedule.busy_mode.as_str())
+    .bind(quiet)
+    .bind(windows)
+    .bind(r.sort_order)
+    .execute(&mut **tx)
+    .await?;
+    Ok(outcome)
+}
+
+/// Recomputes every region's resolved time zone and agricultural zone from its own settings and its
+/// ancestors' (a county's change reaches villages the file did not mention).
+pub async fn resolve_region_inheritance(tx: &mut Tx, default_timezone: &str) -> sqlx::Result<()> {
+    let rows = sqlx::query("SELECT key, parent_key, own_timezone, own_zone, timezone, agri_zone FROM regions")
+        .fetch_all(&mut **tx)
+        .await?;
+    struct Node {
+        key: String,
+        parent: Option<String>,
+        own_tz: Option<String>,
+        own_zone: Option<String>,
+        tz: String,
+        zone: String,
+    }
+    let nodes: Vec<Node> = rows
+        .iter()
+        .map(|r| {
+            Ok(Node {
+                key: r.try_get("key")?,
+                parent: r.try_get("parent_key")?,
+                own_tz: r.try_get("own_timezone")?,
+                own_zone: r.try_get("own_zone")?,
+                tz: r.try_get("timezone")?,
+                zone: r.try_get("agri_zone")?,
+            })
+        })
+        .collect::<sqlx::Result<_>>()?;
+    let by_key: std::collections::HashMap<&str, &Node> = nodes.iter().map(|n| (n.key.as_str(), n)).collect();
+    for node in &nodes {
+        let (mut tz, mut zone) = (None, None);
+        let mut cursor = Some(node);
+        // The tree is at most three levels deep; the bound guards against a corrupt cycle.
+        for _ in 0..8 {
+            let Some(n) = cursor else { break };
+            tz = tz.or(n.own_tz.clone());
+            zone = zone.or(n.own_zone.clone());
+            cursor = n.parent.as_deref().and_then(|p| by_key.get(p).copied());
+        }
+        let tz = tz.unwrap_or_else(|| default_timezone.to_owned());
+        let zone = zone.unwrap_or_default();
+        if tz != node.tz || zone != node.zone {
+            sqlx::query("UPDATE regions SET timezone = $1, agri_zone = $2 WHERE key = $3")
+                .bind(tz)
+                .bind(zone)
+                .bind(&node.key)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+fn schedule_from_row(row: &AnyRow) -> sqlx::Result<RegionSchedule> {
+    let busy: String = row.try_get("busy_json")?;
+    let mode: String = row.try_get("busy_mode")?;
+    let quiet: Option<String> = row.try_get("quiet_hours")?;
+    let windows: Option<String> = row.try_get("busy_windows_json")?;
+    Ok(RegionSchedule {
+        busy: serde_json::from_str::<Vec<BusyRange>>(&busy).map_err(json_err)?,
+        busy_mode: BusyMode::parse(&mode).ok_or_else(|| decode_err("busy mode", &mode))?,
+        quiet_hours: quiet.map(|q| q.parse::<DailyRange>().map_err(|_| decode_err("quiet hours", &q))).transpose()?,
+        busy_windows: windows.map(|w| serde_json::from_str(&w).map_err(json_err)).transpose()?,
+    })
+}
+
+/// The calendar of a region: its zone's busy seasons with the overrides of its ancestry applied, and
+/// its daily windows. `None` when the region is unknown.
+pub async fn calendar_of(db: &Db, region_key: &str) -> sqlx::Result<Option<RegionCalendar>> {
+    let mut chain = Vec::new();
+    let mut resolved: Option<(String, String)> = None;
+    let mut next = Some(region_key.to_owned());
+    while let Some(key) = next.take() {
+        let Some(row) = sqlx::query(
+            "SELECT parent_key, timezone, agri_zone, busy_json, busy_mode, quiet_hours, busy_windows_json
+             FROM regions WHERE key = $1",
+        )
+        .bind(&key)
+        .fetch_optional(&db.pool)
+        .await?
+        else {
+            break;
+        };
+        if resolved.is_none() {
+            resolved = Some((row.try_get("timezone")?, row.try_get("agri_zone")?));
+        }
+        chain.push(schedule_from_row(&row)?);
+        next = row.try_get("parent_key")?;
+        if chain.len() > 8 {
+            break;
+        }
+    }
+    let Some((tz, zone)) = resolved else { return Ok(None) };
+    chain.reverse();
+    let tz: chrono_tz::Tz = tz.parse().unwrap_or(chrono_tz::Asia::Shanghai);
+    Ok(Some(RegionSchedule::resolve(tz, &zone, &chain)))
+}
+
+/// All regions, counties first then in catalogue order (for listings and the `calendar` command).
+pub async fn all_regions(db: &Db) -> sqlx::Result<Vec<Region>> {
+    let rows = sqlx::query(
+        "SELECT key, parent_key, level, name, name_en, timezone, agri_zone FROM regions ORDER BY sort_order, key",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let level: String = row.try_get("level")?;
+            Ok(Region {
+                key: row.try_get("key")?,
+                parent_key: row.try_get("parent_key")?,
+                level: RegionLevel::parse(&level).ok_or_else(|| decode_err("region level", &level))?,
+                name: row.try_get("name")?,
+                name_en: row.try_get("name_en")?,
+                timezone: row.try_get("timezone")?,
+                agri_zone: row.try_get("agri_zone")?,
+            })
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Trainers
+// ---------------------------------------------------------------------------------------------------
+
+const TRAINER_COLUMNS: &str = "key, name, title, kind, bio";
+
+fn trainer_from_row(row: &AnyRow) -> sqlx::Result<Trainer> {
+    let kind: String = row.try_get("kind")?;
+    Ok(Trainer {
+        key: row.try_get("key")?,
+        name: row.try_get("name")?,
+        title: row.try_get("title")?,
+        kind: TrainerKind::parse(&kind).ok_or_else(|| decode_err("trainer kind", &kind))?,
+        bio: row.try_get("bio")?,
+    })
+}
+
+pub async fn upsert_trainer(tx: &mut Tx, t: &Trainer, sort_order: i64) -> sqlx::Result<Upsert> {
+    let existing = sqlx::query(&format!("SELECT {TRAINER_COLUMNS}, sort_order FROM trainers WHERE key = $1"))
+        .bind(&t.key)
+        .fetch_optional(&mut **tx)
+        .await?;
+    let outcome = match existing {
+        None => Upsert::Created,
+        Some(row) if trainer_from_row(&row)? == *t && row.try_get::<i64, _>("sort_order")? == sort_order => {
+            return Ok(Upsert::Unchanged);
+        }
+        Some(_) => Upsert::Updated,
+    };
+    sqlx::query(
+        "INSERT INTO trainers (key, name, title, kind, bio, sort_order) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (key) DO UPDATE SET name = excluded.name, title = excluded.title, kind = excluded.kind,
+             bio = excluded.bio, sort_order = excluded.sort_order",
+    )
+    .bind(&t.key)
+    .bind(&t.name)
+    .bind(&t.title)
+    .bind(t.kind.as_str())
+    .bind(&t.bio)
+    .bind(sort_order)
+    .execute(&mut **tx)
+    .await?;
+    Ok(outcome)
+}
+
+pub async fn trainer(db: &Db, key: &str) -> sqlx::Result<Option<Trainer>> {
+    sqlx::query(&format!("SELECT {TRAINER_COLUMNS} FROM trainers WHERE key = $1"))
+        .bind(key)
+        .fetch_optional(&db.pool)
+        .await?
+        .as_ref()
+        .map(trainer_from_row)
+        .transpose()
+}
+
+pub async fn trainer_exists(tx: &mut Tx, key: &str) -> sqlx::Result<bool> {
+    Ok(sqlx::query("SELECT 1 AS one FROM trainers WHERE key = $1").bind(key).fetch_optional(&mut **tx).await?.is_some())
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Courses and questions
+// ---------------------------------------------------------------------------------------------------
+
+const COURSE_COLUMNS: &str =
+    "key, title, title_en, audience, category, summary, mode, trainer_key, cost_yuan, funded_by,
+    needs_approval, credits_tenths, what_to_bring, photo, min_attendance_pct, practical_check, pass_mark_pct";
+
+fn course_from_row(row: &AnyRow) -> sqlx::Result<Course> {
+    let audience: String = row.try_get("audience")?;
+    let category: String = row.try_get("category")?;
+    let mode: String = row.try_get("mode")?;
+    Ok(Course {
+        key: row.try_get("key")?,
+        title: row.try_get("title")?,
+        title_en: row.try_get("title_en")?,
+        audience: Audience::parse(&audience).ok_or_else(|| decode_err("audience", &audience))?,
+        category: Category::parse(&category).ok_or_else(|| decode_err("category", &category))?,
+        summary: row.try_get("summary")?,
+        mode: Mode::parse(&mode).ok_or_else(|| decode_err("mode", &mode))?,
+        trainer_key: row.try_get("trainer_key")?,
+        cost_yuan: row.try_get("cost_yuan")?,
+        funded_by: row.try_get("funded_by")?,
+        needs_approval: row.try_get::<i64, _>("needs_approval")? != 0,
+        credits: Credits::from_tenths(row.try_get("credits_tenths")?),
+        what_to_bring: row.try_get("what_to_bring")?,
+        photo: row.try_get("photo")?,
+        min_attendance_pct: row.try_get("min_attendance_pct")?,
+        practical_check: row.try_get::<i64, _>("practical_check")? != 0,
+        pass_mark_pct: row.try_get("pass_mark_pct")?,
+    })
+}
+
+pub async fn upsert_course(tx: &mut Tx, c: &Course, sort_order: i64) -> sqlx::Result<Upsert> {
+    let existing = sqlx::query(&format!("SELECT {COURSE_COLUMNS}, sort_order FROM courses WHERE key = $1"))
+        .bind(&c.key)
+        .fetch_optional(&mut **tx)
+        .await?;
+    let outcome = match existing {
+        None => Upsert::Created,
+        Some(row) if course_from_row(&row)? == *c && row.try_get::<i64, _>("sort_order")? == sort_order => {
+            return Ok(Upsert::Unchanged);
+        }
+        Some(_) => Upsert::Updated,
+    };
+    sqlx::query(
+        "INSERT INTO courses (key, title, title_en, audience, category, summary, mode, trainer_key, cost_yuan,
+             funded_by, needs_approval, credits_tenths, what_to_bring, photo, min_attendance_pct, practical_check,
+             pass_mark_pct, sort_order)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+         ON CONFLICT (key) DO UPDATE SET title = excluded.title, title_en = excluded.title_en,
+             audience = excluded.audience, category = excluded.category, summary = excluded.summary,
+             mode = excluded.mode, trainer_key = excluded.trainer_key, cost_yuan = excluded.cost_yuan,
+             funded_by = excluded.funded_by, needs_approval = excluded.needs_approval,
+             credits_tenths = excluded.credits_tenths, what_to_bring = excluded.what_to_bring,
+             photo = excluded.photo, min_attendance_pct = excluded.min_attendance_pct,
+             practical_check = excluded.practical_check, pass_mark_pct = excluded.pass_mark_pct,
+             sort_order = excluded.sort_order",
+    )
+    .bind(&c.key)
+    .bind(&c.title)
+    .bind(&c.title_en)
+    .bind(c.audience.as_str())
+    .bind(c.category.as_str())
+    .bind(&c.summary)
+    .bind(c.mode.as_str())
+    .bind(&c.trainer_key)
+    .bind(c.cost_yuan)
+    .bind(&c.funded_by)
+    .bind(i64::from(c.needs_approval))
+    .bind(c.credits.tenths())
+    .bind(&c.what_to_bring)
+    .bind(&c.photo)
+    .bind(c.min_attendance_pct)
+    .bind(i64::from(c.practical_check))
+    .bind(c.pass_mark_pct)
+    .bind(sort_order)
+    .execute(&mut **tx)
+    .await?;
+    Ok(outcome)
+}
+
+pub async fn course_in_tx(tx: &mut Tx, key: &str) -> sqlx::Result<Option<Course>> {
+    sqlx::query(&format!("SELECT {COURSE_COLUMNS} FROM courses WHERE key = $1"))
+        .bind(key)
+        .fetch_optional(&mut **tx)
+        .await?
+        .as_ref()
+        .map(course_from_row)
+        .transpose()
+}
+
+pub async fn course(db: &Db, key: &str) -> sqlx::Result<Option<Course>> {
+    sqlx::query(&format!("SELECT {COURSE_COLUMNS} FROM courses WHERE key = $1"))
+        .bind(key)
+        .fetch_optional(&db.pool)
+        .await?
+        .as_ref()
+        .map(course_from_row)
+        .transpose()
+}
+
+/// Courses of an audience that have at least one open class whose first session is still ahead, in
+/// catalogue order: what a person can order now.
+pub async fn offered_courses(db: &Db, audience: Audience, now: DateTime<Utc>) -> sqlx::Result<Vec<Course>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COURSE_COLUMNS} FROM courses co WHERE co.audience = $1 AND EXISTS (
+             SELECT 1 FROM classes cl WHERE cl.course_key = co.key AND cl.status = 'open'
+               AND (SELECT MIN(s.starts_at) FROM sessions s WHERE s.class_key = cl.key AND s.status = 'scheduled') > $2)
+         ORDER BY co.sort_order, co.key"
+    ))
+    .bind(audience.as_str())
+    .bind(to_epoch(now))
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(course_from_row).collect()
+}
+
+/// Stores a question; questions are matched on (course, key) so re-imports keep their ids.
+pub async fn upsert_question(tx: &mut Tx, q: &Question, sort_order: i64) -> sqlx::Result<Upsert> {
+    let options = serde_json::to_string(&q.options).map_err(json_err)?;
+    let existing = sqlx::query(
+        "SELECT text, options_json, answer, explanation, sort_order, active FROM questions
+         WHERE course_key = $1 AND key = $2",
+    )
+    .bind(&q.course_key)
+    .bind(&q.key)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let outcome = match existing {
+        None => Upsert::Created,
+        Some(row)
+            if row.try_get::<String, _>("text")? == q.text
+                && row.try_get::<String, _>("options_json")? == options
+                && row.try_get::<i64, _>("answer")? == q.answer as i64
+                && row.try_get::<String, _>("explanation")? == q.explanation
+                && row.try_get::<i64, _>("sort_order")? == sort_order
+                && row.try_get::<i64, _>("active")? == 1 =>
+        {
+            return Ok(Upsert::Unchanged);
+        }
+        Some(_) => Upsert::Updated,
+    };
+    sqlx::query(
+        "INSERT INTO questions (course_key, key, text, options_json, answer, explanation, sort_order, active)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 1)
+         ON CONFLICT (course_key, key) DO UPDATE SET text = excluded.text, options_json = excluded.options_json,
+             answer = excluded.answer, explanation = excluded.explanation, sort_order = excluded.sort_order,
+             active = 1",
+    )
+    .bind(&q.course_key)
+    .bind(&q.key)
+    .bind(&q.text)
+    .bind(options)
+    .bind(q.answer as i64)
+    .bind(&q.explanation)
+    .bind(sort_order)
+    .execute(&mut **tx)
+    .await?;
+    Ok(outcome)
+}
+
+/// Retires the course's questions whose keys are not in `keep` (answers already given keep pointing
+/// at them). Returns how many were retired.
+pub async fn retire_questions_except(tx: &mut Tx, course_key: &str, keep: &[String]) -> sqlx::Result<u64> {
+    let rows = sqlx::query("SELECT key FROM questions WHERE course_key = $1 AND active = 1")
+        .bind(course_key)
+        .fetch_all(&mut **tx)
+        .await?;
+    let mut retired = 0;
+    for row in rows {
+        let key: String = row.try_get("key")?;
+        if !keep.contains(&key) {
+            sqlx::query("UPDATE questions SET active = 0 WHERE course_key = $1 AND key = $2")
+                .bind(course_key)
+                .bind(&key)
+                .execute(&mut **tx)
+                .await?;
+            retired += 1;
+        }
+    }
+    Ok(retired)
+}
+
+/// The active question bank of a course, in catalogue order.
+pub async fn questions_of(db: &Db, course_key: &str) -> sqlx::Result<Vec<Question>> {
+    let rows = sqlx::query(
+        "SELECT id, course_key, key, text, options_json, answer, explanation FROM questions
+         WHERE course_key = $1 AND active = 1 ORDER BY sort_order, id",
+    )
+    .bind(course_key)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let options: String = row.try_get("options_json")?;
+            Ok(Question {
+                id: row.try_get("id")?,
+                course_key: row.try_get("course_key")?,
+                key: row.try_get("key")?,
+                text: row.try_get("text")?,
+                options: serde_json::from_str(&options).map_err(json_err)?,
+                answer: row.try_get::<i64, _>("answer")?.max(0) as usize,
+                explanation: row.try_get("explanation")?,
+            })
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Classes and sessions
+// ---------------------------------------------------------------------------------------------------
+
+const CLASS_COLUMNS: &str = "key, course_key, region_key, place, capacity, status";
+
+fn class_from_row(row: &AnyRow) -> sqlx::Result<Class> {
+    let status: String = row.try_get("status")?;
+    Ok(Class {
+        key: row.try_get("key")?,
+        course_key: row.try_get("course_key")?,
+        region_key: row.try_get("region_key")?,
+        place: row.try_get("place")?,
+        capacity: row.try_get("capacity")?,
+        status: ClassStatus::parse(&status).ok_or_else(|| decode_err("class status", &status))?,
+    })
+}
+
+pub async fn upsert_class(tx: &mut Tx, c: &Class, sort_order: i64) -> sqlx::Result<Upsert> {
+    let existing = sqlx::query(&format!("SELECT {CLASS_COLUMNS}, sort_order FROM classes WHERE key = $1"))
+        .bind(&c.key)
+        .fetch_optional(&mut **tx)
+        .await?;
+    let outcome = match existing {
+        None => Upsert::Created,
+        Some(row) if class_from_row(&row)? == *c && row.try_get::<i64, _>("sort_order")? == sort_order => {
+            return Ok(Upsert::Unchanged);
+        }
+        Some(_) => Upsert::Updated,
+    };
+    sqlx::query(
+        "INSERT INTO classes (key, course_key, region_key, place, capacity, status, sort_order)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (key) DO UPDATE SET course_key = excluded.course_key, region_key = excluded.region_key,
+             place = excluded.place, capacity = excluded.capacity, status = excluded.status,
+             sort_order = excluded.sort_order",
+    )
+    .bind(&c.key)
+    .bind(&c.course_key)
+    .bind(&c.region_key)
+    .bind(&c.place)
+    .bind(c.capacity)
+    .bind(c.status.as_str())
+    .bind(sort_order)
+    .execute(&mut **tx)
+    .await?;
+    Ok(outcome)
+}
+
+/// Course and region of a stored class (to check a re-import does not move a class under its orders).
+pub async fn class_in_tx(tx: &mut Tx, key: &str) -> sqlx::Result<Option<Class>> {
+    sqlx::query(&format!("SELECT {CLASS_COLUMNS} FROM classes WHERE key = $1"))
+        .bind(key)
+        .fetch_optional(&mut **tx)
+        .await?
+        .as_ref()
+        .map(class_from_row)
+        .transpose()
+}
+
+pub async fn class(db: &Db, key: &str) -> sqlx::Result<Option<Class>> {
+    sqlx::query(&format!("SELECT {CLASS_COLUMNS} FROM classes WHERE key = $1"))
+        .bind(key)
+        .fetch_optional(&db.pool)
+        .await?
+        .as_ref()
+        .map(class_from_row)
+        .transpose()
+}
+
+/// A course's classes, in catalogue order.
+pub async fn classes_of_course(db: &Db, course_key: &str) -> sqlx::Result<Vec<Class>> {
+    let rows =
+        sqlx::query(&format!("SELECT {CLASS_COLUMNS} FROM classes WHERE course_key = $1 ORDER BY sort_order, key"))
+            .bind(course_key)
+            .fetch_all(&db.pool)
+            .await?;
+    rows.iter().map(class_from_row).collect()
+}
+
+/// Marks classes not in `keep` cancelled (an import never deletes: orders point at classes).
+/// Returns the keys of the classes it cancelled.
+pub async fn cancel_classes_except(tx: &mut Tx, keep: &[String]) -> sqlx::Result<Vec<String>> {
+    let rows = sqlx::query("SELECT key FROM classes WHERE status <> 'cancelled'").fetch_all(&mut **tx).await?;
+    let mut cancelled = Vec::new();
+    for row in rows {
+        let key: String = row.try_get("key")?;
+        if !keep.contains(&key) {
+            sqlx::query("UPDATE classes SET status = 'cancelled' WHERE key = $1").bind(&key).execute(&mut **tx).await?;
+            cancelled.push(key);
+        }
+    }
+    Ok(cancelled)
+}
+
+const SESSION_COLUMNS: &str = "id, class_key, key, starts_at, ends_at, place, topic, status";
+
+fn session_from_row(row: &AnyRow) -> sqlx::Result<Session> {
+    let status: String = row.try_get("status")?;
+    Ok(Session {
+        id: row.try_get("id")?,
+        class_key: row.try_get("class_key")?,
+        key: row.try_get("key")?,
+        starts_at: from_epoch(row.try_get("starts_at")?),
+        ends_at: from_epoch(row.try_get("ends_at")?),
+        place: row.try_get("place")?,
+        topic: row.try_get("topic")?,
+        status: SessionStatus::parse(&status).ok_or_else(|| decode_err("session status", &status))?,
+    })
+}
+
+/// What re-importing a session did, as the people holding seats would care about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionChange {
+    Created,
+    /// Time or place moved.
+    Moved,
+    /// Cancelled by this import.
+    Cancelled,
+    /// Only the topic (or nothing people plan around) changed, or nothing at all.
+    Unchanged,
+}
+
+/// Stores a session (matched on class and key); returns its id and what changed.
+pub async fn upsert_session(tx: &mut Tx, s: &Session) -> sqlx::Result<(i64, SessionChange)> {
+    let existing = sqlx::query(&format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE class_key = $1 AND key = $2"))
+        .bind(&s.class_key)
+        .bind(&s.key)
+        .fetch_optional(&mut **tx)
+        .await?;
+    match existing {
+        None => {
+            let id: i64 = sqlx::query(
+                "INSERT INTO sessions (class_key, key, starts_at, ends_at, place, topic, status)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            )
+            .bind(&s.class_key)
+            .bind(&s.key)
+            .bind(to_epoch(s.starts_at))
+            .bind(to_epoch(s.ends_at))
+            .bind(&s.place)
+            .bind(&s.topic)
+            .bind(s.status.as_str())
+            .fetch_one(&mut **tx)
+            .await?
+            .try_get("id")?;
+            Ok((id, SessionChange::Created))
+        }
+        Some(row) => {
+            let old = session_from_row(&row)?;
+            let stored = Session { id: old.id, ..s.clone() };
+            if stored == old {
+                return Ok((old.id, SessionChange::Unchanged));
+            }
+            sqlx::query(
+                "UPDATE sessions SET starts_at = $1, ends_at = $2, place = $3, topic = $4, status = $5 WHERE id = $6",
+            )
+            .bind(to_epoch(s.starts_at))
+            .bind(to_epoch(s.ends_at))
+            .bind(&s.place)
+            .bind(&s.topic)
+            .bind(s.status.as_str())
+            .bind(old.id)
+            .execute(&mut **tx)
+            .await?;
+            let change = if s.status == SessionStatus::Cancelled && old.status != SessionStatus::Cancelled {
+                SessionChange::Cancelled
+            } else if old.starts_at != s.starts_at || old.ends_at != s.ends_at || old.place != s.place {
+                SessionChange::Moved
+            } else {
+                SessionChange::Unchanged
+            };
+            Ok((old.id, change))
+        }
+    }
+}
+
+/// Cancels the class's scheduled sessions whose keys are not in `keep`; returns their ids.
+pub async fn cancel_sessions_except(tx: &mut Tx, class_key: &str, keep: &[String]) -> sqlx::Result<Vec<i64>> {
+    let rows = sqlx::query("SELECT id, key FROM sessions WHERE class_key = $1 AND status = 'scheduled'")
+        .bind(class_key)
+        .fetch_all(&mut **tx)
+        .await?;
+    let mut cancelled = Vec::new();
+    for row in rows {
+        let key: String = row.try_get("key")?;
+        if !keep.contains(&key) {
+            let id: i64 = row.try_get("id")?;
+            sqlx::query("UPDATE sessions SET status = 'cancelled' WHERE id = $1").bind(id).execute(&mut **tx).await?;
+            cancelled.push(id);
+        }
+    }
+    Ok(cancelled)
+}
+
+/// A class's sessions in time order (cancelled ones included, so a timetable can show them struck).
+pub async fn sessions_of_class(db: &Db, class_key: &str) -> sqlx::Result<Vec<Session>> {
+    let rows =
+        sqlx::query(&format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE class_key = $1 ORDER BY starts_at, id"))
+            .bind(class_key)
+            .fetch_all(&db.pool)
+            .await?;
+    rows.iter().map(session_from_row).collect()
+}
+
+pub async fn session(db: &Db, id: i64) -> sqlx::Result<Option<Session>> {
+    sqlx::query(&format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?
+        .as_ref()
+        .map(session_from_row)
+        .transpose()
+}
+
+/// Counts for an operator's summary line.
+pub async fn counts(db: &Db) -> sqlx::Result<[i64; 5]> {
+    let mut out = [0; 5];
+    for (i, table) in ["regions", "trainers", "courses", "classes", "sessions"].iter().enumerate() {
+        out[i] = sqlx::query(&format!("SELECT COUNT(*) AS n FROM {table}")).fetch_one(&db.pool).await?.try_get("n")?;
+    }
+    Ok(out)
+}

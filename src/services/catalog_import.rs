@@ -1,0 +1,856 @@
+//! `fieldschool import FILE`: loads or refreshes the catalogue from a TOML file (format in
+//! `docs/catalog-format.md`). The whole file goes in one transaction; every problem is reported with
+//! its line and field, and a file with any problem changes nothing. Re-importing matches on the
+//! stable keys, so it updates rather than duplicates; what a file no longer lists is cancelled or
+//! retired, never deleted, because orders and answers point at it.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::ops::Range;
+
+use chrono::{NaiveDate, NaiveTime, TimeZone};
+use serde::Deserialize;
+use serde_spanned::Spanned;
+
+use crate::db::catalog::{self as store, RegionEntry, SessionChange, Upsert};
+use crate::db::{self, Db, Tx};
+use crate::domain::calendar::{self, BusyRange, DailyRange};
+use crate::domain::catalog::{
+    BusyMode, Category, Class, ClassStatus, Course, Credits, DEFAULT_TIMEZONE, Mode, Question, RegionSchedule, Session,
+    SessionStatus, Trainer, TrainerKind, is_valid_key,
+};
+use crate::domain::person::Audience;
+use crate::domain::region::RegionLevel;
+
+// ---------------------------------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------------------------------
+
+/// One problem in a catalogue file: `demo.toml:42: course "mushroom": field `trainer`: no trainer "wang"`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub line: Option<usize>,
+    /// The item at fault, e.g. `course "mushroom"`; empty for file-level problems.
+    pub item: String,
+    pub field: Option<String>,
+    pub message: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The file is refused; nothing was written.
+    #[error("{}", render_problems(file, problems))]
+    Invalid { file: String, problems: Vec<Problem> },
+    #[error("storage: {0}")]
+    Storage(#[from] sqlx::Error),
+    #[error("cannot read {file}: {source}")]
+    Read { file: String, source: std::io::Error },
+}
+
+fn render_problems(file: &str, problems: &[Problem]) -> String {
+    let mut lines = Vec::new();
+    for p in problems {
+        let mut s = match p.line {
+            Some(line) => format!("{file}:{line}: "),
+            None => format!("{file}: "),
+        };
+        if !p.item.is_empty() {
+            s.push_str(&p.item);
+            s.push_str(": ");
+        }
+        if let Some(field) = &p.field {
+            s.push_str(&format!("field `{field}`: "));
+        }
+        s.push_str(&p.message);
+        lines.push(s);
+    }
+    lines.push(format!("{} problem(s); nothing was imported", problems.len()));
+    lines.join("\n")
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Report
+// ---------------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+impl Tally {
+    fn add(&mut self, u: Upsert) {
+        match u {
+            Upsert::Created => self.created += 1,
+            Upsert::Updated => self.updated += 1,
+            Upsert::Unchanged => self.unchanged += 1,
+        }
+    }
+}
+
+impl fmt::Display for Tally {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} new, {} updated, {} unchanged", self.created, self.updated, self.unchanged)
+    }
+}
+
+/// What an import did. `moved_sessions` and `cancelled_sessions` are what people holding seats
+/// must hear about.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    pub regions: Tally,
+    pub trainers: Tally,
+    pub courses: Tally,
+    pub questions: Tally,
+    pub retired_questions: u64,
+    pub classes: Tally,
+    pub cancelled_classes: Vec<String>,
+    pub sessions: Tally,
+    pub moved_sessions: Vec<i64>,
+    pub cancelled_sessions: Vec<i64>,
+}
+
+impl fmt::Display for ImportReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "regions:   {}", self.regions)?;
+        writeln!(f, "trainers:  {}", self.trainers)?;
+        writeln!(f, "courses:   {}", self.courses)?;
+        writeln!(f, "questions: {} ({} retired)", self.questions, self.retired_questions)?;
+        writeln!(f, "classes:   {} ({} cancelled: no longer in the file)", self.classes, self.cancelled_classes.len())?;
+        write!(
+            f,
+            "sessions:  {} ({} moved, {} cancelled)",
+            self.sessions,
+            self.moved_sessions.len(),
+            self.cancelled_sessions.len()
+        )
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The file as written
+// ---------------------------------------------------------------------------------------------------
+
+type S<T> = Spanned<T>;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CatalogFile {
+    #[serde(default)]
+    region: Vec<RegionToml>,
+    #[serde(default)]
+    trainer: Vec<TrainerToml>,
+    #[serde(default)]
+    course: Vec<CourseToml>,
+    #[serde(default)]
+    class: Vec<ClassToml>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RegionToml {
+    key: S<String>,
+    name: S<String>,
+    name_en: Option<String>,
+    parent: Option<S<String>>,
+    timezone: Option<S<String>>,
+    zone: Option<S<String>>,
+    #[serde(default)]
+    busy: Vec<BusyRange>,
+    busy_mode: Option<S<String>>,
+    quiet_hours: Option<DailyRange>,
+    busy_windows: Option<Vec<DailyRange>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TrainerToml {
+    key: S<String>,
+    name: S<String>,
+    title: S<String>,
+    kind: S<String>,
+    bio: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CourseToml {
+    key: S<String>,
+    title: S<String>,
+    title_en: Option<String>,
+    audience: S<String>,
+    category: S<String>,
+    summary: S<String>,
+    mode: S<String>,
+    trainer: S<String>,
+    #[serde(default)]
+    cost_yuan: Option<S<i64>>,
+    funded_by: Option<String>,
+    #[serde(default)]
+    needs_approval: bool,
+    credits: Option<S<f64>>,
+    what_to_bring: Option<String>,
+    photo: Option<S<String>>,
+    min_attendance_pct: Option<S<i64>>,
+    #[serde(default)]
+    practical_check: bool,
+    pass_mark_pct: Option<S<i64>>,
+    #[serde(default)]
+    question: Vec<QuestionToml>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QuestionToml {
+    key: S<String>,
+    text: S<String>,
+    options: S<Vec<String>>,
+    answer: S<i64>,
+    explanation: S<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClassToml {
+    key: S<String>,
+    course: S<String>,
+    region: S<String>,
+    place: S<String>,
+    capacity: S<i64>,
+    status: Option<S<String>>,
+    #[serde(default)]
+    session: Vec<SessionToml>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SessionToml {
+    key: S<String>,
+    date: S<String>,
+    time: S<String>,
+    place: Option<String>,
+    topic: Option<String>,
+    status: Option<S<String>>,
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Validation
+// ---------------------------------------------------------------------------------------------------
+
+/// Turns byte offsets into 1-based line numbers.
+struct Lines {
+    starts: Vec<usize>,
+}
+
+impl Lines {
+    fn new(text: &str) -> Lines {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Lines { starts }
+    }
+
+    fn line(&self, span: &Range<usize>) -> usize {
+        match self.starts.binary_search(&span.start) {
+            Ok(i) => i + 1,
+            Err(i) => i,
+        }
+    }
+}
+
+struct Checker<'a> {
+    lines: &'a Lines,
+    problems: Vec<Problem>,
+}
+
+impl Checker<'_> {
+    fn report(&mut self, span: &Range<usize>, item: &str, field: &str, message: impl Into<String>) {
+        self.problems.push(Problem {
+            line: Some(self.lines.line(span)),
+            item: item.to_owned(),
+            field: Some(field.to_owned()),
+            message: message.into(),
+        });
+    }
+
+    fn key(&mut self, key: &S<String>, item: &str) {
+        if !is_valid_key(key.get_ref()) {
+            self.report(
+                &key.span(),
+                item,
+                "key",
+                "use 1-48 lower-case letters, digits, '-' or '_' (example: xinan-tieshan)",
+            );
+        }
+    }
+
+    fn text(&mut self, value: &S<String>, item: &str, field: &str, max_chars: usize) {
+        let n = value.get_ref().trim().chars().count();
+        if n == 0 {
+            self.report(&value.span(), item, field, "must not be empty");
+        } else if n > max_chars {
+            self.report(&value.span(), item, field, format!("is {n} characters long; at most {max_chars}"));
+        }
+    }
+
+    fn unique<'k>(&mut self, seen: &mut HashSet<&'k str>, key: &'k S<String>, item: &str) {
+        if !seen.insert(key.get_ref().as_str()) {
+            self.report(&key.span(), item, "key", "appears twice in the file");
+        }
+    }
+
+    fn percent(&mut self, value: &Option<S<i64>>, default: i64, item: &str, field: &str) -> i64 {
+        match value {
+            None => default,
+            Some(v) if (0..=100).contains(v.get_ref()) => *v.get_ref(),
+            Some(v) => {
+                self.report(&v.span(), item, field, "must be a percentage 0-100");
+                default
+            }
+        }
+    }
+}
+
+fn quoted(kind: &str, key: &str) -> String {
+    format!("{kind} {key:?}")
+}
+
+/// A parsed, validated file ready to write; references to items not in the file are checked
+/// against storage inside the import's transaction.
+struct Validated {
+    regions: Vec<(RegionEntry, Range<usize>)>,
+    trainers: Vec<Trainer>,
+    courses: Vec<(Course, Range<usize>, Vec<Question>)>,
+    /// Class, the span of its `course` and `region` fields, and its sessions as local date and times.
+    classes: Vec<ValidatedClass>,
+}
+
+/// A session as written: key, local date, start, end, place, topic, status.
+type SessionRow = (String, NaiveDate, NaiveTime, NaiveTime, Option<String>, Option<String>, SessionStatus);
+
+struct ValidatedClass {
+    class: Class,
+    course_span: Range<usize>,
+    region_span: Range<usize>,
+    sessions: Vec<SessionRow>,
+    session_span: Vec<Range<usize>>,
+}
+
+fn validate(file: &CatalogFile, lines: &Lines) -> (Validated, Vec<Problem>) {
+    let mut c = Checker { lines, problems: Vec::new() };
+    let mut out = Validated { regions: Vec::new(), trainers: Vec::new(), courses: Vec::new(), classes: Vec::new() };
+
+    let mut seen = HashSet::new();
+    for (i, r) in file.region.iter().enumerate() {
+        let item = quoted("region", r.key.get_ref());
+        c.key(&r.key, &item);
+        c.unique(&mut seen, &r.key, &item);
+        c.text(&r.name, &item, "name", 40);
+        if let Some(tz) = &r.timezone
+            && tz.get_ref().parse::<chrono_tz::Tz>().is_err()
+        {
+            c.report(&tz.span(), &item, "timezone", "is not an IANA time zone (example: Asia/Shanghai)");
+        }
+        if let Some(zone) = &r.zone
+            && !calendar::is_known_zone(zone.get_ref())
+        {
+            c.report(
+                &zone.span(),
+                &item,
+                "zone",
+                format!("is not an agricultural zone; one of: {}", calendar::ZONE_KEYS.join(", ")),
+            );
+        }
+        let busy_mode = match &r.busy_mode {
+            None => BusyMode::Add,
+            Some(m) => BusyMode::parse(m.get_ref()).unwrap_or_else(|| {
+                c.report(&m.span(), &item, "busy_mode", "must be \"add\" or \"replace\"");
+                BusyMode::Add
+            }),
+        };
+        if r.busy_windows.as_ref().is_some_and(|w| w.is_empty()) {
+            c.report(&r.key.span(), &item, "busy_windows", "must list at least one window, or be left out");
+        }
+        let level = match &r.parent {
+            None => RegionLevel::County,
+            // The real level comes from the parent, resolved with storage in `write`.
+            Some(_) => RegionLevel::Township,
+        };
+        if r.parent.is_none() && r.zone.is_none() {
+            c.report(&r.key.span(), &item, "zone", "a county must name its agricultural zone");
+        }
+        out.regions.push((
+            RegionEntry {
+                key: r.key.get_ref().clone(),
+                parent_key: r.parent.as_ref().map(|p| p.get_ref().clone()),
+                level,
+                name: r.name.get_ref().trim().to_owned(),
+                name_en: r.name_en.clone(),
+                own_timezone: r.timezone.as_ref().map(|t| t.get_ref().clone()),
+                own_zone: r.zone.as_ref().map(|z| z.get_ref().clone()),
+                schedule: RegionSchedule {
+                    busy: r.busy.clone(),
+                    busy_mode,
+                    quiet_hours: r.quiet_hours,
+                    busy_windows: r.busy_windows.clone(),
+                },
+                sort_order: i as i64,
+            },
+            r.parent.as_ref().map(|p| p.span()).unwrap_or_else(|| r.key.span()),
+        ));
+    }
+
+    let mut seen = HashSet::new();
+    for t in &file.trainer {
+        let item = quoted("trainer", t.key.get_ref());
+        c.key(&t.key, &item);
+        c.unique(&mut seen, &t.key, &item);
+        c.text(&t.name, &item, "name", 40);
+        c.text(&t.title, &item, "title", 80);
+        let kind = TrainerKind::parse(t.kind.get_ref()).unwrap_or_else(|| {
+            c.report(&t.kind.span(), &item, "kind", "must be expert, industry or local");
+            TrainerKind::Expert
+        });
+        out.trainers.push(Trainer {
+            key: t.key.get_ref().clone(),
+            name: t.name.get_ref().trim().to_owned(),
+            title: t.title.get_ref().trim().to_owned(),
+            kind,
+            bio: t.bio.clone(),
+        });
+    }
+
+    let mut seen = HashSet::new();
+    for co in &file.course {
+        let item = quoted("course", co.key.get_ref());
+        c.key(&co.key, &item);
+        c.unique(&mut seen, &co.key, &item);
+        c.text(&co.title, &item, "title", 60);
+        c.text(&co.summary, &item, "summary", 600);
+        let audience = Audience::parse(co.audience.get_ref()).unwrap_or_else(|| {
+            c.report(&co.audience.span(), &item, "audience", "must be villager or cadre");
+            Audience::Villager
+        });
+        let category = match Category::parse(co.category.get_ref()) {
+            Some(cat) if cat.audience() == audience => cat,
+            found => {
+                let allowed: Vec<&str> = Category::for_audience(audience).iter().map(|c| c.as_str()).collect();
+                let why = if found.is_some() { "belongs to the other audience" } else { "is not a category" };
+                c.report(
+                    &co.category.span(),
+                    &item,
+                    "category",
+                    format!("{why}; for {} courses one of: {}", audience.as_str(), allowed.join(", ")),
+                );
+                Category::for_audience(audience)[0]
+            }
+        };
+        let mode = Mode::parse(co.mode.get_ref()).unwrap_or_else(|| {
+            c.report(&co.mode.span(), &item, "mode", "must be classroom, field, village or online");
+            Mode::Classroom
+        });
+        let cost_yuan = match &co.cost_yuan {
+            None => 0,
+            Some(v) if (0..=100_000).contains(v.get_ref()) => *v.get_ref(),
+            Some(v) => {
+                c.report(&v.span(), &item, "cost_yuan", "must be a whole number of yuan, 0-100000 (0 = free)");
+                0
+            }
+        };
+        let credits = match &co.credits {
+            None => Credits::ZERO,
+            Some(v) => match Credits::from_number(*v.get_ref()) {
+                Ok(credits) if credits > Credits::ZERO && audience != Audience::Cadre => {
+                    c.report(&v.span(), &item, "credits", "only cadre courses carry credits");
+                    credits
+                }
+                Ok(credits) => credits,
+                Err(e) => {
+                    c.report(&v.span(), &item, "credits", e.to_string());
+                    Credits::ZERO
+                }
+            },
+        };
+        if let Some(photo) = &co.photo
+            && !photo.get_ref().starts_with("https://")
+        {
+            c.report(&photo.span(), &item, "photo", "must be an https:// address");
+        }
+        let min_attendance_pct =
+            c.percent(&co.min_attendance_pct, Course::DEFAULT_MIN_ATTENDANCE_PCT, &item, "min_attendance_pct");
+        let pass_mark_pct = c.percent(&co.pass_mark_pct, Course::DEFAULT_PASS_MARK_PCT, &item, "pass_mark_pct");
+
+        let mut questions = Vec::new();
+        let mut seen_q = HashSet::new();
+        for q in &co.question {
+            let q_item = format!("{item}, question {:?}", q.key.get_ref());
+            c.key(&q.key, &q_item);
+            c.unique(&mut seen_q, &q.key, &q_item);
+            c.text(&q.text, &q_item, "text", Question::MAX_TEXT_CHARS);
+            c.text(&q.explanation, &q_item, "explanation", Question::MAX_EXPLANATION_CHARS);
+            let options = q.options.get_ref();
+            if !(Question::MIN_OPTIONS..=Question::MAX_OPTIONS).contains(&options.len()) {
+                c.report(&q.options.span(), &q_item, "options", "give 2-6 options");
+            }
+            if options.iter().any(|o| o.trim().is_empty() || o.chars().count() > Question::MAX_OPTION_CHARS) {
+                c.report(&q.options.span(), &q_item, "options", "each option must be 1-100 characters");
+            }
+            let answer = *q.answer.get_ref();
+            if answer < 1 || answer as usize > options.len() {
+                c.report(
+                    &q.answer.span(),
+                    &q_item,
+                    "answer",
+                    format!("is the number of the right option, 1-{}", options.len()),
+                );
+            }
+            questions.push(Question {
+                id: 0,
+                course_key: co.key.get_ref().clone(),
+                key: q.key.get_ref().clone(),
+                text: q.text.get_ref().trim().to_owned(),
+                options: options.iter().map(|o| o.trim().to_owned()).collect(),
+                answer: (answer.max(1) - 1) as usize,
+                explanation: q.explanation.get_ref().trim().to_owned(),
+            });
+        }
+        out.courses.push((
+            Course {
+                key: co.key.get_ref().clone(),
+                title: co.title.get_ref().trim().to_owned(),
+                title_en: co.title_en.clone(),
+                audience,
+                category,
+                summary: co.summary.get_ref().trim().to_owned(),
+                mode,
+                trainer_key: co.trainer.get_ref().clone(),
+                cost_yuan,
+                funded_by: co.funded_by.clone(),
+                needs_approval: co.needs_approval,
+                credits,
+                what_to_bring: co.what_to_bring.clone(),
+                photo: co.photo.as_ref().map(|p| p.get_ref().clone()),
+                min_attendance_pct,
+                practical_check: co.practical_check,
+                pass_mark_pct,
+            },
+            co.trainer.span(),
+            questions,
+        ));
+    }
+
+    let mut seen = HashSet::new();
+    for cl in &file.class {
+        let item = quoted("class", cl.key.get_ref());
+        c.key(&cl.key, &item);
+        c.unique(&mut seen, &cl.key, &item);
+        c.text(&cl.place, &item, "place", 80);
+        let capacity = *cl.capacity.get_ref();
+        if !(1..=10_000).contains(&capacity) {
+            c.report(&cl.capacity.span(), &item, "capacity", "must be 1-10000 seats");
+        }
+        let status = match &cl.status {
+            None => ClassStatus::Open,
+            Some(s) => ClassStatus::parse(s.get_ref()).unwrap_or_else(|| {
+                c.report(&s.span(), &item, "status", "must be open, closed or cancelled");
+                ClassStatus::Open
+            }),
+        };
+        let mut sessions = Vec::new();
+        let mut session_span = Vec::new();
+        let mut seen_s = HashSet::new();
+        for s in &cl.session {
+            let s_item = format!("{item}, session {:?}", s.key.get_ref());
+            c.key(&s.key, &s_item);
+            c.unique(&mut seen_s, &s.key, &s_item);
+            let date = NaiveDate::parse_from_str(s.date.get_ref(), "%Y-%m-%d").ok().unwrap_or_else(|| {
+                c.report(&s.date.span(), &s_item, "date", "write the date as YYYY-MM-DD (example: 2026-12-08)");
+                NaiveDate::MIN
+            });
+            let times = s.time.get_ref().parse::<DailyRange>().ok().filter(|r| !r.crosses_midnight());
+            let (start, end) = match times {
+                Some(r) => (r.start, r.end),
+                None => {
+                    c.report(
+                        &s.time.span(),
+                        &s_item,
+                        "time",
+                        "write start and end on the same day as HH:MM-HH:MM (example: 09:00-11:30)",
+                    );
+                    (NaiveTime::MIN, NaiveTime::MIN)
+                }
+            };
+            let status = match &s.status {
+                None => SessionStatus::Scheduled,
+                Some(st) => SessionStatus::parse(st.get_ref()).unwrap_or_else(|| {
+                    c.report(&st.span(), &s_item, "status", "must be scheduled or cancelled");
+                    SessionStatus::Scheduled
+                }),
+            };
+            sessions.push((s.key.get_ref().clone(), date, start, end, s.place.clone(), s.topic.clone(), status));
+            session_span.push(s.date.span());
+        }
+        out.classes.push(ValidatedClass {
+            class: Class {
+                key: cl.key.get_ref().clone(),
+                course_key: cl.course.get_ref().clone(),
+                region_key: cl.region.get_ref().clone(),
+                place: cl.place.get_ref().trim().to_owned(),
+                capacity,
+                status,
+            },
+            course_span: cl.course.span(),
+            region_span: cl.region.span(),
+            sessions,
+            session_span,
+        });
+    }
+    (out, c.problems)
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Import
+// ---------------------------------------------------------------------------------------------------
+
+/// Parses a TOML syntax or shape error into a problem with its line.
+fn syntax_problem(e: &toml::de::Error, lines: &Lines) -> Problem {
+    Problem {
+        line: e.span().map(|s| lines.line(&s)),
+        item: String::new(),
+        field: None,
+        message: e.message().trim().to_owned(),
+    }
+}
+
+/// Imports the catalogue in `text` (named `file` in messages).
+pub async fn import_str(db: &Db, file: &str, text: &str) -> Result<ImportReport, ImportError> {
+    let lines = Lines::new(text);
+    let invalid = |problems| ImportError::Invalid { file: file.to_owned(), problems };
+    let parsed: CatalogFile = toml::from_str(text).map_err(|e| invalid(vec![syntax_problem(&e, &lines)]))?;
+    let (validated, problems) = validate(&parsed, &lines);
+    if !problems.is_empty() {
+        return Err(invalid(problems));
+    }
+    let mut tx = db.begin_write().await?;
+    let mut problems = Vec::new();
+    let report = write(&mut tx, &validated, &lines, &mut problems).await?;
+    if !problems.is_empty() {
+        tx.rollback().await?;
+        return Err(invalid(problems));
+    }
+    tx.commit().await?;
+    Ok(report)
+}
+
+/// Reads and imports a file.
+pub async fn import_file(db: &Db, path: &std::path::Path) -> Result<ImportReport, ImportError> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| ImportError::Read { file: file.clone(), source })?;
+    import_str(db, &file, &text).await
+}
+
+/// Writes inside the transaction, checking references against the file and storage; problems found
+/// here are pushed and the caller rolls back.
+async fn write(
+    tx: &mut Tx,
+    v: &Validated,
+    lines: &Lines,
+    problems: &mut Vec<Problem>,
+) -> Result<ImportReport, sqlx::Error> {
+    let mut report = ImportReport::default();
+    let mut problem = |span: &Range<usize>, item: String, field: &str, message: String| {
+        problems.push(Problem { line: Some(lines.line(span)), item, field: Some(field.to_owned()), message })
+    };
+
+    // Regions, parents first (the file must list a parent before its children).
+    let mut levels: HashMap<String, RegionLevel> = HashMap::new();
+    for (entry, parent_span) in &v.regions {
+        let mut entry = entry.clone();
+        let item = quoted("region", &entry.key);
+        if let Some(parent) = &entry.parent_key {
+            let parent_level = match levels.get(parent) {
+                Some(level) => Some(*level),
+                None => store::region_in_tx(tx, parent).await?.map(|r| r.level),
+            };
+            match parent_level.map(RegionLevel::child) {
+                None => {
+                    problem(parent_span, item, "parent", format!("no region {parent:?} above this line or stored"));
+                    continue;
+                }
+                Some(None) => {
+                    problem(parent_span, item, "parent", format!("{parent:?} is a village; villages have no children"));
+                    continue;
+                }
+                Some(Some(level)) => entry.level = level,
+            }
+        }
+        levels.insert(entry.key.clone(), entry.level);
+        report.regions.add(store::upsert_region(tx, &entry).await?);
+    }
+    store::resolve_region_inheritance(tx, DEFAULT_TIMEZONE).await?;
+
+    for (i, t) in v.trainers.iter().enumerate() {
+        report.trainers.add(store::upsert_trainer(tx, t, i as i64).await?);
+    }
+
+    // Every course the file defines counts as known to its classes, even one refused above: its own
+    // problem is reported once, not again for each of its classes.
+    let file_courses: HashSet<&str> = v.courses.iter().map(|(c, _, _)| c.key.as_str()).collect();
+    let mut refused_courses: HashSet<&str> = HashSet::new();
+    for (i, (course, trainer_span, questions)) in v.courses.iter().enumerate() {
+        let in_file = v.trainers.iter().any(|t| t.key == course.trainer_key);
+        if !in_file && !store::trainer_exists(tx, &course.trainer_key).await? {
+            problem(
+                trainer_span,
+                quoted("course", &course.key),
+                "trainer",
+                format!("no trainer {:?} in the file or stored", course.trainer_key),
+            );
+            refused_courses.insert(&course.key);
+            continue;
+        }
+        report.courses.add(store::upsert_course(tx, course, i as i64).await?);
+        for (j, q) in questions.iter().enumerate() {
+            report.questions.add(store::upsert_question(tx, q, j as i64).await?);
+        }
+        let keep: Vec<String> = questions.iter().map(|q| q.key.clone()).collect();
+        report.retired_questions += store::retire_questions_except(tx, &course.key, &keep).await?;
+    }
+
+    for (i, vc) in v.classes.iter().enumerate() {
+        let class = &vc.class;
+        let item = quoted("class", &class.key);
+        if refused_courses.contains(class.course_key.as_str()) {
+            continue; // the import is refused already; nothing to write
+        }
+        let course_known = file_courses.contains(class.course_key.as_str())
+            || store::course_in_tx(tx, &class.course_key).await?.is_some();
+        if !course_known {
+            problem(&vc.course_span, item, "course", format!("no course {:?} in the file or stored", class.course_key));
+            continue;
+        }
+        let level = match levels.get(&class.region_key) {
+            Some(level) => Some(*level),
+            None => store::region_in_tx(tx, &class.region_key).await?.map(|r| r.level),
+        };
+        match level {
+            None => {
+                problem(
+                    &vc.region_span,
+                    item,
+                    "region",
+                    format!("no region {:?} in the file or stored", class.region_key),
+                );
+                continue;
+            }
+            Some(RegionLevel::County) => {
+                problem(&vc.region_span, item, "region", "must be a township or village, not a county".to_owned());
+                continue;
+            }
+            Some(_) => {}
+        }
+        if let Some(stored) = store::class_in_tx(tx, &class.key).await?
+            && stored.course_key != class.course_key
+        {
+            problem(
+                &vc.course_span,
+                item,
+                "course",
+                format!("this class belongs to course {:?}; give a new class a new key", stored.course_key),
+            );
+            continue;
+        }
+        report.classes.add(store::upsert_class(tx, class, i as i64).await?);
+
+        let tz = region_timezone(tx, &class.region_key).await?;
+        for ((key, date, start, end, place, topic, status), span) in vc.sessions.iter().zip(&vc.session_span) {
+            let (Some(starts_at), Some(ends_at)) = (local_instant(tz, *date, *start), local_instant(tz, *date, *end))
+            else {
+                problem(
+                    span,
+                    format!("{}, session {key:?}", quoted("class", &class.key)),
+                    "time",
+                    format!("does not exist in {tz}"),
+                );
+                continue;
+            };
+            if ends_at <= starts_at {
+                problem(
+                    span,
+                    format!("{}, session {key:?}", quoted("class", &class.key)),
+                    "time",
+                    "the end must come after the start".to_owned(),
+                );
+                continue;
+            }
+            let session = Session {
+                id: 0,
+                class_key: class.key.clone(),
+                key: key.clone(),
+                starts_at,
+                ends_at,
+                place: place.clone(),
+                topic: topic.clone(),
+                status: *status,
+            };
+            let (id, change) = store::upsert_session(tx, &session).await?;
+            match change {
+                SessionChange::Created => report.sessions.created += 1,
+                SessionChange::Moved => {
+                    report.sessions.updated += 1;
+                    report.moved_sessions.push(id);
+                }
+                SessionChange::Cancelled => {
+                    report.sessions.updated += 1;
+                    report.cancelled_sessions.push(id);
+                }
+                SessionChange::Unchanged => report.sessions.unchanged += 1,
+            }
+        }
+        let keep: Vec<String> = vc.sessions.iter().map(|s| s.0.clone()).collect();
+        report.cancelled_sessions.extend(store::cancel_sessions_except(tx, &class.key, &keep).await?);
+    }
+    // A file that lists classes is the whole timetable: classes it leaves out are cancelled. A file
+    // with no classes (regions or courses only) leaves the timetable alone.
+    if !v.classes.is_empty() {
+        let keep: Vec<String> = v.classes.iter().map(|c| c.class.key.clone()).collect();
+        report.cancelled_classes = store::cancel_classes_except(tx, &keep).await?;
+    }
+    Ok(report)
+}
+
+async fn region_timezone(tx: &mut Tx, region_key: &str) -> sqlx::Result<chrono_tz::Tz> {
+    let tz: Option<String> = db::regions::timezone_in_tx(tx, region_key).await?;
+    Ok(tz.and_then(|t| t.parse().ok()).unwrap_or(chrono_tz::Asia::Shanghai))
+}
+
+fn local_instant(tz: chrono_tz::Tz, date: NaiveDate, time: NaiveTime) -> Option<chrono::DateTime<chrono::Utc>> {
+    tz.from_local_datetime(&date.and_time(time)).single().map(|t| t.to_utc())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_counted_from_one() {
+        let lines = Lines::new("a\nbb\nccc");
+        assert_eq!(lines.line(&(0..1)), 1);
+        assert_eq!(lines.line(&(2..3)), 2);
+        assert_eq!(lines.line(&(3..4)), 2);
+        assert_eq!(lines.line(&(5..6)), 3);
+    }
+
+    #[test]
+    fn problems_render_file_line_item_and_field() {
+        let p = Problem {
+            line: Some(12),
+            item: "course \"mushroom\"".into(),
+            field: Some("trainer".into()),
+            message: "no trainer \"wang\"".into(),
+        };
+        let text = render_problems("demo.toml", &[p]);
+        assert!(text.starts_with("demo.toml:12: course \"mushroom\": field `trainer`: no trainer \"wang\""), "{text}");
+        assert!(text.ends_with("nothing was imported"));
+    }
+}

@@ -1,0 +1,247 @@
+//! `fieldschool import`: what an operator sees when loading, refreshing and mistyping a catalogue,
+//! on SQLite and on PostgreSQL.
+
+mod common;
+
+use chrono::{DateTime, Utc};
+use fieldschool::db::{self, Db};
+use fieldschool::domain::catalog::{ClassStatus, SessionStatus};
+use fieldschool::domain::person::Audience;
+use fieldschool::services::catalog_import::{ImportError, import_str};
+
+use common::{DEMO_CATALOG, Store, fresh_db};
+
+const SMALL: &str = r#"
+[[region]]
+key = "xinan"
+name = "新安县"
+zone = "north-wheat-maize"
+
+[[region]]
+key = "xinan-tieshan"
+name = "铁山镇"
+parent = "xinan"
+
+[[region]]
+key = "xinan-tieshan-dongcun"
+name = "东村"
+parent = "xinan-tieshan"
+
+[[trainer]]
+key = "wang"
+name = "王立新"
+title = "农技推广研究员"
+kind = "expert"
+
+[[course]]
+key = "mushroom"
+title = "食用菌种植"
+audience = "villager"
+category = "crops-livestock"
+summary = "香菇、平菇大棚种植。"
+mode = "field"
+trainer = "wang"
+
+[[course.question]]
+key = "q1"
+text = "香菇出菇适宜温度是？"
+options = ["5-10℃", "12-20℃", "30-35℃"]
+answer = 2
+explanation = "12-20℃ 出菇最好。"
+
+[[class]]
+key = "mushroom-2026-12"
+course = "mushroom"
+region = "xinan-tieshan"
+place = "铁山镇农技站"
+capacity = 30
+
+[[class.session]]
+key = "s1"
+date = "2026-12-08"
+time = "09:00-11:30"
+
+[[class.session]]
+key = "s2"
+date = "2026-12-09"
+time = "09:00-11:30"
+"#;
+
+async fn each_store(test: impl AsyncFn(Db)) {
+    for store in [Store::Sqlite, Store::Postgres] {
+        if let Some((db, _dir)) = fresh_db(store).await {
+            test(db).await;
+        }
+    }
+}
+
+fn beijing(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(&format!("{s}+08:00")).unwrap().to_utc()
+}
+
+fn problems(err: ImportError) -> String {
+    match err {
+        ImportError::Invalid { .. } => err.to_string(),
+        other => panic!("expected the file to be refused, got {other}"),
+    }
+}
+
+#[tokio::test]
+async fn a_catalogue_imports_with_local_times_stored_as_utc() {
+    each_store(async |db: Db| {
+        let report = import_str(&db, "small.toml", SMALL).await.unwrap();
+        assert_eq!(report.regions.created, 3);
+        assert_eq!(report.courses.created, 1);
+        assert_eq!(report.sessions.created, 2);
+
+        let region = db::regions::get(&db, "xinan-tieshan-dongcun").await.unwrap().unwrap();
+        assert_eq!(region.timezone, "Asia/Shanghai", "inherited default");
+        assert_eq!(region.agri_zone, "north-wheat-maize", "inherited from the county");
+
+        let sessions = db::catalog::sessions_of_class(&db, "mushroom-2026-12").await.unwrap();
+        assert_eq!(sessions[0].starts_at, beijing("2026-12-08T09:00:00"));
+        assert_eq!(sessions[0].ends_at, beijing("2026-12-08T11:30:00"));
+
+        let questions = db::catalog::questions_of(&db, "mushroom").await.unwrap();
+        assert_eq!(questions[0].options[questions[0].answer], "12-20℃", "answer is 1-based in the file");
+
+        let offered =
+            db::catalog::offered_courses(&db, Audience::Villager, beijing("2026-12-01T00:00:00")).await.unwrap();
+        assert_eq!(offered.iter().map(|c| c.key.as_str()).collect::<Vec<_>>(), ["mushroom"]);
+        let later =
+            db::catalog::offered_courses(&db, Audience::Villager, beijing("2026-12-08T10:00:00")).await.unwrap();
+        assert!(later.is_empty(), "a class that has begun is no longer offered");
+        let cadre = db::catalog::offered_courses(&db, Audience::Cadre, beijing("2026-12-01T00:00:00")).await.unwrap();
+        assert!(cadre.is_empty(), "villager courses are not shown to cadres");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn re_importing_updates_in_place_and_never_duplicates() {
+    each_store(async |db: Db| {
+        import_str(&db, "small.toml", SMALL).await.unwrap();
+        let ids_before: Vec<i64> =
+            db::catalog::sessions_of_class(&db, "mushroom-2026-12").await.unwrap().iter().map(|s| s.id).collect();
+
+        let again = import_str(&db, "small.toml", SMALL).await.unwrap();
+        assert_eq!(again.regions.unchanged, 3);
+        assert_eq!(again.sessions.unchanged, 2);
+        assert_eq!(again.sessions.created + again.courses.created + again.classes.created, 0);
+        assert_eq!(db::catalog::counts(&db).await.unwrap(), [3, 1, 1, 1, 2]);
+
+        // The trainer moves the second session to the afternoon and drops nothing else.
+        let moved = SMALL
+            .replace("date = \"2026-12-09\"\ntime = \"09:00-11:30\"", "date = \"2026-12-09\"\ntime = \"14:00-16:30\"");
+        let report = import_str(&db, "small.toml", &moved).await.unwrap();
+        assert_eq!(report.moved_sessions, vec![ids_before[1]]);
+        let sessions = db::catalog::sessions_of_class(&db, "mushroom-2026-12").await.unwrap();
+        assert_eq!(sessions.iter().map(|s| s.id).collect::<Vec<_>>(), ids_before, "ids are stable");
+        assert_eq!(sessions[1].starts_at, beijing("2026-12-09T14:00:00"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn what_a_file_no_longer_lists_is_cancelled_not_deleted() {
+    each_store(async |db: Db| {
+        import_str(&db, "small.toml", SMALL).await.unwrap();
+        let without_s2 = SMALL.split("[[class.session]]\nkey = \"s2\"").next().unwrap().to_owned();
+        let report = import_str(&db, "small.toml", &without_s2).await.unwrap();
+        assert_eq!(report.cancelled_sessions.len(), 1);
+        let sessions = db::catalog::sessions_of_class(&db, "mushroom-2026-12").await.unwrap();
+        assert_eq!(sessions.len(), 2);
+        assert_eq!(sessions[1].status, SessionStatus::Cancelled);
+
+        let other_class = SMALL.replace("key = \"mushroom-2026-12\"", "key = \"mushroom-2027-01\"");
+        let report = import_str(&db, "small.toml", &other_class).await.unwrap();
+        assert_eq!(report.cancelled_classes, vec!["mushroom-2026-12".to_owned()]);
+        let old = db::catalog::class(&db, "mushroom-2026-12").await.unwrap().unwrap();
+        assert_eq!(old.status, ClassStatus::Cancelled);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_bad_file_is_refused_with_line_and_field_and_nothing_is_written() {
+    each_store(async |db: Db| {
+        // Line numbers below count from the first line of SMALL (which is empty).
+        let bad = SMALL
+            .replace("trainer = \"wang\"", "trainer = \"zhang\"")
+            .replace("capacity = 30", "capacity = 0")
+            .replace(
+                "time = \"09:00-11:30\"\n\n[[class.session]]\nkey = \"s2\"",
+                "time = \"9点\"\n\n[[class.session]]\nkey = \"s2\"",
+            );
+        let text = problems(import_str(&db, "bad.toml", &bad).await.unwrap_err());
+        assert!(
+            text.contains("bad.toml:44: class \"mushroom-2026-12\": field `capacity`: must be 1-10000 seats"),
+            "{text}"
+        );
+        assert!(text.contains("bad.toml:49: class \"mushroom-2026-12\", session \"s1\": field `time`"), "{text}");
+        assert!(text.contains("nothing was imported"), "{text}");
+        assert_eq!(db::catalog::counts(&db).await.unwrap(), [0, 0, 0, 0, 0]);
+
+        // A reference to a trainer that exists nowhere is found inside the transaction; the regions
+        // written before it are rolled back.
+        let bad = SMALL.replace("trainer = \"wang\"", "trainer = \"zhang\"");
+        let text = problems(import_str(&db, "bad.toml", &bad).await.unwrap_err());
+        assert!(text.contains("bad.toml:30: course \"mushroom\": field `trainer`: no trainer \"zhang\""), "{text}");
+        assert_eq!(db::catalog::counts(&db).await.unwrap(), [0, 0, 0, 0, 0]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn syntax_errors_and_unknown_fields_name_their_line() {
+    each_store(async |db: Db| {
+        let text = problems(import_str(&db, "x.toml", "[[region]]\nkey = \"a\"\nnmae = \"typo\"\n").await.unwrap_err());
+        assert!(text.starts_with("x.toml:3: "), "{text}");
+        assert!(text.contains("nmae"), "{text}");
+
+        let text = problems(import_str(&db, "x.toml", "[[course]\n").await.unwrap_err());
+        assert!(text.starts_with("x.toml:1: "), "{text}");
+
+        let bad_anchor = SMALL.replace(
+            "zone = \"north-wheat-maize\"",
+            "zone = \"north-wheat-maize\"\nbusy = [{ name = \"x\", from = \"maize+3\", to = \"xiazhi\" }]",
+        );
+        let text = problems(import_str(&db, "x.toml", &bad_anchor).await.unwrap_err());
+        assert!(text.starts_with("x.toml:6: "), "{text}");
+        assert!(text.contains("solar term"), "{text}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_tea_township_adds_its_picking_season_to_the_zone() {
+    each_store(async |db: Db| {
+        let tea = SMALL.replace(
+            "name = \"铁山镇\"\nparent = \"xinan\"",
+            "name = \"铁山镇\"\nparent = \"xinan\"\nbusy = [{ name = \"春茶\", from = \"qingming-10\", to = \"guyu+5\" }]\nquiet_hours = \"20:30-07:00\"",
+        );
+        import_str(&db, "tea.toml", &tea).await.unwrap();
+        let village = db::catalog::calendar_of(&db, "xinan-tieshan-dongcun").await.unwrap().unwrap();
+        let seasons: Vec<String> = village.busy_seasons(2027).into_iter().map(|(name, _, _)| name).collect();
+        assert!(seasons.contains(&"spring-tea".to_owned()), "春茶 is the built-in spring-tea season: {seasons:?}");
+        assert!(seasons.contains(&"sanxia".to_owned()), "the zone's own seasons stay: {seasons:?}");
+        assert_eq!(village.quiet.to_string(), "20:30-07:00", "inherited from the township");
+        let county = db::catalog::calendar_of(&db, "xinan").await.unwrap().unwrap();
+        assert!(!county.busy_seasons(2027).iter().any(|(n, _, _)| n == "spring-tea"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_demo_catalogue_imports_cleanly_and_re_imports_unchanged() {
+    each_store(async |db: Db| {
+        let first = import_str(&db, "demo-catalog.toml", DEMO_CATALOG).await.unwrap();
+        assert!(first.regions.created >= 10 && first.courses.created >= 9 && first.classes.created >= 6, "{first}");
+        let again = import_str(&db, "demo-catalog.toml", DEMO_CATALOG).await.unwrap();
+        assert_eq!(again.regions.created + again.regions.updated + again.courses.updated + again.sessions.updated, 0);
+        let villager = db::catalog::offered_courses(&db, Audience::Villager, common::demo_start()).await.unwrap();
+        let cadre = db::catalog::offered_courses(&db, Audience::Cadre, common::demo_start()).await.unwrap();
+        assert!(villager.len() >= 5 && !cadre.is_empty());
+    })
+    .await;
+}

@@ -1,0 +1,132 @@
+//! A whole bot for end-to-end tests: a fresh database (SQLite or PostgreSQL) with the demo catalogue,
+//! the Bot API emulator on loopback, and the real dispatcher talking to it over HTTP.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use fieldschool::app::App;
+use fieldschool::clock::ManualClock;
+use fieldschool::config::Config;
+use fieldschool::db::{self, Db};
+use fieldschool::emulator::{BotMessage, EmuUser, Emulator, EmulatorOptions};
+use fieldschool::startup::{self, Running};
+use teloxide::Bot;
+
+pub const DEMO_CATALOG: &str = include_str!("../../examples/demo-catalog.toml");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Store {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestBot {
+    pub emu: Emulator,
+    pub app: App,
+    pub clock: ManualClock,
+    running: Option<Running>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// 2026-12-01 09:00 in Beijing: before every class of the demo catalogue.
+pub fn demo_start() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-12-01T09:00:00+08:00").unwrap().to_utc()
+}
+
+pub async fn fresh_db(store: Store) -> Option<(Db, Option<tempfile::TempDir>)> {
+    match store {
+        Store::Sqlite => {
+            let (db, dir) = db::testing::sqlite().await.unwrap();
+            Some((db, Some(dir)))
+        }
+        Store::Postgres => db::testing::postgres().await.unwrap().map(|db| (db, None)),
+    }
+}
+
+impl TestBot {
+    /// `None` only when PostgreSQL was asked for and FIELDSCHOOL_SKIP_PG=1.
+    pub async fn start(store: Store) -> Option<TestBot> {
+        let (db, dir) = fresh_db(store).await?;
+        fieldschool::services::catalog_import::import_str(&db, "demo-catalog.toml", DEMO_CATALOG)
+            .await
+            .expect("the demo catalogue imports");
+        Some(Self::start_on(db, dir).await)
+    }
+
+    pub async fn start_on(db: Db, dir: Option<tempfile::TempDir>) -> TestBot {
+        let emu = Emulator::start(EmulatorOptions::default()).await.unwrap();
+        let clock = ManualClock::new(demo_start());
+        let mut config = Config::from_env().unwrap();
+        config.token = Some(emu.token().to_owned());
+        config.api_url = Some(emu.api_url());
+        let app = App::new(db, Arc::new(clock.clone()), config);
+        let bot = Bot::new(emu.token()).set_api_url(emu.api_url().parse().unwrap());
+        let running = startup::start_bot(app.clone(), bot).await.unwrap();
+        TestBot { emu, app, clock, running: Some(running), _dir: dir }
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(r) = self.running.take() {
+            r.stop().await;
+        }
+    }
+
+    pub fn user(&self, id: i64, name: &str, language_code: &str) -> i64 {
+        self.emu.add_user(EmuUser {
+            id,
+            first_name: name.to_owned(),
+            last_name: None,
+            username: None,
+            language_code: Some(language_code.to_owned()),
+        });
+        id
+    }
+
+    /// Sends text and returns the bot's next message to that person.
+    pub async fn say(&self, user: i64, text: &str) -> BotMessage {
+        self.emu.send_text(user, text);
+        self.next(user).await
+    }
+
+    pub async fn next(&self, user: i64) -> BotMessage {
+        self.emu.next_message(user).await.unwrap()
+    }
+
+    /// Presses the button whose label contains `label` on the newest message that has one, and
+    /// returns the bot's next message.
+    pub async fn tap(&self, user: i64, label: &str) -> BotMessage {
+        let id = self.emu.press_button(user, label).unwrap();
+        self.emu.callback_answer(&id).await.unwrap();
+        self.next(user).await
+    }
+
+    /// Presses the first inline button of `msg` (e.g. the first county in a list).
+    pub async fn tap_first(&self, user: i64, msg: &BotMessage) -> BotMessage {
+        let data = msg.inline_keyboard[0][0].callback_data.clone().unwrap();
+        let id = self.emu.press(user, msg.message_id, &data);
+        self.emu.callback_answer(&id).await.unwrap();
+        self.next(user).await
+    }
+
+    /// Walks a whole registration as a villager or cadre and returns the final (menu) message.
+    pub async fn register(&self, user: i64, name: &str, agree: &str, audience: &str) -> BotMessage {
+        let consent = self.say(user, "/start").await;
+        assert!(!consent.inline_keyboard.is_empty(), "consent has buttons: {consent:?}");
+        self.register_rest(user, name, agree, audience).await
+    }
+
+    /// The rest of a registration, from the consent question on screen.
+    pub async fn register_rest(&self, user: i64, name: &str, agree: &str, audience: &str) -> BotMessage {
+        let _audience_q = self.tap(user, agree).await;
+        let _name_q = self.tap(user, audience).await;
+        let county_q = self.say(user, name).await;
+        let township_q = self.tap_first(user, &county_q).await;
+        let village_q = self.tap_first(user, &township_q).await;
+        let _phone_q = self.tap_first(user, &village_q).await;
+        self.emu.send_contact(user, "+8613800000000");
+        let done = self.next(user).await;
+        let _help = self.next(user).await;
+        done
+    }
+}

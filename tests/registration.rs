@@ -1,0 +1,174 @@
+//! Registration end to end: the real dispatcher against the Bot API emulator over HTTP.
+
+mod common;
+
+use common::{Store, TestBot};
+use fieldschool::db;
+use fieldschool::domain::person::Role;
+
+async fn registers_a_villager_in_chinese(store: Store) {
+    let Some(t) = TestBot::start(store).await else { return };
+    let me = t.user(501, "Xiuying", "zh-hans");
+
+    let consent = t.say(me, "/start").await;
+    let text = consent.rendered_text();
+    assert!(text.contains("田间学校") && text.contains("谁能看到"), "consent explains who sees the data: {text}");
+    let audience = t.tap(me, "同意").await;
+    assert!(audience.rendered_text().contains("哪一类"));
+    let name_q = t.tap(me, "农户").await;
+    assert!(name_q.rendered_text().contains("例如"), "an example beside what they must type");
+
+    // Nonsense, a sticker and an unknown command are re-asked kindly, in Chinese, with an example.
+    let bad = t.say(me, "12345").await;
+    assert!(bad.rendered_text().contains("只能有文字"), "{}", bad.rendered_text());
+    let _again = t.next(me).await;
+    t.emu.send_sticker(me);
+    assert!(t.next(me).await.rendered_text().contains("请打字"));
+    let _again = t.next(me).await;
+
+    let county_q = t.say(me, "阿依古丽·买买提").await;
+    assert!(county_q.rendered_text().contains("县"));
+    assert!(!county_q.inline_keyboard.is_empty());
+    let township_q = t.tap_first(me, &county_q).await;
+    let village_q = t.tap_first(me, &township_q).await;
+    let phone_q = t.tap_first(me, &village_q).await;
+    let keyboard = phone_q.reply_keyboard.clone().expect("the phone step shows the contact button");
+    assert!(keyboard.rows.iter().flatten().any(|b| b.request_contact));
+
+    // Typing a number instead of using the button is re-asked.
+    let typed = t.say(me, "13800000000").await;
+    assert!(typed.rendered_text().contains("发送我的手机号"));
+    let _again = t.next(me).await;
+
+    t.emu.send_contact(me, "+86 138 0000 0000");
+    let done = t.next(me).await;
+    let text = done.rendered_text();
+    assert!(text.contains("登记成功") && text.contains("阿依古丽·买买提"), "{text}");
+    assert!(done.reply_keyboard.is_some(), "the main menu appears");
+    let help = t.next(me).await;
+    assert!(help.rendered_text().contains("报名"));
+
+    let person = db::people::find(&t.app.db, me).await.unwrap().expect("stored");
+    assert_eq!(person.name.as_str(), "阿依古丽·买买提");
+    assert_eq!(person.phone.as_ref().map(|p| p.as_str()), Some("+8613800000000"));
+
+    // /start again gives the menu, not a new registration.
+    let again = t.say(me, "/start").await;
+    assert!(again.rendered_text().contains("欢迎回来"), "{}", again.rendered_text());
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn registers_a_villager_in_chinese_on_sqlite() {
+    registers_a_villager_in_chinese(Store::Sqlite).await;
+}
+
+#[tokio::test]
+async fn registers_a_villager_in_chinese_on_postgres() {
+    registers_a_villager_in_chinese(Store::Postgres).await;
+}
+
+#[tokio::test]
+async fn registers_in_english_from_the_telegram_hint_and_can_switch_language() {
+    let t = TestBot::start(Store::Sqlite).await.unwrap();
+    let me = t.user(502, "Amy", "en-US");
+    let consent = t.say(me, "/start").await;
+    assert!(consent.rendered_text().contains("Who sees it"), "{}", consent.rendered_text());
+    // The switch button offers the other language; tapping it re-renders the consent in Chinese.
+    let zh = t.tap(me, "中文").await;
+    assert!(zh.rendered_text().contains("谁能看到"));
+    let en = t.tap(me, "English").await;
+    assert!(en.rendered_text().contains("Who sees it"));
+    let done = t.register_rest(me, "Amy Li", "I agree", "Villager").await;
+    assert!(done.rendered_text().contains("You are registered"), "{}", done.rendered_text());
+    let person = db::people::find(&t.app.db, me).await.unwrap().unwrap();
+    assert_eq!(person.lang, fieldschool::i18n::Lang::En);
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn declining_consent_keeps_nothing() {
+    let t = TestBot::start(Store::Sqlite).await.unwrap();
+    let me = t.user(503, "Li", "zh");
+    t.say(me, "/start").await;
+    let bye = t.tap(me, "不同意").await;
+    assert!(bye.rendered_text().contains("没有保存"));
+    assert_eq!(db::people::find(&t.app.db, me).await.unwrap(), None);
+    assert_eq!(db::dialogs::load(&t.app.db, me).await.unwrap(), None);
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn an_old_button_is_answered_and_changes_nothing() {
+    let t = TestBot::start(Store::Sqlite).await.unwrap();
+    let me = t.user(504, "Li", "zh");
+    let consent = t.say(me, "/start").await;
+    let agree = consent.inline_keyboard[0][0].callback_data.clone().unwrap();
+    t.tap(me, "同意").await; // now at "villager or cadre?"
+    // The same consent button pressed again from the old message:
+    let id = t.emu.press(me, consent.message_id, &agree);
+    let answer = t.emu.callback_answer(&id).await.unwrap();
+    assert!(answer.text.unwrap_or_default().contains("过期"));
+    // A forged button is refused the same way.
+    let id = t.emu.press(me, consent.message_id, "r:../../etc");
+    assert!(t.emu.callback_answer(&id).await.unwrap().text.unwrap_or_default().contains("过期"));
+    // The dialog is where it was: choosing an audience still works.
+    let name_q = t.tap(me, "干部").await;
+    assert!(name_q.rendered_text().contains("姓名"));
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn cancel_leaves_registration_and_start_begins_again() {
+    let t = TestBot::start(Store::Sqlite).await.unwrap();
+    let me = t.user(505, "Li", "zh");
+    t.say(me, "/start").await;
+    t.tap(me, "同意").await;
+    let cancelled = t.say(me, "/cancel").await;
+    assert!(cancelled.rendered_text().contains("已取消登记"));
+    let consent = t.say(me, "/start").await;
+    assert!(consent.rendered_text().contains("您同意吗"));
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn a_trainer_registers_through_a_one_time_invite() {
+    let t = TestBot::start(Store::Sqlite).await.unwrap();
+    let me = t.user(506, "Zhang", "zh");
+    let invite = fieldschool::services::invites::create(&t.app, Role::Trainer, None).await.unwrap();
+    t.emu.send_text(me, &format!("/start {}", invite.token));
+    assert!(t.next(me).await.rendered_text().contains("老师"));
+    let consent = t.next(me).await;
+    assert!(consent.rendered_text().contains("您同意吗"));
+    let done = t.register_rest(me, "张老师", "同意", "农户").await;
+    assert!(done.rendered_text().contains("登记成功"));
+    let person = db::people::find(&t.app.db, me).await.unwrap().unwrap();
+    assert!(person.has_role(Role::Trainer));
+
+    // The link works once.
+    let other = t.user(507, "Wang", "zh");
+    t.emu.send_text(other, &format!("/start {}", invite.token));
+    assert!(t.next(other).await.rendered_text().contains("已经用过"));
+    assert!(!db::people::roles(&t.app.db, other).await.unwrap().iter().any(|g| g.role == Role::Trainer));
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn settings_change_the_name_and_language() {
+    let t = TestBot::start(Store::Sqlite).await.unwrap();
+    let me = t.user(508, "Li", "zh");
+    t.register(me, "李建国", "同意", "干部").await;
+    let menu = t.say(me, "⚙️ 设置").await;
+    assert!(menu.rendered_text().contains("李建国"));
+    let ask = t.tap(me, "姓名").await;
+    assert!(ask.rendered_text().contains("例如"));
+    let saved = t.say(me, "李 建国").await;
+    assert!(saved.rendered_text().contains("李 建国"));
+    let _menu = t.next(me).await;
+    t.tap(me, "语言").await;
+    let saved = t.tap(me, "English").await;
+    assert!(saved.rendered_text().contains("Language changed"));
+    let menu = t.next(me).await;
+    assert!(menu.rendered_text().contains("Your details"));
+    t.stop().await;
+}
