@@ -55,6 +55,9 @@ struct Screen {
     /// Per chat: the latest message with inline buttons, and the reply keyboard on screen.
     last_inline: HashMap<i64, BotMessage>,
     reply_keyboard: HashMap<i64, Vec<(String, bool)>>,
+    /// What each message showed when last printed, so an edit that only takes the buttons away
+    /// (after one was pressed) is not printed as a new message.
+    shown: HashMap<(i64, i32), String>,
 }
 
 pub async fn run() -> anyhow::Result<()> {
@@ -91,8 +94,12 @@ pub async fn run() -> anyhow::Result<()> {
     );
     print_personas(0);
 
-    let screen =
-        Arc::new(Mutex::new(Screen { current: 0, last_inline: HashMap::new(), reply_keyboard: HashMap::new() }));
+    let screen = Arc::new(Mutex::new(Screen {
+        current: 0,
+        last_inline: HashMap::new(),
+        reply_keyboard: HashMap::new(),
+        shown: HashMap::new(),
+    }));
     let printer = tokio::spawn(print_events(emulator.subscribe(), screen.clone()));
 
     let mut replies = emulator.subscribe();
@@ -298,7 +305,16 @@ async fn print_events(mut events: tokio::sync::broadcast::Receiver<EmuEvent>, sc
         let mut screen = screen.lock().await;
         let current = PERSONAS[screen.current].user_id;
         match event {
+            EmuEvent::Edited(msg)
+                if msg.inline_keyboard.is_empty()
+                    && screen.shown.get(&(msg.chat_id, msg.message_id)) == Some(&msg.rendered_text()) =>
+            {
+                if screen.last_inline.get(&msg.chat_id).is_some_and(|m| m.message_id == msg.message_id) {
+                    screen.last_inline.remove(&msg.chat_id);
+                }
+            }
             EmuEvent::Sent(msg) | EmuEvent::Edited(msg) => {
+                screen.shown.insert((msg.chat_id, msg.message_id), msg.rendered_text());
                 let to = PERSONAS.iter().find(|p| p.user_id == msg.chat_id);
                 let header = match to {
                     Some(p) if p.user_id == current => "\n┌─ bot".to_owned(),
