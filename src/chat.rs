@@ -46,7 +46,7 @@ pub const PERSONAS: [Persona; 5] = [
         user_id: 1005,
         first_name: "\u{5218}\u{4e3b}\u{4efb}",
         language_code: "zh-hans",
-        note: "coordinator (use /invite coordinator REGION)",
+        note: "coordinator of xinan county, registered already: sees sign-ups there",
     },
 ];
 
@@ -83,6 +83,7 @@ pub async fn run() -> anyhow::Result<()> {
     config.token = Some(emulator.token().to_owned());
     config.api_url = Some(emulator.api_url());
     let app = App::new(db, Arc::new(clock.clone()), config);
+    seed_coordinator(&app).await?;
     let bot = Bot::new(emulator.token()).set_api_url(emulator.api_url().parse()?);
     let running = startup::start_bot(app.clone(), bot).await?;
 
@@ -214,6 +215,29 @@ async fn await_answer(events: &mut tokio::sync::broadcast::Receiver<EmuEvent>, c
     // Let the printer task draw what arrived before the prompt does.
     tokio::task::yield_now().await;
 }
+
+/// The coordinator persona starts registered, as the county training office of the demo county, so
+/// that villagers' sign-ups have someone to report to from the first order.
+async fn seed_coordinator(app: &App) -> anyhow::Result<()> {
+    use crate::domain::person::{Audience, PersonName, RoleGrant};
+    use crate::domain::registration::NewPerson;
+    let persona = &PERSONAS[4];
+    let person = NewPerson {
+        lang: crate::i18n::Lang::Zh,
+        audience: Audience::Cadre,
+        name: PersonName::parse(persona.first_name).map_err(|e| anyhow::anyhow!("demo name: {e:?}"))?,
+        village_key: DEMO_COORDINATOR_VILLAGE.to_owned(),
+        phone: None,
+    };
+    services::people::register(app, persona.user_id, persona.user_id, &person).await?;
+    let grant = RoleGrant { role: Role::Coordinator, region_key: DEMO_COORDINATOR_COUNTY.to_owned() };
+    services::people::grant(app, persona.user_id, &grant).await?;
+    Ok(())
+}
+
+/// Keys from `examples/demo-catalog.toml`.
+const DEMO_COORDINATOR_COUNTY: &str = "xinan";
+const DEMO_COORDINATOR_VILLAGE: &str = "xinan-chengguan-beiguan";
 
 fn print_personas(current: usize) {
     for (i, p) in PERSONAS.iter().enumerate() {

@@ -136,3 +136,49 @@ mod tests {
         assert_eq!(Lang::from_telegram_hint(None), Lang::Zh);
     }
 }
+
+/// "12月8日（周二）" / "Tue 8 Dec".
+pub fn local_date(lang: Lang, date: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    let weekday = match date.weekday() {
+        chrono::Weekday::Mon => crate::tr!(lang, "weekday-mon"),
+        chrono::Weekday::Tue => crate::tr!(lang, "weekday-tue"),
+        chrono::Weekday::Wed => crate::tr!(lang, "weekday-wed"),
+        chrono::Weekday::Thu => crate::tr!(lang, "weekday-thu"),
+        chrono::Weekday::Fri => crate::tr!(lang, "weekday-fri"),
+        chrono::Weekday::Sat => crate::tr!(lang, "weekday-sat"),
+        chrono::Weekday::Sun => crate::tr!(lang, "weekday-sun"),
+    };
+    let monthname = match date.month() {
+        1 => crate::tr!(lang, "month-1"),
+        2 => crate::tr!(lang, "month-2"),
+        3 => crate::tr!(lang, "month-3"),
+        4 => crate::tr!(lang, "month-4"),
+        5 => crate::tr!(lang, "month-5"),
+        6 => crate::tr!(lang, "month-6"),
+        7 => crate::tr!(lang, "month-7"),
+        8 => crate::tr!(lang, "month-8"),
+        9 => crate::tr!(lang, "month-9"),
+        10 => crate::tr!(lang, "month-10"),
+        11 => crate::tr!(lang, "month-11"),
+        _ => crate::tr!(lang, "month-12"),
+    };
+    crate::tr!(lang, "date-format", month = date.month(), day = date.day(), weekday = weekday, monthname = monthname)
+}
+
+/// A session's date and times in the region's zone: "12月8日（周二） 09:00–11:30".
+pub fn session_when(
+    lang: Lang,
+    tz: chrono_tz::Tz,
+    starts_at: chrono::DateTime<chrono::Utc>,
+    ends_at: chrono::DateTime<chrono::Utc>,
+) -> String {
+    let (start, end) = (starts_at.with_timezone(&tz), ends_at.with_timezone(&tz));
+    crate::tr!(
+        lang,
+        "session-when",
+        date = local_date(lang, start.date_naive()),
+        start = start.format("%H:%M").to_string(),
+        end = end.format("%H:%M").to_string()
+    )
+}

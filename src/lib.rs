@@ -14,5 +14,6 @@ pub mod domain;
 pub mod emulator;
 pub mod i18n;
 pub mod outbox;
+pub mod scheduler;
 pub mod services;
 pub mod startup;

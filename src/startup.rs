@@ -43,6 +43,8 @@ pub async fn register_commands(bot: &Bot) -> anyhow::Result<()> {
         let commands = vec![
             BotCommand::new("start", tr!(lang, "cmd-start")),
             BotCommand::new("menu", tr!(lang, "cmd-menu")),
+            BotCommand::new("courses", tr!(lang, "cmd-courses")),
+            BotCommand::new("my", tr!(lang, "cmd-my")),
             BotCommand::new("help", tr!(lang, "cmd-help")),
             BotCommand::new("settings", tr!(lang, "cmd-settings")),
             BotCommand::new("cancel", tr!(lang, "cmd-cancel")),
@@ -114,7 +116,8 @@ pub async fn start_bot(app: App, bot: Bot) -> anyhow::Result<Running> {
             per_chat_min_interval: app.config.per_chat_interval,
         });
     let (outbox, outbox_join) = outbox_worker.spawn(stop_rx.clone());
-    let workers = vec![outbox_join];
+    let scheduler = tokio::spawn(crate::scheduler::run(app.clone(), stop_rx.clone()));
+    let workers = vec![outbox_join, scheduler];
     Ok(Running { shutdown, dispatcher, workers_stop, workers, outbox })
 }
 

@@ -121,3 +121,12 @@ requests-none = Nobody in your regions has asked for a course yet.
 requests-title = Course requests (you are told at { $threshold } people):
 requests-line = { $township } · { $topic }: { $count }
 coord-request-threshold = 📣 { $count } people in { $township } want to learn "{ $topic }". Consider opening a class.
+
+# Course card, classes, my courses (additions)
+course-cost-line = Cost: { $cost }
+course-credits-line = Credits: { $credits }
+class-button = { $place } · { $date } · { $seats }
+my-courses-next = Next session: { $when } · { $place }
+my-courses-sessions-over = The course has ended
+cmd-requests = Course requests (coordinators)
+order-not-for-you = This class is not open to you. Please choose one under "Find a course".

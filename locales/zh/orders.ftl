@@ -118,3 +118,12 @@ requests-none = 您负责的地区还没有人点单。
 requests-title = 点单统计（达到 { $threshold } 人会通知您）：
 requests-line = { $township } · { $topic }：{ $count } 人
 coord-request-threshold = 📣 { $township } 已有 { $count } 人想学“{ $topic }”，可以考虑开班。
+
+# 课程卡片、班次、我的课程（补充）
+course-cost-line = 费用：{ $cost }
+course-credits-line = 学分：{ $credits }
+class-button = { $place } · { $date } · { $seats }
+my-courses-next = 下次上课：{ $when } · { $place }
+my-courses-sessions-over = 课程已结束
+cmd-requests = 点单统计（培训办）
+order-not-for-you = 这个班次不适合您报名，请从“报名培训”里选择。

@@ -1,6 +1,8 @@
 //! Callback data as a typed enum. Buttons in old messages stay tappable, so decoded data is only a
 //! claim: handlers check it against the current dialog state and storage, never trust it.
 
+use crate::domain::catalog::Category;
+use crate::domain::order::OrderAction;
 use crate::domain::person::Audience;
 use crate::domain::settings::Item;
 use crate::i18n::Lang;
@@ -18,6 +20,21 @@ pub enum Cb {
     SkipPhone,
     RemovePhone,
     Settings(Item),
+    /// Sign-up: the categories on offer.
+    Browse,
+    /// Courses of a category, one page.
+    Category(Category, u8),
+    Course(String),
+    /// A class (班次): shows the order summary.
+    Class(String),
+    /// Confirms the order summary of a class.
+    ConfirmOrder(String),
+    Order(OrderAction),
+    MyCourses,
+    /// 点单: open the topic list; then a category from it, or "I'll type it".
+    RequestOpen,
+    RequestTopic(Category),
+    RequestTyped,
 }
 
 impl Cb {
@@ -39,6 +56,16 @@ impl Cb {
                     Item::Phone => "phone",
                 }
             ),
+            Cb::Browse => "b".to_owned(),
+            Cb::Category(c, page) => format!("bc:{}:{page}", c.as_str()),
+            Cb::Course(key) => format!("bo:{key}"),
+            Cb::Class(key) => format!("bl:{key}"),
+            Cb::ConfirmOrder(key) => format!("bf:{key}"),
+            Cb::Order(action) => action.encode(),
+            Cb::MyCourses => "my".to_owned(),
+            Cb::RequestTopic(c) => format!("rq:{}", c.as_str()),
+            Cb::RequestOpen => "ro".to_owned(),
+            Cb::RequestTyped => "rt".to_owned(),
         };
         debug_assert!(s.len() <= MAX_LEN, "callback data too long: {s}");
         s
@@ -48,6 +75,10 @@ impl Cb {
         if data.len() > MAX_LEN {
             return None;
         }
+        if let Some(action) = OrderAction::decode(data) {
+            return Some(Cb::Order(action));
+        }
+        let key = |k: &str| crate::domain::region::Region::is_valid_key(k).then(|| k.to_owned());
         let (tag, rest) = data.split_once(':').unwrap_or((data, ""));
         Some(match (tag, rest) {
             ("l", code) => Cb::Lang(Lang::from_code(code)?),
@@ -62,6 +93,18 @@ impl Cb {
             ("s", "name") => Cb::Settings(Item::Name),
             ("s", "village") => Cb::Settings(Item::Village),
             ("s", "phone") => Cb::Settings(Item::Phone),
+            ("b", "") => Cb::Browse,
+            ("bc", rest) => {
+                let (category, page) = rest.split_once(':')?;
+                Cb::Category(Category::parse(category)?, page.parse().ok()?)
+            }
+            ("bo", k) => Cb::Course(key(k)?),
+            ("bl", k) => Cb::Class(key(k)?),
+            ("bf", k) => Cb::ConfirmOrder(key(k)?),
+            ("my", "") => Cb::MyCourses,
+            ("rq", c) => Cb::RequestTopic(Category::parse(c)?),
+            ("ro", "") => Cb::RequestOpen,
+            ("rt", "") => Cb::RequestTyped,
             _ => return None,
         })
     }
@@ -83,6 +126,17 @@ mod tests {
             Cb::SkipPhone,
             Cb::RemovePhone,
             Cb::Settings(Item::Village),
+            Cb::Browse,
+            Cb::Category(Category::EcommerceLivestream, 12),
+            Cb::Course("k".repeat(48)),
+            Cb::Class("k".repeat(48)),
+            Cb::ConfirmOrder("k".repeat(48)),
+            Cb::Order(OrderAction::ConfirmCancel(i64::MAX)),
+            Cb::Order(OrderAction::Approve(7)),
+            Cb::MyCourses,
+            Cb::RequestTopic(Category::Cooking),
+            Cb::RequestOpen,
+            Cb::RequestTyped,
         ];
         for cb in all {
             let data = cb.encode();
@@ -93,7 +147,26 @@ mod tests {
 
     #[test]
     fn forged_or_garbled_data_decodes_to_nothing() {
-        for data in ["", "x", "c:2", "a:farmer", "r:../etc", "r:", "l:fr", "s:admin", &"r:".repeat(40)] {
+        for data in [
+            "",
+            "x",
+            "c:2",
+            "a:farmer",
+            "r:../etc",
+            "r:",
+            "l:fr",
+            "s:admin",
+            &"r:".repeat(40),
+            "bc:cooking",
+            "bc:x:1",
+            "bc:cooking:999",
+            "bo:",
+            "bl:a b",
+            "oa:-1",
+            "oa:0",
+            "ox:abc",
+            "rq:farming",
+        ] {
             assert_eq!(Cb::decode(data), None, "{data}");
         }
     }

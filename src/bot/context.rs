@@ -28,6 +28,9 @@ pub enum Command {
     Help,
     Settings,
     Menu,
+    Courses,
+    My,
+    Requests,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -41,15 +41,22 @@ pub fn share_contact(lang: Lang, skip_label: String) -> KeyboardMarkup {
 /// The sections of the main menu, by what the person can do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MenuItem {
+    Browse,
+    MyCourses,
+    RequestCourse,
     Help,
     Settings,
 }
 
 impl MenuItem {
-    pub const ALL: [MenuItem; 2] = [MenuItem::Help, MenuItem::Settings];
+    pub const ALL: [MenuItem; 5] =
+        [MenuItem::Browse, MenuItem::MyCourses, MenuItem::RequestCourse, MenuItem::Help, MenuItem::Settings];
 
     pub fn label(self, lang: Lang) -> String {
         match self {
+            MenuItem::Browse => tr!(lang, "menu-browse"),
+            MenuItem::MyCourses => tr!(lang, "menu-my-courses"),
+            MenuItem::RequestCourse => tr!(lang, "menu-request"),
             MenuItem::Help => tr!(lang, "menu-help"),
             MenuItem::Settings => tr!(lang, "menu-settings"),
         }
@@ -65,10 +72,11 @@ impl MenuItem {
 
 pub fn main_menu(person: &Person) -> KeyboardMarkup {
     let lang = person.lang;
-    let rows = vec![vec![
-        KeyboardButton::new(MenuItem::Help.label(lang)),
-        KeyboardButton::new(MenuItem::Settings.label(lang)),
-    ]];
+    let key = |item: MenuItem| KeyboardButton::new(item.label(lang));
+    let rows = vec![
+        vec![key(MenuItem::Browse), key(MenuItem::MyCourses)],
+        vec![key(MenuItem::RequestCourse), key(MenuItem::Help), key(MenuItem::Settings)],
+    ];
     KeyboardMarkup::new(rows).resize_keyboard().persistent()
 }
 

@@ -3,6 +3,7 @@
 pub mod callback;
 pub mod context;
 pub mod dialog_storage;
+pub mod format;
 pub mod handlers;
 pub mod keyboards;
 pub mod schema;

@@ -5,8 +5,10 @@
 use teloxide::dispatching::UpdateHandler;
 use teloxide::dptree::{self, case};
 
+use super::callback::Cb;
 use super::context::{self, Ctx, Incoming};
-use super::handlers::{commands, menu, registration, settings};
+use super::handlers::{commands, menu, ordering, registration, requests, settings};
+use super::keyboards::MenuItem;
 use crate::domain::dialog::State;
 
 /// Wraps a handler so its error is logged and apologised for in one place (see [`Ctx::guard`]).
@@ -26,6 +28,22 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
     })
     .endpoint(guarded!(commands::handle, context::Command));
 
+    // Sign-up buttons of registered people work in any dialog state (an offer or an approval can be
+    // pressed while another dialog is open); each is checked against storage by the service.
+    let ordering_buttons = dptree::filter_map(|ctx: Ctx| match &ctx.incoming {
+        Incoming::Callback(Some(cb)) if ctx.person.is_some() && ordering::is_ordering_button(cb) => Some(cb.clone()),
+        _ => None,
+    })
+    .endpoint(guarded!(ordering::callback, Cb));
+
+    // A main-menu tap in the middle of a dialog leaves the dialog and opens that section.
+    let menu_taps = dptree::filter(|ctx: Ctx| {
+        ctx.person.is_some()
+            && ctx.state != State::Idle
+            && matches!(&ctx.incoming, Incoming::Text(t) if MenuItem::from_label(t).is_some())
+    })
+    .endpoint(guarded!(menu::leave_dialog_and_handle));
+
     let by_state = dptree::map(|ctx: Ctx| ctx.state.clone())
         .branch(
             case![State::Registering(reg)]
@@ -34,7 +52,8 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         .branch(
             case![State::Settings(step)].endpoint(guarded!(settings::handle, crate::domain::settings::SettingsStep)),
         )
+        .branch(case![State::TypingCourseRequest].endpoint(guarded!(requests::typed)))
         .branch(case![State::Idle].endpoint(guarded!(menu::handle)));
 
-    dptree::filter_map_async(context::load).branch(commands).branch(by_state)
+    dptree::filter_map_async(context::load).branch(commands).branch(ordering_buttons).branch(menu_taps).branch(by_state)
 }

@@ -2,6 +2,7 @@
 //! Writes take a transaction (an import is one); reads take the pool.
 
 use chrono::{DateTime, Utc};
+use sqlx::AnyConnection;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -212,6 +213,12 @@ fn schedule_from_row(row: &AnyRow) -> sqlx::Result<RegionSchedule> {
 /// The calendar of a region: its zone's busy seasons with the overrides of its ancestry applied, and
 /// its daily windows. `None` when the region is unknown.
 pub async fn calendar_of(db: &Db, region_key: &str) -> sqlx::Result<Option<RegionCalendar>> {
+    let mut conn = db.pool.acquire().await?;
+    calendar_of_conn(&mut conn, region_key).await
+}
+
+/// [`calendar_of`] on a given connection (inside a transaction: `&mut *tx`).
+pub async fn calendar_of_conn(conn: &mut AnyConnection, region_key: &str) -> sqlx::Result<Option<RegionCalendar>> {
     let mut chain = Vec::new();
     let mut resolved: Option<(String, String)> = None;
     let mut next = Some(region_key.to_owned());
@@ -221,7 +228,7 @@ pub async fn calendar_of(db: &Db, region_key: &str) -> sqlx::Result<Option<Regio
              FROM regions WHERE key = $1",
         )
         .bind(&key)
-        .fetch_optional(&db.pool)
+        .fetch_optional(&mut *conn)
         .await?
         else {
             break;

@@ -182,3 +182,34 @@ pub async fn coordinates_any(db: &Db, user_id: i64, region_keys: &[String]) -> s
     let grants = roles(db, user_id).await?;
     Ok(grants.iter().any(|g| g.role == Role::Coordinator && region_keys.contains(&g.region_key)))
 }
+
+/// Where and whether a person can be messaged: chat, language, village, pause, reachability.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Addressee {
+    pub user_id: i64,
+    pub chat_id: i64,
+    pub lang: Lang,
+    pub village_key: Option<String>,
+    pub paused_until: Option<DateTime<Utc>>,
+    pub unreachable: bool,
+}
+
+pub async fn addressee(conn: &mut sqlx::AnyConnection, user_id: i64) -> sqlx::Result<Option<Addressee>> {
+    let row = sqlx::query(
+        "SELECT user_id, chat_id, lang, village_key, paused_until, unreachable_at FROM people WHERE user_id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(|row| {
+        Ok(Addressee {
+            user_id: row.try_get("user_id")?,
+            chat_id: row.try_get("chat_id")?,
+            lang: Lang::from_code(&row.try_get::<String, _>("lang")?).unwrap_or_default(),
+            village_key: row.try_get("village_key")?,
+            paused_until: row.try_get::<Option<i64>, _>("paused_until")?.map(super::from_epoch),
+            unreachable: row.try_get::<Option<i64>, _>("unreachable_at")?.is_some(),
+        })
+    })
+    .transpose()
+}

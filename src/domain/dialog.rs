@@ -13,4 +13,6 @@ pub enum State {
     Idle,
     Registering(Registration),
     Settings(SettingsStep),
+    /// 点单: waiting for the person to type what they want to learn.
+    TypingCourseRequest,
 }

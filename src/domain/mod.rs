@@ -8,4 +8,5 @@ pub mod order;
 pub mod person;
 pub mod region;
 pub mod registration;
+pub mod request;
 pub mod settings;

@@ -2,4 +2,7 @@
 
 pub mod catalog_import;
 pub mod invites;
+pub mod notify;
+pub mod orders;
 pub mod people;
+pub mod requests;

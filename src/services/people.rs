@@ -20,3 +20,10 @@ pub async fn apply_change(app: &App, user_id: i64, change: &Change) -> sqlx::Res
         Change::Phone(phone) => db::people::set_phone(&app.db, user_id, phone.as_ref(), now).await,
     }
 }
+
+/// Grants a role directly (operator tooling and the demo chat; people get roles through invites).
+pub async fn grant(app: &App, user_id: i64, grant: &crate::domain::person::RoleGrant) -> sqlx::Result<()> {
+    let mut tx = app.db.begin_write().await?;
+    db::people::grant_role(&mut tx, user_id, grant, app.now()).await?;
+    tx.commit().await
+}

@@ -1,4 +1,5 @@
-//! Commands that work in any dialog state: /start, /cancel, /help, /settings, /menu.
+//! Commands that work in any dialog state: /start, /cancel, /help, /settings, /menu, /courses, /my,
+//! /requests.
 
 use crate::bot::context::{Command, Ctx};
 use crate::bot::keyboards;
@@ -18,6 +19,18 @@ pub async fn handle(ctx: Ctx, cmd: Command) -> anyhow::Result<()> {
             None => ctx.say(tr!(ctx.lang, "register-first")).await,
         },
         Command::Menu => menu(ctx).await,
+        Command::Courses | Command::My | Command::Requests => {
+            let Some(person) = ctx.person.clone() else { return ctx.say(tr!(ctx.lang, "register-first")).await };
+            // A command leaves whatever dialog was open.
+            if ctx.state != State::Idle {
+                ctx.set_state(State::Idle).await?;
+            }
+            match cmd {
+                Command::Courses => super::ordering::browse(&ctx, &person).await,
+                Command::My => super::ordering::my_courses(&ctx, &person).await,
+                _ => super::requests::tally(&ctx, &person).await,
+            }
+        }
     }
 }
 

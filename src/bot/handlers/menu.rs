@@ -14,6 +14,9 @@ pub async fn handle(ctx: Ctx) -> anyhow::Result<()> {
     };
     match &ctx.incoming {
         Incoming::Text(text) => match MenuItem::from_label(text) {
+            Some(MenuItem::Browse) => super::ordering::browse(&ctx, &person).await,
+            Some(MenuItem::MyCourses) => super::ordering::my_courses(&ctx, &person).await,
+            Some(MenuItem::RequestCourse) => super::requests::open(&ctx, &person).await,
             Some(MenuItem::Help) => super::help::handle(ctx).await,
             Some(MenuItem::Settings) => super::settings::open(&ctx, &person).await,
             None => ctx.say_with(tr!(person.lang, "menu-unknown"), keyboards::main_menu(&person)).await,
@@ -26,4 +29,11 @@ pub async fn handle(ctx: Ctx) -> anyhow::Result<()> {
             ctx.say_with(tr!(person.lang, "menu-unknown"), keyboards::main_menu(&person)).await
         }
     }
+}
+
+/// A main-menu tap while a dialog is open: the person moved on, so the dialog ends.
+pub async fn leave_dialog_and_handle(mut ctx: Ctx) -> anyhow::Result<()> {
+    ctx.set_state(crate::domain::dialog::State::Idle).await?;
+    ctx.state = crate::domain::dialog::State::Idle;
+    handle(ctx).await
 }

@@ -1,5 +1,7 @@
 pub mod commands;
 pub mod help;
 pub mod menu;
+pub mod ordering;
 pub mod registration;
+pub mod requests;
 pub mod settings;

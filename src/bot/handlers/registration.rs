@@ -99,7 +99,8 @@ async fn decode(ctx: &Ctx, reg: &Registration) -> anyhow::Result<Decoded> {
                 Some(region) => Input::Region(region),
                 None => return Ok(Decoded::Stale),
             },
-            Cb::RemovePhone | Cb::Settings(_) => return Ok(Decoded::Stale),
+            // Buttons of other features (an old menu, a message sent before registering).
+            _ => return Ok(Decoded::Stale),
         },
     }))
 }

@@ -46,7 +46,7 @@ pub async fn handle(ctx: Ctx, step: SettingsStep) -> anyhow::Result<()> {
                 Some(r) => Input::Region(r),
                 None => return ctx.answer_stale().await,
             },
-            Cb::Consent(_) | Cb::Audience(_) | Cb::SkipPhone => return ctx.answer_stale().await,
+            _ => return ctx.answer_stale().await,
         },
     };
     // On the phone step the reply keyboard offers "remove my number" as text.

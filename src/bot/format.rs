@@ -1,0 +1,96 @@
+//! Texts built from several locale lines: the course card, the order summary, "my courses".
+
+use crate::domain::catalog::{Course, Trainer};
+use crate::i18n::Lang;
+use crate::services::orders::{ClassInfo, MyOrder, status_label};
+use crate::tr;
+
+/// What a person reads before choosing a class: what they learn, how, with whom, at what cost.
+pub fn course_card(lang: Lang, course: &Course, trainer: Option<&Trainer>) -> String {
+    let mut lines = vec![format!("📘 {}", course.display_title(lang)), course.summary.clone(), String::new()];
+    lines.push(tr!(lang, "course-mode", mode = course.mode.label(lang)));
+    if let Some(t) = trainer {
+        lines.push(tr!(lang, "course-trainer", name = t.name.as_str(), title = t.title.as_str()));
+    }
+    lines.push(tr!(lang, "course-cost-line", cost = course.cost_label(lang)));
+    if let Some(credits) = course.credits_label(lang) {
+        lines.push(tr!(lang, "course-credits-line", credits = credits));
+    }
+    if let Some(bring) = &course.what_to_bring {
+        lines.push(tr!(lang, "course-bring", items = bring.as_str()));
+    }
+    if course.needs_approval {
+        lines.push(String::new());
+        lines.push(tr!(lang, "course-needs-approval"));
+    }
+    lines.join("\n")
+}
+
+/// The label of a class button: where, when it starts, seats left or "full, waitlist".
+pub fn class_button(lang: Lang, info: &ClassInfo) -> String {
+    let date = info
+        .first_start()
+        .map(|t| crate::i18n::local_date(lang, t.with_timezone(&info.tz).date_naive()))
+        .unwrap_or_default();
+    let seats = match info.seats_left() {
+        0 => tr!(lang, "class-full-waitlist"),
+        n => tr!(lang, "class-seats-left", n = n),
+    };
+    tr!(lang, "class-button", place = info.class.place.as_str(), date = date, seats = seats)
+}
+
+/// The order summary shown before Confirm.
+pub fn order_summary(lang: Lang, info: &ClassInfo) -> String {
+    let mut lines = vec![
+        tr!(lang, "order-summary-title"),
+        String::new(),
+        tr!(lang, "summary-course", course = info.course.display_title(lang)),
+        tr!(lang, "summary-place", place = info.class.place.as_str()),
+        tr!(lang, "summary-sessions"),
+    ];
+    lines.extend(info.timetable(lang).into_iter().map(|t| format!("  • {t}")));
+    lines.push(tr!(lang, "course-cost-line", cost = info.course.cost_label(lang)));
+    if let Some(bring) = &info.course.what_to_bring {
+        lines.push(tr!(lang, "course-bring", items = bring.as_str()));
+    }
+    match info.seats_left() {
+        0 => lines.push(tr!(lang, "class-full-waitlist")),
+        n => lines.push(tr!(lang, "class-seats-left", n = n)),
+    }
+    if info.course.needs_approval {
+        lines.push(tr!(lang, "course-needs-approval"));
+    }
+    lines.join("\n")
+}
+
+/// One order in "my courses": course, number and status, then the next session or waitlist place.
+pub fn my_order(lang: Lang, item: &MyOrder, now: chrono::DateTime<chrono::Utc>) -> String {
+    let title = item.info.as_ref().map(|i| i.course.display_title(lang).to_owned()).unwrap_or_default();
+    let mut lines = vec![tr!(
+        lang,
+        "my-courses-order",
+        course = title,
+        number = item.order.number.as_str(),
+        status = status_label(lang, item.order.status)
+    )];
+    if let Some(position) = item.position {
+        lines.push(tr!(lang, "order-waitlist-position", position = position));
+    }
+    if item.order.cancel_requested_at.is_some() && item.order.status.is_active() {
+        lines.push(tr!(lang, "my-courses-cancel-requested"));
+    }
+    if item.order.status.is_active()
+        && let Some(info) = &item.info
+    {
+        match info.sessions.iter().find(|s| s.ends_at > now) {
+            Some(next) => lines.push(tr!(
+                lang,
+                "my-courses-next",
+                when = crate::i18n::session_when(lang, info.tz, next.starts_at, next.ends_at),
+                place = next.place(&info.class)
+            )),
+            None => lines.push(tr!(lang, "my-courses-sessions-over")),
+        }
+    }
+    lines.join("\n")
+}

@@ -1,0 +1,291 @@
+//! Sign-up: browse categories → courses → a course card → a class → the order summary → confirm;
+//! "my courses" with cancel; and the buttons on order messages (offers, approvals). Every pressed
+//! key is re-checked against storage by the services; these handlers only choose what to show.
+
+use teloxide::prelude::*;
+use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, InputFile};
+
+use crate::bot::callback::Cb;
+use crate::bot::context::Ctx;
+use crate::bot::format;
+use crate::bot::keyboards::{self, button};
+use crate::db;
+use crate::domain::catalog::Category;
+use crate::domain::order::{OrderAction, OrderStatus};
+use crate::domain::person::Person;
+use crate::services::orders::{self, ActionOutcome, PlaceOutcome, status_label};
+use crate::tr;
+
+/// Courses per page: a cheap phone shows about this many buttons without scrolling.
+const PAGE_SIZE: usize = 6;
+
+/// The categories that have something on offer for this person, with counts.
+pub async fn browse(ctx: &Ctx, person: &Person) -> anyhow::Result<()> {
+    let lang = person.lang;
+    let offered = db::catalog::offered_courses(&ctx.app.db, person.audience, ctx.app.now()).await?;
+    let mut rows: Vec<Vec<InlineKeyboardButton>> = Vec::new();
+    for category in Category::for_audience(person.audience) {
+        let count = offered.iter().filter(|c| c.category == category).count();
+        if count > 0 {
+            rows.push(vec![button(
+                tr!(lang, "browse-category-button", category = category.label(lang), count = count),
+                Cb::Category(category, 1),
+            )]);
+        }
+    }
+    rows.push(vec![request_button(lang)]);
+    let text =
+        if offered.is_empty() { tr!(lang, "browse-nothing-offered") } else { tr!(lang, "browse-choose-category") };
+    ctx.answer(None).await?;
+    ctx.say_with(text, InlineKeyboardMarkup::new(rows)).await
+}
+
+fn request_button(lang: crate::i18n::Lang) -> InlineKeyboardButton {
+    button(tr!(lang, "btn-request-course"), Cb::RequestOpen)
+}
+
+pub async fn category(ctx: &Ctx, person: &Person, category: Category, page: u8) -> anyhow::Result<()> {
+    let lang = person.lang;
+    if category.audience() != person.audience {
+        tracing::warn!(user = person.user_id, ?category, "category of the other audience requested");
+        return ctx.answer_stale().await;
+    }
+    let courses: Vec<_> = db::catalog::offered_courses(&ctx.app.db, person.audience, ctx.app.now())
+        .await?
+        .into_iter()
+        .filter(|c| c.category == category)
+        .collect();
+    if courses.is_empty() {
+        ctx.answer(None).await?;
+        return browse(ctx, person).await;
+    }
+    let pages = courses.len().div_ceil(PAGE_SIZE);
+    let page = usize::from(page).clamp(1, pages);
+    let mut rows: Vec<Vec<InlineKeyboardButton>> = courses
+        .iter()
+        .skip((page - 1) * PAGE_SIZE)
+        .take(PAGE_SIZE)
+        .map(|c| vec![button(c.display_title(lang), Cb::Course(c.key.clone()))])
+        .collect();
+    let mut nav = Vec::new();
+    if page > 1 {
+        nav.push(button(tr!(lang, "btn-prev-page"), Cb::Category(category, (page - 1) as u8)));
+    }
+    if page < pages {
+        nav.push(button(tr!(lang, "btn-next-page"), Cb::Category(category, (page + 1) as u8)));
+    }
+    if !nav.is_empty() {
+        rows.push(nav);
+    }
+    rows.push(vec![button(tr!(lang, "btn-back"), Cb::Browse)]);
+    ctx.answer(None).await?;
+    ctx.say_with(
+        tr!(lang, "browse-category-title", category = category.label(lang), page = page, pages = pages),
+        InlineKeyboardMarkup::new(rows),
+    )
+    .await
+}
+
+pub async fn course(ctx: &Ctx, person: &Person, key: &str) -> anyhow::Result<()> {
+    let lang = person.lang;
+    let Some(course) = db::catalog::course(&ctx.app.db, key).await? else {
+        tracing::warn!(user = person.user_id, key, "unknown course in callback data");
+        return ctx.answer_stale().await;
+    };
+    if course.audience != person.audience {
+        tracing::warn!(user = person.user_id, key, "course of the other audience requested");
+        ctx.answer(None).await?;
+        return ctx.say(tr!(lang, "order-not-for-you")).await;
+    }
+    let trainer = db::catalog::trainer(&ctx.app.db, &course.trainer_key).await?;
+    let classes = orders::orderable_classes(&ctx.app, key).await?;
+    let mut rows: Vec<Vec<InlineKeyboardButton>> = classes
+        .iter()
+        .map(|info| vec![button(format::class_button(lang, info), Cb::Class(info.class.key.clone()))])
+        .collect();
+    rows.push(vec![button(tr!(lang, "btn-back"), Cb::Category(course.category, 1))]);
+    let mut text = format::course_card(lang, &course, trainer.as_ref());
+    text.push_str("\n\n");
+    text.push_str(&if classes.is_empty() { tr!(lang, "course-no-classes") } else { tr!(lang, "course-choose-class") });
+    ctx.answer(None).await?;
+    if let Some(url) = course.photo.as_deref().and_then(|u| u.parse().ok()) {
+        // A picture helps people who read little; if Telegram cannot fetch it, the card still goes.
+        if let Err(e) = ctx.bot.send_photo(ctx.chat, InputFile::url(url)).await {
+            tracing::warn!(course = key, error = %e, "course photo could not be sent");
+        }
+    }
+    ctx.say_with(text, InlineKeyboardMarkup::new(rows)).await
+}
+
+pub async fn class(ctx: &Ctx, person: &Person, key: &str) -> anyhow::Result<()> {
+    let lang = person.lang;
+    let Some(info) = orders::class_info(&ctx.app, key).await? else { return ctx.answer_stale().await };
+    if info.course.audience != person.audience {
+        tracing::warn!(user = person.user_id, key, "class of the other audience requested");
+        ctx.answer(None).await?;
+        return ctx.say(tr!(lang, "order-not-for-you")).await;
+    }
+    if !orders::is_orderable(&info, ctx.app.now()) {
+        ctx.answer(None).await?;
+        return ctx.say(tr!(lang, "order-class-closed")).await;
+    }
+    let rows = vec![
+        vec![button(tr!(lang, "btn-confirm-order"), Cb::ConfirmOrder(key.to_owned()))],
+        vec![button(tr!(lang, "btn-back"), Cb::Course(info.course.key.clone()))],
+    ];
+    ctx.answer(None).await?;
+    ctx.say_with(format::order_summary(lang, &info), InlineKeyboardMarkup::new(rows)).await
+}
+
+fn after_order_buttons(lang: crate::i18n::Lang) -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new(vec![vec![
+        button(tr!(lang, "btn-my-courses"), Cb::MyCourses),
+        button(tr!(lang, "btn-browse"), Cb::Browse),
+    ]])
+}
+
+pub async fn confirm(ctx: &Ctx, person: &Person, key: &str) -> anyhow::Result<()> {
+    let lang = person.lang;
+    // Take the buttons off the summary first: a second tap then has nothing to press.
+    ctx.retire_pressed_keyboard().await;
+    let text = match orders::place(&ctx.app, person, key).await? {
+        PlaceOutcome::Placed { order, position } => match order.status {
+            OrderStatus::PendingApproval => tr!(lang, "order-pending", number = order.number.as_str()),
+            OrderStatus::Waitlisted => {
+                tr!(lang, "order-waitlisted", number = order.number.as_str(), position = position.unwrap_or(1))
+            }
+            _ => tr!(lang, "order-confirmed", number = order.number.as_str()),
+        },
+        PlaceOutcome::Already(order) => {
+            tr!(lang, "order-already", number = order.number.as_str(), status = status_label(lang, order.status))
+        }
+        PlaceOutcome::ClassClosed => tr!(lang, "order-class-closed"),
+        PlaceOutcome::ClassStarted => tr!(lang, "order-class-started"),
+        PlaceOutcome::NotForYou => tr!(lang, "order-not-for-you"),
+    };
+    ctx.answer(None).await?;
+    ctx.say_with(text, after_order_buttons(lang)).await
+}
+
+pub async fn my_courses(ctx: &Ctx, person: &Person) -> anyhow::Result<()> {
+    let lang = person.lang;
+    let items = orders::my_orders(&ctx.app, person.user_id).await?;
+    ctx.answer(None).await?;
+    if items.is_empty() {
+        let rows = vec![vec![button(tr!(lang, "btn-browse"), Cb::Browse)]];
+        return ctx.say_with(tr!(lang, "my-courses-empty"), InlineKeyboardMarkup::new(rows)).await;
+    }
+    let now = ctx.app.now();
+    let mut text = vec![tr!(lang, "my-courses-title")];
+    let mut rows = Vec::new();
+    for item in &items {
+        text.push(String::new());
+        text.push(format::my_order(lang, item, now));
+        if item.order.status.is_cancellable() && item.order.cancel_requested_at.is_none() {
+            rows.push(vec![button(
+                tr!(lang, "btn-cancel-order", number = item.order.number.as_str()),
+                Cb::Order(OrderAction::Cancel(item.order.id)),
+            )]);
+        }
+    }
+    ctx.say_with(text.join("\n"), InlineKeyboardMarkup::new(rows)).await
+}
+
+/// A button on an order message: offers, cancellation, coordinators' decisions.
+pub async fn order_action(ctx: &Ctx, person: &Person, action: OrderAction) -> anyhow::Result<()> {
+    let lang = person.lang;
+    let outcome = orders::act(&ctx.app, person, action).await?;
+    let reply = match (&action, outcome) {
+        (_, ActionOutcome::NotAllowed) => return ctx.answer(Some(tr!(lang, "not-allowed"))).await,
+        (_, ActionOutcome::Unknown) => return ctx.answer_stale().await,
+        (OrderAction::Cancel(_), ActionOutcome::Done(order)) => {
+            let rows = vec![vec![
+                button(tr!(lang, "btn-yes-cancel"), Cb::Order(OrderAction::ConfirmCancel(order.id))),
+                button(tr!(lang, "btn-keep-order"), Cb::MyCourses),
+            ]];
+            ctx.answer(None).await?;
+            return ctx
+                .say_with(tr!(lang, "cancel-confirm", number = order.number.as_str()), InlineKeyboardMarkup::new(rows))
+                .await;
+        }
+        (OrderAction::ConfirmCancel(_), ActionOutcome::Done(order)) => {
+            tr!(lang, "cancel-done", number = order.number.as_str())
+        }
+        (OrderAction::ConfirmCancel(_), ActionOutcome::CancelRequested(order)) => {
+            tr!(lang, "cancel-requested", number = order.number.as_str())
+        }
+        (OrderAction::AcceptOffer(_), ActionOutcome::Done(order)) => match order.status {
+            OrderStatus::PendingApproval => tr!(lang, "order-pending", number = order.number.as_str()),
+            _ => tr!(lang, "order-confirmed", number = order.number.as_str()),
+        },
+        (OrderAction::AcceptOffer(_) | OrderAction::DeclineOffer(_), ActionOutcome::Stale(_)) => {
+            tr!(lang, "offer-gone")
+        }
+        (OrderAction::DeclineOffer(_), ActionOutcome::Done(order)) => {
+            tr!(lang, "offer-declined", number = order.number.as_str())
+        }
+        (
+            OrderAction::Approve(_)
+            | OrderAction::Reject(_)
+            | OrderAction::AllowCancel(_)
+            | OrderAction::RefuseCancel(_),
+            ActionOutcome::Done(order),
+        ) => tr!(lang, "decision-done", number = order.number.as_str(), status = status_label(lang, order.status)),
+        (
+            OrderAction::Approve(_)
+            | OrderAction::Reject(_)
+            | OrderAction::AllowCancel(_)
+            | OrderAction::RefuseCancel(_),
+            ActionOutcome::Stale(order),
+        ) => tr!(lang, "decision-already", number = order.number.as_str(), status = status_label(lang, order.status)),
+        (_, ActionOutcome::Stale(order)) if order.cancel_requested_at.is_some() => {
+            tr!(lang, "cancel-already-requested", number = order.number.as_str())
+        }
+        (_, ActionOutcome::Stale(order) | ActionOutcome::CancelRequested(order)) => {
+            tr!(lang, "order-now", status = status_label(lang, order.status))
+        }
+    };
+    ctx.retire_pressed_keyboard().await;
+    ctx.answer(None).await?;
+    ctx.say_with(reply, keyboards::main_menu(person)).await
+}
+
+/// Whether a button belongs to sign-up (then it works in any dialog state: an offer or an approval
+/// may be pressed while some other dialog is open).
+pub fn is_ordering_button(cb: &Cb) -> bool {
+    matches!(
+        cb,
+        Cb::Browse
+            | Cb::Category(..)
+            | Cb::Course(_)
+            | Cb::Class(_)
+            | Cb::ConfirmOrder(_)
+            | Cb::Order(_)
+            | Cb::MyCourses
+            | Cb::RequestOpen
+            | Cb::RequestTopic(_)
+            | Cb::RequestTyped
+    )
+}
+
+/// Routes a sign-up button of a registered person.
+pub async fn callback(ctx: Ctx, cb: Cb) -> anyhow::Result<()> {
+    let Some(person) = ctx.person.clone() else { return ctx.answer_stale().await };
+    // Browsing leaves a half-typed course request behind.
+    if ctx.state != crate::domain::dialog::State::Idle && !matches!(cb, Cb::Order(_)) {
+        ctx.set_state(crate::domain::dialog::State::Idle).await?;
+    }
+    match cb {
+        Cb::Browse => browse(&ctx, &person).await,
+        Cb::Category(c, page) => category(&ctx, &person, c, page).await,
+        Cb::Course(key) => course(&ctx, &person, &key).await,
+        Cb::Class(key) => class(&ctx, &person, &key).await,
+        Cb::ConfirmOrder(key) => confirm(&ctx, &person, &key).await,
+        Cb::Order(action) => order_action(&ctx, &person, action).await,
+        Cb::MyCourses => my_courses(&ctx, &person).await,
+        Cb::RequestOpen => super::requests::open(&ctx, &person).await,
+        Cb::RequestTopic(c) => super::requests::chosen(&ctx, &person, c).await,
+        Cb::RequestTyped => super::requests::ask_typed(&ctx, &person).await,
+        _ => ctx.answer_stale().await,
+    }
+}

@@ -1,0 +1,100 @@
+//! Everything the bot sends that is not a direct reply goes through here: rendered in the
+//! recipient's language, timed by the one send-window gate, and written to the durable outbox in the
+//! caller's transaction (so a message exists exactly when the change it reports does).
+
+use chrono::{DateTime, Utc};
+
+use crate::app::App;
+use crate::db::outbox::{NewMessage, Payload, PayloadButton};
+use crate::db::{self, Tx};
+use crate::domain::calendar::RegionCalendar;
+use crate::domain::gate::{Decision, MessageKind, Recipient, gate};
+use crate::i18n::Lang;
+
+/// One message for one person, before the gate has timed it.
+pub struct Note {
+    pub kind: MessageKind,
+    /// Stored with the row: "notice", "coordinator", "reminder", …
+    pub label: &'static str,
+    /// Renders the text and buttons in the recipient's language.
+    pub render: Box<dyn Fn(Lang) -> Payload + Send + Sync>,
+    /// The same key is never queued twice.
+    pub dedupe_key: Option<String>,
+    pub planned_at: DateTime<Utc>,
+    /// Not worth sending after this.
+    pub deadline_at: Option<DateTime<Utc>>,
+}
+
+impl Note {
+    pub fn notice(
+        label: &'static str,
+        planned_at: DateTime<Utc>,
+        render: impl Fn(Lang) -> Payload + Send + Sync + 'static,
+    ) -> Note {
+        Note {
+            kind: MessageKind::Notice,
+            label,
+            render: Box::new(render),
+            dedupe_key: None,
+            planned_at,
+            deadline_at: None,
+        }
+    }
+
+    pub fn dedupe(mut self, key: impl Into<String>) -> Note {
+        self.dedupe_key = Some(key.into());
+        self
+    }
+}
+
+/// Text with inline buttons (label, callback data) in rows.
+pub fn payload(text: String, rows: Vec<Vec<(String, String)>>) -> Payload {
+    Payload {
+        buttons: rows
+            .into_iter()
+            .map(|row| row.into_iter().map(|(text, callback_data)| PayloadButton { text, callback_data }).collect())
+            .collect(),
+        ..Payload::text(text)
+    }
+}
+
+/// The calendar that times messages to a person: their village's, else the default time zone with no
+/// busy seasons (quiet hours still apply).
+pub async fn calendar_for(tx: &mut Tx, app: &App, village_key: Option<&str>) -> sqlx::Result<RegionCalendar> {
+    if let Some(village) = village_key
+        && let Some(calendar) = db::catalog::calendar_of_conn(tx, village).await?
+    {
+        return Ok(calendar);
+    }
+    Ok(RegionCalendar::new(app.config.default_timezone, "", &[], false))
+}
+
+/// Queues `note` for `user_id` inside `tx`. Returns when it will go, or `None` when it will not (the
+/// person is unknown or unreachable, the gate found no allowed time, or it was queued already).
+/// Call [`App::wake_outbox`] after the commit.
+pub async fn queue(tx: &mut Tx, app: &App, user_id: i64, note: &Note) -> sqlx::Result<Option<DateTime<Utc>>> {
+    let Some(to) = db::people::addressee(tx, user_id).await? else { return Ok(None) };
+    if to.unreachable {
+        return Ok(None);
+    }
+    let calendar = calendar_for(tx, app, to.village_key.as_deref()).await?;
+    let recipient = Recipient { paused_until: to.paused_until };
+    let due_at = match gate(&calendar, &recipient, &note.kind, note.planned_at, app.now()) {
+        Decision::SendAt(at) => at,
+        Decision::Drop(reason) => {
+            tracing::info!(user_id, label = note.label, ?reason, "gate dropped a message");
+            return Ok(None);
+        }
+    };
+    let message = NewMessage {
+        chat_id: to.chat_id,
+        kind: note.label.to_owned(),
+        payload: (note.render)(to.lang),
+        dedupe_key: note.dedupe_key.clone(),
+        planned_at: note.planned_at,
+        due_at,
+        deadline_at: note.deadline_at,
+        group_key: None,
+    };
+    Ok(db::outbox::enqueue(tx, &message).await?.map(|_| due_at))
+}

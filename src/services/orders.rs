@@ -1,0 +1,520 @@
+//! Order-style sign-up (群众点单、政府买单): placing orders under a class lock, the waitlist and its
+//! expiring offers, cancellations with a cut-off, and coordinators' approvals. Every change is one
+//! transaction that also queues the messages it causes, so a crash never leaves a change without its
+//! message or a message without its change.
+
+use chrono::{DateTime, Utc};
+
+use crate::app::App;
+use crate::db::orders::{self as store, NewOrder, OrderRow};
+use crate::db::{self, Tx};
+use crate::domain::catalog::{Class, Course, Session, SessionStatus};
+use crate::domain::order::{OrderAction, OrderNumber, OrderStatus, place_new_order};
+use crate::domain::person::Person;
+use crate::domain::region::Region;
+use crate::i18n::{Lang, session_when};
+use crate::services::notify::{self, Note, payload};
+use crate::tr;
+
+/// Everything a screen about one class needs.
+#[derive(Debug, Clone)]
+pub struct ClassInfo {
+    pub course: Course,
+    pub class: Class,
+    /// Scheduled sessions only, in time order.
+    pub sessions: Vec<Session>,
+    pub tz: chrono_tz::Tz,
+    pub seats_held: i64,
+}
+
+impl ClassInfo {
+    pub fn first_start(&self) -> Option<DateTime<Utc>> {
+        self.sessions.first().map(|s| s.starts_at)
+    }
+
+    pub fn seats_left(&self) -> i64 {
+        (self.class.capacity - self.seats_held).max(0)
+    }
+
+    /// "12月8日（周二） 09:00–11:30" per session.
+    pub fn timetable(&self, lang: Lang) -> Vec<String> {
+        self.sessions.iter().map(|s| session_when(lang, self.tz, s.starts_at, s.ends_at)).collect()
+    }
+}
+
+pub async fn class_info(app: &App, class_key: &str) -> anyhow::Result<Option<ClassInfo>> {
+    let Some(class) = db::catalog::class(&app.db, class_key).await? else { return Ok(None) };
+    let Some(course) = db::catalog::course(&app.db, &class.course_key).await? else { return Ok(None) };
+    let sessions: Vec<Session> = db::catalog::sessions_of_class(&app.db, class_key)
+        .await?
+        .into_iter()
+        .filter(|s| s.status == SessionStatus::Scheduled)
+        .collect();
+    let tz = match db::regions::get(&app.db, &class.region_key).await? {
+        Some(region) => region.timezone.parse().unwrap_or(app.config.default_timezone),
+        None => app.config.default_timezone,
+    };
+    let seats_held = store::seats_held_now(&app.db, class_key).await?;
+    Ok(Some(ClassInfo { course, class, sessions, tz, seats_held }))
+}
+
+/// Whether a class can take orders at `now`: open, with a first session still ahead.
+pub fn is_orderable(info: &ClassInfo, now: DateTime<Utc>) -> bool {
+    info.class.status == crate::domain::catalog::ClassStatus::Open && info.first_start().is_some_and(|t| t > now)
+}
+
+/// The classes of a course a person may order now.
+pub async fn orderable_classes(app: &App, course_key: &str) -> anyhow::Result<Vec<ClassInfo>> {
+    let now = app.now();
+    let mut out = Vec::new();
+    for class in db::catalog::classes_of_course(&app.db, course_key).await? {
+        if let Some(info) = class_info(app, &class.key).await?
+            && is_orderable(&info, now)
+        {
+            out.push(info);
+        }
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlaceOutcome {
+    /// A new order; `position` on the waitlist when it was waitlisted.
+    Placed {
+        order: OrderRow,
+        position: Option<i64>,
+    },
+    /// The person already holds a live order for this class.
+    Already(OrderRow),
+    ClassClosed,
+    ClassStarted,
+    /// The class is unknown or of the other audience (forged or stale data).
+    NotForYou,
+}
+
+/// The region key and its ancestors, nearest first: whose coordinators hear about it.
+async fn region_chain(app: &App, region_key: &str) -> anyhow::Result<Vec<Region>> {
+    Ok(db::regions::ancestry(&app.db, region_key).await?)
+}
+
+fn keys(regions: &[Region]) -> Vec<String> {
+    regions.iter().map(|r| r.key.clone()).collect()
+}
+
+/// Places an order for `person` in `class_key`. Seats are counted under the class lock, so when
+/// people race for the last seat exactly one gets it and the others are waitlisted.
+pub async fn place(app: &App, person: &Person, class_key: &str) -> anyhow::Result<PlaceOutcome> {
+    let now = app.now();
+    let Some(info) = class_info(app, class_key).await? else { return Ok(PlaceOutcome::NotForYou) };
+    if info.course.audience != person.audience {
+        tracing::warn!(user = person.user_id, class_key, "order for a class of another audience refused");
+        return Ok(PlaceOutcome::NotForYou);
+    }
+    let chain = region_chain(app, &info.class.region_key).await?;
+    let coordinators = db::people::coordinators_for(&app.db, &keys(&chain)).await?;
+    let village = match &person.village_key {
+        Some(v) => db::regions::get(&app.db, v).await?,
+        None => None,
+    };
+
+    let mut tx = app.db.begin_write().await?;
+    let Some(locked) = store::lock_class(&mut tx, app.db.backend, class_key).await? else {
+        return Ok(PlaceOutcome::NotForYou);
+    };
+    if !locked.open {
+        return Ok(PlaceOutcome::ClassClosed);
+    }
+    if locked.first_session_at.is_none_or(|t| t <= now) {
+        return Ok(PlaceOutcome::ClassStarted);
+    }
+    if let Some(existing) = store::live_order_in_tx(&mut tx, person.user_id, class_key).await? {
+        return Ok(PlaceOutcome::Already(existing));
+    }
+    let held = store::seats_held(&mut tx, class_key).await?;
+    let status = place_new_order(locked.capacity, held, locked.needs_approval);
+    let number = unique_number(&mut tx).await?;
+    let id =
+        store::insert(&mut tx, &NewOrder { number: &number, user_id: person.user_id, class_key, status, now }).await?;
+    let taken = held + i64::from(status.holds_seat());
+
+    for coordinator in &coordinators {
+        let (name, course, number) = (person.name.as_str().to_owned(), info.course.clone(), number.clone());
+        let village = village.clone();
+        let capacity = locked.capacity;
+        let (place, first, tz) = (info.class.place.clone(), info.first_start(), info.tz);
+        let line = Note::notice("coordinator", now, move |lang| {
+            let text = tr!(
+                lang,
+                "coord-line-order",
+                name = name.as_str(),
+                village = village.as_ref().map(|v| v.display_name(lang)).unwrap_or("-"),
+                course = course.display_title(lang),
+                class = match first {
+                    Some(t) => format!("{place} {}", crate::i18n::local_date(lang, t.with_timezone(&tz).date_naive())),
+                    None => place.clone(),
+                },
+                taken = taken,
+                total = capacity,
+                status = status_label(lang, status),
+                number = number.as_str()
+            );
+            if status == OrderStatus::PendingApproval {
+                payload(
+                    text,
+                    vec![vec![
+                        (tr!(lang, "btn-approve"), OrderAction::Approve(id).encode()),
+                        (tr!(lang, "btn-reject"), OrderAction::Reject(id).encode()),
+                    ]],
+                )
+            } else {
+                payload(text, vec![])
+            }
+        })
+        .dedupe(format!("order:{id}:new:{}", coordinator.user_id));
+        notify::queue(&mut tx, app, coordinator.user_id, &line).await?;
+    }
+    let order = store::get_in_tx(&mut tx, id).await?.ok_or_else(|| anyhow::anyhow!("order {id} vanished"))?;
+    tx.commit().await?;
+    app.wake_outbox();
+    let position = match status {
+        OrderStatus::Waitlisted => Some(store::waitlist_position(&app.db, &order).await?),
+        _ => None,
+    };
+    Ok(PlaceOutcome::Placed { order, position })
+}
+
+async fn unique_number(tx: &mut Tx) -> anyhow::Result<OrderNumber> {
+    // 29^4 ≈ 700k numbers: a collision is rare, and simply drawn again.
+    for _ in 0..20 {
+        let number = OrderNumber::generate(&mut rand::thread_rng());
+        if !store::number_exists(tx, &number).await? {
+            return Ok(number);
+        }
+    }
+    anyhow::bail!("could not draw a free order number")
+}
+
+pub fn status_label(lang: Lang, status: OrderStatus) -> String {
+    match status {
+        OrderStatus::PendingApproval => tr!(lang, "status-pending-approval"),
+        OrderStatus::Confirmed => tr!(lang, "status-confirmed"),
+        OrderStatus::Waitlisted => tr!(lang, "status-waitlisted"),
+        OrderStatus::Offered => tr!(lang, "status-offered"),
+        OrderStatus::Attended => tr!(lang, "status-attended"),
+        OrderStatus::Completed => tr!(lang, "status-completed"),
+        OrderStatus::Cancelled => tr!(lang, "status-cancelled"),
+        OrderStatus::Rejected => tr!(lang, "status-rejected"),
+        OrderStatus::NoShow => tr!(lang, "status-no-show"),
+    }
+}
+
+/// While seats are free and people wait, offers the next seat (inside the caller's transaction).
+/// Offers are held from when the message can actually reach the person (not at night), for
+/// `offer_ttl`.
+async fn offer_free_seats(tx: &mut Tx, app: &App, class_key: &str) -> anyhow::Result<usize> {
+    let now = app.now();
+    let Some(locked) = store::lock_class(tx, app.db.backend, class_key).await? else { return Ok(0) };
+    if !locked.open || locked.first_session_at.is_none_or(|t| t <= now) {
+        return Ok(0);
+    }
+    let course = db::catalog::course_in_tx(tx, &locked.course_key).await?;
+    let mut offered = 0;
+    while store::seats_held(tx, class_key).await? < locked.capacity {
+        let Some(next) = store::first_waitlisted(tx, class_key).await? else { break };
+        let (number, id, course) = (next.number.clone(), next.id, course.clone());
+        let ttl_hours = app.config.offer_ttl.num_hours();
+        let note = Note::notice("offer", now, move |lang| {
+            let title = course.as_ref().map(|c| c.display_title(lang).to_owned()).unwrap_or_default();
+            payload(
+                tr!(lang, "offer-seat", course = title, number = number.as_str(), hours = ttl_hours),
+                vec![vec![
+                    (tr!(lang, "btn-accept-offer"), OrderAction::AcceptOffer(id).encode()),
+                    (tr!(lang, "btn-decline-offer"), OrderAction::DeclineOffer(id).encode()),
+                ]],
+            )
+        })
+        .dedupe(format!("order:{id}:offer"));
+        let reaches_at = notify::queue(tx, app, next.user_id, &note).await?.unwrap_or(now).max(now);
+        let expires = reaches_at + app.config.offer_ttl;
+        if !store::transition(tx, id, OrderStatus::Waitlisted, OrderStatus::Offered, now, None, Some(expires)).await? {
+            break;
+        }
+        offered += 1;
+    }
+    Ok(offered)
+}
+
+/// What a button press on an order did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ActionOutcome {
+    /// Done; the order as it is now.
+    Done(OrderRow),
+    /// Late cancellation: sent to the coordinators as a request.
+    CancelRequested(OrderRow),
+    /// Nothing changed because the order is no longer where the button assumed (double tap, old
+    /// message, expired offer); the order as it is now.
+    Stale(OrderRow),
+    /// The presser may not do this (not their order, not their region).
+    NotAllowed,
+    /// No such order.
+    Unknown,
+}
+
+/// Carries out an order button. Every action re-reads the order and checks the presser's rights.
+pub async fn act(app: &App, presser: &Person, action: OrderAction) -> anyhow::Result<ActionOutcome> {
+    let id = match action {
+        OrderAction::Approve(id)
+        | OrderAction::Reject(id)
+        | OrderAction::AcceptOffer(id)
+        | OrderAction::DeclineOffer(id)
+        | OrderAction::Cancel(id)
+        | OrderAction::ConfirmCancel(id)
+        | OrderAction::AllowCancel(id)
+        | OrderAction::RefuseCancel(id) => id,
+    };
+    let Some(order) = store::get(&app.db, id).await? else { return Ok(ActionOutcome::Unknown) };
+    let coordinator_action = matches!(
+        action,
+        OrderAction::Approve(_) | OrderAction::Reject(_) | OrderAction::AllowCancel(_) | OrderAction::RefuseCancel(_)
+    );
+    let allowed = if coordinator_action {
+        let Some(class) = db::catalog::class(&app.db, &order.class_key).await? else {
+            return Ok(ActionOutcome::Unknown);
+        };
+        let chain = keys(&region_chain(app, &class.region_key).await?);
+        db::people::coordinates_any(&app.db, presser.user_id, &chain).await?
+    } else {
+        order.user_id == presser.user_id
+    };
+    if !allowed {
+        tracing::warn!(user = presser.user_id, order = id, ?action, "order action refused: not allowed");
+        return Ok(ActionOutcome::NotAllowed);
+    }
+    let now = app.now();
+    let course = match db::catalog::class(&app.db, &order.class_key).await? {
+        Some(class) => db::catalog::course(&app.db, &class.course_key).await?,
+        None => None,
+    };
+    let title = move |lang: Lang| course.as_ref().map(|c| c.display_title(lang).to_owned()).unwrap_or_default();
+
+    let mut tx = app.db.begin_write().await?;
+    // Serialise with seat-taking on this class.
+    let locked = store::lock_class(&mut tx, app.db.backend, &order.class_key).await?;
+    let Some(order) = store::get_in_tx(&mut tx, id).await? else { return Ok(ActionOutcome::Unknown) };
+    let from = order.status;
+    let actor = Some(presser.user_id);
+    let number = order.number.clone();
+    let outcome = match action {
+        OrderAction::Approve(_) | OrderAction::Reject(_) => {
+            let approve = matches!(action, OrderAction::Approve(_));
+            let to = if approve { OrderStatus::Confirmed } else { OrderStatus::Rejected };
+            if from != OrderStatus::PendingApproval
+                || !store::transition(&mut tx, id, from, to, now, actor, None).await?
+            {
+                ActionOutcome::Stale(order.clone())
+            } else {
+                let title = title.clone();
+                let note = Note::notice("notice", now, move |lang| {
+                    let key_text = if approve {
+                        tr!(lang, "order-approved", course = title(lang), number = number.as_str())
+                    } else {
+                        tr!(lang, "order-rejected", course = title(lang), number = number.as_str())
+                    };
+                    payload(key_text, vec![])
+                })
+                .dedupe(format!("order:{id}:decided"));
+                notify::queue(&mut tx, app, order.user_id, &note).await?;
+                if !approve {
+                    offer_free_seats(&mut tx, app, &order.class_key).await?;
+                }
+                ActionOutcome::Done(order.clone())
+            }
+        }
+        OrderAction::AcceptOffer(_) => {
+            let live = from == OrderStatus::Offered && order.offer_expires_at.is_some_and(|t| t > now);
+            let needs_approval = locked.as_ref().is_some_and(|c| c.needs_approval);
+            let to = if needs_approval { OrderStatus::PendingApproval } else { OrderStatus::Confirmed };
+            if live && store::transition(&mut tx, id, from, to, now, actor, None).await? {
+                ActionOutcome::Done(order.clone())
+            } else {
+                ActionOutcome::Stale(order.clone())
+            }
+        }
+        OrderAction::DeclineOffer(_) => {
+            if from == OrderStatus::Offered
+                && store::transition(&mut tx, id, from, OrderStatus::Cancelled, now, actor, None).await?
+            {
+                offer_free_seats(&mut tx, app, &order.class_key).await?;
+                ActionOutcome::Done(order.clone())
+            } else {
+                ActionOutcome::Stale(order.clone())
+            }
+        }
+        // Asking for confirmation changes nothing; the handler shows the question.
+        OrderAction::Cancel(_) => {
+            if from.is_cancellable() {
+                ActionOutcome::Done(order.clone())
+            } else {
+                ActionOutcome::Stale(order.clone())
+            }
+        }
+        OrderAction::ConfirmCancel(_) => {
+            if !from.is_cancellable() {
+                ActionOutcome::Stale(order.clone())
+            } else {
+                let first = locked.as_ref().and_then(|c| c.first_session_at);
+                let in_time = from == OrderStatus::Waitlisted
+                    || first.is_none_or(|start| start - now >= app.config.cancel_cutoff);
+                if in_time {
+                    store::transition(&mut tx, id, from, OrderStatus::Cancelled, now, actor, None).await?;
+                    if from.holds_seat() {
+                        offer_free_seats(&mut tx, app, &order.class_key).await?;
+                    }
+                    queue_coordinator_line(&mut tx, app, &order, presser, "cancelled").await?;
+                    ActionOutcome::Done(order.clone())
+                } else if order.cancel_requested_at.is_some() {
+                    ActionOutcome::CancelRequested(order.clone())
+                } else {
+                    store::mark_cancel_requested(&mut tx, id, now).await?;
+                    queue_cancel_request(&mut tx, app, &order, presser).await?;
+                    ActionOutcome::CancelRequested(order.clone())
+                }
+            }
+        }
+        OrderAction::AllowCancel(_) | OrderAction::RefuseCancel(_) => {
+            let allow = matches!(action, OrderAction::AllowCancel(_));
+            let pending = order.cancel_requested_at.is_some() && from.is_cancellable();
+            let done = pending
+                && if allow {
+                    store::transition(&mut tx, id, from, OrderStatus::Cancelled, now, actor, None).await?
+                } else {
+                    store::clear_cancel_request(&mut tx, id, now).await?
+                };
+            if !done {
+                ActionOutcome::Stale(order.clone())
+            } else {
+                if allow && from.holds_seat() {
+                    offer_free_seats(&mut tx, app, &order.class_key).await?;
+                }
+                let title = title.clone();
+                let note = Note::notice("notice", now, move |lang| {
+                    let text = if allow {
+                        tr!(lang, "cancel-allowed", course = title(lang), number = number.as_str())
+                    } else {
+                        tr!(lang, "cancel-refused", course = title(lang), number = number.as_str())
+                    };
+                    payload(text, vec![])
+                })
+                .dedupe(format!("order:{id}:cancel-decided"));
+                notify::queue(&mut tx, app, order.user_id, &note).await?;
+                ActionOutcome::Done(order.clone())
+            }
+        }
+    };
+    let outcome = match outcome {
+        ActionOutcome::Done(_) => ActionOutcome::Done(store::get_in_tx(&mut tx, id).await?.unwrap_or(order)),
+        ActionOutcome::CancelRequested(_) => {
+            ActionOutcome::CancelRequested(store::get_in_tx(&mut tx, id).await?.unwrap_or(order))
+        }
+        other => other,
+    };
+    tx.commit().await?;
+    app.wake_outbox();
+    app.wake_scheduler();
+    Ok(outcome)
+}
+
+/// One line to the class region's coordinators about `order` ("cancelled").
+async fn queue_coordinator_line(
+    tx: &mut Tx,
+    app: &App,
+    order: &OrderRow,
+    person: &Person,
+    what: &'static str,
+) -> anyhow::Result<()> {
+    let Some(class) = db::catalog::class(&app.db, &order.class_key).await? else { return Ok(()) };
+    let chain = keys(&region_chain(app, &class.region_key).await?);
+    for coordinator in db::people::coordinators_for(&app.db, &chain).await? {
+        let (name, number) = (person.name.as_str().to_owned(), order.number.clone());
+        let note = Note::notice("coordinator", app.now(), move |lang| {
+            payload(tr!(lang, "coord-line-cancelled", name = name.as_str(), number = number.as_str()), vec![])
+        })
+        .dedupe(format!("order:{}:{what}:{}", order.id, coordinator.user_id));
+        notify::queue(tx, app, coordinator.user_id, &note).await?;
+    }
+    Ok(())
+}
+
+async fn queue_cancel_request(tx: &mut Tx, app: &App, order: &OrderRow, person: &Person) -> anyhow::Result<()> {
+    let Some(class) = db::catalog::class(&app.db, &order.class_key).await? else { return Ok(()) };
+    let chain = keys(&region_chain(app, &class.region_key).await?);
+    for coordinator in db::people::coordinators_for(&app.db, &chain).await? {
+        let (name, number, id) = (person.name.as_str().to_owned(), order.number.clone(), order.id);
+        let note = Note::notice("coordinator", app.now(), move |lang| {
+            payload(
+                tr!(lang, "coord-cancel-request", name = name.as_str(), number = number.as_str()),
+                vec![vec![
+                    (tr!(lang, "btn-allow-cancel"), OrderAction::AllowCancel(id).encode()),
+                    (tr!(lang, "btn-refuse-cancel"), OrderAction::RefuseCancel(id).encode()),
+                ]],
+            )
+        })
+        .dedupe(format!("order:{id}:cancel-request:{}", coordinator.user_id));
+        notify::queue(tx, app, coordinator.user_id, &note).await?;
+    }
+    Ok(())
+}
+
+/// Passes every expired offer to the next person on its waitlist. Returns how many expired.
+pub async fn expire_offers(app: &App) -> anyhow::Result<usize> {
+    let now = app.now();
+    let mut expired = 0;
+    for order in store::expired_offers(&app.db, now).await? {
+        let course = match db::catalog::class(&app.db, &order.class_key).await? {
+            Some(class) => db::catalog::course(&app.db, &class.course_key).await?,
+            None => None,
+        };
+        let mut tx = app.db.begin_write().await?;
+        store::lock_class(&mut tx, app.db.backend, &order.class_key).await?;
+        // Accepted or declined in the meantime: the compare-and-set leaves it alone.
+        if store::transition(&mut tx, order.id, OrderStatus::Offered, OrderStatus::Cancelled, now, None, None).await? {
+            let number = order.number.clone();
+            let note = Note::notice("notice", now, move |lang| {
+                let title = course.as_ref().map(|c| c.display_title(lang).to_owned()).unwrap_or_default();
+                payload(tr!(lang, "offer-expired", course = title, number = number.as_str()), vec![])
+            })
+            .dedupe(format!("order:{}:offer-expired", order.id));
+            notify::queue(&mut tx, app, order.user_id, &note).await?;
+            offer_free_seats(&mut tx, app, &order.class_key).await?;
+            expired += 1;
+        }
+        tx.commit().await?;
+    }
+    if expired > 0 {
+        app.wake_outbox();
+    }
+    Ok(expired)
+}
+
+/// One order as "my courses" shows it.
+#[derive(Debug, Clone)]
+pub struct MyOrder {
+    pub order: OrderRow,
+    pub info: Option<ClassInfo>,
+    pub position: Option<i64>,
+}
+
+/// A person's orders, live ones first, then the rest, newest first within each.
+pub async fn my_orders(app: &App, user_id: i64) -> anyhow::Result<Vec<MyOrder>> {
+    let mut out = Vec::new();
+    for order in store::of_user(&app.db, user_id).await? {
+        let info = class_info(app, &order.class_key).await?;
+        let position = match order.status {
+            OrderStatus::Waitlisted => Some(store::waitlist_position(&app.db, &order).await?),
+            _ => None,
+        };
+        out.push(MyOrder { order, info, position });
+    }
+    out.sort_by_key(|o| !o.order.status.is_active());
+    Ok(out)
+}
