@@ -331,12 +331,15 @@ async fn print_events(mut events: tokio::sync::broadcast::Receiver<EmuEvent>, sc
         match event {
             EmuEvent::Edited(msg)
                 if msg.inline_keyboard.is_empty()
-                    && screen.shown.get(&(msg.chat_id, msg.message_id)) == Some(&msg.rendered_text()) =>
+                    && screen.shown.get(&(msg.chat_id, msg.message_id)) == Some(&msg.rendered_text())
+                    && screen.last_inline.get(&msg.chat_id).is_some_and(|m| m.message_id == msg.message_id) =>
             {
-                if screen.last_inline.get(&msg.chat_id).is_some_and(|m| m.message_id == msg.message_id) {
-                    screen.last_inline.remove(&msg.chat_id);
-                }
+                screen.last_inline.remove(&msg.chat_id);
             }
+            // Only the buttons were taken off an older message: nothing new to show.
+            EmuEvent::Edited(msg)
+                if msg.inline_keyboard.is_empty()
+                    && screen.shown.get(&(msg.chat_id, msg.message_id)) == Some(&msg.rendered_text()) => {}
             EmuEvent::Sent(msg) | EmuEvent::Edited(msg) => {
                 screen.shown.insert((msg.chat_id, msg.message_id), msg.rendered_text());
                 let to = PERSONAS.iter().find(|p| p.user_id == msg.chat_id);

@@ -122,21 +122,6 @@ impl IntoFluent for &str {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn telegram_language_hints_map_to_supported_languages() {
-        assert_eq!(Lang::from_telegram_hint(Some("zh-hans")), Lang::Zh);
-        assert_eq!(Lang::from_telegram_hint(Some("zh-hant-tw")), Lang::Zh);
-        assert_eq!(Lang::from_telegram_hint(Some("en")), Lang::En);
-        assert_eq!(Lang::from_telegram_hint(Some("en-US")), Lang::En);
-        assert_eq!(Lang::from_telegram_hint(Some("ru")), Lang::Zh);
-        assert_eq!(Lang::from_telegram_hint(None), Lang::Zh);
-    }
-}
-
 /// "12月8日（周二）" / "Tue 8 Dec".
 pub fn local_date(lang: Lang, date: chrono::NaiveDate) -> String {
     use chrono::Datelike;
@@ -181,4 +166,19 @@ pub fn session_when(
         start = start.format("%H:%M").to_string(),
         end = end.format("%H:%M").to_string()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn telegram_language_hints_map_to_supported_languages() {
+        assert_eq!(Lang::from_telegram_hint(Some("zh-hans")), Lang::Zh);
+        assert_eq!(Lang::from_telegram_hint(Some("zh-hant-tw")), Lang::Zh);
+        assert_eq!(Lang::from_telegram_hint(Some("en")), Lang::En);
+        assert_eq!(Lang::from_telegram_hint(Some("en-US")), Lang::En);
+        assert_eq!(Lang::from_telegram_hint(Some("ru")), Lang::Zh);
+        assert_eq!(Lang::from_telegram_hint(None), Lang::Zh);
+    }
 }

@@ -106,12 +106,13 @@ async fn a_catalogue_imports_with_local_times_stored_as_utc() {
         assert_eq!(questions[0].options[questions[0].answer], "12-20℃", "answer is 1-based in the file");
 
         let offered =
-            db::catalog::offered_courses(&db, Audience::Villager, beijing("2026-12-01T00:00:00")).await.unwrap();
+            db::catalog::offered_courses(&db, Audience::Villager, beijing("2026-12-01T00:00:00"), None).await.unwrap();
         assert_eq!(offered.iter().map(|c| c.key.as_str()).collect::<Vec<_>>(), ["mushroom"]);
         let later =
-            db::catalog::offered_courses(&db, Audience::Villager, beijing("2026-12-08T10:00:00")).await.unwrap();
+            db::catalog::offered_courses(&db, Audience::Villager, beijing("2026-12-08T10:00:00"), None).await.unwrap();
         assert!(later.is_empty(), "a class that has begun is no longer offered");
-        let cadre = db::catalog::offered_courses(&db, Audience::Cadre, beijing("2026-12-01T00:00:00")).await.unwrap();
+        let cadre =
+            db::catalog::offered_courses(&db, Audience::Cadre, beijing("2026-12-01T00:00:00"), None).await.unwrap();
         assert!(cadre.is_empty(), "villager courses are not shown to cadres");
     })
     .await;
@@ -239,8 +240,8 @@ async fn the_demo_catalogue_imports_cleanly_and_re_imports_unchanged() {
         assert!(first.regions.created >= 10 && first.courses.created >= 9 && first.classes.created >= 6, "{first}");
         let again = import_str(&db, "demo-catalog.toml", DEMO_CATALOG).await.unwrap();
         assert_eq!(again.regions.created + again.regions.updated + again.courses.updated + again.sessions.updated, 0);
-        let villager = db::catalog::offered_courses(&db, Audience::Villager, common::demo_start()).await.unwrap();
-        let cadre = db::catalog::offered_courses(&db, Audience::Cadre, common::demo_start()).await.unwrap();
+        let villager = db::catalog::offered_courses(&db, Audience::Villager, common::demo_start(), None).await.unwrap();
+        let cadre = db::catalog::offered_courses(&db, Audience::Cadre, common::demo_start(), None).await.unwrap();
         assert!(villager.len() >= 5 && !cadre.is_empty());
     })
     .await;

@@ -433,16 +433,27 @@ pub async fn course(db: &Db, key: &str) -> sqlx::Result<Option<Course>> {
 }
 
 /// Courses of an audience that have at least one open class whose first session is still ahead, in
-/// catalogue order: what a person can order now.
-pub async fn offered_courses(db: &Db, audience: Audience, now: DateTime<Utc>) -> sqlx::Result<Vec<Course>> {
+/// catalogue order: what a person can order now. With `county`, only classes held in that county
+/// count (people do not travel to another county for a class).
+pub async fn offered_courses(
+    db: &Db,
+    audience: Audience,
+    now: DateTime<Utc>,
+    county: Option<&str>,
+) -> sqlx::Result<Vec<Course>> {
     let rows = sqlx::query(&format!(
         "SELECT {COURSE_COLUMNS} FROM courses co WHERE co.audience = $1 AND EXISTS (
-             SELECT 1 FROM classes cl WHERE cl.course_key = co.key AND cl.status = 'open'
+             SELECT 1 FROM classes cl
+               JOIN regions r ON r.key = cl.region_key
+               LEFT JOIN regions p ON p.key = r.parent_key
+             WHERE cl.course_key = co.key AND cl.status = 'open'
+               AND ($3 = '' OR r.key = $3 OR r.parent_key = $3 OR p.parent_key = $3)
                AND (SELECT MIN(s.starts_at) FROM sessions s WHERE s.class_key = cl.key AND s.status = 'scheduled') > $2)
          ORDER BY co.sort_order, co.key"
     ))
     .bind(audience.as_str())
     .bind(to_epoch(now))
+    .bind(county.unwrap_or(""))
     .fetch_all(&db.pool)
     .await?;
     rows.iter().map(course_from_row).collect()

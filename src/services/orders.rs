@@ -63,13 +63,34 @@ pub fn is_orderable(info: &ClassInfo, now: DateTime<Utc>) -> bool {
     info.class.status == crate::domain::catalog::ClassStatus::Open && info.first_start().is_some_and(|t| t > now)
 }
 
+/// The county a person lives in (their village's), which bounds what they are offered.
+pub async fn county_of(app: &App, person: &Person) -> anyhow::Result<Option<String>> {
+    let Some(village) = &person.village_key else { return Ok(None) };
+    let chain = db::regions::ancestry(&app.db, village).await?;
+    Ok(chain.into_iter().find(|r| r.parent_key.is_none()).map(|r| r.key))
+}
+
+/// Courses a person can order now: their audience, classes in their county.
+pub async fn offered_courses(app: &App, person: &Person) -> anyhow::Result<Vec<Course>> {
+    let county = county_of(app, person).await?;
+    Ok(db::catalog::offered_courses(&app.db, person.audience, app.now(), county.as_deref()).await?)
+}
+
+/// Whether a class is held in the person's county (or the person has no county on record).
+async fn is_near(app: &App, person: &Person, class: &Class) -> anyhow::Result<bool> {
+    let Some(county) = county_of(app, person).await? else { return Ok(true) };
+    let chain = db::regions::ancestry(&app.db, &class.region_key).await?;
+    Ok(chain.iter().any(|r| r.key == county))
+}
+
 /// The classes of a course a person may order now.
-pub async fn orderable_classes(app: &App, course_key: &str) -> anyhow::Result<Vec<ClassInfo>> {
+pub async fn orderable_classes(app: &App, person: &Person, course_key: &str) -> anyhow::Result<Vec<ClassInfo>> {
     let now = app.now();
     let mut out = Vec::new();
     for class in db::catalog::classes_of_course(&app.db, course_key).await? {
         if let Some(info) = class_info(app, &class.key).await?
             && is_orderable(&info, now)
+            && is_near(app, person, &info.class).await?
         {
             out.push(info);
         }
@@ -106,8 +127,8 @@ fn keys(regions: &[Region]) -> Vec<String> {
 pub async fn place(app: &App, person: &Person, class_key: &str) -> anyhow::Result<PlaceOutcome> {
     let now = app.now();
     let Some(info) = class_info(app, class_key).await? else { return Ok(PlaceOutcome::NotForYou) };
-    if info.course.audience != person.audience {
-        tracing::warn!(user = person.user_id, class_key, "order for a class of another audience refused");
+    if info.course.audience != person.audience || !is_near(app, person, &info.class).await? {
+        tracing::warn!(user = person.user_id, class_key, "order for a class of another audience or county refused");
         return Ok(PlaceOutcome::NotForYou);
     }
     let chain = region_chain(app, &info.class.region_key).await?;
@@ -296,6 +317,13 @@ pub async fn act(app: &App, presser: &Person, action: OrderAction) -> anyhow::Re
         None => None,
     };
     let title = move |lang: Lang| course.as_ref().map(|c| c.display_title(lang).to_owned()).unwrap_or_default();
+    // Read before the transaction: nothing inside it may wait for a second pool connection, or a
+    // burst of presses on one class (each holding a connection while it waits for the class lock)
+    // starves the pool while the lock holder waits for a connection.
+    let coordinators = match action {
+        OrderAction::ConfirmCancel(_) => class_coordinators(app, &order.class_key).await?,
+        _ => Vec::new(),
+    };
 
     let mut tx = app.db.begin_write().await?;
     // Serialise with seat-taking on this class.
@@ -370,13 +398,13 @@ pub async fn act(app: &App, presser: &Person, action: OrderAction) -> anyhow::Re
                     if from.holds_seat() {
                         offer_free_seats(&mut tx, app, &order.class_key).await?;
                     }
-                    queue_coordinator_line(&mut tx, app, &order, presser, "cancelled").await?;
+                    queue_coordinator_line(&mut tx, app, &coordinators, &order, presser, "cancelled").await?;
                     ActionOutcome::Done(order.clone())
                 } else if order.cancel_requested_at.is_some() {
                     ActionOutcome::CancelRequested(order.clone())
                 } else {
                     store::mark_cancel_requested(&mut tx, id, now).await?;
-                    queue_cancel_request(&mut tx, app, &order, presser).await?;
+                    queue_cancel_request(&mut tx, app, &coordinators, &order, presser).await?;
                     ActionOutcome::CancelRequested(order.clone())
                 }
             }
@@ -424,17 +452,23 @@ pub async fn act(app: &App, presser: &Person, action: OrderAction) -> anyhow::Re
     Ok(outcome)
 }
 
-/// One line to the class region's coordinators about `order` ("cancelled").
+/// The coordinators of a class's region and its ancestors (read outside any transaction).
+async fn class_coordinators(app: &App, class_key: &str) -> anyhow::Result<Vec<Person>> {
+    let Some(class) = db::catalog::class(&app.db, class_key).await? else { return Ok(Vec::new()) };
+    let chain = keys(&region_chain(app, &class.region_key).await?);
+    Ok(db::people::coordinators_for(&app.db, &chain).await?)
+}
+
+/// One line to the class region's `coordinators` about `order` ("cancelled").
 async fn queue_coordinator_line(
     tx: &mut Tx,
     app: &App,
+    coordinators: &[Person],
     order: &OrderRow,
     person: &Person,
     what: &'static str,
 ) -> anyhow::Result<()> {
-    let Some(class) = db::catalog::class(&app.db, &order.class_key).await? else { return Ok(()) };
-    let chain = keys(&region_chain(app, &class.region_key).await?);
-    for coordinator in db::people::coordinators_for(&app.db, &chain).await? {
+    for coordinator in coordinators {
         let (name, number) = (person.name.as_str().to_owned(), order.number.clone());
         let note = Note::notice("coordinator", app.now(), move |lang| {
             payload(tr!(lang, "coord-line-cancelled", name = name.as_str(), number = number.as_str()), vec![])
@@ -445,10 +479,14 @@ async fn queue_coordinator_line(
     Ok(())
 }
 
-async fn queue_cancel_request(tx: &mut Tx, app: &App, order: &OrderRow, person: &Person) -> anyhow::Result<()> {
-    let Some(class) = db::catalog::class(&app.db, &order.class_key).await? else { return Ok(()) };
-    let chain = keys(&region_chain(app, &class.region_key).await?);
-    for coordinator in db::people::coordinators_for(&app.db, &chain).await? {
+async fn queue_cancel_request(
+    tx: &mut Tx,
+    app: &App,
+    coordinators: &[Person],
+    order: &OrderRow,
+    person: &Person,
+) -> anyhow::Result<()> {
+    for coordinator in coordinators {
         let (name, number, id) = (person.name.as_str().to_owned(), order.number.clone(), order.id);
         let note = Note::notice("coordinator", app.now(), move |lang| {
             payload(

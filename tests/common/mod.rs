@@ -47,19 +47,32 @@ pub async fn fresh_db(store: Store) -> Option<(Db, Option<tempfile::TempDir>)> {
 impl TestBot {
     /// `None` only when PostgreSQL was asked for and FIELDSCHOOL_SKIP_PG=1.
     pub async fn start(store: Store) -> Option<TestBot> {
+        Self::start_with(store, |_| {}).await
+    }
+
+    /// As [`TestBot::start`], with configuration changed by `configure` (thresholds, limits).
+    pub async fn start_with(store: Store, configure: impl FnOnce(&mut Config)) -> Option<TestBot> {
         let (db, dir) = fresh_db(store).await?;
         fieldschool::services::catalog_import::import_str(&db, "demo-catalog.toml", DEMO_CATALOG)
             .await
             .expect("the demo catalogue imports");
-        Some(Self::start_on(db, dir).await)
+        Some(Self::start_on_with(db, dir, configure).await)
     }
 
     pub async fn start_on(db: Db, dir: Option<tempfile::TempDir>) -> TestBot {
+        Self::start_on_with(db, dir, |_| {}).await
+    }
+
+    pub async fn start_on_with(db: Db, dir: Option<tempfile::TempDir>, configure: impl FnOnce(&mut Config)) -> TestBot {
         let emu = Emulator::start(EmulatorOptions::default()).await.unwrap();
         let clock = ManualClock::new(demo_start());
         let mut config = Config::from_env().unwrap();
         config.token = Some(emu.token().to_owned());
         config.api_url = Some(emu.api_url());
+        // Pacing is the outbox tests' subject; elsewhere it would only slow the tests down.
+        config.send_per_sec = 0;
+        config.per_chat_interval = std::time::Duration::ZERO;
+        configure(&mut config);
         let app = App::new(db, Arc::new(clock.clone()), config);
         let bot = Bot::new(emu.token()).set_api_url(emu.api_url().parse().unwrap());
         let running = startup::start_bot(app.clone(), bot).await.unwrap();
@@ -128,5 +141,27 @@ impl TestBot {
         let done = self.next(user).await;
         let _help = self.next(user).await;
         done
+    }
+}
+
+impl TestBot {
+    /// Registers a person (villager with "农户", cadre with "基层干部") in the first county, township and
+    /// village of the demo catalogue, and returns the menu message.
+    pub async fn villager(&self, id: i64, name: &str) -> i64 {
+        let user = self.user(id, name, "zh-hans");
+        self.register(user, name, "同意", "农户").await;
+        user
+    }
+
+    /// A registered coordinator of the demo county 新安县 (`xinan`).
+    pub async fn coordinator(&self, id: i64, name: &str) -> i64 {
+        let user = self.user(id, name, "zh-hans");
+        self.register(user, name, "同意", "干部").await;
+        let grant = fieldschool::domain::person::RoleGrant {
+            role: fieldschool::domain::person::Role::Coordinator,
+            region_key: "xinan".to_owned(),
+        };
+        fieldschool::services::people::grant(&self.app, user, &grant).await.unwrap();
+        user
     }
 }

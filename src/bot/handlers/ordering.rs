@@ -22,7 +22,7 @@ const PAGE_SIZE: usize = 6;
 /// The categories that have something on offer for this person, with counts.
 pub async fn browse(ctx: &Ctx, person: &Person) -> anyhow::Result<()> {
     let lang = person.lang;
-    let offered = db::catalog::offered_courses(&ctx.app.db, person.audience, ctx.app.now()).await?;
+    let offered = orders::offered_courses(&ctx.app, person).await?;
     let mut rows: Vec<Vec<InlineKeyboardButton>> = Vec::new();
     for category in Category::for_audience(person.audience) {
         let count = offered.iter().filter(|c| c.category == category).count();
@@ -50,11 +50,8 @@ pub async fn category(ctx: &Ctx, person: &Person, category: Category, page: u8) 
         tracing::warn!(user = person.user_id, ?category, "category of the other audience requested");
         return ctx.answer_stale().await;
     }
-    let courses: Vec<_> = db::catalog::offered_courses(&ctx.app.db, person.audience, ctx.app.now())
-        .await?
-        .into_iter()
-        .filter(|c| c.category == category)
-        .collect();
+    let courses: Vec<_> =
+        orders::offered_courses(&ctx.app, person).await?.into_iter().filter(|c| c.category == category).collect();
     if courses.is_empty() {
         ctx.answer(None).await?;
         return browse(ctx, person).await;
@@ -98,7 +95,7 @@ pub async fn course(ctx: &Ctx, person: &Person, key: &str) -> anyhow::Result<()>
         return ctx.say(tr!(lang, "order-not-for-you")).await;
     }
     let trainer = db::catalog::trainer(&ctx.app.db, &course.trainer_key).await?;
-    let classes = orders::orderable_classes(&ctx.app, key).await?;
+    let classes = orders::orderable_classes(&ctx.app, person, key).await?;
     let mut rows: Vec<Vec<InlineKeyboardButton>> = classes
         .iter()
         .map(|info| vec![button(format::class_button(lang, info), Cb::Class(info.class.key.clone()))])
