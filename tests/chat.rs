@@ -45,3 +45,13 @@ async fn the_english_persona_is_greeted_in_english_and_nonsense_is_answered() {
     assert!(out.contains("Do you agree"), "{out}");
     assert!(out.contains("simulated time is now"), "{out}");
 }
+
+#[tokio::test]
+async fn a_villager_orders_a_seat_and_the_coordinator_persona_gets_the_line() {
+    // Register, then 报名培训 → 特色种养 → 食用菌种植技术 → first class → confirm → 我的课程.
+    let out = chat("/start\n1\n1\n王秀英\n1\n1\n1\nk2\nk1\n1\n1\n1\n1\nk2\n/as 5\n/quit\n").await;
+    assert!(out.contains("报名成功"), "{out}");
+    assert!(out.contains("订单号：FS-"), "{out}");
+    assert!(out.contains("您的课程") && out.contains("已确认"), "{out}");
+    assert!(out.contains("bot → 刘主任") && out.contains("新报名：王秀英（东村）"), "{out}");
+}
