@@ -47,6 +47,10 @@ pub async fn import(config: Config, path: &std::path::Path) -> anyhow::Result<()
     match services::catalog_import::import_file(&db, path).await {
         Ok(report) => {
             println!("{report}");
+            // People booked on moved or cancelled sessions, and coordinators of sessions put into a
+            // busy season, hear about it through the outbox (sent when the bot runs).
+            let app = App::new(db, Arc::new(SystemClock), config);
+            services::reminders::after_import(&app, &report).await?;
             Ok(())
         }
         Err(services::catalog_import::ImportError::Invalid { file, problems }) => {

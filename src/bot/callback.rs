@@ -35,6 +35,17 @@ pub enum Cb {
     RequestOpen,
     RequestTopic(Category),
     RequestTyped,
+    /// A reminder's "I'll come" / "can't come".
+    Rsvp {
+        order: i64,
+        session: i64,
+        coming: bool,
+    },
+    /// "Can't come" confirmed: give the seat up.
+    Release {
+        order: i64,
+        session: i64,
+    },
 }
 
 impl Cb {
@@ -66,6 +77,9 @@ impl Cb {
             Cb::RequestTopic(c) => format!("rq:{}", c.as_str()),
             Cb::RequestOpen => "ro".to_owned(),
             Cb::RequestTyped => "rt".to_owned(),
+            // Built by the reminder service too (`services::reminders::rsvp_data`): keep in step.
+            Cb::Rsvp { order, session, coming } => format!("rv:{order}:{session}:{}", u8::from(*coming)),
+            Cb::Release { order, session } => format!("rx:{order}:{session}"),
         };
         debug_assert!(s.len() <= MAX_LEN, "callback data too long: {s}");
         s
@@ -105,6 +119,23 @@ impl Cb {
             ("rq", c) => Cb::RequestTopic(Category::parse(c)?),
             ("ro", "") => Cb::RequestOpen,
             ("rt", "") => Cb::RequestTyped,
+            ("rv", rest) => {
+                let mut parts = rest.split(':');
+                let (order, session) = (parts.next()?.parse().ok()?, parts.next()?.parse().ok()?);
+                let coming = match parts.next()? {
+                    "1" => true,
+                    "0" => false,
+                    _ => return None,
+                };
+                if parts.next().is_some() {
+                    return None;
+                }
+                Cb::Rsvp { order, session, coming }
+            }
+            ("rx", rest) => {
+                let (order, session) = rest.split_once(':')?;
+                Cb::Release { order: order.parse().ok()?, session: session.parse().ok()? }
+            }
             _ => return None,
         })
     }
@@ -137,12 +168,20 @@ mod tests {
             Cb::RequestTopic(Category::Cooking),
             Cb::RequestOpen,
             Cb::RequestTyped,
+            Cb::Rsvp { order: i64::MAX, session: i64::MAX, coming: false },
+            Cb::Release { order: 1, session: 2 },
         ];
         for cb in all {
             let data = cb.encode();
             assert!(data.len() <= MAX_LEN, "{data}");
             assert_eq!(Cb::decode(&data), Some(cb));
         }
+    }
+
+    #[test]
+    fn reminder_buttons_built_by_the_service_decode_here() {
+        let data = crate::services::reminders::rsvp_data(12, 34, false);
+        assert_eq!(Cb::decode(&data), Some(Cb::Rsvp { order: 12, session: 34, coming: false }));
     }
 
     #[test]

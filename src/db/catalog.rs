@@ -14,6 +14,7 @@ use crate::domain::catalog::{
 };
 use crate::domain::person::Audience;
 use crate::domain::region::{Region, RegionLevel};
+use crate::domain::reminder::ReminderPlan;
 
 /// What an upsert did to the stored row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +47,9 @@ pub struct RegionEntry {
     pub own_timezone: Option<String>,
     pub own_zone: Option<String>,
     pub schedule: RegionSchedule,
+    /// Reminder timing set on this region (`HH:MM` or `off`; hours, 0 = off); `None` = inherit.
+    pub remind_evening_at: Option<String>,
+    pub remind_hours_before: Option<i64>,
     pub sort_order: i64,
 }
 
@@ -93,7 +97,7 @@ pub async fn upsert_region(tx: &mut Tx, r: &RegionEntry) -> sqlx::Result<Upsert>
     let (busy, quiet, windows) = schedule_columns(&r.schedule)?;
     let existing = sqlx::query(
         "SELECT parent_key, level, name, name_en, own_timezone, own_zone, busy_json, busy_mode, quiet_hours,
-                busy_windows_json, sort_order FROM regions WHERE key = $1",
+                busy_windows_json, sort_order, remind_evening_at, remind_hours_before FROM regions WHERE key = $1",
     )
     .bind(&r.key)
     .fetch_optional(&mut **tx)
@@ -111,7 +115,9 @@ pub async fn upsert_region(tx: &mut Tx, r: &RegionEntry) -> sqlx::Result<Upsert>
                 && row.try_get::<String, _>("busy_mode")? == r.schedule.busy_mode.as_str()
                 && row.try_get::<Option<String>, _>("quiet_hours")? == quiet
                 && row.try_get::<Option<String>, _>("busy_windows_json")? == windows
-                && row.try_get::<i64, _>("sort_order")? == r.sort_order;
+                && row.try_get::<i64, _>("sort_order")? == r.sort_order
+                && row.try_get::<Option<String>, _>("remind_evening_at")? == r.remind_evening_at
+                && row.try_get::<Option<i64>, _>("remind_hours_before")? == r.remind_hours_before;
             if same { Upsert::Unchanged } else { Upsert::Updated }
         }
     };
@@ -120,13 +126,15 @@ pub async fn upsert_region(tx: &mut Tx, r: &RegionEntry) -> sqlx::Result<Upsert>
     }
     sqlx::query(
         "INSERT INTO regions (key, parent_key, level, name, name_en, timezone, agri_zone, own_timezone, own_zone,
-                              busy_json, busy_mode, quiet_hours, busy_windows_json, sort_order)
-         VALUES ($1, $2, $3, $4, $5, '', '', $6, $7, $8, $9, $10, $11, $12)
+                              busy_json, busy_mode, quiet_hours, busy_windows_json, sort_order, remind_evening_at,
+                              remind_hours_before)
+         VALUES ($1, $2, $3, $4, $5, '', '', $6, $7, $8, $9, $10, $11, $12, $13, $14)
          ON CONFLICT (key) DO UPDATE SET parent_key = excluded.parent_key, level = excluded.level,
              name = excluded.name, name_en = excluded.name_en, own_timezone = excluded.own_timezone,
              own_zone = excluded.own_zone, busy_json = excluded.busy_json, busy_mode = excluded.busy_mode,
              quiet_hours = excluded.quiet_hours, busy_windows_json = excluded.busy_windows_json,
-             sort_order = excluded.sort_order",
+             sort_order = excluded.sort_order, remind_evening_at = excluded.remind_evening_at,
+             remind_hours_before = excluded.remind_hours_before",
     )
     .bind(&r.key)
     .bind(&r.parent_key)
@@ -140,9 +148,38 @@ pub async fn upsert_region(tx: &mut Tx, r: &RegionEntry) -> sqlx::Result<Upsert>
     .bind(quiet)
     .bind(windows)
     .bind(r.sort_order)
+    .bind(&r.remind_evening_at)
+    .bind(r.remind_hours_before)
     .execute(&mut **tx)
     .await?;
     Ok(outcome)
+}
+
+/// When people in a region are reminded of their sessions (its own settings, else its ancestors',
+/// else the defaults).
+pub async fn reminder_plan_conn(conn: &mut AnyConnection, region_key: &str) -> sqlx::Result<ReminderPlan> {
+    let mut chain = Vec::new();
+    let mut next = Some(region_key.to_owned());
+    while let Some(key) = next.take() {
+        let Some(row) =
+            sqlx::query("SELECT parent_key, remind_evening_at, remind_hours_before FROM regions WHERE key = $1")
+                .bind(&key)
+                .fetch_optional(&mut *conn)
+                .await?
+        else {
+            break;
+        };
+        chain.push((
+            row.try_get::<Option<String>, _>("remind_evening_at")?,
+            row.try_get::<Option<i64>, _>("remind_hours_before")?,
+        ));
+        next = row.try_get("parent_key")?;
+        if chain.len() > 8 {
+            break;
+        }
+    }
+    chain.reverse();
+    Ok(ReminderPlan::resolve(&chain))
 }
 
 /// Recomputes every region's resolved time zone and agricultural zone from its own settings and its
@@ -751,6 +788,16 @@ pub async fn sessions_of_class(db: &Db, class_key: &str) -> sqlx::Result<Vec<Ses
         sqlx::query(&format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE class_key = $1 ORDER BY starts_at, id"))
             .bind(class_key)
             .fetch_all(&db.pool)
+            .await?;
+    rows.iter().map(session_from_row).collect()
+}
+
+/// [`sessions_of_class`] on a given connection (inside a transaction: `&mut *tx`).
+pub async fn sessions_of_class_conn(conn: &mut AnyConnection, class_key: &str) -> sqlx::Result<Vec<Session>> {
+    let rows =
+        sqlx::query(&format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE class_key = $1 ORDER BY starts_at, id"))
+            .bind(class_key)
+            .fetch_all(&mut *conn)
             .await?;
     rows.iter().map(session_from_row).collect()
 }

@@ -423,3 +423,36 @@ pub async fn clear_cancel_request(tx: &mut Tx, order_id: i64, at: DateTime<Utc>)
     .rows_affected()
         == 1)
 }
+
+/// Orders of a class in one status, oldest first.
+pub async fn of_class(db: &Db, class_key: &str, status: OrderStatus) -> sqlx::Result<Vec<OrderRow>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {ORDER_COLUMNS} FROM orders WHERE class_key = $1 AND status = $2 ORDER BY created_at, id"
+    ))
+    .bind(class_key)
+    .bind(status.as_str())
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(order_from_row).collect()
+}
+
+/// Records "I'll come" / "can't come" for a session (the latest answer counts).
+pub async fn record_rsvp(
+    tx: &mut Tx,
+    order_id: i64,
+    session_id: i64,
+    coming: bool,
+    at: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO session_rsvps (order_id, session_id, answer, at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (order_id, session_id) DO UPDATE SET answer = excluded.answer, at = excluded.at",
+    )
+    .bind(order_id)
+    .bind(session_id)
+    .bind(if coming { "coming" } else { "not_coming" })
+    .bind(to_epoch(at))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

@@ -213,3 +213,15 @@ pub async fn addressee(conn: &mut sqlx::AnyConnection, user_id: i64) -> sqlx::Re
     })
     .transpose()
 }
+
+/// People linked to a catalogue trainer (through a trainer invite), reachable ones only.
+pub async fn trainer_people(db: &Db, trainer_key: &str) -> sqlx::Result<Vec<i64>> {
+    let rows = sqlx::query(
+        "SELECT t.user_id FROM trainer_links t JOIN people p ON p.user_id = t.user_id
+         WHERE t.trainer_key = $1 AND p.unreachable_at IS NULL ORDER BY t.user_id",
+    )
+    .bind(trainer_key)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(|r| r.try_get("user_id")).collect()
+}

@@ -8,5 +8,6 @@ pub mod order;
 pub mod person;
 pub mod region;
 pub mod registration;
+pub mod reminder;
 pub mod request;
 pub mod settings;

@@ -109,6 +109,20 @@ pub struct ImportReport {
     pub sessions: Tally,
     pub moved_sessions: Vec<i64>,
     pub cancelled_sessions: Vec<i64>,
+    /// New or moved sessions that fall on a busy-season day of their region.
+    pub busy_sessions: Vec<BusySession>,
+}
+
+/// A session an import put into a busy farming season, with the nearest free days to suggest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BusySession {
+    pub session_id: i64,
+    pub class_key: String,
+    /// Local date of the session.
+    pub date: NaiveDate,
+    /// The season's id or catalogue name (see `calendar::season_name`).
+    pub season: String,
+    pub alternatives: Vec<NaiveDate>,
 }
 
 impl fmt::Display for ImportReport {
@@ -124,7 +138,19 @@ impl fmt::Display for ImportReport {
             self.sessions,
             self.moved_sessions.len(),
             self.cancelled_sessions.len()
-        )
+        )?;
+        for busy in &self.busy_sessions {
+            let alternatives: Vec<String> = busy.alternatives.iter().map(|d| d.to_string()).collect();
+            write!(
+                f,
+                "\nwarning: class {:?} meets on {} in the busy season {}; nearest free days: {}",
+                busy.class_key,
+                busy.date,
+                crate::domain::calendar::season_name(&busy.season, crate::i18n::Lang::En),
+                alternatives.join(", ")
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -161,6 +187,8 @@ struct RegionToml {
     busy_mode: Option<S<String>>,
     quiet_hours: Option<DailyRange>,
     busy_windows: Option<Vec<DailyRange>>,
+    remind_evening_at: Option<S<String>>,
+    remind_hours_before: Option<S<i64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -371,6 +399,16 @@ fn validate(file: &CatalogFile, lines: &Lines) -> (Validated, Vec<Problem>) {
         if r.busy_windows.as_ref().is_some_and(|w| w.is_empty()) {
             c.report(&r.key.span(), &item, "busy_windows", "must list at least one window, or be left out");
         }
+        if let Some(e) = &r.remind_evening_at
+            && !crate::domain::reminder::is_valid_evening(e.get_ref())
+        {
+            c.report(&e.span(), &item, "remind_evening_at", "write HH:MM or \"off\" (example: 19:30)");
+        }
+        if let Some(h) = &r.remind_hours_before
+            && !(0..=48).contains(h.get_ref())
+        {
+            c.report(&h.span(), &item, "remind_hours_before", "must be 0-48 hours (0 = no such reminder)");
+        }
         let level = match &r.parent {
             None => RegionLevel::County,
             // The real level comes from the parent, resolved with storage in `write`.
@@ -394,6 +432,8 @@ fn validate(file: &CatalogFile, lines: &Lines) -> (Validated, Vec<Problem>) {
                     quiet_hours: r.quiet_hours,
                     busy_windows: r.busy_windows.clone(),
                 },
+                remind_evening_at: r.remind_evening_at.as_ref().map(|e| e.get_ref().clone()),
+                remind_hours_before: r.remind_hours_before.as_ref().map(|h| *h.get_ref()),
                 sort_order: i as i64,
             },
             r.parent.as_ref().map(|p| p.span()).unwrap_or_else(|| r.key.span()),
@@ -794,6 +834,21 @@ async fn write(
                 status: *status,
             };
             let (id, change) = store::upsert_session(tx, &session).await?;
+            if matches!(change, SessionChange::Created | SessionChange::Moved)
+                && session.status == SessionStatus::Scheduled
+                && let Some(calendar) = store::calendar_of_conn(tx, &class.region_key).await?
+            {
+                let day = session.starts_at.with_timezone(&calendar.tz).date_naive();
+                if let Some(season) = calendar.is_busy_day(day) {
+                    report.busy_sessions.push(BusySession {
+                        session_id: id,
+                        class_key: class.key.clone(),
+                        date: day,
+                        season: season.to_owned(),
+                        alternatives: calendar.nearest_free_dates(day, 3),
+                    });
+                }
+            }
             match change {
                 SessionChange::Created => report.sessions.created += 1,
                 SessionChange::Moved => {

@@ -5,4 +5,5 @@ pub mod invites;
 pub mod notify;
 pub mod orders;
 pub mod people;
+pub mod reminders;
 pub mod requests;

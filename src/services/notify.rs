@@ -69,32 +69,50 @@ pub async fn calendar_for(tx: &mut Tx, app: &App, village_key: Option<&str>) -> 
     Ok(RegionCalendar::new(app.config.default_timezone, "", &[], false))
 }
 
-/// Queues `note` for `user_id` inside `tx`. Returns when it will go, or `None` when it will not (the
-/// person is unknown or unreachable, the gate found no allowed time, or it was queued already).
-/// Call [`App::wake_outbox`] after the commit.
-pub async fn queue(tx: &mut Tx, app: &App, user_id: i64, note: &Note) -> sqlx::Result<Option<DateTime<Utc>>> {
+/// Where and when a note will go, decided by the gate; see [`plan`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Planned {
+    pub chat_id: i64,
+    pub lang: Lang,
+    pub due_at: DateTime<Utc>,
+}
+
+/// Decides when `note` may reach `user_id`: `None` when it will not (the person is unknown or
+/// unreachable, or the gate found no allowed time).
+pub async fn plan(tx: &mut Tx, app: &App, user_id: i64, note: &Note) -> sqlx::Result<Option<Planned>> {
     let Some(to) = db::people::addressee(tx, user_id).await? else { return Ok(None) };
     if to.unreachable {
         return Ok(None);
     }
     let calendar = calendar_for(tx, app, to.village_key.as_deref()).await?;
     let recipient = Recipient { paused_until: to.paused_until };
-    let due_at = match gate(&calendar, &recipient, &note.kind, note.planned_at, app.now()) {
-        Decision::SendAt(at) => at,
+    match gate(&calendar, &recipient, &note.kind, note.planned_at, app.now()) {
+        Decision::SendAt(due_at) => Ok(Some(Planned { chat_id: to.chat_id, lang: to.lang, due_at })),
         Decision::Drop(reason) => {
             tracing::info!(user_id, label = note.label, ?reason, "gate dropped a message");
-            return Ok(None);
+            Ok(None)
         }
-    };
+    }
+}
+
+/// Writes a planned note to the outbox; `false` when its dedupe key was queued already.
+pub async fn write(tx: &mut Tx, note: &Note, planned: &Planned) -> sqlx::Result<bool> {
     let message = NewMessage {
-        chat_id: to.chat_id,
+        chat_id: planned.chat_id,
         kind: note.label.to_owned(),
-        payload: (note.render)(to.lang),
+        payload: (note.render)(planned.lang),
         dedupe_key: note.dedupe_key.clone(),
         planned_at: note.planned_at,
-        due_at,
+        due_at: planned.due_at,
         deadline_at: note.deadline_at,
         group_key: None,
     };
-    Ok(db::outbox::enqueue(tx, &message).await?.map(|_| due_at))
+    Ok(db::outbox::enqueue(tx, &message).await?.is_some())
+}
+
+/// Queues `note` for `user_id` inside `tx`. Returns when it will go, or `None` when it will not (see
+/// [`plan`]; or it was queued already). Call [`App::wake_outbox`] after the commit.
+pub async fn queue(tx: &mut Tx, app: &App, user_id: i64, note: &Note) -> sqlx::Result<Option<DateTime<Utc>>> {
+    let Some(planned) = plan(tx, app, user_id, note).await? else { return Ok(None) };
+    Ok(write(tx, note, &planned).await?.then_some(planned.due_at))
 }

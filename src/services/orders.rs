@@ -14,6 +14,7 @@ use crate::domain::person::Person;
 use crate::domain::region::Region;
 use crate::i18n::{Lang, session_when};
 use crate::services::notify::{self, Note, payload};
+use crate::services::reminders;
 use crate::tr;
 
 /// Everything a screen about one class needs.
@@ -158,43 +159,15 @@ pub async fn place(app: &App, person: &Person, class_key: &str) -> anyhow::Resul
         store::insert(&mut tx, &NewOrder { number: &number, user_id: person.user_id, class_key, status, now }).await?;
     let taken = held + i64::from(status.holds_seat());
 
+    let line = OrderLine::new(person, village, &info, taken, locked.capacity, status, &number, id);
     for coordinator in &coordinators {
-        let (name, course, number) = (person.name.as_str().to_owned(), info.course.clone(), number.clone());
-        let village = village.clone();
-        let capacity = locked.capacity;
-        let (place, first, tz) = (info.class.place.clone(), info.first_start(), info.tz);
-        let line = Note::notice("coordinator", now, move |lang| {
-            let text = tr!(
-                lang,
-                "coord-line-order",
-                name = name.as_str(),
-                village = village.as_ref().map(|v| v.display_name(lang)).unwrap_or("-"),
-                course = course.display_title(lang),
-                class = match first {
-                    Some(t) => format!("{place} {}", crate::i18n::local_date(lang, t.with_timezone(&tz).date_naive())),
-                    None => place.clone(),
-                },
-                taken = taken,
-                total = capacity,
-                status = status_label(lang, status),
-                number = number.as_str()
-            );
-            if status == OrderStatus::PendingApproval {
-                payload(
-                    text,
-                    vec![vec![
-                        (tr!(lang, "btn-approve"), OrderAction::Approve(id).encode()),
-                        (tr!(lang, "btn-reject"), OrderAction::Reject(id).encode()),
-                    ]],
-                )
-            } else {
-                payload(text, vec![])
-            }
-        })
-        .dedupe(format!("order:{id}:new:{}", coordinator.user_id));
-        notify::queue(&mut tx, app, coordinator.user_id, &line).await?;
+        let note = line.clone().note(now).dedupe(format!("order:{id}:new:{}", coordinator.user_id));
+        notify::queue(&mut tx, app, coordinator.user_id, &note).await?;
     }
     let order = store::get_in_tx(&mut tx, id).await?.ok_or_else(|| anyhow::anyhow!("order {id} vanished"))?;
+    if status == OrderStatus::Confirmed {
+        reminders::plan_for_order(&mut tx, app, &order).await?;
+    }
     tx.commit().await?;
     app.wake_outbox();
     let position = match status {
@@ -202,6 +175,85 @@ pub async fn place(app: &App, person: &Person, class_key: &str) -> anyhow::Resul
         _ => None,
     };
     Ok(PlaceOutcome::Placed { order, position })
+}
+
+/// A coordinator's line about one order: who, from where, which class, seats taken; Approve / Reject
+/// while it waits for approval.
+#[derive(Clone)]
+struct OrderLine {
+    name: String,
+    village: Option<Region>,
+    course: Course,
+    place: String,
+    first: Option<DateTime<Utc>>,
+    tz: chrono_tz::Tz,
+    taken: i64,
+    total: i64,
+    status: OrderStatus,
+    number: OrderNumber,
+    id: i64,
+}
+
+impl OrderLine {
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        person: &Person,
+        village: Option<Region>,
+        info: &ClassInfo,
+        taken: i64,
+        total: i64,
+        status: OrderStatus,
+        number: &OrderNumber,
+        id: i64,
+    ) -> OrderLine {
+        OrderLine {
+            name: person.name.as_str().to_owned(),
+            village,
+            course: info.course.clone(),
+            place: info.class.place.clone(),
+            first: info.first_start(),
+            tz: info.tz,
+            taken,
+            total,
+            status,
+            number: number.clone(),
+            id,
+        }
+    }
+
+    fn note(self, now: DateTime<Utc>) -> Note {
+        Note::notice("coordinator", now, move |lang| {
+            let l = &self;
+            let text = tr!(
+                lang,
+                "coord-line-order",
+                name = l.name.as_str(),
+                village = l.village.as_ref().map(|v| v.display_name(lang)).unwrap_or("-"),
+                course = l.course.display_title(lang),
+                class = match l.first {
+                    Some(t) => {
+                        format!("{} {}", l.place, crate::i18n::local_date(lang, t.with_timezone(&l.tz).date_naive()))
+                    }
+                    None => l.place.clone(),
+                },
+                taken = l.taken,
+                total = l.total,
+                status = status_label(lang, l.status),
+                number = l.number.as_str()
+            );
+            if l.status == OrderStatus::PendingApproval {
+                payload(
+                    text,
+                    vec![vec![
+                        (tr!(lang, "btn-approve"), OrderAction::Approve(l.id).encode()),
+                        (tr!(lang, "btn-reject"), OrderAction::Reject(l.id).encode()),
+                    ]],
+                )
+            } else {
+                payload(text, vec![])
+            }
+        })
+    }
 }
 
 async fn unique_number(tx: &mut Tx) -> anyhow::Result<OrderNumber> {
@@ -321,8 +373,21 @@ pub async fn act(app: &App, presser: &Person, action: OrderAction) -> anyhow::Re
     // burst of presses on one class (each holding a connection while it waits for the class lock)
     // starves the pool while the lock holder waits for a connection.
     let coordinators = match action {
-        OrderAction::ConfirmCancel(_) => class_coordinators(app, &order.class_key).await?,
+        OrderAction::ConfirmCancel(_) | OrderAction::AcceptOffer(_) => {
+            class_coordinators(app, &order.class_key).await?
+        }
         _ => Vec::new(),
+    };
+    // An offer accepted in a class that needs approval goes to the coordinators like a new order.
+    let (accept_info, accept_village) = match action {
+        OrderAction::AcceptOffer(_) => {
+            let village = match &presser.village_key {
+                Some(v) => db::regions::get(&app.db, v).await?,
+                None => None,
+            };
+            (class_info(app, &order.class_key).await?, village)
+        }
+        _ => (None, None),
     };
 
     let mut tx = app.db.begin_write().await?;
@@ -352,7 +417,9 @@ pub async fn act(app: &App, presser: &Person, action: OrderAction) -> anyhow::Re
                 })
                 .dedupe(format!("order:{id}:decided"));
                 notify::queue(&mut tx, app, order.user_id, &note).await?;
-                if !approve {
+                if approve {
+                    reminders::plan_for_order(&mut tx, app, &order).await?;
+                } else {
                     offer_free_seats(&mut tx, app, &order.class_key).await?;
                 }
                 ActionOutcome::Done(order.clone())
@@ -363,6 +430,20 @@ pub async fn act(app: &App, presser: &Person, action: OrderAction) -> anyhow::Re
             let needs_approval = locked.as_ref().is_some_and(|c| c.needs_approval);
             let to = if needs_approval { OrderStatus::PendingApproval } else { OrderStatus::Confirmed };
             if live && store::transition(&mut tx, id, from, to, now, actor, None).await? {
+                if to == OrderStatus::Confirmed {
+                    reminders::plan_for_order(&mut tx, app, &order).await?;
+                }
+                if to == OrderStatus::PendingApproval
+                    && let (Some(info), Some(class)) = (&accept_info, &locked)
+                {
+                    let taken = store::seats_held(&mut tx, &order.class_key).await?;
+                    let line =
+                        OrderLine::new(presser, accept_village.clone(), info, taken, class.capacity, to, &number, id);
+                    for coordinator in &coordinators {
+                        let note = line.clone().note(now).dedupe(format!("order:{id}:pending:{}", coordinator.user_id));
+                        notify::queue(&mut tx, app, coordinator.user_id, &note).await?;
+                    }
+                }
                 ActionOutcome::Done(order.clone())
             } else {
                 ActionOutcome::Stale(order.clone())
@@ -395,6 +476,7 @@ pub async fn act(app: &App, presser: &Person, action: OrderAction) -> anyhow::Re
                     || first.is_none_or(|start| start - now >= app.config.cancel_cutoff);
                 if in_time {
                     store::transition(&mut tx, id, from, OrderStatus::Cancelled, now, actor, None).await?;
+                    reminders::withdraw_for_order(&mut tx, id).await?;
                     if from.holds_seat() {
                         offer_free_seats(&mut tx, app, &order.class_key).await?;
                     }
@@ -404,7 +486,7 @@ pub async fn act(app: &App, presser: &Person, action: OrderAction) -> anyhow::Re
                     ActionOutcome::CancelRequested(order.clone())
                 } else {
                     store::mark_cancel_requested(&mut tx, id, now).await?;
-                    queue_cancel_request(&mut tx, app, &coordinators, &order, presser).await?;
+                    queue_cancel_request(&mut tx, app, &coordinators, &order, presser, now).await?;
                     ActionOutcome::CancelRequested(order.clone())
                 }
             }
@@ -421,6 +503,9 @@ pub async fn act(app: &App, presser: &Person, action: OrderAction) -> anyhow::Re
             if !done {
                 ActionOutcome::Stale(order.clone())
             } else {
+                if allow {
+                    reminders::withdraw_for_order(&mut tx, id).await?;
+                }
                 if allow && from.holds_seat() {
                     offer_free_seats(&mut tx, app, &order.class_key).await?;
                 }
@@ -433,7 +518,11 @@ pub async fn act(app: &App, presser: &Person, action: OrderAction) -> anyhow::Re
                     };
                     payload(text, vec![])
                 })
-                .dedupe(format!("order:{id}:cancel-decided"));
+                // One answer per request (a refused request may be asked again).
+                .dedupe(format!(
+                    "order:{id}:cancel-decided:{}",
+                    order.cancel_requested_at.map_or(0, |t| t.timestamp())
+                ));
                 notify::queue(&mut tx, app, order.user_id, &note).await?;
                 ActionOutcome::Done(order.clone())
             }
@@ -452,8 +541,30 @@ pub async fn act(app: &App, presser: &Person, action: OrderAction) -> anyhow::Re
     Ok(outcome)
 }
 
+/// A confirmed person says they cannot come: the order ends now, whatever the cut-off, so the seat
+/// reaches the waitlist while it is still of use. Inside the caller's transaction; `coordinators`
+/// read before it (see [`class_coordinators`]). False when the order was no longer confirmed.
+pub async fn release_seat(
+    tx: &mut Tx,
+    app: &App,
+    order: &OrderRow,
+    person: &Person,
+    coordinators: &[Person],
+) -> anyhow::Result<bool> {
+    let now = app.now();
+    if !store::transition(tx, order.id, OrderStatus::Confirmed, OrderStatus::Cancelled, now, Some(person.user_id), None)
+        .await?
+    {
+        return Ok(false);
+    }
+    reminders::withdraw_for_order(tx, order.id).await?;
+    offer_free_seats(tx, app, &order.class_key).await?;
+    queue_coordinator_line(tx, app, coordinators, order, person, "cancelled").await?;
+    Ok(true)
+}
+
 /// The coordinators of a class's region and its ancestors (read outside any transaction).
-async fn class_coordinators(app: &App, class_key: &str) -> anyhow::Result<Vec<Person>> {
+pub async fn class_coordinators(app: &App, class_key: &str) -> anyhow::Result<Vec<Person>> {
     let Some(class) = db::catalog::class(&app.db, class_key).await? else { return Ok(Vec::new()) };
     let chain = keys(&region_chain(app, &class.region_key).await?);
     Ok(db::people::coordinators_for(&app.db, &chain).await?)
@@ -485,7 +596,10 @@ async fn queue_cancel_request(
     coordinators: &[Person],
     order: &OrderRow,
     person: &Person,
+    requested_at: DateTime<Utc>,
 ) -> anyhow::Result<()> {
+    // Keyed by the request: after a refusal the person may ask again, and that is a new question.
+    let request = requested_at.timestamp();
     for coordinator in coordinators {
         let (name, number, id) = (person.name.as_str().to_owned(), order.number.clone(), order.id);
         let note = Note::notice("coordinator", app.now(), move |lang| {
@@ -497,7 +611,7 @@ async fn queue_cancel_request(
                 ]],
             )
         })
-        .dedupe(format!("order:{id}:cancel-request:{}", coordinator.user_id));
+        .dedupe(format!("order:{id}:cancel-request:{request}:{}", coordinator.user_id));
         notify::queue(tx, app, coordinator.user_id, &note).await?;
     }
     Ok(())

@@ -14,6 +14,7 @@ use crate::domain::catalog::Category;
 use crate::domain::order::{OrderAction, OrderStatus};
 use crate::domain::person::Person;
 use crate::services::orders::{self, ActionOutcome, PlaceOutcome, status_label};
+use crate::services::reminders::{self, RsvpOutcome};
 use crate::tr;
 
 /// Courses per page: a cheap phone shows about this many buttons without scrolling.
@@ -262,6 +263,8 @@ pub fn is_ordering_button(cb: &Cb) -> bool {
             | Cb::RequestOpen
             | Cb::RequestTopic(_)
             | Cb::RequestTyped
+            | Cb::Rsvp { .. }
+            | Cb::Release { .. }
     )
 }
 
@@ -283,6 +286,41 @@ pub async fn callback(ctx: Ctx, cb: Cb) -> anyhow::Result<()> {
         Cb::RequestOpen => super::requests::open(&ctx, &person).await,
         Cb::RequestTopic(c) => super::requests::chosen(&ctx, &person, c).await,
         Cb::RequestTyped => super::requests::ask_typed(&ctx, &person).await,
+        Cb::Rsvp { order, session, coming } => rsvp(&ctx, &person, order, session, coming).await,
+        Cb::Release { order, session } => release(&ctx, &person, order, session).await,
         _ => ctx.answer_stale().await,
     }
+}
+
+/// A reminder's buttons. "Can't come" asks first: one stray tap must not give a seat away.
+async fn rsvp(ctx: &Ctx, person: &Person, order: i64, session: i64, coming: bool) -> anyhow::Result<()> {
+    let lang = person.lang;
+    if !coming {
+        ctx.answer(None).await?;
+        let rows = vec![vec![
+            button(tr!(lang, "btn-release-seat"), Cb::Release { order, session }),
+            button(tr!(lang, "btn-will-come"), Cb::Rsvp { order, session, coming: true }),
+        ]];
+        return ctx.say_with(tr!(lang, "rsvp-confirm-release"), InlineKeyboardMarkup::new(rows)).await;
+    }
+    let text = match reminders::answer(&ctx.app, person, order, session, true, false).await? {
+        RsvpOutcome::Noted => tr!(lang, "rsvp-noted"),
+        RsvpOutcome::NotAllowed => return ctx.answer(Some(tr!(lang, "not-allowed"))).await,
+        _ => tr!(lang, "rsvp-stale"),
+    };
+    ctx.retire_pressed_keyboard().await;
+    ctx.answer(None).await?;
+    ctx.say(text).await
+}
+
+async fn release(ctx: &Ctx, person: &Person, order: i64, session: i64) -> anyhow::Result<()> {
+    let lang = person.lang;
+    let text = match reminders::answer(&ctx.app, person, order, session, false, true).await? {
+        RsvpOutcome::Released(order) => tr!(lang, "rsvp-released", number = order.number.as_str()),
+        RsvpOutcome::NotAllowed => return ctx.answer(Some(tr!(lang, "not-allowed"))).await,
+        _ => tr!(lang, "rsvp-stale"),
+    };
+    ctx.retire_pressed_keyboard().await;
+    ctx.answer(None).await?;
+    ctx.say_with(text, keyboards::main_menu(person)).await
 }
