@@ -102,7 +102,7 @@ macro_rules! into_fluent_number {
         }
     )*};
 }
-into_fluent_number!(i32, i64, u32, u64, usize, f64);
+into_fluent_number!(u8, i32, i64, u32, u64, usize, f64);
 
 impl IntoFluent for String {
     fn into_fluent(self) -> FluentValue<'static> {

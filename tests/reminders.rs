@@ -151,3 +151,40 @@ async fn a_session_moved_into_sanxia_is_flagged_with_free_dates() {
     assert!(message.contains("三夏") && message.contains("6月2日"), "{message}");
     t.stop().await;
 }
+
+#[tokio::test]
+async fn a_paused_person_gets_notices_after_the_pause_but_reminders_as_planned() {
+    let Some(t) = TestBot::start(Store::Sqlite).await else { return };
+    let coord = t.coordinator(740, "刘主任").await;
+    let me = t.villager(741, "王秀英").await;
+
+    // The coordinator pauses messages for two weeks (暂停两周) from settings.
+    t.say(coord, "⚙️ 设置").await;
+    let ask = t.tap(coord, "暂停消息").await;
+    assert!(ask.rendered_text().contains("暂停一段时间"), "{}", ask.rendered_text());
+    let paused = t.tap(coord, "暂停 14 天").await;
+    assert!(paused.rendered_text().contains("暂停 14 天"), "{}", paused.rendered_text());
+    let _menu = t.next(coord).await;
+
+    // The villager pauses too, then orders: their own reminders still come as planned.
+    t.say(me, "⚙️ 设置").await;
+    t.tap(me, "暂停消息").await;
+    t.tap(me, "暂停 7 天").await;
+    t.next(me).await;
+    t.say(me, "/cancel").await;
+    order_mushroom(&t, me, "铁山镇农业技术推广站").await;
+    assert_eq!(reminder_times(&t, me).await[0], "12-11 19:30");
+
+    // The coordinator's line about the order waits for the end of the pause (12-15 09:00).
+    let line = db::outbox::for_chat(&t.app.db, coord).await.unwrap().into_iter().find(|r| r.kind == "coordinator");
+    let due = line.expect("the order line is queued").due_at;
+    assert!(due >= beijing("2026-12-15T09:00:00"), "held until the pause ends: {due}");
+
+    // The settings show the pause, and resuming ends it for what is planned from now on.
+    t.say(coord, "⚙️ 设置").await;
+    let now_paused = t.tap(coord, "暂停消息").await;
+    assert!(now_paused.rendered_text().contains("已暂停到 12月15日"), "{}", now_paused.rendered_text());
+    let resumed = t.tap(coord, "现在恢复").await;
+    assert!(resumed.rendered_text().contains("已恢复"), "{}", resumed.rendered_text());
+    t.stop().await;
+}

@@ -150,3 +150,12 @@ month-10 = Oct
 month-11 = Nov
 month-12 = Dec
 session-when = { $date }, { $start }–{ $end }
+
+# Pausing messages
+settings-pause = ⏸ Pause messages
+settings-ask-pause = Too busy in the fields for messages? Pause them for a while: notices and surveys wait until you are back. Class reminders still come.
+settings-pause-days = Pause for { $days } days
+settings-pause-now = Messages are paused until { $until }. Class reminders still come.
+settings-pause-end = ▶️ Resume now
+settings-paused = All right: paused for { $days } days. Class reminders still come.
+settings-pause-ended = All right: messages are back on.

@@ -150,3 +150,12 @@ month-10 = 10月
 month-11 = 11月
 month-12 = 12月
 session-when = { $date } { $start }–{ $end }
+
+# 暂停消息
+settings-pause = ⏸ 暂停消息
+settings-ask-pause = 农忙顾不上看消息？可以暂停一段时间：通知、问卷都等您回来再发。上课提醒照常发。
+settings-pause-days = 暂停 { $days } 天
+settings-pause-now = 消息已暂停到 { $until }。上课提醒照常发。
+settings-pause-end = ▶️ 现在恢复
+settings-paused = 好的，暂停 { $days } 天。上课提醒照常发。
+settings-pause-ended = 好的，消息已恢复。

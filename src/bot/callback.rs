@@ -20,6 +20,8 @@ pub enum Cb {
     SkipPhone,
     RemovePhone,
     Settings(Item),
+    /// Settings: pause non-urgent messages for this many days (0 = resume).
+    Pause(u8),
     /// Sign-up: the categories on offer.
     Browse,
     /// Courses of a category, one page.
@@ -65,8 +67,10 @@ impl Cb {
                     Item::Name => "name",
                     Item::Village => "village",
                     Item::Phone => "phone",
+                    Item::Pause => "pause",
                 }
             ),
+            Cb::Pause(days) => format!("pz:{days}"),
             Cb::Browse => "b".to_owned(),
             Cb::Category(c, page) => format!("bc:{}:{page}", c.as_str()),
             Cb::Course(key) => format!("bo:{key}"),
@@ -107,6 +111,8 @@ impl Cb {
             ("s", "name") => Cb::Settings(Item::Name),
             ("s", "village") => Cb::Settings(Item::Village),
             ("s", "phone") => Cb::Settings(Item::Phone),
+            ("s", "pause") => Cb::Settings(Item::Pause),
+            ("pz", days) => Cb::Pause(days.parse().ok()?),
             ("b", "") => Cb::Browse,
             ("bc", rest) => {
                 let (category, page) = rest.split_once(':')?;
@@ -157,6 +163,8 @@ mod tests {
             Cb::SkipPhone,
             Cb::RemovePhone,
             Cb::Settings(Item::Village),
+            Cb::Settings(Item::Pause),
+            Cb::Pause(14),
             Cb::Browse,
             Cb::Category(Category::EcommerceLivestream, 12),
             Cb::Course("k".repeat(48)),

@@ -225,3 +225,19 @@ pub async fn trainer_people(db: &Db, trainer_key: &str) -> sqlx::Result<Vec<i64>
     .await?;
     rows.iter().map(|r| r.try_get("user_id")).collect()
 }
+
+/// Holds non-urgent messages until `until` (`None` ends a pause).
+pub async fn set_paused_until(
+    db: &Db,
+    user_id: i64,
+    until: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE people SET paused_until = $1, updated_at = $2 WHERE user_id = $3")
+        .bind(until.map(to_epoch))
+        .bind(to_epoch(now))
+        .bind(user_id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}

@@ -1,4 +1,5 @@
-//! Settings as a pure state machine: language, name, village, phone.
+//! Settings as a pure state machine: language, name, village, phone, and a pause of non-urgent
+//! messages ("暂停两周").
 
 use serde::{Deserialize, Serialize};
 
@@ -15,6 +16,7 @@ pub enum SettingsStep {
     Township { county: String },
     Village { township: String },
     Phone,
+    Pause,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +25,7 @@ pub enum Item {
     Name,
     Village,
     Phone,
+    Pause,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,6 +36,8 @@ pub enum Input {
     Region(Region),
     Contact(Phone),
     RemovePhone,
+    /// Pause for this many days; 0 ends a pause.
+    PauseDays(u8),
     Back,
     Unsupported,
 }
@@ -43,7 +48,12 @@ pub enum Change {
     Name(PersonName),
     Village(String),
     Phone(Option<Phone>),
+    /// Hold non-urgent messages for this many days (0 = resume now).
+    Pause(u8),
 }
+
+/// The pause lengths offered (days): a week, two weeks (the usual 暂停两周), a month.
+pub const PAUSE_CHOICES: [u8; 3] = [7, 14, 30];
 
 /// The same problems registration reports.
 pub use crate::domain::registration::Problem;
@@ -83,6 +93,10 @@ impl SettingsStep {
             (S::Menu, Input::Open(Item::Name)) => Outcome::Ask(S::Name),
             (S::Menu, Input::Open(Item::Village)) => Outcome::Ask(S::County),
             (S::Menu, Input::Open(Item::Phone)) => Outcome::Ask(S::Phone),
+            (S::Menu, Input::Open(Item::Pause)) => Outcome::Ask(S::Pause),
+            (S::Pause, Input::PauseDays(days)) if days == 0 || PAUSE_CHOICES.contains(&days) => {
+                Outcome::Save(Change::Pause(days))
+            }
             (S::Menu, Input::Back) => Outcome::Close,
 
             (S::Lang, Input::Lang(lang)) => Outcome::Save(Change::Lang(lang)),
@@ -134,6 +148,22 @@ mod tests {
             timezone: "Asia/Shanghai".into(),
             agri_zone: "yangtze-rice".into(),
         }
+    }
+
+    #[test]
+    fn a_pause_is_chosen_from_the_offered_lengths_only() {
+        assert_eq!(SettingsStep::Menu.step(Input::Open(Item::Pause)), Outcome::Ask(SettingsStep::Pause));
+        assert_eq!(SettingsStep::Pause.step(Input::PauseDays(14)), Outcome::Save(Change::Pause(14)));
+        assert_eq!(SettingsStep::Pause.step(Input::PauseDays(0)), Outcome::Save(Change::Pause(0)));
+        assert_eq!(
+            SettingsStep::Pause.step(Input::PauseDays(200)),
+            Outcome::Reask(SettingsStep::Pause, Problem::Stale),
+            "a forged length"
+        );
+        assert_eq!(
+            SettingsStep::Pause.step(Input::Text("两周".into())),
+            Outcome::Reask(SettingsStep::Pause, Problem::UseButtons)
+        );
     }
 
     #[test]

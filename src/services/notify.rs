@@ -23,6 +23,9 @@ pub struct Note {
     pub planned_at: DateTime<Utc>,
     /// Not worth sending after this.
     pub deadline_at: Option<DateTime<Utc>>,
+    /// About something the person asked for themselves (a seat offer, their order's outcome): goes
+    /// through a pause, like the reminders of their own sessions. Quiet hours still apply.
+    pub personal: bool,
 }
 
 impl Note {
@@ -38,7 +41,14 @@ impl Note {
             dedupe_key: None,
             planned_at,
             deadline_at: None,
+            personal: false,
         }
+    }
+
+    /// See [`Note::personal`](Note#structfield.personal).
+    pub fn personal(mut self) -> Note {
+        self.personal = true;
+        self
     }
 
     pub fn dedupe(mut self, key: impl Into<String>) -> Note {
@@ -85,7 +95,7 @@ pub async fn plan(tx: &mut Tx, app: &App, user_id: i64, note: &Note) -> sqlx::Re
         return Ok(None);
     }
     let calendar = calendar_for(tx, app, to.village_key.as_deref()).await?;
-    let recipient = Recipient { paused_until: to.paused_until };
+    let recipient = Recipient { paused_until: if note.personal { None } else { to.paused_until } };
     match gate(&calendar, &recipient, &note.kind, note.planned_at, app.now()) {
         Decision::SendAt(due_at) => Ok(Some(Planned { chat_id: to.chat_id, lang: to.lang, due_at })),
         Decision::Drop(reason) => {

@@ -306,7 +306,8 @@ async fn offer_free_seats(tx: &mut Tx, app: &App, class_key: &str) -> anyhow::Re
                 ]],
             )
         })
-        .dedupe(format!("order:{id}:offer"));
+        .dedupe(format!("order:{id}:offer"))
+        .personal();
         let reaches_at = notify::queue(tx, app, next.user_id, &note).await?.unwrap_or(now).max(now);
         let expires = reaches_at + app.config.offer_ttl;
         if !store::transition(tx, id, OrderStatus::Waitlisted, OrderStatus::Offered, now, None, Some(expires)).await? {
@@ -415,7 +416,8 @@ pub async fn act(app: &App, presser: &Person, action: OrderAction) -> anyhow::Re
                     };
                     payload(key_text, vec![])
                 })
-                .dedupe(format!("order:{id}:decided"));
+                .dedupe(format!("order:{id}:decided"))
+                .personal();
                 notify::queue(&mut tx, app, order.user_id, &note).await?;
                 if approve {
                     reminders::plan_for_order(&mut tx, app, &order).await?;

@@ -18,6 +18,10 @@ pub async fn apply_change(app: &App, user_id: i64, change: &Change) -> sqlx::Res
         Change::Name(name) => db::people::set_name(&app.db, user_id, name, now).await,
         Change::Village(key) => db::people::set_village(&app.db, user_id, key, now).await,
         Change::Phone(phone) => db::people::set_phone(&app.db, user_id, phone.as_ref(), now).await,
+        Change::Pause(days) => {
+            let until = (*days > 0).then(|| now + chrono::Duration::days(i64::from(*days)));
+            db::people::set_paused_until(&app.db, user_id, until, now).await
+        }
     }
 }
 
@@ -26,4 +30,11 @@ pub async fn grant(app: &App, user_id: i64, grant: &crate::domain::person::RoleG
     let mut tx = app.db.begin_write().await?;
     db::people::grant_role(&mut tx, user_id, grant, app.now()).await?;
     tx.commit().await
+}
+
+/// Until when the person asked for quiet (`None` when not paused, or the pause is over).
+pub async fn paused_until(app: &App, user_id: i64) -> sqlx::Result<Option<chrono::DateTime<chrono::Utc>>> {
+    let mut conn = app.db.pool.acquire().await?;
+    let until = db::people::addressee(&mut conn, user_id).await?.and_then(|a| a.paused_until);
+    Ok(until.filter(|t| *t > app.now()))
 }

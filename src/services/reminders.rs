@@ -71,6 +71,7 @@ async fn plan_session(
             dedupe_key: Some(reminder_key(order.id, session.id, which)),
             planned_at,
             deadline_at: Some(session.starts_at),
+            personal: true,
         };
         let Some(planned) = notify::plan(tx, app, order.user_id, &note).await? else { continue };
         if last_due.is_some_and(|prev| planned.due_at - prev < MIN_GAP) {

@@ -42,6 +42,7 @@ pub async fn handle(ctx: Ctx, step: SettingsStep) -> anyhow::Result<()> {
             Cb::Lang(l) => Input::Lang(*l),
             Cb::Back => Input::Back,
             Cb::RemovePhone => Input::RemovePhone,
+            Cb::Pause(days) => Input::PauseDays(*days),
             Cb::Region(key) => match db::regions::get(&ctx.app.db, key).await? {
                 Some(r) => Input::Region(r),
                 None => return ctx.answer_stale().await,
@@ -80,6 +81,8 @@ pub async fn handle(ctx: Ctx, step: SettingsStep) -> anyhow::Result<()> {
                 Change::Village(_) => tr!(lang, "settings-saved-village"),
                 Change::Phone(Some(_)) => tr!(lang, "settings-saved-phone"),
                 Change::Phone(None) => tr!(lang, "settings-removed-phone"),
+                Change::Pause(0) => tr!(lang, "settings-pause-ended"),
+                Change::Pause(days) => tr!(lang, "settings-paused", days = days),
             };
             // The main menu keyboard carries labels in the person's language: resend it with the confirmation.
             ctx.say_with(confirmation, keyboards::main_menu(&updated)).await?;
@@ -129,6 +132,7 @@ async fn ask(ctx: &Ctx, person: &Person, step: &SettingsStep) -> anyhow::Result<
                 vec![keyboards::button(tr!(lang, "settings-name"), Cb::Settings(Item::Name))],
                 vec![keyboards::button(tr!(lang, "settings-village"), Cb::Settings(Item::Village))],
                 vec![keyboards::button(tr!(lang, "settings-phone"), Cb::Settings(Item::Phone))],
+                vec![keyboards::button(tr!(lang, "settings-pause"), Cb::Settings(Item::Pause))],
                 vec![keyboards::button(tr!(lang, "btn-done"), Cb::Back)],
             ]);
             ctx.say_with(text, markup).await
@@ -144,6 +148,23 @@ async fn ask(ctx: &Ctx, person: &Person, step: &SettingsStep) -> anyhow::Result<
         SettingsStep::County | SettingsStep::Township { .. } | SettingsStep::Village { .. } => {
             let level = step.region_level().unwrap_or(crate::domain::region::RegionLevel::County);
             ask_region(ctx, lang, level, step.region_parent()).await
+        }
+        SettingsStep::Pause => {
+            let mut rows: Vec<Vec<_>> = crate::domain::settings::PAUSE_CHOICES
+                .iter()
+                .map(|d| vec![keyboards::button(tr!(lang, "settings-pause-days", days = *d), Cb::Pause(*d))])
+                .collect();
+            let paused_until = services::people::paused_until(&ctx.app, person.user_id).await?;
+            let text = match paused_until {
+                Some(until) => {
+                    rows.push(vec![keyboards::button(tr!(lang, "settings-pause-end"), Cb::Pause(0))]);
+                    let local = until.with_timezone(&ctx.app.config.default_timezone).date_naive();
+                    tr!(lang, "settings-pause-now", until = crate::i18n::local_date(lang, local))
+                }
+                None => tr!(lang, "settings-ask-pause"),
+            };
+            rows.push(vec![keyboards::back_button(lang)]);
+            ctx.say_with(text, InlineKeyboardMarkup::new(rows)).await
         }
         SettingsStep::Phone => {
             use teloxide::types::{ButtonRequest, KeyboardButton, KeyboardMarkup};
