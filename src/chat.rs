@@ -158,10 +158,14 @@ pub async fn run() -> anyhow::Result<()> {
             "/invite" => {
                 acted = false;
                 let role = words.next().and_then(Role::parse);
-                let region = words.next();
+                // For a trainer the second word is their catalogue key; for a coordinator, the region.
+                let (region, trainer) = match role {
+                    Some(Role::Trainer) => (None, words.next()),
+                    _ => (words.next(), None),
+                };
                 match role {
-                    None => println!("-- /invite trainer | coordinator REGION | admin"),
-                    Some(role) => match services::invites::create(&app, role, region).await {
+                    None => println!("-- /invite trainer [TRAINER_KEY] | coordinator REGION | admin"),
+                    Some(role) => match services::invites::create(&app, role, region, trainer).await {
                         Ok(invite) => {
                             println!("-- invite link: {}", invite.link(emulator.bot_username()));
                             println!("-- to open it as the current person, type: /start {}", invite.token);

@@ -17,6 +17,7 @@ pub async fn invite(
     config: Config,
     role: &str,
     region: Option<&str>,
+    trainer: Option<&str>,
     bot_username: Option<String>,
 ) -> anyhow::Result<()> {
     let role = Role::parse(role).context("role must be trainer, coordinator or admin")?;
@@ -30,7 +31,7 @@ pub async fn invite(
     };
     let db = open_db(&config.database_url).await?;
     let app = App::new(db, Arc::new(SystemClock), config);
-    let invite = services::invites::create(&app, role, region).await?;
+    let invite = services::invites::create(&app, role, region, trainer).await?;
     println!("{}", invite.link(&bot_username));
     eprintln!(
         "role: {}{}; expires {} (UTC); works once",

@@ -21,6 +21,9 @@ enum Command {
         /// Region key (required for coordinators).
         #[arg(long)]
         region: Option<String>,
+        /// For trainers: their key in the catalogue (example: wang-lixin), linking them to their classes.
+        #[arg(long)]
+        trainer: Option<String>,
         /// The bot's username for the link; asked from Telegram (getMe) when not given.
         #[arg(long, env = "FIELDSCHOOL_BOT_USERNAME")]
         bot_username: Option<String>,
@@ -59,8 +62,8 @@ async fn main() -> anyhow::Result<()> {
     let config = Config::from_env()?;
     match cli.command {
         Command::Run => fieldschool::startup::run(config).await,
-        Command::Invite { role, region, bot_username } => {
-            fieldschool::cli::invite(config, &role, region.as_deref(), bot_username).await
+        Command::Invite { role, region, trainer, bot_username } => {
+            fieldschool::cli::invite(config, &role, region.as_deref(), trainer.as_deref(), bot_username).await
         }
         Command::Import { file } => fieldschool::cli::import(config, &file).await,
         Command::Calendar { region, year, lang } => fieldschool::cli::calendar(config, &region, year, &lang).await,

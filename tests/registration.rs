@@ -135,7 +135,7 @@ async fn cancel_leaves_registration_and_start_begins_again() {
 async fn a_trainer_registers_through_a_one_time_invite() {
     let t = TestBot::start(Store::Sqlite).await.unwrap();
     let me = t.user(506, "Zhang", "zh");
-    let invite = fieldschool::services::invites::create(&t.app, Role::Trainer, None).await.unwrap();
+    let invite = fieldschool::services::invites::create(&t.app, Role::Trainer, None, None).await.unwrap();
     t.emu.send_text(me, &format!("/start {}", invite.token));
     assert!(t.next(me).await.rendered_text().contains("老师"));
     let consent = t.next(me).await;

@@ -159,6 +159,8 @@ async fn a_late_cancellation_goes_to_the_coordinator() {
 
     // 12 hours before the first session (12月12日 09:00): past the 24-hour cut-off.
     t.clock.set(chrono::DateTime::parse_from_rfc3339("2026-12-11T21:00:00+08:00").unwrap().to_utc());
+    // The evening reminder (19:30) has gone out by now.
+    assert!(t.next(me).await.rendered_text().contains("上课提醒"));
     t.say(me, "/my").await;
     t.tap(me, "取消 FS-").await;
     let requested = t.tap(me, "确定取消").await;

@@ -64,7 +64,7 @@ async fn a_registered_person_reads_back_intact_and_changes_stick() {
 async fn an_invite_works_once_and_expires() {
     for (backend, db, _guard) in backends().await {
         let (app, clock) = app(db.clone());
-        let invite = services::invites::create(&app, Role::Trainer, None).await.unwrap();
+        let invite = services::invites::create(&app, Role::Trainer, None, None).await.unwrap();
         assert!(services::invites::looks_like_token(&invite.token));
         assert!(invite.link("fieldschool_bot").starts_with("https://t.me/fieldschool_bot?start="));
         let granted = services::invites::redeem(&app, &invite.token, 7).await.unwrap();
@@ -73,7 +73,7 @@ async fn an_invite_works_once_and_expires() {
         assert_eq!(db::people::roles(&db, 7).await.unwrap().len(), 1);
         assert!(db::people::roles(&db, 8).await.unwrap().is_empty());
 
-        let late = services::invites::create(&app, Role::Admin, None).await.unwrap();
+        let late = services::invites::create(&app, Role::Admin, None, None).await.unwrap();
         clock.advance(Duration::days(7) + Duration::seconds(1));
         assert_eq!(services::invites::redeem(&app, &late.token, 9).await.unwrap(), Redeem::Expired, "{backend}");
         assert_eq!(services::invites::redeem(&app, "AAAAAAAAAAAAAAAAAAAAAAAA", 9).await.unwrap(), Redeem::Unknown);
@@ -85,11 +85,11 @@ async fn a_coordinator_invite_needs_a_known_region() {
     for (_backend, db, _guard) in backends().await {
         let (app, _clock) = app(db);
         assert!(matches!(
-            services::invites::create(&app, Role::Coordinator, None).await,
+            services::invites::create(&app, Role::Coordinator, None, None).await,
             Err(services::invites::InviteError::CoordinatorNeedsRegion)
         ));
         assert!(matches!(
-            services::invites::create(&app, Role::Coordinator, Some("nowhere")).await,
+            services::invites::create(&app, Role::Coordinator, Some("nowhere"), None).await,
             Err(services::invites::InviteError::UnknownRegion(_))
         ));
     }
@@ -99,7 +99,7 @@ async fn a_coordinator_invite_needs_a_known_region() {
 async fn many_people_racing_for_one_invite_get_it_once() {
     for (backend, db, _guard) in backends().await {
         let (app, _clock) = app(db.clone());
-        let invite = services::invites::create(&app, Role::Trainer, None).await.unwrap();
+        let invite = services::invites::create(&app, Role::Trainer, None, None).await.unwrap();
         let tasks: Vec<_> = (0..8)
             .map(|i| {
                 let app = app.clone();

@@ -10,17 +10,46 @@ pub async fn insert(
     db: &Db,
     token: &str,
     grant: &RoleGrant,
+    trainer_key: Option<&str>,
     now: DateTime<Utc>,
     expires: DateTime<Utc>,
 ) -> sqlx::Result<()> {
-    sqlx::query("INSERT INTO invites (token, role, region_key, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(token)
-        .bind(grant.role.as_str())
-        .bind(&grant.region_key)
-        .bind(to_epoch(now))
-        .bind(to_epoch(expires))
-        .execute(&db.pool)
-        .await?;
+    sqlx::query(
+        "INSERT INTO invites (token, role, region_key, trainer_key, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(token)
+    .bind(grant.role.as_str())
+    .bind(&grant.region_key)
+    .bind(trainer_key)
+    .bind(to_epoch(now))
+    .bind(to_epoch(expires))
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+/// The catalogue trainer a trainer invite stands for, if it names one.
+pub async fn trainer_key(tx: &mut Tx, token: &str) -> sqlx::Result<Option<String>> {
+    let row =
+        sqlx::query("SELECT trainer_key FROM invites WHERE token = $1").bind(token).fetch_optional(&mut **tx).await?;
+    Ok(match row {
+        Some(row) => row.try_get("trainer_key")?,
+        None => None,
+    })
+}
+
+/// Links a person to a catalogue trainer (their classes, sessions and messages about them).
+pub async fn link_trainer(tx: &mut Tx, user_id: i64, trainer_key: &str, now: DateTime<Utc>) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO trainer_links (user_id, trainer_key, linked_at) VALUES ($1, $2, $3)
+         ON CONFLICT (user_id) DO UPDATE SET trainer_key = excluded.trainer_key, linked_at = excluded.linked_at",
+    )
+    .bind(user_id)
+    .bind(trainer_key)
+    .bind(to_epoch(now))
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 

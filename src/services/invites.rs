@@ -30,11 +30,25 @@ pub enum InviteError {
     UnknownRegion(String),
     #[error("only coordinators are scoped to a region")]
     RegionNotAllowed,
+    #[error("unknown trainer {0:?}: import the catalogue first or check the key")]
+    UnknownTrainer(String),
+    #[error("only trainer invites name a catalogue trainer")]
+    TrainerNotAllowed,
     #[error(transparent)]
     Db(#[from] sqlx::Error),
 }
 
-pub async fn create(app: &App, role: Role, region: Option<&str>) -> Result<Invite, InviteError> {
+/// A new invite for `role`; coordinators name their `region`, trainers may name the catalogue
+/// `trainer` they are (so they see their own classes and hear about them).
+pub async fn create(app: &App, role: Role, region: Option<&str>, trainer: Option<&str>) -> Result<Invite, InviteError> {
+    let trainer_key = match (role, trainer) {
+        (Role::Trainer, Some(key)) => match db::catalog::trainer(&app.db, key).await? {
+            Some(t) => Some(t.key),
+            None => return Err(InviteError::UnknownTrainer(key.to_owned())),
+        },
+        (_, Some(_)) => return Err(InviteError::TrainerNotAllowed),
+        (_, None) => None,
+    };
     let region_key = match (role, region) {
         (Role::Coordinator, None) => return Err(InviteError::CoordinatorNeedsRegion),
         (Role::Coordinator, Some(key)) => match db::regions::get(&app.db, key).await? {
@@ -47,7 +61,7 @@ pub async fn create(app: &App, role: Role, region: Option<&str>) -> Result<Invit
     let token: String = rand::thread_rng().sample_iter(&Alphanumeric).take(24).map(char::from).collect();
     let now = app.now();
     let invite = Invite { token, grant: RoleGrant { role, region_key }, expires_at: now + app.config.invite_ttl };
-    db::invites::insert(&app.db, &invite.token, &invite.grant, now, invite.expires_at).await?;
+    db::invites::insert(&app.db, &invite.token, &invite.grant, trainer_key.as_deref(), now, invite.expires_at).await?;
     Ok(invite)
 }
 
@@ -63,6 +77,9 @@ pub async fn redeem(app: &App, token: &str, user_id: i64) -> Result<Redeem, sqlx
     let outcome = db::invites::redeem(&mut tx, token, user_id, now).await?;
     if let Redeem::Granted(grant) = &outcome {
         db::people::grant_role(&mut tx, user_id, grant, now).await?;
+        if let Some(trainer_key) = db::invites::trainer_key(&mut tx, token).await? {
+            db::invites::link_trainer(&mut tx, user_id, &trainer_key, now).await?;
+        }
     }
     tx.commit().await?;
     Ok(outcome)
