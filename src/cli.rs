@@ -84,3 +84,16 @@ pub async fn calendar(config: Config, region: &str, year: Option<i32>, lang: &st
     print!("{}", crate::domain::calendar::render_calendar(&calendar, &name, year, lang));
     Ok(())
 }
+
+/// `fieldschool verify CODE`: what a certificate certifies, or that no certificate has the code.
+pub async fn verify(config: Config, code: &str) -> anyhow::Result<()> {
+    let db = open_db(&config.database_url).await?;
+    let app = App::new(db, Arc::new(SystemClock), config);
+    match services::learning::verify(&app, code).await? {
+        Some(line) => {
+            println!("{line}");
+            Ok(())
+        }
+        None => anyhow::bail!("{}", crate::tr!(crate::i18n::Lang::Zh, "verify-unknown")),
+    }
+}

@@ -24,6 +24,13 @@ pub struct Config {
     pub send_per_sec: u32,
     /// Least time between two outbox messages to one chat (Telegram: about one a second).
     pub per_chat_interval: std::time::Duration,
+    /// How long a check-in code stays valid.
+    pub checkin_ttl: Duration,
+    /// Questions per quiz, and retakes after a failed attempt.
+    pub quiz_size: usize,
+    pub quiz_retakes: usize,
+    /// Fixes the quiz draw (tests, demonstrations); unset in production.
+    pub quiz_seed: Option<u64>,
 }
 
 impl Config {
@@ -65,7 +72,20 @@ impl Config {
             }
             None => 1000,
         };
+        let number = |k: &str, default: u64| -> anyhow::Result<u64> {
+            match var(k) {
+                Some(v) => v.parse().map_err(|_| anyhow::anyhow!("{k} must be a whole number")),
+                None => Ok(default),
+            }
+        };
         Ok(Config {
+            checkin_ttl: Duration::minutes(number("FIELDSCHOOL_CHECKIN_MINUTES", 30)? as i64),
+            quiz_size: number("FIELDSCHOOL_QUIZ_SIZE", 5)?.max(1) as usize,
+            quiz_retakes: number("FIELDSCHOOL_QUIZ_RETAKES", 1)? as usize,
+            quiz_seed: match var("FIELDSCHOOL_QUIZ_SEED") {
+                Some(v) => Some(v.parse().map_err(|_| anyhow::anyhow!("FIELDSCHOOL_QUIZ_SEED must be a number"))?),
+                None => None,
+            },
             send_per_sec,
             per_chat_interval: std::time::Duration::from_millis(per_chat_ms),
             cancel_cutoff: hours("FIELDSCHOOL_CANCEL_CUTOFF_HOURS", 24)?,

@@ -14,6 +14,7 @@ pub mod domain;
 pub mod emulator;
 pub mod i18n;
 pub mod outbox;
+pub mod render;
 pub mod scheduler;
 pub mod services;
 pub mod startup;

@@ -44,6 +44,11 @@ enum Command {
         #[arg(long, default_value = "zh")]
         lang: String,
     },
+    /// Print what a certificate's verification code certifies.
+    Verify {
+        /// The code on the certificate (example: K7Q3-M9XP).
+        code: String,
+    },
     /// Try the bot in this terminal: no token, no network, a throw-away database with the demo catalogue.
     Chat,
 }
@@ -67,6 +72,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Import { file } => fieldschool::cli::import(config, &file).await,
         Command::Calendar { region, year, lang } => fieldschool::cli::calendar(config, &region, year, &lang).await,
+        Command::Verify { code } => fieldschool::cli::verify(config, &code).await,
         Command::Chat => fieldschool::chat::run().await,
     }
 }

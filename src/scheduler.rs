@@ -1,5 +1,5 @@
-//! Work that falls due at a time rather than on a message: for now, seat offers that expire and pass
-//! to the next person on the waitlist. It sleeps on the injected clock until the next expiry (so
+//! Work that falls due at a time rather than on a message: seat offers that expire and pass to the
+//! next person on the waitlist, and sessions whose attendance is final once they end. It sleeps on the injected clock until the next expiry (so
 //! tests and `chat` move it with a simulated clock) or until a use case wakes it.
 
 use std::time::Duration;
@@ -18,14 +18,17 @@ pub async fn run(app: App, mut shutdown: watch::Receiver<bool>) {
         if *shutdown.borrow() {
             break;
         }
-        if let Err(e) = services::orders::expire_offers(&app).await {
-            tracing::error!(error = ?e, "expiring seat offers failed");
+        let finalized = services::learning::finalize_due(&app).await;
+        let expired = services::orders::expire_offers(&app).await;
+        if let Err(e) = finalized.map(|_| ()).and(expired.map(|_| ())) {
+            // Whatever is due stays due: pause rather than spin on it.
+            tracing::error!(error = ?e, "scheduled work failed");
             tokio::select! {
                 _ = tokio::time::sleep(ERROR_PAUSE) => continue,
                 _ = shutdown.changed() => break,
             }
         }
-        let next = match db::orders::next_offer_expiry(&app.db).await {
+        let next = match next_due(&app).await {
             Ok(next) => next,
             Err(e) => {
                 tracing::error!(error = %e, "reading the next offer expiry failed");
@@ -47,4 +50,11 @@ pub async fn run(app: App, mut shutdown: watch::Receiver<bool>) {
             _ = shutdown.changed() => break,
         }
     }
+}
+
+/// The earliest instant anything above falls due.
+async fn next_due(app: &App) -> anyhow::Result<Option<chrono::DateTime<chrono::Utc>>> {
+    let offer = db::orders::next_offer_expiry(&app.db).await?;
+    let session_end = services::learning::next_due(app).await?;
+    Ok([offer, session_end].into_iter().flatten().min())
 }

@@ -45,6 +45,8 @@ pub async fn register_commands(bot: &Bot) -> anyhow::Result<()> {
             BotCommand::new("menu", tr!(lang, "cmd-menu")),
             BotCommand::new("courses", tr!(lang, "cmd-courses")),
             BotCommand::new("my", tr!(lang, "cmd-my")),
+            BotCommand::new("credits", tr!(lang, "cmd-credits")),
+            BotCommand::new("checkin", tr!(lang, "cmd-checkin")),
             BotCommand::new("help", tr!(lang, "cmd-help")),
             BotCommand::new("settings", tr!(lang, "cmd-settings")),
             BotCommand::new("cancel", tr!(lang, "cmd-cancel")),

@@ -48,6 +48,30 @@ pub enum Cb {
         order: i64,
         session: i64,
     },
+    /// Trainer: open check-in for a session; refresh or close its roster; mark a trainee; record a
+    /// practical check.
+    OpenCheckin(i64),
+    Roster(i64),
+    CloseCheckin(i64),
+    Mark {
+        session: i64,
+        order: i64,
+        present: bool,
+    },
+    Practical {
+        session: i64,
+        order: i64,
+        passed: bool,
+    },
+    /// Trainee: the "签到" button of an open check-in.
+    CheckIn(i64),
+    /// Start (or retake) the quiz of an order; answer button `choice` of question `position`.
+    QuizStart(i64),
+    QuizAnswer {
+        attempt: i64,
+        position: u16,
+        choice: u8,
+    },
 }
 
 impl Cb {
@@ -84,6 +108,15 @@ impl Cb {
             // Built by the reminder service too (`services::reminders::rsvp_data`): keep in step.
             Cb::Rsvp { order, session, coming } => format!("rv:{order}:{session}:{}", u8::from(*coming)),
             Cb::Release { order, session } => format!("rx:{order}:{session}"),
+            Cb::OpenCheckin(s) => format!("ck:{s}"),
+            Cb::Roster(s) => format!("rs:{s}"),
+            Cb::CloseCheckin(s) => format!("cc:{s}"),
+            Cb::Mark { session, order, present } => format!("mk:{session}:{order}:{}", u8::from(*present)),
+            Cb::Practical { session, order, passed } => format!("pc:{session}:{order}:{}", u8::from(*passed)),
+            // Built by services::learning for outbox messages too: keep in step.
+            Cb::CheckIn(s) => format!("ci:{s}"),
+            Cb::QuizStart(o) => format!("qs:{o}"),
+            Cb::QuizAnswer { attempt, position, choice } => format!("qa:{attempt}:{position}:{choice}"),
         };
         debug_assert!(s.len() <= MAX_LEN, "callback data too long: {s}");
         s
@@ -138,6 +171,29 @@ impl Cb {
                 }
                 Cb::Rsvp { order, session, coming }
             }
+            ("ck", id) => Cb::OpenCheckin(id.parse().ok()?),
+            ("rs", id) => Cb::Roster(id.parse().ok()?),
+            ("cc", id) => Cb::CloseCheckin(id.parse().ok()?),
+            ("ci", id) => Cb::CheckIn(id.parse().ok()?),
+            ("qs", id) => Cb::QuizStart(id.parse().ok()?),
+            ("mk", rest) => {
+                let (session, order, flag) = three(rest)?;
+                Cb::Mark { session, order, present: flag? }
+            }
+            ("pc", rest) => {
+                let (session, order, flag) = three(rest)?;
+                Cb::Practical { session, order, passed: flag? }
+            }
+            ("qa", rest) => {
+                let mut parts = rest.split(':');
+                let attempt = parts.next()?.parse().ok()?;
+                let position = parts.next()?.parse().ok()?;
+                let choice = parts.next()?.parse().ok()?;
+                if parts.next().is_some() {
+                    return None;
+                }
+                Cb::QuizAnswer { attempt, position, choice }
+            }
             ("rx", rest) => {
                 let (order, session) = rest.split_once(':')?;
                 Cb::Release { order: order.parse().ok()?, session: session.parse().ok()? }
@@ -145,6 +201,22 @@ impl Cb {
             _ => return None,
         })
     }
+}
+
+/// `a:b:f` with two ids and a 0/1 flag; the flag is `None` when it is neither.
+fn three(rest: &str) -> Option<(i64, i64, Option<bool>)> {
+    let mut parts = rest.split(':');
+    let a = parts.next()?.parse().ok()?;
+    let b = parts.next()?.parse().ok()?;
+    let flag = match parts.next()? {
+        "1" => Some(true),
+        "0" => Some(false),
+        _ => None,
+    };
+    if parts.next().is_some() {
+        return None;
+    }
+    Some((a, b, flag))
 }
 
 #[cfg(test)]
@@ -178,6 +250,14 @@ mod tests {
             Cb::RequestTyped,
             Cb::Rsvp { order: i64::MAX, session: i64::MAX, coming: false },
             Cb::Release { order: 1, session: 2 },
+            Cb::OpenCheckin(5),
+            Cb::Roster(5),
+            Cb::CloseCheckin(5),
+            Cb::Mark { session: i64::MAX, order: i64::MAX, present: true },
+            Cb::Practical { session: 1, order: 2, passed: false },
+            Cb::CheckIn(9),
+            Cb::QuizStart(9),
+            Cb::QuizAnswer { attempt: i64::MAX, position: 65535, choice: 5 },
         ];
         for cb in all {
             let data = cb.encode();
@@ -190,6 +270,13 @@ mod tests {
     fn reminder_buttons_built_by_the_service_decode_here() {
         let data = crate::services::reminders::rsvp_data(12, 34, false);
         assert_eq!(Cb::decode(&data), Some(Cb::Rsvp { order: 12, session: 34, coming: false }));
+    }
+
+    #[test]
+    fn buttons_built_by_the_learning_service_decode_here() {
+        use crate::services::learning::{checkin_button_data, quiz_start_data};
+        assert_eq!(Cb::decode(&checkin_button_data(3)), Some(Cb::CheckIn(3)));
+        assert_eq!(Cb::decode(&quiz_start_data(4)), Some(Cb::QuizStart(4)));
     }
 
     #[test]

@@ -31,6 +31,10 @@ pub enum Command {
     Courses,
     My,
     Requests,
+    Checkin,
+    Credits,
+    #[command(rename = "export_credits")]
+    ExportCredits,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,7 +7,7 @@ use teloxide::dptree::{self, case};
 
 use super::callback::Cb;
 use super::context::{self, Ctx, Incoming};
-use super::handlers::{commands, menu, ordering, registration, requests, settings};
+use super::handlers::{commands, learning, menu, ordering, registration, requests, settings};
 use super::keyboards::MenuItem;
 use crate::domain::dialog::State;
 
@@ -36,6 +36,13 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
     })
     .endpoint(guarded!(ordering::callback, Cb));
 
+    // Attendance and quiz buttons likewise: a quiz answer or a check-in never depends on a dialog.
+    let learning_buttons = dptree::filter_map(|ctx: Ctx| match &ctx.incoming {
+        Incoming::Callback(Some(cb)) if ctx.person.is_some() && learning::is_learning_button(cb) => Some(cb.clone()),
+        _ => None,
+    })
+    .endpoint(guarded!(learning::callback, Cb));
+
     // A main-menu tap in the middle of a dialog leaves the dialog and opens that section.
     let menu_taps = dptree::filter(|ctx: Ctx| {
         ctx.person.is_some()
@@ -55,5 +62,10 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         .branch(case![State::TypingCourseRequest].endpoint(guarded!(requests::typed)))
         .branch(case![State::Idle].endpoint(guarded!(menu::handle)));
 
-    dptree::filter_map_async(context::load).branch(commands).branch(ordering_buttons).branch(menu_taps).branch(by_state)
+    dptree::filter_map_async(context::load)
+        .branch(commands)
+        .branch(ordering_buttons)
+        .branch(learning_buttons)
+        .branch(menu_taps)
+        .branch(by_state)
 }

@@ -562,12 +562,21 @@ pub async fn retire_questions_except(tx: &mut Tx, course_key: &str, keep: &[Stri
     Ok(retired)
 }
 
+/// Every question of a course, retired ones included (an attempt may hold one a re-import dropped).
+pub async fn all_questions_of(db: &Db, course_key: &str) -> sqlx::Result<Vec<Question>> {
+    questions_where(db, course_key, "").await
+}
+
 /// The active question bank of a course, in catalogue order.
 pub async fn questions_of(db: &Db, course_key: &str) -> sqlx::Result<Vec<Question>> {
-    let rows = sqlx::query(
+    questions_where(db, course_key, "AND active = 1").await
+}
+
+async fn questions_where(db: &Db, course_key: &str, filter: &str) -> sqlx::Result<Vec<Question>> {
+    let rows = sqlx::query(&format!(
         "SELECT id, course_key, key, text, options_json, answer, explanation FROM questions
-         WHERE course_key = $1 AND active = 1 ORDER BY sort_order, id",
-    )
+         WHERE course_key = $1 {filter} ORDER BY sort_order, id"
+    ))
     .bind(course_key)
     .fetch_all(&db.pool)
     .await?;
@@ -790,6 +799,32 @@ pub async fn sessions_of_class(db: &Db, class_key: &str) -> sqlx::Result<Vec<Ses
             .fetch_all(&db.pool)
             .await?;
     rows.iter().map(session_from_row).collect()
+}
+
+/// Scheduled and cancelled sessions of a trainer's courses ending after `from`, in time order, with
+/// their class and course.
+pub async fn sessions_of_trainer(
+    db: &Db,
+    trainer_key: &str,
+    from: DateTime<Utc>,
+) -> sqlx::Result<Vec<(Session, Class, Course)>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {} FROM sessions s JOIN classes cl ON cl.key = s.class_key JOIN courses co ON co.key = cl.course_key
+         WHERE co.trainer_key = $1 AND s.ends_at > $2 ORDER BY s.starts_at, s.id LIMIT 50",
+        SESSION_COLUMNS.split(", ").map(|c| format!("s.{c}")).collect::<Vec<_>>().join(", ")
+    ))
+    .bind(trainer_key)
+    .bind(to_epoch(from))
+    .fetch_all(&db.pool)
+    .await?;
+    let mut out = Vec::new();
+    for row in &rows {
+        let session = session_from_row(row)?;
+        let Some(class) = class(db, &session.class_key).await? else { continue };
+        let Some(course) = course(db, &class.course_key).await? else { continue };
+        out.push((session, class, course));
+    }
+    Ok(out)
 }
 
 /// [`sessions_of_class`] on a given connection (inside a transaction: `&mut *tx`).

@@ -6,6 +6,7 @@
 pub mod catalog;
 pub mod dialogs;
 pub mod invites;
+pub mod learning;
 pub mod orders;
 pub mod outbox;
 pub mod people;

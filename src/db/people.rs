@@ -241,3 +241,12 @@ pub async fn set_paused_until(
         .await?;
     Ok(())
 }
+
+/// The catalogue trainer a person is (linked through a trainer invite).
+pub async fn trainer_key(db: &Db, user_id: i64) -> sqlx::Result<Option<String>> {
+    let row = sqlx::query("SELECT trainer_key FROM trainer_links WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.map(|r| r.try_get("trainer_key")).transpose()
+}

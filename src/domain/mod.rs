@@ -4,6 +4,7 @@ pub mod calendar;
 pub mod catalog;
 pub mod dialog;
 pub mod gate;
+pub mod learning;
 pub mod order;
 pub mod person;
 pub mod region;

@@ -2,6 +2,7 @@
 
 pub mod catalog_import;
 pub mod invites;
+pub mod learning;
 pub mod notify;
 pub mod orders;
 pub mod people;

@@ -19,7 +19,12 @@ pub async fn handle(ctx: Ctx, cmd: Command) -> anyhow::Result<()> {
             None => ctx.say(tr!(ctx.lang, "register-first")).await,
         },
         Command::Menu => menu(ctx).await,
-        Command::Courses | Command::My | Command::Requests => {
+        Command::Courses
+        | Command::My
+        | Command::Requests
+        | Command::Checkin
+        | Command::Credits
+        | Command::ExportCredits => {
             let Some(person) = ctx.person.clone() else { return ctx.say(tr!(ctx.lang, "register-first")).await };
             // A command leaves whatever dialog was open.
             if ctx.state != State::Idle {
@@ -28,6 +33,9 @@ pub async fn handle(ctx: Ctx, cmd: Command) -> anyhow::Result<()> {
             match cmd {
                 Command::Courses => super::ordering::browse(&ctx, &person).await,
                 Command::My => super::ordering::my_courses(&ctx, &person).await,
+                Command::Checkin => super::learning::choose_session(&ctx, &person).await,
+                Command::Credits => super::learning::credits(&ctx, &person).await,
+                Command::ExportCredits => super::learning::export_credits(&ctx, &person).await,
                 _ => super::requests::tally(&ctx, &person).await,
             }
         }

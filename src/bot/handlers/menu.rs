@@ -19,7 +19,11 @@ pub async fn handle(ctx: Ctx) -> anyhow::Result<()> {
             Some(MenuItem::RequestCourse) => super::requests::open(&ctx, &person).await,
             Some(MenuItem::Help) => super::help::handle(ctx).await,
             Some(MenuItem::Settings) => super::settings::open(&ctx, &person).await,
-            None => ctx.say_with(tr!(person.lang, "menu-unknown"), keyboards::main_menu(&person)).await,
+            None => match crate::domain::learning::CheckinCode::parse(text) {
+                // Four digits are a check-in code (answered even when no check-in is open).
+                Some(code) => super::learning::typed_code(&ctx, &person, &code).await,
+                None => ctx.say_with(tr!(person.lang, "menu-unknown"), keyboards::main_menu(&person)).await,
+            },
         },
         Incoming::Callback(_) => ctx.answer_stale().await,
         Incoming::UnknownCommand => {

@@ -1,5 +1,6 @@
 pub mod commands;
 pub mod help;
+pub mod learning;
 pub mod menu;
 pub mod ordering;
 pub mod registration;

@@ -179,6 +179,10 @@ pub async fn my_courses(ctx: &Ctx, person: &Person) -> anyhow::Result<()> {
     for item in &items {
         text.push(String::new());
         text.push(format::my_order(lang, item, now));
+        if crate::services::learning::quiz_available(&ctx.app, &item.order).await? {
+            let title = item.info.as_ref().map(|i| i.course.display_title(lang).to_owned()).unwrap_or_default();
+            rows.push(vec![button(tr!(lang, "btn-quiz", course = title), Cb::QuizStart(item.order.id))]);
+        }
         if item.order.status.is_cancellable() && item.order.cancel_requested_at.is_none() {
             rows.push(vec![button(
                 tr!(lang, "btn-cancel-order", number = item.order.number.as_str()),
