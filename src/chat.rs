@@ -40,7 +40,7 @@ pub const PERSONAS: [Persona; 5] = [
         user_id: 1004,
         first_name: "\u{5f20}\u{8001}\u{5e08}",
         language_code: "zh-hans",
-        note: "trainer (use /invite trainer)",
+        note: "trainer: /invite trainer wang-lixin, then /open",
     },
     Persona {
         user_id: 1005,
@@ -91,7 +91,7 @@ pub async fn run() -> anyhow::Result<()> {
     println!("Demo catalogue loaded: {report}");
     println!("Type text to send it; a number presses a button, k1/k2… a keyboard button.");
     println!(
-        "/as NAME|N switch person · /who · /contact · /sticker · /photo · /invite ROLE [REGION] · /clock [+2d|+3h|+30m] · /quit"
+        "/as NAME|N switch person · /who · /contact · /sticker · /photo · /invite ROLE [REGION|TRAINER] · /open · /clock [+2d|+3h|2026-12-20 09:20] · /quit"
     );
     print_personas(0);
 
@@ -104,6 +104,7 @@ pub async fn run() -> anyhow::Result<()> {
     let printer = tokio::spawn(print_events(emulator.subscribe(), screen.clone()));
 
     let mut replies = emulator.subscribe();
+    let mut last_invite: Option<String> = None;
     let mut lines = BufReader::new(tokio::io::stdin()).lines();
     prompt(&screen).await;
     while let Some(line) = lines.next_line().await? {
@@ -144,17 +145,36 @@ pub async fn run() -> anyhow::Result<()> {
             }
             "/clock" => {
                 acted = false;
-                match words.next() {
-                    None => println!("-- simulated time: {}", show_time(clock.now())),
-                    Some(step) => match parse_step(step) {
+                let rest: Vec<&str> = words.collect();
+                match rest.as_slice() {
+                    [] => println!("-- simulated time: {}", show_time(clock.now())),
+                    [step] if step.starts_with('+') => match parse_step(step) {
                         Some(d) => {
                             clock.advance(d);
                             println!("-- simulated time is now {}", show_time(clock.now()));
                         }
-                        None => println!("-- say /clock +2d, +3h or +30m"),
+                        None => println!("-- say /clock +2d, +3h or +30m, or /clock 2026-12-20 09:20"),
                     },
+                    [date, time] => match parse_local(date, time) {
+                        Some(t) if t >= clock.now() => {
+                            clock.set(t);
+                            println!("-- simulated time is now {}", show_time(clock.now()));
+                        }
+                        Some(_) => println!("-- the clock only moves forward"),
+                        None => println!("-- say /clock 2026-12-20 09:20 (Beijing time)"),
+                    },
+                    _ => println!("-- say /clock +2d, +3h or +30m, or /clock 2026-12-20 09:20"),
                 }
             }
+            "/open" => match last_invite.clone() {
+                Some(token) => {
+                    emulator.send_text(me, &format!("/start {token}"));
+                }
+                None => {
+                    acted = false;
+                    println!("-- no invite yet: /invite trainer wang-lixin");
+                }
+            },
             "/invite" => {
                 acted = false;
                 let role = words.next().and_then(Role::parse);
@@ -168,7 +188,8 @@ pub async fn run() -> anyhow::Result<()> {
                     Some(role) => match services::invites::create(&app, role, region, trainer).await {
                         Ok(invite) => {
                             println!("-- invite link: {}", invite.link(emulator.bot_username()));
-                            println!("-- to open it as the current person, type: /start {}", invite.token);
+                            println!("-- /open opens it as the current person (the same as /start {})", invite.token);
+                            last_invite = Some(invite.token.clone());
                         }
                         Err(e) => println!("-- {e}"),
                     },
@@ -273,6 +294,13 @@ fn parse_step(step: &str) -> Option<Duration> {
         "m" => Some(Duration::minutes(n)),
         _ => None,
     }
+}
+
+/// `2026-12-20 09:20` in Beijing time.
+fn parse_local(date: &str, time: &str) -> Option<chrono::DateTime<Utc>> {
+    use chrono::TimeZone;
+    let naive = chrono::NaiveDateTime::parse_from_str(&format!("{date} {time}"), "%Y-%m-%d %H:%M").ok()?;
+    chrono_tz::Asia::Shanghai.from_local_datetime(&naive).single().map(|t| t.to_utc())
 }
 
 fn show_time(t: chrono::DateTime<Utc>) -> String {

@@ -55,3 +55,143 @@ async fn a_villager_orders_a_seat_and_the_coordinator_persona_gets_the_line() {
     assert!(out.contains("您的课程") && out.contains("已确认"), "{out}");
     assert!(out.contains("bot → 刘主任") && out.contains("新报名：王秀英（东村）"), "{out}");
 }
+
+/// The chat as a live process: lines in, output collected as it comes.
+struct Live {
+    child: tokio::process::Child,
+    stdin: tokio::process::ChildStdin,
+    out: std::sync::Arc<std::sync::Mutex<String>>,
+    grew: std::sync::Arc<tokio::sync::Notify>,
+    read_to: usize,
+}
+
+impl Live {
+    fn start() -> Live {
+        use tokio::io::AsyncReadExt;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_fieldschool"))
+            .arg("chat")
+            .env_remove("TELOXIDE_TOKEN")
+            .env_remove("DATABASE_URL")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("the fieldschool binary starts");
+        let stdin = child.stdin.take().unwrap();
+        let mut stdout = child.stdout.take().unwrap();
+        let out = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let grew = std::sync::Arc::new(tokio::sync::Notify::new());
+        let (o, g) = (out.clone(), grew.clone());
+        tokio::spawn(async move {
+            let mut buf = vec![0u8; 8192];
+            let mut pending = Vec::new();
+            while let Ok(n) = stdout.read(&mut buf).await {
+                if n == 0 {
+                    break;
+                }
+                pending.extend_from_slice(&buf[..n]);
+                // Keep incomplete UTF-8 sequences for the next read.
+                let valid = match std::str::from_utf8(&pending) {
+                    Ok(s) => s.len(),
+                    Err(e) => e.valid_up_to(),
+                };
+                o.lock().unwrap().push_str(std::str::from_utf8(&pending[..valid]).unwrap());
+                pending.drain(..valid);
+                g.notify_waiters();
+            }
+        });
+        Live { child, stdin, out, grew, read_to: 0 }
+    }
+
+    async fn send(&mut self, line: &str) {
+        self.stdin.write_all(format!("{line}\n").as_bytes()).await.unwrap();
+    }
+
+    /// Waits until the output since the last wait contains `marker`; returns that stretch.
+    async fn wait_for(&mut self, marker: &str) -> String {
+        let deadline = std::time::Duration::from_secs(20);
+        let found = tokio::time::timeout(deadline, async {
+            loop {
+                let notified = self.grew.notified();
+                {
+                    let out = self.out.lock().unwrap();
+                    if let Some(pos) = out[self.read_to..].find(marker) {
+                        let end = self.read_to + pos + marker.len();
+                        let stretch = out[self.read_to..end].to_owned();
+                        return (stretch, end);
+                    }
+                }
+                notified.await;
+            }
+        })
+        .await;
+        match found {
+            Ok((stretch, end)) => {
+                self.read_to = end;
+                stretch
+            }
+            Err(_) => panic!("no {marker:?} in the chat output:\n{}", &self.out.lock().unwrap()[self.read_to..]),
+        }
+    }
+}
+
+/// Right answers of the demo catalogue's mushroom course, by question text.
+async fn mushroom_answers() -> Vec<(String, String)> {
+    let (db, _dir) = fieldschool::db::testing::sqlite().await.unwrap();
+    let catalogue = include_str!("../examples/demo-catalog.toml");
+    fieldschool::services::catalog_import::import_str(&db, "demo", catalogue).await.unwrap();
+    let bank = fieldschool::db::catalog::questions_of(&db, "mushroom").await.unwrap();
+    bank.into_iter().map(|q| (q.text.clone(), q.options[q.answer].clone())).collect()
+}
+
+#[tokio::test]
+async fn in_the_chat_a_trainer_takes_attendance_and_a_villager_passes_the_quiz() {
+    let answers = mushroom_answers().await;
+    let mut chat = Live::start();
+    chat.wait_for("王秀英> ").await;
+    // 王秀英 registers in 西村 and orders the small mushroom class (12-20 09:30–11:30).
+    for line in ["/start", "1", "1", "王秀英", "1", "1", "2", "k2", "k1", "1", "1", "2", "1"] {
+        chat.send(line).await;
+    }
+    chat.wait_for("报名成功").await;
+    // 张老师 joins as the course's trainer through an invite.
+    for line in ["/as 4", "/invite trainer wang-lixin", "/open", "1", "2", "张老师", "1", "1", "1", "k2"] {
+        chat.send(line).await;
+    }
+    chat.wait_for("登记成功").await;
+    chat.send("/clock 2026-12-20 09:20").await;
+    chat.send("/checkin").await;
+    chat.wait_for("请选择要签到的课").await;
+    chat.send("1").await;
+    let opened = chat.wait_for("分钟内有效").await;
+    let code: String = opened.split("签到码：").nth(1).unwrap().chars().take(4).collect();
+    chat.wait_for("已到 0 / 1").await;
+
+    chat.send("/as 1").await;
+    chat.send(&code).await;
+    chat.wait_for("签到成功").await;
+    chat.send("/clock 2026-12-20 11:31").await;
+    chat.wait_for("做个小测验").await;
+    chat.send("1").await;
+    for _ in 0..5 {
+        chat.wait_for("/5 题").await;
+        let question = chat.wait_for("└─").await;
+        let (_, right) = answers.iter().find(|(text, _)| question.contains(text.as_str())).expect("a bank question");
+        let number = question
+            .lines()
+            .find_map(|l| {
+                let l = l.trim_start_matches(['│', ' ']);
+                let (n, option) = l.split_once(". ")?;
+                (option == right && n.len() == 1).then(|| n.to_owned())
+            })
+            .expect("the right option is listed");
+        chat.send(&number).await;
+        chat.wait_for("答对了").await;
+    }
+    chat.wait_for("测验通过").await;
+    let card = chat.wait_for("[photo]").await;
+    assert!(card.contains("顺利结业"), "{card}");
+    chat.send("/quit").await;
+    let _ = chat.child.wait().await;
+}
