@@ -47,6 +47,7 @@ pub async fn register_commands(bot: &Bot) -> anyhow::Result<()> {
             BotCommand::new("my", tr!(lang, "cmd-my")),
             BotCommand::new("credits", tr!(lang, "cmd-credits")),
             BotCommand::new("checkin", tr!(lang, "cmd-checkin")),
+            BotCommand::new("broadcast", tr!(lang, "cmd-broadcast")),
             BotCommand::new("help", tr!(lang, "cmd-help")),
             BotCommand::new("settings", tr!(lang, "cmd-settings")),
             BotCommand::new("cancel", tr!(lang, "cmd-cancel")),
@@ -119,7 +120,9 @@ pub async fn start_bot(app: App, bot: Bot) -> anyhow::Result<Running> {
         });
     let (outbox, outbox_join) = outbox_worker.spawn(stop_rx.clone());
     let scheduler = tokio::spawn(crate::scheduler::run(app.clone(), stop_rx.clone()));
-    let workers = vec![outbox_join, scheduler];
+    let progress =
+        tokio::spawn(crate::bot::progress::run(app.clone(), bot.clone(), outbox.subscribe(), stop_rx.clone()));
+    let workers = vec![outbox_join, scheduler, progress];
     Ok(Running { shutdown, dispatcher, workers_stop, workers, outbox })
 }
 

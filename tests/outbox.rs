@@ -90,6 +90,7 @@ async fn the_payload_comes_back_as_it_was_queued() {
                 PayloadButton { text: "No".into(), callback_data: "att:1:n".into() },
             ]],
             photo_png: Some(vec![0x89, b'P', b'N', b'G', 0, 255, 1]),
+            photo_id: None,
             document: None,
         };
         let mut msg = message(3, "", t0());

@@ -72,6 +72,15 @@ pub enum Cb {
         position: u16,
         choice: u8,
     },
+    /// Broadcast dialog: a target, an audience (none = everyone), normal or urgent, send, cancel.
+    BcTarget(crate::domain::broadcast::Target),
+    BcAudience(Option<Audience>),
+    BcUrgent(bool),
+    BcSend,
+    BcCancel,
+    /// A recipient's "收到"; the sender's "refresh the report".
+    Ack(i64),
+    BcReport(i64),
 }
 
 impl Cb {
@@ -117,6 +126,15 @@ impl Cb {
             Cb::CheckIn(s) => format!("ci:{s}"),
             Cb::QuizStart(o) => format!("qs:{o}"),
             Cb::QuizAnswer { attempt, position, choice } => format!("qa:{attempt}:{position}:{choice}"),
+            Cb::BcTarget(crate::domain::broadcast::Target::Class(k)) => format!("bt:c:{k}"),
+            Cb::BcTarget(crate::domain::broadcast::Target::Region(k)) => format!("bt:r:{k}"),
+            Cb::BcAudience(a) => format!("ba:{}", a.map(|a| a.as_str()).unwrap_or("all")),
+            Cb::BcUrgent(u) => format!("bu:{}", u8::from(*u)),
+            Cb::BcSend => "bs".to_owned(),
+            Cb::BcCancel => "bx".to_owned(),
+            // Built by services::broadcasts for the outbox too: keep in step.
+            Cb::Ack(id) => format!("ak:{id}"),
+            Cb::BcReport(id) => format!("br:{id}"),
         };
         debug_assert!(s.len() <= MAX_LEN, "callback data too long: {s}");
         s
@@ -171,6 +189,22 @@ impl Cb {
                 }
                 Cb::Rsvp { order, session, coming }
             }
+            ("bt", rest) => {
+                use crate::domain::broadcast::Target;
+                match rest.split_once(':')? {
+                    ("c", k) => Cb::BcTarget(Target::Class(key(k)?)),
+                    ("r", k) => Cb::BcTarget(Target::Region(key(k)?)),
+                    _ => return None,
+                }
+            }
+            ("ba", "all") => Cb::BcAudience(None),
+            ("ba", a) => Cb::BcAudience(Some(Audience::parse(a)?)),
+            ("bu", "1") => Cb::BcUrgent(true),
+            ("bu", "0") => Cb::BcUrgent(false),
+            ("bs", "") => Cb::BcSend,
+            ("bx", "") => Cb::BcCancel,
+            ("ak", id) => Cb::Ack(id.parse().ok()?),
+            ("br", id) => Cb::BcReport(id.parse().ok()?),
             ("ck", id) => Cb::OpenCheckin(id.parse().ok()?),
             ("rs", id) => Cb::Roster(id.parse().ok()?),
             ("cc", id) => Cb::CloseCheckin(id.parse().ok()?),
@@ -258,6 +292,15 @@ mod tests {
             Cb::CheckIn(9),
             Cb::QuizStart(9),
             Cb::QuizAnswer { attempt: i64::MAX, position: 65535, choice: 5 },
+            Cb::BcTarget(crate::domain::broadcast::Target::Class("k".repeat(48))),
+            Cb::BcTarget(crate::domain::broadcast::Target::Region("k".repeat(48))),
+            Cb::BcAudience(None),
+            Cb::BcAudience(Some(Audience::Cadre)),
+            Cb::BcUrgent(true),
+            Cb::BcSend,
+            Cb::BcCancel,
+            Cb::Ack(i64::MAX),
+            Cb::BcReport(1),
         ];
         for cb in all {
             let data = cb.encode();
@@ -277,6 +320,11 @@ mod tests {
         use crate::services::learning::{checkin_button_data, quiz_start_data};
         assert_eq!(Cb::decode(&checkin_button_data(3)), Some(Cb::CheckIn(3)));
         assert_eq!(Cb::decode(&quiz_start_data(4)), Some(Cb::QuizStart(4)));
+    }
+
+    #[test]
+    fn the_acknowledgement_button_built_by_the_service_decodes_here() {
+        assert_eq!(Cb::decode(&crate::services::broadcasts::ack_data(8)), Some(Cb::Ack(8)));
     }
 
     #[test]

@@ -35,6 +35,7 @@ pub enum Command {
     Credits,
     #[command(rename = "export_credits")]
     ExportCredits,
+    Broadcast,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,7 +49,12 @@ pub enum Incoming {
         phone: String,
         own: bool,
     },
-    /// A sticker, photo, voice note, location…
+    /// A photo (its largest size) and its caption; only broadcasts take photos.
+    Photo {
+        file_id: String,
+        caption: String,
+    },
+    /// A sticker, voice note, location…
     Unsupported,
     /// A button press; `None` when the data does not decode (forged, or from an old version).
     Callback(Option<Cb>),
@@ -144,6 +150,14 @@ fn incoming_from_message(msg: &Message, from: UserId, bot_username: &str) -> Inc
             };
         }
         return Incoming::Text(text.to_owned());
+    }
+    if let Some(sizes) = msg.photo()
+        && let Some(largest) = sizes.iter().max_by_key(|p| p.width * p.height)
+    {
+        return Incoming::Photo {
+            file_id: largest.file.id.to_string(),
+            caption: msg.caption().unwrap_or_default().to_owned(),
+        };
     }
     if let Some(contact) = msg.contact() {
         return Incoming::Contact { phone: contact.phone_number.clone(), own: contact.user_id == Some(from) };

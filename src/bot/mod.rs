@@ -6,4 +6,5 @@ pub mod dialog_storage;
 pub mod format;
 pub mod handlers;
 pub mod keyboards;
+pub mod progress;
 pub mod schema;

@@ -7,7 +7,7 @@ use teloxide::dptree::{self, case};
 
 use super::callback::Cb;
 use super::context::{self, Ctx, Incoming};
-use super::handlers::{commands, learning, menu, ordering, registration, requests, settings};
+use super::handlers::{broadcast, commands, learning, menu, ordering, registration, requests, settings};
 use super::keyboards::MenuItem;
 use crate::domain::dialog::State;
 
@@ -43,6 +43,13 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
     })
     .endpoint(guarded!(learning::callback, Cb));
 
+    // A recipient's "收到" and the sender's report refresh, in any state.
+    let broadcast_buttons = dptree::filter_map(|ctx: Ctx| match &ctx.incoming {
+        Incoming::Callback(Some(cb)) if ctx.person.is_some() && broadcast::is_broadcast_button(cb) => Some(cb.clone()),
+        _ => None,
+    })
+    .endpoint(guarded!(broadcast::callback, Cb));
+
     // A main-menu tap in the middle of a dialog leaves the dialog and opens that section.
     let menu_taps = dptree::filter(|ctx: Ctx| {
         ctx.person.is_some()
@@ -60,12 +67,17 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
             case![State::Settings(step)].endpoint(guarded!(settings::handle, crate::domain::settings::SettingsStep)),
         )
         .branch(case![State::TypingCourseRequest].endpoint(guarded!(requests::typed)))
+        .branch(
+            case![State::Broadcasting(step)]
+                .endpoint(guarded!(broadcast::handle, crate::domain::broadcast::BroadcastStep)),
+        )
         .branch(case![State::Idle].endpoint(guarded!(menu::handle)));
 
     dptree::filter_map_async(context::load)
         .branch(commands)
         .branch(ordering_buttons)
         .branch(learning_buttons)
+        .branch(broadcast_buttons)
         .branch(menu_taps)
         .branch(by_state)
 }

@@ -3,6 +3,7 @@
 //! (`BIGINT`) because `Any` has no chrono types. Where the two engines differ (DDL, locking) the
 //! code branches on [`Backend`].
 
+pub mod broadcasts;
 pub mod catalog;
 pub mod dialogs;
 pub mod invites;

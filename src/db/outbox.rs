@@ -38,6 +38,8 @@ pub struct Payload {
     /// Inline keyboard rows of callback buttons.
     pub buttons: Vec<Vec<PayloadButton>>,
     pub photo_png: Option<Vec<u8>>,
+    /// A photo Telegram already has (a trainer's attached picture), by its file id.
+    pub photo_id: Option<String>,
     /// File name and bytes.
     pub document: Option<(String, Vec<u8>)>,
 }
@@ -60,6 +62,8 @@ struct StoredPayload {
     parse_mode: Option<ParseModeKind>,
     #[serde(default)]
     buttons: Vec<Vec<PayloadButton>>,
+    #[serde(default)]
+    photo_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -180,6 +184,7 @@ fn claimed_from_row(row: &AnyRow) -> sqlx::Result<Claimed> {
             text: stored.text,
             parse_mode: stored.parse_mode,
             buttons: stored.buttons,
+            photo_id: stored.photo_id,
             photo_png: row.try_get("photo")?,
             document: document.map(|bytes| (document_name.unwrap_or_default(), bytes)),
         },
@@ -200,6 +205,7 @@ pub async fn enqueue(tx: &mut Tx, msg: &NewMessage) -> sqlx::Result<Option<i64>>
         text: msg.payload.text.clone(),
         parse_mode: msg.payload.parse_mode,
         buttons: msg.payload.buttons.clone(),
+        photo_id: msg.payload.photo_id.clone(),
     };
     let json = serde_json::to_string(&stored).map_err(|e| sqlx::Error::Encode(e.into()))?;
     let (document_name, document) = match &msg.payload.document {

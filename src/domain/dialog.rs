@@ -15,4 +15,6 @@ pub enum State {
     Settings(SettingsStep),
     /// 点单: waiting for the person to type what they want to learn.
     TypingCourseRequest,
+    /// A trainer or coordinator writing a broadcast.
+    Broadcasting(crate::domain::broadcast::BroadcastStep),
 }

@@ -1,5 +1,6 @@
 //! Pure rules: no teloxide, no sqlx, no I/O. Everything here is unit-tested.
 
+pub mod broadcast;
 pub mod calendar;
 pub mod catalog;
 pub mod dialog;

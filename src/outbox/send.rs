@@ -73,6 +73,19 @@ fn parse_mode(payload: &Payload) -> Option<ParseMode> {
 /// Sends one payload. A photo or document carries the text as its caption.
 pub async fn send_payload(bot: &teloxide::Bot, chat_id: i64, payload: &Payload) -> Result<(), Failure> {
     let chat = ChatId(chat_id);
+    if let Some(file_id) = &payload.photo_id {
+        let mut request = bot.send_photo(chat, InputFile::file_id(file_id.clone().into()));
+        if !payload.text.is_empty() {
+            request = request.caption(payload.text.clone());
+        }
+        if let Some(mode) = parse_mode(payload) {
+            request = request.parse_mode(mode);
+        }
+        if let Some(markup) = keyboard(payload) {
+            request = request.reply_markup(markup);
+        }
+        return request.await.map(drop).map_err(|e| classify(&e));
+    }
     let result = match (&payload.photo_png, &payload.document) {
         (Some(_), Some(_)) => {
             return Err(Failure::Permanent("payload has both a photo and a document".to_owned()));

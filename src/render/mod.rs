@@ -157,25 +157,38 @@ fn draw_err(e: impl std::fmt::Display) -> RenderError {
 /// Shared text helpers, working around two quirks of plotters' ab_glyph text drawing:
 /// - the baseline sits `size / 2` below the top of the box it anchors, whatever the font, so these
 ///   helpers place text by baseline instead;
-/// - each glyph's left side bearing is dropped (ink is drawn flush with the pen position). Harmless
-///   for most glyphs, but full-width opening brackets such as "（" or "《" carry their ink on the
-///   right of a 1 em advance and end up glued to the previous character with a gap after them.
-///   [`draw`] moves those glyphs right within their advance.
+/// - each glyph's left side bearing is dropped (ink is drawn flush with the pen position), which
+///   spaces Latin letters unevenly and glues full-width opening brackets such as "（" or "《" (ink on
+///   the right of a 1 em advance) to the previous character. [`draw`] therefore places glyphs one by
+///   one within their advance: centred in general, right for opening brackets, left for closing
+///   punctuation.
 mod text {
     use super::{Area, RenderError, draw_err, font::FAMILY};
     use plotters::prelude::*;
     use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-    /// Full-width opening punctuation whose ink sits at the right of its advance.
+    /// Punctuation whose ink sits at the right of its advance.
     const OPENING: &[char] = &['（', '《', '〈', '「', '『', '【', '〔', '〖', '［', '｛', '“', '‘'];
+    /// Punctuation whose ink sits at the left of its advance.
+    const CLOSING: &[char] = &[
+        '）', '》', '〉', '」', '』', '】', '〕', '〗', '］', '｝', '”', '’', '，', '。', '、', '：', '；', '！', '？',
+    ];
 
     pub fn font(size: f64) -> FontDesc<'static> {
         FontDesc::new(FontFamily::Name(FAMILY), size, FontStyle::Normal)
     }
 
-    /// Advance width of `text` at `size`, in pixels.
+    /// Advance width of `text` at `size`, in whole pixels (as plotters measures; kerning included,
+    /// so [`draw`] may come out a pixel or two off this).
     pub fn width(text: &str, size: f64) -> i32 {
         font(size).box_size(text).map(|(w, _)| w as i32).unwrap_or(0)
+    }
+
+    /// Advance of one character with sub-pixel precision (plotters measures whole pixels, so a
+    /// run of the same character is measured and divided).
+    fn advance(c: char, size: f64) -> f64 {
+        const RUN: usize = 8;
+        width(&c.to_string().repeat(RUN), size) as f64 / RUN as f64
     }
 
     /// Width of the ink plotters draws for `text` (from the pen position, bearings dropped).
@@ -221,32 +234,30 @@ mod text {
         (x, baseline): (i32, i32),
         h: HPos,
     ) -> Result<(), RenderError> {
+        let glyphs: Vec<(char, f64)> = text.chars().map(|c| (c, advance(c, size))).collect();
+        let total: f64 = glyphs.iter().map(|(_, a)| a).sum();
         let left = match h {
-            HPos::Left => x,
-            HPos::Center => x - width(text, size) / 2,
-            HPos::Right => x - width(text, size),
+            HPos::Left => x as f64,
+            HPos::Center => x as f64 - total / 2.0,
+            HPos::Right => x as f64 - total,
         };
         let style = font(size).color(&color).pos(Pos::new(HPos::Left, VPos::Top));
         let top = baseline - (size / 2.0) as i32;
+        let pad = (size * 0.08) as i32;
         let mut pen = left;
-        let mut rest = text;
-        while !rest.is_empty() {
-            // Up to (not including) the next opening bracket, or the bracket alone.
-            let split = match rest.char_indices().find(|(_, c)| OPENING.contains(c)) {
-                Some((0, c)) => c.len_utf8(),
-                Some((i, _)) => i,
-                None => rest.len(),
-            };
-            let (run, tail) = rest.split_at(split);
-            let advance = width(run, size);
-            let shift = if run.starts_with(OPENING) {
-                (advance - ink_width(run, size) - (size * 0.08) as i32).max(0)
+        let mut buf = [0u8; 4];
+        for (c, advance) in glyphs {
+            let ch: &str = c.encode_utf8(&mut buf);
+            let room = (advance as i32 - ink_width(ch, size)).max(0);
+            let shift = if OPENING.contains(&c) {
+                (room - pad).max(0)
+            } else if CLOSING.contains(&c) {
+                pad.min(room / 2)
             } else {
-                0
+                room / 2
             };
-            area.draw_text(run, &style, (pen + shift, top)).map_err(draw_err)?;
+            area.draw_text(ch, &style, (pen.round() as i32 + shift, top)).map_err(draw_err)?;
             pen += advance;
-            rest = tail;
         }
         Ok(())
     }

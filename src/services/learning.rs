@@ -99,6 +99,7 @@ pub async fn open_checkin(app: &App, trainer: &Person, session_id: i64) -> anyho
             planned_at: now,
             deadline_at: Some(expires_at),
             personal: true,
+            group: None,
         };
         notify::queue(&mut tx, app, order.user_id, &note).await?;
     }

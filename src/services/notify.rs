@@ -26,6 +26,8 @@ pub struct Note {
     /// About something the person asked for themselves (a seat offer, their order's outcome): goes
     /// through a pause, like the reminders of their own sessions. Quiet hours still apply.
     pub personal: bool,
+    /// Rows of one broadcast share a group, so its progress can be followed.
+    pub group: Option<String>,
 }
 
 impl Note {
@@ -42,6 +44,7 @@ impl Note {
             planned_at,
             deadline_at: None,
             personal: false,
+            group: None,
         }
     }
 
@@ -115,7 +118,7 @@ pub async fn write(tx: &mut Tx, note: &Note, planned: &Planned) -> sqlx::Result<
         planned_at: note.planned_at,
         due_at: planned.due_at,
         deadline_at: note.deadline_at,
-        group_key: None,
+        group_key: note.group.clone(),
     };
     Ok(db::outbox::enqueue(tx, &message).await?.is_some())
 }

@@ -72,6 +72,7 @@ async fn plan_session(
             planned_at,
             deadline_at: Some(session.starts_at),
             personal: true,
+            group: None,
         };
         let Some(planned) = notify::plan(tx, app, order.user_id, &note).await? else { continue };
         if last_due.is_some_and(|prev| planned.due_at - prev < MIN_GAP) {

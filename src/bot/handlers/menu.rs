@@ -29,7 +29,7 @@ pub async fn handle(ctx: Ctx) -> anyhow::Result<()> {
         Incoming::UnknownCommand => {
             ctx.say_with(tr!(person.lang, "unknown-command"), keyboards::main_menu(&person)).await
         }
-        Incoming::Contact { .. } | Incoming::Unsupported | Incoming::Command(_) => {
+        Incoming::Contact { .. } | Incoming::Unsupported | Incoming::Photo { .. } | Incoming::Command(_) => {
             ctx.say_with(tr!(person.lang, "menu-unknown"), keyboards::main_menu(&person)).await
         }
     }

@@ -1,3 +1,4 @@
+pub mod broadcast;
 pub mod commands;
 pub mod help;
 pub mod learning;

@@ -1,0 +1,73 @@
+//! Follows broadcasts as the outbox delivers them: edits the sender's progress message in place (at
+//! most about once a second per broadcast) and, when the last row is settled, sends the delivery
+//! report once (a database claim makes it once across replicas).
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use teloxide::prelude::*;
+use teloxide::types::{InlineKeyboardMarkup, MessageId};
+use tokio::sync::{broadcast, watch};
+use tokio::time::Instant;
+
+use crate::app::App;
+use crate::bot::callback::Cb;
+use crate::bot::handlers::broadcast::{progress_text, report_text};
+use crate::bot::keyboards::button;
+use crate::db;
+use crate::outbox::OutboxEvent;
+use crate::services::broadcasts;
+use crate::tr;
+
+const MIN_EDIT_INTERVAL: Duration = Duration::from_secs(1);
+
+pub async fn run(
+    app: App,
+    bot: Bot,
+    mut events: broadcast::Receiver<OutboxEvent>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let mut last_edit: HashMap<i64, Instant> = HashMap::new();
+    loop {
+        let event = tokio::select! {
+            e = events.recv() => e,
+            _ = shutdown.changed() => break,
+        };
+        let event = match event {
+            Ok(e) => e,
+            Err(broadcast::error::RecvError::Lagged(_)) => continue,
+            Err(broadcast::error::RecvError::Closed) => break,
+        };
+        let Some(id) =
+            event.group_key.as_deref().and_then(|g| g.strip_prefix("broadcast:")).and_then(|s| s.parse().ok())
+        else {
+            continue;
+        };
+        if let Err(e) = follow(&app, &bot, id, &mut last_edit).await {
+            tracing::warn!(broadcast = id, error = ?e, "broadcast progress not updated");
+        }
+    }
+}
+
+async fn follow(app: &App, bot: &Bot, id: i64, last_edit: &mut HashMap<i64, Instant>) -> anyhow::Result<()> {
+    let Some(d) = broadcasts::delivery(app, id).await? else { return Ok(()) };
+    let finished = d.finished();
+    if !finished && last_edit.get(&id).is_some_and(|t| t.elapsed() < MIN_EDIT_INTERVAL) {
+        return Ok(());
+    }
+    last_edit.insert(id, Instant::now());
+    let lang = db::people::find(&app.db, d.broadcast.sender_id).await?.map(|p| p.lang).unwrap_or_default();
+    let chat = ChatId(d.broadcast.sender_chat);
+    if let Some(message) = d.broadcast.progress_message
+        && let Err(e) = bot.edit_message_text(chat, MessageId(message), progress_text(lang, &d)).await
+    {
+        tracing::debug!(broadcast = id, error = %e, "progress message not edited");
+    }
+    if finished && db::broadcasts::claim_report(&app.db, id, app.now()).await? {
+        last_edit.remove(&id);
+        let text = report_text(app, lang, &d).await?;
+        let markup = InlineKeyboardMarkup::new(vec![vec![button(tr!(lang, "btn-refresh-report"), Cb::BcReport(id))]]);
+        bot.send_message(chat, text).reply_markup(markup).await?;
+    }
+    Ok(())
+}

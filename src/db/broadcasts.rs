@@ -1,0 +1,198 @@
+//! Broadcasts, their recipients, acknowledgements and delivery outcomes.
+
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+
+use super::{Db, Tx, from_epoch, to_epoch};
+use crate::domain::broadcast::Target;
+use crate::domain::person::Audience;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Broadcast {
+    pub id: i64,
+    pub sender_id: i64,
+    pub sender_chat: i64,
+    pub target: Target,
+    pub text: String,
+    pub photo_id: Option<String>,
+    pub urgent: bool,
+    pub recipients: i64,
+    pub created_at: DateTime<Utc>,
+    pub progress_message: Option<i32>,
+    pub reported: bool,
+}
+
+fn json_err(e: serde_json::Error) -> sqlx::Error {
+    sqlx::Error::Decode(Box::new(e))
+}
+
+/// People a target reaches: (user id, chat id), reachable ones only.
+pub async fn recipients(db: &Db, target: &Target, audience: Option<Audience>) -> sqlx::Result<Vec<(i64, i64)>> {
+    let audience = audience.map(|a| a.as_str()).unwrap_or("");
+    let rows = match target {
+        Target::Class(class_key) => {
+            sqlx::query(
+                "SELECT DISTINCT p.user_id, p.chat_id FROM orders o JOIN people p ON p.user_id = o.user_id
+                 WHERE o.class_key = $1 AND o.status IN ('confirmed', 'attended', 'completed', 'pending_approval')
+                   AND p.unreachable_at IS NULL AND ($2 = '' OR p.audience = $2)
+                 ORDER BY p.user_id",
+            )
+            .bind(class_key)
+            .bind(audience)
+            .fetch_all(&db.pool)
+            .await?
+        }
+        Target::Region(region_key) => {
+            sqlx::query(
+                "SELECT p.user_id, p.chat_id FROM people p
+                   JOIN regions v ON v.key = p.village_key
+                   LEFT JOIN regions t ON t.key = v.parent_key
+                 WHERE p.unreachable_at IS NULL AND ($2 = '' OR p.audience = $2)
+                   AND (v.key = $1 OR v.parent_key = $1 OR t.parent_key = $1)
+                 ORDER BY p.user_id",
+            )
+            .bind(region_key)
+            .bind(audience)
+            .fetch_all(&db.pool)
+            .await?
+        }
+    };
+    rows.iter().map(|r| Ok((r.try_get("user_id")?, r.try_get("chat_id")?))).collect()
+}
+
+pub struct NewBroadcast<'a> {
+    pub sender_id: i64,
+    pub sender_chat: i64,
+    pub target: &'a Target,
+    pub text: &'a str,
+    pub photo_id: Option<&'a str>,
+    pub urgent: bool,
+    pub recipients: i64,
+    pub now: DateTime<Utc>,
+}
+
+pub async fn insert(tx: &mut Tx, b: &NewBroadcast<'_>) -> sqlx::Result<i64> {
+    sqlx::query(
+        "INSERT INTO broadcasts (sender_id, sender_chat, target_json, text, photo_id, urgent, recipients, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(b.sender_id)
+    .bind(b.sender_chat)
+    .bind(serde_json::to_string(b.target).map_err(json_err)?)
+    .bind(b.text)
+    .bind(b.photo_id)
+    .bind(i64::from(b.urgent))
+    .bind(b.recipients)
+    .bind(to_epoch(b.now))
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("id")
+}
+
+pub async fn get(db: &Db, id: i64) -> sqlx::Result<Option<Broadcast>> {
+    let row = sqlx::query(
+        "SELECT id, sender_id, sender_chat, target_json, text, photo_id, urgent, recipients, created_at,
+                progress_message, reported_at FROM broadcasts WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.map(|r| {
+        let target: String = r.try_get("target_json")?;
+        Ok(Broadcast {
+            id: r.try_get("id")?,
+            sender_id: r.try_get("sender_id")?,
+            sender_chat: r.try_get("sender_chat")?,
+            target: serde_json::from_str(&target).map_err(json_err)?,
+            text: r.try_get("text")?,
+            photo_id: r.try_get("photo_id")?,
+            urgent: r.try_get::<i64, _>("urgent")? != 0,
+            recipients: r.try_get("recipients")?,
+            created_at: from_epoch(r.try_get("created_at")?),
+            progress_message: r.try_get::<Option<i64>, _>("progress_message")?.map(|m| m as i32),
+            reported: r.try_get::<Option<i64>, _>("reported_at")?.is_some(),
+        })
+    })
+    .transpose()
+}
+
+pub async fn set_progress_message(db: &Db, id: i64, message_id: i32) -> sqlx::Result<()> {
+    sqlx::query("UPDATE broadcasts SET progress_message = $1 WHERE id = $2")
+        .bind(i64::from(message_id))
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// Claims the right to send the delivery report (once, whichever replica gets there first).
+pub async fn claim_report(db: &Db, id: i64, now: DateTime<Utc>) -> sqlx::Result<bool> {
+    Ok(sqlx::query("UPDATE broadcasts SET reported_at = $1 WHERE id = $2 AND reported_at IS NULL")
+        .bind(to_epoch(now))
+        .bind(id)
+        .execute(&db.pool)
+        .await?
+        .rows_affected()
+        == 1)
+}
+
+/// Records a "收到"; false when this person had acknowledged already.
+pub async fn ack(db: &Db, id: i64, user_id: i64, now: DateTime<Utc>) -> sqlx::Result<bool> {
+    Ok(sqlx::query(
+        "INSERT INTO broadcast_acks (broadcast_id, user_id, at) VALUES ($1, $2, $3)
+         ON CONFLICT (broadcast_id, user_id) DO NOTHING",
+    )
+    .bind(id)
+    .bind(user_id)
+    .bind(to_epoch(now))
+    .execute(&db.pool)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+pub async fn ack_count(db: &Db, id: i64) -> sqlx::Result<i64> {
+    sqlx::query("SELECT COUNT(*) AS n FROM broadcast_acks WHERE broadcast_id = $1")
+        .bind(id)
+        .fetch_one(&db.pool)
+        .await?
+        .try_get("n")
+}
+
+/// Whether the person was sent this broadcast (a forged "收到" for another one changes nothing).
+pub async fn was_sent_to(db: &Db, id: i64, chat_id: i64) -> sqlx::Result<bool> {
+    Ok(sqlx::query("SELECT 1 AS one FROM outbox WHERE group_key = $1 AND chat_id = $2")
+        .bind(format!("broadcast:{id}"))
+        .bind(chat_id)
+        .fetch_optional(&db.pool)
+        .await?
+        .is_some())
+}
+
+/// A recipient the broadcast did not reach.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreached {
+    pub name: String,
+    pub village_key: Option<String>,
+    /// They blocked the bot (else: sending failed, or was given up).
+    pub blocked: bool,
+}
+
+pub async fn unreached(db: &Db, id: i64) -> sqlx::Result<Vec<Unreached>> {
+    let rows = sqlx::query(
+        "SELECT p.name, p.village_key, p.unreachable_at FROM outbox o JOIN people p ON p.chat_id = o.chat_id
+         WHERE o.group_key = $1 AND o.status IN ('failed', 'cancelled') ORDER BY p.name",
+    )
+    .bind(format!("broadcast:{id}"))
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Unreached {
+                name: r.try_get("name")?,
+                village_key: r.try_get("village_key")?,
+                blocked: r.try_get::<Option<i64>, _>("unreachable_at")?.is_some(),
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,238 @@
+//! Trainer and coordinator broadcasts: who may address whom, one durable outbox row per recipient
+//! (timed by the gate: normal notices avoid nights and busy-season working hours, urgent ones only
+//! nights), progress, the delivery report, and "收到" acknowledgements.
+
+use crate::app::App;
+use crate::db::broadcasts::{self as store, Broadcast, NewBroadcast, Unreached};
+use crate::db::outbox::GroupProgress;
+use crate::db::{self};
+use crate::domain::broadcast::{Draft, Target};
+use crate::domain::catalog::{Class, Course};
+use crate::domain::gate::MessageKind;
+use crate::domain::order::OrderStatus;
+use crate::domain::person::{Audience, Person, Role};
+use crate::domain::region::Region;
+use crate::i18n::Lang;
+use crate::services::notify::{self, Note, payload};
+use crate::tr;
+
+/// Callback data of the "收到" button (decoded by the bot as `Cb::Ack`): keep in step.
+pub fn ack_data(broadcast_id: i64) -> String {
+    format!("ak:{broadcast_id}")
+}
+
+/// A target a sender may choose, with what its button shows.
+#[derive(Debug, Clone)]
+pub enum Choice {
+    Class { class: Class, course: Course },
+    Region(Region),
+}
+
+impl Choice {
+    pub fn target(&self) -> Target {
+        match self {
+            Choice::Class { class, .. } => Target::Class(class.key.clone()),
+            Choice::Region(r) => Target::Region(r.key.clone()),
+        }
+    }
+}
+
+/// What `person` may address: a trainer, the open classes of their courses; a coordinator, their
+/// regions, the townships in them, and the classes held there. `ask_audience` is true for
+/// coordinators (they may narrow to villagers or cadres).
+pub async fn choices(app: &App, person: &Person) -> anyhow::Result<(Vec<Choice>, bool)> {
+    let mut out = Vec::new();
+    let coordinator_scopes: Vec<String> =
+        person.roles.iter().filter(|g| g.role == Role::Coordinator).map(|g| g.region_key.clone()).collect();
+    if !coordinator_scopes.is_empty() {
+        let regions = db::catalog::all_regions(&app.db).await?;
+        for scope in &coordinator_scopes {
+            if let Some(r) = regions.iter().find(|r| &r.key == scope) {
+                out.push(Choice::Region(r.clone()));
+            }
+            for r in regions.iter().filter(|r| r.parent_key.as_deref() == Some(scope.as_str())) {
+                out.push(Choice::Region(r.clone()));
+            }
+        }
+        for (class, course) in live_classes(app).await? {
+            if within(app, &class.region_key, &coordinator_scopes).await? {
+                out.push(Choice::Class { class, course });
+            }
+        }
+        return Ok((out, true));
+    }
+    if person.has_role(Role::Trainer)
+        && let Some(trainer_key) = db::people::trainer_key(&app.db, person.user_id).await?
+    {
+        for (class, course) in live_classes(app).await? {
+            if course.trainer_key == trainer_key {
+                out.push(Choice::Class { class, course });
+            }
+        }
+    }
+    Ok((out, false))
+}
+
+/// Classes with at least one booked person whose last session has not long passed.
+async fn live_classes(app: &App) -> anyhow::Result<Vec<(Class, Course)>> {
+    let mut out = Vec::new();
+    let courses = [crate::domain::person::Audience::Villager, crate::domain::person::Audience::Cadre];
+    for audience in courses {
+        // Courses with an open class that began within the last 400 days.
+        for course in
+            db::catalog::offered_courses(&app.db, audience, app.now() - chrono::Duration::days(400), None).await?
+        {
+            for class in db::catalog::classes_of_course(&app.db, &course.key).await? {
+                let booked = db::orders::of_class(&app.db, &class.key, OrderStatus::Confirmed).await?;
+                let last_end =
+                    db::catalog::sessions_of_class(&app.db, &class.key).await?.iter().map(|s| s.ends_at).max();
+                let current = last_end.is_some_and(|t| t > app.now() - chrono::Duration::days(30));
+                if !booked.is_empty() && current {
+                    out.push((class, course.clone()));
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+async fn within(app: &App, region_key: &str, scopes: &[String]) -> anyhow::Result<bool> {
+    Ok(db::regions::ancestry(&app.db, region_key).await?.iter().any(|r| scopes.contains(&r.key)))
+}
+
+/// Whether `person` may address `target` (checked at every step and again before sending).
+pub async fn allowed(app: &App, person: &Person, target: &Target) -> anyhow::Result<bool> {
+    let (choices, _) = choices(app, person).await?;
+    if choices.iter().any(|c| &c.target() == target) {
+        return Ok(true);
+    }
+    // A coordinator may also address a village or class deeper in their region.
+    let scopes: Vec<String> =
+        person.roles.iter().filter(|g| g.role == Role::Coordinator).map(|g| g.region_key.clone()).collect();
+    Ok(match target {
+        Target::Region(key) if !scopes.is_empty() => within(app, key, &scopes).await?,
+        _ => false,
+    })
+}
+
+/// The people a draft reaches: the target, narrowed to an audience, never the sender themselves.
+async fn recipients_of(
+    app: &App,
+    sender: &Person,
+    target: &Target,
+    audience: Option<Audience>,
+) -> anyhow::Result<Vec<(i64, i64)>> {
+    let mut people = store::recipients(&app.db, target, audience).await?;
+    people.retain(|(user_id, _)| *user_id != sender.user_id);
+    Ok(people)
+}
+
+pub async fn recipient_count(
+    app: &App,
+    sender: &Person,
+    target: &Target,
+    audience: Option<Audience>,
+) -> anyhow::Result<usize> {
+    Ok(recipients_of(app, sender, target, audience).await?.len())
+}
+
+/// The message each recipient gets, in their language: the text (a photo's caption) and "收到".
+pub fn recipient_payload(
+    lang: Lang,
+    text: &str,
+    photo_id: Option<&str>,
+    broadcast_id: i64,
+) -> crate::db::outbox::Payload {
+    let mut p = payload(text.to_owned(), vec![vec![(tr!(lang, "btn-ack"), ack_data(broadcast_id))]]);
+    p.photo_id = photo_id.map(str::to_owned);
+    p
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SendOutcome {
+    Queued { id: i64, recipients: usize },
+    NoRecipients,
+    NotAllowed,
+}
+
+/// Queues the broadcast: one outbox row per recipient, all in one transaction.
+pub async fn send(app: &App, person: &Person, sender_chat: i64, draft: &Draft) -> anyhow::Result<SendOutcome> {
+    if !allowed(app, person, &draft.target).await? {
+        tracing::warn!(user = person.user_id, target = ?draft.target, "broadcast to a target not theirs refused");
+        return Ok(SendOutcome::NotAllowed);
+    }
+    let recipients = recipients_of(app, person, &draft.target, draft.audience).await?;
+    if recipients.is_empty() {
+        return Ok(SendOutcome::NoRecipients);
+    }
+    let now = app.now();
+    let mut tx = app.db.begin_write().await?;
+    let id = store::insert(
+        &mut tx,
+        &NewBroadcast {
+            sender_id: person.user_id,
+            sender_chat,
+            target: &draft.target,
+            text: &draft.text,
+            photo_id: draft.photo_id.as_deref(),
+            urgent: draft.urgent,
+            recipients: recipients.len() as i64,
+            now,
+        },
+    )
+    .await?;
+    for (user_id, _) in &recipients {
+        let (text, photo) = (draft.text.clone(), draft.photo_id.clone());
+        let note = Note {
+            kind: MessageKind::Broadcast { urgent: draft.urgent },
+            label: "broadcast",
+            render: Box::new(move |lang| recipient_payload(lang, &text, photo.as_deref(), id)),
+            dedupe_key: Some(format!("broadcast:{id}:{user_id}")),
+            planned_at: now,
+            deadline_at: None,
+            personal: false,
+            group: Some(format!("broadcast:{id}")),
+        };
+        notify::queue(&mut tx, app, *user_id, &note).await?;
+    }
+    tx.commit().await?;
+    app.wake_outbox();
+    Ok(SendOutcome::Queued { id, recipients: recipients.len() })
+}
+
+/// Where a broadcast stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    pub broadcast: Broadcast,
+    pub progress: GroupProgress,
+    pub acks: i64,
+    pub unreached: Vec<Unreached>,
+}
+
+impl Delivery {
+    pub fn finished(&self) -> bool {
+        self.progress.pending == 0 && self.progress.sending == 0
+    }
+}
+
+pub async fn delivery(app: &App, id: i64) -> anyhow::Result<Option<Delivery>> {
+    let Some(broadcast) = store::get(&app.db, id).await? else { return Ok(None) };
+    let progress = db::outbox::group_progress(&app.db, &format!("broadcast:{id}")).await?;
+    let acks = store::ack_count(&app.db, id).await?;
+    let unreached = store::unreached(&app.db, id).await?;
+    Ok(Some(Delivery { broadcast, progress, acks, unreached }))
+}
+
+/// "收到" from a recipient. False when it is not theirs to acknowledge (forged or stale).
+pub async fn ack(app: &App, person: &Person, id: i64) -> anyhow::Result<Option<bool>> {
+    if !store::was_sent_to(&app.db, id, person.chat_id).await? {
+        tracing::warn!(user = person.user_id, broadcast = id, "acknowledgement of a broadcast not sent to them");
+        return Ok(None);
+    }
+    Ok(Some(store::ack(&app.db, id, person.user_id, app.now()).await?))
+}
+
+/// Whether `person` sent broadcast `id` (only the sender sees its report).
+pub async fn is_sender(app: &App, person: &Person, id: i64) -> anyhow::Result<bool> {
+    Ok(store::get(&app.db, id).await?.is_some_and(|b| b.sender_id == person.user_id))
+}

@@ -1,0 +1,138 @@
+//! Broadcasts end to end: targeting per role, the preview equals what arrives, progress and the
+//! delivery report with the people who could not be reached, "收到", refusals.
+
+mod common;
+
+use common::{Store, TestBot};
+use fieldschool::domain::person::Role;
+
+async fn trainer(t: &TestBot, id: i64, key: &str, name: &str) -> i64 {
+    let user = t.user(id, name, "zh-hans");
+    let invite = fieldschool::services::invites::create(&t.app, Role::Trainer, None, Some(key)).await.unwrap();
+    t.emu.send_text(user, &format!("/start {}", invite.token));
+    t.next(user).await;
+    t.next(user).await;
+    t.register_rest(user, name, "同意", "干部").await;
+    user
+}
+
+async fn order_mushroom(t: &TestBot, me: i64) {
+    t.say(me, "📚 报名培训").await;
+    t.tap(me, "特色种养").await;
+    t.tap(me, "食用菌种植技术").await;
+    t.tap(me, "铁山镇农业技术推广站").await;
+    assert!(t.tap(me, "确认报名").await.rendered_text().contains("报名成功"));
+}
+
+async fn a_trainer_broadcasts_to_a_class(store: Store) {
+    let Some(t) = TestBot::start(store).await else { return };
+    let teacher = trainer(&t, 850, "wang-lixin", "王立新").await;
+    let people = [t.villager(851, "甲").await, t.villager(852, "乙").await, t.villager(853, "丙").await];
+    for who in people {
+        order_mushroom(&t, who).await;
+    }
+    // 丙 has blocked the bot since ordering.
+    t.emu.block_bot(people[2], true);
+
+    let targets = t.say(teacher, "/broadcast").await;
+    assert!(targets.rendered_text().contains("发给谁"), "{}", targets.rendered_text());
+    let ask = t.tap(teacher, "食用菌种植技术").await;
+    assert!(ask.rendered_text().contains("例如"), "{}", ask.rendered_text());
+    let long = t.say(teacher, &"雨".repeat(4097)).await;
+    assert!(long.rendered_text().contains("最多 4096 个字，现在有 4097 个字"), "{}", long.rendered_text());
+    let sticker_reply = {
+        t.emu.send_sticker(teacher);
+        t.next(teacher).await
+    };
+    assert!(sticker_reply.rendered_text().contains("请输入文字"), "{}", sticker_reply.rendered_text());
+
+    let text = "明天上午的课改在村委会二楼，请带上笔记本。";
+    let preview_title = t.say(teacher, text).await;
+    assert!(preview_title.rendered_text().contains("预览"));
+    let preview = t.next(teacher).await;
+    let urgency = t.next(teacher).await;
+    assert!(urgency.rendered_text().contains("将发给 3 人"), "{}", urgency.rendered_text());
+    let confirm = t.tap(teacher, "紧急通知").await;
+    assert!(confirm.rendered_text().contains("确认发送"), "{}", confirm.rendered_text());
+    let progress = t.tap(teacher, "发送").await;
+    assert!(progress.rendered_text().contains("发送中"), "{}", progress.rendered_text());
+
+    // Each reachable person gets exactly the preview.
+    for who in &people[..2] {
+        let got = t.next(*who).await;
+        assert_eq!(got.rendered_text(), preview.rendered_text());
+        assert_eq!(got.inline_keyboard[0][0].text, preview.inline_keyboard[0][0].text);
+        assert_eq!(t.emu.messages(*who).iter().filter(|m| m.rendered_text() == text).count(), 1, "one copy");
+    }
+
+    // The report names who could not be reached, once everything is settled.
+    let report = t.next(teacher).await;
+    let body = report.rendered_text();
+    assert!(body.contains("送达 2 人") && body.contains("拉黑 1 人") && body.contains("丙（东村）"), "{body}");
+    let progress_now = t.emu.messages(teacher).into_iter().find(|m| m.message_id == progress.message_id).unwrap();
+    assert!(progress_now.rendered_text().contains("已送达 2"), "edited in place: {}", progress_now.rendered_text());
+
+    // 甲 taps "收到"; the sender's refreshed report counts it.
+    let id = t.emu.press_button(people[0], "收到").unwrap();
+    assert!(t.emu.callback_answer(&id).await.unwrap().text.unwrap_or_default().contains("收到"));
+    let refreshed = t.tap(teacher, "刷新").await;
+    assert!(refreshed.rendered_text().contains("已点“收到” 1 人"), "{}", refreshed.rendered_text());
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn a_trainer_broadcasts_to_a_class_on_sqlite() {
+    a_trainer_broadcasts_to_a_class(Store::Sqlite).await;
+}
+
+#[tokio::test]
+async fn a_trainer_broadcasts_to_a_class_on_postgres() {
+    a_trainer_broadcasts_to_a_class(Store::Postgres).await;
+}
+
+#[tokio::test]
+async fn trainees_cannot_broadcast_and_trainers_only_reach_their_classes() {
+    let Some(t) = TestBot::start(Store::Sqlite).await else { return };
+    let me = t.villager(861, "甲").await;
+    assert!(t.say(me, "/broadcast").await.rendered_text().contains("没有权限"));
+    // A forged target button outside the dialog is stale.
+    let last = t.emu.last_message(me).unwrap();
+    let id = t.emu.press(me, last.message_id, "bt:r:xinan");
+    assert!(t.emu.callback_answer(&id).await.unwrap().text.unwrap_or_default().contains("过期"));
+
+    // A trainer in the dialog pressing a forged target of another trainer's class is refused.
+    let other = t.villager(862, "乙").await;
+    order_mushroom(&t, other).await;
+    let teacher = trainer(&t, 863, "zhou-wenbin", "周文斌").await;
+    let targets = t.say(teacher, "/broadcast").await;
+    assert!(targets.rendered_text().contains("没有可以通知"), "{}", targets.rendered_text());
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn a_coordinator_narrows_to_cadres_and_zero_recipients_is_said() {
+    let Some(t) = TestBot::start(Store::Sqlite).await else { return };
+    let coord = t.coordinator(870, "刘主任").await;
+    t.villager(871, "甲").await;
+    t.say(coord, "/broadcast").await;
+    let audience = t.tap(coord, "铁山镇").await;
+    assert!(audience.rendered_text().contains("发给哪些人"), "{}", audience.rendered_text());
+    t.tap(coord, "基层干部").await;
+    let none = t.say(coord, "开会通知").await;
+    assert!(none.rendered_text().contains("没有收件人"), "{}", none.rendered_text());
+
+    // Villagers of the township: one person.
+    t.say(coord, "/broadcast").await;
+    t.tap(coord, "铁山镇").await;
+    t.tap(coord, "所有人").await;
+    t.say(coord, "开会通知").await;
+    t.next(coord).await; // preview
+    let urgency = t.next(coord).await;
+    assert!(urgency.rendered_text().contains("将发给 1 人"), "{}", urgency.rendered_text());
+    let cancelled = {
+        t.tap(coord, "普通通知").await;
+        t.tap(coord, "不发了").await
+    };
+    assert!(cancelled.rendered_text().contains("没有发出"), "{}", cancelled.rendered_text());
+    t.stop().await;
+}
