@@ -31,6 +31,8 @@ pub struct Config {
     pub quiz_retakes: usize,
     /// Fixes the quiz draw (tests, demonstrations); unset in production.
     pub quiz_seed: Option<u64>,
+    /// When coordinators' daily digest is planned, local time (then timed by the gate).
+    pub digest_at: chrono::NaiveTime,
 }
 
 impl Config {
@@ -78,7 +80,13 @@ impl Config {
                 None => Ok(default),
             }
         };
+        let digest_at = match var("FIELDSCHOOL_DIGEST_AT") {
+            Some(v) => chrono::NaiveTime::parse_from_str(&v, "%H:%M")
+                .map_err(|_| anyhow::anyhow!("FIELDSCHOOL_DIGEST_AT must be HH:MM (example: 18:00)"))?,
+            None => chrono::NaiveTime::from_hms_opt(18, 0, 0).expect("a valid time"),
+        };
         Ok(Config {
+            digest_at,
             checkin_ttl: Duration::minutes(number("FIELDSCHOOL_CHECKIN_MINUTES", 30)? as i64),
             quiz_size: number("FIELDSCHOOL_QUIZ_SIZE", 5)?.max(1) as usize,
             quiz_retakes: number("FIELDSCHOOL_QUIZ_RETAKES", 1)? as usize,

@@ -1,5 +1,6 @@
 //! Work that falls due at a time rather than on a message: seat offers that expire and pass to the
-//! next person on the waitlist, and sessions whose attendance is final once they end. It sleeps on the injected clock until the next expiry (so
+//! next person on the waitlist, sessions whose attendance is final once they end, and the
+//! coordinators' daily digest. It sleeps on the injected clock until the next expiry (so
 //! tests and `chat` move it with a simulated clock) or until a use case wakes it.
 
 use std::time::Duration;
@@ -20,7 +21,8 @@ pub async fn run(app: App, mut shutdown: watch::Receiver<bool>) {
         }
         let finalized = services::learning::finalize_due(&app).await;
         let expired = services::orders::expire_offers(&app).await;
-        if let Err(e) = finalized.map(|_| ()).and(expired.map(|_| ())) {
+        let digests = services::digest::run_due(&app).await;
+        if let Err(e) = finalized.map(|_| ()).and(expired.map(|_| ())).and(digests.map(|_| ())) {
             // Whatever is due stays due: pause rather than spin on it.
             tracing::error!(error = ?e, "scheduled work failed");
             tokio::select! {
@@ -56,5 +58,6 @@ pub async fn run(app: App, mut shutdown: watch::Receiver<bool>) {
 async fn next_due(app: &App) -> anyhow::Result<Option<chrono::DateTime<chrono::Utc>>> {
     let offer = db::orders::next_offer_expiry(&app.db).await?;
     let session_end = services::learning::next_due(app).await?;
-    Ok([offer, session_end].into_iter().flatten().min())
+    let digest = Some(services::digest::next_due(app));
+    Ok([offer, session_end, digest].into_iter().flatten().min())
 }

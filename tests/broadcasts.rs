@@ -136,3 +136,34 @@ async fn a_coordinator_narrows_to_cadres_and_zero_recipients_is_said() {
     assert!(cancelled.rendered_text().contains("没有发出"), "{}", cancelled.rendered_text());
     t.stop().await;
 }
+
+#[tokio::test]
+async fn the_coordinator_gets_a_daily_digest_at_six_through_the_gate() {
+    let Some(t) = TestBot::start(Store::Sqlite).await else { return };
+    let coord = t.coordinator(880, "刘主任").await;
+    let a = t.villager(881, "甲").await;
+    let b = t.villager(882, "乙").await;
+    order_mushroom(&t, a).await;
+    order_mushroom(&t, b).await;
+    t.next(coord).await;
+    t.next(coord).await; // the two order lines
+    t.say(b, "/my").await;
+    t.tap(b, "取消 FS-").await;
+    t.tap(b, "确定取消").await;
+    assert!(t.next(coord).await.rendered_text().contains("取消报名"));
+
+    // 18:00 Beijing on the day: the digest of the day's news.
+    t.clock.set(chrono::DateTime::parse_from_rfc3339("2026-12-01T18:00:00+08:00").unwrap().to_utc());
+    let digest = t.next(coord).await.rendered_text();
+    assert!(digest.contains("培训日报") && digest.contains("12月1日"), "{digest}");
+    assert!(digest.contains("新报名：2 人") && digest.contains("食用菌种植技术：2 人"), "{digest}");
+    assert!(digest.contains("取消报名：1 人"), "{digest}");
+
+    // The next day has no news: nothing is sent.
+    t.clock.set(chrono::DateTime::parse_from_rfc3339("2026-12-02T18:00:01+08:00").unwrap().to_utc());
+    assert_eq!(fieldschool::services::digest::run_due(&t.app).await.unwrap(), 0, "nothing to report");
+    let key = format!("digest:{coord}:2026-12-02");
+    assert!(!fieldschool::db::outbox::dedupe_exists(&t.app.db, &key).await.unwrap());
+    assert!(fieldschool::db::outbox::dedupe_exists(&t.app.db, &format!("digest:{coord}:2026-12-01")).await.unwrap());
+    t.stop().await;
+}

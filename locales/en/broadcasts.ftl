@@ -33,3 +33,17 @@ btn-refresh-report = 🔄 Refresh
 btn-ack = ✅ Received
 broadcast-acked = Thank you: your trainer knows you received it.
 broadcast-ack-preview = This is the preview; it counts when recipients tap it.
+
+# Daily digest (coordinators)
+digest-title = 📊 Training digest, { $date }
+digest-orders = New orders: { $total }
+digest-order-line =   • { $course }: { $n }
+digest-cancellations = Cancellations: { $n }
+digest-waitlisted = On waitlists now: { $n }
+digest-attendance = Sessions held: { $present } present, { $absent } absent, { $excused } excused (busy season)
+digest-quizzes = Quizzes: { $passed } of { $all } passed
+digest-requests = Course requests at the threshold: { $list }
+digest-busy = ⚠️ Sessions in a busy season within two weeks: { $list }
+digest-unreachable = Not reachable (blocked the bot): { $list }
+digest-person = { $name } ({ $village })
+list-separator = { "; " }

@@ -33,3 +33,17 @@ btn-refresh-report = 🔄 刷新
 btn-ack = ✅ 收到
 broadcast-acked = 好的，已告诉老师您收到了。
 broadcast-ack-preview = 这是预览，收件人点了才算数。
+
+# 每日汇总（给培训办）
+digest-title = 📊 { $date } 培训日报
+digest-orders = 新报名：{ $total } 人
+digest-order-line =   • { $course }：{ $n } 人
+digest-cancellations = 取消报名：{ $n } 人
+digest-waitlisted = 正在候补：{ $n } 人
+digest-attendance = 已上的课：到课 { $present } 人次，缺课 { $absent } 人次，农忙请假 { $excused } 人次
+digest-quizzes = 测验：{ $passed }/{ $all } 次通过
+digest-requests = 点单达到人数：{ $list }
+digest-busy = ⚠️ 两周内排在农忙期的课：{ $list }
+digest-unreachable = 联系不上（屏蔽了机器人）：{ $list }
+digest-person = { $name }（{ $village }）
+list-separator = ；

@@ -6,6 +6,7 @@
 pub mod broadcasts;
 pub mod catalog;
 pub mod dialogs;
+pub mod digest;
 pub mod invites;
 pub mod learning;
 pub mod orders;

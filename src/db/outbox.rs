@@ -490,3 +490,12 @@ pub async fn for_chat(db: &Db, chat_id: i64) -> sqlx::Result<Vec<OutboxRow>> {
         .await?;
     rows.iter().map(outbox_row).collect()
 }
+
+/// Whether a row with this dedupe key was ever queued (and not cancelled).
+pub async fn dedupe_exists(db: &Db, key: &str) -> sqlx::Result<bool> {
+    Ok(sqlx::query("SELECT 1 AS one FROM outbox WHERE dedupe_key = $1 AND status <> 'cancelled'")
+        .bind(key)
+        .fetch_optional(&db.pool)
+        .await?
+        .is_some())
+}

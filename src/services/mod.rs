@@ -2,6 +2,7 @@
 
 pub mod broadcasts;
 pub mod catalog_import;
+pub mod digest;
 pub mod invites;
 pub mod learning;
 pub mod notify;
