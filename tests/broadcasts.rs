@@ -167,3 +167,39 @@ async fn the_coordinator_gets_a_daily_digest_at_six_through_the_gate() {
     assert!(fieldschool::db::outbox::dedupe_exists(&t.app.db, &format!("digest:{coord}:2026-12-01")).await.unwrap());
     t.stop().await;
 }
+
+async fn order_small(t: &TestBot, me: i64) -> String {
+    t.say(me, "📚 报名培训").await;
+    t.tap(me, "特色种养").await;
+    t.tap(me, "食用菌种植技术").await;
+    t.tap(me, "西村张大姐家菇棚").await;
+    t.tap(me, "确认报名").await.rendered_text()
+}
+
+#[tokio::test]
+async fn instant_lines_report_waitlist_moves_and_can_be_turned_off() {
+    let Some(t) = TestBot::start(Store::Sqlite).await else { return };
+    let coord = t.coordinator(890, "刘主任").await;
+    let people = [t.villager(891, "甲").await, t.villager(892, "乙").await, t.villager(893, "丙").await];
+    for who in people {
+        order_small(&t, who).await;
+        assert!(t.next(coord).await.rendered_text().contains("新报名"));
+    }
+    // 甲 cancels: the line says so, and the seat's move to 丙 is reported too.
+    t.say(people[0], "/my").await;
+    t.tap(people[0], "取消 FS-").await;
+    t.tap(people[0], "确定取消").await;
+    let lines = [t.next(coord).await.rendered_text(), t.next(coord).await.rendered_text()];
+    assert!(lines.iter().any(|l| l.contains("候补递补") && l.contains("丙")), "{lines:?}");
+    assert!(lines.iter().any(|l| l.contains("取消报名")), "{lines:?}");
+
+    // The coordinator turns the lines off in settings; the next order produces none.
+    t.say(coord, "⚙️ 设置").await;
+    let off = t.tap(coord, "关闭新报名即时通知").await;
+    assert!(off.rendered_text().contains("不再逐条通知"), "{}", off.rendered_text());
+    let d = t.villager(894, "丁").await;
+    assert!(order_small(&t, d).await.contains("候补"));
+    let lines = fieldschool::db::outbox::for_chat(&t.app.db, coord).await.unwrap();
+    assert_eq!(lines.iter().filter(|r| r.kind == "coordinator").count(), 5, "no line for 丁's order");
+    t.stop().await;
+}

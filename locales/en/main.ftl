@@ -79,12 +79,13 @@ help-cadre =
     • take quizzes and see your credits (they count in your annual assessment)
 help-trainer =
     For trainers:
-    • send notices to the people in your classes
-    • open check-in, record attendance and practical checks
+    • /broadcast: send notices to the people in your classes
+    • /checkin: open check-in, record attendance and practical checks
 help-coordinator =
     For training offices:
-    • approve orders and see sign-up summaries
-    • daily digest, charts and exports
+    • approve orders; a line per new order (can be turned off in settings)
+    • /report: orders and attendance with a chart and a table; a daily digest at 18:00
+    • /broadcast to your region; /requests: course requests; /export_credits: cadres' credits
 help-admin = Admins can invite trainers and training-office staff.
 help-footer =
     Commands:
@@ -159,3 +160,7 @@ settings-pause-now = Messages are paused until { $until }. Class reminders still
 settings-pause-end = ▶️ Resume now
 settings-paused = All right: paused for { $days } days. Class reminders still come.
 settings-pause-ended = All right: messages are back on.
+settings-lines-turn-off = 🔕 Turn off instant order lines
+settings-lines-turn-on = 🔔 Turn on instant order lines
+settings-lines-on = All right: every new order, cancellation and waitlist move will be reported at once.
+settings-lines-off = All right: no more line per order (approval requests and the daily digest still come).

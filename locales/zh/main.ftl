@@ -79,12 +79,13 @@ help-cadre =
     • 课后测验、查看学分（计入年度考核）
 help-trainer =
     老师功能：
-    • 给您班上的学员发通知
-    • 开启签到、记录考勤和实操考核
+    • /broadcast 给您班上的学员发通知
+    • /checkin 开启签到、记录考勤和实操考核
 help-coordinator =
     培训办功能：
-    • 审批报名、查看报名汇总
-    • 每日简报、图表和导出表格
+    • 审批报名，每有新报名即时通知（可在设置里关闭）
+    • /report 报名和考勤汇总、图表和表格；每天 18:00 的日报
+    • /broadcast 给本地区发通知；/requests 点单统计；/export_credits 导出干部学分
 help-admin = 管理员：可以邀请老师和培训办人员。
 help-footer =
     常用命令：
@@ -159,3 +160,7 @@ settings-pause-now = 消息已暂停到 { $until }。上课提醒照常发。
 settings-pause-end = ▶️ 现在恢复
 settings-paused = 好的，暂停 { $days } 天。上课提醒照常发。
 settings-pause-ended = 好的，消息已恢复。
+settings-lines-turn-off = 🔕 关闭新报名即时通知
+settings-lines-turn-on = 🔔 打开新报名即时通知
+settings-lines-on = 好的，每有新报名、取消或候补递补都会马上告诉您。
+settings-lines-off = 好的，不再逐条通知新报名（审批请求照常发，每天的汇总也照常发）。

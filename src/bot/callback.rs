@@ -4,6 +4,7 @@
 use crate::domain::catalog::Category;
 use crate::domain::order::OrderAction;
 use crate::domain::person::Audience;
+use crate::domain::report::ReportStep;
 use crate::domain::settings::Item;
 use crate::i18n::Lang;
 
@@ -22,6 +23,8 @@ pub enum Cb {
     Settings(Item),
     /// Settings: pause non-urgent messages for this many days (0 = resume).
     Pause(u8),
+    /// Settings (coordinators): instant lines on or off.
+    InstantLines(bool),
     /// Sign-up: the categories on offer.
     Browse,
     /// Courses of a category, one page.
@@ -81,6 +84,8 @@ pub enum Cb {
     /// A recipient's "收到"; the sender's "refresh the report".
     Ack(i64),
     BcReport(i64),
+    /// A coordinator's `/report` choices (region, course, period), `rp:…`.
+    Report(ReportStep),
 }
 
 impl Cb {
@@ -104,6 +109,7 @@ impl Cb {
                 }
             ),
             Cb::Pause(days) => format!("pz:{days}"),
+            Cb::InstantLines(on) => format!("ln:{}", u8::from(*on)),
             Cb::Browse => "b".to_owned(),
             Cb::Category(c, page) => format!("bc:{}:{page}", c.as_str()),
             Cb::Course(key) => format!("bo:{key}"),
@@ -135,6 +141,7 @@ impl Cb {
             // Built by services::broadcasts for the outbox too: keep in step.
             Cb::Ack(id) => format!("ak:{id}"),
             Cb::BcReport(id) => format!("br:{id}"),
+            Cb::Report(step) => step.encode(),
         };
         debug_assert!(s.len() <= MAX_LEN, "callback data too long: {s}");
         s
@@ -157,13 +164,16 @@ impl Cb {
             ("r", key) if crate::domain::region::Region::is_valid_key(key) => Cb::Region(key.to_owned()),
             ("bk", "") => Cb::Back,
             ("sp", "") => Cb::SkipPhone,
-            ("rp", "") => Cb::RemovePhone,
+            ("rp", "") if data == "rp" => Cb::RemovePhone,
+            ("rp", _) => Cb::Report(ReportStep::decode(data)?),
             ("s", "lang") => Cb::Settings(Item::Lang),
             ("s", "name") => Cb::Settings(Item::Name),
             ("s", "village") => Cb::Settings(Item::Village),
             ("s", "phone") => Cb::Settings(Item::Phone),
             ("s", "pause") => Cb::Settings(Item::Pause),
             ("pz", days) => Cb::Pause(days.parse().ok()?),
+            ("ln", "1") => Cb::InstantLines(true),
+            ("ln", "0") => Cb::InstantLines(false),
             ("b", "") => Cb::Browse,
             ("bc", rest) => {
                 let (category, page) = rest.split_once(':')?;
@@ -271,6 +281,7 @@ mod tests {
             Cb::Settings(Item::Village),
             Cb::Settings(Item::Pause),
             Cb::Pause(14),
+            Cb::InstantLines(false),
             Cb::Browse,
             Cb::Category(Category::EcommerceLivestream, 12),
             Cb::Course("k".repeat(48)),
@@ -301,6 +312,22 @@ mod tests {
             Cb::BcCancel,
             Cb::Ack(i64::MAX),
             Cb::BcReport(1),
+            Cb::Report(ReportStep::Region("k".repeat(48))),
+            Cb::Report(ReportStep::Course { region: "k".repeat(48), course: None }),
+            Cb::Report(ReportStep::Course {
+                region: "k".repeat(48),
+                course: Some(crate::domain::report::CourseTag::of(&"c".repeat(48))),
+            }),
+            Cb::Report(ReportStep::Run {
+                region: "k".repeat(48),
+                course: Some(crate::domain::report::CourseTag(u32::MAX)),
+                period: crate::domain::report::Period::Week,
+            }),
+            Cb::Report(ReportStep::Run {
+                region: "xinan".into(),
+                course: None,
+                period: crate::domain::report::Period::All,
+            }),
         ];
         for cb in all {
             let data = cb.encode();
@@ -348,6 +375,12 @@ mod tests {
             "oa:0",
             "ox:abc",
             "rq:farming",
+            "rp:",
+            "rp:r:",
+            "rp:r:Xinan",
+            "rp:c:xinan:12345678:w",
+            "rp:p:xinan:-:z",
+            "rp:p:xinan:nothex00:a",
         ] {
             assert_eq!(Cb::decode(data), None, "{data}");
         }

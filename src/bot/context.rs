@@ -35,6 +35,7 @@ pub enum Command {
     Credits,
     #[command(rename = "export_credits")]
     ExportCredits,
+    Report,
     Broadcast,
 }
 

@@ -7,7 +7,7 @@ use teloxide::dptree::{self, case};
 
 use super::callback::Cb;
 use super::context::{self, Ctx, Incoming};
-use super::handlers::{broadcast, commands, learning, menu, ordering, registration, requests, settings};
+use super::handlers::{broadcast, commands, learning, menu, ordering, registration, reports, requests, settings};
 use super::keyboards::MenuItem;
 use crate::domain::dialog::State;
 
@@ -50,6 +50,13 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
     })
     .endpoint(guarded!(broadcast::callback, Cb));
 
+    // A coordinator's /report choices, in any state; the scope is checked on every press.
+    let report_buttons = dptree::filter_map(|ctx: Ctx| match &ctx.incoming {
+        Incoming::Callback(Some(cb)) if ctx.person.is_some() && reports::is_report_button(cb) => Some(cb.clone()),
+        _ => None,
+    })
+    .endpoint(guarded!(reports::callback, Cb));
+
     // A main-menu tap in the middle of a dialog leaves the dialog and opens that section.
     let menu_taps = dptree::filter(|ctx: Ctx| {
         ctx.person.is_some()
@@ -78,6 +85,7 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         .branch(ordering_buttons)
         .branch(learning_buttons)
         .branch(broadcast_buttons)
+        .branch(report_buttons)
         .branch(menu_taps)
         .branch(by_state)
 }

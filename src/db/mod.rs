@@ -13,6 +13,7 @@ pub mod orders;
 pub mod outbox;
 pub mod people;
 pub mod regions;
+pub mod reports;
 
 use std::str::FromStr;
 use std::time::Duration;

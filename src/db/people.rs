@@ -250,3 +250,50 @@ pub async fn trainer_key(db: &Db, user_id: i64) -> sqlx::Result<Option<String>> 
         .await?;
     row.map(|r| r.try_get("trainer_key")).transpose()
 }
+
+/// Coordinators of a class's region (and the regions above it) who want instant lines, read on the
+/// caller's connection (inside a transaction: `&mut *tx`, no second pool connection).
+pub async fn line_coordinators_of_class(conn: &mut sqlx::AnyConnection, class_key: &str) -> sqlx::Result<Vec<i64>> {
+    let rows = sqlx::query(
+        "SELECT DISTINCT p.user_id FROM classes cl
+           JOIN regions r0 ON r0.key = cl.region_key
+           LEFT JOIN regions r1 ON r1.key = r0.parent_key
+           JOIN person_roles g ON g.role = 'coordinator'
+                AND (g.region_key = r0.key OR g.region_key = r1.key OR g.region_key = r1.parent_key)
+           JOIN people p ON p.user_id = g.user_id
+         WHERE cl.key = $1 AND p.instant_lines = 1 AND p.unreachable_at IS NULL
+         ORDER BY p.user_id",
+    )
+    .bind(class_key)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(|r| r.try_get("user_id")).collect()
+}
+
+/// Whether a coordinator wants the one-line messages about orders.
+pub async fn wants_instant_lines(db: &Db, user_id: i64) -> sqlx::Result<bool> {
+    let row = sqlx::query("SELECT instant_lines FROM people WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(match row {
+        Some(r) => r.try_get::<i64, _>("instant_lines")? != 0,
+        None => false,
+    })
+}
+
+pub async fn set_instant_lines(db: &Db, user_id: i64, on: bool) -> sqlx::Result<()> {
+    sqlx::query("UPDATE people SET instant_lines = $1 WHERE user_id = $2")
+        .bind(i64::from(on))
+        .bind(user_id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// A person's name, read on the caller's connection.
+pub async fn name_conn(conn: &mut sqlx::AnyConnection, user_id: i64) -> sqlx::Result<Option<String>> {
+    let row =
+        sqlx::query("SELECT name FROM people WHERE user_id = $1").bind(user_id).fetch_optional(&mut *conn).await?;
+    row.map(|r| r.try_get("name")).transpose()
+}

@@ -11,5 +11,6 @@ pub mod person;
 pub mod region;
 pub mod registration;
 pub mod reminder;
+pub mod report;
 pub mod request;
 pub mod settings;

@@ -38,6 +38,8 @@ pub enum Input {
     RemovePhone,
     /// Pause for this many days; 0 ends a pause.
     PauseDays(u8),
+    /// Coordinators: the one-line message per order on or off.
+    InstantLines(bool),
     Back,
     Unsupported,
 }
@@ -50,6 +52,7 @@ pub enum Change {
     Phone(Option<Phone>),
     /// Hold non-urgent messages for this many days (0 = resume now).
     Pause(u8),
+    InstantLines(bool),
 }
 
 /// The pause lengths offered (days): a week, two weeks (the usual 暂停两周), a month.
@@ -94,6 +97,7 @@ impl SettingsStep {
             (S::Menu, Input::Open(Item::Village)) => Outcome::Ask(S::County),
             (S::Menu, Input::Open(Item::Phone)) => Outcome::Ask(S::Phone),
             (S::Menu, Input::Open(Item::Pause)) => Outcome::Ask(S::Pause),
+            (S::Menu, Input::InstantLines(on)) => Outcome::Save(Change::InstantLines(on)),
             (S::Pause, Input::PauseDays(days)) if days == 0 || PAUSE_CHOICES.contains(&days) => {
                 Outcome::Save(Change::Pause(days))
             }

@@ -9,4 +9,5 @@ pub mod notify;
 pub mod orders;
 pub mod people;
 pub mod reminders;
+pub mod reports;
 pub mod requests;

@@ -160,7 +160,12 @@ pub async fn place(app: &App, person: &Person, class_key: &str) -> anyhow::Resul
     let taken = held + i64::from(status.holds_seat());
 
     let line = OrderLine::new(person, village, &info, taken, locked.capacity, status, &number, id);
+    // Approval requests go to every coordinator; the plain line only to those who want it.
+    let wanting = db::people::line_coordinators_of_class(&mut tx, class_key).await?;
     for coordinator in &coordinators {
+        if status != OrderStatus::PendingApproval && !wanting.contains(&coordinator.user_id) {
+            continue;
+        }
         let note = line.clone().note(now).dedupe(format!("order:{id}:new:{}", coordinator.user_id));
         notify::queue(&mut tx, app, coordinator.user_id, &note).await?;
     }
@@ -314,6 +319,17 @@ async fn offer_free_seats(tx: &mut Tx, app: &App, class_key: &str) -> anyhow::Re
             break;
         }
         offered += 1;
+        // The waitlist moved: a line to the coordinators who want one (read on this transaction's
+        // connection, see `class_coordinators`).
+        let name = db::people::name_conn(tx, next.user_id).await?.unwrap_or_default();
+        for coordinator in db::people::line_coordinators_of_class(tx, class_key).await? {
+            let (name, number) = (name.clone(), next.number.clone());
+            let line = Note::notice("coordinator", now, move |lang| {
+                payload(tr!(lang, "coord-line-offered", name = name.as_str(), number = number.as_str()), vec![])
+            })
+            .dedupe(format!("order:{id}:offered:{coordinator}"));
+            notify::queue(tx, app, coordinator, &line).await?;
+        }
     }
     Ok(offered)
 }
@@ -581,7 +597,8 @@ async fn queue_coordinator_line(
     person: &Person,
     what: &'static str,
 ) -> anyhow::Result<()> {
-    for coordinator in coordinators {
+    let wanting = db::people::line_coordinators_of_class(tx, &order.class_key).await?;
+    for coordinator in coordinators.iter().filter(|c| wanting.contains(&c.user_id)) {
         let (name, number) = (person.name.as_str().to_owned(), order.number.clone());
         let note = Note::notice("coordinator", app.now(), move |lang| {
             payload(tr!(lang, "coord-line-cancelled", name = name.as_str(), number = number.as_str()), vec![])

@@ -5,5 +5,6 @@ pub mod learning;
 pub mod menu;
 pub mod ordering;
 pub mod registration;
+pub mod reports;
 pub mod requests;
 pub mod settings;

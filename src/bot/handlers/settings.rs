@@ -45,6 +45,9 @@ pub async fn handle(ctx: Ctx, step: SettingsStep) -> anyhow::Result<()> {
             Cb::Back => Input::Back,
             Cb::RemovePhone => Input::RemovePhone,
             Cb::Pause(days) => Input::PauseDays(*days),
+            Cb::InstantLines(on) if person.has_role(crate::domain::person::Role::Coordinator) => {
+                Input::InstantLines(*on)
+            }
             Cb::Region(key) => match db::regions::get(&ctx.app.db, key).await? {
                 Some(r) => Input::Region(r),
                 None => return ctx.answer_stale().await,
@@ -85,6 +88,8 @@ pub async fn handle(ctx: Ctx, step: SettingsStep) -> anyhow::Result<()> {
                 Change::Phone(None) => tr!(lang, "settings-removed-phone"),
                 Change::Pause(0) => tr!(lang, "settings-pause-ended"),
                 Change::Pause(days) => tr!(lang, "settings-paused", days = days),
+                Change::InstantLines(true) => tr!(lang, "settings-lines-on"),
+                Change::InstantLines(false) => tr!(lang, "settings-lines-off"),
             };
             // The main menu keyboard carries labels in the person's language: resend it with the confirmation.
             ctx.say_with(confirmation, keyboards::main_menu(&updated)).await?;
@@ -129,14 +134,20 @@ async fn ask(ctx: &Ctx, person: &Person, step: &SettingsStep) -> anyhow::Result<
                 phone = phone,
                 language = tr!(lang, "language-name")
             );
-            let markup = InlineKeyboardMarkup::new(vec![
+            let mut rows = vec![
                 vec![keyboards::button(tr!(lang, "settings-lang"), Cb::Settings(Item::Lang))],
                 vec![keyboards::button(tr!(lang, "settings-name"), Cb::Settings(Item::Name))],
                 vec![keyboards::button(tr!(lang, "settings-village"), Cb::Settings(Item::Village))],
                 vec![keyboards::button(tr!(lang, "settings-phone"), Cb::Settings(Item::Phone))],
                 vec![keyboards::button(tr!(lang, "settings-pause"), Cb::Settings(Item::Pause))],
-                vec![keyboards::button(tr!(lang, "btn-done"), Cb::Back)],
-            ]);
+            ];
+            if person.has_role(crate::domain::person::Role::Coordinator) {
+                let on = db::people::wants_instant_lines(&ctx.app.db, person.user_id).await?;
+                let label = if on { tr!(lang, "settings-lines-turn-off") } else { tr!(lang, "settings-lines-turn-on") };
+                rows.push(vec![keyboards::button(label, Cb::InstantLines(!on))]);
+            }
+            rows.push(vec![keyboards::button(tr!(lang, "btn-done"), Cb::Back)]);
+            let markup = InlineKeyboardMarkup::new(rows);
             ctx.say_with(text, markup).await
         }
         SettingsStep::Lang => {

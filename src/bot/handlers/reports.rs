@@ -1,0 +1,145 @@
+//! `/report` for coordinators: choose a region, a course (or all) and a period → a text summary, a
+//! bar chart and a CSV of the orders. Every press is checked against the presser's coordinator
+//! scope by the service; a refused press is answered and logged.
+
+use teloxide::prelude::*;
+use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, InputFile};
+
+use crate::bot::callback::Cb;
+use crate::bot::context::Ctx;
+use crate::bot::keyboards::button;
+use crate::domain::person::{Person, Role};
+use crate::domain::report::{CourseTag, Period, ReportStep, split_message};
+use crate::render::RenderError;
+use crate::services::reports::{self, Checked, Scope, period_label};
+use crate::tr;
+
+/// Telegram's limit is 4,096 UTF-16 units per message; keep a margin.
+const MAX_TEXT: usize = 4000;
+
+/// `/report`: the regions the coordinator may report on.
+pub async fn start(ctx: &Ctx, person: &Person) -> anyhow::Result<()> {
+    let lang = person.lang;
+    if !person.has_role(Role::Coordinator) {
+        tracing::warn!(user = person.user_id, "/report from a non-coordinator");
+        return ctx.say(tr!(lang, "not-allowed")).await;
+    }
+    let regions = reports::region_choices(&ctx.app, person).await?;
+    if regions.is_empty() {
+        return ctx.say(tr!(lang, "report-no-regions")).await;
+    }
+    let rows: Vec<Vec<InlineKeyboardButton>> = regions
+        .iter()
+        .map(|r| vec![button(r.display_name(lang).to_owned(), Cb::Report(ReportStep::Region(r.key.clone())))])
+        .collect();
+    ctx.say_with(tr!(lang, "report-choose-region"), InlineKeyboardMarkup::new(rows)).await
+}
+
+pub fn is_report_button(cb: &Cb) -> bool {
+    matches!(cb, Cb::Report(_))
+}
+
+pub async fn callback(ctx: Ctx, cb: Cb) -> anyhow::Result<()> {
+    let Cb::Report(step) = cb else { return ctx.answer_stale().await };
+    let Some(person) = ctx.person.clone() else { return ctx.answer_stale().await };
+    let lang = person.lang;
+    let (region, course) = match &step {
+        ReportStep::Region(region) => (region, None),
+        ReportStep::Course { region, course } | ReportStep::Run { region, course, .. } => (region, *course),
+    };
+    let scope = match reports::check(&ctx.app, &person, region, course).await? {
+        Checked::Allowed(scope) => scope,
+        Checked::NotCoordinator => {
+            tracing::warn!(user = person.user_id, ?step, "report button pressed by a non-coordinator");
+            return ctx.answer(Some(tr!(lang, "not-allowed"))).await;
+        }
+        Checked::RegionRefused => {
+            tracing::warn!(user = person.user_id, ?step, "report for a region outside the coordinator's scope refused");
+            return ctx.answer(Some(tr!(lang, "report-out-of-scope"))).await;
+        }
+        Checked::CourseRefused => {
+            tracing::warn!(user = person.user_id, ?step, "report for a course not held in the region refused");
+            return ctx.answer(Some(tr!(lang, "report-course-refused"))).await;
+        }
+    };
+    match step {
+        ReportStep::Region(_) => choose_course(&ctx, &person, &scope).await,
+        ReportStep::Course { course, .. } => choose_period(&ctx, &person, &scope, course).await,
+        ReportStep::Run { period, .. } => run(&ctx, &person, &scope, period).await,
+    }
+}
+
+async fn choose_course(ctx: &Ctx, person: &Person, scope: &Scope) -> anyhow::Result<()> {
+    let lang = person.lang;
+    ctx.retire_pressed_keyboard().await;
+    ctx.answer(None).await?;
+    let region_name = scope.region.display_name(lang);
+    if scope.courses.is_empty() {
+        return ctx.say(tr!(lang, "report-no-courses", region = region_name)).await;
+    }
+    let key = scope.region.key.clone();
+    let mut rows = vec![vec![button(
+        tr!(lang, "report-all-courses"),
+        Cb::Report(ReportStep::Course { region: key.clone(), course: None }),
+    )]];
+    rows.extend(scope.courses.iter().map(|c| {
+        vec![button(
+            c.display_title(lang).to_owned(),
+            Cb::Report(ReportStep::Course { region: key.clone(), course: Some(CourseTag::of(&c.key)) }),
+        )]
+    }));
+    ctx.say_with(tr!(lang, "report-choose-course", region = region_name), InlineKeyboardMarkup::new(rows)).await
+}
+
+async fn choose_period(ctx: &Ctx, person: &Person, scope: &Scope, course: Option<CourseTag>) -> anyhow::Result<()> {
+    let lang = person.lang;
+    ctx.retire_pressed_keyboard().await;
+    ctx.answer(None).await?;
+    let region = scope.region.key.clone();
+    let period_button = |p: Period| {
+        button(period_label(lang, p), Cb::Report(ReportStep::Run { region: region.clone(), course, period: p }))
+    };
+    let rows = vec![
+        vec![period_button(Period::Week), period_button(Period::Month)],
+        vec![period_button(Period::Year), period_button(Period::All)],
+    ];
+    let course_name = match &scope.course {
+        Some(c) => c.display_title(lang).to_owned(),
+        None => tr!(lang, "report-all-courses"),
+    };
+    let text = tr!(lang, "report-choose-period", region = scope.region.display_name(lang), course = course_name);
+    ctx.say_with(text, InlineKeyboardMarkup::new(rows)).await
+}
+
+/// The report: summary, chart (or a note when no CJK font is installed), CSV. The period buttons
+/// stay, so another period is one tap away.
+async fn run(ctx: &Ctx, person: &Person, scope: &Scope, period: Period) -> anyhow::Result<()> {
+    let lang = person.lang;
+    ctx.answer(Some(tr!(lang, "report-working"))).await?;
+    let report = reports::build(&ctx.app, lang, scope, period).await?;
+    tracing::info!(user = person.user_id, region = %scope.region.key, ?period, rows = report.csv_rows, "report made");
+    for part in split_message(&report.summary, MAX_TEXT) {
+        ctx.say(part).await?;
+    }
+    match reports::chart_png(report.chart).await? {
+        Ok(png) => {
+            ctx.bot
+                .send_photo(ctx.chat, InputFile::memory(png).file_name("report.png"))
+                .caption(tr!(lang, "report-chart-caption"))
+                .await?;
+        }
+        Err(RenderError::NoFont(tried)) => {
+            tracing::warn!(%tried, "report chart not drawn: no CJK font");
+            ctx.say(tr!(lang, "report-no-font", env = crate::render::ENV_FONT)).await?;
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "report chart not drawn");
+            ctx.say(tr!(lang, "report-chart-failed")).await?;
+        }
+    }
+    ctx.bot
+        .send_document(ctx.chat, InputFile::memory(report.csv).file_name(report.file_name))
+        .caption(tr!(lang, "report-csv-caption", count = report.csv_rows))
+        .await?;
+    Ok(())
+}

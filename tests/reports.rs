@@ -1,0 +1,294 @@
+//! The coordinator's `/report` end to end through the Bot API emulator: a small known situation
+//! (orders, a cancellation, a waitlist, a check-in, an absence, a passed quiz), then the summary
+//! figures, the chart PNG and the CSV are checked against it; scope checks refuse villagers and
+//! forged buttons for another county or a course held elsewhere.
+
+mod common;
+
+use chrono::{DateTime, Utc};
+use common::{DEMO_CATALOG, Store, TestBot};
+use fieldschool::db;
+use fieldschool::domain::person::Role;
+use fieldschool::domain::report::{CourseTag, Period, ReportStep};
+use fieldschool::emulator::BotMessage;
+use fieldschool::render::BAR_CHART_SIZE;
+
+fn beijing(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(&format!("{s}+08:00")).unwrap().to_utc()
+}
+
+/// The small class's place, with an ASCII comma so the CSV must quote it.
+const SMALL_PLACE: &str = "西村, 张大姐家菇棚";
+
+async fn trainer(t: &TestBot, id: i64, key: &str, name: &str) -> i64 {
+    let user = t.user(id, name, "zh-hans");
+    let invite = fieldschool::services::invites::create(&t.app, Role::Trainer, None, Some(key)).await.unwrap();
+    t.emu.send_text(user, &format!("/start {}", invite.token));
+    t.next(user).await;
+    t.next(user).await;
+    t.register_rest(user, name, "同意", "干部").await;
+    user
+}
+
+async fn order(t: &TestBot, me: i64, category: &str, course: &str, class_label: &str) -> BotMessage {
+    t.say(me, "📚 报名培训").await;
+    t.tap(me, category).await;
+    t.tap(me, course).await;
+    t.tap(me, class_label).await;
+    t.tap(me, "确认报名").await
+}
+
+fn labels(msg: &BotMessage) -> Vec<String> {
+    msg.buttons().map(|b| b.text.clone()).collect()
+}
+
+/// (width, height) from a PNG's IHDR chunk.
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert!(bytes.len() > 33, "too short for a PNG: {} bytes", bytes.len());
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "PNG signature");
+    assert_eq!(&bytes[12..16], b"IHDR", "first chunk is IHDR");
+    let be = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+    (be(&bytes[16..20]), be(&bytes[20..24]))
+}
+
+/// RFC 4180 records (quoted fields may hold commas and doubled quotes; lines end in CRLF).
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    for line in text.split("\r\n").filter(|l| !l.is_empty()) {
+        let mut fields = Vec::new();
+        let mut field = String::new();
+        let mut quoted = false;
+        let mut chars = line.chars().peekable();
+        while let Some(c) = chars.next() {
+            match (c, quoted) {
+                ('"', true) if chars.peek() == Some(&'"') => {
+                    field.push('"');
+                    chars.next();
+                }
+                ('"', true) => quoted = false,
+                ('"', false) if field.is_empty() => quoted = true,
+                (',', false) => fields.push(std::mem::take(&mut field)),
+                (c, _) => field.push(c),
+            }
+        }
+        assert!(!quoted, "unterminated quote in {line:?}");
+        fields.push(field);
+        rows.push(fields);
+    }
+    rows
+}
+
+/// The lines of the summary block that starts with `【title】`.
+fn block(summary: &str, title: &str) -> String {
+    let head = format!("【{title}】");
+    summary
+        .split("\n\n")
+        .find(|b| b.starts_with(&head))
+        .unwrap_or_else(|| panic!("no block {head} in:\n{summary}"))
+        .to_owned()
+}
+
+/// Presses raw callback data on `msg` and returns the answer's text.
+async fn press(t: &TestBot, user: i64, msg: &BotMessage, data: &str) -> String {
+    let before = t.emu.sent_count(user);
+    let id = t.emu.press(user, msg.message_id, data);
+    let answer = t.emu.callback_answer(&id).await.unwrap();
+    assert_eq!(t.emu.sent_count(user), before, "a refused press sends nothing");
+    answer.text.unwrap_or_default()
+}
+
+async fn report_scenario(store: Store) {
+    let Some(t) = TestBot::start_with(store, |c| c.quiz_seed = Some(42)).await else { return };
+    let catalog = DEMO_CATALOG.replace("西村张大姐家菇棚", SMALL_PLACE);
+    fieldschool::services::catalog_import::import_str(&t.app.db, "demo-catalog.toml", &catalog).await.unwrap();
+
+    let teacher = trainer(&t, 700, "wang-lixin", "王立新").await;
+    let a = t.villager(701, "甲").await;
+    let b = t.villager(702, "乙").await;
+    let c = t.villager(703, "丙").await;
+    let d = t.villager(704, "丁").await;
+    let e = t.villager(705, "戊").await;
+
+    // The small mushroom class (2 seats): 甲 and 乙 in, 丙 on the waitlist. 丁 orders the big class
+    // and cancels; 戊 orders the electrician class.
+    for who in [a, b] {
+        let done = order(&t, who, "特色种养", "食用菌种植技术", "张大姐家菇棚").await;
+        assert!(done.rendered_text().contains("报名成功"), "{}", done.rendered_text());
+    }
+    let waiting = order(&t, c, "特色种养", "食用菌种植技术", "张大姐家菇棚").await;
+    assert!(waiting.rendered_text().contains("候补第 1 位"), "{}", waiting.rendered_text());
+    order(&t, d, "特色种养", "食用菌种植技术", "铁山镇农业技术推广站").await;
+    t.say(d, "/my").await;
+    t.tap(d, "取消 FS-").await;
+    assert!(t.tap(d, "确定取消").await.rendered_text().contains("已取消"));
+    let done = order(&t, e, "技能工种", "农村低压电工", "新安县职业技术学校").await;
+    assert!(done.rendered_text().contains("报名成功"), "{}", done.rendered_text());
+
+    // 2026-12-20 09:30–11:30: 甲 checks in, 乙 does not come.
+    t.clock.set(beijing("2026-12-20T09:20:00"));
+    for who in [a, b] {
+        for _ in 0..2 {
+            assert!(t.next(who).await.rendered_text().contains("上课提醒"));
+        }
+    }
+    t.say(teacher, "/checkin").await;
+    let opened = t.tap(teacher, "12月20日").await.rendered_text();
+    let start = opened.find("签到码：").unwrap() + "签到码：".len();
+    let code: String = opened[start..].chars().take(4).collect();
+    t.next(a).await;
+    t.next(b).await;
+    assert!(t.say(a, &code).await.rendered_text().contains("签到成功"));
+
+    // After the session 乙 is absent; 甲 takes the quiz and passes → completed.
+    t.clock.set(beijing("2026-12-20T11:31:00"));
+    assert!(t.next(a).await.rendered_text().contains("做个小测验"));
+    let bank = db::catalog::questions_of(&t.app.db, "mushroom").await.unwrap();
+    let mut question = t.tap(a, "开始测验").await;
+    for _ in 0..5 {
+        let text = question.rendered_text();
+        let q = bank.iter().find(|q| text.contains(&q.text)).unwrap();
+        let right = &q.options[q.answer];
+        let button = question.buttons().find(|b| b.text.ends_with(right.as_str())).unwrap();
+        let id = t.emu.press(a, question.message_id, button.callback_data.as_deref().unwrap());
+        t.emu.callback_answer(&id).await.unwrap();
+        t.next(a).await; // feedback
+        question = t.next(a).await;
+    }
+    assert!(question.rendered_text().contains("测验通过"), "{}", question.rendered_text());
+    let congratulation = t.next(a).await;
+    assert!(congratulation.rendered_text().contains("证书验证码"), "{}", congratulation.rendered_text());
+
+    // A villager has no /report.
+    assert!(t.say(c, "/report").await.rendered_text().contains("没有权限"));
+
+    // The coordinator of 新安县 (registered now, so no order lines are waiting in their chat).
+    let coord = t.coordinator(709, "刘主任").await;
+    let regions = t.say(coord, "/report").await;
+    assert!(regions.rendered_text().contains("请选择地区"), "{}", regions.rendered_text());
+    let region_labels = labels(&regions);
+    assert_eq!(region_labels[0], "新安县", "{region_labels:?}");
+    assert!(region_labels.iter().any(|l| l == "铁山镇"), "{region_labels:?}");
+    let other_county = db::regions::get(&t.app.db, "qianshan").await.unwrap().unwrap().name;
+    assert!(!region_labels.contains(&other_county), "{region_labels:?}");
+
+    let courses = t.tap(coord, "新安县").await;
+    let course_labels = labels(&courses);
+    assert_eq!(course_labels[0], "全部课程");
+    for title in ["食用菌种植技术", "农村低压电工"] {
+        assert!(course_labels.iter().any(|l| l == title), "{course_labels:?}");
+    }
+    assert!(
+        !course_labels.iter().any(|l| l.contains("农家乐")),
+        "a course held only in another county: {course_labels:?}"
+    );
+    let periods = t.tap(coord, "全部课程").await;
+    assert_eq!(labels(&periods), ["本周", "本月", "今年", "全部"]);
+
+    // This month: everything above.
+    let summary = t.tap(coord, "本月").await.rendered_text();
+    assert!(summary.contains("新安县 · 全部课程 · 本月"), "{summary}");
+    assert!(summary.contains("2026-12-01 至 2026-12-31"), "{summary}");
+    let mushroom = block(&summary, "食用菌种植技术");
+    for line in [
+        "订单 2 份，取消 1 份，候补中 1 人（共报名 4 次）",
+        "名额：已占 2 / 共 32（2 个班，按现在算）",
+        "出勤：到课 1 / 应到 2 人次，人数太少，不算比率（请假 0 人次；已上 4 次课）",
+        "来上过课 1 人，结业 1 人（有效订单 2 份）",
+        "测验：通过 1 / 共 1 次，次数太少，不算比率",
+    ] {
+        assert!(mushroom.contains(line), "{line}\nnot in:\n{mushroom}");
+    }
+    let electrician = block(&summary, "农村低压电工");
+    for line in [
+        "订单 1 份，取消 0 份，候补中 0 人（共报名 1 次）",
+        "名额：已占 1 / 共 24（1 个班，按现在算）",
+        "出勤：还没有考勤记录（请假 0 人次；已上 0 次课）",
+        "来上过课 0 人，结业 0 人（有效订单 1 份）",
+        "测验：还没有人做过",
+    ] {
+        assert!(electrician.contains(line), "{line}\nnot in:\n{electrician}");
+    }
+    assert!(block(&summary, "农家菜与中式面点").contains("这段时间没有报名"), "{summary}");
+    assert!(block(&summary, "合计").contains("订单 3 份，取消 1 份，候补中 1 人（共报名 5 次）"), "{summary}");
+
+    // The chart: a PNG of the chart size.
+    let chart = t.next(coord).await;
+    let png = chart.photo.clone().expect("the chart comes as a photo");
+    assert_eq!(png_size(&png), BAR_CHART_SIZE);
+    assert!(chart.rendered_text().contains("各课程订单与到课人数"), "{}", chart.rendered_text());
+
+    // The CSV: BOM, header, one row per order, statuses matching the summary.
+    let doc = t.next(coord).await;
+    let (name, bytes) = doc.document.clone().expect("the CSV comes as a document");
+    assert_eq!(name, "report-xinan-2026-12.csv");
+    assert!(doc.rendered_text().contains("5 行"), "{}", doc.rendered_text());
+    assert!(bytes.starts_with("\u{feff}".as_bytes()), "UTF-8 with a BOM for Excel");
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    assert!(text.contains(&format!("\"{SMALL_PLACE}\"")), "a field with a comma is quoted: {text}");
+    let rows = parse_csv(&text);
+    assert_eq!(
+        rows[0],
+        ["订单号", "课程", "班次", "姓名", "所在村", "状态", "到课次数", "已上课次数", "是否结业", "班次编号"]
+    );
+    let data = &rows[1..];
+    assert_eq!(data.len(), 5, "{rows:?}");
+    assert!(data.iter().all(|r| r.len() == 10 && r[0].starts_with("FS-")), "{rows:?}");
+    let status_count = |s: &str| data.iter().filter(|r| r[5] == s).count();
+    assert_eq!(status_count("已确认") + status_count("等待审批") + status_count("已参加") + status_count("已结业"), 3);
+    assert_eq!(status_count("已取消"), 1);
+    assert_eq!(status_count("候补中"), 1);
+    let row_of = |name: &str| data.iter().find(|r| r[3] == name).unwrap_or_else(|| panic!("no row for {name}"));
+    assert_eq!(row_of("甲")[1..3], ["食用菌种植技术", SMALL_PLACE]);
+    assert_eq!(row_of("甲")[5..10], ["已结业", "1", "1", "是", "mushroom-small-2026-12"]);
+    assert_eq!(row_of("乙")[5..9], ["已确认", "0", "1", "否"]);
+    assert_eq!(row_of("丁")[5..9], ["已取消", "0", "3", "否"]);
+    assert_eq!(row_of("戊")[1], "农村低压电工");
+    assert!(!row_of("甲")[4].is_empty(), "the village is named");
+
+    // This week (12-14 to 12-20): no orders placed, an empty CSV.
+    let week = t.tap(coord, "本周").await.rendered_text();
+    assert!(week.contains("2026-12-14 至 2026-12-20"), "{week}");
+    assert!(block(&week, "食用菌种植技术").contains("这段时间没有报名"), "{week}");
+    t.next(coord).await; // chart
+    let doc = t.next(coord).await;
+    let (name, bytes) = doc.document.clone().unwrap();
+    assert_eq!(name, "report-xinan-2026-W51.csv");
+    assert_eq!(parse_csv(std::str::from_utf8(&bytes[3..]).unwrap()).len(), 1, "only the header");
+
+    // A township narrows the courses; one course narrows the report.
+    t.say(coord, "/report").await;
+    let courses = t.tap(coord, "铁山镇").await;
+    assert!(!labels(&courses).iter().any(|l| l == "农村低压电工"), "{:?}", labels(&courses));
+    t.tap(coord, "食用菌种植技术").await;
+    let summary = t.tap(coord, "全部").await.rendered_text();
+    assert!(summary.contains("铁山镇 · 食用菌种植技术 · 全部") && summary.contains("统计全部订单"), "{summary}");
+    assert!(!summary.contains("【合计】") && !summary.contains("农村低压电工"), "{summary}");
+    t.next(coord).await;
+    let (name, bytes) = t.next(coord).await.document.unwrap();
+    assert_eq!(name, "report-xinan-tieshan-mushroom-all.csv");
+    assert_eq!(parse_csv(std::str::from_utf8(&bytes[3..]).unwrap()).len(), 1 + 4);
+
+    // Forged presses: another county, a course not held in the region, a villager.
+    let last = t.emu.last_message(coord).unwrap();
+    let forged = ReportStep::Run { region: "qianshan".into(), course: None, period: Period::All }.encode();
+    assert!(press(&t, coord, &last, &forged).await.contains("不归您管"));
+    let forged = ReportStep::Region("qianshan-chaxiang".into()).encode();
+    assert!(press(&t, coord, &last, &forged).await.contains("不归您管"));
+    let farmstay =
+        ReportStep::Run { region: "xinan".into(), course: Some(CourseTag::of("farmstay")), period: Period::All };
+    assert!(press(&t, coord, &last, &farmstay.encode()).await.contains("不在这个地区开班"));
+    let last_c = t.emu.last_message(c).unwrap();
+    let own = ReportStep::Region("xinan".into()).encode();
+    assert!(press(&t, c, &last_c, &own).await.contains("没有权限"));
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn coordinator_report_sqlite() {
+    report_scenario(Store::Sqlite).await;
+}
+
+#[tokio::test]
+async fn coordinator_report_postgres() {
+    report_scenario(Store::Postgres).await;
+}
