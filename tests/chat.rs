@@ -195,3 +195,54 @@ async fn in_the_chat_a_trainer_takes_attendance_and_a_villager_passes_the_quiz()
     chat.send("/quit").await;
     let _ = chat.child.wait().await;
 }
+
+#[tokio::test]
+async fn in_the_chat_a_trainer_broadcasts_and_the_coordinator_gets_lines_digest_and_report() {
+    let mut chat = Live::start();
+    chat.wait_for("王秀英> ").await;
+    // 王秀英 orders the first mushroom class; the coordinator persona gets the line.
+    for line in ["/start", "1", "1", "王秀英", "1", "1", "1", "k2", "k1", "1", "1", "1", "1"] {
+        chat.send(line).await;
+    }
+    chat.wait_for("报名成功").await;
+    chat.wait_for("新报名：王秀英").await;
+    for line in ["/as 4", "/invite trainer wang-lixin", "/open", "1", "2", "张老师", "1", "1", "1", "k2"] {
+        chat.send(line).await;
+    }
+    chat.wait_for("登记成功").await;
+    chat.send("/broadcast").await;
+    chat.wait_for("发给谁").await;
+    chat.send("1").await;
+    chat.wait_for("请输入通知内容").await;
+    chat.send("明天的课改到下午两点").await;
+    chat.wait_for("将发给 1 人").await;
+    chat.send("1").await; // normal
+    chat.wait_for("确认发送").await;
+    chat.send("1").await; // send
+    chat.wait_for("bot → 王秀英").await;
+    chat.wait_for("发送完成：送达 1 人").await;
+
+    // The coordinator: the digest at 18:00, then /report with a chart and a CSV.
+    chat.send("/as 5").await;
+    // The chat's clock started at the real time: move it to the next 18:01 in Beijing.
+    let now = chrono::Utc::now().with_timezone(&chrono_tz::Asia::Shanghai);
+    let mut at = now.date_naive().and_hms_opt(18, 1, 0).unwrap();
+    if at <= now.naive_local() {
+        at += chrono::Duration::days(1);
+    }
+    let minutes = (at - now.naive_local()).num_minutes() + 1;
+    chat.send(&format!("/clock +{minutes}m")).await;
+    chat.wait_for("培训日报").await;
+    chat.send("/report").await;
+    chat.wait_for("└─").await;
+    chat.send("1").await; // the county
+    chat.wait_for("└─").await;
+    chat.send("1").await; // all courses
+    chat.wait_for("└─").await;
+    chat.send("4").await; // the whole period
+    chat.wait_for("[photo]").await;
+    let file = chat.wait_for(".csv").await;
+    assert!(file.contains("[file report-"), "{file}");
+    chat.send("/quit").await;
+    let _ = chat.child.wait().await;
+}
