@@ -1,22 +1,22 @@
 //! Follows broadcasts as the outbox delivers them: edits the sender's progress message in place (at
 //! most about once a second per broadcast) and, when the last row is settled, sends the delivery
-//! report once (a database claim makes it once across replicas).
+//! report once (a database claim makes it once across replicas) through the outbox.
 
 use std::collections::HashMap;
 use std::time::Duration;
 
 use teloxide::prelude::*;
-use teloxide::types::{InlineKeyboardMarkup, MessageId};
+use teloxide::types::MessageId;
 use tokio::sync::{broadcast, watch};
 use tokio::time::Instant;
 
 use crate::app::App;
 use crate::bot::callback::Cb;
 use crate::bot::handlers::broadcast::{progress_text, report_text};
-use crate::bot::keyboards::button;
 use crate::db;
 use crate::outbox::OutboxEvent;
 use crate::services::broadcasts;
+use crate::services::notify::{self, Note, payload};
 use crate::tr;
 
 const MIN_EDIT_INTERVAL: Duration = Duration::from_secs(1);
@@ -63,11 +63,22 @@ async fn follow(app: &App, bot: &Bot, id: i64, last_edit: &mut HashMap<i64, Inst
     {
         tracing::debug!(broadcast = id, error = %e, "progress message not edited");
     }
-    if finished && db::broadcasts::claim_report(&app.db, id, app.now()).await? {
-        last_edit.remove(&id);
+    if finished && !d.broadcast.reported {
+        // The report is not a reply: it goes through the outbox, queued in the transaction that
+        // claims it, so a 429, a crash or a second replica can neither lose nor double it.
         let text = report_text(app, lang, &d).await?;
-        let markup = InlineKeyboardMarkup::new(vec![vec![button(tr!(lang, "btn-refresh-report"), Cb::BcReport(id))]]);
-        bot.send_message(chat, text).reply_markup(markup).await?;
+        let button = (tr!(lang, "btn-refresh-report"), Cb::BcReport(id).encode());
+        let note =
+            Note::notice("broadcast-report", app.now(), move |_| payload(text.clone(), vec![vec![button.clone()]]))
+                .dedupe(format!("broadcast-report:{id}"))
+                .personal();
+        let mut tx = app.db.begin_write().await?;
+        if db::broadcasts::claim_report(&mut tx, id, app.now()).await? {
+            notify::queue(&mut tx, app, d.broadcast.sender_id, &note).await?;
+        }
+        tx.commit().await?;
+        last_edit.remove(&id);
+        app.wake_outbox();
     }
     Ok(())
 }

@@ -125,12 +125,13 @@ pub async fn set_progress_message(db: &Db, id: i64, message_id: i32) -> sqlx::Re
     Ok(())
 }
 
-/// Claims the right to send the delivery report (once, whichever replica gets there first).
-pub async fn claim_report(db: &Db, id: i64, now: DateTime<Utc>) -> sqlx::Result<bool> {
+/// Claims the right to send the delivery report (once, whichever replica gets there first), in the
+/// transaction that queues it.
+pub async fn claim_report(tx: &mut Tx, id: i64, now: DateTime<Utc>) -> sqlx::Result<bool> {
     Ok(sqlx::query("UPDATE broadcasts SET reported_at = $1 WHERE id = $2 AND reported_at IS NULL")
         .bind(to_epoch(now))
         .bind(id)
-        .execute(&db.pool)
+        .execute(&mut **tx)
         .await?
         .rows_affected()
         == 1)
@@ -180,7 +181,7 @@ pub struct Unreached {
 
 pub async fn unreached(db: &Db, id: i64) -> sqlx::Result<Vec<Unreached>> {
     let rows = sqlx::query(
-        "SELECT p.name, p.village_key, p.unreachable_at FROM outbox o JOIN people p ON p.chat_id = o.chat_id
+        "SELECT p.name, p.village_key, p.unreachable_at, o.last_error FROM outbox o JOIN people p ON p.chat_id = o.chat_id
          WHERE o.group_key = $1 AND o.status IN ('failed', 'cancelled') ORDER BY p.name",
     )
     .bind(format!("broadcast:{id}"))
@@ -191,7 +192,10 @@ pub async fn unreached(db: &Db, id: i64) -> sqlx::Result<Vec<Unreached>> {
             Ok(Unreached {
                 name: r.try_get("name")?,
                 village_key: r.try_get("village_key")?,
-                blocked: r.try_get::<Option<i64>, _>("unreachable_at")?.is_some(),
+                // The row's own 403 says so even before the person is marked unreachable.
+                blocked: r.try_get::<Option<i64>, _>("unreachable_at")?.is_some()
+                    || r.try_get::<Option<String>, _>("last_error")?
+                        .is_some_and(|e| e.contains("orbidden") || e.contains("blocked")),
             })
         })
         .collect()

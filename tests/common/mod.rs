@@ -64,7 +64,17 @@ impl TestBot {
     }
 
     pub async fn start_on_with(db: Db, dir: Option<tempfile::TempDir>, configure: impl FnOnce(&mut Config)) -> TestBot {
-        let emu = Emulator::start(EmulatorOptions::default()).await.unwrap();
+        Self::start_full(db, dir, EmulatorOptions::default(), configure).await
+    }
+
+    /// A bot on `db` against an emulator with `options` (rate limits, timeouts).
+    pub async fn start_full(
+        db: Db,
+        dir: Option<tempfile::TempDir>,
+        options: EmulatorOptions,
+        configure: impl FnOnce(&mut Config),
+    ) -> TestBot {
+        let emu = Emulator::start(options).await.unwrap();
         let clock = ManualClock::new(demo_start());
         let mut config = Config::from_env().unwrap();
         config.token = Some(emu.token().to_owned());
@@ -77,6 +87,11 @@ impl TestBot {
         let bot = Bot::new(emu.token()).set_api_url(emu.api_url().parse().unwrap());
         let running = startup::start_bot(app.clone(), bot).await.unwrap();
         TestBot { emu, app, clock, running: Some(running), _dir: dir }
+    }
+
+    /// What the outbox does from now on (sent, retrying, failed…).
+    pub fn outbox_events(&self) -> tokio::sync::broadcast::Receiver<fieldschool::outbox::OutboxEvent> {
+        self.running.as_ref().expect("running").outbox().subscribe()
     }
 
     pub async fn stop(mut self) {
