@@ -19,6 +19,7 @@ pub async fn run(app: App, mut shutdown: watch::Receiver<bool>) {
         if *shutdown.borrow() {
             break;
         }
+        let pass_began = app.now();
         let finalized = services::learning::finalize_due(&app).await;
         let expired = services::orders::expire_offers(&app).await;
         let digests = services::digest::run_due(&app).await;
@@ -30,7 +31,7 @@ pub async fn run(app: App, mut shutdown: watch::Receiver<bool>) {
                 _ = shutdown.changed() => break,
             }
         }
-        let next = match next_due(&app).await {
+        let next = match next_due(&app, pass_began).await {
             Ok(next) => next,
             Err(e) => {
                 tracing::error!(error = %e, "reading the next offer expiry failed");
@@ -55,9 +56,12 @@ pub async fn run(app: App, mut shutdown: watch::Receiver<bool>) {
 }
 
 /// The earliest instant anything above falls due.
-async fn next_due(app: &App) -> anyhow::Result<Option<chrono::DateTime<chrono::Utc>>> {
+async fn next_due(
+    app: &App,
+    pass_began: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<Option<chrono::DateTime<chrono::Utc>>> {
     let offer = db::orders::next_offer_expiry(&app.db).await?;
     let session_end = services::learning::next_due(app).await?;
-    let digest = Some(services::digest::next_due(app));
+    let digest = Some(services::digest::next_due(app, pass_began));
     Ok([offer, session_end, digest].into_iter().flatten().min())
 }

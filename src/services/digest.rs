@@ -44,11 +44,13 @@ fn digest_instant(app: &App, day: NaiveDate) -> DateTime<Utc> {
     tz.from_local_datetime(&day.and_time(app.config.digest_at)).earliest().map(|t| t.to_utc()).unwrap_or_default()
 }
 
-/// When the next digest falls due (strictly after now unless today's is still to be sent).
-pub fn next_due(app: &App) -> DateTime<Utc> {
-    let today = app.now().with_timezone(&app.config.default_timezone).date_naive();
+/// When the next digest falls due after a pass of [`run_due`] that began at `pass_began`. Taking the
+/// instant the pass began, not the clock now, matters: had the clock passed 18:00 during the pass, "now"
+/// would point at tomorrow's digest and today's would be skipped.
+pub fn next_due(app: &App, pass_began: DateTime<Utc>) -> DateTime<Utc> {
+    let today = pass_began.with_timezone(&app.config.default_timezone).date_naive();
     let at = digest_instant(app, today);
-    if at > app.now() { at } else { digest_instant(app, today + Duration::days(1)) }
+    if at > pass_began { at } else { digest_instant(app, today + Duration::days(1)) }
 }
 
 pub async fn figures(
