@@ -33,6 +33,12 @@ pub struct Config {
     pub quiz_seed: Option<u64>,
     /// When coordinators' daily digest is planned, local time (then timed by the gate).
     pub digest_at: chrono::NaiveTime,
+    /// Follow-up surveys, months after a course ends (default 3, 6 and 12).
+    pub survey_waves: Vec<u8>,
+    /// How long a follow-up stays open for answers, and the days between its invitation and the
+    /// (at most two) nudges.
+    pub survey_open: Duration,
+    pub survey_nudge_gap: Duration,
 }
 
 impl Config {
@@ -85,7 +91,23 @@ impl Config {
                 .map_err(|_| anyhow::anyhow!("FIELDSCHOOL_DIGEST_AT must be HH:MM (example: 18:00)"))?,
             None => chrono::NaiveTime::from_hms_opt(18, 0, 0).expect("a valid time"),
         };
+        let survey_waves = match var("FIELDSCHOOL_SURVEY_MONTHS") {
+            Some(v) => {
+                let months: Option<Vec<u8>> =
+                    v.split(',').map(|m| m.trim().parse().ok().filter(|m| (1..=60).contains(m))).collect();
+                let mut months = months.filter(|m| !m.is_empty()).ok_or_else(|| {
+                    anyhow::anyhow!("FIELDSCHOOL_SURVEY_MONTHS must list months from 1 to 60 (example: 3,6,12)")
+                })?;
+                months.sort_unstable();
+                months.dedup();
+                months
+            }
+            None => vec![3, 6, 12],
+        };
         Ok(Config {
+            survey_waves,
+            survey_open: Duration::days(number("FIELDSCHOOL_SURVEY_OPEN_DAYS", 30)?.max(1) as i64),
+            survey_nudge_gap: Duration::days(number("FIELDSCHOOL_SURVEY_NUDGE_DAYS", 4)?.max(1) as i64),
             digest_at,
             checkin_ttl: Duration::minutes(number("FIELDSCHOOL_CHECKIN_MINUTES", 30)? as i64),
             quiz_size: number("FIELDSCHOOL_QUIZ_SIZE", 5)?.max(1) as usize,

@@ -108,6 +108,34 @@ impl Live {
         self.stdin.write_all(format!("{line}\n").as_bytes()).await.unwrap();
     }
 
+    /// Waits until the output since the last wait contains every marker, in any order.
+    async fn wait_for_all(&mut self, markers: &[&str]) {
+        let deadline = std::time::Duration::from_secs(20);
+        let found = tokio::time::timeout(deadline, async {
+            loop {
+                let notified = self.grew.notified();
+                {
+                    let out = self.out.lock().unwrap();
+                    let ends: Option<Vec<usize>> = markers
+                        .iter()
+                        .map(|m| out[self.read_to..].find(m).map(|p| self.read_to + p + m.len()))
+                        .collect();
+                    if let Some(end) = ends.and_then(|e| e.into_iter().max()) {
+                        return end;
+                    }
+                }
+                notified.await;
+            }
+        })
+        .await;
+        match found {
+            Ok(end) => self.read_to = end,
+            Err(_) => {
+                panic!("not all of {markers:?} in the chat output:\n{}", &self.out.lock().unwrap()[self.read_to..])
+            }
+        }
+    }
+
     /// Waits until the output since the last wait contains `marker`; returns that stretch.
     async fn wait_for(&mut self, marker: &str) -> String {
         let deadline = std::time::Duration::from_secs(20);
@@ -204,8 +232,8 @@ async fn in_the_chat_a_trainer_broadcasts_and_the_coordinator_gets_lines_digest_
     for line in ["/start", "1", "1", "王秀英", "1", "1", "1", "k2", "k1", "1", "1", "1", "1"] {
         chat.send(line).await;
     }
-    chat.wait_for("报名成功").await;
-    chat.wait_for("新报名：王秀英").await;
+    // The reply and the coordinator's line (through the outbox) may come in either order.
+    chat.wait_for_all(&["报名成功", "新报名：王秀英"]).await;
     for line in ["/as 4", "/invite trainer wang-lixin", "/open", "1", "2", "张老师", "1", "1", "1", "k2"] {
         chat.send(line).await;
     }

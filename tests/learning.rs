@@ -170,7 +170,7 @@ async fn check_in_quiz_retake_and_certificate() {
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "a PNG image");
 
     // The code verifies.
-    let code = text.split("证书验证码：").nth(1).unwrap().trim().to_owned();
+    let code = text.split("证书验证码：").nth(1).unwrap().lines().next().unwrap().trim().to_owned();
     let verified = fieldschool::services::learning::verify(&t.app, &code).await.unwrap().unwrap();
     assert!(verified.contains("甲") && verified.contains("食用菌种植技术"), "{verified}");
     assert!(fieldschool::services::learning::verify(&t.app, "ZZZZ-ZZZZ").await.unwrap().is_none());

@@ -85,6 +85,7 @@ help-coordinator =
     For training offices:
     • approve orders; a line per new order (can be turned off in settings)
     • /report: orders and attendance with a chart and a table; a daily digest at 18:00
+    • /outcomes: follow-up response rates, employment, income change, course ratings; raw answers as CSV
     • /broadcast to your region; /requests: course requests; /export_credits: cadres' credits
 help-admin = Admins can invite trainers and training-office staff.
 help-footer =

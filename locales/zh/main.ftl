@@ -85,6 +85,7 @@ help-coordinator =
     培训办功能：
     • 审批报名，每有新报名即时通知（可在设置里关闭）
     • /report 报名和考勤汇总、图表和表格；每天 18:00 的日报
+    • /outcomes 培训成效：回访应答率、就业、收入变化、课程评价，可导出原始答卷
     • /broadcast 给本地区发通知；/requests 点单统计；/export_credits 导出干部学分
 help-admin = 管理员：可以邀请老师和培训办人员。
 help-footer =

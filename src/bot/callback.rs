@@ -4,8 +4,9 @@
 use crate::domain::catalog::Category;
 use crate::domain::order::OrderAction;
 use crate::domain::person::Audience;
-use crate::domain::report::ReportStep;
+use crate::domain::report::{CourseTag, ReportStep};
 use crate::domain::settings::Item;
+use crate::domain::survey::Question;
 use crate::i18n::Lang;
 
 /// Telegram refuses callback data over 64 bytes.
@@ -86,6 +87,96 @@ pub enum Cb {
     BcReport(i64),
     /// A coordinator's `/report` choices (region, course, period), `rp:…`.
     Report(ReportStep),
+    /// Surveys: start (or resume) answering, "later", a choice by its index among the question's
+    /// choices, "prefer not to say", and yes/no to an income read back.
+    SurveyStart(i64),
+    SurveyLater(i64),
+    SurveyChoice {
+        survey: i64,
+        question: Question,
+        choice: u8,
+    },
+    SurveyDecline {
+        survey: i64,
+        question: Question,
+    },
+    SurveyConfirm {
+        survey: i64,
+        yes: bool,
+    },
+    /// Settings: stop or resume surveys.
+    SurveysStopped(bool),
+    /// A coordinator's `/outcomes` choices: a region; a scope in it; an export of that scope.
+    Outcomes(OutcomeChoice),
+}
+
+/// What an outcome report covers within a region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutcomeScope {
+    All,
+    Course(CourseTag),
+    Trainer(CourseTag),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutcomeChoice {
+    Region(String),
+    Scope { region: String, scope: OutcomeScope },
+    Export { region: String, scope: OutcomeScope, identifiable: bool },
+}
+
+impl OutcomeScope {
+    fn encode(self) -> String {
+        match self {
+            OutcomeScope::All => "a".to_owned(),
+            OutcomeScope::Course(t) => format!("c{:08x}", t.0),
+            OutcomeScope::Trainer(t) => format!("t{:08x}", t.0),
+        }
+    }
+
+    fn decode(s: &str) -> Option<OutcomeScope> {
+        let tag = |hex: &str| (hex.len() == 8).then(|| u32::from_str_radix(hex, 16).ok()).flatten().map(CourseTag);
+        match s.split_at_checked(1)? {
+            ("a", "") => Some(OutcomeScope::All),
+            ("c", hex) => Some(OutcomeScope::Course(tag(hex)?)),
+            ("t", hex) => Some(OutcomeScope::Trainer(tag(hex)?)),
+            _ => None,
+        }
+    }
+}
+
+impl OutcomeChoice {
+    fn encode(&self) -> String {
+        match self {
+            OutcomeChoice::Region(r) => format!("o:r:{r}"),
+            OutcomeChoice::Scope { region, scope } => format!("o:s:{region}:{}", scope.encode()),
+            OutcomeChoice::Export { region, scope, identifiable } => {
+                format!("o:x:{region}:{}:{}", scope.encode(), u8::from(*identifiable))
+            }
+        }
+    }
+
+    fn decode(rest: &str) -> Option<OutcomeChoice> {
+        let valid = |k: &str| crate::domain::region::Region::is_valid_key(k).then(|| k.to_owned());
+        let mut parts = rest.split(':');
+        let choice = match (parts.next()?, parts.next()?) {
+            ("r", region) => OutcomeChoice::Region(valid(region)?),
+            ("s", region) => {
+                OutcomeChoice::Scope { region: valid(region)?, scope: OutcomeScope::decode(parts.next()?)? }
+            }
+            ("x", region) => OutcomeChoice::Export {
+                region: valid(region)?,
+                scope: OutcomeScope::decode(parts.next()?)?,
+                identifiable: match parts.next()? {
+                    "1" => true,
+                    "0" => false,
+                    _ => return None,
+                },
+            },
+            _ => return None,
+        };
+        parts.next().is_none().then_some(choice)
+    }
 }
 
 impl Cb {
@@ -142,6 +233,14 @@ impl Cb {
             Cb::Ack(id) => format!("ak:{id}"),
             Cb::BcReport(id) => format!("br:{id}"),
             Cb::Report(step) => step.encode(),
+            // Built by services::surveys for the outbox too: keep in step.
+            Cb::SurveyStart(id) => format!("vs:{id}"),
+            Cb::SurveyLater(id) => format!("vl:{id}"),
+            Cb::SurveyChoice { survey, question, choice } => format!("va:{survey}:{}:{choice}", question.code()),
+            Cb::SurveyDecline { survey, question } => format!("vd:{survey}:{}", question.code()),
+            Cb::SurveyConfirm { survey, yes } => format!("vc:{survey}:{}", u8::from(*yes)),
+            Cb::SurveysStopped(stopped) => format!("vx:{}", u8::from(*stopped)),
+            Cb::Outcomes(choice) => choice.encode(),
         };
         debug_assert!(s.len() <= MAX_LEN, "callback data too long: {s}");
         s
@@ -238,6 +337,37 @@ impl Cb {
                 }
                 Cb::QuizAnswer { attempt, position, choice }
             }
+            ("vs", id) => Cb::SurveyStart(id.parse().ok()?),
+            ("vl", id) => Cb::SurveyLater(id.parse().ok()?),
+            ("va", rest) => {
+                let mut parts = rest.split(':');
+                let survey = parts.next()?.parse().ok()?;
+                let question = Question::from_code(parts.next()?.parse().ok()?)?;
+                let choice: u8 = parts.next()?.parse().ok()?;
+                if parts.next().is_some() || usize::from(choice) >= question.choices().len() {
+                    return None;
+                }
+                Cb::SurveyChoice { survey, question, choice }
+            }
+            ("vd", rest) => {
+                let (survey, question) = rest.split_once(':')?;
+                Cb::SurveyDecline {
+                    survey: survey.parse().ok()?,
+                    question: Question::from_code(question.parse().ok()?)?,
+                }
+            }
+            ("vc", rest) => {
+                let (survey, yes) = rest.split_once(':')?;
+                let yes = match yes {
+                    "1" => true,
+                    "0" => false,
+                    _ => return None,
+                };
+                Cb::SurveyConfirm { survey: survey.parse().ok()?, yes }
+            }
+            ("vx", "1") => Cb::SurveysStopped(true),
+            ("vx", "0") => Cb::SurveysStopped(false),
+            ("o", rest) => Cb::Outcomes(OutcomeChoice::decode(rest)?),
             ("rx", rest) => {
                 let (order, session) = rest.split_once(':')?;
                 Cb::Release { order: order.parse().ok()?, session: session.parse().ok()? }
@@ -328,6 +458,21 @@ mod tests {
                 course: None,
                 period: crate::domain::report::Period::All,
             }),
+            Cb::SurveyStart(i64::MAX),
+            Cb::SurveyLater(3),
+            Cb::SurveyChoice { survey: i64::MAX, question: Question::Employment, choice: 5 },
+            Cb::SurveyChoice { survey: 1, question: Question::HouseholdSize, choice: 0 },
+            Cb::SurveyDecline { survey: i64::MAX, question: Question::Comment },
+            Cb::SurveyConfirm { survey: 9, yes: false },
+            Cb::SurveysStopped(true),
+            Cb::Outcomes(OutcomeChoice::Region("k".repeat(48))),
+            Cb::Outcomes(OutcomeChoice::Scope { region: "k".repeat(48), scope: OutcomeScope::All }),
+            Cb::Outcomes(OutcomeChoice::Scope { region: "xinan".into(), scope: OutcomeScope::Trainer(CourseTag(7)) }),
+            Cb::Outcomes(OutcomeChoice::Export {
+                region: "k".repeat(48),
+                scope: OutcomeScope::Course(CourseTag(u32::MAX)),
+                identifiable: true,
+            }),
         ];
         for cb in all {
             let data = cb.encode();
@@ -347,6 +492,13 @@ mod tests {
         use crate::services::learning::{checkin_button_data, quiz_start_data};
         assert_eq!(Cb::decode(&checkin_button_data(3)), Some(Cb::CheckIn(3)));
         assert_eq!(Cb::decode(&quiz_start_data(4)), Some(Cb::QuizStart(4)));
+    }
+
+    #[test]
+    fn survey_buttons_built_by_the_service_decode_here() {
+        use crate::services::surveys::{later_data, start_data};
+        assert_eq!(Cb::decode(&start_data(5)), Some(Cb::SurveyStart(5)));
+        assert_eq!(Cb::decode(&later_data(5)), Some(Cb::SurveyLater(5)));
     }
 
     #[test]
@@ -381,6 +533,15 @@ mod tests {
             "rp:c:xinan:12345678:w",
             "rp:p:xinan:-:z",
             "rp:p:xinan:nothex00:a",
+            "va:1:2:6",
+            "va:1:99:0",
+            "va:1:1:0",
+            "vd:x:1",
+            "vc:1:2",
+            "o:r:",
+            "o:s:xinan:c123",
+            "o:x:xinan:a:2",
+            "o:x:xinan:a:1:extra",
         ] {
             assert_eq!(Cb::decode(data), None, "{data}");
         }

@@ -37,6 +37,7 @@ pub enum Command {
     ExportCredits,
     Report,
     Broadcast,
+    Outcomes,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

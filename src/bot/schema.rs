@@ -7,7 +7,9 @@ use teloxide::dptree::{self, case};
 
 use super::callback::Cb;
 use super::context::{self, Ctx, Incoming};
-use super::handlers::{broadcast, commands, learning, menu, ordering, registration, reports, requests, settings};
+use super::handlers::{
+    broadcast, commands, learning, menu, ordering, outcomes, registration, reports, requests, settings, surveys,
+};
 use super::keyboards::MenuItem;
 use crate::domain::dialog::State;
 
@@ -57,6 +59,21 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
     })
     .endpoint(guarded!(reports::callback, Cb));
 
+    // Survey buttons work in any state: each is checked against the survey as stored (the person's,
+    // open, at that question), so a button from an invitation days old still starts or resumes it.
+    let survey_buttons = dptree::filter_map(|ctx: Ctx| match &ctx.incoming {
+        Incoming::Callback(Some(cb)) if ctx.person.is_some() && surveys::is_survey_button(cb) => Some(cb.clone()),
+        _ => None,
+    })
+    .endpoint(guarded!(surveys::callback, Cb));
+
+    // A coordinator's /outcomes choices, in any state; the scope is checked on every press.
+    let outcome_buttons = dptree::filter_map(|ctx: Ctx| match &ctx.incoming {
+        Incoming::Callback(Some(Cb::Outcomes(choice))) if ctx.person.is_some() => Some(choice.clone()),
+        _ => None,
+    })
+    .endpoint(guarded!(outcomes::callback, crate::bot::callback::OutcomeChoice));
+
     // A main-menu tap in the middle of a dialog leaves the dialog and opens that section.
     let menu_taps = dptree::filter(|ctx: Ctx| {
         ctx.person.is_some()
@@ -78,6 +95,7 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
             case![State::Broadcasting(step)]
                 .endpoint(guarded!(broadcast::handle, crate::domain::broadcast::BroadcastStep)),
         )
+        .branch(case![State::Surveying(step)].endpoint(guarded!(surveys::handle, crate::domain::survey::SurveyStep)))
         .branch(case![State::Idle].endpoint(guarded!(menu::handle)));
 
     dptree::filter_map_async(context::load)
@@ -86,6 +104,8 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         .branch(learning_buttons)
         .branch(broadcast_buttons)
         .branch(report_buttons)
+        .branch(survey_buttons)
+        .branch(outcome_buttons)
         .branch(menu_taps)
         .branch(by_state)
 }

@@ -14,6 +14,7 @@ pub mod outbox;
 pub mod people;
 pub mod regions;
 pub mod reports;
+pub mod surveys;
 
 use std::str::FromStr;
 use std::time::Duration;

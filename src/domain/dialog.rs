@@ -17,4 +17,6 @@ pub enum State {
     TypingCourseRequest,
     /// A trainer or coordinator writing a broadcast.
     Broadcasting(crate::domain::broadcast::BroadcastStep),
+    /// Answering a survey, one question at a time.
+    Surveying(crate::domain::survey::SurveyStep),
 }

@@ -40,6 +40,8 @@ pub enum Input {
     PauseDays(u8),
     /// Coordinators: the one-line message per order on or off.
     InstantLines(bool),
+    /// Stop (true) or resume follow-up surveys.
+    SurveysStopped(bool),
     Back,
     Unsupported,
 }
@@ -53,6 +55,7 @@ pub enum Change {
     /// Hold non-urgent messages for this many days (0 = resume now).
     Pause(u8),
     InstantLines(bool),
+    SurveysStopped(bool),
 }
 
 /// The pause lengths offered (days): a week, two weeks (the usual 暂停两周), a month.
@@ -98,6 +101,7 @@ impl SettingsStep {
             (S::Menu, Input::Open(Item::Phone)) => Outcome::Ask(S::Phone),
             (S::Menu, Input::Open(Item::Pause)) => Outcome::Ask(S::Pause),
             (S::Menu, Input::InstantLines(on)) => Outcome::Save(Change::InstantLines(on)),
+            (S::Menu, Input::SurveysStopped(stopped)) => Outcome::Save(Change::SurveysStopped(stopped)),
             (S::Pause, Input::PauseDays(days)) if days == 0 || PAUSE_CHOICES.contains(&days) => {
                 Outcome::Save(Change::Pause(days))
             }

@@ -286,6 +286,20 @@ pub async fn finalize_due(app: &App) -> anyhow::Result<usize> {
                     || store_has_presence(&mut tx, order.id).await?;
                 if present {
                     queue_quiz_invitation(&mut tx, app, order, course.as_ref()).await?;
+                    // Follow-ups count from the end of the course, for completers and for
+                    // attendees who did not complete alike (跟踪问效 asks both).
+                    let ended =
+                        sessions.iter().filter(|s| s.status == SessionStatus::Scheduled).map(|s| s.ends_at).max();
+                    let ended = ended.unwrap_or(session.ends_at);
+                    crate::services::surveys::plan_followups(
+                        &mut tx,
+                        app,
+                        order.id,
+                        order.user_id,
+                        course.as_ref(),
+                        ended,
+                    )
+                    .await?;
                 }
             }
         }
@@ -620,6 +634,7 @@ pub async fn evaluate(app: &App, order_id: i64) -> anyhow::Result<Option<Complet
         return Ok(None);
     }
     db::orders::transition(&mut tx, order_id, order.status, OrderStatus::Completed, now, None, None).await?;
+    let feedback = crate::services::surveys::open_feedback(&mut tx, app, order_id, order.user_id).await?;
     let (title, credits, png) = (course.clone(), course.credits_label(person.lang), certificate);
     let code = completion.code.clone();
     let note = Note::notice("completion", now, move |lang| {
@@ -628,7 +643,15 @@ pub async fn evaluate(app: &App, order_id: i64) -> anyhow::Result<Option<Complet
             text.push(tr!(lang, "completed-credits", credits = c));
         }
         text.push(tr!(lang, "completed-code", code = code.as_str()));
-        let mut p = payload(text.join("\n"), vec![]);
+        // The course feedback (效果反馈) is asked right here, with a button, not in a message of its own.
+        let buttons = match feedback {
+            Some(id) => {
+                text.push(tr!(lang, "survey-feedback-offer"));
+                vec![vec![(tr!(lang, "btn-survey-feedback"), crate::services::surveys::start_data(id))]]
+            }
+            None => vec![],
+        };
+        let mut p = payload(text.join("\n"), buttons);
         p.photo_png = png.clone();
         p
     })

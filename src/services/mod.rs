@@ -11,3 +11,4 @@ pub mod people;
 pub mod reminders;
 pub mod reports;
 pub mod requests;
+pub mod surveys;

@@ -19,6 +19,7 @@ pub async fn apply_change(app: &App, user_id: i64, change: &Change) -> sqlx::Res
         Change::Village(key) => db::people::set_village(&app.db, user_id, key, now).await,
         Change::Phone(phone) => db::people::set_phone(&app.db, user_id, phone.as_ref(), now).await,
         Change::InstantLines(on) => db::people::set_instant_lines(&app.db, user_id, *on).await,
+        Change::SurveysStopped(stopped) => crate::services::surveys::set_stopped(app, user_id, *stopped).await,
         Change::Pause(days) => {
             let until = (*days > 0).then(|| now + chrono::Duration::days(i64::from(*days)));
             db::people::set_paused_until(&app.db, user_id, until, now).await

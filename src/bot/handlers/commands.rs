@@ -26,6 +26,7 @@ pub async fn handle(ctx: Ctx, cmd: Command) -> anyhow::Result<()> {
         | Command::Credits
         | Command::ExportCredits
         | Command::Report
+        | Command::Outcomes
         | Command::Broadcast => {
             let Some(person) = ctx.person.clone() else { return ctx.say(tr!(ctx.lang, "register-first")).await };
             // A command leaves whatever dialog was open.
@@ -39,6 +40,7 @@ pub async fn handle(ctx: Ctx, cmd: Command) -> anyhow::Result<()> {
                 Command::Credits => super::learning::credits(&ctx, &person).await,
                 Command::ExportCredits => super::learning::export_credits(&ctx, &person).await,
                 Command::Report => super::reports::start(&ctx, &person).await,
+                Command::Outcomes => super::outcomes::start(&ctx, &person).await,
                 Command::Broadcast => super::broadcast::start(&ctx, &person).await,
                 _ => super::requests::tally(&ctx, &person).await,
             }

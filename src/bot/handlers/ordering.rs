@@ -135,18 +135,17 @@ pub async fn class(ctx: &Ctx, person: &Person, key: &str) -> anyhow::Result<()> 
     ctx.say_with(format::order_summary(lang, &info), InlineKeyboardMarkup::new(rows)).await
 }
 
-fn after_order_buttons(lang: crate::i18n::Lang) -> InlineKeyboardMarkup {
-    InlineKeyboardMarkup::new(vec![vec![
-        button(tr!(lang, "btn-my-courses"), Cb::MyCourses),
-        button(tr!(lang, "btn-browse"), Cb::Browse),
-    ]])
+fn after_order_buttons(lang: crate::i18n::Lang) -> Vec<Vec<teloxide::types::InlineKeyboardButton>> {
+    vec![vec![button(tr!(lang, "btn-my-courses"), Cb::MyCourses), button(tr!(lang, "btn-browse"), Cb::Browse)]]
 }
 
 pub async fn confirm(ctx: &Ctx, person: &Person, key: &str) -> anyhow::Result<()> {
     let lang = person.lang;
     // Take the buttons off the summary first: a second tap then has nothing to press.
     ctx.retire_pressed_keyboard().await;
-    let text = match orders::place(&ctx.app, person, key).await? {
+    let outcome = orders::place(&ctx.app, person, key).await?;
+    let placed = matches!(outcome, PlaceOutcome::Placed { .. });
+    let mut text = match outcome {
         PlaceOutcome::Placed { order, position } => match order.status {
             OrderStatus::PendingApproval => tr!(lang, "order-pending", number = order.number.as_str()),
             OrderStatus::Waitlisted => {
@@ -162,7 +161,21 @@ pub async fn confirm(ctx: &Ctx, person: &Person, key: &str) -> anyhow::Result<()
         PlaceOutcome::NotForYou => tr!(lang, "order-not-for-you"),
     };
     ctx.answer(None).await?;
-    ctx.say_with(text, after_order_buttons(lang)).await
+    let mut rows = after_order_buttons(lang);
+    // The baseline survey rides on the order's reply (one message, not two): until it is answered it
+    // is offered with every new order.
+    if placed && let Some(survey) = crate::services::surveys::baseline_to_offer(&ctx.app, person.user_id).await? {
+        text.push_str("\n\n");
+        text.push_str(&tr!(lang, "survey-baseline-offer"));
+        rows.insert(
+            0,
+            vec![
+                button(tr!(lang, "btn-survey-start"), Cb::SurveyStart(survey)),
+                button(tr!(lang, "btn-survey-later"), Cb::SurveyLater(survey)),
+            ],
+        );
+    }
+    ctx.say_with(text, InlineKeyboardMarkup::new(rows)).await
 }
 
 pub async fn my_courses(ctx: &Ctx, person: &Person) -> anyhow::Result<()> {

@@ -45,6 +45,7 @@ pub async fn handle(ctx: Ctx, step: SettingsStep) -> anyhow::Result<()> {
             Cb::Back => Input::Back,
             Cb::RemovePhone => Input::RemovePhone,
             Cb::Pause(days) => Input::PauseDays(*days),
+            Cb::SurveysStopped(stopped) => Input::SurveysStopped(*stopped),
             Cb::InstantLines(on) if person.has_role(crate::domain::person::Role::Coordinator) => {
                 Input::InstantLines(*on)
             }
@@ -90,6 +91,8 @@ pub async fn handle(ctx: Ctx, step: SettingsStep) -> anyhow::Result<()> {
                 Change::Pause(days) => tr!(lang, "settings-paused", days = days),
                 Change::InstantLines(true) => tr!(lang, "settings-lines-on"),
                 Change::InstantLines(false) => tr!(lang, "settings-lines-off"),
+                Change::SurveysStopped(true) => tr!(lang, "settings-surveys-off"),
+                Change::SurveysStopped(false) => tr!(lang, "settings-surveys-on"),
             };
             // The main menu keyboard carries labels in the person's language: resend it with the confirmation.
             ctx.say_with(confirmation, keyboards::main_menu(&updated)).await?;
@@ -141,6 +144,10 @@ async fn ask(ctx: &Ctx, person: &Person, step: &SettingsStep) -> anyhow::Result<
                 vec![keyboards::button(tr!(lang, "settings-phone"), Cb::Settings(Item::Phone))],
                 vec![keyboards::button(tr!(lang, "settings-pause"), Cb::Settings(Item::Pause))],
             ];
+            let stopped = services::surveys::is_stopped(&ctx.app, person.user_id).await?;
+            let label =
+                if stopped { tr!(lang, "settings-surveys-turn-on") } else { tr!(lang, "settings-surveys-turn-off") };
+            rows.push(vec![keyboards::button(label, Cb::SurveysStopped(!stopped))]);
             if person.has_role(crate::domain::person::Role::Coordinator) {
                 let on = db::people::wants_instant_lines(&ctx.app.db, person.user_id).await?;
                 let label = if on { tr!(lang, "settings-lines-turn-off") } else { tr!(lang, "settings-lines-turn-on") };

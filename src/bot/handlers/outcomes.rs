@@ -1,0 +1,316 @@
+//! `/outcomes` for coordinators: choose a region, then all courses, one course or one trainer → the
+//! outcome figures (each with its N and response rate; under 5 answers no share is shown) and CSV
+//! exports of the raw answers, anonymised or with names, from which every figure can be recomputed.
+
+use teloxide::prelude::*;
+use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, InputFile};
+
+use crate::bot::callback::{Cb, OutcomeChoice, OutcomeScope};
+use crate::bot::context::Ctx;
+use crate::bot::keyboards::button;
+use crate::domain::outcomes::{self, CsvText, Figure, Outcomes, WaveStatus};
+use crate::domain::person::{Person, Role};
+use crate::domain::report::CourseTag;
+use crate::domain::survey::Wave;
+use crate::i18n::Lang;
+use crate::services::reports::{self, Checked, Scope};
+use crate::services::surveys;
+use crate::tr;
+
+/// `/outcomes`: the regions the coordinator may see.
+pub async fn start(ctx: &Ctx, person: &Person) -> anyhow::Result<()> {
+    let lang = person.lang;
+    if !person.has_role(Role::Coordinator) {
+        tracing::warn!(user = person.user_id, "/outcomes from a non-coordinator");
+        return ctx.say(tr!(lang, "not-allowed")).await;
+    }
+    let regions = reports::region_choices(&ctx.app, person).await?;
+    if regions.is_empty() {
+        return ctx.say(tr!(lang, "report-no-regions")).await;
+    }
+    let rows: Vec<Vec<InlineKeyboardButton>> = regions
+        .iter()
+        .map(|r| vec![button(r.display_name(lang).to_owned(), Cb::Outcomes(OutcomeChoice::Region(r.key.clone())))])
+        .collect();
+    ctx.say_with(tr!(lang, "outcomes-choose-region"), InlineKeyboardMarkup::new(rows)).await
+}
+
+/// The trainers of the scope's courses: (key, name).
+async fn trainers_of(ctx: &Ctx, scope: &Scope) -> anyhow::Result<Vec<(String, String)>> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for c in &scope.courses {
+        let Some(course) = crate::db::catalog::course(&ctx.app.db, &c.key).await? else { continue };
+        if out.iter().any(|(k, _)| *k == course.trainer_key) {
+            continue;
+        }
+        let name = crate::db::catalog::trainer(&ctx.app.db, &course.trainer_key).await?.map(|t| t.name);
+        out.push((course.trainer_key.clone(), name.unwrap_or_else(|| course.trainer_key.clone())));
+    }
+    Ok(out)
+}
+
+/// What a scope button names, checked against the region's courses and trainers.
+enum Resolved {
+    All,
+    Course(String, String),
+    Trainer(String, String),
+}
+
+async fn resolve(ctx: &Ctx, lang: Lang, scope: &Scope, choice: OutcomeScope) -> anyhow::Result<Option<Resolved>> {
+    Ok(match choice {
+        OutcomeScope::All => Some(Resolved::All),
+        OutcomeScope::Course(tag) => scope
+            .courses
+            .iter()
+            .find(|c| tag.matches(&c.key))
+            .map(|c| Resolved::Course(c.key.clone(), c.display_title(lang).to_owned())),
+        OutcomeScope::Trainer(tag) => trainers_of(ctx, scope)
+            .await?
+            .into_iter()
+            .find(|(k, _)| tag.matches(k))
+            .map(|(k, name)| Resolved::Trainer(k, name)),
+    })
+}
+
+pub async fn callback(ctx: Ctx, choice: OutcomeChoice) -> anyhow::Result<()> {
+    let Some(person) = ctx.person.clone() else { return ctx.answer_stale().await };
+    let lang = person.lang;
+    let region = match &choice {
+        OutcomeChoice::Region(r) | OutcomeChoice::Scope { region: r, .. } | OutcomeChoice::Export { region: r, .. } => {
+            r
+        }
+    };
+    let scope = match reports::check(&ctx.app, &person, region, None).await? {
+        Checked::Allowed(scope) => scope,
+        Checked::NotCoordinator | Checked::CourseRefused => {
+            tracing::warn!(user = person.user_id, ?choice, "outcomes button pressed by a non-coordinator");
+            return ctx.answer(Some(tr!(lang, "not-allowed"))).await;
+        }
+        Checked::RegionRefused => {
+            tracing::warn!(user = person.user_id, ?choice, "outcomes of a region outside the coordinator's scope");
+            return ctx.answer(Some(tr!(lang, "report-out-of-scope"))).await;
+        }
+    };
+    match choice {
+        OutcomeChoice::Region(_) => choose_scope(&ctx, lang, &scope).await,
+        OutcomeChoice::Scope { scope: which, .. } => {
+            let Some(resolved) = resolve(&ctx, lang, &scope, which).await? else {
+                tracing::warn!(user = person.user_id, "outcomes of a course or trainer not in the region");
+                return ctx.answer(Some(tr!(lang, "report-course-refused"))).await;
+            };
+            show(&ctx, lang, &scope, which, &resolved).await
+        }
+        OutcomeChoice::Export { scope: which, identifiable, .. } => {
+            let Some(resolved) = resolve(&ctx, lang, &scope, which).await? else {
+                return ctx.answer(Some(tr!(lang, "report-course-refused"))).await;
+            };
+            export(&ctx, &person, &scope, &resolved, identifiable).await
+        }
+    }
+}
+
+async fn choose_scope(ctx: &Ctx, lang: Lang, scope: &Scope) -> anyhow::Result<()> {
+    ctx.retire_pressed_keyboard().await;
+    ctx.answer(None).await?;
+    let region_name = scope.region.display_name(lang);
+    if scope.courses.is_empty() {
+        return ctx.say(tr!(lang, "outcomes-no-courses", region = region_name)).await;
+    }
+    let key = scope.region.key.clone();
+    let pick = |s: OutcomeScope| Cb::Outcomes(OutcomeChoice::Scope { region: key.clone(), scope: s });
+    let mut rows = vec![vec![button(tr!(lang, "outcomes-all"), pick(OutcomeScope::All))]];
+    for c in &scope.courses {
+        let label = tr!(lang, "outcomes-course", course = c.display_title(lang));
+        rows.push(vec![button(label, pick(OutcomeScope::Course(CourseTag::of(&c.key))))]);
+    }
+    for (key, name) in trainers_of(ctx, scope).await? {
+        let label = tr!(lang, "outcomes-trainer", trainer = name);
+        rows.push(vec![button(label, pick(OutcomeScope::Trainer(CourseTag::of(&key))))]);
+    }
+    ctx.say_with(tr!(lang, "outcomes-choose-scope", region = region_name), InlineKeyboardMarkup::new(rows)).await
+}
+
+async fn rows_of(
+    ctx: &Ctx,
+    lang: Lang,
+    scope: &Scope,
+    resolved: &Resolved,
+) -> anyhow::Result<Vec<outcomes::ExportRow>> {
+    let (course, trainer) = match resolved {
+        Resolved::All => (None, None),
+        Resolved::Course(k, _) => (Some(k.as_str()), None),
+        Resolved::Trainer(k, _) => (None, Some(k.as_str())),
+    };
+    surveys::export_rows(&ctx.app, lang, &scope.region_keys, course, trainer).await
+}
+
+fn scope_label(lang: Lang, scope: &Scope, resolved: &Resolved) -> String {
+    let region = scope.region.display_name(lang);
+    match resolved {
+        Resolved::All => format!("{region} · {}", tr!(lang, "outcomes-all")),
+        Resolved::Course(_, title) => format!("{region} · {title}"),
+        Resolved::Trainer(_, name) => format!("{region} · {}", tr!(lang, "outcomes-trainer", trainer = name.as_str())),
+    }
+}
+
+fn figure_share(lang: Lang, f: &Figure) -> String {
+    match f {
+        Figure::TooFew { n } => tr!(lang, "outcomes-too-few", n = *n),
+        Figure::Share { n, .. } => tr!(lang, "outcomes-share", percent = f.percent().unwrap_or(0), n = *n),
+        Figure::Mean { n, value } => tr!(lang, "outcomes-mean", value = format!("{value:.1}"), n = *n),
+        Figure::Median { n, value } => {
+            let sign = if *value > 0.0 { "+" } else { "" };
+            tr!(
+                lang,
+                "outcomes-yuan",
+                value = format!("{sign}{}", super::surveys::grouped(value.round() as i64)),
+                n = *n
+            )
+        }
+    }
+}
+
+/// The figures as text: every figure with its N, response rates as counts.
+pub fn render(lang: Lang, title: &str, o: &Outcomes) -> String {
+    let mut lines = vec![
+        tr!(lang, "outcomes-title", scope = title),
+        tr!(lang, "outcomes-enrolled", enrolled = o.enrolled, completed = o.completed),
+        tr!(lang, "outcomes-baseline", asked = o.baseline_asked, answered = o.baseline_answered),
+    ];
+    for w in &o.waves {
+        if w.due == 0 {
+            lines.push(tr!(lang, "outcomes-wave-none", months = w.months));
+            continue;
+        }
+        // Like every figure, the rate is withheld while fewer than five were asked; the counts still show.
+        let rate = match w.response.percent() {
+            Some(p) => tr!(lang, "outcomes-rate", percent = p),
+            None => tr!(lang, "outcomes-rate-none"),
+        };
+        lines.push(tr!(lang, "outcomes-wave", months = w.months, answered = w.answered, due = w.due, rate = rate));
+        lines.push(format!(
+            "  {}",
+            tr!(
+                lang,
+                "outcomes-employment",
+                figure = figure_share(lang, &w.employment),
+                baseline = figure_share(lang, &w.employment_baseline)
+            )
+        ));
+        lines.push(format!("  {}", tr!(lang, "outcomes-income", figure = figure_share(lang, &w.income_change))));
+        lines.push(format!("  {}", tr!(lang, "outcomes-industry", figure = figure_share(lang, &w.industry))));
+        lines.push(format!("  {}", tr!(lang, "outcomes-used", figure = figure_share(lang, &w.used_learning))));
+        lines.push(format!("  {}", tr!(lang, "outcomes-referral", figure = figure_share(lang, &w.referral_job))));
+    }
+    lines.push(tr!(
+        lang,
+        "outcomes-feedback",
+        answered = o.feedback_answered,
+        usefulness = figure_share(lang, &o.usefulness),
+        trainer = figure_share(lang, &o.trainer)
+    ));
+    lines.push(String::new());
+    lines.push(tr!(lang, "outcomes-note"));
+    lines.join("\n")
+}
+
+async fn show(ctx: &Ctx, lang: Lang, scope: &Scope, which: OutcomeScope, resolved: &Resolved) -> anyhow::Result<()> {
+    ctx.answer(None).await?;
+    let rows = rows_of(ctx, lang, scope, resolved).await?;
+    let figures = outcomes::compute(&rows);
+    let text = render(lang, &scope_label(lang, scope, resolved), &figures);
+    let region = scope.region.key.clone();
+    let export =
+        |identifiable| Cb::Outcomes(OutcomeChoice::Export { region: region.clone(), scope: which, identifiable });
+    let buttons = vec![
+        vec![button(tr!(lang, "btn-outcomes-export-anon"), export(false))],
+        vec![button(tr!(lang, "btn-outcomes-export-named"), export(true))],
+    ];
+    ctx.say_with(text, InlineKeyboardMarkup::new(buttons)).await
+}
+
+/// The CSV's header and cell words in `lang`.
+pub fn csv_text(lang: Lang) -> CsvText {
+    outcomes::CsvText::new(
+        move |column| match column {
+            "person" => tr!(lang, "outcomes-csv-person"),
+            "name" => tr!(lang, "outcomes-csv-name"),
+            "phone" => tr!(lang, "outcomes-csv-phone"),
+            "village" => tr!(lang, "outcomes-csv-village"),
+            "course_key" => tr!(lang, "outcomes-csv-course-key"),
+            "course" => tr!(lang, "outcomes-csv-course"),
+            "trainer" => tr!(lang, "outcomes-csv-trainer"),
+            "order_code" => tr!(lang, "outcomes-csv-order"),
+            "completed" => tr!(lang, "outcomes-csv-completed"),
+            "wave" => tr!(lang, "outcomes-csv-wave"),
+            "status" => tr!(lang, "outcomes-csv-status"),
+            "answered_at" => tr!(lang, "outcomes-csv-answered-at"),
+            "household_size" => tr!(lang, "outcomes-csv-household-size"),
+            "income_yuan" => tr!(lang, "outcomes-csv-income"),
+            "employment" => tr!(lang, "outcomes-csv-employment"),
+            "main_source" => tr!(lang, "outcomes-csv-main-source"),
+            "used_learning" => tr!(lang, "outcomes-csv-used-learning"),
+            "industry" => tr!(lang, "outcomes-csv-industry"),
+            "referral_job" => tr!(lang, "outcomes-csv-referral-job"),
+            "usefulness" => tr!(lang, "outcomes-csv-usefulness"),
+            "trainer_stars" => tr!(lang, "outcomes-csv-trainer-stars"),
+            _ => tr!(lang, "outcomes-csv-comment"),
+        },
+        move |column, code| cell_label(lang, column, code),
+    )
+}
+
+fn cell_label(lang: Lang, column: &str, code: &str) -> String {
+    use crate::domain::survey::Question;
+    match (column, code) {
+        (_, "declined") => tr!(lang, "outcomes-csv-declined"),
+        ("completed" | "referral_job", "yes") => tr!(lang, "outcomes-csv-yes"),
+        ("completed" | "referral_job", "no") => tr!(lang, "outcomes-csv-no"),
+        ("wave", w) => match Wave::parse(w) {
+            Some(Wave::Baseline) => tr!(lang, "outcomes-csv-wave-baseline"),
+            Some(Wave::Followup(m)) => tr!(lang, "outcomes-csv-wave-months", months = m),
+            _ => tr!(lang, "outcomes-csv-wave-feedback"),
+        },
+        ("status", s) => match WaveStatus::parse(s) {
+            Some(WaveStatus::Answered) => tr!(lang, "outcomes-csv-status-answered"),
+            Some(WaveStatus::Open) => tr!(lang, "outcomes-csv-status-open"),
+            Some(WaveStatus::Unanswered) => tr!(lang, "outcomes-csv-status-unanswered"),
+            Some(WaveStatus::NotYetDue) => tr!(lang, "outcomes-csv-status-not-yet-due"),
+            _ => tr!(lang, "outcomes-csv-status-not-surveyed"),
+        },
+        ("employment", c) => super::surveys::choice_label(lang, Question::Employment, c),
+        ("main_source", c) => super::surveys::choice_label(lang, Question::MainSource, c),
+        ("used_learning", c) => super::surveys::choice_label(lang, Question::UsedLearning, c),
+        ("industry", c) => super::surveys::choice_label(lang, Question::Industry, c),
+        (_, other) => other.to_owned(),
+    }
+}
+
+async fn export(
+    ctx: &Ctx,
+    person: &Person,
+    scope: &Scope,
+    resolved: &Resolved,
+    identifiable: bool,
+) -> anyhow::Result<()> {
+    let lang = person.lang;
+    ctx.answer(None).await?;
+    let rows = rows_of(ctx, lang, scope, resolved).await?;
+    if identifiable {
+        // Names and phones leave the system: who took them is worth a line in the log.
+        tracing::info!(
+            user = person.user_id,
+            region = scope.region.key,
+            rows = rows.len(),
+            "identifiable outcome export"
+        );
+    }
+    let csv = outcomes::write_csv(&rows, identifiable, &csv_text(lang));
+    let date = ctx.app.now().with_timezone(&ctx.app.config.default_timezone).format("%Y%m%d");
+    let name = format!("{}-{}-{date}.csv", tr!(lang, "outcomes-csv-file"), scope.region.key);
+    ctx.bot
+        .send_document(ctx.chat, InputFile::memory(csv.into_bytes()).file_name(name))
+        .caption(tr!(lang, "outcomes-csv-caption", count = rows.len()))
+        .await?;
+    Ok(())
+}

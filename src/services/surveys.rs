@@ -1,0 +1,419 @@
+//! Follow-up surveys (跟踪问效): the baseline offered after an order, follow-up waves planned when a
+//! course ends (invitation and at most two nudges, each through the gate, so never at night or in a
+//! busy season), the course feedback at completion, answering one question at a time, stopping
+//! surveys, and the outcome report of a scope built from exactly the rows of its CSV export.
+
+use chrono::{DateTime, Months, Utc};
+
+use crate::app::App;
+use crate::db::surveys::{self as store, NewSurvey, OutcomeData, SurveyRow};
+use crate::db::{self, Tx};
+use crate::domain::gate::MessageKind;
+use crate::domain::outcomes::{ExportRow, WaveStatus};
+use crate::domain::person::Person;
+use crate::domain::survey::{
+    Employment, IncomeSource, Industry, Question, Reply, SurveyStep, Usage, Value, Wave, next_question,
+};
+use crate::i18n::Lang;
+use crate::services::notify::{self, Note, payload};
+use crate::tr;
+
+/// How many reminders follow a follow-up's invitation when it is not answered.
+pub const NUDGES: usize = 2;
+
+/// Callback data of "start answering" and "later", built here for outbox messages; the bot decodes
+/// them into `Cb::SurveyStart` / `Cb::SurveyLater`.
+pub fn start_data(survey_id: i64) -> String {
+    format!("vs:{survey_id}")
+}
+
+pub fn later_data(survey_id: i64) -> String {
+    format!("vl:{survey_id}")
+}
+
+/// Prefix of the dedupe keys of a person's survey messages (all, or one survey's).
+fn message_prefix(user_id: i64, survey_id: Option<i64>) -> String {
+    match survey_id {
+        Some(id) => format!("survey:{user_id}:{id}:"),
+        None => format!("survey:{user_id}:"),
+    }
+}
+
+/// After an order: the baseline to offer, unless it was answered or the person stopped surveys. The
+/// survey is created on first offer; "later" leaves it open, to be offered again with the next order.
+pub async fn baseline_to_offer(app: &App, user_id: i64) -> anyhow::Result<Option<i64>> {
+    let key = format!("baseline:{user_id}");
+    if let Some(s) = store::by_key(&app.db, &key).await? {
+        return Ok((s.completed_at.is_none() && s.stopped_at.is_none()).then_some(s.id));
+    }
+    let mut tx = app.db.begin_write().await?;
+    if store::stopped(&mut tx, user_id).await? {
+        return Ok(None);
+    }
+    let survey =
+        NewSurvey { key: &key, user_id, wave: Wave::Baseline, order_id: None, opens_at: app.now(), closes_at: None };
+    store::create(&mut tx, &survey, app.now()).await?;
+    tx.commit().await?;
+    Ok(store::by_key(&app.db, &key).await?.map(|s| s.id))
+}
+
+/// The step asking the first unanswered question of `survey`, with what the income check needs.
+async fn step_for(app: &App, survey: &SurveyRow, question: Question) -> anyhow::Result<SurveyStep> {
+    let answers = store::answers(&app.db, survey.id).await?;
+    let household_size = answers.iter().find(|(q, _)| *q == Question::HouseholdSize).and_then(|(_, r)| match r {
+        Reply::Given(Value::Number(n)) => Some(*n),
+        _ => None,
+    });
+    let baseline_income = match survey.wave {
+        Wave::Baseline => None,
+        _ => store::baseline_figures(&app.db, survey.user_id).await?.1,
+    };
+    Ok(SurveyStep {
+        survey_id: survey.id,
+        wave: survey.wave,
+        question,
+        confirming: None,
+        household_size,
+        baseline_income,
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Begin {
+    Ask(SurveyStep),
+    AlreadyDone,
+    /// Not open (yet, or any more), or withdrawn.
+    Closed,
+    NotYours,
+}
+
+/// "Start answering": where the person left off.
+pub async fn begin(app: &App, person: &Person, survey_id: i64) -> anyhow::Result<Begin> {
+    let Some(survey) = store::get(&app.db, survey_id).await? else { return Ok(Begin::NotYours) };
+    if survey.user_id != person.user_id {
+        return Ok(Begin::NotYours);
+    }
+    if survey.completed_at.is_some() {
+        return Ok(Begin::AlreadyDone);
+    }
+    if !survey.is_open(app.now()) {
+        return Ok(Begin::Closed);
+    }
+    let answered: Vec<Question> = store::answers(&app.db, survey.id).await?.into_iter().map(|(q, _)| q).collect();
+    match next_question(survey.wave, &answered) {
+        Some(q) => Ok(Begin::Ask(step_for(app, &survey, q).await?)),
+        None => Ok(Begin::AlreadyDone),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answered {
+    Next(SurveyStep),
+    Finished(Wave),
+    /// That question has an answer already; the first one stands.
+    AlreadyAnswered,
+    Closed,
+    NotYours,
+}
+
+/// Stores one answer in one transaction with the survey's completion (so a survey is complete exactly
+/// when its last answer exists) and the withdrawal of its pending nudges.
+pub async fn answer(
+    app: &App,
+    person: &Person,
+    survey_id: i64,
+    question: Question,
+    reply: Reply<Value>,
+) -> anyhow::Result<Answered> {
+    let now = app.now();
+    let mut tx = app.db.begin_write().await?;
+    let Some(survey) = store::lock(&mut tx, app.db.backend, survey_id).await? else { return Ok(Answered::NotYours) };
+    if survey.user_id != person.user_id || !survey.wave.questions().contains(&question) {
+        return Ok(Answered::NotYours);
+    }
+    if store::answered_questions(&mut tx, survey_id).await?.contains(&question) {
+        return Ok(Answered::AlreadyAnswered);
+    }
+    if !survey.is_open(now) {
+        return Ok(Answered::Closed);
+    }
+    store::save_answer(&mut tx, survey_id, question, &reply, now).await?;
+    let answered = store::answered_questions(&mut tx, survey_id).await?;
+    let next = next_question(survey.wave, &answered);
+    if next.is_none() {
+        store::mark_completed(&mut tx, survey_id, now).await?;
+        db::outbox::cancel_by_dedupe_prefix(&mut tx, &message_prefix(survey.user_id, Some(survey_id))).await?;
+    }
+    tx.commit().await?;
+    match next {
+        Some(q) => Ok(Answered::Next(step_for(app, &survey, q).await?)),
+        None => Ok(Answered::Finished(survey.wave)),
+    }
+}
+
+/// The person stops (or resumes) surveys. Stopping withdraws every unanswered survey of theirs and
+/// every survey message still waiting in the outbox.
+pub async fn set_stopped(app: &App, user_id: i64, stopped: bool) -> sqlx::Result<()> {
+    let mut tx = app.db.begin_write().await?;
+    store::set_stopped(&mut tx, user_id, stopped, app.now()).await?;
+    if stopped {
+        db::outbox::cancel_by_dedupe_prefix(&mut tx, &message_prefix(user_id, None)).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn is_stopped(app: &App, user_id: i64) -> anyhow::Result<bool> {
+    let mut conn = app.db.pool.acquire().await?;
+    Ok(store::stopped(&mut conn, user_id).await?)
+}
+
+fn invitation(lang: Lang, course: &str, months: u8, nudge: usize, survey_id: i64) -> crate::db::outbox::Payload {
+    let text = if nudge == 0 {
+        tr!(lang, "survey-followup-invite", course = course, months = months)
+    } else {
+        tr!(lang, "survey-followup-nudge", course = course, months = months)
+    };
+    payload(text, vec![vec![(tr!(lang, "btn-survey-start"), start_data(survey_id))]])
+}
+
+/// Plans the follow-up waves of an order whose course has ended for a person who attended: for each
+/// wave, a survey opening `months` after `ended_at` at the first instant the gate allows (never at
+/// night, never on a busy-season day, after a pause), open for the configured time, with an
+/// invitation and up to [`NUDGES`] nudges spaced by the configured gap. Idempotent per order and
+/// wave; nothing for people who stopped surveys or cannot be reached. Returns how many waves it planned.
+pub async fn plan_followups(
+    tx: &mut Tx,
+    app: &App,
+    order_id: i64,
+    user_id: i64,
+    course: Option<&crate::domain::catalog::Course>,
+    ended_at: DateTime<Utc>,
+) -> anyhow::Result<usize> {
+    if store::stopped(tx, user_id).await? {
+        return Ok(0);
+    }
+    let mut planned = 0;
+    for &months in &app.config.survey_waves {
+        let wave = Wave::Followup(months);
+        let key = format!("{}:{order_id}", wave.as_str());
+        let Some(opens) = ended_at.checked_add_months(Months::new(u32::from(months))) else { continue };
+        let title = course.cloned();
+        let render_for = move |survey_id: i64, nudge: usize| {
+            let title = title.clone();
+            move |lang: Lang| {
+                let name = title.as_ref().map(|c| c.display_title(lang).to_owned()).unwrap_or_default();
+                invitation(lang, &name, months, nudge, survey_id)
+            }
+        };
+        // When the invitation can go decides when the survey opens: a wave falling in harvest opens after it.
+        let probe = Note { kind: MessageKind::SurveyNudge, ..Note::notice("survey", opens, render_for(0, 0)) };
+        let Some(first) = notify::plan(tx, app, user_id, &probe).await? else { continue };
+        let closes = first.due_at + app.config.survey_open;
+        let survey = NewSurvey {
+            key: &key,
+            user_id,
+            wave,
+            order_id: Some(order_id),
+            opens_at: first.due_at,
+            closes_at: Some(closes),
+        };
+        let Some(survey_id) = store::create(tx, &survey, app.now()).await? else { continue };
+        let mut at = first.due_at;
+        for nudge in 0..=NUDGES {
+            let note = Note {
+                kind: MessageKind::SurveyNudge,
+                deadline_at: Some(closes),
+                ..Note::notice("survey", at, render_for(survey_id, nudge))
+            }
+            .dedupe(format!("{}{nudge}", message_prefix(user_id, Some(survey_id))));
+            let Some(p) = notify::plan(tx, app, user_id, &note).await? else { break };
+            if p.due_at >= closes {
+                break;
+            }
+            notify::write(tx, &note, &p).await?;
+            at = p.due_at + app.config.survey_nudge_gap;
+        }
+        planned += 1;
+    }
+    Ok(planned)
+}
+
+/// Opens the course feedback of a completed order (part of the completion message). `None` when the
+/// person stopped surveys or it exists already.
+pub async fn open_feedback(tx: &mut Tx, app: &App, order_id: i64, user_id: i64) -> anyhow::Result<Option<i64>> {
+    if store::stopped(tx, user_id).await? {
+        return Ok(None);
+    }
+    let key = format!("feedback:{order_id}");
+    let now = app.now();
+    let survey = NewSurvey {
+        key: &key,
+        user_id,
+        wave: Wave::Feedback,
+        order_id: Some(order_id),
+        opens_at: now,
+        closes_at: Some(now + app.config.survey_open),
+    };
+    Ok(store::create(tx, &survey, now).await?)
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Outcome reports
+// ---------------------------------------------------------------------------------------------------
+
+fn status_of(survey: Option<&SurveyRow>, now: DateTime<Utc>) -> WaveStatus {
+    match survey {
+        None => WaveStatus::NotSurveyed,
+        Some(s) if s.completed_at.is_some() => WaveStatus::Answered,
+        Some(s) if s.opens_at > now && s.stopped_at.is_none() => WaveStatus::NotYetDue,
+        Some(s) if s.is_open(now) => WaveStatus::Open,
+        Some(_) => WaveStatus::Unanswered,
+    }
+}
+
+fn number(reply: &Reply<Value>) -> Option<Reply<i64>> {
+    match reply {
+        Reply::Declined => Some(Reply::Declined),
+        Reply::Given(Value::Number(n)) => Some(Reply::Given(*n)),
+        _ => None,
+    }
+}
+
+fn choice<T>(reply: &Reply<Value>, parse: impl Fn(&str) -> Option<T>) -> Option<Reply<T>> {
+    match reply {
+        Reply::Declined => Some(Reply::Declined),
+        Reply::Given(Value::Choice(c)) => parse(c).map(Reply::Given),
+        _ => None,
+    }
+}
+
+/// Fills a row's answers from a survey's stored answers.
+fn fill(row: &mut ExportRow, answers: &[(&Question, &Reply<Value>)]) {
+    for (q, reply) in answers {
+        match q {
+            Question::HouseholdSize => row.household_size = number(reply),
+            Question::Income => row.income_yuan = number(reply),
+            Question::Employment => row.employment = choice(reply, Employment::parse),
+            Question::MainSource => row.main_source = choice(reply, IncomeSource::parse),
+            Question::UsedLearning => row.used_learning = choice(reply, Usage::parse),
+            Question::Industry => row.industry = choice(reply, Industry::parse),
+            Question::ReferralJob => {
+                row.referral_job = choice(reply, |c| match c {
+                    "yes" => Some(true),
+                    "no" => Some(false),
+                    _ => None,
+                })
+            }
+            Question::Usefulness => row.usefulness = number(reply),
+            Question::TrainerStars => row.trainer_stars = number(reply),
+            Question::Comment => {
+                row.comment = match reply {
+                    Reply::Given(Value::Text(t)) => Some(t.clone()),
+                    _ => None,
+                }
+            }
+        }
+    }
+}
+
+/// The rows of a scope's export (and so of its figures): per person enrolled, the baseline; per
+/// enrolment, each follow-up wave and the feedback, with its status as of now.
+pub async fn export_rows(
+    app: &App,
+    lang: Lang,
+    region_keys: &[String],
+    course_key: Option<&str>,
+    trainer_key: Option<&str>,
+) -> anyhow::Result<Vec<ExportRow>> {
+    let mut data = store::outcome_data(&app.db, region_keys, course_key, trainer_key).await?;
+    let missing: Vec<i64> = data.enrolments.iter().filter(|e| e.pseudonym.is_none()).map(|e| e.user_id).collect();
+    if !missing.is_empty() {
+        store::ensure_pseudonyms(&app.db, &missing).await?;
+        data = store::outcome_data(&app.db, region_keys, course_key, trainer_key).await?;
+    }
+    let OutcomeData { enrolments, surveys, answers } = data;
+    let now = app.now();
+    let tz = app.config.default_timezone;
+    let regions = db::catalog::all_regions(&app.db).await?;
+    let village = |key: &Option<String>| {
+        key.as_ref()
+            .and_then(|k| regions.iter().find(|r| &r.key == k))
+            .map(|r| r.display_name(lang).to_owned())
+            .unwrap_or_default()
+    };
+    let mut courses = std::collections::HashMap::new();
+    let mut trainers = std::collections::HashMap::new();
+    for e in &enrolments {
+        if !courses.contains_key(&e.course_key) {
+            let title = db::catalog::course(&app.db, &e.course_key).await?.map(|c| c.display_title(lang).to_owned());
+            courses.insert(e.course_key.clone(), title.unwrap_or_default());
+        }
+        if !trainers.contains_key(&e.trainer_key) {
+            let name = db::catalog::trainer(&app.db, &e.trainer_key).await?.map(|t| t.name);
+            trainers.insert(e.trainer_key.clone(), name.unwrap_or_default());
+        }
+    }
+    let answered_of = |survey: &SurveyRow| -> (Vec<(&Question, &Reply<Value>)>, Option<chrono::NaiveDate>) {
+        let mine: Vec<_> = answers.iter().filter(|(id, ..)| *id == survey.id).collect();
+        let last = mine.iter().map(|(.., at)| *at).max().map(|at| at.with_timezone(&tz).date_naive());
+        (mine.iter().map(|(_, q, r, _)| (q, r)).collect(), last)
+    };
+    let blank = |e: &crate::db::surveys::Enrolment, wave: Wave, status: WaveStatus| ExportRow {
+        person: e.pseudonym.clone().unwrap_or_default(),
+        name: Some(e.name.clone()),
+        phone: e.phone.clone(),
+        village: village(&e.village_key),
+        course_key: String::new(),
+        course: String::new(),
+        trainer: String::new(),
+        order_code: String::new(),
+        completed: None,
+        wave,
+        status,
+        answered_at: None,
+        household_size: None,
+        income_yuan: None,
+        employment: None,
+        main_source: None,
+        used_learning: None,
+        industry: None,
+        referral_job: None,
+        usefulness: None,
+        trainer_stars: None,
+        comment: None,
+    };
+    let mut rows = Vec::new();
+    let mut seen_people = std::collections::HashSet::new();
+    for e in &enrolments {
+        if seen_people.insert(e.user_id) {
+            let baseline = surveys.iter().find(|s| s.wave == Wave::Baseline && s.user_id == e.user_id);
+            let mut row = blank(e, Wave::Baseline, status_of(baseline, now));
+            if let Some(s) = baseline.filter(|s| s.completed_at.is_some()) {
+                let (answered, at) = answered_of(s);
+                fill(&mut row, &answered);
+                row.answered_at = at;
+            }
+            rows.push(row);
+        }
+    }
+    let waves: Vec<Wave> = app.config.survey_waves.iter().map(|m| Wave::Followup(*m)).chain([Wave::Feedback]).collect();
+    for e in &enrolments {
+        for &wave in &waves {
+            let survey = surveys.iter().find(|s| s.wave == wave && s.order_id == Some(e.order_id));
+            let mut row = blank(e, wave, status_of(survey, now));
+            row.course_key = e.course_key.clone();
+            row.course = courses.get(&e.course_key).cloned().unwrap_or_default();
+            row.trainer = trainers.get(&e.trainer_key).cloned().unwrap_or_default();
+            row.order_code = e.number.clone();
+            row.completed = Some(e.completed);
+            if let Some(s) = survey.filter(|s| s.completed_at.is_some()) {
+                let (answered, at) = answered_of(s);
+                fill(&mut row, &answered);
+                row.answered_at = at;
+            }
+            rows.push(row);
+        }
+    }
+    Ok(rows)
+}

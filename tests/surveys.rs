@@ -1,0 +1,257 @@
+//! Follow-up surveys end to end over HTTP through the Bot API emulator: the baseline with an order,
+//! completion with the course feedback, the 3-month follow-up timed by the gate and answered, and the
+//! coordinator's /outcomes with figures that match its CSV export. Time runs on a manual clock.
+
+mod common;
+
+use chrono::{DateTime, Months, Utc};
+use common::{Store, TestBot};
+use fieldschool::db;
+use fieldschool::domain::outcomes;
+use fieldschool::domain::person::Role;
+use fieldschool::emulator::BotMessage;
+
+fn beijing(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(&format!("{s}+08:00")).unwrap().to_utc()
+}
+
+async fn trainer(t: &TestBot, id: i64, key: &str, name: &str) -> i64 {
+    let user = t.user(id, name, "zh-hans");
+    let invite = fieldschool::services::invites::create(&t.app, Role::Trainer, None, Some(key)).await.unwrap();
+    t.emu.send_text(user, &format!("/start {}", invite.token));
+    t.next(user).await;
+    t.next(user).await;
+    t.register_rest(user, name, "同意", "干部").await;
+    user
+}
+
+async fn order_mushroom(t: &TestBot, me: i64) -> BotMessage {
+    t.say(me, "📚 报名培训").await;
+    t.tap(me, "特色种养").await;
+    t.tap(me, "食用菌种植技术").await;
+    t.tap(me, "西村张大姐家菇棚").await;
+    let done = t.tap(me, "确认报名").await;
+    assert!(done.rendered_text().contains("报名成功"), "{}", done.rendered_text());
+    done
+}
+
+/// Presses a button of an earlier message and returns the short answer Telegram shows.
+async fn press_old(t: &TestBot, me: i64, msg: &BotMessage, label: &str) -> String {
+    let button = msg.inline_keyboard.iter().flatten().find(|b| b.text.contains(label)).expect("button");
+    let id = t.emu.press(me, msg.message_id, button.callback_data.as_deref().unwrap());
+    t.emu.callback_answer(&id).await.unwrap().text.unwrap_or_default()
+}
+
+/// The bot's next message to `me` that contains `needle`, skipping others (reminders and the like).
+async fn next_containing(t: &TestBot, me: i64, needle: &str) -> BotMessage {
+    for _ in 0..12 {
+        let m = t.next(me).await;
+        if m.rendered_text().contains(needle) {
+            return m;
+        }
+    }
+    panic!("no message with {needle:?} to {me}");
+}
+
+/// Answers a quiz question right by looking it up in the bank.
+async fn answer_right(t: &TestBot, me: i64, question: &BotMessage) -> BotMessage {
+    let text = question.rendered_text();
+    let bank = db::catalog::questions_of(&t.app.db, "mushroom").await.unwrap();
+    let q = bank.iter().find(|q| text.contains(&q.text)).expect("a question of the bank");
+    let correct = &q.options[q.answer];
+    let button = question.inline_keyboard.iter().flatten().find(|b| b.text.ends_with(correct.as_str())).unwrap();
+    let id = t.emu.press(me, question.message_id, button.callback_data.as_deref().unwrap());
+    t.emu.callback_answer(&id).await.unwrap();
+    t.next(me).await
+}
+
+#[tokio::test]
+async fn baseline_completion_feedback_follow_up_and_outcomes_on_sqlite() {
+    journey(Store::Sqlite).await;
+}
+
+#[tokio::test]
+async fn baseline_completion_feedback_follow_up_and_outcomes_on_postgres() {
+    journey(Store::Postgres).await;
+}
+
+async fn journey(store: Store) {
+    let Some(t) = TestBot::start_with(store, |c| c.quiz_seed = Some(42)).await else { return };
+    let teacher = trainer(&t, 700, "wang-lixin", "王立新").await;
+    let coord = t.coordinator(709, "刘主任").await;
+    let a = t.villager(701, "甲").await;
+    let b = t.villager(702, "乙").await;
+
+    // 甲 orders; the reply offers the baseline. Nonsense income is refused with an example.
+    let ordered = order_mushroom(&t, a).await;
+    assert!(ordered.rendered_text().contains("4 个简单问题"), "{}", ordered.rendered_text());
+    let size_q = t.tap(a, "开始回答").await;
+    assert!(size_q.rendered_text().contains("第 1/4 题") && size_q.rendered_text().contains("几口人"));
+    let income_q = t.tap(a, "4").await;
+    assert!(income_q.rendered_text().contains("纯收入"), "{}", income_q.rendered_text());
+    let refused = t.say(a, "很多").await;
+    assert!(refused.rendered_text().contains("例如：30000"), "{}", refused.rendered_text());
+    let employment_q = t.say(a, "3万").await;
+    assert!(employment_q.rendered_text().contains("第 3/4 题"), "{}", employment_q.rendered_text());
+    // A second answer to the household size, from its old button, changes nothing.
+    assert!(press_old(&t, a, &size_q, "6").await.contains("已经回答过了"));
+    let source_q = t.tap(a, "务农").await;
+    let thanks = t.tap(a, "种植").await;
+    assert!(thanks.rendered_text().contains("谢谢"), "{}", thanks.rendered_text());
+    let baseline = db::surveys::by_key(&t.app.db, &format!("baseline:{a}")).await.unwrap().unwrap();
+    assert!(baseline.completed_at.is_some());
+    let answers = db::surveys::answers(&t.app.db, baseline.id).await.unwrap();
+    assert_eq!(answers.len(), 4, "{answers:?}");
+    assert!(press_old(&t, a, &source_q, "种植").await.contains("已经答完了"));
+
+    // 乙 puts the baseline off.
+    order_mushroom(&t, b).await;
+    assert!(t.tap(b, "以后再说").await.rendered_text().contains("下次报名时再问"));
+
+    // The class meets 12-20 09:30–11:30; both check in, the session ends, 甲 passes the quiz.
+    t.clock.set(beijing("2026-12-20T09:20:00"));
+    for who in [a, b] {
+        for _ in 0..2 {
+            assert!(t.next(who).await.rendered_text().contains("上课提醒"));
+        }
+    }
+    t.say(teacher, "/checkin").await;
+    let opened = t.tap(teacher, "12月20日").await.rendered_text();
+    let start = opened.find("签到码：").unwrap() + "签到码：".len();
+    let code: String = opened[start..].chars().take(4).collect();
+    t.next(teacher).await;
+    for who in [a, b] {
+        t.next(who).await; // "check-in is open"
+        assert!(t.say(who, &code).await.rendered_text().contains("签到成功"));
+    }
+    t.clock.set(beijing("2026-12-20T11:31:00"));
+    for who in [a, b] {
+        assert!(t.next(who).await.rendered_text().contains("做个小测验"));
+    }
+    let mut question = t.tap(a, "开始测验").await;
+    for _ in 0..5 {
+        answer_right(&t, a, &question).await;
+        question = t.next(a).await;
+    }
+    assert!(question.rendered_text().contains("测验通过"), "{}", question.rendered_text());
+    let congratulation = t.next(a).await;
+    assert!(congratulation.rendered_text().contains("打个分"), "{}", congratulation.rendered_text());
+
+    // The course feedback: stars, stars, a comment.
+    let usefulness_q = t.tap(a, "评价这门课").await;
+    assert!(usefulness_q.rendered_text().contains("有用"), "{}", usefulness_q.rendered_text());
+    let trainer_q = t.tap(a, "⭐⭐⭐⭐").await;
+    let comment_q = t.tap(a, "⭐⭐⭐⭐⭐").await;
+    assert!(comment_q.rendered_text().contains("例如"), "{}", comment_q.rendered_text());
+    assert!(t.say(a, "希望多讲病虫害").await.rendered_text().contains("谢谢您的评价"));
+    let _ = trainer_q;
+
+    // Follow-ups were planned for both attendees, 3, 6 and 12 months after the class, out of busy
+    // seasons and night hours by the gate.
+    let orders_a = db::orders::of_user(&t.app.db, a).await.unwrap();
+    let m3 = db::surveys::by_key(&t.app.db, &format!("m3:{}", orders_a[0].id)).await.unwrap().unwrap();
+    let ended = beijing("2026-12-20T11:30:00");
+    assert!(m3.opens_at >= ended.checked_add_months(Months::new(3)).unwrap(), "{m3:?}");
+    let orders_b = db::orders::of_user(&t.app.db, b).await.unwrap();
+    for months in [3, 6, 12] {
+        assert!(db::surveys::by_key(&t.app.db, &format!("m{months}:{}", orders_b[0].id)).await.unwrap().is_some());
+    }
+
+    // Three months on, 甲 gets the invitation and answers it.
+    t.clock.set(m3.opens_at);
+    let invitation = t.next(a).await;
+    assert!(invitation.rendered_text().contains("3 个月"), "{}", invitation.rendered_text());
+    t.tap(a, "开始回答").await;
+    t.tap(a, "4").await;
+    t.say(a, "4万").await;
+    t.tap(a, "本地务工").await;
+    t.tap(a, "打工工资").await;
+    t.tap(a, "经常用").await;
+    t.tap(a, "扩大了").await;
+    let done = t.tap(a, "不是").await;
+    assert!(done.rendered_text().contains("答完了"), "{}", done.rendered_text());
+    // Its nudges are withdrawn; 乙 still gets one.
+    let pending = db::outbox::for_chat(&t.app.db, a).await.unwrap();
+    let closes = m3.closes_at.unwrap();
+    let m3_nudges: Vec<_> = pending.iter().filter(|r| r.kind == "survey" && r.due_at < closes).collect();
+    assert_eq!(m3_nudges.len(), 3, "the invitation and two nudges: {m3_nudges:?}");
+    assert!(m3_nudges.iter().all(|r| r.status != db::outbox::Status::Pending), "{m3_nudges:?}");
+    let invitation_b = t.next(b).await;
+    assert!(invitation_b.rendered_text().contains("3 个月"));
+
+    // The coordinator's figures: N shown, too few answers for any share.
+    t.emu.send_text(coord, "/outcomes");
+    next_containing(&t, coord, "哪个地区").await;
+    t.tap(coord, "新安县").await;
+    let figures = t.tap(coord, "全部课程").await.rendered_text();
+    assert!(figures.contains("报名参训 2 人，结业 1 人"), "{figures}");
+    assert!(figures.contains("【3 个月回访】应答 1/2（人数太少"), "{figures}");
+    assert!(figures.contains("回答太少（N=1）"), "{figures}");
+    assert!(!figures.contains("100%"), "{figures}");
+
+    // The anonymised export holds no names, and recomputes to the same figures.
+    let export = t.tap(coord, "匿名").await;
+    let (name, bytes) = export.document.clone().expect("a CSV");
+    assert!(name.ends_with(".csv"));
+    let csv = String::from_utf8(bytes).unwrap();
+    assert!(csv.starts_with('\u{feff}'));
+    assert!(!csv.contains("甲") && !csv.contains("13800000000"), "{csv}");
+    let text = fieldschool::bot::handlers::outcomes::csv_text(fieldschool::i18n::Lang::Zh);
+    let rows = outcomes::read_csv(&csv, &text).unwrap();
+    let recomputed = outcomes::compute(&rows);
+    let rendered =
+        fieldschool::bot::handlers::outcomes::render(fieldschool::i18n::Lang::Zh, "新安县 · 全部课程", &recomputed);
+    assert_eq!(rendered, figures);
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn stopping_surveys_withdraws_invitations_and_a_closed_survey_takes_no_answers() {
+    let Some(t) = TestBot::start_with(Store::Sqlite, |c| c.quiz_seed = Some(42)).await else { return };
+    let teacher = trainer(&t, 720, "wang-lixin", "王立新").await;
+    let a = t.villager(721, "甲").await;
+    let b = t.villager(722, "乙").await;
+    for who in [a, b] {
+        order_mushroom(&t, who).await;
+    }
+    t.clock.set(beijing("2026-12-20T09:20:00"));
+    t.say(teacher, "/checkin").await;
+    let opened = t.tap(teacher, "12月20日").await.rendered_text();
+    let start = opened.find("签到码：").unwrap() + "签到码：".len();
+    let code: String = opened[start..].chars().take(4).collect();
+    for who in [a, b] {
+        next_containing(&t, who, "开始签到").await;
+        t.emu.send_text(who, &code);
+        next_containing(&t, who, "签到成功").await;
+    }
+    t.clock.set(beijing("2026-12-20T11:31:00"));
+    let order_a = db::orders::of_user(&t.app.db, a).await.unwrap()[0].id;
+    let order_b = db::orders::of_user(&t.app.db, b).await.unwrap()[0].id;
+    // The session's end is finalized (and the follow-ups planned) before the quiz invitation goes.
+    next_containing(&t, a, "做个小测验").await;
+    next_containing(&t, b, "做个小测验").await;
+    let m3_b = db::surveys::by_key(&t.app.db, &format!("m3:{order_b}")).await.unwrap().unwrap();
+
+    // 乙 stops surveys in settings: the pending invitation and nudges are withdrawn.
+    t.say(b, "⚙️ 设置").await;
+    let stopped = t.tap(b, "不再接收回访问卷").await;
+    assert!(stopped.rendered_text().contains("不再给您发回访问卷"), "{}", stopped.rendered_text());
+    let rows = db::outbox::for_chat(&t.app.db, b).await.unwrap();
+    let survey_rows: Vec<_> = rows.iter().filter(|r| r.kind == "survey").collect();
+    assert!(!survey_rows.is_empty());
+    assert!(survey_rows.iter().all(|r| r.status == db::outbox::Status::Cancelled), "{survey_rows:?}");
+    let m3_b_after = db::surveys::get(&t.app.db, m3_b.id).await.unwrap().unwrap();
+    assert!(m3_b_after.stopped_at.is_some());
+
+    // 甲's 3-month survey closes unanswered: the invitation's button then answers that it has closed.
+    let m3_a = db::surveys::by_key(&t.app.db, &format!("m3:{order_a}")).await.unwrap().unwrap();
+    t.clock.set(m3_a.opens_at);
+    let invitation = next_containing(&t, a, "3 个月").await;
+    t.clock.set(m3_a.closes_at.unwrap());
+    assert!(press_old(&t, a, &invitation, "开始回答").await.contains("已经结束"));
+    let answers = db::surveys::answers(&t.app.db, m3_a.id).await.unwrap();
+    assert!(answers.is_empty());
+    // Nothing went to 乙.
+    assert!(!t.emu.messages(b).iter().any(|m| m.rendered_text().contains("个月")));
+    t.stop().await;
+}
