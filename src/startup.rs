@@ -97,11 +97,25 @@ impl Running {
     }
 }
 
+/// Updates are handled by at most this many workers at once (see [`dispatch_lane`]).
+const DISPATCH_LANES: i64 = 64;
+
+/// Which worker handles an update: its chat's lane. teloxide's default gives every chat its own worker,
+/// spawned as soon as an update for it is fetched and kept while idle up to the most ever active at once, so a
+/// burst from 15,000 chats held 15,000 handlers in flight (300+ MB resident, never given back; BENCHMARKS.md,
+/// part 4). Lanes bound that to 64 at a time; a chat's updates still go through one lane, in order, and a full
+/// lane queue stops the fetching of further updates until it drains. Updates without a chat (poll answers) go
+/// to teloxide's default worker, as before.
+fn dispatch_lane(update: &Update) -> Option<i64> {
+    update.chat().map(|chat| chat.id.0.rem_euclid(DISPATCH_LANES))
+}
+
 /// Starts the dispatcher for `bot` on `app` in the background.
 pub async fn start_bot(app: App, bot: Bot) -> anyhow::Result<Running> {
     register_commands(&bot).await?;
     let storage = DialogStorage::new(app.db.clone(), app.clock.clone());
     let mut dispatcher = Dispatcher::builder(bot.clone(), schema())
+        .distribution_function(dispatch_lane)
         .dependencies(dptree::deps![app.clone(), storage])
         .default_handler(|update| async move {
             tracing::debug!(update_id = update.id.0, "update the bot does not handle (group chat, edit…)");
