@@ -220,6 +220,54 @@ async fn in_the_chat_a_trainer_takes_attendance_and_a_villager_passes_the_quiz()
     chat.wait_for("测验通过").await;
     let card = chat.wait_for("[photo]").await;
     assert!(card.contains("顺利结业"), "{card}");
+
+    // The course feedback rides on the completion: four stars, five stars, no comment.
+    chat.wait_for("评价这门课").await;
+    chat.send("1").await;
+    chat.wait_for("第 1/3 题").await;
+    chat.wait_for("└─").await;
+    chat.send("4").await;
+    chat.wait_for("第 2/3 题").await;
+    chat.wait_for("└─").await;
+    chat.send("5").await;
+    chat.wait_for("跳过").await;
+    chat.send("1").await;
+    chat.wait_for("谢谢您的评价").await;
+
+    // Three months on, the follow-up arrives (in daytime, outside busy seasons) and is answered.
+    chat.send("/clock +92d").await;
+    chat.wait_for("3 个月").await;
+    chat.send("1").await;
+    chat.wait_for("几口人").await;
+    chat.wait_for("└─").await;
+    chat.send("4").await; // four people
+    chat.wait_for("纯收入").await;
+    chat.send("很多").await;
+    chat.wait_for("没看懂这个数").await;
+    chat.send("三万五").await;
+    for (question, button) in [("做什么工作", "2"), ("收入来源", "3"), ("用上了吗", "1"), ("产业", "2"), ("推荐", "2")]
+    {
+        chat.wait_for(question).await;
+        chat.wait_for("└─").await;
+        chat.send(button).await;
+    }
+    chat.wait_for("答完了").await;
+
+    // The coordinator sees the figures, with N and "too few answers", and the CSV.
+    chat.send("/as 5").await;
+    chat.send("/outcomes").await;
+    chat.wait_for("哪个地区").await;
+    chat.wait_for("└─").await;
+    chat.send("1").await;
+    chat.wait_for("全部课程").await;
+    chat.wait_for("└─").await;
+    chat.send("1").await;
+    let figures = chat.wait_for("不足 5 人不显示比例").await;
+    assert!(figures.contains("报名参训 1 人，结业 1 人"), "{figures}");
+    assert!(figures.contains("【3 个月回访】应答 1/1") && figures.contains("回答太少（N=1）"), "{figures}");
+    chat.send("1").await;
+    let file = chat.wait_for(".csv").await;
+    assert!(file.contains("[file"), "{file}");
     chat.send("/quit").await;
     let _ = chat.child.wait().await;
 }
