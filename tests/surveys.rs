@@ -255,3 +255,34 @@ async fn stopping_surveys_withdraws_invitations_and_a_closed_survey_takes_no_ans
     assert!(!t.emu.messages(b).iter().any(|m| m.rendered_text().contains("个月")));
     t.stop().await;
 }
+
+#[tokio::test]
+async fn a_wave_falling_in_the_busy_season_opens_after_it_and_its_nudges_follow_days_apart() {
+    let Some(t) = TestBot::start_with(Store::Sqlite, |c| c.survey_waves = vec![6]).await else { return };
+    let a = t.villager(731, "甲").await;
+    order_mushroom(&t, a).await;
+    let order = db::orders::of_user(&t.app.db, a).await.unwrap()[0].clone();
+    // A course that ended 2026-11-29 11:30: six months on is 2027-05-29, inside 三夏 (05-28 to 06-16).
+    let ended = beijing("2026-11-29T11:30:00");
+    let mut tx = t.app.db.begin_write().await.unwrap();
+    let planned =
+        fieldschool::services::surveys::plan_followups(&mut tx, &t.app, order.id, a, None, ended).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(planned, 1);
+    let m6 = db::surveys::by_key(&t.app.db, &format!("m6:{}", order.id)).await.unwrap().unwrap();
+    // The first moment after the season that is not night: 06-17 07:30.
+    assert_eq!(m6.opens_at, beijing("2027-06-17T07:30:00"));
+    assert_eq!(m6.closes_at, Some(beijing("2027-07-17T07:30:00")));
+    let rows = db::outbox::for_chat(&t.app.db, a).await.unwrap();
+    let mut due: Vec<_> = rows.iter().filter(|r| r.kind == "survey").map(|r| r.due_at).collect();
+    due.sort();
+    assert_eq!(due, [beijing("2027-06-17T07:30:00"), beijing("2027-06-21T07:30:00"), beijing("2027-06-25T07:30:00")]);
+    // Planning again adds nothing.
+    let mut tx = t.app.db.begin_write().await.unwrap();
+    let again =
+        fieldschool::services::surveys::plan_followups(&mut tx, &t.app, order.id, a, None, ended).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(again, 0);
+    assert_eq!(db::outbox::for_chat(&t.app.db, a).await.unwrap().len(), rows.len());
+    t.stop().await;
+}
