@@ -179,6 +179,13 @@ async fn journey(store: Store) {
     let invitation_b = t.next(b).await;
     assert!(invitation_b.rendered_text().contains("3 个月"));
 
+    // That evening's digest counts the answered survey (on PostgreSQL too: its SUM is NUMERIC, which
+    // the digest once failed to read).
+    let day = m3.opens_at.with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
+    t.clock.set(beijing(&format!("{day}T18:00:00")));
+    let digest = next_containing(&t, coord, "培训日报").await.rendered_text();
+    assert!(digest.contains("答完 1 份"), "{digest}");
+
     // The coordinator's figures: N shown, too few answers for any share.
     t.emu.send_text(coord, "/outcomes");
     next_containing(&t, coord, "哪个地区").await;

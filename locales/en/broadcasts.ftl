@@ -42,6 +42,7 @@ digest-cancellations = Cancellations: { $n }
 digest-waitlisted = On waitlists now: { $n }
 digest-attendance = Sessions held: { $present } present, { $absent } absent, { $excused } excused (busy season)
 digest-quizzes = Quizzes: { $passed } of { $all } passed
+digest-surveys = Surveys and course ratings answered: { $n } (see /outcomes)
 digest-requests = Course requests at the threshold: { $list }
 digest-busy = ⚠️ Sessions in a busy season within two weeks: { $list }
 digest-unreachable = Not reachable (blocked the bot): { $list }

@@ -42,6 +42,7 @@ digest-cancellations = 取消报名：{ $n } 人
 digest-waitlisted = 正在候补：{ $n } 人
 digest-attendance = 已上的课：到课 { $present } 人次，缺课 { $absent } 人次，农忙请假 { $excused } 人次
 digest-quizzes = 测验：{ $passed }/{ $all } 次通过
+digest-surveys = 回访和评价问卷：答完 { $n } 份（详见 /outcomes）
 digest-requests = 点单达到人数：{ $list }
 digest-busy = ⚠️ 两周内排在农忙期的课：{ $list }
 digest-unreachable = 联系不上（屏蔽了机器人）：{ $list }

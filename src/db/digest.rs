@@ -105,7 +105,7 @@ pub async fn quizzes(
     let (mut passed, mut all) = (0, 0);
     for c in classes {
         let row = sqlx::query(
-            "SELECT COUNT(*) AS n, COALESCE(SUM(q.passed), 0) AS p FROM quiz_attempts q JOIN orders o ON o.id = q.order_id
+            "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(q.passed), 0) AS BIGINT) AS p FROM quiz_attempts q JOIN orders o ON o.id = q.order_id
              WHERE o.class_key = $1 AND q.finished_at >= $2 AND q.finished_at < $3",
         )
         .bind(c)
@@ -117,6 +117,30 @@ pub async fn quizzes(
         passed += row.try_get::<i64, _>("p")?;
     }
     Ok((passed, all))
+}
+
+/// Surveys (baseline, follow-ups, feedback) answered in full in the period by people with an order in
+/// `classes`.
+pub async fn surveys_answered(
+    db: &Db,
+    classes: &[String],
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> sqlx::Result<i64> {
+    if classes.is_empty() {
+        return Ok(0);
+    }
+    let list = (3..3 + classes.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+    let sql = format!(
+        "SELECT COUNT(*) AS n FROM surveys s WHERE s.completed_at >= $1 AND s.completed_at < $2 AND (
+           s.order_id IN (SELECT o.id FROM orders o WHERE o.class_key IN ({list}))
+           OR (s.wave = 'baseline' AND s.user_id IN (SELECT o.user_id FROM orders o WHERE o.class_key IN ({list}))))"
+    );
+    let mut q = sqlx::query(&sql).bind(to_epoch(from)).bind(to_epoch(until));
+    for c in classes {
+        q = q.bind(c);
+    }
+    q.fetch_one(&db.pool).await?.try_get("n")
 }
 
 /// 点单 topics that passed the threshold in the period, in `townships`: (township, topic).

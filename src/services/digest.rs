@@ -24,6 +24,8 @@ pub struct Figures {
     pub excused: i64,
     pub quizzes_passed: i64,
     pub quizzes: i64,
+    /// Surveys answered in full (baseline, follow-ups, course feedback).
+    pub surveys_answered: i64,
     /// (township, topic label) of 点单 topics that reached the threshold.
     pub requests: Vec<(Region, String)>,
     /// Coming sessions (two weeks) on busy-season days: class key, local date, season.
@@ -105,6 +107,7 @@ pub async fn figures(
     f.waitlisted = db::digest::waitlisted(&app.db, &class_keys).await?;
     (f.present, f.absent, f.excused) = db::digest::attendance(&app.db, &class_keys, from, until).await?;
     (f.quizzes_passed, f.quizzes) = db::digest::quizzes(&app.db, &class_keys, from, until).await?;
+    f.surveys_answered = db::digest::surveys_answered(&app.db, &class_keys, from, until).await?;
     for (township, topic) in db::digest::request_alerts(&app.db, &townships, from, until).await? {
         if let Some(r) = regions.iter().find(|r| r.key == township) {
             f.requests.push((r.clone(), topic));
@@ -147,6 +150,9 @@ pub fn render(lang: Lang, day: NaiveDate, f: &Figures) -> String {
     lines.push(tr!(lang, "digest-waitlisted", n = f.waitlisted));
     lines.push(tr!(lang, "digest-attendance", present = f.present, absent = f.absent, excused = f.excused));
     lines.push(tr!(lang, "digest-quizzes", passed = f.quizzes_passed, all = f.quizzes));
+    if f.surveys_answered > 0 {
+        lines.push(tr!(lang, "digest-surveys", n = f.surveys_answered));
+    }
     if !f.requests.is_empty() {
         let list: Vec<String> = f
             .requests
