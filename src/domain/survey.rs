@@ -330,12 +330,14 @@ impl SurveyStep {
                         Some(n) => Outcome::Save(Question::HouseholdSize, Reply::Given(Value::Number(n))),
                         None => Outcome::Reask(self, Problem::HouseholdSize),
                     },
-                    Question::Income if self.confirming.is_none() => match income::parse_yuan(text) {
+                    // Typing a number while one is being read back replaces it (a correction, not a
+                    // stray message).
+                    Question::Income => match income::parse_yuan(text) {
                         Ok(yuan) => match income::plausibility(yuan, self.household_size, self.baseline_income) {
                             Plausibility::Fine => Outcome::Save(Question::Income, Reply::Given(Value::Number(yuan))),
                             _ => Outcome::Confirm(SurveyStep { confirming: Some(yuan), ..self }),
                         },
-                        Err(e) => Outcome::Reask(self, Problem::Number(e)),
+                        Err(e) => Outcome::Reask(SurveyStep { confirming: None, ..self }, Problem::Number(e)),
                     },
                     Question::Comment => {
                         if text.chars().count() > MAX_COMMENT {
@@ -436,6 +438,17 @@ mod tests {
         else {
             panic!()
         };
+        assert_eq!(again.confirming, None);
+    }
+
+    #[test]
+    fn a_number_typed_during_a_read_back_replaces_it() {
+        let Outcome::Confirm(step) = at(Question::Income).step(Input::Text("50万".into())) else { panic!() };
+        assert_eq!(
+            step.clone().step(Input::Text("5万".into())),
+            Outcome::Save(Question::Income, Reply::Given(Value::Number(50_000)))
+        );
+        let Outcome::Reask(again, Problem::Number(_)) = step.step(Input::Text("很多".into())) else { panic!() };
         assert_eq!(again.confirming, None);
     }
 

@@ -131,14 +131,16 @@ pub async fn answer(
     if survey.user_id != person.user_id || !survey.wave.questions().contains(&question) {
         return Ok(Answered::NotYours);
     }
-    if store::answered_questions(&mut tx, survey_id).await?.contains(&question) {
+    let mut answered = store::answered_questions(&mut tx, survey_id).await?;
+    if answered.contains(&question) {
         return Ok(Answered::AlreadyAnswered);
     }
     if !survey.is_open(now) {
         return Ok(Answered::Closed);
     }
+    // The survey row is locked (or the database is, on SQLite): nobody else answers in between.
     store::save_answer(&mut tx, survey_id, question, &reply, now).await?;
-    let answered = store::answered_questions(&mut tx, survey_id).await?;
+    answered.push(question);
     let next = next_question(survey.wave, &answered);
     if next.is_none() {
         store::mark_completed(&mut tx, survey_id, now).await?;
