@@ -342,10 +342,11 @@ pub async fn outcome_data(
 }
 
 /// Gives every listed person without one a stable pseudonym (`P-` and six characters), made once and
-/// kept, so anonymised exports of different days can be joined.
-pub async fn ensure_pseudonyms(db: &Db, user_ids: &[i64]) -> sqlx::Result<()> {
+/// kept, so anonymised exports of different days can be joined. Returns the listed people's pseudonyms.
+pub async fn ensure_pseudonyms(db: &Db, user_ids: &[i64]) -> sqlx::Result<std::collections::HashMap<i64, String>> {
     use rand::Rng;
     const ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+    let mut made = std::collections::HashMap::new();
     for &user_id in user_ids {
         for _attempt in 0..5 {
             let code: String = {
@@ -364,6 +365,14 @@ pub async fn ensure_pseudonyms(db: &Db, user_ids: &[i64]) -> sqlx::Result<()> {
                 Err(e) => return Err(e),
             }
         }
+        // Read back rather than trust our draw: another export may have given one first.
+        let row = sqlx::query("SELECT pseudonym FROM people WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_optional(&db.pool)
+            .await?;
+        if let Some(p) = row.map(|r| r.try_get::<Option<String>, _>("pseudonym")).transpose()?.flatten() {
+            made.insert(user_id, p);
+        }
     }
-    Ok(())
+    Ok(made)
 }

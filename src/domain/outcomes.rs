@@ -96,6 +96,36 @@ pub struct ExportRow {
     pub comment: Option<String>,
 }
 
+impl ExportRow {
+    /// A row of `person` for `wave` with nothing filled in yet.
+    pub fn new(person: String, wave: Wave, status: WaveStatus) -> ExportRow {
+        ExportRow {
+            person,
+            name: None,
+            phone: None,
+            village: String::new(),
+            course_key: String::new(),
+            course: String::new(),
+            trainer: String::new(),
+            order_code: String::new(),
+            completed: None,
+            wave,
+            status,
+            answered_at: None,
+            household_size: None,
+            income_yuan: None,
+            employment: None,
+            main_source: None,
+            used_learning: None,
+            industry: None,
+            referral_job: None,
+            usefulness: None,
+            trainer_stars: None,
+            comment: None,
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Figures
 // ---------------------------------------------------------------------------------------------------
@@ -657,30 +687,7 @@ pub fn read_csv(csv: &str, text: &CsvText) -> Result<Vec<ExportRow>, String> {
         if record.len() != columns.len() {
             return Err(format!("row {at}: {} fields, expected {}", record.len(), columns.len()));
         }
-        let mut row = ExportRow {
-            person: String::new(),
-            name: None,
-            phone: None,
-            village: String::new(),
-            course_key: String::new(),
-            course: String::new(),
-            trainer: String::new(),
-            order_code: String::new(),
-            completed: None,
-            wave: Wave::Baseline,
-            status: WaveStatus::NotSurveyed,
-            answered_at: None,
-            household_size: None,
-            income_yuan: None,
-            employment: None,
-            main_source: None,
-            used_learning: None,
-            industry: None,
-            referral_job: None,
-            usefulness: None,
-            trainer_stars: None,
-            comment: None,
-        };
+        let mut row = ExportRow::new(String::new(), Wave::Baseline, WaveStatus::NotSurveyed);
         for (&column, raw) in columns.iter().zip(&record) {
             let value = undefuse(raw);
             let bad = || format!("row {at}, column {}: cannot read {value:?}", column.as_str());

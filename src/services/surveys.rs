@@ -3,6 +3,8 @@
 //! busy season), the course feedback at completion, answering one question at a time, stopping
 //! surveys, and the outcome report of a scope built from exactly the rows of its CSV export.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Months, Utc};
 
 use crate::app::App;
@@ -291,7 +293,7 @@ fn choice<T>(reply: &Reply<Value>, parse: impl Fn(&str) -> Option<T>) -> Option<
 }
 
 /// Fills a row's answers from a survey's stored answers.
-fn fill(row: &mut ExportRow, answers: &[(&Question, &Reply<Value>)]) {
+fn fill<'a>(row: &mut ExportRow, answers: impl Iterator<Item = (&'a Question, &'a Reply<Value>)>) {
     for (q, reply) in answers {
         match q {
             Question::HouseholdSize => row.household_size = number(reply),
@@ -328,24 +330,24 @@ pub async fn export_rows(
     course_key: Option<&str>,
     trainer_key: Option<&str>,
 ) -> anyhow::Result<Vec<ExportRow>> {
-    let mut data = store::outcome_data(&app.db, region_keys, course_key, trainer_key).await?;
-    let missing: Vec<i64> = data.enrolments.iter().filter(|e| e.pseudonym.is_none()).map(|e| e.user_id).collect();
+    let OutcomeData { mut enrolments, surveys, answers } =
+        store::outcome_data(&app.db, region_keys, course_key, trainer_key).await?;
+    let missing: Vec<i64> = enrolments.iter().filter(|e| e.pseudonym.is_none()).map(|e| e.user_id).collect();
     if !missing.is_empty() {
-        store::ensure_pseudonyms(&app.db, &missing).await?;
-        data = store::outcome_data(&app.db, region_keys, course_key, trainer_key).await?;
+        let made = store::ensure_pseudonyms(&app.db, &missing).await?;
+        for e in enrolments.iter_mut().filter(|e| e.pseudonym.is_none()) {
+            e.pseudonym = made.get(&e.user_id).cloned();
+        }
     }
-    let OutcomeData { enrolments, surveys, answers } = data;
     let now = app.now();
     let tz = app.config.default_timezone;
-    let regions = db::catalog::all_regions(&app.db).await?;
-    let village = |key: &Option<String>| {
-        key.as_ref()
-            .and_then(|k| regions.iter().find(|r| &r.key == k))
-            .map(|r| r.display_name(lang).to_owned())
-            .unwrap_or_default()
-    };
-    let mut courses = std::collections::HashMap::new();
-    let mut trainers = std::collections::HashMap::new();
+    let villages: HashMap<String, String> = db::catalog::all_regions(&app.db)
+        .await?
+        .into_iter()
+        .map(|r| (r.key.clone(), r.display_name(lang).to_owned()))
+        .collect();
+    let mut courses = HashMap::new();
+    let mut trainers = HashMap::new();
     for e in &enrolments {
         if !courses.contains_key(&e.course_key) {
             let title = db::catalog::course(&app.db, &e.course_key).await?.map(|c| c.display_title(lang).to_owned());
@@ -356,64 +358,53 @@ pub async fn export_rows(
             trainers.insert(e.trainer_key.clone(), name.unwrap_or_default());
         }
     }
-    let answered_of = |survey: &SurveyRow| -> (Vec<(&Question, &Reply<Value>)>, Option<chrono::NaiveDate>) {
-        let mine: Vec<_> = answers.iter().filter(|(id, ..)| *id == survey.id).collect();
-        let last = mine.iter().map(|(.., at)| *at).max().map(|at| at.with_timezone(&tz).date_naive());
-        (mine.iter().map(|(_, q, r, _)| (q, r)).collect(), last)
-    };
-    let blank = |e: &crate::db::surveys::Enrolment, wave: Wave, status: WaveStatus| ExportRow {
-        person: e.pseudonym.clone().unwrap_or_default(),
-        name: Some(e.name.clone()),
-        phone: e.phone.clone(),
-        village: village(&e.village_key),
-        course_key: String::new(),
-        course: String::new(),
-        trainer: String::new(),
-        order_code: String::new(),
-        completed: None,
-        wave,
-        status,
-        answered_at: None,
-        household_size: None,
-        income_yuan: None,
-        employment: None,
-        main_source: None,
-        used_learning: None,
-        industry: None,
-        referral_job: None,
-        usefulness: None,
-        trainer_stars: None,
-        comment: None,
+    // Indexed once: a county holds tens of thousands of surveys, and every row looks its own up.
+    let mut answers_of: HashMap<i64, Vec<(&Question, &Reply<Value>, DateTime<Utc>)>> = HashMap::new();
+    for (id, q, r, at) in &answers {
+        answers_of.entry(*id).or_default().push((q, r, *at));
+    }
+    let baselines: HashMap<i64, &SurveyRow> =
+        surveys.iter().filter(|s| s.wave == Wave::Baseline).map(|s| (s.user_id, s)).collect();
+    let by_order: HashMap<(i64, Wave), &SurveyRow> =
+        surveys.iter().filter_map(|s| Some(((s.order_id?, s.wave), s))).collect();
+
+    let row_of = |e: &crate::db::surveys::Enrolment, wave: Wave, survey: Option<&SurveyRow>| {
+        let mut row = ExportRow::new(e.pseudonym.clone().unwrap_or_default(), wave, status_of(survey, now));
+        row.name = Some(e.name.clone());
+        row.phone = e.phone.clone();
+        row.village = e.village_key.as_ref().and_then(|k| villages.get(k)).cloned().unwrap_or_default();
+        // Only complete questionnaires count: a half-answered one contributes nothing.
+        if let Some(s) = survey.filter(|s| s.completed_at.is_some()) {
+            let given = answers_of.get(&s.id).map(Vec::as_slice).unwrap_or_default();
+            fill(&mut row, given.iter().map(|(q, r, _)| (*q, *r)));
+            row.answered_at = given.iter().map(|(.., at)| *at).max().map(|at| at.with_timezone(&tz).date_naive());
+        }
+        row
     };
     let mut rows = Vec::new();
     let mut seen_people = std::collections::HashSet::new();
     for e in &enrolments {
         if seen_people.insert(e.user_id) {
-            let baseline = surveys.iter().find(|s| s.wave == Wave::Baseline && s.user_id == e.user_id);
-            let mut row = blank(e, Wave::Baseline, status_of(baseline, now));
-            if let Some(s) = baseline.filter(|s| s.completed_at.is_some()) {
-                let (answered, at) = answered_of(s);
-                fill(&mut row, &answered);
-                row.answered_at = at;
-            }
-            rows.push(row);
+            rows.push(row_of(e, Wave::Baseline, baselines.get(&e.user_id).copied()));
         }
     }
-    let waves: Vec<Wave> = app.config.survey_waves.iter().map(|m| Wave::Followup(*m)).chain([Wave::Feedback]).collect();
+    // The configured waves, and any other a survey exists for (the configuration may have changed).
+    let waves: std::collections::BTreeSet<Wave> = app
+        .config
+        .survey_waves
+        .iter()
+        .map(|m| Wave::Followup(*m))
+        .chain([Wave::Feedback])
+        .chain(by_order.keys().map(|(_, w)| *w))
+        .collect();
     for e in &enrolments {
         for &wave in &waves {
-            let survey = surveys.iter().find(|s| s.wave == wave && s.order_id == Some(e.order_id));
-            let mut row = blank(e, wave, status_of(survey, now));
+            let mut row = row_of(e, wave, by_order.get(&(e.order_id, wave)).copied());
             row.course_key = e.course_key.clone();
             row.course = courses.get(&e.course_key).cloned().unwrap_or_default();
             row.trainer = trainers.get(&e.trainer_key).cloned().unwrap_or_default();
             row.order_code = e.number.clone();
             row.completed = Some(e.completed);
-            if let Some(s) = survey.filter(|s| s.completed_at.is_some()) {
-                let (answered, at) = answered_of(s);
-                fill(&mut row, &answered);
-                row.answered_at = at;
-            }
             rows.push(row);
         }
     }
