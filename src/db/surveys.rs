@@ -239,8 +239,11 @@ pub struct Enrolment {
 pub struct OutcomeData {
     pub enrolments: Vec<Enrolment>,
     pub surveys: Vec<SurveyRow>,
-    pub answers: Vec<(i64, Question, Reply<Value>, DateTime<Utc>)>,
+    pub answers: Vec<StoredAnswer>,
 }
+
+/// One stored answer: survey id, question, answer, when.
+pub type StoredAnswer = (i64, Question, Reply<Value>, DateTime<Utc>);
 
 fn placeholders(first: usize, n: usize) -> String {
     (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")

@@ -359,9 +359,9 @@ pub async fn export_rows(
         }
     }
     // Indexed once: a county holds tens of thousands of surveys, and every row looks its own up.
-    let mut answers_of: HashMap<i64, Vec<(&Question, &Reply<Value>, DateTime<Utc>)>> = HashMap::new();
-    for (id, q, r, at) in &answers {
-        answers_of.entry(*id).or_default().push((q, r, *at));
+    let mut answers_of: HashMap<i64, Vec<&store::StoredAnswer>> = HashMap::new();
+    for a in &answers {
+        answers_of.entry(a.0).or_default().push(a);
     }
     let baselines: HashMap<i64, &SurveyRow> =
         surveys.iter().filter(|s| s.wave == Wave::Baseline).map(|s| (s.user_id, s)).collect();
@@ -376,7 +376,7 @@ pub async fn export_rows(
         // Only complete questionnaires count: a half-answered one contributes nothing.
         if let Some(s) = survey.filter(|s| s.completed_at.is_some()) {
             let given = answers_of.get(&s.id).map(Vec::as_slice).unwrap_or_default();
-            fill(&mut row, given.iter().map(|(q, r, _)| (*q, *r)));
+            fill(&mut row, given.iter().map(|(_, q, r, _)| (q, r)));
             row.answered_at = given.iter().map(|(.., at)| *at).max().map(|at| at.with_timezone(&tz).date_naive());
         }
         row
