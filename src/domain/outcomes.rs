@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::NaiveDate;
 
+use crate::domain::csv;
 use crate::domain::survey::{Employment, IncomeSource, Industry, Reply, Usage, Wave};
 
 /// Below this many observations a figure is withheld.
@@ -550,45 +551,6 @@ fn cell(r: &ExportRow, column: Column, text: &CsvText) -> String {
     }
 }
 
-/// Characters that make a spreadsheet read a cell as a formula; such a cell gets a leading `'`.
-const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
-
-/// Prefixes `'` to a cell a spreadsheet would run as a formula, and to one that already starts with `'`
-/// followed by such a character or another `'`, so [`undefuse`] restores every cell exactly.
-fn defuse(cell: &str) -> String {
-    let mut chars = cell.chars();
-    let needs = match chars.next() {
-        Some(c) if FORMULA_START.contains(&c) => true,
-        Some('\'') => chars.next().is_some_and(|c| c == '\'' || FORMULA_START.contains(&c)),
-        _ => false,
-    };
-    if needs { format!("'{cell}") } else { cell.to_owned() }
-}
-
-fn undefuse(cell: &str) -> &str {
-    match cell.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(|c: char| c == '\'' || FORMULA_START.contains(&c)) => rest,
-        _ => cell,
-    }
-}
-
-fn push_line(out: &mut String, cells: impl IntoIterator<Item = String>) {
-    for (i, c) in cells.into_iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        let c = defuse(&c);
-        if c.contains([',', '"', '\r', '\n']) {
-            out.push('"');
-            out.push_str(&c.replace('"', "\"\""));
-            out.push('"');
-        } else {
-            out.push_str(&c);
-        }
-    }
-    out.push_str("\r\n");
-}
-
 /// The export as CSV: a UTF-8 byte order mark (so Excel reads Chinese), a header line, one line per row,
 /// lines ended by CRLF as RFC 4180 says; fields holding a comma, quote or line break are quoted, quotes
 /// doubled. A cell a spreadsheet would take for a formula (`=`, `+`, `-`, `@`…) is prefixed with `'`.
@@ -596,65 +558,11 @@ fn push_line(out: &mut String, cells: impl IntoIterator<Item = String>) {
 pub fn write_csv(rows: &[ExportRow], identifiable: bool, text: &CsvText) -> String {
     let columns = Column::columns(identifiable);
     let mut out = String::from("\u{feff}");
-    push_line(&mut out, columns.iter().map(|&c| text.header(c)));
+    csv::push_line(&mut out, columns.iter().map(|&c| text.header(c)));
     for r in rows {
-        push_line(&mut out, columns.iter().map(|&c| cell(r, c, text)));
+        csv::push_line(&mut out, columns.iter().map(|&c| cell(r, c, text)));
     }
     out
-}
-
-/// RFC 4180 records; CRLF or LF line ends; blank lines skipped.
-fn records(csv: &str) -> Result<Vec<Vec<String>>, String> {
-    let mut records = Vec::new();
-    let mut record: Vec<String> = Vec::new();
-    let mut field = String::new();
-    let mut chars = csv.chars().peekable();
-    let mut line = 1;
-    let end_record = |record: &mut Vec<String>, field: &mut String, records: &mut Vec<Vec<String>>| {
-        record.push(std::mem::take(field));
-        let r = std::mem::take(record);
-        if !(r.len() == 1 && r[0].is_empty()) {
-            records.push(r);
-        }
-    };
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if field.is_empty() => {
-                loop {
-                    match chars.next() {
-                        None => return Err(format!("line {line}: a quoted field is not closed")),
-                        Some('"') if chars.peek() == Some(&'"') => {
-                            chars.next();
-                            field.push('"');
-                        }
-                        Some('"') => break,
-                        Some(c) => {
-                            if c == '\n' {
-                                line += 1;
-                            }
-                            field.push(c);
-                        }
-                    }
-                }
-                if !matches!(chars.peek(), None | Some(',') | Some('\r') | Some('\n')) {
-                    return Err(format!("line {line}: text after a closing quote"));
-                }
-            }
-            ',' => record.push(std::mem::take(&mut field)),
-            '\r' | '\n' => {
-                if c == '\r' && chars.peek() == Some(&'\n') {
-                    chars.next();
-                }
-                end_record(&mut record, &mut field, &mut records);
-                line += 1;
-            }
-            c => field.push(c),
-        }
-    }
-    if !field.is_empty() || !record.is_empty() {
-        end_record(&mut record, &mut field, &mut records);
-    }
-    Ok(records)
 }
 
 /// Reads back what [`write_csv`] wrote with the same `text`: labels are turned back into codes by
@@ -662,8 +570,9 @@ fn records(csv: &str) -> Result<Vec<Vec<String>>, String> {
 /// checked against an export.
 pub fn read_csv(csv: &str, text: &CsvText) -> Result<Vec<ExportRow>, String> {
     let csv = csv.strip_prefix('\u{feff}').unwrap_or(csv);
-    let mut records = records(csv)?.into_iter();
-    let header: Vec<String> = records.next().ok_or("no header line")?.iter().map(|h| undefuse(h).to_owned()).collect();
+    let mut records = csv::records(csv)?.into_iter();
+    let header: Vec<String> =
+        records.next().ok_or("no header line")?.iter().map(|h| csv::undefuse(h).to_owned()).collect();
     let columns = [true, false]
         .into_iter()
         .map(Column::columns)
@@ -689,7 +598,7 @@ pub fn read_csv(csv: &str, text: &CsvText) -> Result<Vec<ExportRow>, String> {
         }
         let mut row = ExportRow::new(String::new(), Wave::Baseline, WaveStatus::NotSurveyed);
         for (&column, raw) in columns.iter().zip(&record) {
-            let value = undefuse(raw);
+            let value = csv::undefuse(raw);
             let bad = || format!("row {at}, column {}: cannot read {value:?}", column.as_str());
             let code = || -> Result<String, String> {
                 match labels.get(&column).and_then(|m| m.get(value)) {

@@ -753,7 +753,7 @@ pub async fn credits_csv(app: &App, coordinator: &Person, lang: Lang) -> anyhow:
         tr!(lang, "csv-credits"),
         tr!(lang, "csv-code"),
     ];
-    out.push_str(&csv_line(&header));
+    out.push_str(&crate::domain::csv::line(&header));
     for (c, name, village) in rows {
         let course = db::catalog::course(&app.db, &c.course_key).await?;
         let village = match village {
@@ -768,22 +768,9 @@ pub async fn credits_csv(app: &App, coordinator: &Person, lang: Lang) -> anyhow:
             crate::domain::catalog::Credits::from_tenths(c.credits_tenths).to_string(),
             c.code.clone(),
         ];
-        out.push_str(&csv_line(&cells));
+        out.push_str(&crate::domain::csv::line(&cells));
     }
     Ok(Some(out.into_bytes()))
-}
-
-/// One CSV line (RFC 4180 quoting), CRLF-terminated as Excel expects.
-pub fn csv_line(cells: &[String]) -> String {
-    let quoted: Vec<String> = cells
-        .iter()
-        .map(|c| {
-            // A leading = + - @ would make Excel run a formula: prefix it.
-            let c = if c.starts_with(['=', '+', '-', '@']) { format!("'{c}") } else { c.clone() };
-            if c.contains([',', '"', '\n', '\r']) { format!("\"{}\"", c.replace('"', "\"\"")) } else { c }
-        })
-        .collect();
-    format!("{}\r\n", quoted.join(","))
 }
 
 /// What a certificate code certifies, for `fieldschool verify CODE`.

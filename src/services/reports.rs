@@ -8,12 +8,12 @@ use std::collections::HashMap;
 use crate::app::App;
 use crate::db;
 use crate::db::reports::{ReportCourse, ReportOrder, Snapshot};
+use crate::domain::csv;
 use crate::domain::person::{Person, Role};
 use crate::domain::region::{Region, RegionLevel};
 use crate::domain::report::{self, Bounds, ClassFacts, CourseFigures, CourseTag, OrderFacts, Period, Rate, RateView};
 use crate::i18n::Lang;
 use crate::render::{BarChart, RenderError};
-use crate::services::learning::csv_line;
 use crate::services::orders::status_label;
 use crate::tr;
 
@@ -355,7 +355,7 @@ fn csv(lang: Lang, scope: &Scope, courses: &[ReportCourse], snapshot: &Snapshot)
     let places: HashMap<&str, &str> = snapshot.classes.iter().map(|c| (c.key.as_str(), c.place.as_str())).collect();
     let villages: HashMap<&str, &str> = scope.regions.iter().map(|r| (r.key.as_str(), r.display_name(lang))).collect();
     let mut out = String::from("\u{feff}");
-    out.push_str(&csv_line(&[
+    out.push_str(&csv::line(&[
         tr!(lang, "report-csv-number"),
         tr!(lang, "report-csv-course"),
         tr!(lang, "report-csv-class"),
@@ -368,7 +368,7 @@ fn csv(lang: Lang, scope: &Scope, courses: &[ReportCourse], snapshot: &Snapshot)
         tr!(lang, "report-csv-class-key"),
     ]));
     for o in &snapshot.orders {
-        out.push_str(&csv_line(&row(lang, o, &titles, &places, &villages)));
+        out.push_str(&csv::line(&row(lang, o, &titles, &places, &villages)));
     }
     out.into_bytes()
 }
