@@ -3,13 +3,13 @@
 //! exports of the raw answers, anonymised or with names, from which every figure can be recomputed.
 
 use teloxide::prelude::*;
-use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, InputFile};
+use teloxide::types::{InlineKeyboardMarkup, InputFile};
 
 use crate::bot::callback::{Cb, OutcomeChoice, OutcomeScope};
 use crate::bot::context::Ctx;
 use crate::bot::keyboards::button;
 use crate::domain::outcomes::{self, CsvText, Figure, Outcomes, WaveStatus};
-use crate::domain::person::{Person, Role};
+use crate::domain::person::Person;
 use crate::domain::report::CourseTag;
 use crate::domain::survey::Wave;
 use crate::i18n::Lang;
@@ -19,20 +19,9 @@ use crate::tr;
 
 /// `/outcomes`: the regions the coordinator may see.
 pub async fn start(ctx: &Ctx, person: &Person) -> anyhow::Result<()> {
-    let lang = person.lang;
-    if !person.has_role(Role::Coordinator) {
-        tracing::warn!(user = person.user_id, "/outcomes from a non-coordinator");
-        return ctx.say(tr!(lang, "not-allowed")).await;
-    }
-    let regions = reports::region_choices(&ctx.app, person).await?;
-    if regions.is_empty() {
-        return ctx.say(tr!(lang, "report-no-regions")).await;
-    }
-    let rows: Vec<Vec<InlineKeyboardButton>> = regions
-        .iter()
-        .map(|r| vec![button(r.display_name(lang).to_owned(), Cb::Outcomes(OutcomeChoice::Region(r.key.clone())))])
-        .collect();
-    ctx.say_with(tr!(lang, "outcomes-choose-region"), InlineKeyboardMarkup::new(rows)).await
+    let prompt = tr!(person.lang, "outcomes-choose-region");
+    super::reports::choose_region(ctx, person, "/outcomes", prompt, |key| Cb::Outcomes(OutcomeChoice::Region(key)))
+        .await
 }
 
 /// The trainers of the scope's courses: (key, name).

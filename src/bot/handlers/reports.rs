@@ -19,20 +19,31 @@ const MAX_TEXT: usize = 4000;
 
 /// `/report`: the regions the coordinator may report on.
 pub async fn start(ctx: &Ctx, person: &Person) -> anyhow::Result<()> {
+    let prompt = tr!(person.lang, "report-choose-region");
+    choose_region(ctx, person, "/report", prompt, |key| Cb::Report(ReportStep::Region(key))).await
+}
+
+/// The first step of a coordinator's report (`/report`, `/outcomes`): a button per region they may see,
+/// made by `pick`. Anyone else is refused, and the attempt logged.
+pub async fn choose_region(
+    ctx: &Ctx,
+    person: &Person,
+    command: &str,
+    prompt: String,
+    pick: impl Fn(String) -> Cb,
+) -> anyhow::Result<()> {
     let lang = person.lang;
     if !person.has_role(Role::Coordinator) {
-        tracing::warn!(user = person.user_id, "/report from a non-coordinator");
+        tracing::warn!(user = person.user_id, command, "coordinator command from a non-coordinator");
         return ctx.say(tr!(lang, "not-allowed")).await;
     }
     let regions = reports::region_choices(&ctx.app, person).await?;
     if regions.is_empty() {
         return ctx.say(tr!(lang, "report-no-regions")).await;
     }
-    let rows: Vec<Vec<InlineKeyboardButton>> = regions
-        .iter()
-        .map(|r| vec![button(r.display_name(lang).to_owned(), Cb::Report(ReportStep::Region(r.key.clone())))])
-        .collect();
-    ctx.say_with(tr!(lang, "report-choose-region"), InlineKeyboardMarkup::new(rows)).await
+    let rows: Vec<Vec<InlineKeyboardButton>> =
+        regions.iter().map(|r| vec![button(r.display_name(lang).to_owned(), pick(r.key.clone()))]).collect();
+    ctx.say_with(prompt, InlineKeyboardMarkup::new(rows)).await
 }
 
 pub fn is_report_button(cb: &Cb) -> bool {
