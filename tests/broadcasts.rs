@@ -4,17 +4,6 @@
 mod common;
 
 use common::{Store, TestBot};
-use fieldschool::domain::person::Role;
-
-async fn trainer(t: &TestBot, id: i64, key: &str, name: &str) -> i64 {
-    let user = t.user(id, name, "zh-hans");
-    let invite = fieldschool::services::invites::create(&t.app, Role::Trainer, None, Some(key)).await.unwrap();
-    t.emu.send_text(user, &format!("/start {}", invite.token));
-    t.next(user).await;
-    t.next(user).await;
-    t.register_rest(user, name, "同意", "干部").await;
-    user
-}
 
 async fn order_mushroom(t: &TestBot, me: i64) {
     t.say(me, "📚 报名培训").await;
@@ -26,7 +15,7 @@ async fn order_mushroom(t: &TestBot, me: i64) {
 
 async fn a_trainer_broadcasts_to_a_class(store: Store) {
     let Some(t) = TestBot::start(store).await else { return };
-    let teacher = trainer(&t, 850, "wang-lixin", "王立新").await;
+    let teacher = t.trainer(850, "wang-lixin", "王立新").await;
     let people = [t.villager(851, "甲").await, t.villager(852, "乙").await, t.villager(853, "丙").await];
     for who in people {
         order_mushroom(&t, who).await;
@@ -103,7 +92,7 @@ async fn trainees_cannot_broadcast_and_trainers_only_reach_their_classes() {
     // A trainer in the dialog pressing a forged target of another trainer's class is refused.
     let other = t.villager(862, "乙").await;
     order_mushroom(&t, other).await;
-    let teacher = trainer(&t, 863, "zhou-wenbin", "周文斌").await;
+    let teacher = t.trainer(863, "zhou-wenbin", "周文斌").await;
     let targets = t.say(teacher, "/broadcast").await;
     assert!(targets.rendered_text().contains("没有可以通知"), "{}", targets.rendered_text());
     t.stop().await;

@@ -3,13 +3,12 @@
 
 mod common;
 
-use chrono::{DateTime, Utc};
 use fieldschool::db::{self, Db};
 use fieldschool::domain::catalog::{ClassStatus, SessionStatus};
 use fieldschool::domain::person::Audience;
 use fieldschool::services::catalog_import::{ImportError, import_str};
 
-use common::{DEMO_CATALOG, Store, fresh_db};
+use common::{DEMO_CATALOG, Store, beijing, fresh_db};
 
 const SMALL: &str = r#"
 [[region]]
@@ -73,10 +72,6 @@ async fn each_store(test: impl AsyncFn(Db)) {
             test(db).await;
         }
     }
-}
-
-fn beijing(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(&format!("{s}+08:00")).unwrap().to_utc()
 }
 
 fn problems(err: ImportError) -> String {

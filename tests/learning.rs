@@ -3,29 +3,12 @@
 
 mod common;
 
-use chrono::{DateTime, Utc};
-use common::{Store, TestBot};
+use common::{Store, TestBot, beijing};
 use fieldschool::db;
-use fieldschool::domain::person::Role;
 use fieldschool::emulator::BotMessage;
-
-fn beijing(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(&format!("{s}+08:00")).unwrap().to_utc()
-}
 
 async fn start() -> TestBot {
     TestBot::start_with(Store::Sqlite, |c| c.quiz_seed = Some(42)).await.unwrap()
-}
-
-/// A trainer registered through an invite that names them in the catalogue.
-async fn trainer(t: &TestBot, id: i64, key: &str, name: &str) -> i64 {
-    let user = t.user(id, name, "zh-hans");
-    let invite = fieldschool::services::invites::create(&t.app, Role::Trainer, None, Some(key)).await.unwrap();
-    t.emu.send_text(user, &format!("/start {}", invite.token));
-    t.next(user).await;
-    t.next(user).await;
-    t.register_rest(user, name, "同意", "干部").await;
-    user
 }
 
 async fn order(t: &TestBot, me: i64, category: &str, course: &str, class_label: &str) {
@@ -71,7 +54,7 @@ async fn answer(t: &TestBot, me: i64, question: &BotMessage, right: bool) -> Bot
 #[tokio::test]
 async fn check_in_quiz_retake_and_certificate() {
     let t = start().await;
-    let teacher = trainer(&t, 800, "wang-lixin", "王立新").await;
+    let teacher = t.trainer(800, "wang-lixin", "王立新").await;
     let a = t.villager(801, "甲").await;
     let b = t.villager(802, "乙").await;
     let outsider = t.villager(803, "丙").await;
@@ -191,7 +174,7 @@ async fn check_in_quiz_retake_and_certificate() {
 #[tokio::test]
 async fn a_trainer_cannot_take_attendance_for_another_trainers_class() {
     let t = start().await;
-    let other = trainer(&t, 810, "zhou-wenbin", "周文斌").await;
+    let other = t.trainer(810, "zhou-wenbin", "周文斌").await;
     let sessions = db::catalog::sessions_of_class(&t.app.db, "mushroom-2026-12").await.unwrap();
     let last = t.emu.last_message(other).unwrap();
     let id = t.emu.press(other, last.message_id, &format!("ck:{}", sessions[0].id));
@@ -207,7 +190,7 @@ async fn a_trainer_cannot_take_attendance_for_another_trainers_class() {
 #[tokio::test]
 async fn a_cadre_earns_credits_and_the_coordinator_exports_them() {
     let t = start().await;
-    let teacher = trainer(&t, 820, "zhou-wenbin", "周文斌").await;
+    let teacher = t.trainer(820, "zhou-wenbin", "周文斌").await;
     let coord = t.coordinator(821, "刘主任").await;
     let cadre = t.user(822, "李建国", "zh-hans");
     t.register(cadre, "李建国", "同意", "干部").await;

@@ -4,17 +4,12 @@
 
 mod common;
 
-use chrono::{DateTime, Utc};
-use common::{DEMO_CATALOG, Store, TestBot};
+use common::{DEMO_CATALOG, Store, TestBot, beijing};
 use fieldschool::db;
 use fieldschool::domain::order::OrderStatus;
 use fieldschool::emulator::BotMessage;
 use fieldschool::services::catalog_import::import_str;
 use fieldschool::services::reminders;
-
-fn beijing(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(&format!("{s}+08:00")).unwrap().to_utc()
-}
 
 async fn order_mushroom(t: &TestBot, me: i64, class_label: &str) -> BotMessage {
     t.say(me, "📚 报名培训").await;

@@ -5,30 +5,14 @@
 
 mod common;
 
-use chrono::{DateTime, Utc};
-use common::{DEMO_CATALOG, Store, TestBot};
+use common::{DEMO_CATALOG, Store, TestBot, beijing};
 use fieldschool::db;
-use fieldschool::domain::person::Role;
 use fieldschool::domain::report::{CourseTag, Period, ReportStep};
 use fieldschool::emulator::BotMessage;
 use fieldschool::render::BAR_CHART_SIZE;
 
-fn beijing(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(&format!("{s}+08:00")).unwrap().to_utc()
-}
-
 /// The small class's place, with an ASCII comma so the CSV must quote it.
 const SMALL_PLACE: &str = "西村, 张大姐家菇棚";
-
-async fn trainer(t: &TestBot, id: i64, key: &str, name: &str) -> i64 {
-    let user = t.user(id, name, "zh-hans");
-    let invite = fieldschool::services::invites::create(&t.app, Role::Trainer, None, Some(key)).await.unwrap();
-    t.emu.send_text(user, &format!("/start {}", invite.token));
-    t.next(user).await;
-    t.next(user).await;
-    t.register_rest(user, name, "同意", "干部").await;
-    user
-}
 
 async fn order(t: &TestBot, me: i64, category: &str, course: &str, class_label: &str) -> BotMessage {
     t.say(me, "📚 报名培训").await;
@@ -102,7 +86,7 @@ async fn report_scenario(store: Store) {
     let catalog = DEMO_CATALOG.replace("西村张大姐家菇棚", SMALL_PLACE);
     fieldschool::services::catalog_import::import_str(&t.app.db, "demo-catalog.toml", &catalog).await.unwrap();
 
-    let teacher = trainer(&t, 700, "wang-lixin", "王立新").await;
+    let teacher = t.trainer(700, "wang-lixin", "王立新").await;
     let a = t.villager(701, "甲").await;
     let b = t.villager(702, "乙").await;
     let c = t.villager(703, "丙").await;

@@ -4,26 +4,11 @@
 
 mod common;
 
-use chrono::{DateTime, Months, Utc};
-use common::{Store, TestBot};
+use chrono::Months;
+use common::{Store, TestBot, beijing};
 use fieldschool::db;
 use fieldschool::domain::outcomes;
-use fieldschool::domain::person::Role;
 use fieldschool::emulator::BotMessage;
-
-fn beijing(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(&format!("{s}+08:00")).unwrap().to_utc()
-}
-
-async fn trainer(t: &TestBot, id: i64, key: &str, name: &str) -> i64 {
-    let user = t.user(id, name, "zh-hans");
-    let invite = fieldschool::services::invites::create(&t.app, Role::Trainer, None, Some(key)).await.unwrap();
-    t.emu.send_text(user, &format!("/start {}", invite.token));
-    t.next(user).await;
-    t.next(user).await;
-    t.register_rest(user, name, "同意", "干部").await;
-    user
-}
 
 async fn order_mushroom(t: &TestBot, me: i64) -> BotMessage {
     t.say(me, "📚 报名培训").await;
@@ -77,7 +62,7 @@ async fn baseline_completion_feedback_follow_up_and_outcomes_on_postgres() {
 
 async fn journey(store: Store) {
     let Some(t) = TestBot::start_with(store, |c| c.quiz_seed = Some(42)).await else { return };
-    let teacher = trainer(&t, 700, "wang-lixin", "王立新").await;
+    let teacher = t.trainer(700, "wang-lixin", "王立新").await;
     let coord = t.coordinator(709, "刘主任").await;
     let a = t.villager(701, "甲").await;
     let b = t.villager(702, "乙").await;
@@ -215,7 +200,7 @@ async fn journey(store: Store) {
 #[tokio::test]
 async fn stopping_surveys_withdraws_invitations_and_a_closed_survey_takes_no_answers() {
     let Some(t) = TestBot::start_with(Store::Sqlite, |c| c.quiz_seed = Some(42)).await else { return };
-    let teacher = trainer(&t, 720, "wang-lixin", "王立新").await;
+    let teacher = t.trainer(720, "wang-lixin", "王立新").await;
     let a = t.villager(721, "甲").await;
     let b = t.villager(722, "乙").await;
     for who in [a, b] {

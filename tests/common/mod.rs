@@ -29,6 +29,11 @@ pub struct TestBot {
     _dir: Option<tempfile::TempDir>,
 }
 
+/// A local Beijing time (`2026-12-20T09:30:00`) as an instant.
+pub fn beijing(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(&format!("{s}+08:00")).unwrap().to_utc()
+}
+
 /// 2026-12-01 09:00 in Beijing: before every class of the demo catalogue.
 pub fn demo_start() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-12-01T09:00:00+08:00").unwrap().to_utc()
@@ -165,6 +170,18 @@ impl TestBot {
     pub async fn villager(&self, id: i64, name: &str) -> i64 {
         let user = self.user(id, name, "zh-hans");
         self.register(user, name, "同意", "农户").await;
+        user
+    }
+
+    /// A trainer registered through an invite that names them in the catalogue (`key`).
+    pub async fn trainer(&self, id: i64, key: &str, name: &str) -> i64 {
+        let user = self.user(id, name, "zh-hans");
+        let grant = fieldschool::domain::person::Role::Trainer;
+        let invite = fieldschool::services::invites::create(&self.app, grant, None, Some(key)).await.unwrap();
+        self.emu.send_text(user, &format!("/start {}", invite.token));
+        self.next(user).await;
+        self.next(user).await;
+        self.register_rest(user, name, "同意", "干部").await;
         user
     }
 
