@@ -5,7 +5,6 @@ mod common;
 
 use common::{Store, TestBot, beijing};
 use fieldschool::db;
-use fieldschool::emulator::BotMessage;
 
 async fn start() -> TestBot {
     TestBot::start_with(Store::Sqlite, |c| c.quiz_seed = Some(42)).await.unwrap()
@@ -18,37 +17,6 @@ async fn order(t: &TestBot, me: i64, category: &str, course: &str, class_label: 
     t.tap(me, class_label).await;
     let done = t.tap(me, "确认报名").await;
     assert!(done.rendered_text().contains("报名成功"), "{}", done.rendered_text());
-}
-
-/// The trainer opens check-in for the session whose button mentions `when`; returns the code.
-async fn open_checkin(t: &TestBot, trainer: i64, when: &str) -> String {
-    let list = t.say(trainer, "/checkin").await;
-    assert!(list.rendered_text().contains("请选择要签到的课"), "{}", list.rendered_text());
-    let opened = t.tap(trainer, when).await;
-    let text = opened.rendered_text();
-    assert!(text.contains("签到码："), "{text}");
-    let roster = t.next(trainer).await;
-    assert!(roster.rendered_text().contains("已到 0"), "{}", roster.rendered_text());
-    let start = text.find("签到码：").unwrap() + "签到码：".len();
-    text[start..].chars().take(4).collect()
-}
-
-/// Answers the question on screen right (or wrong) by looking it up in the bank; returns the bot's
-/// feedback message.
-async fn answer(t: &TestBot, me: i64, question: &BotMessage, right: bool) -> BotMessage {
-    let text = question.rendered_text();
-    let bank = db::catalog::questions_of(&t.app.db, "mushroom").await.unwrap();
-    let q = bank.iter().find(|q| text.contains(&q.text)).expect("the question is from the course's bank");
-    let correct = &q.options[q.answer];
-    let button = question
-        .inline_keyboard
-        .iter()
-        .flatten()
-        .find(|b| b.text.ends_with(correct.as_str()) == right)
-        .expect("a button to press");
-    let id = t.emu.press(me, question.message_id, button.callback_data.as_deref().unwrap());
-    t.emu.callback_answer(&id).await.unwrap();
-    t.next(me).await
 }
 
 #[tokio::test]
@@ -74,7 +42,7 @@ async fn check_in_quiz_retake_and_certificate() {
             assert!(t.next(who).await.rendered_text().contains("上课提醒"));
         }
     }
-    let code = open_checkin(&t, teacher, "12月20日").await;
+    let code = t.open_checkin(teacher, "12月20日").await;
     let invite_a = t.next(a).await;
     assert!(invite_a.rendered_text().contains("开始签到"), "{}", invite_a.rendered_text());
     let invite_b = t.next(b).await;
@@ -117,7 +85,7 @@ async fn check_in_quiz_retake_and_certificate() {
     assert!(question.rendered_text().contains("第 1/5 题"), "{}", question.rendered_text());
     let first_question = question.clone();
     for n in 1..=5 {
-        let feedback = answer(&t, a, &question, false).await;
+        let feedback = t.answer_quiz(a, &question, "mushroom", false).await;
         assert!(feedback.rendered_text().contains("不对。正确答案") && feedback.rendered_text().contains("💡"));
         question = t.next(a).await;
         if n < 5 {
@@ -141,7 +109,7 @@ async fn check_in_quiz_retake_and_certificate() {
     // Retake: all right → passed → completed with a certificate card.
     let mut question = t.tap(a, "再考一次").await;
     for _ in 1..=5 {
-        let feedback = answer(&t, a, &question, true).await;
+        let feedback = t.answer_quiz(a, &question, "mushroom", true).await;
         assert!(feedback.rendered_text().contains("答对了"), "{}", feedback.rendered_text());
         question = t.next(a).await;
     }
@@ -204,7 +172,7 @@ async fn a_cadre_earns_credits_and_the_coordinator_exports_them() {
         for _ in 0..reminders {
             assert!(t.next(cadre).await.rendered_text().contains("上课提醒"));
         }
-        let code = open_checkin(&t, teacher, when).await;
+        let code = t.open_checkin(teacher, when).await;
         t.next(cadre).await; // the check-in button message
         assert!(t.say(cadre, &code).await.rendered_text().contains("签到成功"));
     }

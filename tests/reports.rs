@@ -115,10 +115,7 @@ async fn report_scenario(store: Store) {
             assert!(t.next(who).await.rendered_text().contains("上课提醒"));
         }
     }
-    t.say(teacher, "/checkin").await;
-    let opened = t.tap(teacher, "12月20日").await.rendered_text();
-    let start = opened.find("签到码：").unwrap() + "签到码：".len();
-    let code: String = opened[start..].chars().take(4).collect();
+    let code = t.open_checkin(teacher, "12月20日").await;
     t.next(a).await;
     t.next(b).await;
     assert!(t.say(a, &code).await.rendered_text().contains("签到成功"));
@@ -126,16 +123,9 @@ async fn report_scenario(store: Store) {
     // After the session 乙 is absent; 甲 takes the quiz and passes → completed.
     t.clock.set(beijing("2026-12-20T11:31:00"));
     assert!(t.next(a).await.rendered_text().contains("做个小测验"));
-    let bank = db::catalog::questions_of(&t.app.db, "mushroom").await.unwrap();
     let mut question = t.tap(a, "开始测验").await;
     for _ in 0..5 {
-        let text = question.rendered_text();
-        let q = bank.iter().find(|q| text.contains(&q.text)).unwrap();
-        let right = &q.options[q.answer];
-        let button = question.buttons().find(|b| b.text.ends_with(right.as_str())).unwrap();
-        let id = t.emu.press(a, question.message_id, button.callback_data.as_deref().unwrap());
-        t.emu.callback_answer(&id).await.unwrap();
-        t.next(a).await; // feedback
+        t.answer_quiz(a, &question, "mushroom", true).await; // feedback
         question = t.next(a).await;
     }
     assert!(question.rendered_text().contains("测验通过"), "{}", question.rendered_text());

@@ -38,18 +38,6 @@ async fn next_containing(t: &TestBot, me: i64, needle: &str) -> BotMessage {
     panic!("no message with {needle:?} to {me}");
 }
 
-/// Answers a quiz question right by looking it up in the bank.
-async fn answer_right(t: &TestBot, me: i64, question: &BotMessage) -> BotMessage {
-    let text = question.rendered_text();
-    let bank = db::catalog::questions_of(&t.app.db, "mushroom").await.unwrap();
-    let q = bank.iter().find(|q| text.contains(&q.text)).expect("a question of the bank");
-    let correct = &q.options[q.answer];
-    let button = question.inline_keyboard.iter().flatten().find(|b| b.text.ends_with(correct.as_str())).unwrap();
-    let id = t.emu.press(me, question.message_id, button.callback_data.as_deref().unwrap());
-    t.emu.callback_answer(&id).await.unwrap();
-    t.next(me).await
-}
-
 #[tokio::test]
 async fn baseline_completion_feedback_follow_up_and_outcomes_on_sqlite() {
     journey(Store::Sqlite).await;
@@ -100,11 +88,7 @@ async fn journey(store: Store) {
             assert!(t.next(who).await.rendered_text().contains("上课提醒"));
         }
     }
-    t.say(teacher, "/checkin").await;
-    let opened = t.tap(teacher, "12月20日").await.rendered_text();
-    let start = opened.find("签到码：").unwrap() + "签到码：".len();
-    let code: String = opened[start..].chars().take(4).collect();
-    t.next(teacher).await;
+    let code = t.open_checkin(teacher, "12月20日").await;
     for who in [a, b] {
         t.next(who).await; // "check-in is open"
         assert!(t.say(who, &code).await.rendered_text().contains("签到成功"));
@@ -115,7 +99,7 @@ async fn journey(store: Store) {
     }
     let mut question = t.tap(a, "开始测验").await;
     for _ in 0..5 {
-        answer_right(&t, a, &question).await;
+        t.answer_quiz(a, &question, "mushroom", true).await;
         question = t.next(a).await;
     }
     assert!(question.rendered_text().contains("测验通过"), "{}", question.rendered_text());
@@ -207,10 +191,7 @@ async fn stopping_surveys_withdraws_invitations_and_a_closed_survey_takes_no_ans
         order_mushroom(&t, who).await;
     }
     t.clock.set(beijing("2026-12-20T09:20:00"));
-    t.say(teacher, "/checkin").await;
-    let opened = t.tap(teacher, "12月20日").await.rendered_text();
-    let start = opened.find("签到码：").unwrap() + "签到码：".len();
-    let code: String = opened[start..].chars().take(4).collect();
+    let code = t.open_checkin(teacher, "12月20日").await;
     for who in [a, b] {
         next_containing(&t, who, "开始签到").await;
         t.emu.send_text(who, &code);

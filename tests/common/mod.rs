@@ -185,6 +185,36 @@ impl TestBot {
         user
     }
 
+    /// The trainer opens check-in for the session whose button mentions `when`; returns the code.
+    pub async fn open_checkin(&self, trainer: i64, when: &str) -> String {
+        let list = self.say(trainer, "/checkin").await;
+        assert!(list.rendered_text().contains("请选择要签到的课"), "{}", list.rendered_text());
+        let text = self.tap(trainer, when).await.rendered_text();
+        assert!(text.contains("签到码："), "{text}");
+        let roster = self.next(trainer).await;
+        assert!(roster.rendered_text().contains("已到 0"), "{}", roster.rendered_text());
+        let start = text.find("签到码：").unwrap() + "签到码：".len();
+        text[start..].chars().take(4).collect()
+    }
+
+    /// Answers the quiz question on screen right (or wrong) by looking it up in `course`'s bank;
+    /// returns the bot's feedback message.
+    pub async fn answer_quiz(&self, me: i64, question: &BotMessage, course: &str, right: bool) -> BotMessage {
+        let text = question.rendered_text();
+        let bank = db::catalog::questions_of(&self.app.db, course).await.unwrap();
+        let q = bank.iter().find(|q| text.contains(&q.text)).expect("the question is from the course's bank");
+        let correct = &q.options[q.answer];
+        let button = question
+            .inline_keyboard
+            .iter()
+            .flatten()
+            .find(|b| b.text.ends_with(correct.as_str()) == right)
+            .expect("a button to press");
+        let id = self.emu.press(me, question.message_id, button.callback_data.as_deref().unwrap());
+        self.emu.callback_answer(&id).await.unwrap();
+        self.next(me).await
+    }
+
     /// A registered coordinator of the demo county 新安县 (`xinan`).
     pub async fn coordinator(&self, id: i64, name: &str) -> i64 {
         let user = self.user(id, name, "zh-hans");
