@@ -77,8 +77,15 @@ pub async fn run() -> anyhow::Result<()> {
             language_code: Some(p.language_code.to_owned()),
         });
     }
-    let clock = ManualClock::new(Utc::now());
     let mut config = Config::from_env()?;
+    // The demo catalogue's classes have fixed dates, so the simulated clock starts before them (or where
+    // FIELDSCHOOL_CLOCK_START says), whatever the date and hour are here: a session, like a test, sees the
+    // same bot at any time of day.
+    let start = match config.clock_start {
+        Some(start) => start,
+        None => crate::config::parse_instant(DEMO_START, chrono_tz::Asia::Shanghai).context("demo start")?,
+    };
+    let clock = ManualClock::new(start);
     config.database_url = url;
     config.token = Some(emulator.token().to_owned());
     config.api_url = Some(emulator.api_url());
@@ -89,6 +96,7 @@ pub async fn run() -> anyhow::Result<()> {
 
     println!("fieldschool chat: the real bot against a local Bot API emulator (no network).");
     println!("Demo catalogue loaded: {report}");
+    println!("Simulated time: {} (move it with /clock)", show_time(clock.now()));
     println!("Type text to send it; a number presses a button, k1/k2… a keyboard button.");
     println!(
         "/as NAME|N switch person · /who · /contact · /sticker · /photo · /invite ROLE [REGION|TRAINER] · /open · /clock [+2d|+3h|2026-12-20 09:20] · /quit"
@@ -259,6 +267,9 @@ async fn seed_coordinator(app: &App) -> anyhow::Result<()> {
     services::people::grant(app, persona.user_id, &grant).await?;
     Ok(())
 }
+
+/// Where the simulated clock starts: before the demo catalogue's first class.
+pub const DEMO_START: &str = "2026-12-01 09:00";
 
 /// Keys from `examples/demo-catalog.toml`.
 const DEMO_COORDINATOR_COUNTY: &str = "xinan";

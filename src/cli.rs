@@ -1,17 +1,14 @@
 //! Operator commands other than `run` (invite, import, calendar…): thin wrappers over services that
 //! print plain results for the terminal.
 
-use std::sync::Arc;
-
 use anyhow::Context as _;
 use teloxide::prelude::Requester;
 
 use crate::app::App;
-use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::domain::person::Role;
 use crate::services;
-use crate::startup::{bot_from_config, open_db};
+use crate::startup::{bot_from_config, clock_from_config, open_db};
 
 pub async fn invite(
     config: Config,
@@ -30,7 +27,7 @@ pub async fn invite(
         }
     };
     let db = open_db(&config.database_url).await?;
-    let app = App::new(db, Arc::new(SystemClock), config);
+    let app = App::new(db, clock_from_config(&config), config);
     let invite = services::invites::create(&app, role, region, trainer).await?;
     println!("{}", invite.link(&bot_username));
     eprintln!(
@@ -50,7 +47,7 @@ pub async fn import(config: Config, path: &std::path::Path) -> anyhow::Result<()
             println!("{report}");
             // People booked on moved or cancelled sessions, and coordinators of sessions put into a
             // busy season, hear about it through the outbox (sent when the bot runs).
-            let app = App::new(db, Arc::new(SystemClock), config);
+            let app = App::new(db, clock_from_config(&config), config);
             services::reminders::after_import(&app, &report).await?;
             Ok(())
         }
@@ -76,7 +73,7 @@ pub async fn calendar(config: Config, region: &str, year: Option<i32>, lang: &st
         );
     };
     let calendar = crate::db::catalog::calendar_of(&db, region).await?.context("region without a calendar")?;
-    let year = year.unwrap_or_else(|| SystemClock.now().with_timezone(&calendar.tz).year());
+    let year = year.unwrap_or_else(|| clock_from_config(&config).now().with_timezone(&calendar.tz).year());
     let name = match (lang, &found.name_en) {
         (crate::i18n::Lang::En, Some(en)) => en.clone(),
         _ => found.name.clone(),
@@ -88,7 +85,7 @@ pub async fn calendar(config: Config, region: &str, year: Option<i32>, lang: &st
 /// `fieldschool verify CODE`: what a certificate certifies, or that no certificate has the code.
 pub async fn verify(config: Config, code: &str) -> anyhow::Result<()> {
     let db = open_db(&config.database_url).await?;
-    let app = App::new(db, Arc::new(SystemClock), config);
+    let app = App::new(db, clock_from_config(&config), config);
     match services::learning::verify(&app, code).await? {
         Some(line) => {
             println!("{line}");

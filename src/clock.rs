@@ -31,6 +31,34 @@ impl Clock for SystemClock {
     }
 }
 
+/// The wall clock's pace from a chosen starting instant: `now()` is `start` plus the real time elapsed
+/// since the clock was made. `fieldschool run` uses it when `FIELDSCHOOL_CLOCK_START` is set, so a test
+/// that starts the binary decides what time it is there (inside quiet hours, in a busy season) while
+/// pacing and timeouts still pass in real time.
+#[derive(Debug, Clone, Copy)]
+pub struct OffsetClock {
+    start: DateTime<Utc>,
+    started: tokio::time::Instant,
+}
+
+impl OffsetClock {
+    pub fn starting_at(start: DateTime<Utc>) -> Self {
+        Self { start, started: tokio::time::Instant::now() }
+    }
+}
+
+impl Clock for OffsetClock {
+    fn now(&self) -> DateTime<Utc> {
+        let elapsed = Duration::from_std(self.started.elapsed()).unwrap_or(Duration::MAX);
+        self.start.checked_add_signed(elapsed).unwrap_or(DateTime::<Utc>::MAX_UTC)
+    }
+
+    fn sleep_until(&self, at: DateTime<Utc>) -> BoxFuture {
+        let wait = (at - self.now()).to_std().unwrap_or_default();
+        Box::pin(tokio::time::sleep(wait))
+    }
+}
+
 /// A clock that only moves when told to. Waiters are woken through a watch channel, never by polling.
 #[derive(Clone)]
 pub struct ManualClock {
@@ -74,6 +102,15 @@ impl Clock for ManualClock {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn an_offset_clock_starts_where_it_is_told_and_runs_at_the_real_pace() {
+        let start = DateTime::parse_from_rfc3339("2027-03-21T15:00:00Z").unwrap().to_utc();
+        let clock = OffsetClock::starting_at(start);
+        assert_eq!(clock.now(), start);
+        clock.sleep_until(start + Duration::seconds(90)).await;
+        assert_eq!(clock.now(), start + Duration::seconds(90));
+    }
 
     #[tokio::test]
     async fn manual_clock_wakes_sleepers_when_moved_past_their_instant() {

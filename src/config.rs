@@ -39,6 +39,23 @@ pub struct Config {
     /// (at most two) nudges.
     pub survey_open: Duration,
     pub survey_nudge_gap: Duration,
+    /// What time it is at start (`FIELDSCHOOL_CLOCK_START`): `run` counts on from there at the real
+    /// pace, `chat` starts its simulated clock there. For tests and demonstrations; unset in production.
+    pub clock_start: Option<chrono::DateTime<chrono::Utc>>,
+    /// The outbox worker's identity (`FIELDSCHOOL_WORKER_ID`); default one per machine. Processes that
+    /// share a database on one machine each need their own.
+    pub worker_id: Option<String>,
+}
+
+/// `2026-12-14 10:00` in `tz`, or an RFC 3339 instant (`2026-12-14T02:00:00Z`).
+pub fn parse_instant(text: &str, tz: chrono_tz::Tz) -> Option<chrono::DateTime<chrono::Utc>> {
+    use chrono::TimeZone;
+    let text = text.trim();
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
+        return Some(t.to_utc());
+    }
+    let naive = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").ok()?;
+    tz.from_local_datetime(&naive).earliest().map(|t| t.to_utc())
 }
 
 impl Config {
@@ -104,7 +121,17 @@ impl Config {
             }
             None => vec![3, 6, 12],
         };
+        let clock_start = match var("FIELDSCHOOL_CLOCK_START") {
+            Some(v) => Some(parse_instant(&v, default_timezone).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "FIELDSCHOOL_CLOCK_START must be \"YYYY-MM-DD HH:MM\" local time (example: 2026-12-14 10:00)"
+                )
+            })?),
+            None => None,
+        };
         Ok(Config {
+            clock_start,
+            worker_id: var("FIELDSCHOOL_WORKER_ID"),
             survey_waves,
             survey_open: Duration::days(number("FIELDSCHOOL_SURVEY_OPEN_DAYS", 30)?.max(1) as i64),
             survey_nudge_gap: Duration::days(number("FIELDSCHOOL_SURVEY_NUDGE_DAYS", 4)?.max(1) as i64),
@@ -127,5 +154,19 @@ impl Config {
             invite_ttl: Duration::days(invite_days),
             default_timezone,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_start_instant_is_read_as_local_time_or_as_rfc_3339() {
+        let tz = chrono_tz::Asia::Shanghai;
+        let expected = chrono::DateTime::parse_from_rfc3339("2026-12-14T02:00:00Z").unwrap().to_utc();
+        assert_eq!(parse_instant("2026-12-14 10:00", tz), Some(expected));
+        assert_eq!(parse_instant(" 2026-12-14T10:00:00+08:00 ", tz), Some(expected));
+        assert_eq!(parse_instant("14.12.2026", tz), None);
     }
 }

@@ -7,7 +7,9 @@ use teloxide::dispatching::Dispatcher;
 use teloxide::dispatching::ShutdownToken;
 use teloxide::error_handlers::LoggingErrorHandler;
 use teloxide::prelude::*;
+use teloxide::stop::StopToken;
 use teloxide::types::{BotCommand, BotCommandScope};
+use teloxide::update_listeners::{Polling, UpdateListener as _};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -25,6 +27,14 @@ pub async fn open_db(url: &str) -> anyhow::Result<Db> {
     let db = Db::connect(url).await.with_context(|| format!("opening database {url}"))?;
     db.migrate().await.context("running migrations")?;
     Ok(db)
+}
+
+/// The wall clock, or (with `FIELDSCHOOL_CLOCK_START`) the wall clock's pace from that instant.
+pub fn clock_from_config(config: &Config) -> crate::clock::SharedClock {
+    match config.clock_start {
+        Some(start) => Arc::new(crate::clock::OffsetClock::starting_at(start)),
+        None => Arc::new(crate::clock::SystemClock),
+    }
 }
 
 /// A bot client for `config`: the token, and the self-hosted Bot API server or emulator if set.
@@ -64,6 +74,7 @@ pub async fn register_commands(bot: &Bot) -> anyhow::Result<()> {
 /// A running bot: the dispatcher and the background workers.
 pub struct Running {
     shutdown: ShutdownToken,
+    listener_stop: StopToken,
     dispatcher: JoinHandle<()>,
     workers_stop: watch::Sender<bool>,
     workers: Vec<JoinHandle<()>>,
@@ -73,11 +84,13 @@ pub struct Running {
 impl Running {
     /// Stops taking updates, lets handlers in progress finish, and returns.
     pub async fn stop(self) {
-        match self.shutdown.shutdown() {
-            Ok(done) => done.await,
-            // Not started polling yet (or already stopped): nothing is in flight.
-            Err(_) => self.dispatcher.abort(),
-        }
+        // Stop the update listener itself: its flag is kept until read, so it cannot be missed. (teloxide's
+        // ShutdownToken wakes the dispatcher with a notification that is lost when it comes between two
+        // of its waits, and its "shutdown done" future listens only from its first poll: a stop that
+        // relied on either hung now and then.) Then wait for the dispatcher's task: handlers in progress
+        // finish first.
+        self.listener_stop.stop();
+        let _ = self.shutdown.shutdown();
         let _ = self.dispatcher.await;
         // Workers finish the message in flight and hand back what they claimed.
         let _ = self.workers_stop.send(true);
@@ -123,11 +136,20 @@ pub async fn start_bot(app: App, bot: Bot) -> anyhow::Result<Running> {
         .error_handler(LoggingErrorHandler::with_custom_text("handler error"))
         .build();
     let shutdown = dispatcher.shutdown_token();
-    let dispatcher = tokio::spawn(async move { dispatcher.dispatch().await });
+    let mut listener =
+        Polling::builder(bot.clone()).timeout(std::time::Duration::from_secs(10)).delete_webhook().await.build();
+    let listener_stop = listener.stop_token();
+    let dispatcher = tokio::spawn(async move {
+        dispatcher
+            .dispatch_with_listener(listener, LoggingErrorHandler::with_custom_text("update listener error"))
+            .await
+    });
 
     let (workers_stop, stop_rx) = watch::channel(false);
     let outbox_worker = OutboxWorker::new(app.db.clone(), bot.clone(), app.clock.clone())
         .with_wake(app.outbox_wake.clone())
+        .with_worker_id(app.config.worker_id.clone().unwrap_or_else(crate::outbox::default_worker_id))
+        .with_default_timezone(app.config.default_timezone)
         .with_pacing(Pacing {
             global_per_sec: app.config.send_per_sec,
             per_chat_min_interval: app.config.per_chat_interval,
@@ -137,7 +159,7 @@ pub async fn start_bot(app: App, bot: Bot) -> anyhow::Result<Running> {
     let progress =
         tokio::spawn(crate::bot::progress::run(app.clone(), bot.clone(), outbox.subscribe(), stop_rx.clone()));
     let workers = vec![outbox_join, scheduler, progress];
-    Ok(Running { shutdown, dispatcher, workers_stop, workers, outbox })
+    Ok(Running { shutdown, listener_stop, dispatcher, workers_stop, workers, outbox })
 }
 
 /// `fieldschool run`: the bot on long polling until Ctrl-C or SIGTERM.
@@ -146,7 +168,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let bot = bot_from_config(&config)?;
     let me = bot.get_me().await.context("getMe failed: check TELOXIDE_TOKEN and the network")?;
     tracing::info!(bot = %me.username(), "connected");
-    let app = App::new(db, Arc::new(crate::clock::SystemClock), config);
+    let app = App::new(db, clock_from_config(&config), config);
     let mut running = start_bot(app, bot).await?;
     tokio::select! {
         _ = shutdown_signal() => {

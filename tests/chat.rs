@@ -6,9 +6,14 @@ use std::process::Stdio;
 use tokio::io::AsyncWriteExt;
 use tokio::process::Command;
 
+/// Beijing time when every chat here begins: a weekday morning before the demo's first class.
+const START: &str = "2026-12-01 09:00";
+
 async fn chat(input: &str) -> String {
     let mut child = Command::new(env!("CARGO_BIN_EXE_fieldschool"))
         .arg("chat")
+        // The test owns the clock: the same simulated morning at whatever hour the suite runs.
+        .env("FIELDSCHOOL_CLOCK_START", START)
         .env_remove("TELOXIDE_TOKEN")
         .env_remove("DATABASE_URL")
         .stdin(Stdio::piped())
@@ -70,6 +75,7 @@ impl Live {
         use tokio::io::AsyncReadExt;
         let mut child = Command::new(env!("CARGO_BIN_EXE_fieldschool"))
             .arg("chat")
+            .env("FIELDSCHOOL_CLOCK_START", START)
             .env_remove("TELOXIDE_TOKEN")
             .env_remove("DATABASE_URL")
             .stdin(Stdio::piped())
@@ -300,14 +306,7 @@ async fn in_the_chat_a_trainer_broadcasts_and_the_coordinator_gets_lines_digest_
 
     // The coordinator: the digest at 18:00, then /report with a chart and a CSV.
     chat.send("/as 5").await;
-    // The chat's clock started at the real time: move it to the next 18:01 in Beijing.
-    let now = chrono::Utc::now().with_timezone(&chrono_tz::Asia::Shanghai);
-    let mut at = now.date_naive().and_hms_opt(18, 1, 0).unwrap();
-    if at <= now.naive_local() {
-        at += chrono::Duration::days(1);
-    }
-    let minutes = (at - now.naive_local()).num_minutes() + 1;
-    chat.send(&format!("/clock +{minutes}m")).await;
+    chat.send("/clock 2026-12-01 18:01").await;
     chat.wait_for("培训日报").await;
     chat.send("/report").await;
     chat.wait_for("└─").await;

@@ -157,10 +157,11 @@ async fn a_late_cancellation_goes_to_the_coordinator() {
     let number = order_number(&done.rendered_text());
     t.next(coord).await; // the new-order line
 
-    // 12 hours before the first session (12月12日 09:00): past the 24-hour cut-off.
-    t.clock.set(chrono::DateTime::parse_from_rfc3339("2026-12-11T21:00:00+08:00").unwrap().to_utc());
-    // The evening reminder (19:30) has gone out by now.
+    // The evening reminder goes at 19:30 the day before the first session (12月12日 09:00)…
+    t.clock.set(chrono::DateTime::parse_from_rfc3339("2026-12-11T19:31:00+08:00").unwrap().to_utc());
     assert!(t.next(me).await.rendered_text().contains("上课提醒"));
+    // …and at 21:00, 12 hours before the session, it is past the 24-hour cut-off.
+    t.clock.set(chrono::DateTime::parse_from_rfc3339("2026-12-11T21:00:00+08:00").unwrap().to_utc());
     t.say(me, "/my").await;
     t.tap(me, "取消 FS-").await;
     let requested = t.tap(me, "确定取消").await;

@@ -259,3 +259,31 @@ async fn a_wave_falling_in_the_busy_season_opens_after_it_and_its_nudges_follow_
     assert_eq!(db::outbox::for_chat(&t.app.db, a).await.unwrap().len(), rows.len());
     t.stop().await;
 }
+
+#[tokio::test]
+async fn the_button_under_an_older_read_back_stores_nothing() {
+    let Some(t) = TestBot::start(Store::Sqlite).await else { return };
+    let me = t.villager(760, "丙").await;
+    order_mushroom(&t, me).await;
+    t.tap(me, "开始回答").await;
+    let income_q = t.tap(me, "1").await; // a household of one
+    assert!(income_q.rendered_text().contains("纯收入"), "{}", income_q.rendered_text());
+    // 400,000 for one person is read back; a second try, 500,000, is read back too.
+    let first = t.say(me, "40万").await;
+    assert!(first.rendered_text().contains("400,000"), "{}", first.rendered_text());
+    let second = t.say(me, "50万").await;
+    assert!(second.rendered_text().contains("500,000"), "{}", second.rendered_text());
+
+    // "Right" under the first read-back is old: it says so and stores nothing.
+    let popup = press_old(&t, me, &first, "对").await;
+    assert!(popup.contains("没有保存") && popup.contains("500,000"), "{popup}");
+    let baseline = db::surveys::by_key(&t.app.db, &format!("baseline:{me}")).await.unwrap().unwrap();
+    assert_eq!(db::surveys::answers(&t.app.db, baseline.id).await.unwrap().len(), 1, "only the household size");
+
+    // "Right" under the newest stores what it showed.
+    let next_q = t.tap(me, "对").await;
+    assert!(next_q.rendered_text().contains("第 3/4 题"), "{}", next_q.rendered_text());
+    let answers = db::surveys::answers(&t.app.db, baseline.id).await.unwrap();
+    assert!(format!("{answers:?}").contains("500000"), "{answers:?}");
+    t.stop().await;
+}

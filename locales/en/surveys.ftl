@@ -42,6 +42,7 @@ survey-choice-shrunk = Shrank
 survey-choice-yes = Yes
 survey-choice-no = No
 survey-income-readback = You typed { $yuan } yuan. Is that right?
+survey-readback-old = That button belongs to an earlier number; nothing was saved. You now typed { $yuan } yuan: please use the buttons of the latest message.
 survey-income-retype = All right, please type it again, for example: 30000 or 3万
 survey-income-not-number = I could not read that number. Please type a number, for example: 30000 or 3万; or tap "Prefer not to say".
 survey-income-range = Please give one number, not a range. Your best guess is fine, for example: 25000

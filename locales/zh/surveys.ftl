@@ -42,6 +42,7 @@ survey-choice-shrunk = 缩小了
 survey-choice-yes = 是
 survey-choice-no = 不是
 survey-income-readback = 您填的是 { $yuan } 元，对吗？
+survey-readback-old = 这是之前那个数的按钮，没有保存。您现在填的是 { $yuan } 元，请按最新消息里的按钮。
 survey-income-retype = 好的，请重新输入，例如：30000 或 3万
 survey-income-not-number = 没看懂这个数。请输入一个数字，例如：30000 或 3万 或 三万五；不想说就点“不想说”。
 survey-income-range = 请填一个数，不要填范围。大概多少就填多少，例如：25000 或 2.5万

@@ -100,8 +100,10 @@ pub enum Cb {
         survey: i64,
         question: Question,
     },
+    /// Names the amount read back, so an older read-back's button is told apart.
     SurveyConfirm {
         survey: i64,
+        yuan: i64,
         yes: bool,
     },
     /// Settings: stop or resume surveys.
@@ -238,7 +240,7 @@ impl Cb {
             Cb::SurveyLater(id) => format!("vl:{id}"),
             Cb::SurveyChoice { survey, question, choice } => format!("va:{survey}:{}:{choice}", question.code()),
             Cb::SurveyDecline { survey, question } => format!("vd:{survey}:{}", question.code()),
-            Cb::SurveyConfirm { survey, yes } => format!("vc:{survey}:{}", u8::from(*yes)),
+            Cb::SurveyConfirm { survey, yuan, yes } => format!("vc:{survey}:{yuan}:{}", u8::from(*yes)),
             Cb::SurveysStopped(stopped) => format!("vx:{}", u8::from(*stopped)),
             Cb::Outcomes(choice) => choice.encode(),
         };
@@ -357,13 +359,14 @@ impl Cb {
                 }
             }
             ("vc", rest) => {
-                let (survey, yes) = rest.split_once(':')?;
+                let (survey, rest) = rest.split_once(':')?;
+                let (yuan, yes) = rest.split_once(':')?;
                 let yes = match yes {
                     "1" => true,
                     "0" => false,
                     _ => return None,
                 };
-                Cb::SurveyConfirm { survey: survey.parse().ok()?, yes }
+                Cb::SurveyConfirm { survey: survey.parse().ok()?, yuan: yuan.parse().ok()?, yes }
             }
             ("vx", "1") => Cb::SurveysStopped(true),
             ("vx", "0") => Cb::SurveysStopped(false),
@@ -463,7 +466,7 @@ mod tests {
             Cb::SurveyChoice { survey: i64::MAX, question: Question::Employment, choice: 5 },
             Cb::SurveyChoice { survey: 1, question: Question::HouseholdSize, choice: 0 },
             Cb::SurveyDecline { survey: i64::MAX, question: Question::Comment },
-            Cb::SurveyConfirm { survey: 9, yes: false },
+            Cb::SurveyConfirm { survey: 9, yuan: 30_000, yes: false },
             Cb::SurveysStopped(true),
             Cb::Outcomes(OutcomeChoice::Region("k".repeat(48))),
             Cb::Outcomes(OutcomeChoice::Scope { region: "k".repeat(48), scope: OutcomeScope::All }),

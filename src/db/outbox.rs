@@ -17,6 +17,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::{Backend, Db, Tx, from_epoch, to_epoch};
+use crate::domain::gate::{MessageKind, SendRule};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ParseModeKind {
@@ -81,6 +82,43 @@ pub struct NewMessage {
     pub deadline_at: Option<DateTime<Utc>>,
     /// e.g. "broadcast:42", so a sender can follow progress with [`group_progress`].
     pub group_key: Option<String>,
+    /// How the gate timed it, so it can be timed again if it goes out late.
+    pub rule: SendRule,
+}
+
+/// What a row's Bot API call was doing when its worker died.
+pub const INTERRUPTED: &str = "interrupted while sending: delivery unknown";
+
+/// The rule of a row as stored (see migration 0009).
+pub fn rule_to_text(rule: &SendRule) -> String {
+    let kind = match rule.kind {
+        MessageKind::Notice => "notice".to_owned(),
+        MessageKind::Digest => "digest".to_owned(),
+        MessageKind::SurveyNudge => "survey".to_owned(),
+        MessageKind::Broadcast { urgent: false } => "broadcast".to_owned(),
+        MessageKind::Broadcast { urgent: true } => "broadcast!".to_owned(),
+        MessageKind::Reminder { deadline } => format!("reminder@{}", to_epoch(deadline)),
+    };
+    if rule.personal { format!("{kind};personal") } else { kind }
+}
+
+/// The stored rule; rows queued before rules were stored (NULL) are timed as personal notices.
+pub fn rule_from_text(text: Option<&str>) -> Option<SendRule> {
+    let Some(text) = text else { return Some(SendRule { kind: MessageKind::Notice, personal: true }) };
+    let (kind, personal) = match text.split_once(';') {
+        Some((kind, "personal")) => (kind, true),
+        Some(_) => return None,
+        None => (text, false),
+    };
+    let kind = match kind {
+        "notice" => MessageKind::Notice,
+        "digest" => MessageKind::Digest,
+        "survey" => MessageKind::SurveyNudge,
+        "broadcast" => MessageKind::Broadcast { urgent: false },
+        "broadcast!" => MessageKind::Broadcast { urgent: true },
+        other => MessageKind::Reminder { deadline: from_epoch(other.strip_prefix("reminder@")?.parse().ok()?) },
+    };
+    Some(SendRule { kind, personal })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,6 +168,7 @@ pub struct Claimed {
     /// Failed transient attempts so far.
     pub attempts: i64,
     pub claimed_until: DateTime<Utc>,
+    pub rule: SendRule,
 }
 
 /// A row as an operator (or a test) sees it.
@@ -168,7 +207,7 @@ impl GroupProgress {
 }
 
 const CLAIMED_COLUMNS: &str = "id, chat_id, kind, payload, photo, document_name, document, dedupe_key, group_key, \
-     planned_at, due_at, deadline_at, attempts, claimed_until";
+     planned_at, due_at, deadline_at, attempts, claimed_until, send_rule";
 
 fn claimed_from_row(row: &AnyRow) -> sqlx::Result<Claimed> {
     let json: String = row.try_get("payload")?;
@@ -195,6 +234,8 @@ fn claimed_from_row(row: &AnyRow) -> sqlx::Result<Claimed> {
         deadline_at: row.try_get::<Option<i64>, _>("deadline_at")?.map(from_epoch),
         attempts: row.try_get("attempts")?,
         claimed_until: from_epoch(row.try_get::<Option<i64>, _>("claimed_until")?.unwrap_or_default()),
+        rule: rule_from_text(row.try_get::<Option<String>, _>("send_rule")?.as_deref())
+            .ok_or_else(|| sqlx::Error::Decode("unknown outbox send rule".into()))?,
     })
 }
 
@@ -214,8 +255,8 @@ pub async fn enqueue(tx: &mut Tx, msg: &NewMessage) -> sqlx::Result<Option<i64>>
     };
     let row = sqlx::query(
         "INSERT INTO outbox (chat_id, kind, payload, photo, document_name, document, dedupe_key, group_key,
-                             planned_at, due_at, deadline_at, status, attempts, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'pending', 0, $9)
+                             planned_at, due_at, deadline_at, send_rule, status, attempts, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'pending', 0, $9)
          ON CONFLICT (dedupe_key) WHERE status <> 'cancelled' DO NOTHING
          RETURNING id",
     )
@@ -230,6 +271,7 @@ pub async fn enqueue(tx: &mut Tx, msg: &NewMessage) -> sqlx::Result<Option<i64>>
     .bind(to_epoch(msg.planned_at))
     .bind(to_epoch(msg.due_at))
     .bind(msg.deadline_at.map(to_epoch))
+    .bind(rule_to_text(&msg.rule))
     .fetch_optional(&mut **tx)
     .await?;
     row.map(|r| r.try_get("id")).transpose()
@@ -265,6 +307,7 @@ pub async fn cancel_by_dedupe_prefix(tx: &mut Tx, prefix: &str) -> sqlx::Result<
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CancelledRow {
     pub id: i64,
+    pub chat_id: i64,
     pub kind: String,
     pub group_key: Option<String>,
 }
@@ -273,28 +316,42 @@ pub struct CancelledRow {
 pub async fn cancel_for_chat(db: &Db, chat_id: i64, reason: &str) -> sqlx::Result<Vec<CancelledRow>> {
     let rows = sqlx::query(
         "UPDATE outbox SET status = 'cancelled', last_error = $2 WHERE chat_id = $1 AND status = 'pending'
-         RETURNING id, kind, group_key",
+         RETURNING id, chat_id, kind, group_key",
     )
     .bind(chat_id)
     .bind(reason)
     .fetch_all(&db.pool)
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(CancelledRow { id: r.try_get("id")?, kind: r.try_get("kind")?, group_key: r.try_get("group_key")? })
-        })
-        .collect()
+    rows.iter().map(cancelled_row).collect()
+}
+
+fn cancelled_row(r: &AnyRow) -> sqlx::Result<CancelledRow> {
+    Ok(CancelledRow {
+        id: r.try_get("id")?,
+        chat_id: r.try_get("chat_id")?,
+        kind: r.try_get("kind")?,
+        group_key: r.try_get("group_key")?,
+    })
+}
+
+/// What [`claim_due`] took: rows to send, and rows of dead workers whose Bot API call had begun.
+#[derive(Debug, Default)]
+pub struct Claim {
+    pub rows: Vec<Claimed>,
+    /// Marked failed with [`INTERRUPTED`]: Telegram may have delivered them, so they are not sent again.
+    pub interrupted: Vec<CancelledRow>,
 }
 
 /// Claims up to `limit` rows that are due at `now` (oldest first), leasing them to `worker_id`
-/// until `now + lease`. Rows whose lease ran out (their worker died) are claimable again.
+/// until `now + lease`. Rows whose lease ran out (their worker died) are claimable again, unless their
+/// Bot API call had begun: those are settled as interrupted.
 pub async fn claim_due(
     db: &Db,
     now: DateTime<Utc>,
     limit: i64,
     worker_id: &str,
     lease: chrono::Duration,
-) -> sqlx::Result<Vec<Claimed>> {
+) -> sqlx::Result<Claim> {
     let now_s = to_epoch(now);
     let until = to_epoch(now + lease);
     let lock = match db.backend {
@@ -305,13 +362,7 @@ pub async fn claim_due(
     };
     let mut tx = db.begin_write().await?;
     // Expired leases first; `status = 'sending'` is a prefix of the due index, and such rows are few.
-    sqlx::query(
-        "UPDATE outbox SET status = 'pending', claimed_by = NULL, claimed_until = NULL
-         WHERE status = 'sending' AND claimed_until <= $1",
-    )
-    .bind(now_s)
-    .execute(&mut *tx)
-    .await?;
+    let interrupted = settle_dead_claims(&mut tx, DeadClaims::LeaseEndedBy(now_s)).await?;
     let rows = sqlx::query(&format!(
         "UPDATE outbox SET status = 'sending', claimed_by = $3, claimed_until = $2
          WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND due_at <= $1
@@ -328,7 +379,108 @@ pub async fn claim_due(
     let mut claimed = rows.iter().map(claimed_from_row).collect::<sqlx::Result<Vec<_>>>()?;
     // RETURNING gives no order guarantee.
     claimed.sort_by_key(|c| (c.due_at, c.id));
-    Ok(claimed)
+    Ok(Claim { rows: claimed, interrupted })
+}
+
+/// Rows held by a worker that is gone.
+enum DeadClaims<'a> {
+    /// Their lease ran out before this instant (epoch seconds).
+    LeaseEndedBy(i64),
+    /// Held by this worker identity, now taken by a new process.
+    HeldBy(&'a str),
+}
+
+/// Rows of a gone worker: those whose call had not begun go back to the queue; those whose call had
+/// begun are settled as [`INTERRUPTED`] (Telegram may have them) and returned.
+async fn settle_dead_claims(tx: &mut Tx, which: DeadClaims<'_>) -> sqlx::Result<Vec<CancelledRow>> {
+    let clause = match which {
+        DeadClaims::LeaseEndedBy(_) => "claimed_until <= $1",
+        DeadClaims::HeldBy(_) => "claimed_by = $1",
+    };
+    let interrupted_sql = format!(
+        "UPDATE outbox SET status = 'failed', last_error = '{INTERRUPTED}', claimed_by = NULL, claimed_until = NULL
+         WHERE status = 'sending' AND send_started_at IS NOT NULL AND {clause}
+         RETURNING id, chat_id, kind, group_key"
+    );
+    let free_sql = format!(
+        "UPDATE outbox SET status = 'pending', claimed_by = NULL, claimed_until = NULL
+         WHERE status = 'sending' AND {clause}"
+    );
+    let (interrupted, free) = (sqlx::query(&interrupted_sql), sqlx::query(&free_sql));
+    let (interrupted, free) = match which {
+        DeadClaims::LeaseEndedBy(t) => (interrupted.bind(t), free.bind(t)),
+        DeadClaims::HeldBy(w) => (interrupted.bind(w), free.bind(w)),
+    };
+    let interrupted = interrupted.fetch_all(&mut **tx).await?;
+    free.execute(&mut **tx).await?;
+    interrupted.iter().map(cancelled_row).collect()
+}
+
+/// A process starting as `worker_id` takes back what its dead predecessor of that name held (see
+/// [`settle_dead_claims`]), and records itself as the holder of the name.
+pub async fn take_over(
+    db: &Db,
+    worker_id: &str,
+    host: &str,
+    pid: i64,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Vec<CancelledRow>> {
+    let mut tx = db.begin_write().await?;
+    let interrupted = settle_dead_claims(&mut tx, DeadClaims::HeldBy(worker_id)).await?;
+    sqlx::query(
+        "INSERT INTO outbox_workers (worker_id, host, pid, started_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (worker_id) DO UPDATE SET host = excluded.host, pid = excluded.pid, started_at = excluded.started_at",
+    )
+    .bind(worker_id)
+    .bind(host)
+    .bind(pid)
+    .bind(to_epoch(now))
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(interrupted)
+}
+
+/// Which process last took `worker_id`: its host and process id.
+pub async fn worker_holder(db: &Db, worker_id: &str) -> sqlx::Result<Option<(String, i64)>> {
+    let row = sqlx::query("SELECT host, pid FROM outbox_workers WHERE worker_id = $1")
+        .bind(worker_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.map(|r| Ok((r.try_get("host")?, r.try_get("pid")?))).transpose()
+}
+
+/// Just before the Bot API call: notes that the call begins. `false` when the row is no longer this
+/// worker's (its lease ran out and another took it): then it must not be sent.
+pub async fn mark_started(db: &Db, id: i64, worker_id: &str, now: DateTime<Utc>) -> sqlx::Result<bool> {
+    let done =
+        sqlx::query("UPDATE outbox SET send_started_at = $3 WHERE id = $1 AND claimed_by = $2 AND status = 'sending'")
+            .bind(id)
+            .bind(worker_id)
+            .bind(to_epoch(now))
+            .execute(&db.pool)
+            .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Telegram refused the call without delivering (429): the row is still this worker's, not begun.
+pub async fn unmark_started(db: &Db, id: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE outbox SET send_started_at = NULL WHERE id = $1").bind(id).execute(&db.pool).await?;
+    Ok(())
+}
+
+/// The gate moved a claimed row to a later instant (it fell due when it could not go).
+pub async fn replan(db: &Db, id: i64, due_at: DateTime<Utc>) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE outbox SET status = 'pending', due_at = $2, claimed_by = NULL, claimed_until = NULL,
+                           send_started_at = NULL
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(to_epoch(due_at))
+    .execute(&db.pool)
+    .await?;
+    Ok(())
 }
 
 /// Extends the lease on rows this worker still holds (a long pacing wait must not let another
@@ -368,7 +520,8 @@ fn id_list(ids: &[i64]) -> String {
 
 pub async fn mark_sent(db: &Db, id: i64, now: DateTime<Utc>) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE outbox SET status = 'sent', sent_at = $2, claimed_by = NULL, claimed_until = NULL, last_error = NULL
+        "UPDATE outbox SET status = 'sent', sent_at = $2, claimed_by = NULL, claimed_until = NULL, last_error = NULL,
+                           send_started_at = NULL
          WHERE id = $1",
     )
     .bind(id)
@@ -382,7 +535,7 @@ pub async fn mark_sent(db: &Db, id: i64, now: DateTime<Utc>) -> sqlx::Result<()>
 pub async fn mark_retry(db: &Db, id: i64, next_due: DateTime<Utc>, error: &str) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE outbox SET status = 'pending', due_at = $2, attempts = attempts + 1, last_error = $3,
-                           claimed_by = NULL, claimed_until = NULL
+                           claimed_by = NULL, claimed_until = NULL, send_started_at = NULL
          WHERE id = $1",
     )
     .bind(id)
@@ -397,7 +550,7 @@ pub async fn mark_retry(db: &Db, id: i64, next_due: DateTime<Utc>, error: &str) 
 pub async fn mark_failed(db: &Db, id: i64, error: &str) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = $2,
-                           claimed_by = NULL, claimed_until = NULL
+                           claimed_by = NULL, claimed_until = NULL, send_started_at = NULL
          WHERE id = $1",
     )
     .bind(id)
@@ -410,7 +563,8 @@ pub async fn mark_failed(db: &Db, id: i64, error: &str) -> sqlx::Result<()> {
 /// Dropped without sending (e.g. its deadline passed while it waited).
 pub async fn mark_cancelled(db: &Db, id: i64, reason: &str) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE outbox SET status = 'cancelled', last_error = $2, claimed_by = NULL, claimed_until = NULL
+        "UPDATE outbox SET status = 'cancelled', last_error = $2, claimed_by = NULL, claimed_until = NULL,
+                           send_started_at = NULL
          WHERE id = $1",
     )
     .bind(id)

@@ -214,6 +214,28 @@ pub async fn addressee(conn: &mut sqlx::AnyConnection, user_id: i64) -> sqlx::Re
     .transpose()
 }
 
+/// What the gate needs to time messages to these chats again at send time: each registered person's
+/// village and pause. Chats of nobody registered are absent.
+pub async fn send_facts(
+    db: &Db,
+    chat_ids: &[i64],
+) -> sqlx::Result<std::collections::HashMap<i64, (Option<String>, Option<DateTime<Utc>>)>> {
+    let mut facts = std::collections::HashMap::new();
+    for chunk in chat_ids.chunks(500) {
+        // Whole numbers only: safe to inline, and one statement for the whole batch.
+        let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let rows =
+            sqlx::query(&format!("SELECT chat_id, village_key, paused_until FROM people WHERE chat_id IN ({list})"))
+                .fetch_all(&db.pool)
+                .await?;
+        for row in rows {
+            let paused: Option<i64> = row.try_get("paused_until")?;
+            facts.insert(row.try_get("chat_id")?, (row.try_get("village_key")?, paused.map(super::from_epoch)));
+        }
+    }
+    Ok(facts)
+}
+
 /// People linked to a catalogue trainer (through a trainer invite), reachable ones only.
 pub async fn trainer_people(db: &Db, trainer_key: &str) -> sqlx::Result<Vec<i64>> {
     let rows = sqlx::query(

@@ -85,6 +85,48 @@ pub enum Decision {
     Drop(DropReason),
 }
 
+/// How a queued message is timed, kept with it so the gate can be asked again when it goes out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SendRule {
+    pub kind: MessageKind,
+    /// About something the person asked for themselves (a seat offer, their order's outcome): their
+    /// pause does not hold it back. Quiet hours and busy windows still do.
+    pub personal: bool,
+}
+
+impl SendRule {
+    /// The recipient as this rule sees them: a personal message ignores their pause.
+    pub fn recipient(&self, paused_until: Option<DateTime<Utc>>) -> Recipient {
+        Recipient { paused_until: if self.personal { None } else { paused_until } }
+    }
+}
+
+/// What to do with a message when its turn comes (see [`at_send_time`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AtSendTime {
+    SendNow,
+    /// Not allowed now (it fell due while the bot was down, or a pause began since): wait until then.
+    WaitUntil(DateTime<Utc>),
+    Drop(DropReason),
+}
+
+/// The gate asked again when a message that fell due at `due` is about to go at `now`. A message planned
+/// for 11:30 that could only be sent at 23:00 (the bot was down in between) waits for the morning; a
+/// reminder whose session has begun is dropped. The rules are those of [`gate`], applied from `now`.
+pub fn at_send_time(
+    cal: &RegionCalendar,
+    who: &Recipient,
+    kind: &MessageKind,
+    due: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> AtSendTime {
+    match gate(cal, who, kind, due.min(now), now) {
+        Decision::SendAt(at) if at <= now => AtSendTime::SendNow,
+        Decision::SendAt(at) => AtSendTime::WaitUntil(at),
+        Decision::Drop(reason) => AtSendTime::Drop(reason),
+    }
+}
+
 /// When a message of `kind`, planned for `planned`, may go to `who` (rules in the module doc).
 pub fn gate(
     cal: &RegionCalendar,
@@ -209,6 +251,60 @@ mod tests {
 
     fn shanghai(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
         chrono_tz::Asia::Shanghai.with_ymd_and_hms(y, m, d, h, min, 0).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn a_message_that_fell_due_while_the_bot_was_down_waits_for_the_morning() {
+        let cal = RegionCalendar::new(chrono_tz::Asia::Shanghai, "north-wheat-maize", &[], false);
+        let due = shanghai(2027, 3, 20, 11, 30);
+        let anyone = Recipient::default();
+        // Restarted at 23:00 the next day: quiet hours, so not before 07:30.
+        for kind in [MessageKind::SurveyNudge, MessageKind::Notice, MessageKind::Broadcast { urgent: true }] {
+            assert_eq!(
+                at_send_time(&cal, &anyone, &kind, due, shanghai(2027, 3, 21, 23, 0)),
+                AtSendTime::WaitUntil(shanghai(2027, 3, 22, 7, 30)),
+                "{kind:?}"
+            );
+        }
+        // Late but in daytime: it goes now.
+        let noon = shanghai(2027, 3, 21, 12, 0);
+        assert_eq!(at_send_time(&cal, &anyone, &MessageKind::SurveyNudge, due, noon), AtSendTime::SendNow);
+        // On time: it goes.
+        assert_eq!(at_send_time(&cal, &anyone, &MessageKind::Notice, due, due), AtSendTime::SendNow);
+        // A pause that began since it was queued holds it, unless it is personal or urgent.
+        let paused =
+            SendRule { kind: MessageKind::Notice, personal: false }.recipient(Some(shanghai(2027, 3, 28, 0, 0)));
+        assert_eq!(
+            at_send_time(&cal, &paused, &MessageKind::Notice, due, noon),
+            AtSendTime::WaitUntil(shanghai(2027, 3, 28, 7, 30))
+        );
+        let personal =
+            SendRule { kind: MessageKind::Notice, personal: true }.recipient(Some(shanghai(2027, 3, 28, 0, 0)));
+        assert_eq!(at_send_time(&cal, &personal, &MessageKind::Notice, due, noon), AtSendTime::SendNow);
+        // A late survey on a busy-season day waits for the season's end.
+        let sanxia = shanghai(2027, 6, 1, 10, 0);
+        assert_eq!(
+            at_send_time(&cal, &anyone, &MessageKind::SurveyNudge, shanghai(2027, 5, 20, 10, 0), sanxia),
+            AtSendTime::WaitUntil(shanghai(2027, 6, 17, 7, 30))
+        );
+    }
+
+    #[test]
+    fn a_late_reminder_goes_before_its_session_or_not_at_all() {
+        let cal = RegionCalendar::new(chrono_tz::Asia::Shanghai, "north-wheat-maize", &[], false);
+        let session = shanghai(2027, 3, 22, 9, 0);
+        let reminder = MessageKind::Reminder { deadline: session };
+        let due = shanghai(2027, 3, 21, 19, 30);
+        // Back at 06:00 on the day: quiet until 07:30, still before the 09:00 session.
+        assert_eq!(
+            at_send_time(&cal, &Recipient::default(), &reminder, due, shanghai(2027, 3, 22, 6, 0)),
+            AtSendTime::WaitUntil(shanghai(2027, 3, 22, 7, 30))
+        );
+        // Back after the session began: dropped.
+        assert_eq!(
+            at_send_time(&cal, &Recipient::default(), &reminder, due, shanghai(2027, 3, 22, 9, 5)),
+            AtSendTime::Drop(DropReason::ReminderTooLate)
+        );
     }
 
     #[test]

@@ -260,8 +260,11 @@ pub enum Input {
         survey_id: i64,
         question: Question,
     },
+    /// Yes or no to the income `yuan` read back: the button names the amount it confirms, so a button
+    /// of an older read-back (a different amount) is stale.
     ConfirmIncome {
         survey_id: i64,
+        yuan: i64,
         yes: bool,
     },
     /// A sticker, photo, voice note…
@@ -295,8 +298,8 @@ impl SurveyStep {
         use crate::domain::income::{self, Plausibility};
         let ours = |id: i64, q: Question| id == self.survey_id && q == self.question;
         match input {
-            Input::ConfirmIncome { survey_id, yes } => match self.confirming {
-                Some(value) if survey_id == self.survey_id => {
+            Input::ConfirmIncome { survey_id, yuan, yes } => match self.confirming {
+                Some(value) if survey_id == self.survey_id && value == yuan => {
                     if yes {
                         Outcome::Save(Question::Income, Reply::Given(Value::Number(value)))
                     } else {
@@ -431,10 +434,11 @@ mod tests {
         let Outcome::Confirm(step) = at(Question::Income).step(Input::Text("50万".into())) else { panic!() };
         assert_eq!(step.confirming, Some(500_000));
         assert_eq!(
-            step.clone().step(Input::ConfirmIncome { survey_id: 7, yes: true }),
+            step.clone().step(Input::ConfirmIncome { survey_id: 7, yuan: 500_000, yes: true }),
             Outcome::Save(Question::Income, Reply::Given(Value::Number(500_000)))
         );
-        let Outcome::Reask(again, Problem::Retype) = step.step(Input::ConfirmIncome { survey_id: 7, yes: false })
+        let Outcome::Reask(again, Problem::Retype) =
+            step.step(Input::ConfirmIncome { survey_id: 7, yuan: 500_000, yes: false })
         else {
             panic!()
         };
@@ -455,9 +459,25 @@ mod tests {
     #[test]
     fn a_confirmation_button_without_a_read_back_is_stale() {
         assert!(matches!(
-            at(Question::Income).step(Input::ConfirmIncome { survey_id: 7, yes: true }),
+            at(Question::Income).step(Input::ConfirmIncome { survey_id: 7, yuan: 30_000, yes: true }),
             Outcome::Reask(_, Problem::Stale)
         ));
+    }
+
+    #[test]
+    fn the_button_of_an_older_read_back_confirms_nothing() {
+        // "50万" is read back, then "60万" is typed: the buttons under the first read-back are old.
+        let Outcome::Confirm(first) = at(Question::Income).step(Input::Text("50万".into())) else { panic!() };
+        let Outcome::Confirm(second) = first.step(Input::Text("60万".into())) else { panic!() };
+        assert_eq!(second.confirming, Some(600_000));
+        for yes in [true, false] {
+            let old = Input::ConfirmIncome { survey_id: 7, yuan: 500_000, yes };
+            assert_eq!(second.clone().step(old), Outcome::Reask(second.clone(), Problem::Stale));
+        }
+        assert_eq!(
+            second.step(Input::ConfirmIncome { survey_id: 7, yuan: 600_000, yes: true }),
+            Outcome::Save(Question::Income, Reply::Given(Value::Number(600_000)))
+        );
     }
 
     #[test]

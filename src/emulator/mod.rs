@@ -111,6 +111,9 @@ pub enum Fault {
     ServerError,
     /// 403 "Forbidden: bot was blocked by the user" (once; see [`Emulator::block_bot`] for lasting blocks).
     Blocked,
+    /// A slow upstream: the call is held (reported as [`EmuEvent::Held`]) until [`Emulator::release_held`],
+    /// then answered 502.
+    HeldServerError,
 }
 
 /// An inline keyboard button as the bot sent it.
@@ -220,6 +223,10 @@ pub enum EmuEvent {
         chat_id: i64,
         action: String,
     },
+    /// A send is being held by a [`Fault::HeldServerError`].
+    Held {
+        chat_id: i64,
+    },
     /// A request the emulator refused (4xx/5xx), with Telegram's description.
     Refused {
         method: String,
@@ -264,6 +271,8 @@ pub(crate) struct Shared {
     updates_ready: Notify,
     /// getUpdates confirmed updates.
     updates_confirmed: Notify,
+    /// Counts [`Emulator::release_held`] calls; held calls wait for it to move.
+    released: tokio::sync::watch::Sender<u64>,
     events: broadcast::Sender<EmuEvent>,
 }
 
@@ -303,6 +312,7 @@ impl Emulator {
             bot_activity: Notify::new(),
             updates_ready: Notify::new(),
             updates_confirmed: Notify::new(),
+            released: tokio::sync::watch::channel(0).0,
             events,
         });
         let server = server::serve(shared.clone()).await?;
@@ -413,6 +423,11 @@ impl Emulator {
     }
 
     /// Makes the next send method to `chat_id` fail with `fault` (faults queue up in order).
+    /// Answers every call held by [`Fault::HeldServerError`] so far (with its 502).
+    pub fn release_held(&self) {
+        self.shared.released.send_modify(|n| *n += 1);
+    }
+
     pub fn fail_next(&self, chat_id: i64, fault: Fault) {
         self.shared.lock().fail_next(chat_id, fault);
     }

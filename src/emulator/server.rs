@@ -87,6 +87,22 @@ async fn handle(AxumState(shared): AxumState<Arc<Shared>>, request: Request) -> 
     if method.eq_ignore_ascii_case("getUpdates") {
         return reply(get_updates(&shared, &params).await);
     }
+    let held = shared.lock().take_held_fault(&method, &params);
+    if let Some(chat_id) = held {
+        let mut released = shared.released.subscribe();
+        let seen = *released.borrow_and_update();
+        shared.emit(EmuEvent::Held { chat_id });
+        let _ = released.wait_for(|n| *n > seen).await;
+        shared.lock().record_error(502);
+        let error = ApiError::server_error();
+        shared.emit(EmuEvent::Refused {
+            method: method.clone(),
+            chat_id: Some(chat_id),
+            error_code: error.code,
+            description: error.description.clone(),
+        });
+        return reply(Err(error));
+    }
     let now = shared.clock.now();
     let ctx = Ctx {
         bot_user: json!({

@@ -50,7 +50,7 @@ impl ApiError {
         Self { code: 401, description: "Unauthorized".to_owned(), retry_after: None }
     }
 
-    fn server_error() -> Self {
+    pub(crate) fn server_error() -> Self {
         Self { code: 502, description: "Bad Gateway".to_owned(), retry_after: None }
     }
 
@@ -550,6 +550,22 @@ impl State {
         self.chats.entry(chat_id).or_default().faults.push_back(fault);
     }
 
+    /// Takes a [`Fault::HeldServerError`] waiting at the front of a send's chat: the caller holds the
+    /// answer before giving the 502.
+    pub fn take_held_fault(&mut self, method: &str, params: &Params) -> Option<i64> {
+        const SENDS: [&str; 4] = ["sendmessage", "sendphoto", "senddocument", "sendpoll"];
+        if !SENDS.contains(&method.to_ascii_lowercase().as_str()) {
+            return None;
+        }
+        let chat_id = Self::request_chat(params)?;
+        let chat = self.chats.get_mut(&chat_id)?;
+        if chat.faults.front() == Some(&Fault::HeldServerError) {
+            chat.faults.pop_front();
+            return Some(chat_id);
+        }
+        None
+    }
+
     // ---- reading what the bot did ----
 
     pub fn messages(&self, chat_id: i64) -> Vec<BotMessage> {
@@ -766,7 +782,7 @@ impl State {
         if let Some(fault) = chat.faults.pop_front() {
             return Err(match fault {
                 Fault::TooManyRequests { retry_after } => ApiError::too_many_requests(retry_after),
-                Fault::ServerError => ApiError::server_error(),
+                Fault::ServerError | Fault::HeldServerError => ApiError::server_error(),
                 Fault::Blocked => ApiError::blocked(),
             });
         }

@@ -6,27 +6,39 @@
 //!   tests and chat mode); pacing and Telegram's `retry_after` use real time, as Telegram does.
 //! - With nothing due the worker waits for the earliest of: the next due time (or lease expiry),
 //!   [`OutboxHandle::wake`], or shutdown. It never polls.
-//! - Per chat, messages of one batch go out in queue order, at least `per_chat_min_interval`
-//!   apart; other chats fill the gaps up to `global_per_sec`. A message retried after a transient
-//!   failure may arrive after later messages to the same chat.
-//! - 429 → nothing at all is sent for `retry_after`, then the same message again (not a failure).
+//! - The gate is asked again as each row's turn comes: a row that fell due while the bot was down (or
+//!   whose recipient paused since) and may not go now is re-planned to the gate's next instant; a
+//!   reminder whose session has begun is dropped.
+//! - Several calls are in flight at once (up to `max_in_flight`), each started within the pacing limits:
+//!   a slow or failing answer (teloxide sleeps 10 s on any 5xx before it reports one) delays only its own
+//!   message. Per chat, one call at a time, in queue order, at least `per_chat_min_interval` apart; other
+//!   chats fill the gaps up to `global_per_sec`. A message retried after a transient failure may arrive
+//!   after later messages to the same chat.
+//! - 429 → nothing new is started for `retry_after`, then the same message again (not a failure).
 //!   5xx / network → retried on the [`Backoff`] schedule, failed after `max_attempts`.
 //!   403 → failed, the person marked unreachable, and every other pending message to that chat
 //!   cancelled (each would only earn another 403; people who write again are reachable again and
 //!   get what is planned from then on). 400 → failed and logged as a bug, never retried.
 //! - A message whose `deadline_at` has passed when its turn comes is cancelled, not sent.
-//! - Shutdown: the message in flight finishes, unsent claimed rows go back to `pending`.
+//! - Never twice: a row's call is marked as begun just before it is made. Rows of a dead worker go back
+//!   to the queue, except those whose call had begun: Telegram may have delivered them, so they are
+//!   settled as failed with [`INTERRUPTED`](crate::db::outbox::INTERRUPTED) (a broadcast report lists
+//!   them as unconfirmed) rather than sent again.
+//! - A worker identity outlives its process: a process that starts as the identity of a dead
+//!   predecessor (same host, process gone) takes its claims back at once; other workers' claims come
+//!   back when their lease runs out.
+//! - Shutdown: calls in flight finish and are recorded, unsent claimed rows go back to `pending`.
 
 mod pacing;
 mod send;
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use tokio::sync::{Notify, broadcast, watch};
-use tokio::task::JoinHandle;
+use tokio::task::{JoinHandle, JoinSet};
 use tokio::time::Instant;
 
 pub use crate::db::outbox::{NewMessage, ParseModeKind, Payload, PayloadButton};
@@ -35,6 +47,8 @@ pub use send::{Failure, classify, send_payload};
 
 use crate::clock::SharedClock;
 use crate::db::{self, Db};
+use crate::domain::calendar::RegionCalendar;
+use crate::domain::gate::{self, AtSendTime};
 
 /// What happened to one outbox row.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,15 +60,20 @@ pub enum Outcome {
         next_due: DateTime<Utc>,
         error: String,
     },
-    /// Given up (a 400, or too many transient failures).
+    /// Given up (a 400, too many transient failures, or a call cut off by a crash).
     Failed {
         error: String,
     },
     /// Telegram answered 403: the recipient is unreachable.
     Blocked,
-    /// Dropped unsent: its deadline passed, or its recipient became unreachable.
+    /// Dropped unsent: its deadline passed, the gate found no time for it, or its recipient became
+    /// unreachable.
     Cancelled {
         reason: String,
+    },
+    /// Its turn came when the gate does not allow it (quiet hours, a busy day, a pause): due again then.
+    Replanned {
+        due_at: DateTime<Utc>,
     },
 }
 
@@ -97,7 +116,9 @@ pub struct OutboxWorker {
     backoff: Backoff,
     lease: chrono::Duration,
     batch_size: i64,
+    max_in_flight: usize,
     worker_id: String,
+    default_timezone: chrono_tz::Tz,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,6 +129,19 @@ enum Flow {
 
 /// Real-time pause after a storage error before trying again.
 const STORAGE_ERROR_PAUSE: Duration = Duration::from_secs(2);
+
+/// A call that has come back.
+struct Answered {
+    row: db::outbox::Claimed,
+    result: Result<(), Failure>,
+}
+
+/// The facts the gate needs for one batch: each recipient's calendar and pause.
+struct SendFacts {
+    people: HashMap<i64, (Option<String>, Option<DateTime<Utc>>)>,
+    calendars: HashMap<String, Option<RegionCalendar>>,
+    fallback: RegionCalendar,
+}
 
 impl OutboxWorker {
     pub fn new(db: Db, bot: teloxide::Bot, clock: SharedClock) -> OutboxWorker {
@@ -123,7 +157,9 @@ impl OutboxWorker {
             backoff: Backoff::default(),
             lease: chrono::Duration::minutes(5),
             batch_size: 50,
+            max_in_flight: 64,
             worker_id,
+            default_timezone: chrono_tz::Asia::Shanghai,
         }
     }
 
@@ -150,8 +186,22 @@ impl OutboxWorker {
         self
     }
 
+    /// Calls in flight at once (default 64: at 30 a second that leaves room for many slow answers).
+    pub fn with_max_in_flight(mut self, calls: usize) -> OutboxWorker {
+        self.max_in_flight = calls.max(1);
+        self
+    }
+
+    /// The worker's identity: claims are made in its name, and a process starting under the name of a
+    /// dead predecessor takes those claims back at once. Two live processes must not share one.
     pub fn with_worker_id(mut self, worker_id: impl Into<String>) -> OutboxWorker {
         self.worker_id = worker_id.into();
+        self
+    }
+
+    /// The time zone that times messages to chats of nobody registered (default Asia/Shanghai).
+    pub fn with_default_timezone(mut self, tz: chrono_tz::Tz) -> OutboxWorker {
+        self.default_timezone = tz;
         self
     }
 
@@ -173,16 +223,17 @@ impl OutboxWorker {
         (handle, join)
     }
 
-    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+    pub async fn run(mut self, mut shutdown: watch::Receiver<bool>) {
         let mut pacer = Pacer::new(self.pacing);
+        self.take_over_identity().await;
         tracing::info!(worker = %self.worker_id, "outbox worker started");
         loop {
             if *shutdown.borrow() {
                 break;
             }
             let now = self.clock.now();
-            let batch = match db::outbox::claim_due(&self.db, now, self.batch_size, &self.worker_id, self.lease).await {
-                Ok(batch) => batch,
+            let claim = match db::outbox::claim_due(&self.db, now, self.batch_size, &self.worker_id, self.lease).await {
+                Ok(claim) => claim,
                 Err(e) => {
                     tracing::error!(error = %e, "outbox: claiming due messages failed");
                     if pause(STORAGE_ERROR_PAUSE, &mut shutdown).await == Flow::Stop {
@@ -191,16 +242,55 @@ impl OutboxWorker {
                     continue;
                 }
             };
-            let flow = if batch.is_empty() {
+            self.report_interrupted(claim.interrupted);
+            let flow = if claim.rows.is_empty() {
                 self.wait_for_work(&mut shutdown).await
             } else {
-                self.deliver(batch, &mut pacer, &mut shutdown).await
+                self.deliver(claim.rows, &mut pacer, &mut shutdown).await
             };
             if flow == Flow::Stop {
                 break;
             }
         }
         tracing::info!(worker = %self.worker_id, "outbox worker stopped");
+    }
+
+    /// Takes this worker's name over from a dead predecessor (its claims come back at once). If a live
+    /// process on this host holds the name, works under a name of its own instead.
+    async fn take_over_identity(&mut self) {
+        let host = host_name();
+        let pid = i64::from(std::process::id());
+        match db::outbox::worker_holder(&self.db, &self.worker_id).await {
+            Ok(Some((their_host, their_pid))) if their_host == host && their_pid != pid && process_alive(their_pid) => {
+                let own = format!("{}-{pid}", self.worker_id);
+                tracing::warn!(
+                    worker = %self.worker_id,
+                    holder = their_pid,
+                    "outbox: another live process uses this worker id; working as {own} (set FIELDSCHOOL_WORKER_ID per process)"
+                );
+                self.worker_id = own;
+            }
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "outbox: reading the worker registry failed"),
+        }
+        match db::outbox::take_over(&self.db, &self.worker_id, &host, pid, self.clock.now()).await {
+            Ok(interrupted) => self.report_interrupted(interrupted),
+            // Not fatal: the predecessor's leases run out and its rows come back then.
+            Err(e) => tracing::error!(error = %e, "outbox: taking over the worker id failed"),
+        }
+    }
+
+    fn report_interrupted(&self, rows: Vec<db::outbox::CancelledRow>) {
+        for row in rows {
+            tracing::warn!(id = row.id, kind = %row.kind, "outbox: a call was cut off by a crash; not sent again");
+            let _ = self.events.send(OutboxEvent {
+                id: row.id,
+                chat_id: row.chat_id,
+                kind: row.kind,
+                group_key: row.group_key,
+                outcome: Outcome::Failed { error: db::outbox::INTERRUPTED.to_owned() },
+            });
+        }
     }
 
     async fn wait_for_work(&self, shutdown: &mut watch::Receiver<bool>) -> Flow {
@@ -225,161 +315,225 @@ impl OutboxWorker {
         }
     }
 
+    /// Each recipient's village and pause, and the calendars of those villages.
+    async fn send_facts(&self, batch: &[db::outbox::Claimed]) -> sqlx::Result<SendFacts> {
+        let chats: Vec<i64> = batch.iter().map(|c| c.chat_id).collect::<HashSet<_>>().into_iter().collect();
+        let people = db::people::send_facts(&self.db, &chats).await?;
+        let mut calendars = HashMap::new();
+        for (village, _) in people.values() {
+            if let Some(village) = village
+                && !calendars.contains_key(village)
+            {
+                calendars.insert(village.clone(), db::catalog::calendar_of(&self.db, village).await?);
+            }
+        }
+        let fallback = RegionCalendar::new(self.default_timezone, "", &[], false);
+        Ok(SendFacts { people, calendars, fallback })
+    }
+
     async fn deliver(
         &self,
         batch: Vec<db::outbox::Claimed>,
         pacer: &mut Pacer,
         shutdown: &mut watch::Receiver<bool>,
     ) -> Flow {
+        let facts = match self.send_facts(&batch).await {
+            Ok(facts) => facts,
+            Err(e) => {
+                tracing::error!(error = %e, "outbox: reading recipients failed");
+                self.release(&batch.into()).await;
+                return pause(STORAGE_ERROR_PAUSE, shutdown).await;
+            }
+        };
         let mut lease_until = batch.iter().map(|c| c.claimed_until).min().unwrap_or_else(|| self.clock.now());
         let mut queue: VecDeque<db::outbox::Claimed> = batch.into();
-        while !queue.is_empty() {
-            if *shutdown.borrow() {
-                self.release(&queue).await;
-                return Flow::Stop;
-            }
-            let Some((index, ready)) = next_in_turn(&queue, pacer, Instant::now()) else { break };
-            if ready > Instant::now() {
-                tokio::select! {
-                    _ = tokio::time::sleep_until(ready) => {}
-                    changed = shutdown.changed() => {
-                        if stop_if_shutdown(changed, shutdown) == Flow::Stop {
-                            self.release(&queue).await;
-                            return Flow::Stop;
-                        }
-                    }
-                }
-                continue;
-            }
-            let Some(row) = queue.remove(index) else { break };
-            let now = self.clock.now();
-            if let Some(deadline) = row.deadline_at
-                && deadline < now
-            {
-                self.record(db::outbox::mark_cancelled(&self.db, row.id, "deadline passed").await, row.id);
-                self.emit(&row, Outcome::Cancelled { reason: "deadline passed".to_owned() });
-                continue;
-            }
-            if now + self.lease / 2 >= lease_until {
-                lease_until = now + self.lease;
-                let mut ids: Vec<i64> = queue.iter().map(|c| c.id).collect();
-                ids.push(row.id);
-                self.record(db::outbox::extend_lease(&self.db, &ids, &self.worker_id, lease_until).await, row.id);
-            }
-            match self.send_one(&row, pacer, shutdown).await {
-                Some(Failure::Unreachable(_)) => {
-                    // The rest of this batch for that chat would only earn more 403s.
-                    let (dropped, kept): (Vec<_>, Vec<_>) = queue.drain(..).partition(|c| c.chat_id == row.chat_id);
-                    queue = kept.into();
-                    for other in dropped {
-                        let reason = "recipient unreachable";
-                        self.record(db::outbox::mark_cancelled(&self.db, other.id, reason).await, other.id);
-                        self.emit(&other, Outcome::Cancelled { reason: reason.to_owned() });
-                    }
-                }
-                Some(Failure::RetryAfter(_)) => {
-                    // Shutdown arrived during a 429 wait; the row was not sent.
-                    queue.push_front(row);
-                    self.release(&queue).await;
-                    return Flow::Stop;
-                }
-                _ => {}
-            }
-        }
-        Flow::Continue
-    }
-
-    /// Sends one row and records its outcome. Returns the failure, if any; `RetryAfter` only when
-    /// shutdown interrupted the wait (the row is then still claimed and unsent).
-    async fn send_one(
-        &self,
-        row: &db::outbox::Claimed,
-        pacer: &mut Pacer,
-        shutdown: &mut watch::Receiver<bool>,
-    ) -> Option<Failure> {
+        let mut in_flight: JoinSet<Answered> = JoinSet::new();
+        let mut flying: HashMap<i64, i64> = HashMap::new(); // row id → chat
+        let mut stopping = false;
         loop {
-            let started = Instant::now();
-            let result = send_payload(&self.bot, row.chat_id, &row.payload).await;
+            if !stopping && *shutdown.borrow() {
+                stopping = true;
+                self.release(&queue).await;
+                queue.clear();
+            }
             let now = self.clock.now();
-            let failure = match result {
-                Ok(()) => {
-                    pacer.record_send(row.chat_id, started);
-                    self.record(db::outbox::mark_sent(&self.db, row.id, now).await, row.id);
-                    self.emit(row, Outcome::Sent);
-                    return None;
-                }
-                Err(failure) => failure,
+            if now + self.lease / 2 >= lease_until && !(queue.is_empty() && flying.is_empty()) {
+                lease_until = now + self.lease;
+                let ids: Vec<i64> = queue.iter().map(|c| c.id).chain(flying.keys().copied()).collect();
+                self.record(db::outbox::extend_lease(&self.db, &ids, &self.worker_id, lease_until).await, 0);
+            }
+            let busy: HashSet<i64> = flying.values().copied().collect();
+            let next = if in_flight.len() < self.max_in_flight {
+                next_in_turn(&queue, &busy, pacer, Instant::now())
+            } else {
+                None
             };
-            match &failure {
-                Failure::RetryAfter(wait) => {
-                    tracing::warn!(
-                        id = row.id,
-                        chat = row.chat_id,
-                        wait_s = wait.as_secs(),
-                        "outbox: 429, backing off"
-                    );
-                    pacer.back_off(Instant::now(), *wait);
-                    let resume = Instant::now() + *wait;
-                    tokio::select! {
-                        _ = tokio::time::sleep_until(resume) => continue,
-                        changed = shutdown.changed() => {
-                            if stop_if_shutdown(changed, shutdown) == Flow::Stop {
-                                return Some(failure);
-                            }
-                            // A spurious change: finish the wait before trying again.
-                            tokio::time::sleep_until(resume).await;
+            if next.is_none() && in_flight.is_empty() {
+                break;
+            }
+            if let Some((index, ready)) = next
+                && ready <= Instant::now()
+            {
+                let Some(row) = queue.remove(index) else { break };
+                if let Some(row) = self.check_before_sending(row, &facts).await {
+                    pacer.record_send(row.chat_id, Instant::now());
+                    flying.insert(row.id, row.chat_id);
+                    let bot = self.bot.clone();
+                    in_flight.spawn(async move {
+                        let result = send_payload(&bot, row.chat_id, &row.payload).await;
+                        Answered { row, result }
+                    });
+                }
+                continue;
+            }
+            let wait: crate::clock::BoxFuture = match next {
+                Some((_, ready)) => Box::pin(tokio::time::sleep_until(ready)),
+                None => Box::pin(std::future::pending()),
+            };
+            tokio::select! {
+                Some(joined) = in_flight.join_next(), if !in_flight.is_empty() => {
+                    let answered = match joined {
+                        Ok(answered) => answered,
+                        Err(e) => {
+                            // A call that panicked: its row stays leased and comes back after the lease.
+                            tracing::error!(error = %e, "outbox: a send task failed");
                             continue;
                         }
-                    }
+                    };
+                    flying.remove(&answered.row.id);
+                    self.settle(answered, &mut queue, pacer).await;
                 }
-                Failure::Transient(error) => {
-                    pacer.record_send(row.chat_id, started);
-                    let attempts = row.attempts + 1;
-                    match self.backoff.delay_after(u32::try_from(attempts).unwrap_or(u32::MAX)) {
-                        Some(delay) => {
-                            let next_due =
-                                now + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::hours(1));
-                            tracing::warn!(id = row.id, chat = row.chat_id, attempts, %error, "outbox: will retry");
-                            self.record(db::outbox::mark_retry(&self.db, row.id, next_due, error).await, row.id);
-                            self.emit(row, Outcome::Retrying { attempts, next_due, error: error.clone() });
-                        }
-                        None => {
-                            tracing::error!(id = row.id, chat = row.chat_id, attempts, %error, "outbox: giving up");
-                            self.record(db::outbox::mark_failed(&self.db, row.id, error).await, row.id);
-                            self.emit(row, Outcome::Failed { error: error.clone() });
-                        }
+                _ = wait => {}
+                changed = shutdown.changed(), if !stopping => {
+                    if stop_if_shutdown(changed, shutdown) == Flow::Stop {
+                        stopping = true;
+                        self.release(&queue).await;
+                        queue.clear();
                     }
-                }
-                Failure::Unreachable(error) => {
-                    pacer.record_send(row.chat_id, started);
-                    tracing::info!(id = row.id, chat = row.chat_id, %error, "outbox: recipient unreachable");
-                    self.record(db::outbox::mark_failed(&self.db, row.id, error).await, row.id);
-                    self.record(db::people::mark_unreachable(&self.db, row.chat_id, now).await, row.id);
-                    match db::outbox::cancel_for_chat(&self.db, row.chat_id, "recipient unreachable").await {
-                        Ok(cancelled) => {
-                            for other in cancelled {
-                                let _ = self.events.send(OutboxEvent {
-                                    id: other.id,
-                                    chat_id: row.chat_id,
-                                    kind: other.kind,
-                                    group_key: other.group_key,
-                                    outcome: Outcome::Cancelled { reason: "recipient unreachable".to_owned() },
-                                });
-                            }
-                        }
-                        Err(e) => tracing::error!(chat = row.chat_id, error = %e, "outbox: cancelling failed"),
-                    }
-                    self.emit(row, Outcome::Blocked);
-                }
-                Failure::Permanent(error) => {
-                    pacer.record_send(row.chat_id, started);
-                    // Telegram refused the message itself: a bug in whoever rendered it.
-                    tracing::error!(id = row.id, chat = row.chat_id, kind = %row.kind, %error, "outbox: message refused");
-                    self.record(db::outbox::mark_failed(&self.db, row.id, error).await, row.id);
-                    self.emit(row, Outcome::Failed { error: error.clone() });
                 }
             }
-            return Some(failure);
+        }
+        if stopping { Flow::Stop } else { Flow::Continue }
+    }
+
+    /// The checks as a row's turn comes: its deadline, the gate asked again, and that it is still this
+    /// worker's (then its call is marked as begun). Returns the row when it is to be sent now.
+    async fn check_before_sending(&self, row: db::outbox::Claimed, facts: &SendFacts) -> Option<db::outbox::Claimed> {
+        let now = self.clock.now();
+        if let Some(deadline) = row.deadline_at
+            && deadline < now
+        {
+            self.cancel(&row, "deadline passed").await;
+            return None;
+        }
+        let (village, paused) = facts.people.get(&row.chat_id).cloned().unwrap_or_default();
+        let calendar =
+            village.as_ref().and_then(|v| facts.calendars.get(v)).and_then(Option::as_ref).unwrap_or(&facts.fallback);
+        let recipient = row.rule.recipient(paused);
+        match gate::at_send_time(calendar, &recipient, &row.rule.kind, row.due_at, now) {
+            AtSendTime::SendNow => {}
+            AtSendTime::WaitUntil(due_at) => {
+                tracing::info!(id = row.id, chat = row.chat_id, %due_at, "outbox: not allowed now; re-planned");
+                self.record(db::outbox::replan(&self.db, row.id, due_at).await, row.id);
+                self.emit(&row, Outcome::Replanned { due_at });
+                return None;
+            }
+            AtSendTime::Drop(reason) => {
+                let reason = match reason {
+                    gate::DropReason::ReminderTooLate => "session began before the reminder could go",
+                    gate::DropReason::NoAllowedTime => "no allowed time",
+                };
+                self.cancel(&row, reason).await;
+                return None;
+            }
+        }
+        match db::outbox::mark_started(&self.db, row.id, &self.worker_id, now).await {
+            Ok(true) => Some(row),
+            Ok(false) => {
+                tracing::warn!(id = row.id, "outbox: lease lost before sending; left to its new holder");
+                None
+            }
+            Err(e) => {
+                // Unsure whether the mark landed: do not send; the lease brings it back.
+                tracing::error!(id = row.id, error = %e, "outbox: marking a send as begun failed");
+                None
+            }
+        }
+    }
+
+    async fn cancel(&self, row: &db::outbox::Claimed, reason: &str) {
+        self.record(db::outbox::mark_cancelled(&self.db, row.id, reason).await, row.id);
+        self.emit(row, Outcome::Cancelled { reason: reason.to_owned() });
+    }
+
+    /// Records what Telegram answered for one row.
+    async fn settle(&self, answered: Answered, queue: &mut VecDeque<db::outbox::Claimed>, pacer: &mut Pacer) {
+        let Answered { row, result } = answered;
+        let now = self.clock.now();
+        let failure = match result {
+            Ok(()) => {
+                self.record(db::outbox::mark_sent(&self.db, row.id, now).await, row.id);
+                self.emit(&row, Outcome::Sent);
+                return;
+            }
+            Err(failure) => failure,
+        };
+        match failure {
+            Failure::RetryAfter(wait) => {
+                tracing::warn!(id = row.id, chat = row.chat_id, wait_s = wait.as_secs(), "outbox: 429, backing off");
+                pacer.back_off(Instant::now(), wait);
+                // Refused, not delivered: the same row goes again first for its chat, after the wait.
+                self.record(db::outbox::unmark_started(&self.db, row.id).await, row.id);
+                queue.push_front(row);
+            }
+            Failure::Transient(error) => {
+                let attempts = row.attempts + 1;
+                match self.backoff.delay_after(u32::try_from(attempts).unwrap_or(u32::MAX)) {
+                    Some(delay) => {
+                        let next_due = now + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::hours(1));
+                        tracing::warn!(id = row.id, chat = row.chat_id, attempts, %error, "outbox: will retry");
+                        self.record(db::outbox::mark_retry(&self.db, row.id, next_due, &error).await, row.id);
+                        self.emit(&row, Outcome::Retrying { attempts, next_due, error });
+                    }
+                    None => {
+                        tracing::error!(id = row.id, chat = row.chat_id, attempts, %error, "outbox: giving up");
+                        self.record(db::outbox::mark_failed(&self.db, row.id, &error).await, row.id);
+                        self.emit(&row, Outcome::Failed { error });
+                    }
+                }
+            }
+            Failure::Unreachable(error) => {
+                tracing::info!(id = row.id, chat = row.chat_id, %error, "outbox: recipient unreachable");
+                self.record(db::outbox::mark_failed(&self.db, row.id, &error).await, row.id);
+                self.record(db::people::mark_unreachable(&self.db, row.chat_id, now).await, row.id);
+                // The rest of this batch for that chat would only earn more 403s.
+                let (dropped, kept): (Vec<_>, Vec<_>) = queue.drain(..).partition(|c| c.chat_id == row.chat_id);
+                *queue = kept.into();
+                for other in dropped {
+                    self.cancel(&other, "recipient unreachable").await;
+                }
+                match db::outbox::cancel_for_chat(&self.db, row.chat_id, "recipient unreachable").await {
+                    Ok(cancelled) => {
+                        for other in cancelled {
+                            let _ = self.events.send(OutboxEvent {
+                                id: other.id,
+                                chat_id: row.chat_id,
+                                kind: other.kind,
+                                group_key: other.group_key,
+                                outcome: Outcome::Cancelled { reason: "recipient unreachable".to_owned() },
+                            });
+                        }
+                    }
+                    Err(e) => tracing::error!(chat = row.chat_id, error = %e, "outbox: cancelling failed"),
+                }
+                self.emit(&row, Outcome::Blocked);
+            }
+            Failure::Permanent(error) => {
+                // Telegram refused the message itself: a bug in whoever rendered it.
+                tracing::error!(id = row.id, chat = row.chat_id, kind = %row.kind, %error, "outbox: message refused");
+                self.record(db::outbox::mark_failed(&self.db, row.id, &error).await, row.id);
+                self.emit(&row, Outcome::Failed { error });
+            }
         }
     }
 
@@ -396,7 +550,8 @@ impl OutboxWorker {
 
     fn record<T>(&self, result: sqlx::Result<T>, id: i64) {
         if let Err(e) = result {
-            // The row stays leased; after the lease it is sent again (at most this one twice).
+            // The row stays leased; after the lease it comes back (settled as interrupted if its call
+            // had begun, so never sent twice).
             tracing::error!(id, error = %e, "outbox: recording an outcome failed");
         }
     }
@@ -413,13 +568,18 @@ impl OutboxWorker {
     }
 }
 
-/// The row to send next: for each chat only its earliest row in the batch (keeping per-chat
-/// order), and among those the one that may go out soonest (queue order breaks ties).
-fn next_in_turn(queue: &VecDeque<db::outbox::Claimed>, pacer: &Pacer, now: Instant) -> Option<(usize, Instant)> {
+/// The row to send next: for each chat without a call in flight only its earliest row in the batch
+/// (keeping per-chat order), and among those the one that may go out soonest (queue order breaks ties).
+fn next_in_turn(
+    queue: &VecDeque<db::outbox::Claimed>,
+    busy: &HashSet<i64>,
+    pacer: &Pacer,
+    now: Instant,
+) -> Option<(usize, Instant)> {
     let mut seen = HashSet::new();
     let mut best: Option<(usize, Instant)> = None;
     for (index, row) in queue.iter().enumerate() {
-        if !seen.insert(row.chat_id) {
+        if !seen.insert(row.chat_id) || busy.contains(&row.chat_id) {
             continue;
         }
         let ready = pacer.ready_at(row.chat_id, now);
@@ -431,6 +591,28 @@ fn next_in_turn(queue: &VecDeque<db::outbox::Claimed>, pacer: &Pacer, now: Insta
         }
     }
     best
+}
+
+/// The worker identity of a process that is not told one: one per machine, so a process restarted
+/// there takes over what its predecessor held.
+pub fn default_worker_id() -> String {
+    format!("outbox@{}", host_name())
+}
+
+/// This machine's name, for the worker registry.
+fn host_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .or_else(|_| std::fs::read_to_string("/etc/hostname"))
+        .map(|h| h.trim().to_owned())
+        .ok()
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "localhost".to_owned())
+}
+
+/// Whether a process of this host is running. Where that cannot be told, a holder is taken for dead
+/// only when it is this very process (the ids must then be set apart by configuration).
+fn process_alive(pid: i64) -> bool {
+    if cfg!(target_os = "linux") { std::path::Path::new(&format!("/proc/{pid}")).exists() } else { true }
 }
 
 fn stop_if_shutdown(changed: Result<(), watch::error::RecvError>, shutdown: &watch::Receiver<bool>) -> Flow {
@@ -463,6 +645,7 @@ mod tests {
             deadline_at: None,
             attempts: 0,
             claimed_until: DateTime::default(),
+            rule: crate::domain::gate::SendRule { kind: crate::domain::gate::MessageKind::Notice, personal: false },
         }
     }
 
@@ -473,9 +656,21 @@ mod tests {
         pacer.record_send(1, t0);
         let queue: VecDeque<Claimed> = vec![row(10, 1), row(11, 1), row(12, 2), row(13, 2)].into();
         // Chat 1 must wait; chat 2's first row goes now, never its second before its first.
-        assert_eq!(next_in_turn(&queue, &pacer, t0), Some((2, t0)));
+        let idle = HashSet::new();
+        assert_eq!(next_in_turn(&queue, &idle, &pacer, t0), Some((2, t0)));
         let only_chat_1: VecDeque<Claimed> = vec![row(10, 1), row(11, 1)].into();
-        assert_eq!(next_in_turn(&only_chat_1, &pacer, t0), Some((0, t0 + Duration::from_secs(1))));
-        assert_eq!(next_in_turn(&VecDeque::new(), &pacer, t0), None);
+        assert_eq!(next_in_turn(&only_chat_1, &idle, &pacer, t0), Some((0, t0 + Duration::from_secs(1))));
+        assert_eq!(next_in_turn(&VecDeque::new(), &idle, &pacer, t0), None);
+    }
+
+    #[test]
+    fn a_chat_with_a_call_in_flight_waits_for_its_answer() {
+        let t0 = Instant::now();
+        let pacer = Pacer::new(Pacing::unlimited());
+        let queue: VecDeque<Claimed> = vec![row(10, 1), row(11, 1), row(12, 2)].into();
+        let busy: HashSet<i64> = [1].into();
+        assert_eq!(next_in_turn(&queue, &busy, &pacer, t0), Some((2, t0)));
+        let all_busy: HashSet<i64> = [1, 2].into();
+        assert_eq!(next_in_turn(&queue, &all_busy, &pacer, t0), None);
     }
 }

@@ -8,7 +8,7 @@ use crate::app::App;
 use crate::db::outbox::{NewMessage, Payload, PayloadButton};
 use crate::db::{self, Tx};
 use crate::domain::calendar::RegionCalendar;
-use crate::domain::gate::{Decision, MessageKind, Recipient, gate};
+use crate::domain::gate::{Decision, MessageKind, SendRule, gate};
 use crate::i18n::Lang;
 
 /// One message for one person, before the gate has timed it.
@@ -46,6 +46,11 @@ impl Note {
             personal: false,
             group: None,
         }
+    }
+
+    /// How the gate times it, now and again when it goes out.
+    pub fn rule(&self) -> SendRule {
+        SendRule { kind: self.kind, personal: self.personal }
     }
 
     /// See [`Note::personal`](Note#structfield.personal).
@@ -98,7 +103,7 @@ pub async fn plan(tx: &mut Tx, app: &App, user_id: i64, note: &Note) -> sqlx::Re
         return Ok(None);
     }
     let calendar = calendar_for(tx, app, to.village_key.as_deref()).await?;
-    let recipient = Recipient { paused_until: if note.personal { None } else { to.paused_until } };
+    let recipient = note.rule().recipient(to.paused_until);
     match gate(&calendar, &recipient, &note.kind, note.planned_at, app.now()) {
         Decision::SendAt(due_at) => Ok(Some(Planned { chat_id: to.chat_id, lang: to.lang, due_at })),
         Decision::Drop(reason) => {
@@ -119,6 +124,7 @@ pub async fn write(tx: &mut Tx, note: &Note, planned: &Planned) -> sqlx::Result<
         due_at: planned.due_at,
         deadline_at: note.deadline_at,
         group_key: note.group.clone(),
+        rule: note.rule(),
     };
     Ok(db::outbox::enqueue(tx, &message).await?.is_some())
 }

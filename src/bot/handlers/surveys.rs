@@ -77,8 +77,8 @@ pub async fn ask(ctx: &Ctx, lang: Lang, step: &SurveyStep) -> anyhow::Result<()>
     let survey = step.survey_id;
     if let Some(yuan) = step.confirming {
         let rows = vec![vec![
-            button(tr!(lang, "btn-survey-income-right"), Cb::SurveyConfirm { survey, yes: true }),
-            button(tr!(lang, "btn-survey-income-retype"), Cb::SurveyConfirm { survey, yes: false }),
+            button(tr!(lang, "btn-survey-income-right"), Cb::SurveyConfirm { survey, yuan, yes: true }),
+            button(tr!(lang, "btn-survey-income-retype"), Cb::SurveyConfirm { survey, yuan, yes: false }),
         ]];
         let text = tr!(lang, "survey-income-readback", yuan = grouped(yuan));
         return ctx.say_with(text, InlineKeyboardMarkup::new(rows)).await;
@@ -189,7 +189,7 @@ pub async fn callback(ctx: Ctx, cb: Cb) -> anyhow::Result<()> {
             None => return ctx.answer_stale().await,
         },
         Cb::SurveyDecline { survey, question } => Input::Decline { survey_id: survey, question },
-        Cb::SurveyConfirm { survey, yes } => Input::ConfirmIncome { survey_id: survey, yes },
+        Cb::SurveyConfirm { survey, yuan, yes } => Input::ConfirmIncome { survey_id: survey, yuan, yes },
         _ => return ctx.answer_stale().await,
     };
     apply(&ctx, &person, step, input).await
@@ -201,6 +201,7 @@ async fn apply(ctx: &Ctx, person: &Person, step: SurveyStep, input: Input) -> an
         Input::Choice { question, .. } | Input::Decline { question, .. } => Some(*question),
         _ => None,
     };
+    let old_read_back = matches!(&input, Input::ConfirmIncome { .. });
     match step.clone().step(input) {
         Outcome::Save(question, reply) => {
             let result = surveys::answer(&ctx.app, person, step.survey_id, question, reply).await?;
@@ -238,8 +239,10 @@ async fn apply(ctx: &Ctx, person: &Person, step: SurveyStep, input: Input) -> an
         Outcome::Reask(_, Problem::Stale) => {
             // An old button: of a question answered already, or of something no longer asked.
             let order = |q: Question| step.wave.questions().iter().position(|x| *x == q);
-            let text = match pressed {
-                Some(q) if order(q) < order(step.question) => tr!(lang, "survey-already-answered"),
+            let text = match (pressed, step.confirming) {
+                // The buttons of an earlier read-back, while a newer amount waits for its answer.
+                (_, Some(yuan)) if old_read_back => tr!(lang, "survey-readback-old", yuan = grouped(yuan)),
+                (Some(q), _) if order(q) < order(step.question) => tr!(lang, "survey-already-answered"),
                 _ => tr!(lang, "menu-expired"),
             };
             ctx.answer(Some(text)).await
