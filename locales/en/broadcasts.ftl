@@ -29,6 +29,7 @@ broadcast-report-unreached = Not reached (please phone them):
 broadcast-report-person = • { $name } ({ $village }) — { $why }
 broadcast-report-blocked = blocked the bot
 broadcast-report-failed = sending failed
+broadcast-report-unconfirmed = the bot stopped while sending: not sure it arrived
 btn-refresh-report = 🔄 Refresh
 btn-ack = ✅ Received
 broadcast-acked = Thank you: your trainer knows you received it.

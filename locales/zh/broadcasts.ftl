@@ -29,6 +29,7 @@ broadcast-report-unreached = 没联系上的人（请电话通知）：
 broadcast-report-person = • { $name }（{ $village }）— { $why }
 broadcast-report-blocked = 已屏蔽机器人
 broadcast-report-failed = 发送失败
+broadcast-report-unconfirmed = 发送时机器人中断，不确定是否收到
 btn-refresh-report = 🔄 刷新
 btn-ack = ✅ 收到
 broadcast-acked = 好的，已告诉老师您收到了。

@@ -177,6 +177,8 @@ pub struct Unreached {
     pub village_key: Option<String>,
     /// They blocked the bot (else: sending failed, or was given up).
     pub blocked: bool,
+    /// The bot died while the message was being handed to Telegram: it may have arrived.
+    pub unconfirmed: bool,
 }
 
 pub async fn unreached(db: &Db, id: i64) -> sqlx::Result<Vec<Unreached>> {
@@ -189,13 +191,14 @@ pub async fn unreached(db: &Db, id: i64) -> sqlx::Result<Vec<Unreached>> {
     .await?;
     rows.iter()
         .map(|r| {
+            let last_error: Option<String> = r.try_get("last_error")?;
             Ok(Unreached {
                 name: r.try_get("name")?,
                 village_key: r.try_get("village_key")?,
                 // The row's own 403 says so even before the person is marked unreachable.
                 blocked: r.try_get::<Option<i64>, _>("unreachable_at")?.is_some()
-                    || r.try_get::<Option<String>, _>("last_error")?
-                        .is_some_and(|e| e.contains("orbidden") || e.contains("blocked")),
+                    || last_error.as_deref().is_some_and(|e| e.contains("orbidden") || e.contains("blocked")),
+                unconfirmed: last_error.as_deref() == Some(super::outbox::INTERRUPTED),
             })
         })
         .collect()

@@ -423,6 +423,11 @@ impl Emulator {
     }
 
     /// Makes the next send method to `chat_id` fail with `fault` (faults queue up in order).
+    /// From now on every `n`-th send (over all chats) is answered 502 Bad Gateway; `None` stops it.
+    pub fn server_error_every(&self, n: Option<u64>) {
+        self.shared.lock().server_error_every(n);
+    }
+
     /// Answers every call held by [`Fault::HeldServerError`] so far (with its 502).
     pub fn release_held(&self) {
         self.shared.released.send_modify(|n| *n += 1);

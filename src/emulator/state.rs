@@ -226,6 +226,9 @@ pub(crate) struct State {
     global_window: VecDeque<i64>,
     pub stats: EmuStats,
     allowed_updates: Option<Vec<String>>,
+    /// Every n-th send (counted over all chats) is answered 502.
+    server_error_every: Option<u64>,
+    sends_seen: u64,
 }
 
 fn user_json(user: &EmuUser) -> Value {
@@ -550,6 +553,11 @@ impl State {
         self.chats.entry(chat_id).or_default().faults.push_back(fault);
     }
 
+    pub fn server_error_every(&mut self, n: Option<u64>) {
+        self.server_error_every = n.filter(|n| *n > 0);
+        self.sends_seen = 0;
+    }
+
     /// Takes a [`Fault::HeldServerError`] waiting at the front of a send's chat: the caller holds the
     /// answer before giving the 502.
     pub fn take_held_fault(&mut self, method: &str, params: &Params) -> Option<i64> {
@@ -778,6 +786,10 @@ impl State {
     /// Checks before any send: the chat exists, an injected fault fires, the person has not blocked the bot.
     fn check_send_target(&mut self, chat_id: i64) -> Result<EmuUser, ApiError> {
         let user = self.chat_user(chat_id)?;
+        self.sends_seen += 1;
+        if self.server_error_every.is_some_and(|n| self.sends_seen.is_multiple_of(n)) {
+            return Err(ApiError::server_error());
+        }
         let chat = self.chats.entry(chat_id).or_default();
         if let Some(fault) = chat.faults.pop_front() {
             return Err(match fault {

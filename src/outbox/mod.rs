@@ -136,11 +136,25 @@ struct Answered {
     result: Result<(), Failure>,
 }
 
-/// The facts the gate needs for one batch: each recipient's calendar and pause.
+/// The facts the gate needs for the rows at hand: each recipient's village and pause, and the calendars
+/// of those villages.
+#[derive(Default)]
 struct SendFacts {
     people: HashMap<i64, (Option<String>, Option<DateTime<Utc>>)>,
     calendars: HashMap<String, Option<RegionCalendar>>,
-    fallback: RegionCalendar,
+}
+
+/// What the worker holds between turns: claimed rows waiting for their turn and calls in flight.
+#[derive(Default)]
+struct Work {
+    queue: VecDeque<db::outbox::Claimed>,
+    in_flight: JoinSet<Answered>,
+    /// Row id → chat of each call in flight.
+    flying: HashMap<i64, i64>,
+    facts: SendFacts,
+    /// The earliest lease end among rows held.
+    lease_until: Option<DateTime<Utc>>,
+    stopping: bool,
 }
 
 impl OutboxWorker {
@@ -227,27 +241,9 @@ impl OutboxWorker {
         let mut pacer = Pacer::new(self.pacing);
         self.take_over_identity().await;
         tracing::info!(worker = %self.worker_id, "outbox worker started");
+        let mut work = Work::default();
         loop {
-            if *shutdown.borrow() {
-                break;
-            }
-            let now = self.clock.now();
-            let claim = match db::outbox::claim_due(&self.db, now, self.batch_size, &self.worker_id, self.lease).await {
-                Ok(claim) => claim,
-                Err(e) => {
-                    tracing::error!(error = %e, "outbox: claiming due messages failed");
-                    if pause(STORAGE_ERROR_PAUSE, &mut shutdown).await == Flow::Stop {
-                        break;
-                    }
-                    continue;
-                }
-            };
-            self.report_interrupted(claim.interrupted);
-            let flow = if claim.rows.is_empty() {
-                self.wait_for_work(&mut shutdown).await
-            } else {
-                self.deliver(claim.rows, &mut pacer, &mut shutdown).await
-            };
+            let flow = self.step(&mut work, &mut pacer, &mut shutdown).await;
             if flow == Flow::Stop {
                 break;
             }
@@ -273,7 +269,9 @@ impl OutboxWorker {
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "outbox: reading the worker registry failed"),
         }
-        match db::outbox::take_over(&self.db, &self.worker_id, &host, pid, self.clock.now()).await {
+        let (db, worker_id, now) = (self.db.clone(), self.worker_id.clone(), self.clock.now());
+        let taking_over = tokio::spawn(async move { db::outbox::take_over(&db, &worker_id, &host, pid, now).await });
+        match taking_over.await.map_err(|e| sqlx::Error::Protocol(format!("take-over task: {e}"))).and_then(|r| r) {
             Ok(interrupted) => self.report_interrupted(interrupted),
             // Not fatal: the predecessor's leases run out and its rows come back then.
             Err(e) => tracing::error!(error = %e, "outbox: taking over the worker id failed"),
@@ -293,127 +291,164 @@ impl OutboxWorker {
         }
     }
 
-    async fn wait_for_work(&self, shutdown: &mut watch::Receiver<bool>) -> Flow {
-        let next = match db::outbox::next_due_at(&self.db).await {
-            Ok(next) => next,
-            Err(e) => {
-                tracing::error!(error = %e, "outbox: reading the next due time failed");
-                return pause(STORAGE_ERROR_PAUSE, shutdown).await;
-            }
-        };
-        let now = self.clock.now();
-        let timer: crate::clock::BoxFuture = match next {
-            Some(at) if at > now => self.clock.sleep_until(at),
-            // Due yet not claimable: another worker holds it. Look again shortly rather than spin.
-            Some(_) => Box::pin(tokio::time::sleep(Duration::from_secs(1))),
-            None => Box::pin(std::future::pending()),
-        };
-        tokio::select! {
-            _ = timer => Flow::Continue,
-            _ = self.notify.notified() => Flow::Continue,
-            changed = shutdown.changed() => stop_if_shutdown(changed, shutdown),
-        }
-    }
-
-    /// Each recipient's village and pause, and the calendars of those villages.
-    async fn send_facts(&self, batch: &[db::outbox::Claimed]) -> sqlx::Result<SendFacts> {
+    /// Each recipient's village and pause, and the calendars of those villages, added to `facts`.
+    async fn load_send_facts(&self, batch: &[db::outbox::Claimed], facts: &mut SendFacts) -> sqlx::Result<()> {
         let chats: Vec<i64> = batch.iter().map(|c| c.chat_id).collect::<HashSet<_>>().into_iter().collect();
         let people = db::people::send_facts(&self.db, &chats).await?;
-        let mut calendars = HashMap::new();
         for (village, _) in people.values() {
             if let Some(village) = village
-                && !calendars.contains_key(village)
+                && !facts.calendars.contains_key(village)
             {
-                calendars.insert(village.clone(), db::catalog::calendar_of(&self.db, village).await?);
+                facts.calendars.insert(village.clone(), db::catalog::calendar_of(&self.db, village).await?);
             }
         }
-        let fallback = RegionCalendar::new(self.default_timezone, "", &[], false);
-        Ok(SendFacts { people, calendars, fallback })
+        facts.people.extend(people);
+        Ok(())
     }
 
-    async fn deliver(
-        &self,
-        batch: Vec<db::outbox::Claimed>,
-        pacer: &mut Pacer,
-        shutdown: &mut watch::Receiver<bool>,
-    ) -> Flow {
-        let facts = match self.send_facts(&batch).await {
-            Ok(facts) => facts,
-            Err(e) => {
-                tracing::error!(error = %e, "outbox: reading recipients failed");
-                self.release(&batch.into()).await;
-                return pause(STORAGE_ERROR_PAUSE, shutdown).await;
-            }
+    /// Claims more rows when the queue has run dry and there is room for more calls: so the next rows
+    /// go while slow calls of the last batch are still out. `Ok(false)`: nothing was due.
+    async fn refill(&self, work: &mut Work) -> sqlx::Result<bool> {
+        let now = self.clock.now();
+        let (db, batch_size, worker_id, lease) = (self.db.clone(), self.batch_size, self.worker_id.clone(), self.lease);
+        // In a task of its own: a worker cancelled mid-claim must not leave the transaction open (on
+        // SQLite that would hold the write lock until the connection is next used).
+        let claim = tokio::spawn(async move { db::outbox::claim_due(&db, now, batch_size, &worker_id, lease).await })
+            .await
+            .map_err(|e| sqlx::Error::Protocol(format!("claim task: {e}")))??;
+        self.report_interrupted(claim.interrupted);
+        if claim.rows.is_empty() {
+            return Ok(false);
+        }
+        if work.queue.is_empty() && work.flying.is_empty() {
+            // Idle before this batch: read every recipient and calendar afresh.
+            work.facts = SendFacts::default();
+        }
+        if let Err(e) = self.load_send_facts(&claim.rows, &mut work.facts).await {
+            self.release(&claim.rows.into()).await;
+            return Err(e);
+        }
+        let lease_ends = claim.rows.iter().map(|c| c.claimed_until).min();
+        work.lease_until = match (work.lease_until, lease_ends) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
         };
-        let mut lease_until = batch.iter().map(|c| c.claimed_until).min().unwrap_or_else(|| self.clock.now());
-        let mut queue: VecDeque<db::outbox::Claimed> = batch.into();
-        let mut in_flight: JoinSet<Answered> = JoinSet::new();
-        let mut flying: HashMap<i64, i64> = HashMap::new(); // row id → chat
-        let mut stopping = false;
-        loop {
-            if !stopping && *shutdown.borrow() {
-                stopping = true;
-                self.release(&queue).await;
-                queue.clear();
-            }
-            let now = self.clock.now();
-            if now + self.lease / 2 >= lease_until && !(queue.is_empty() && flying.is_empty()) {
-                lease_until = now + self.lease;
-                let ids: Vec<i64> = queue.iter().map(|c| c.id).chain(flying.keys().copied()).collect();
-                self.record(db::outbox::extend_lease(&self.db, &ids, &self.worker_id, lease_until).await, 0);
-            }
-            let busy: HashSet<i64> = flying.values().copied().collect();
-            let next = if in_flight.len() < self.max_in_flight {
-                next_in_turn(&queue, &busy, pacer, Instant::now())
-            } else {
-                None
-            };
-            if next.is_none() && in_flight.is_empty() {
-                break;
-            }
-            if let Some((index, ready)) = next
-                && ready <= Instant::now()
-            {
-                let Some(row) = queue.remove(index) else { break };
-                if let Some(row) = self.check_before_sending(row, &facts).await {
-                    pacer.record_send(row.chat_id, Instant::now());
-                    flying.insert(row.id, row.chat_id);
-                    let bot = self.bot.clone();
-                    in_flight.spawn(async move {
-                        let result = send_payload(&bot, row.chat_id, &row.payload).await;
-                        Answered { row, result }
-                    });
-                }
-                continue;
-            }
-            let wait: crate::clock::BoxFuture = match next {
-                Some((_, ready)) => Box::pin(tokio::time::sleep_until(ready)),
-                None => Box::pin(std::future::pending()),
-            };
-            tokio::select! {
-                Some(joined) = in_flight.join_next(), if !in_flight.is_empty() => {
-                    let answered = match joined {
-                        Ok(answered) => answered,
-                        Err(e) => {
-                            // A call that panicked: its row stays leased and comes back after the lease.
-                            tracing::error!(error = %e, "outbox: a send task failed");
-                            continue;
-                        }
-                    };
-                    flying.remove(&answered.row.id);
-                    self.settle(answered, &mut queue, pacer).await;
-                }
-                _ = wait => {}
-                changed = shutdown.changed(), if !stopping => {
-                    if stop_if_shutdown(changed, shutdown) == Flow::Stop {
-                        stopping = true;
-                        self.release(&queue).await;
-                        queue.clear();
+        work.queue.extend(claim.rows);
+        Ok(true)
+    }
+
+    /// One turn of the worker: claim, start a call, record an answer, or wait for whichever comes first.
+    async fn step(&self, work: &mut Work, pacer: &mut Pacer, shutdown: &mut watch::Receiver<bool>) -> Flow {
+        if !work.stopping && *shutdown.borrow() {
+            self.begin_stopping(work).await;
+        }
+        if work.stopping && work.in_flight.is_empty() {
+            return Flow::Stop;
+        }
+        if !work.stopping && work.queue.is_empty() && work.in_flight.len() < self.max_in_flight {
+            match self.refill(work).await {
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::error!(error = %e, "outbox: claiming due messages failed");
+                    if work.in_flight.is_empty() {
+                        return pause(STORAGE_ERROR_PAUSE, shutdown).await;
                     }
                 }
             }
         }
-        if stopping { Flow::Stop } else { Flow::Continue }
+        self.renew_lease(work).await;
+        let busy: HashSet<i64> = work.flying.values().copied().collect();
+        let next = if work.in_flight.len() < self.max_in_flight {
+            next_in_turn(&work.queue, &busy, pacer, Instant::now())
+        } else {
+            None
+        };
+        if let Some((index, ready)) = next
+            && ready <= Instant::now()
+        {
+            let Some(row) = work.queue.remove(index) else { return Flow::Continue };
+            if let Some(row) = self.check_before_sending(row, &work.facts).await {
+                pacer.record_scheduled_send(row.chat_id, ready, Instant::now());
+                work.flying.insert(row.id, row.chat_id);
+                let bot = self.bot.clone();
+                work.in_flight.spawn(async move {
+                    let result = send_payload(&bot, row.chat_id, &row.payload).await;
+                    Answered { row, result }
+                });
+            }
+            return Flow::Continue;
+        }
+        // Nothing to start now. With an empty queue, the next due row (or a wake) may bring more work.
+        let idle_timer: crate::clock::BoxFuture = match next {
+            Some((_, ready)) => Box::pin(tokio::time::sleep_until(ready)),
+            None if work.queue.is_empty() && !work.stopping => match self.next_due_timer().await {
+                Ok(timer) => timer,
+                Err(e) => {
+                    tracing::error!(error = %e, "outbox: reading the next due time failed");
+                    Box::pin(tokio::time::sleep(STORAGE_ERROR_PAUSE))
+                }
+            },
+            None => Box::pin(std::future::pending()),
+        };
+        let watching_for_more = work.queue.is_empty() && !work.stopping;
+        tokio::select! {
+            Some(joined) = work.in_flight.join_next(), if !work.in_flight.is_empty() => {
+                match joined {
+                    Ok(answered) => {
+                        work.flying.remove(&answered.row.id);
+                        self.settle(answered, &mut work.queue, pacer).await;
+                    }
+                    // A call that panicked: its row stays leased and is settled when the lease runs out.
+                    Err(e) => tracing::error!(error = %e, "outbox: a send task failed"),
+                }
+            }
+            _ = idle_timer => {}
+            _ = self.notify.notified(), if watching_for_more => {}
+            changed = shutdown.changed(), if !work.stopping => {
+                if stop_if_shutdown(changed, shutdown) == Flow::Stop {
+                    self.begin_stopping(work).await;
+                }
+            }
+        }
+        Flow::Continue
+    }
+
+    /// No new calls from now on; claimed rows not yet started go back to the queue. Calls in flight
+    /// finish and are recorded.
+    async fn begin_stopping(&self, work: &mut Work) {
+        work.stopping = true;
+        self.release(&work.queue).await;
+        work.queue.clear();
+    }
+
+    /// Keeps the lease of rows still queued or in flight (a long pacing wait must not let another worker
+    /// take them).
+    async fn renew_lease(&self, work: &mut Work) {
+        let now = self.clock.now();
+        let Some(until) = work.lease_until else { return };
+        if work.queue.is_empty() && work.flying.is_empty() {
+            work.lease_until = None;
+            return;
+        }
+        if now + self.lease / 2 < until {
+            return;
+        }
+        let until = now + self.lease;
+        let ids: Vec<i64> = work.queue.iter().map(|c| c.id).chain(work.flying.keys().copied()).collect();
+        self.record(db::outbox::extend_lease(&self.db, &ids, &self.worker_id, until).await, 0);
+        work.lease_until = Some(until);
+    }
+
+    /// Resolves when the next row falls due (or a lease runs out); never when nothing is queued.
+    async fn next_due_timer(&self) -> sqlx::Result<crate::clock::BoxFuture> {
+        let next = db::outbox::next_due_at(&self.db).await?;
+        let now = self.clock.now();
+        Ok(match next {
+            Some(at) if at > now => self.clock.sleep_until(at),
+            // Due yet not claimable: another worker holds it. Look again shortly rather than spin.
+            Some(_) => Box::pin(tokio::time::sleep(Duration::from_secs(1))),
+            None => Box::pin(std::future::pending()),
+        })
     }
 
     /// The checks as a row's turn comes: its deadline, the gate asked again, and that it is still this
@@ -427,8 +462,14 @@ impl OutboxWorker {
             return None;
         }
         let (village, paused) = facts.people.get(&row.chat_id).cloned().unwrap_or_default();
-        let calendar =
-            village.as_ref().and_then(|v| facts.calendars.get(v)).and_then(Option::as_ref).unwrap_or(&facts.fallback);
+        let fallback;
+        let calendar = match village.as_ref().and_then(|v| facts.calendars.get(v)).and_then(Option::as_ref) {
+            Some(calendar) => calendar,
+            None => {
+                fallback = RegionCalendar::new(self.default_timezone, "", &[], false);
+                &fallback
+            }
+        };
         let recipient = row.rule.recipient(paused);
         match gate::at_send_time(calendar, &recipient, &row.rule.kind, row.due_at, now) {
             AtSendTime::SendNow => {}

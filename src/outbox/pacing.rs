@@ -76,6 +76,14 @@ impl Pacer {
         }
     }
 
+    /// A message scheduled for `scheduled` (by [`Pacer::ready_at`]) went out at `now`, a little later: the
+    /// work between the two (a storage write) is not added to every interval, so the pace holds at the
+    /// limit; a long delay is not caught up with a burst (at most a quarter interval is made up).
+    pub fn record_scheduled_send(&mut self, chat_id: i64, scheduled: Instant, now: Instant) {
+        let grace = self.pacing.global_interval() / 4;
+        self.record_send(chat_id, scheduled.max(now.checked_sub(grace).unwrap_or(now)).min(now));
+    }
+
     /// Telegram said 429 "retry after": nothing at all goes out before `at + wait`.
     pub fn back_off(&mut self, at: Instant, wait: Duration) {
         let until = at + wait;
@@ -151,6 +159,19 @@ mod tests {
         // Long after, nobody waits.
         let later = t0 + Duration::from_secs(5);
         assert_eq!(pacer.ready_at(1, later), later);
+    }
+
+    #[test]
+    fn the_work_before_a_send_does_not_slow_the_pace_and_a_long_delay_is_not_caught_up() {
+        let t0 = Instant::now();
+        let mut pacer = Pacer::new(Pacing { global_per_sec: 10, per_chat_min_interval: Duration::ZERO });
+        // Scheduled at t0, sent 5 ms later: the next is due 100 ms after the schedule, not after the send.
+        pacer.record_scheduled_send(1, t0, t0 + Duration::from_millis(5));
+        assert_eq!(pacer.ready_at(2, t0), t0 + Duration::from_millis(100));
+        // Sent 300 ms late: only 25 ms (a quarter interval) is made up.
+        let late = t0 + Duration::from_millis(400);
+        pacer.record_scheduled_send(2, t0 + Duration::from_millis(100), late);
+        assert_eq!(pacer.ready_at(3, late), late + Duration::from_millis(75));
     }
 
     #[test]

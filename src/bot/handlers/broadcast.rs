@@ -209,8 +209,13 @@ pub async fn report_text(app: &crate::app::App, lang: Lang, d: &Delivery) -> any
                 }
                 None => String::new(),
             };
-            let why =
-                if u.blocked { tr!(lang, "broadcast-report-blocked") } else { tr!(lang, "broadcast-report-failed") };
+            let why = if u.blocked {
+                tr!(lang, "broadcast-report-blocked")
+            } else if u.unconfirmed {
+                tr!(lang, "broadcast-report-unconfirmed")
+            } else {
+                tr!(lang, "broadcast-report-failed")
+            };
             lines.push(tr!(lang, "broadcast-report-person", name = u.name.as_str(), village = village, why = why));
         }
     }
