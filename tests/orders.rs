@@ -167,7 +167,7 @@ impl World {
     /// Places an order that must be new; returns it with its waitlist position.
     async fn placed(&self, who: &Person, class_key: &str) -> (OrderRow, Option<i64>) {
         match self.place(who, class_key).await {
-            PlaceOutcome::Placed { order, position } => (order, position),
+            PlaceOutcome::Placed { order, position, .. } => (order, position),
             other => panic!("{}: {} expected a new order in {class_key}, got {other:?}", self.b(), who.name),
         }
     }
@@ -229,6 +229,12 @@ impl World {
         let info = orders::class_info(&self.app, class_key).await.unwrap().unwrap();
         info.course.display_title(lang).to_owned()
     }
+
+    /// How messages name a class: course, first date and place.
+    async fn class_label(&self, class_key: &str, lang: Lang) -> String {
+        let info = orders::class_info(&self.app, class_key).await.unwrap().unwrap();
+        info.reference().label(lang)
+    }
 }
 
 /// "Villager Bd": names take letters only, so numbers are spelled with them.
@@ -245,6 +251,14 @@ fn done(outcome: ActionOutcome, what: &str) -> OrderRow {
     match outcome {
         ActionOutcome::Done(order) => order,
         other => panic!("{what}: expected Done, got {other:?}"),
+    }
+}
+
+/// A cancellation that went through; whether the freed seat went to someone waiting.
+fn cancelled(outcome: ActionOutcome, what: &str) -> (OrderRow, bool) {
+    match outcome {
+        ActionOutcome::Cancelled { order, seat_passed_on } => (order, seat_passed_on),
+        other => panic!("{what}: expected Cancelled, got {other:?}"),
     }
 }
 
@@ -301,7 +315,7 @@ async fn the_last_seats_go_to_exactly_capacity_people(store: Store) {
     for outcome in outcomes {
         let (user_id, outcome) = outcome.unwrap();
         match outcome {
-            PlaceOutcome::Placed { order, position } => {
+            PlaceOutcome::Placed { order, position, .. } => {
                 assert_eq!(order.user_id, user_id, "{b}");
                 match order.status {
                     OrderStatus::Confirmed => {
@@ -408,8 +422,9 @@ async fn a_freed_seat_is_offered_to_the_first_in_line(store: Store) {
     // A asks to cancel (nothing changes yet), then confirms, well before the cut-off.
     let asked = done(w.act(a, OrderAction::Cancel(a_order.id)).await, "cancel question");
     assert_eq!(asked.status, OrderStatus::Confirmed, "{b}: asking changes nothing");
-    let cancelled = done(w.act(a, OrderAction::ConfirmCancel(a_order.id)).await, "confirm cancel");
-    assert_eq!(cancelled.status, OrderStatus::Cancelled, "{b}");
+    let (cancelled_order, passed_on) = cancelled(w.act(a, OrderAction::ConfirmCancel(a_order.id)).await, "confirm");
+    assert_eq!(cancelled_order.status, OrderStatus::Cancelled, "{b}");
+    assert!(passed_on, "{b}: two people wait, so the seat goes on");
     let again = stale(w.act(a, OrderAction::ConfirmCancel(a_order.id)).await, "second confirm");
     assert_eq!(again.status, OrderStatus::Cancelled, "{b}");
     let coord_lines = w.inbox_of(&coord, "coordinator").await;
@@ -426,7 +441,8 @@ async fn a_freed_seat_is_offered_to_the_first_in_line(store: Store) {
     assert_eq!(offers.len(), 1, "{b}: one offer message");
     let offer = &offers[0];
     assert_eq!(offer.due_at, now, "{b}: the offer goes at once");
-    assert!(offer.text.contains(&w.course_title(SMALL, Lang::Zh).await), "{b}: {}", offer.text);
+    // The offer names the class, not just the course: a person may hold orders for several of its classes.
+    assert!(offer.text.contains(&w.class_label(SMALL, Lang::Zh).await), "{b}: {}", offer.text);
     assert!(offer.text.contains(c_order.number.as_str()) && offer.text.contains("24"), "{b}: {}", offer.text);
     assert_eq!(
         offer.callbacks(),
@@ -464,7 +480,7 @@ async fn a_freed_seat_is_offered_to_the_first_in_line(store: Store) {
     assert_eq!(w.status(d_order.id).await, OrderStatus::Waitlisted, "{b}: no free seat, no offer");
 
     // B cancels: D is offered; D declines; the seat passes on to E.
-    done(w.act(bee, OrderAction::ConfirmCancel(b_order.id)).await, "B cancels");
+    cancelled(w.act(bee, OrderAction::ConfirmCancel(b_order.id)).await, "B cancels");
     assert_eq!(w.status(d_order.id).await, OrderStatus::Offered, "{b}");
     assert_eq!(w.status(e_order.id).await, OrderStatus::Waitlisted, "{b}");
     let declined = done(w.act(d, OrderAction::DeclineOffer(d_order.id)).await, "decline");
@@ -490,7 +506,7 @@ async fn an_unanswered_offer_expires_and_passes_on(store: Store) {
     // morning, and the seat is held for 24 hours from when C can read about it.
     let evening = beijing("2026-12-01T22:00:00");
     w.clock.set(evening);
-    done(w.act(a, OrderAction::ConfirmCancel(a_order.id)).await, "A cancels");
+    cancelled(w.act(a, OrderAction::ConfirmCancel(a_order.id)).await, "A cancels");
     let offer = w.inbox_of(c, "offer").await.pop().expect("C is offered the seat");
     assert!(offer.due_at > evening, "{b}: the offer waits out the quiet hours: {}", offer.due_at);
     assert!(offer.due_at < evening + Duration::hours(12), "{b}: but goes the next morning: {}", offer.due_at);
@@ -518,7 +534,7 @@ async fn an_unanswered_offer_expires_and_passes_on(store: Store) {
     let expired_text = fieldschool::tr!(
         Lang::Zh,
         "offer-expired",
-        course = w.course_title(SMALL, Lang::Zh).await,
+        class = w.class_label(SMALL, Lang::Zh).await,
         number = c_order.number.as_str()
     );
     assert_eq!(notices[0].text, expired_text, "{b}: the offer-expired notice");
@@ -607,7 +623,7 @@ async fn a_late_cancellation_goes_to_the_coordinator(store: Store) {
     let allowed_text = fieldschool::tr!(
         Lang::Zh,
         "cancel-allowed",
-        course = w.course_title(SMALL, Lang::Zh).await,
+        class = w.class_label(SMALL, Lang::Zh).await,
         number = b_order.number.as_str()
     );
     assert_eq!(b_notices[0].text, allowed_text, "{b}");
@@ -673,7 +689,7 @@ async fn an_approval_course_waits_for_the_right_coordinator(store: Store) {
     let approved_text = fieldschool::tr!(
         Lang::Zh,
         "order-approved",
-        course = w.course_title(HOUSEKEEPING, Lang::Zh).await,
+        class = w.class_label(HOUSEKEEPING, Lang::Zh).await,
         number = order.number.as_str()
     );
     assert_eq!(notices[0].text, approved_text, "{b}");
@@ -836,7 +852,7 @@ async fn many_people_cancelling_at_once_all_succeed(store: Store) {
         .collect();
     for outcome in futures::future::join_all(tasks).await {
         let outcome = outcome.unwrap().unwrap_or_else(|e| panic!("{b}: a cancellation failed: {e:#}"));
-        assert_eq!(done(outcome, "cancel").status, OrderStatus::Cancelled, "{b}");
+        assert_eq!(cancelled(outcome, "cancel").0.status, OrderStatus::Cancelled, "{b}");
     }
     assert_eq!(w.count(BIG, OrderStatus::Cancelled).await, 30, "{b}");
     assert_eq!(w.count(BIG, OrderStatus::Offered).await, 5, "{b}: every waiting person offered a seat");

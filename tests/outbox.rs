@@ -94,6 +94,11 @@ async fn the_payload_comes_back_as_it_was_queued() {
             photo_png: Some(vec![0x89, b'P', b'N', b'G', 0, 255, 1]),
             photo_id: None,
             document: None,
+            day_bound: Some(outbox::DayBound {
+                day: chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
+                tz: "Asia/Shanghai".into(),
+                other_day_text: "on 2 March".into(),
+            }),
         };
         let mut msg = message(3, "", t0());
         msg.payload = payload.clone();

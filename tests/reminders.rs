@@ -68,35 +68,73 @@ async fn reminders_go_at_gate_approved_times_on_postgres() {
     reminders_follow_the_gate(Store::Postgres).await;
 }
 
-#[tokio::test]
-async fn cant_come_gives_the_seat_to_the_waitlist_after_a_confirmation() {
-    let Some(t) = TestBot::start(Store::Sqlite).await else { return };
-    let a = t.villager(711, "甲").await;
-    let b = t.villager(712, "乙").await;
-    let c = t.villager(713, "丙").await;
-    for who in [a, b, c] {
-        order_mushroom(&t, who, "西村张大姐家菇棚").await;
+/// The bot's next message to `me` that contains `needle`, skipping others.
+async fn next_containing(t: &TestBot, me: i64, needle: &str) -> BotMessage {
+    for _ in 0..8 {
+        let m = t.next(me).await;
+        if m.rendered_text().contains(needle) {
+            return m;
+        }
     }
-    // The small class meets 12-20 09:00: the evening-before reminder is due 12-19 19:30.
-    t.clock.set(beijing("2026-12-19T19:30:00"));
-    let reminder = t.next(a).await;
-    assert!(reminder.rendered_text().contains("上课提醒"), "{}", reminder.rendered_text());
-    let ask = t.tap(a, "来不了").await;
-    assert!(ask.rendered_text().contains("确定来不了吗"), "{}", ask.rendered_text());
-    assert_eq!(
-        db::orders::of_user(&t.app.db, a).await.unwrap()[0].status,
-        OrderStatus::Confirmed,
-        "not before confirming"
-    );
-    let released = t.tap(a, "确定，来不了").await;
-    assert!(released.rendered_text().contains("已取消"), "{}", released.rendered_text());
-    let offer = t.next(c).await;
-    assert!(offer.rendered_text().contains("空出一个名额"), "{}", offer.rendered_text());
-    assert!(reminder_times(&t, a).await.is_empty(), "the cancelled order's reminders are withdrawn");
-    // The old reminder's buttons now answer that it is out of date.
-    let id = t.emu.press(a, reminder.message_id, &reminder.inline_keyboard[0][0].callback_data.clone().unwrap());
-    t.emu.callback_answer(&id).await.unwrap();
-    assert!(t.next(a).await.rendered_text().contains("过时"));
+    panic!("no message with {needle:?} to {me}");
+}
+
+#[tokio::test]
+async fn cant_come_is_an_absence_notice_and_cancelling_the_whole_order_keeps_the_cut_off() {
+    let Some(t) = TestBot::start(Store::Sqlite).await else { return };
+    let coord = t.coordinator(710, "刘主任").await;
+    let a = t.villager(711, "甲").await;
+    order_mushroom(&t, a, "铁山镇农业技术推广站").await;
+    t.next(coord).await; // the new-order line
+
+    // Sessions 12-12, 12-13 (09:00) and 12-19. The reminder for session 2 of 3 comes at 19:30 the
+    // evening before and says "tomorrow".
+    t.clock.set(beijing("2026-12-11T19:31:00"));
+    let first = t.next(a).await;
+    assert!(first.rendered_text().contains("时间：明天，12月12日（周六） 09:00–11:30"), "{}", first.rendered_text());
+    t.clock.set(beijing("2026-12-12T19:31:00"));
+    let reminder = next_containing(&t, a, "12月13日").await;
+    assert!(reminder.rendered_text().contains("明天"), "{}", reminder.rendered_text());
+
+    // "Can't come": noted for that session only; the order stands and nobody is told it was cancelled.
+    let noted = t.tap(a, "来不了").await;
+    let text = noted.rendered_text();
+    assert!(text.contains("12月13日") && text.contains("请假") && !text.contains("已取消"), "{text}");
+    let order = db::orders::of_user(&t.app.db, a).await.unwrap().remove(0);
+    assert_eq!(order.status, OrderStatus::Confirmed, "an absence notice is not a cancellation");
+    assert_eq!(reminder_times(&t, a).await, ["12-18 19:30", "12-19 12:00"], "the later sessions' reminders stay");
+
+    // Giving up the whole order is a separate choice, under the same 24-hour cut-off as "my courses":
+    // inside it, the order goes to the coordinator as a request.
+    let question = t.tap(a, "整个课程都不上了").await;
+    assert!(question.rendered_text().contains("确定要取消"), "{}", question.rendered_text());
+    let requested = t.tap(a, "确定取消").await;
+    assert!(requested.rendered_text().contains("发给培训办"), "{}", requested.rendered_text());
+    assert_eq!(db::orders::of_user(&t.app.db, a).await.unwrap()[0].status, OrderStatus::Confirmed);
+    let request = t.next(coord).await;
+    let text = request.rendered_text();
+    assert!(text.contains("申请取消") && text.contains("12月12日（周六） · 铁山镇农业技术推广站"), "{text}");
+    // "My courses" tells the same: asked for, no second cancel button.
+    let mine = t.say(a, "/my").await;
+    assert!(mine.rendered_text().contains("已申请取消"), "{}", mine.rendered_text());
+    assert!(mine.buttons().all(|b| !b.text.contains("取消")), "{:?}", mine.inline_keyboard);
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn a_reminder_on_the_day_says_today_and_one_sent_on_another_day_gives_the_date_alone() {
+    let Some(t) = TestBot::start(Store::Sqlite).await else { return };
+    let me = t.villager(730, "王秀英").await;
+    order_mushroom(&t, me, "铁山镇农业技术推广站").await;
+    // The bot was down from the 11th until 12:01 on the 19th: the reminders of the first two sessions
+    // are dropped (their sessions began), the one planned for the evening of the 18th ("tomorrow")
+    // goes now with the date alone, and the one planned for noon on the 19th says "today".
+    t.clock.set(beijing("2026-12-19T12:01:00"));
+    let late = t.next(me).await.rendered_text();
+    assert!(late.contains("时间：12月19日（周六） 14:00–16:30"), "{late}");
+    assert!(!late.contains("明天") && !late.contains("今天"), "{late}");
+    let on_the_day = t.next(me).await.rendered_text();
+    assert!(on_the_day.contains("时间：今天，12月19日（周六） 14:00–16:30"), "{on_the_day}");
     t.stop().await;
 }
 

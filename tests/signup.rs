@@ -99,12 +99,18 @@ async fn a_full_class_waitlists_and_a_freed_seat_is_offered_then_accepted() {
     // 甲 cancels (long before the cut-off): confirm first, then the seat goes to 丙.
     let mine = t.say(a, "/my").await;
     assert!(mine.rendered_text().contains("已确认"));
-    let ask = t.tap(a, "取消 FS-").await;
+    let ask = t.tap(a, "❌ 取消").await;
     assert!(ask.rendered_text().contains("确定要取消"), "{}", ask.rendered_text());
     let done = t.tap(a, "确定取消").await;
-    assert!(done.rendered_text().contains("已取消"), "{}", done.rendered_text());
+    assert!(
+        done.rendered_text().contains("已取消") && done.rendered_text().contains("让给了候补的人"),
+        "{}",
+        done.rendered_text()
+    );
 
     let offer = t.next(c).await;
+    // The offer names the class by date and place (丙 could hold orders for several classes of the course).
+    assert!(offer.rendered_text().contains("12月20日（周日） · 西村张大姐家菇棚"), "{}", offer.rendered_text());
     assert!(offer.rendered_text().contains("空出一个名额"), "{}", offer.rendered_text());
     let accepted = t.tap(c, "我要这个名额").await;
     assert!(accepted.rendered_text().contains("报名成功"), "{}", accepted.rendered_text());
@@ -118,8 +124,17 @@ async fn a_full_class_waitlists_and_a_freed_seat_is_offered_then_accepted() {
 }
 
 #[tokio::test]
-async fn an_unanswered_offer_expires_and_passes_to_the_next_person() {
-    let Some(t) = TestBot::start(Store::Sqlite).await else { return };
+async fn an_unanswered_offer_expires_and_passes_to_the_next_person_on_sqlite() {
+    offer_expires(Store::Sqlite).await;
+}
+
+#[tokio::test]
+async fn an_unanswered_offer_expires_and_passes_to_the_next_person_on_postgres() {
+    offer_expires(Store::Postgres).await;
+}
+
+async fn offer_expires(store: Store) {
+    let Some(t) = TestBot::start(store).await else { return };
     let a = t.villager(921, "甲").await;
     let b = t.villager(922, "乙").await;
     let c = t.villager(923, "丙").await;
@@ -128,7 +143,7 @@ async fn an_unanswered_offer_expires_and_passes_to_the_next_person() {
         order(&t, who, "特色种养", "食用菌种植技术", "西村张大姐家菇棚").await;
     }
     t.say(a, "/my").await;
-    t.tap(a, "取消 FS-").await;
+    t.tap(a, "❌ 取消").await;
     t.tap(a, "确定取消").await;
     let offer = t.next(c).await;
     assert!(offer.rendered_text().contains("24 小时内"), "{}", offer.rendered_text());
@@ -136,7 +151,10 @@ async fn an_unanswered_offer_expires_and_passes_to_the_next_person() {
     // A day and an hour later, nobody has answered: 丙 is told, 丁 gets the offer.
     t.clock.advance(Duration::hours(25));
     let expired = t.next(c).await;
-    assert!(expired.rendered_text().contains("已让给下一位"), "{}", expired.rendered_text());
+    assert!(expired.rendered_text().contains("已经过期"), "{}", expired.rendered_text());
+    // In 丙's courses it reads as an expired offer, among what is over, not as something 丙 cancelled.
+    let mine = t.say(c, "/my").await.rendered_text();
+    assert!(mine.contains("已结束的") && mine.contains("名额已过期") && !mine.contains("已取消"), "{mine}");
     let offer_d = t.next(d).await;
     assert!(offer_d.rendered_text().contains("空出一个名额"), "{}", offer_d.rendered_text());
     // 丙's old button no longer works.
@@ -163,7 +181,7 @@ async fn a_late_cancellation_goes_to_the_coordinator() {
     // …and at 21:00, 12 hours before the session, it is past the 24-hour cut-off.
     t.clock.set(chrono::DateTime::parse_from_rfc3339("2026-12-11T21:00:00+08:00").unwrap().to_utc());
     t.say(me, "/my").await;
-    t.tap(me, "取消 FS-").await;
+    t.tap(me, "❌ 取消").await;
     let requested = t.tap(me, "确定取消").await;
     assert!(requested.rendered_text().contains("发给培训办"), "{}", requested.rendered_text());
     let order = db::orders::of_user(&t.app.db, me).await.unwrap().remove(0);
@@ -323,5 +341,119 @@ async fn course_requests_are_tallied_and_alert_the_coordinator_at_the_threshold(
     );
     let refused = t.say(a, "/requests").await;
     assert!(refused.rendered_text().contains("没有权限"));
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn cancelling_when_nobody_waits_does_not_promise_the_seat_to_anyone() {
+    let Some(t) = TestBot::start(Store::Sqlite).await else { return };
+    let me = t.villager(950, "王秀英").await;
+    order(&t, me, "特色种养", "食用菌种植技术", "铁山镇农业技术推广站").await;
+    t.say(me, "/my").await;
+    let ask = t.tap(me, "❌ 取消 12月12日（周六） · 铁山镇农业技术推广站").await;
+    assert!(
+        ask.rendered_text().contains("“食用菌种植技术”（12月12日（周六） · 铁山镇农业技术推广站）"),
+        "{}",
+        ask.rendered_text()
+    );
+    let done = t.tap(me, "确定取消").await.rendered_text();
+    assert!(done.contains("已取消") && !done.contains("让给"), "{done}");
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn a_class_that_has_ended_is_listed_apart_and_cannot_be_cancelled() {
+    let Some(t) = TestBot::start(Store::Sqlite).await else { return };
+    let coord = t.coordinator(960, "刘主任").await;
+    let me = t.villager(961, "王秀英").await;
+    order(&t, me, "特色种养", "食用菌种植技术", "西村张大姐家菇棚").await;
+    order(&t, me, "特色种养", "食用菌种植技术", "铁山镇农业技术推广站").await;
+    let before = t.say(me, "/my").await;
+    assert_eq!(before.buttons().filter(|b| b.text.contains("取消")).count(), 2, "{:?}", before.inline_keyboard);
+
+    // Months after the small class's only session (12-20) and the other's last (12-19).
+    t.clock.set(common::beijing("2027-07-09T10:00:00"));
+    let mine = t.say(me, "/my").await;
+    let text = mine.rendered_text();
+    assert!(text.contains("您现在没有要上的课") && text.contains("已结束的"), "{text}");
+    assert!(
+        mine.buttons().all(|b| !b.text.contains("取消")),
+        "no cancel button on a past class: {:?}",
+        mine.inline_keyboard
+    );
+    // A cancel button kept from before answers that the class is over, and asks nobody anything.
+    let old = before.inline_keyboard.iter().flatten().find(|b| b.text.contains("取消")).unwrap();
+    let id = t.emu.press(me, before.message_id, old.callback_data.as_deref().unwrap());
+    t.emu.callback_answer(&id).await.unwrap();
+    assert!(t.next(me).await.rendered_text().contains("已经结束了"));
+    let to_coordinator: Vec<String> = t.emu.messages(coord).iter().map(|m| m.rendered_text()).collect();
+    assert!(to_coordinator.iter().all(|m| !m.contains("申请取消")), "{to_coordinator:?}");
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn requests_go_up_to_the_admins_and_nobody_to_ask_is_said_on_sqlite() {
+    requests_go_up_to_the_admins(Store::Sqlite).await;
+}
+
+#[tokio::test]
+async fn requests_go_up_to_the_admins_and_nobody_to_ask_is_said_on_postgres() {
+    requests_go_up_to_the_admins(Store::Postgres).await;
+}
+
+/// With no coordinator over the region, requests go to the admins; with nobody at all, the person is told.
+async fn requests_go_up_to_the_admins(store: Store) {
+    let Some(t) = TestBot::start(store).await else { return };
+    let me = t.villager(971, "王秀英").await;
+    order(&t, me, "特色种养", "食用菌种植技术", "铁山镇农业技术推广站").await;
+    // Inside the 24-hour cut-off, with nobody to decide: the person hears so, and the order stands.
+    t.clock.set(common::beijing("2026-12-11T19:31:00"));
+    t.next(me).await; // the evening reminder
+    t.say(me, "/my").await;
+    t.tap(me, "❌ 取消").await;
+    let nobody = t.tap(me, "确定取消").await.rendered_text();
+    assert!(nobody.contains("没有培训办的人能处理") && nobody.contains("仍然有效"), "{nobody}");
+    assert_eq!(db::orders::of_user(&t.app.db, me).await.unwrap()[0].status, OrderStatus::Confirmed);
+    assert_eq!(db::orders::of_user(&t.app.db, me).await.unwrap()[0].cancel_requested_at, None);
+
+    // With an admin on the programme, the same request reaches the admin, who decides it.
+    let admin = t.user(972, "周管理", "zh-hans");
+    t.register(admin, "周管理", "同意", "干部").await;
+    let grant = fieldschool::domain::person::RoleGrant {
+        role: fieldschool::domain::person::Role::Admin,
+        region_key: String::new(),
+    };
+    fieldschool::services::people::grant(&t.app, admin, &grant).await.unwrap();
+    t.say(me, "/my").await;
+    t.tap(me, "❌ 取消").await;
+    let sent = t.tap(me, "确定取消").await.rendered_text();
+    assert!(sent.contains("发给培训办"), "{sent}");
+    let request = t.next(admin).await;
+    assert!(request.rendered_text().contains("申请取消"), "{}", request.rendered_text());
+    let decided = t.tap(admin, "同意取消").await;
+    assert!(decided.rendered_text().contains("已取消"), "{}", decided.rendered_text());
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn an_approval_nobody_can_give_is_said_honestly() {
+    let Some(t) = TestBot::start(Store::Sqlite).await else { return };
+    let me = t.villager(981, "王秀英").await;
+    let pending = order(&t, me, "家政养老", "家政服务与养老护理", "县就业创业服务中心").await.rendered_text();
+    assert!(pending.contains("等培训办审批") && pending.contains("还没有能审批的"), "{pending}");
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn the_order_summary_lists_each_sessions_place_when_they_differ() {
+    let Some(t) = TestBot::start(Store::Sqlite).await else { return };
+    let me = t.villager(990, "王秀英").await;
+    t.say(me, "📚 报名培训").await;
+    t.tap(me, "特色种养").await;
+    t.tap(me, "食用菌种植技术").await;
+    let summary = t.tap(me, "铁山镇农业技术推广站").await.rendered_text();
+    assert!(summary.contains("上课时间和地点"), "{summary}");
+    assert!(summary.contains("12月12日（周六） 09:00–11:30 · 铁山镇农业技术推广站"), "{summary}");
+    assert!(summary.contains("12月13日（周日） 09:00–11:30 · 东村食用菌大棚"), "{summary}");
     t.stop().await;
 }

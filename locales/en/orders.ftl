@@ -11,24 +11,24 @@ status-no-show = did not come
 
 # Waitlist
 offer-seat =
-    Good news! A seat has freed up in "{ $course }" and it is held for you.
+    Good news! A seat has freed up in { $class } and it is held for you.
     Order number: { $number }
     Please tap "I'll take the seat" within { $hours } hours, or it passes to the next person.
 btn-accept-offer = ✅ I'll take the seat
 btn-decline-offer = No, thanks
-offer-expired = The seat in "{ $course }" (order { $number }) was not taken in time and has passed to the next person. You can order again.
+offer-expired = The seat in { $class } (order { $number }) was not taken in time: the offer has expired and passed to the next person. You can order again.
 
 # Approval and cancellation
-order-approved = Your order for "{ $course }" has been approved (order { $number }). We will remind you before class.
-order-rejected = Sorry, your order for "{ $course }" was not approved (order { $number }). Have a look at other courses or contact the training office.
-cancel-allowed = The training office agreed to cancel your order for "{ $course }" (order { $number }).
-cancel-refused = The training office did not agree to cancel "{ $course }" (order { $number }); your order stands. Please contact them with questions.
+order-approved = Your order for { $class } has been approved (order { $number }). We will remind you before class.
+order-rejected = Sorry, your order for { $class } was not approved (order { $number }). Have a look at other courses or contact the training office.
+cancel-allowed = The training office agreed to cancel your order for { $class } (order { $number }).
+cancel-refused = The training office did not agree to cancel your order for { $class } (order { $number }); it stands. Please contact them with questions.
 
 # For coordinators
 coord-line-order = 📝 New order: { $name } ({ $village }) — { $course }, class { $class }, { $taken }/{ $total } taken, { $status }, order { $number }
-coord-line-cancelled = ↩️ Cancelled: { $name }, order { $number }
+coord-line-cancelled = ↩️ Cancelled: { $name } — { $class }, order { $number }
 coord-line-offered = 🔁 Waitlist: the seat is offered to { $name }, order { $number }
-coord-cancel-request = ⚠️ { $name } asks to cancel order { $number } after the cut-off. Allow it?
+coord-cancel-request = ⚠️ { $name } asks to cancel their order for { $class } (order { $number }) after the cut-off. Allow it?
 btn-approve = ✅ Approve
 btn-reject = ❌ Reject
 btn-allow-cancel = Allow cancellation
@@ -89,15 +89,16 @@ btn-browse = 📚 Find a course
 # My courses
 my-courses-empty = You have not ordered any course yet.
 my-courses-title = Your courses:
-my-courses-order = 📘 { $course }
+my-courses-order =
+    📘 { $class }
     Order { $number } · { $status }
 my-courses-cancel-requested = Cancellation requested; waiting for the training office
-btn-cancel-order = Cancel { $number }
+btn-cancel-order = ❌ Cancel { $date }, { $place }
 order-now = This order is now: { $status }.
-cancel-confirm = Do you really want to cancel order { $number }?
+cancel-confirm = Do you really want to cancel your order for { $class }? (order { $number })
 btn-yes-cancel = Yes, cancel it
 btn-keep-order = No, keep it
-cancel-done = Order { $number } is cancelled. The seat goes to the waiting list.
+cancel-done = Order { $number } is cancelled: { $class }.
 cancel-requested = It is too close to the class to cancel directly. Your request to cancel order { $number } has gone to the training office; you will be told the outcome.
 cancel-already-requested = Your request to cancel order { $number } is already with the training office.
 offer-declined = All right, order { $number } is cancelled and the seat goes to the next person.
@@ -130,3 +131,12 @@ my-courses-next = Next session: { $when } · { $place }
 my-courses-sessions-over = The course has ended
 cmd-requests = Course requests (coordinators)
 order-not-for-you = This class is not open to you. Please choose one under "Find a course".
+class-label = "{ $course }" ({ $date }, { $place })
+status-offer-expired = seat offer expired
+my-courses-none-current = You have no classes coming up.
+my-courses-past-title = Finished:
+cancel-done-passed-on = Order { $number } is cancelled: { $class }. The seat has gone to the next person waiting.
+cancel-nobody-to-ask = It is too close to the class to cancel directly, and nobody at a training office can take cancellation requests for this area right now, so none was sent. Order { $number } still stands. Please contact the training office directly.
+cancel-class-ended = This class is already over (order { $number }): there is nothing to cancel.
+order-nobody-to-approve = Please note: nobody at a training office can approve orders for this area yet, so the approval may take a while. Contact the training office directly if you need to.
+summary-sessions-places = Dates and places:

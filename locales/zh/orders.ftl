@@ -11,24 +11,24 @@ status-no-show = 缺席
 
 # 候补
 offer-seat =
-    好消息！“{ $course }”空出一个名额，给您留着。
+    好消息！{ $class }空出一个名额，给您留着。
     订单号：{ $number }
     请在 { $hours } 小时内点“我要这个名额”，过时名额会让给下一位。
 btn-accept-offer = ✅ 我要这个名额
 btn-decline-offer = 不要了
-offer-expired = “{ $course }”的名额（订单 { $number }）您没有在规定时间内确认，已让给下一位。想参加可以重新报名。
+offer-expired = { $class }的名额（订单 { $number }）您没有在规定时间内确认，已经过期，让给了下一位。想参加可以重新报名。
 
 # 审批与取消
-order-approved = 您报名的“{ $course }”已通过审批（订单 { $number }）。上课前会提醒您。
-order-rejected = 抱歉，您报名的“{ $course }”没有通过审批（订单 { $number }）。可以看看其他课程，或联系培训办。
-cancel-allowed = 培训办已同意取消您的“{ $course }”报名（订单 { $number }）。
-cancel-refused = 培训办没有同意取消“{ $course }”（订单 { $number }），报名仍然有效。有问题请联系培训办。
+order-approved = 您报名的{ $class }已通过审批（订单 { $number }）。上课前会提醒您。
+order-rejected = 抱歉，您报名的{ $class }没有通过审批（订单 { $number }）。可以看看其他课程，或联系培训办。
+cancel-allowed = 培训办已同意取消您{ $class }的报名（订单 { $number }）。
+cancel-refused = 培训办没有同意取消{ $class }的报名（订单 { $number }），报名仍然有效。有问题请联系培训办。
 
 # 给培训办
 coord-line-order = 📝 新报名：{ $name }（{ $village }）— { $course }，班次 { $class }，已报 { $taken }/{ $total }，{ $status }，订单 { $number }
-coord-line-cancelled = ↩️ 取消报名：{ $name }，订单 { $number }
+coord-line-cancelled = ↩️ 取消报名：{ $name } — { $class }，订单 { $number }
 coord-line-offered = 🔁 候补递补：名额已留给 { $name }，订单 { $number }
-coord-cancel-request = ⚠️ { $name } 在截止时间后申请取消订单 { $number }，是否同意？
+coord-cancel-request = ⚠️ { $name } 在截止时间后申请取消{ $class }的报名（订单 { $number }），是否同意？
 btn-approve = ✅ 批准
 btn-reject = ❌ 拒绝
 btn-allow-cancel = 同意取消
@@ -86,15 +86,16 @@ btn-browse = 📚 去报名
 # 我的课程
 my-courses-empty = 您还没有报名任何课程。
 my-courses-title = 您的课程：
-my-courses-order = 📘 { $course }
+my-courses-order =
+    📘 { $class }
     订单 { $number } · { $status }
 my-courses-cancel-requested = 已申请取消，等培训办处理
-btn-cancel-order = 取消 { $number }
+btn-cancel-order = ❌ 取消 { $date } · { $place }
 order-now = 这个订单现在是：{ $status }。
-cancel-confirm = 确定要取消订单 { $number } 吗？
+cancel-confirm = 确定要取消{ $class }的报名吗？（订单 { $number }）
 btn-yes-cancel = 确定取消
 btn-keep-order = 不取消
-cancel-done = 订单 { $number } 已取消。名额会让给候补的人。
+cancel-done = 订单 { $number } 已取消：{ $class }。
 cancel-requested = 离开课时间太近了，不能直接取消。已把您的取消申请（订单 { $number }）发给培训办，会通知您结果。
 cancel-already-requested = 订单 { $number } 的取消申请已经发给培训办了，请等通知。
 offer-declined = 好的，订单 { $number } 已取消，名额会让给下一位。
@@ -127,3 +128,12 @@ my-courses-next = 下次上课：{ $when } · { $place }
 my-courses-sessions-over = 课程已结束
 cmd-requests = 点单统计（培训办）
 order-not-for-you = 这个班次不适合您报名，请从“报名培训”里选择。
+class-label = “{ $course }”（{ $date } · { $place }）
+status-offer-expired = 名额已过期
+my-courses-none-current = 您现在没有要上的课。
+my-courses-past-title = 已结束的：
+cancel-done-passed-on = 订单 { $number } 已取消：{ $class }。名额已经让给了候补的人。
+cancel-nobody-to-ask = 离开课时间太近了，不能直接取消；可这个地区现在没有培训办的人能处理取消申请，所以没有发出。订单 { $number } 仍然有效。请直接联系培训办。
+cancel-class-ended = 这门课已经结束了（订单 { $number }），没有可以取消的。
+order-nobody-to-approve = 注意：这个地区现在还没有能审批的培训办负责人，审批可能要等一段时间。需要时请直接联系培训办。
+summary-sessions-places = 上课时间和地点：

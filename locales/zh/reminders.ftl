@@ -5,10 +5,7 @@ reminder-place = 地点：{ $place }
 btn-coming = 👍 我会来
 btn-not-coming = 来不了
 rsvp-noted = 好的，到时见！
-rsvp-confirm-release = 确定来不了吗？您的名额会让给候补的人，这门课的报名也会取消。
-btn-release-seat = 确定，来不了
 btn-will-come = 我还是来
-rsvp-released = 好的，订单 { $number } 已取消，名额让给了别人。想学可以以后再报名。
 rsvp-stale = 这条提醒已经过时了（订单可能已取消或课程有变）。请看“我的课程”。
 
 # 课程变动
@@ -20,3 +17,8 @@ session-cancelled = 📢 { $course } 原定 { $when } 的课取消了。有新�
 
 # 农忙提醒（给培训办和老师）
 busy-session-warning = ⚠️ 班次 { $class } 的课安排在 { $date }，正赶上{ $season }，农户可能来不了。附近不忙的日子：{ $alternatives }
+reminder-when-relative = 时间：{ $day }，{ $when }
+day-today = 今天
+day-tomorrow = 明天
+rsvp-absence-noted = 好的，已记下您 { $when } 那次课请假，老师会在名单上看到。其他的课照常上。如果整个课程都不上了，可以取消报名。
+btn-cancel-whole-order = 整个课程都不上了，取消报名

@@ -47,11 +47,6 @@ pub enum Cb {
         session: i64,
         coming: bool,
     },
-    /// "Can't come" confirmed: give the seat up.
-    Release {
-        order: i64,
-        session: i64,
-    },
     /// Trainer: open check-in for a session; refresh or close its roster; mark a trainee; record a
     /// practical check.
     OpenCheckin(i64),
@@ -215,7 +210,6 @@ impl Cb {
             Cb::RequestTyped => "rt".to_owned(),
             // Built by the reminder service too (`services::reminders::rsvp_data`): keep in step.
             Cb::Rsvp { order, session, coming } => format!("rv:{order}:{session}:{}", u8::from(*coming)),
-            Cb::Release { order, session } => format!("rx:{order}:{session}"),
             Cb::OpenCheckin(s) => format!("ck:{s}"),
             Cb::Roster(s) => format!("rs:{s}"),
             Cb::CloseCheckin(s) => format!("cc:{s}"),
@@ -371,10 +365,6 @@ impl Cb {
             ("vx", "1") => Cb::SurveysStopped(true),
             ("vx", "0") => Cb::SurveysStopped(false),
             ("o", rest) => Cb::Outcomes(OutcomeChoice::decode(rest)?),
-            ("rx", rest) => {
-                let (order, session) = rest.split_once(':')?;
-                Cb::Release { order: order.parse().ok()?, session: session.parse().ok()? }
-            }
             _ => return None,
         })
     }
@@ -427,7 +417,6 @@ mod tests {
             Cb::RequestOpen,
             Cb::RequestTyped,
             Cb::Rsvp { order: i64::MAX, session: i64::MAX, coming: false },
-            Cb::Release { order: 1, session: 2 },
             Cb::OpenCheckin(5),
             Cb::Roster(5),
             Cb::CloseCheckin(5),

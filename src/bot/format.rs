@@ -39,16 +39,25 @@ pub fn class_button(lang: Lang, info: &ClassInfo) -> String {
     tr!(lang, "class-button", place = info.class.place.as_str(), date = date, seats = seats)
 }
 
-/// The order summary shown before Confirm.
+/// The order summary shown before Confirm. One place line when every session meets at the class's place;
+/// otherwise each session with its own place.
 pub fn order_summary(lang: Lang, info: &ClassInfo) -> String {
+    let one_place = info.sessions.iter().all(|s| s.place(&info.class) == info.class.place);
     let mut lines = vec![
         tr!(lang, "order-summary-title"),
         String::new(),
         tr!(lang, "summary-course", course = info.course.display_title(lang)),
-        tr!(lang, "summary-place", place = info.class.place.as_str()),
-        tr!(lang, "summary-sessions"),
     ];
-    lines.extend(info.timetable(lang).into_iter().map(|t| format!("  • {t}")));
+    if one_place {
+        lines.push(tr!(lang, "summary-place", place = info.class.place.as_str()));
+        lines.push(tr!(lang, "summary-sessions"));
+        lines.extend(info.timetable(lang).into_iter().map(|t| format!("  • {t}")));
+    } else {
+        lines.push(tr!(lang, "summary-sessions-places"));
+        for (when, session) in info.timetable(lang).into_iter().zip(&info.sessions) {
+            lines.push(format!("  • {when} · {}", session.place(&info.class)));
+        }
+    }
     lines.push(tr!(lang, "course-cost-line", cost = info.course.cost_label(lang)));
     if let Some(bring) = &info.course.what_to_bring {
         lines.push(tr!(lang, "course-bring", items = bring.as_str()));
@@ -63,23 +72,21 @@ pub fn order_summary(lang: Lang, info: &ClassInfo) -> String {
     lines.join("\n")
 }
 
-/// One order in "my courses": course, number and status, then the next session or waitlist place.
+/// One order in "my courses": which class (course, first date, place), number and status, then the next
+/// session or the waitlist place.
 pub fn my_order(lang: Lang, item: &MyOrder, now: chrono::DateTime<chrono::Utc>) -> String {
-    let title = item.info.as_ref().map(|i| i.course.display_title(lang).to_owned()).unwrap_or_default();
-    let mut lines = vec![tr!(
-        lang,
-        "my-courses-order",
-        course = title,
-        number = item.order.number.as_str(),
-        status = status_label(lang, item.order.status)
-    )];
+    let class = item.info.as_ref().map(|i| i.reference().label(lang)).unwrap_or_default();
+    let status =
+        if item.offer_lapsed { tr!(lang, "status-offer-expired") } else { status_label(lang, item.order.status) };
+    let mut lines =
+        vec![tr!(lang, "my-courses-order", class = class, number = item.order.number.as_str(), status = status)];
     if let Some(position) = item.position {
         lines.push(tr!(lang, "order-waitlist-position", position = position));
     }
-    if item.order.cancel_requested_at.is_some() && item.order.status.is_active() {
+    if item.order.cancel_requested_at.is_some() && item.order.status.is_active() && !item.past {
         lines.push(tr!(lang, "my-courses-cancel-requested"));
     }
-    if item.order.status.is_active()
+    if item.order.status.is_cancellable()
         && let Some(info) = &item.info
     {
         match info.sessions.iter().find(|s| s.ends_at > now) {

@@ -293,6 +293,20 @@ pub async fn of_user(db: &Db, user_id: i64) -> sqlx::Result<Vec<OrderRow>> {
     rows.iter().map(order_from_row).collect()
 }
 
+/// Which of a person's orders ended because a seat offer ran out (the system, not the person,
+/// cancelled an offered order).
+pub async fn lapsed_offers(db: &Db, user_id: i64) -> sqlx::Result<std::collections::HashSet<i64>> {
+    let rows = sqlx::query(
+        "SELECT e.order_id FROM order_events e JOIN orders o ON o.id = e.order_id
+         WHERE o.user_id = $1 AND o.status = 'cancelled'
+           AND e.from_status = 'offered' AND e.to_status = 'cancelled' AND e.actor IS NULL",
+    )
+    .bind(user_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(|r| r.try_get("order_id")).collect()
+}
+
 /// Offers whose time is up, oldest first.
 pub async fn expired_offers(db: &Db, now: DateTime<Utc>) -> sqlx::Result<Vec<OrderRow>> {
     let rows = sqlx::query(&format!(

@@ -43,9 +43,37 @@ pub struct Payload {
     pub photo_id: Option<String>,
     /// File name and bytes.
     pub document: Option<(String, Vec<u8>)>,
+    /// Set when `text` names a day relative to the day it was planned for ("明天 09:00").
+    pub day_bound: Option<DayBound>,
+}
+
+/// A text that says "today" or "tomorrow" holds only on the day it was planned for; sent on another
+/// day (the bot was down, the gate moved it) the message says `other_day_text` instead: the same with
+/// the date alone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayBound {
+    pub day: chrono::NaiveDate,
+    /// The time zone `day` is a date of.
+    pub tz: String,
+    pub other_day_text: String,
 }
 
 impl Payload {
+    /// The payload as it should go out at `now` (see [`DayBound`]).
+    pub fn at(&self, now: DateTime<Utc>) -> std::borrow::Cow<'_, Payload> {
+        match &self.day_bound {
+            Some(bound)
+                if bound
+                    .tz
+                    .parse::<chrono_tz::Tz>()
+                    .is_ok_and(|tz| now.with_timezone(&tz).date_naive() != bound.day) =>
+            {
+                std::borrow::Cow::Owned(Payload { text: bound.other_day_text.clone(), ..self.clone() })
+            }
+            _ => std::borrow::Cow::Borrowed(self),
+        }
+    }
+
     pub fn text(text: impl Into<String>) -> Payload {
         Payload { text: text.into(), ..Payload::default() }
     }
@@ -65,6 +93,8 @@ struct StoredPayload {
     buttons: Vec<Vec<PayloadButton>>,
     #[serde(default)]
     photo_id: Option<String>,
+    #[serde(default)]
+    day_bound: Option<DayBound>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -224,6 +254,7 @@ fn claimed_from_row(row: &AnyRow) -> sqlx::Result<Claimed> {
             parse_mode: stored.parse_mode,
             buttons: stored.buttons,
             photo_id: stored.photo_id,
+            day_bound: stored.day_bound,
             photo_png: row.try_get("photo")?,
             document: document.map(|bytes| (document_name.unwrap_or_default(), bytes)),
         },
@@ -247,6 +278,7 @@ pub async fn enqueue(tx: &mut Tx, msg: &NewMessage) -> sqlx::Result<Option<i64>>
         parse_mode: msg.payload.parse_mode,
         buttons: msg.payload.buttons.clone(),
         photo_id: msg.payload.photo_id.clone(),
+        day_bound: msg.payload.day_bound.clone(),
     };
     let json = serde_json::to_string(&stored).map_err(|e| sqlx::Error::Encode(e.into()))?;
     let (document_name, document) = match &msg.payload.document {
@@ -652,4 +684,29 @@ pub async fn dedupe_exists(db: &Db, key: &str) -> sqlx::Result<bool> {
         .fetch_optional(&db.pool)
         .await?
         .is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_text_that_says_tomorrow_says_the_date_alone_when_it_goes_on_another_day() {
+        let payload = Payload {
+            text: "tomorrow, 12 Dec".into(),
+            day_bound: Some(DayBound {
+                day: chrono::NaiveDate::from_ymd_opt(2026, 12, 11).unwrap(),
+                tz: "Asia/Shanghai".into(),
+                other_day_text: "12 Dec".into(),
+            }),
+            ..Payload::default()
+        };
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().to_utc();
+        // 19:30 and 23:59 in Beijing on the 11th: as planned.
+        assert_eq!(payload.at(at("2026-12-11T11:30:00Z")).text, "tomorrow, 12 Dec");
+        assert_eq!(payload.at(at("2026-12-11T15:59:00Z")).text, "tomorrow, 12 Dec");
+        // 07:30 on the 12th in Beijing (still the 11th in UTC): the date alone.
+        assert_eq!(payload.at(at("2026-12-11T23:30:00Z")).text, "12 Dec");
+        assert_eq!(Payload::text("plain").at(at("2030-01-01T00:00:00Z")).text, "plain");
+    }
 }

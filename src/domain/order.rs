@@ -1,5 +1,6 @@
 //! Orders (报名订单): a seat in a class, ordered like in a shop and paid for by the government.
 
+use chrono::{DateTime, Utc};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
@@ -136,6 +137,73 @@ impl OrderStatus {
     }
 }
 
+/// When a class meets: its first session's start and its last session's end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClassTiming {
+    pub first_start: Option<DateTime<Utc>>,
+    pub last_end: Option<DateTime<Utc>>,
+}
+
+impl ClassTiming {
+    /// The last session is over (or the class has no session left at all).
+    pub fn has_ended(&self, now: DateTime<Utc>) -> bool {
+        self.last_end.is_none_or(|end| end <= now)
+    }
+}
+
+/// What cancelling an order does, wherever it is asked for ("my courses", a reminder): one rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CancelRule {
+    /// Cancelled at once: before the cut-off, or a waitlist place or an offer (no seat promised yet).
+    Now,
+    /// After the cut-off: it goes to the coordinators as a request.
+    Request,
+    /// After the cut-off and asked for already: wait for the answer.
+    AlreadyRequested,
+    /// The class is over: nothing left to cancel.
+    ClassEnded,
+    /// The order is not live (cancelled, rejected, finished).
+    NotCancellable,
+}
+
+impl CancelRule {
+    /// Whether "my courses" offers a cancel button for it.
+    pub fn offers_button(self) -> bool {
+        matches!(self, CancelRule::Now | CancelRule::Request)
+    }
+}
+
+/// The one cancellation rule. `cutoff`: how long before the first session people may still cancel
+/// themselves.
+pub fn cancel_rule(
+    status: OrderStatus,
+    cancel_requested: bool,
+    class: ClassTiming,
+    now: DateTime<Utc>,
+    cutoff: chrono::Duration,
+) -> CancelRule {
+    if !status.is_cancellable() {
+        return CancelRule::NotCancellable;
+    }
+    if class.has_ended(now) {
+        return CancelRule::ClassEnded;
+    }
+    let before_cutoff = class.first_start.is_none_or(|start| start - now >= cutoff);
+    if before_cutoff || matches!(status, OrderStatus::Waitlisted | OrderStatus::Offered) {
+        CancelRule::Now
+    } else if cancel_requested {
+        CancelRule::AlreadyRequested
+    } else {
+        CancelRule::Request
+    }
+}
+
+/// "My courses" lists orders still ahead apart from those that are over: a class that has ended, or
+/// an order that ended (cancelled, rejected, finished).
+pub fn is_past(status: OrderStatus, class: ClassTiming, now: DateTime<Utc>) -> bool {
+    !status.is_cancellable() || class.has_ended(now)
+}
+
 /// Where a new order lands, given the class's capacity and the seats already held.
 pub fn place_new_order(capacity: i64, seats_held: i64, needs_approval: bool) -> OrderStatus {
     if seats_held < capacity {
@@ -268,6 +336,30 @@ mod tests {
         for bad in ["oa:", "oa:-1", "oa:0", "oa:x", "zz:1", "oa"] {
             assert_eq!(OrderAction::decode(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn one_cancellation_rule_for_every_place_it_is_asked() {
+        let at = |h: i64| DateTime::<Utc>::from_timestamp(1_800_000_000 + h * 3600, 0).unwrap();
+        let cutoff = chrono::Duration::hours(24);
+        // A class of three sessions: the first in 48 h, the last ending in 200 h.
+        let class = ClassTiming { first_start: Some(at(48)), last_end: Some(at(200)) };
+        let rule = |status, requested, now| cancel_rule(status, requested, class, now, cutoff);
+        assert_eq!(rule(OrderStatus::Confirmed, false, at(0)), CancelRule::Now);
+        assert_eq!(rule(OrderStatus::Confirmed, false, at(30)), CancelRule::Request);
+        assert_eq!(rule(OrderStatus::Confirmed, true, at(30)), CancelRule::AlreadyRequested);
+        // Between sessions, too: still a request, never an instant cancellation.
+        assert_eq!(rule(OrderStatus::Confirmed, false, at(100)), CancelRule::Request);
+        // A waitlist place or an offer promises no seat yet: it goes at once.
+        assert_eq!(rule(OrderStatus::Waitlisted, false, at(30)), CancelRule::Now);
+        assert_eq!(rule(OrderStatus::Offered, false, at(30)), CancelRule::Now);
+        // Over: nothing to cancel, and no button.
+        assert_eq!(rule(OrderStatus::Confirmed, false, at(200)), CancelRule::ClassEnded);
+        assert!(!CancelRule::ClassEnded.offers_button());
+        assert_eq!(rule(OrderStatus::Cancelled, false, at(0)), CancelRule::NotCancellable);
+        assert_eq!(rule(OrderStatus::Completed, false, at(0)), CancelRule::NotCancellable);
+        assert!(is_past(OrderStatus::Confirmed, class, at(200)) && !is_past(OrderStatus::Confirmed, class, at(199)));
+        assert!(is_past(OrderStatus::Cancelled, class, at(0)));
     }
 
     #[test]

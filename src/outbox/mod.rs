@@ -371,8 +371,9 @@ impl OutboxWorker {
                 pacer.record_scheduled_send(row.chat_id, ready, Instant::now());
                 work.flying.insert(row.id, row.chat_id);
                 let bot = self.bot.clone();
+                let now = self.clock.now();
                 work.in_flight.spawn(async move {
-                    let result = send_payload(&bot, row.chat_id, &row.payload).await;
+                    let result = send_payload(&bot, row.chat_id, &row.payload.at(now)).await;
                     Answered { row, result }
                 });
             }

@@ -9,7 +9,9 @@ use crate::app::App;
 use crate::db::orders::{self as store, NewOrder, OrderRow};
 use crate::db::{self, Tx};
 use crate::domain::catalog::{Class, Course, Session, SessionStatus};
-use crate::domain::order::{OrderAction, OrderNumber, OrderStatus, place_new_order};
+use crate::domain::order::{
+    CancelRule, ClassTiming, OrderAction, OrderNumber, OrderStatus, cancel_rule, place_new_order,
+};
 use crate::domain::person::Person;
 use crate::domain::region::Region;
 use crate::i18n::{Lang, session_when};
@@ -41,6 +43,59 @@ impl ClassInfo {
     pub fn timetable(&self, lang: Lang) -> Vec<String> {
         self.sessions.iter().map(|s| session_when(lang, self.tz, s.starts_at, s.ends_at)).collect()
     }
+
+    pub fn timing(&self) -> ClassTiming {
+        ClassTiming { first_start: self.first_start(), last_end: self.sessions.iter().map(|s| s.ends_at).max() }
+    }
+
+    pub fn reference(&self) -> ClassRef {
+        ClassRef {
+            course: Some(self.course.clone()),
+            place: self.class.place.clone(),
+            first: self.first_start(),
+            tz: self.tz,
+        }
+    }
+}
+
+/// Enough about a class to name it in a message: a person may hold orders for several classes of one
+/// course, so a class is named by its course, first date and place, never by its catalogue key.
+#[derive(Debug, Clone)]
+pub struct ClassRef {
+    pub course: Option<Course>,
+    pub place: String,
+    pub first: Option<DateTime<Utc>>,
+    pub tz: chrono_tz::Tz,
+}
+
+impl ClassRef {
+    /// "12月12日（周六）" of the first session, or nothing.
+    pub fn date(&self, lang: Lang) -> String {
+        self.first.map(|t| crate::i18n::local_date(lang, t.with_timezone(&self.tz).date_naive())).unwrap_or_default()
+    }
+
+    /// "“食用菌种植技术”（12月12日（周六） · 铁山镇农业技术推广站）".
+    pub fn label(&self, lang: Lang) -> String {
+        let course = self.course.as_ref().map(|c| c.display_title(lang).to_owned()).unwrap_or_default();
+        tr!(lang, "class-label", course = course, date = self.date(lang), place = self.place.as_str())
+    }
+}
+
+/// The reference of a class read inside a transaction.
+async fn class_ref_in_tx(tx: &mut Tx, app: &App, class_key: &str) -> anyhow::Result<Option<ClassRef>> {
+    let Some(class) = db::catalog::class_in_tx(tx, class_key).await? else { return Ok(None) };
+    let course = db::catalog::course_in_tx(tx, &class.course_key).await?;
+    let tz = db::regions::timezone_in_tx(tx, &class.region_key)
+        .await?
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(app.config.default_timezone);
+    let first = db::catalog::sessions_of_class_conn(tx, class_key)
+        .await?
+        .into_iter()
+        .filter(|s| s.status == SessionStatus::Scheduled)
+        .map(|s| s.starts_at)
+        .min();
+    Ok(Some(ClassRef { course, place: class.place, first, tz }))
 }
 
 pub async fn class_info(app: &App, class_key: &str) -> anyhow::Result<Option<ClassInfo>> {
@@ -101,10 +156,12 @@ pub async fn orderable_classes(app: &App, person: &Person, course_key: &str) -> 
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PlaceOutcome {
-    /// A new order; `position` on the waitlist when it was waitlisted.
+    /// A new order; `position` on the waitlist when it was waitlisted. `no_approver`: it waits for an
+    /// approval that nobody (no coordinator up the region chain, no admin) is there to give yet.
     Placed {
         order: OrderRow,
         position: Option<i64>,
+        no_approver: bool,
     },
     /// The person already holds a live order for this class.
     Already(OrderRow),
@@ -132,8 +189,7 @@ pub async fn place(app: &App, person: &Person, class_key: &str) -> anyhow::Resul
         tracing::warn!(user = person.user_id, class_key, "order for a class of another audience or county refused");
         return Ok(PlaceOutcome::NotForYou);
     }
-    let chain = region_chain(app, &info.class.region_key).await?;
-    let coordinators = db::people::coordinators_for(&app.db, &keys(&chain)).await?;
+    let coordinators = deciders_for_class(app, class_key).await?;
     let village = match &person.village_key {
         Some(v) => db::regions::get(&app.db, v).await?,
         None => None,
@@ -179,7 +235,11 @@ pub async fn place(app: &App, person: &Person, class_key: &str) -> anyhow::Resul
         OrderStatus::Waitlisted => Some(store::waitlist_position(&app.db, &order).await?),
         _ => None,
     };
-    Ok(PlaceOutcome::Placed { order, position })
+    let no_approver = status == OrderStatus::PendingApproval && coordinators.is_empty();
+    if no_approver {
+        tracing::warn!(class_key, order = order.id, "an order waits for approval and nobody can approve it");
+    }
+    Ok(PlaceOutcome::Placed { order, position, no_approver })
 }
 
 /// A coordinator's line about one order: who, from where, which class, seats taken; Approve / Reject
@@ -295,16 +355,15 @@ async fn offer_free_seats(tx: &mut Tx, app: &App, class_key: &str) -> anyhow::Re
     if !locked.open || locked.first_session_at.is_none_or(|t| t <= now) {
         return Ok(0);
     }
-    let course = db::catalog::course_in_tx(tx, &locked.course_key).await?;
+    let Some(class_ref) = class_ref_in_tx(tx, app, class_key).await? else { return Ok(0) };
     let mut offered = 0;
     while store::seats_held(tx, class_key).await? < locked.capacity {
         let Some(next) = store::first_waitlisted(tx, class_key).await? else { break };
-        let (number, id, course) = (next.number.clone(), next.id, course.clone());
+        let (number, id, class_ref) = (next.number.clone(), next.id, class_ref.clone());
         let ttl_hours = app.config.offer_ttl.num_hours();
         let note = Note::notice("offer", now, move |lang| {
-            let title = course.as_ref().map(|c| c.display_title(lang).to_owned()).unwrap_or_default();
             payload(
-                tr!(lang, "offer-seat", course = title, number = number.as_str(), hours = ttl_hours),
+                tr!(lang, "offer-seat", class = class_ref.label(lang), number = number.as_str(), hours = ttl_hours),
                 vec![vec![
                     (tr!(lang, "btn-accept-offer"), OrderAction::AcceptOffer(id).encode()),
                     (tr!(lang, "btn-decline-offer"), OrderAction::DeclineOffer(id).encode()),
@@ -339,8 +398,14 @@ async fn offer_free_seats(tx: &mut Tx, app: &App, class_key: &str) -> anyhow::Re
 pub enum ActionOutcome {
     /// Done; the order as it is now.
     Done(OrderRow),
+    /// Cancelled; `seat_passed_on`: a freed seat went to someone on the waitlist.
+    Cancelled { order: OrderRow, seat_passed_on: bool },
     /// Late cancellation: sent to the coordinators as a request.
     CancelRequested(OrderRow),
+    /// Late cancellation, but nobody (no coordinator up the region chain, no admin) can decide it.
+    NobodyToAsk(OrderRow),
+    /// The class is over: nothing to cancel.
+    ClassEnded(OrderRow),
     /// Nothing changed because the order is no longer where the button assumed (double tap, old
     /// message, expired offer); the order as it is now.
     Stale(OrderRow),
@@ -363,16 +428,13 @@ pub async fn act(app: &App, presser: &Person, action: OrderAction) -> anyhow::Re
         | OrderAction::RefuseCancel(id) => id,
     };
     let Some(order) = store::get(&app.db, id).await? else { return Ok(ActionOutcome::Unknown) };
+    let Some(info) = class_info(app, &order.class_key).await? else { return Ok(ActionOutcome::Unknown) };
     let coordinator_action = matches!(
         action,
         OrderAction::Approve(_) | OrderAction::Reject(_) | OrderAction::AllowCancel(_) | OrderAction::RefuseCancel(_)
     );
     let allowed = if coordinator_action {
-        let Some(class) = db::catalog::class(&app.db, &order.class_key).await? else {
-            return Ok(ActionOutcome::Unknown);
-        };
-        let chain = keys(&region_chain(app, &class.region_key).await?);
-        db::people::coordinates_any(&app.db, presser.user_id, &chain).await?
+        may_decide_for_class(app, presser, &info.class.region_key).await?
     } else {
         order.user_id == presser.user_id
     };
@@ -381,30 +443,20 @@ pub async fn act(app: &App, presser: &Person, action: OrderAction) -> anyhow::Re
         return Ok(ActionOutcome::NotAllowed);
     }
     let now = app.now();
-    let course = match db::catalog::class(&app.db, &order.class_key).await? {
-        Some(class) => db::catalog::course(&app.db, &class.course_key).await?,
-        None => None,
-    };
-    let title = move |lang: Lang| course.as_ref().map(|c| c.display_title(lang).to_owned()).unwrap_or_default();
+    let class_ref = info.reference();
     // Read before the transaction: nothing inside it may wait for a second pool connection, or a
     // burst of presses on one class (each holding a connection while it waits for the class lock)
     // starves the pool while the lock holder waits for a connection.
-    let coordinators = match action {
+    let (coordinators, deciders) = match action {
         OrderAction::ConfirmCancel(_) | OrderAction::AcceptOffer(_) => {
-            class_coordinators(app, &order.class_key).await?
+            (class_coordinators(app, &order.class_key).await?, deciders_for_class(app, &order.class_key).await?)
         }
-        _ => Vec::new(),
+        _ => (Vec::new(), Vec::new()),
     };
-    // An offer accepted in a class that needs approval goes to the coordinators like a new order.
-    let (accept_info, accept_village) = match action {
-        OrderAction::AcceptOffer(_) => {
-            let village = match &presser.village_key {
-                Some(v) => db::regions::get(&app.db, v).await?,
-                None => None,
-            };
-            (class_info(app, &order.class_key).await?, village)
-        }
-        _ => (None, None),
+    // An offer accepted in a class that needs approval goes to the deciders like a new order.
+    let accept_village = match (action, &presser.village_key) {
+        (OrderAction::AcceptOffer(_), Some(v)) => db::regions::get(&app.db, v).await?,
+        _ => None,
     };
 
     let mut tx = app.db.begin_write().await?;
@@ -414,6 +466,7 @@ pub async fn act(app: &App, presser: &Person, action: OrderAction) -> anyhow::Re
     let from = order.status;
     let actor = Some(presser.user_id);
     let number = order.number.clone();
+    let rule = cancel_rule(from, order.cancel_requested_at.is_some(), info.timing(), now, app.config.cancel_cutoff);
     let outcome = match action {
         OrderAction::Approve(_) | OrderAction::Reject(_) => {
             let approve = matches!(action, OrderAction::Approve(_));
@@ -423,12 +476,13 @@ pub async fn act(app: &App, presser: &Person, action: OrderAction) -> anyhow::Re
             {
                 ActionOutcome::Stale(order.clone())
             } else {
-                let title = title.clone();
+                let class_ref = class_ref.clone();
                 let note = Note::notice("notice", now, move |lang| {
+                    let (class, number) = (class_ref.label(lang), number.as_str());
                     let key_text = if approve {
-                        tr!(lang, "order-approved", course = title(lang), number = number.as_str())
+                        tr!(lang, "order-approved", class = class, number = number)
                     } else {
-                        tr!(lang, "order-rejected", course = title(lang), number = number.as_str())
+                        tr!(lang, "order-rejected", class = class, number = number)
                     };
                     payload(key_text, vec![])
                 })
@@ -452,14 +506,14 @@ pub async fn act(app: &App, presser: &Person, action: OrderAction) -> anyhow::Re
                     reminders::plan_for_order(&mut tx, app, &order).await?;
                 }
                 if to == OrderStatus::PendingApproval
-                    && let (Some(info), Some(class)) = (&accept_info, &locked)
+                    && let Some(class) = &locked
                 {
                     let taken = store::seats_held(&mut tx, &order.class_key).await?;
                     let line =
-                        OrderLine::new(presser, accept_village.clone(), info, taken, class.capacity, to, &number, id);
-                    for coordinator in &coordinators {
-                        let note = line.clone().note(now).dedupe(format!("order:{id}:pending:{}", coordinator.user_id));
-                        notify::queue(&mut tx, app, coordinator.user_id, &note).await?;
+                        OrderLine::new(presser, accept_village.clone(), &info, taken, class.capacity, to, &number, id);
+                    for decider in &deciders {
+                        let note = line.clone().note(now).dedupe(format!("order:{id}:pending:{}", decider.user_id));
+                        notify::queue(&mut tx, app, decider.user_id, &note).await?;
                     }
                 }
                 ActionOutcome::Done(order.clone())
@@ -478,37 +532,33 @@ pub async fn act(app: &App, presser: &Person, action: OrderAction) -> anyhow::Re
             }
         }
         // Asking for confirmation changes nothing; the handler shows the question.
-        OrderAction::Cancel(_) => {
-            if from.is_cancellable() {
-                ActionOutcome::Done(order.clone())
-            } else {
-                ActionOutcome::Stale(order.clone())
+        OrderAction::Cancel(_) => match rule {
+            CancelRule::Now | CancelRule::Request => ActionOutcome::Done(order.clone()),
+            CancelRule::AlreadyRequested => ActionOutcome::CancelRequested(order.clone()),
+            CancelRule::ClassEnded => ActionOutcome::ClassEnded(order.clone()),
+            CancelRule::NotCancellable => ActionOutcome::Stale(order.clone()),
+        },
+        OrderAction::ConfirmCancel(_) => match rule {
+            CancelRule::Now => {
+                store::transition(&mut tx, id, from, OrderStatus::Cancelled, now, actor, None).await?;
+                reminders::withdraw_for_order(&mut tx, id).await?;
+                let seat_passed_on = from.holds_seat() && offer_free_seats(&mut tx, app, &order.class_key).await? > 0;
+                queue_coordinator_line(&mut tx, app, &coordinators, &order, presser, &class_ref).await?;
+                ActionOutcome::Cancelled { order: order.clone(), seat_passed_on }
             }
-        }
-        OrderAction::ConfirmCancel(_) => {
-            if !from.is_cancellable() {
-                ActionOutcome::Stale(order.clone())
-            } else {
-                let first = locked.as_ref().and_then(|c| c.first_session_at);
-                let in_time = from == OrderStatus::Waitlisted
-                    || first.is_none_or(|start| start - now >= app.config.cancel_cutoff);
-                if in_time {
-                    store::transition(&mut tx, id, from, OrderStatus::Cancelled, now, actor, None).await?;
-                    reminders::withdraw_for_order(&mut tx, id).await?;
-                    if from.holds_seat() {
-                        offer_free_seats(&mut tx, app, &order.class_key).await?;
-                    }
-                    queue_coordinator_line(&mut tx, app, &coordinators, &order, presser, "cancelled").await?;
-                    ActionOutcome::Done(order.clone())
-                } else if order.cancel_requested_at.is_some() {
-                    ActionOutcome::CancelRequested(order.clone())
-                } else {
-                    store::mark_cancel_requested(&mut tx, id, now).await?;
-                    queue_cancel_request(&mut tx, app, &coordinators, &order, presser, now).await?;
-                    ActionOutcome::CancelRequested(order.clone())
-                }
+            CancelRule::Request if deciders.is_empty() => {
+                tracing::warn!(order = id, class = %order.class_key, "late cancellation with nobody to decide it");
+                ActionOutcome::NobodyToAsk(order.clone())
             }
-        }
+            CancelRule::Request => {
+                store::mark_cancel_requested(&mut tx, id, now).await?;
+                queue_cancel_request(&mut tx, app, &deciders, &order, presser, &class_ref, now).await?;
+                ActionOutcome::CancelRequested(order.clone())
+            }
+            CancelRule::AlreadyRequested => ActionOutcome::CancelRequested(order.clone()),
+            CancelRule::ClassEnded => ActionOutcome::ClassEnded(order.clone()),
+            CancelRule::NotCancellable => ActionOutcome::Stale(order.clone()),
+        },
         OrderAction::AllowCancel(_) | OrderAction::RefuseCancel(_) => {
             let allow = matches!(action, OrderAction::AllowCancel(_));
             let pending = order.cancel_requested_at.is_some() && from.is_cancellable();
@@ -527,12 +577,13 @@ pub async fn act(app: &App, presser: &Person, action: OrderAction) -> anyhow::Re
                 if allow && from.holds_seat() {
                     offer_free_seats(&mut tx, app, &order.class_key).await?;
                 }
-                let title = title.clone();
+                let class_ref = class_ref.clone();
                 let note = Note::notice("notice", now, move |lang| {
+                    let (class, number) = (class_ref.label(lang), number.as_str());
                     let text = if allow {
-                        tr!(lang, "cancel-allowed", course = title(lang), number = number.as_str())
+                        tr!(lang, "cancel-allowed", class = class, number = number)
                     } else {
-                        tr!(lang, "cancel-refused", course = title(lang), number = number.as_str())
+                        tr!(lang, "cancel-refused", class = class, number = number)
                     };
                     payload(text, vec![])
                 })
@@ -546,11 +597,11 @@ pub async fn act(app: &App, presser: &Person, action: OrderAction) -> anyhow::Re
             }
         }
     };
+    let fresh = store::get_in_tx(&mut tx, id).await?.unwrap_or_else(|| order.clone());
     let outcome = match outcome {
-        ActionOutcome::Done(_) => ActionOutcome::Done(store::get_in_tx(&mut tx, id).await?.unwrap_or(order)),
-        ActionOutcome::CancelRequested(_) => {
-            ActionOutcome::CancelRequested(store::get_in_tx(&mut tx, id).await?.unwrap_or(order))
-        }
+        ActionOutcome::Done(_) => ActionOutcome::Done(fresh),
+        ActionOutcome::CancelRequested(_) => ActionOutcome::CancelRequested(fresh),
+        ActionOutcome::Cancelled { seat_passed_on, .. } => ActionOutcome::Cancelled { order: fresh, seat_passed_on },
         other => other,
     };
     tx.commit().await?;
@@ -559,26 +610,23 @@ pub async fn act(app: &App, presser: &Person, action: OrderAction) -> anyhow::Re
     Ok(outcome)
 }
 
-/// A confirmed person says they cannot come: the order ends now, whatever the cut-off, so the seat
-/// reaches the waitlist while it is still of use. Inside the caller's transaction; `coordinators`
-/// read before it (see [`class_coordinators`]). False when the order was no longer confirmed.
-pub async fn release_seat(
-    tx: &mut Tx,
-    app: &App,
-    order: &OrderRow,
-    person: &Person,
-    coordinators: &[Person],
-) -> anyhow::Result<bool> {
-    let now = app.now();
-    if !store::transition(tx, order.id, OrderStatus::Confirmed, OrderStatus::Cancelled, now, Some(person.user_id), None)
-        .await?
-    {
-        return Ok(false);
+/// Who decides for a class what a coordinator decides (approvals, late cancellations): the coordinators
+/// up its region chain, else the admins. Empty when nobody can.
+pub async fn deciders_for_class(app: &App, class_key: &str) -> anyhow::Result<Vec<Person>> {
+    let coordinators = class_coordinators(app, class_key).await?;
+    if !coordinators.is_empty() {
+        return Ok(coordinators);
     }
-    reminders::withdraw_for_order(tx, order.id).await?;
-    offer_free_seats(tx, app, &order.class_key).await?;
-    queue_coordinator_line(tx, app, coordinators, order, person, "cancelled").await?;
-    Ok(true)
+    Ok(db::people::admins(&app.db).await?)
+}
+
+/// Whether `person` may decide for a class in `region_key`: a coordinator up its chain, or an admin.
+async fn may_decide_for_class(app: &App, person: &Person, region_key: &str) -> anyhow::Result<bool> {
+    if person.roles.iter().any(|g| g.role == crate::domain::person::Role::Admin) {
+        return Ok(true);
+    }
+    let chain = keys(&region_chain(app, region_key).await?);
+    Ok(db::people::coordinates_any(&app.db, person.user_id, &chain).await?)
 }
 
 /// The coordinators of a class's region and its ancestors (read outside any transaction).
@@ -588,22 +636,31 @@ pub async fn class_coordinators(app: &App, class_key: &str) -> anyhow::Result<Ve
     Ok(db::people::coordinators_for(&app.db, &chain).await?)
 }
 
-/// One line to the class region's `coordinators` about `order` ("cancelled").
+/// One line to the class region's `coordinators` (those who want lines) that `order` was cancelled.
 async fn queue_coordinator_line(
     tx: &mut Tx,
     app: &App,
     coordinators: &[Person],
     order: &OrderRow,
     person: &Person,
-    what: &'static str,
+    class_ref: &ClassRef,
 ) -> anyhow::Result<()> {
     let wanting = db::people::line_coordinators_of_class(tx, &order.class_key).await?;
     for coordinator in coordinators.iter().filter(|c| wanting.contains(&c.user_id)) {
-        let (name, number) = (person.name.as_str().to_owned(), order.number.clone());
+        let (name, number, class_ref) = (person.name.as_str().to_owned(), order.number.clone(), class_ref.clone());
         let note = Note::notice("coordinator", app.now(), move |lang| {
-            payload(tr!(lang, "coord-line-cancelled", name = name.as_str(), number = number.as_str()), vec![])
+            payload(
+                tr!(
+                    lang,
+                    "coord-line-cancelled",
+                    name = name.as_str(),
+                    class = class_ref.label(lang),
+                    number = number.as_str()
+                ),
+                vec![],
+            )
         })
-        .dedupe(format!("order:{}:{what}:{}", order.id, coordinator.user_id));
+        .dedupe(format!("order:{}:cancelled:{}", order.id, coordinator.user_id));
         notify::queue(tx, app, coordinator.user_id, &note).await?;
     }
     Ok(())
@@ -612,26 +669,34 @@ async fn queue_coordinator_line(
 async fn queue_cancel_request(
     tx: &mut Tx,
     app: &App,
-    coordinators: &[Person],
+    deciders: &[Person],
     order: &OrderRow,
     person: &Person,
+    class_ref: &ClassRef,
     requested_at: DateTime<Utc>,
 ) -> anyhow::Result<()> {
     // Keyed by the request: after a refusal the person may ask again, and that is a new question.
     let request = requested_at.timestamp();
-    for coordinator in coordinators {
-        let (name, number, id) = (person.name.as_str().to_owned(), order.number.clone(), order.id);
+    for decider in deciders {
+        let (name, number, id, class_ref) =
+            (person.name.as_str().to_owned(), order.number.clone(), order.id, class_ref.clone());
         let note = Note::notice("coordinator", app.now(), move |lang| {
             payload(
-                tr!(lang, "coord-cancel-request", name = name.as_str(), number = number.as_str()),
+                tr!(
+                    lang,
+                    "coord-cancel-request",
+                    name = name.as_str(),
+                    class = class_ref.label(lang),
+                    number = number.as_str()
+                ),
                 vec![vec![
                     (tr!(lang, "btn-allow-cancel"), OrderAction::AllowCancel(id).encode()),
                     (tr!(lang, "btn-refuse-cancel"), OrderAction::RefuseCancel(id).encode()),
                 ]],
             )
         })
-        .dedupe(format!("order:{id}:cancel-request:{request}:{}", coordinator.user_id));
-        notify::queue(tx, app, coordinator.user_id, &note).await?;
+        .dedupe(format!("order:{id}:cancel-request:{request}:{}", decider.user_id));
+        notify::queue(tx, app, decider.user_id, &note).await?;
     }
     Ok(())
 }
@@ -641,18 +706,15 @@ pub async fn expire_offers(app: &App) -> anyhow::Result<usize> {
     let now = app.now();
     let mut expired = 0;
     for order in store::expired_offers(&app.db, now).await? {
-        let course = match db::catalog::class(&app.db, &order.class_key).await? {
-            Some(class) => db::catalog::course(&app.db, &class.course_key).await?,
-            None => None,
-        };
+        let class_ref = class_info(app, &order.class_key).await?.map(|info| info.reference());
         let mut tx = app.db.begin_write().await?;
         store::lock_class(&mut tx, app.db.backend, &order.class_key).await?;
         // Accepted or declined in the meantime: the compare-and-set leaves it alone.
         if store::transition(&mut tx, order.id, OrderStatus::Offered, OrderStatus::Cancelled, now, None, None).await? {
             let number = order.number.clone();
             let note = Note::notice("notice", now, move |lang| {
-                let title = course.as_ref().map(|c| c.display_title(lang).to_owned()).unwrap_or_default();
-                payload(tr!(lang, "offer-expired", course = title, number = number.as_str()), vec![])
+                let class = class_ref.as_ref().map(|c| c.label(lang)).unwrap_or_default();
+                payload(tr!(lang, "offer-expired", class = class, number = number.as_str()), vec![])
             })
             .dedupe(format!("order:{}:offer-expired", order.id));
             notify::queue(&mut tx, app, order.user_id, &note).await?;
@@ -673,10 +735,18 @@ pub struct MyOrder {
     pub order: OrderRow,
     pub info: Option<ClassInfo>,
     pub position: Option<i64>,
+    /// What cancelling it would do now (one rule with the reminders' "cancel the whole order").
+    pub cancel: CancelRule,
+    /// Ended because a seat offer ran out (shown as expired, not as cancelled).
+    pub offer_lapsed: bool,
+    /// Over: its class has ended or the order has (see [`crate::domain::order::is_past`]).
+    pub past: bool,
 }
 
-/// A person's orders, live ones first, then the rest, newest first within each.
+/// A person's orders: those still ahead first, by their first session; then the past ones, newest first.
 pub async fn my_orders(app: &App, user_id: i64) -> anyhow::Result<Vec<MyOrder>> {
+    let now = app.now();
+    let lapsed = store::lapsed_offers(&app.db, user_id).await?;
     let mut out = Vec::new();
     for order in store::of_user(&app.db, user_id).await? {
         let info = class_info(app, &order.class_key).await?;
@@ -684,8 +754,13 @@ pub async fn my_orders(app: &App, user_id: i64) -> anyhow::Result<Vec<MyOrder>> 
             OrderStatus::Waitlisted => Some(store::waitlist_position(&app.db, &order).await?),
             _ => None,
         };
-        out.push(MyOrder { order, info, position });
+        let timing = info.as_ref().map(ClassInfo::timing).unwrap_or(ClassTiming { first_start: None, last_end: None });
+        let cancel =
+            cancel_rule(order.status, order.cancel_requested_at.is_some(), timing, now, app.config.cancel_cutoff);
+        let past = crate::domain::order::is_past(order.status, timing, now);
+        let offer_lapsed = lapsed.contains(&order.id);
+        out.push(MyOrder { order, info, position, cancel, offer_lapsed, past });
     }
-    out.sort_by_key(|o| !o.order.status.is_active());
+    out.sort_by_key(|o| (o.past, o.info.as_ref().and_then(|i| i.first_start()).filter(|_| !o.past)));
     Ok(out)
 }

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 
 use crate::app::App;
 use crate::db::orders::OrderRow;
+use crate::db::outbox::DayBound;
 use crate::db::{self, Tx};
 use crate::domain::catalog::{Class, Course, Session, SessionStatus};
 use crate::domain::gate::MessageKind;
@@ -60,25 +61,30 @@ async fn plan_session(
     let mut last_due: Option<DateTime<Utc>> = None;
     let mut queued = 0;
     for (which, planned_at) in plan.instants(ctx.tz, session.starts_at) {
-        let (course, class, session_copy, tz) = (ctx.course.clone(), ctx.class.clone(), session.clone(), ctx.tz);
-        let (order_id, session_id) = (order.id, session.id);
-        let note = Note {
-            kind: MessageKind::Reminder { deadline: session.starts_at },
-            label: "reminder",
-            render: Box::new(move |lang| {
-                reminder_payload(lang, course.as_ref(), &class, &session_copy, tz, order_id, session_id)
-            }),
-            dedupe_key: Some(reminder_key(order.id, session.id, which)),
-            planned_at,
-            deadline_at: Some(session.starts_at),
-            personal: true,
-            group: None,
+        // The text says "today" or "tomorrow" as seen from when it goes, so it is rendered once the gate
+        // has said when that is.
+        let note_sent_at = |sent_at: Option<DateTime<Utc>>| {
+            let (course, class, session_copy, tz) = (ctx.course.clone(), ctx.class.clone(), session.clone(), ctx.tz);
+            let (order_id, session_id) = (order.id, session.id);
+            Note {
+                kind: MessageKind::Reminder { deadline: session.starts_at },
+                label: "reminder",
+                render: Box::new(move |lang| {
+                    let reminder = Reminder { course: course.as_ref(), class: &class, session: &session_copy, tz };
+                    reminder.payload(lang, sent_at, order_id, session_id)
+                }),
+                dedupe_key: Some(reminder_key(order.id, session.id, which)),
+                planned_at,
+                deadline_at: Some(session.starts_at),
+                personal: true,
+                group: None,
+            }
         };
-        let Some(planned) = notify::plan(tx, app, order.user_id, &note).await? else { continue };
+        let Some(planned) = notify::plan(tx, app, order.user_id, &note_sent_at(None)).await? else { continue };
         if last_due.is_some_and(|prev| planned.due_at - prev < MIN_GAP) {
             continue; // the gate moved it next to the previous one: one reminder is enough
         }
-        if notify::write(tx, &note, &planned).await? {
+        if notify::write(tx, &note_sent_at(Some(planned.due_at)), &planned).await? {
             queued += 1;
         }
         last_due = Some(planned.due_at);
@@ -86,30 +92,64 @@ async fn plan_session(
     Ok(queued)
 }
 
-fn reminder_payload(
-    lang: Lang,
-    course: Option<&Course>,
-    class: &Class,
-    session: &Session,
+/// One reminder of one session, as a person reads it.
+struct Reminder<'a> {
+    course: Option<&'a Course>,
+    class: &'a Class,
+    session: &'a Session,
     tz: chrono_tz::Tz,
-    order_id: i64,
-    session_id: i64,
-) -> crate::db::outbox::Payload {
-    let mut lines = vec![
-        tr!(lang, "reminder-title", course = course.map(|c| c.display_title(lang)).unwrap_or_default()),
-        tr!(lang, "reminder-when", when = session_when(lang, tz, session.starts_at, session.ends_at)),
-        tr!(lang, "reminder-place", place = session.place(class)),
-    ];
-    if let Some(bring) = course.and_then(|c| c.what_to_bring.as_deref()) {
-        lines.push(tr!(lang, "course-bring", items = bring));
+}
+
+impl Reminder<'_> {
+    /// The text and buttons; `sent_at` (when the gate lets it go) makes the day read "today" or
+    /// "tomorrow", with the plain date kept for a send on another day.
+    fn payload(
+        &self,
+        lang: Lang,
+        sent_at: Option<DateTime<Utc>>,
+        order_id: i64,
+        session_id: i64,
+    ) -> crate::db::outbox::Payload {
+        let when = session_when(lang, self.tz, self.session.starts_at, self.session.ends_at);
+        let session_day = self.session.starts_at.with_timezone(&self.tz).date_naive();
+        let relative = sent_at.and_then(|at| {
+            let sent_day = at.with_timezone(&self.tz).date_naive();
+            relative_day(lang, session_day, sent_day).map(|day| (day, sent_day))
+        });
+        let text_with = |when_line: String| {
+            let mut lines = vec![
+                tr!(lang, "reminder-title", course = self.course.map(|c| c.display_title(lang)).unwrap_or_default()),
+                when_line,
+                tr!(lang, "reminder-place", place = self.session.place(self.class)),
+            ];
+            if let Some(bring) = self.course.and_then(|c| c.what_to_bring.as_deref()) {
+                lines.push(tr!(lang, "course-bring", items = bring));
+            }
+            lines.join("\n")
+        };
+        let plain = text_with(tr!(lang, "reminder-when", when = when.as_str()));
+        let mut message = payload(
+            plain.clone(),
+            vec![vec![
+                (tr!(lang, "btn-coming"), rsvp_data(order_id, session_id, true)),
+                (tr!(lang, "btn-not-coming"), rsvp_data(order_id, session_id, false)),
+            ]],
+        );
+        if let Some((day, sent_day)) = relative {
+            message.text = text_with(tr!(lang, "reminder-when-relative", day = day, when = when.as_str()));
+            message.day_bound = Some(DayBound { day: sent_day, tz: self.tz.name().to_owned(), other_day_text: plain });
+        }
+        message
     }
-    payload(
-        lines.join("\n"),
-        vec![vec![
-            (tr!(lang, "btn-coming"), rsvp_data(order_id, session_id, true)),
-            (tr!(lang, "btn-not-coming"), rsvp_data(order_id, session_id, false)),
-        ]],
-    )
+}
+
+/// "今天" / "明天" for a session on `session_day` read on `today`; nothing for other days.
+fn relative_day(lang: Lang, session_day: chrono::NaiveDate, today: chrono::NaiveDate) -> Option<String> {
+    match (session_day - today).num_days() {
+        0 => Some(tr!(lang, "day-today")),
+        1 => Some(tr!(lang, "day-tomorrow")),
+        _ => None,
+    }
 }
 
 /// Plans every reminder of a newly confirmed order (inside the transaction that confirmed it).
@@ -212,23 +252,26 @@ pub async fn after_import(app: &App, report: &ImportReport) -> anyhow::Result<()
 /// What "I'll come" / "can't come" did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RsvpOutcome {
-    Noted,
-    /// "Can't come" confirmed: the order is cancelled and the seat offered on.
-    Released(OrderRow),
-    /// The order is no longer confirmed (cancelled meanwhile, an old reminder).
+    /// Recorded. `cancel`: what cancelling the whole order would do now, for the "can't come" reply.
+    Noted {
+        session: Session,
+        tz: chrono_tz::Tz,
+        cancel: crate::domain::order::CancelRule,
+    },
+    /// The order is no longer live, or the session is over (an old reminder).
     Stale,
     NotAllowed,
 }
 
-/// Records an answer to a reminder. `release` (after "can't come" was confirmed) cancels the order:
-/// a seat nobody will use goes to the waitlist, whatever the cut-off.
+/// Records an answer to a session's reminder. "Can't come" is an absence notice for that session (its
+/// trainer sees it on the roster); it does not cancel the order: cancelling the whole order is a
+/// separate choice under the one cancellation rule ([`crate::domain::order::cancel_rule`]).
 pub async fn answer(
     app: &App,
     person: &Person,
     order_id: i64,
     session_id: i64,
     coming: bool,
-    release: bool,
 ) -> anyhow::Result<RsvpOutcome> {
     let Some(order) = db::orders::get(&app.db, order_id).await? else { return Ok(RsvpOutcome::Stale) };
     if order.user_id != person.user_id {
@@ -236,20 +279,23 @@ pub async fn answer(
         return Ok(RsvpOutcome::NotAllowed);
     }
     let Some(session) = db::catalog::session(&app.db, session_id).await? else { return Ok(RsvpOutcome::Stale) };
-    if session.class_key != order.class_key || order.status != OrderStatus::Confirmed {
+    let now = app.now();
+    let live = matches!(order.status, OrderStatus::Confirmed | OrderStatus::Attended);
+    if session.class_key != order.class_key || !live || session.ends_at <= now {
         return Ok(RsvpOutcome::Stale);
     }
-    let now = app.now();
-    let coordinators = crate::services::orders::class_coordinators(app, &order.class_key).await?;
+    let Some(info) = crate::services::orders::class_info(app, &order.class_key).await? else {
+        return Ok(RsvpOutcome::Stale);
+    };
     let mut tx = app.db.begin_write().await?;
     db::orders::record_rsvp(&mut tx, order_id, session_id, coming, now).await?;
-    if !release {
-        tx.commit().await?;
-        return Ok(RsvpOutcome::Noted);
-    }
-    let released = crate::services::orders::release_seat(&mut tx, app, &order, person, &coordinators).await?;
     tx.commit().await?;
-    app.wake_outbox();
-    app.wake_scheduler();
-    Ok(if released { RsvpOutcome::Released(order) } else { RsvpOutcome::Stale })
+    let cancel = crate::domain::order::cancel_rule(
+        order.status,
+        order.cancel_requested_at.is_some(),
+        info.timing(),
+        now,
+        app.config.cancel_cutoff,
+    );
+    Ok(RsvpOutcome::Noted { session, tz: info.tz, cancel })
 }

@@ -146,7 +146,11 @@ pub async fn confirm(ctx: &Ctx, person: &Person, key: &str) -> anyhow::Result<()
     let outcome = orders::place(&ctx.app, person, key).await?;
     let placed = matches!(outcome, PlaceOutcome::Placed { .. });
     let mut text = match outcome {
-        PlaceOutcome::Placed { order, position } => match order.status {
+        PlaceOutcome::Placed { order, no_approver: true, .. } => {
+            let pending = tr!(lang, "order-pending", number = order.number.as_str());
+            format!("{pending}\n\n{}", tr!(lang, "order-nobody-to-approve"))
+        }
+        PlaceOutcome::Placed { order, position, .. } => match order.status {
             OrderStatus::PendingApproval => tr!(lang, "order-pending", number = order.number.as_str()),
             OrderStatus::Waitlisted => {
                 tr!(lang, "order-waitlisted", number = order.number.as_str(), position = position.unwrap_or(1))
@@ -187,20 +191,42 @@ pub async fn my_courses(ctx: &Ctx, person: &Person) -> anyhow::Result<()> {
         return ctx.say_with(tr!(lang, "my-courses-empty"), InlineKeyboardMarkup::new(rows)).await;
     }
     let now = ctx.app.now();
-    let mut text = vec![tr!(lang, "my-courses-title")];
+    let (past, current): (Vec<_>, Vec<_>) = items.iter().partition(|item| item.past);
+    let mut text = Vec::new();
     let mut rows = Vec::new();
-    for item in &items {
+    if current.is_empty() {
+        text.push(tr!(lang, "my-courses-none-current"));
+    } else {
+        text.push(tr!(lang, "my-courses-title"));
+    }
+    for item in &current {
         text.push(String::new());
         text.push(format::my_order(lang, item, now));
         if crate::services::learning::quiz_available(&ctx.app, &item.order).await? {
             let title = item.info.as_ref().map(|i| i.course.display_title(lang).to_owned()).unwrap_or_default();
             rows.push(vec![button(tr!(lang, "btn-quiz", course = title), Cb::QuizStart(item.order.id))]);
         }
-        if item.order.status.is_cancellable() && item.order.cancel_requested_at.is_none() {
+        if item.cancel.offers_button()
+            && let Some(info) = &item.info
+        {
+            let class = info.reference();
             rows.push(vec![button(
-                tr!(lang, "btn-cancel-order", number = item.order.number.as_str()),
+                tr!(lang, "btn-cancel-order", date = class.date(lang), place = class.place.as_str()),
                 Cb::Order(OrderAction::Cancel(item.order.id)),
             )]);
+        }
+    }
+    if !past.is_empty() {
+        text.push(String::new());
+        text.push(tr!(lang, "my-courses-past-title"));
+        for item in &past {
+            text.push(String::new());
+            text.push(format::my_order(lang, item, now));
+            // A quiz may still be taken after the last session.
+            if crate::services::learning::quiz_available(&ctx.app, &item.order).await? {
+                let title = item.info.as_ref().map(|i| i.course.display_title(lang).to_owned()).unwrap_or_default();
+                rows.push(vec![button(tr!(lang, "btn-quiz", course = title), Cb::QuizStart(item.order.id))]);
+            }
         }
     }
     ctx.say_with(text.join("\n"), InlineKeyboardMarkup::new(rows)).await
@@ -210,6 +236,11 @@ pub async fn my_courses(ctx: &Ctx, person: &Person) -> anyhow::Result<()> {
 pub async fn order_action(ctx: &Ctx, person: &Person, action: OrderAction) -> anyhow::Result<()> {
     let lang = person.lang;
     let outcome = orders::act(&ctx.app, person, action).await?;
+    let class_of = |order: &crate::db::orders::OrderRow| {
+        let key = order.class_key.clone();
+        let app = ctx.app.clone();
+        async move { orders::class_info(&app, &key).await.map(|i| i.map(|i| i.reference().label(lang))) }
+    };
     let reply = match (&action, outcome) {
         (_, ActionOutcome::NotAllowed) => return ctx.answer(Some(tr!(lang, "not-allowed"))).await,
         (_, ActionOutcome::Unknown) => return ctx.answer_stale().await,
@@ -218,17 +249,32 @@ pub async fn order_action(ctx: &Ctx, person: &Person, action: OrderAction) -> an
                 button(tr!(lang, "btn-yes-cancel"), Cb::Order(OrderAction::ConfirmCancel(order.id))),
                 button(tr!(lang, "btn-keep-order"), Cb::MyCourses),
             ]];
+            let class = class_of(&order).await?.unwrap_or_default();
             ctx.answer(None).await?;
             return ctx
-                .say_with(tr!(lang, "cancel-confirm", number = order.number.as_str()), InlineKeyboardMarkup::new(rows))
+                .say_with(
+                    tr!(lang, "cancel-confirm", class = class, number = order.number.as_str()),
+                    InlineKeyboardMarkup::new(rows),
+                )
                 .await;
         }
-        (OrderAction::ConfirmCancel(_), ActionOutcome::Done(order)) => {
-            tr!(lang, "cancel-done", number = order.number.as_str())
+        (_, ActionOutcome::Cancelled { order, seat_passed_on }) => {
+            let class = class_of(&order).await?.unwrap_or_default();
+            if seat_passed_on {
+                tr!(lang, "cancel-done-passed-on", class = class, number = order.number.as_str())
+            } else {
+                tr!(lang, "cancel-done", class = class, number = order.number.as_str())
+            }
         }
-        (OrderAction::ConfirmCancel(_), ActionOutcome::CancelRequested(order)) => {
-            tr!(lang, "cancel-requested", number = order.number.as_str())
+        (_, ActionOutcome::CancelRequested(order)) => {
+            if matches!(action, OrderAction::ConfirmCancel(_)) && order.cancel_requested_at.is_some() {
+                tr!(lang, "cancel-requested", number = order.number.as_str())
+            } else {
+                tr!(lang, "cancel-already-requested", number = order.number.as_str())
+            }
         }
+        (_, ActionOutcome::NobodyToAsk(order)) => tr!(lang, "cancel-nobody-to-ask", number = order.number.as_str()),
+        (_, ActionOutcome::ClassEnded(order)) => tr!(lang, "cancel-class-ended", number = order.number.as_str()),
         (OrderAction::AcceptOffer(_), ActionOutcome::Done(order)) => match order.status {
             OrderStatus::PendingApproval => tr!(lang, "order-pending", number = order.number.as_str()),
             _ => tr!(lang, "order-confirmed", number = order.number.as_str()),
@@ -253,10 +299,7 @@ pub async fn order_action(ctx: &Ctx, person: &Person, action: OrderAction) -> an
             | OrderAction::RefuseCancel(_),
             ActionOutcome::Stale(order),
         ) => tr!(lang, "decision-already", number = order.number.as_str(), status = status_label(lang, order.status)),
-        (_, ActionOutcome::Stale(order)) if order.cancel_requested_at.is_some() => {
-            tr!(lang, "cancel-already-requested", number = order.number.as_str())
-        }
-        (_, ActionOutcome::Stale(order) | ActionOutcome::CancelRequested(order)) => {
+        (_, ActionOutcome::Stale(order) | ActionOutcome::Done(order)) => {
             tr!(lang, "order-now", status = status_label(lang, order.status))
         }
     };
@@ -281,7 +324,6 @@ pub fn is_ordering_button(cb: &Cb) -> bool {
             | Cb::RequestTopic(_)
             | Cb::RequestTyped
             | Cb::Rsvp { .. }
-            | Cb::Release { .. }
     )
 }
 
@@ -304,40 +346,33 @@ pub async fn callback(ctx: Ctx, cb: Cb) -> anyhow::Result<()> {
         Cb::RequestTopic(c) => super::requests::chosen(&ctx, &person, c).await,
         Cb::RequestTyped => super::requests::ask_typed(&ctx, &person).await,
         Cb::Rsvp { order, session, coming } => rsvp(&ctx, &person, order, session, coming).await,
-        Cb::Release { order, session } => release(&ctx, &person, order, session).await,
         _ => ctx.answer_stale().await,
     }
 }
 
-/// A reminder's buttons. "Can't come" asks first: one stray tap must not give a seat away.
+/// A reminder's buttons. "Can't come" is an absence notice for that one session; giving up the whole
+/// order is offered beside it, under the same rule as "my courses".
 async fn rsvp(ctx: &Ctx, person: &Person, order: i64, session: i64, coming: bool) -> anyhow::Result<()> {
     let lang = person.lang;
-    if !coming {
-        ctx.answer(None).await?;
-        let rows = vec![vec![
-            button(tr!(lang, "btn-release-seat"), Cb::Release { order, session }),
-            button(tr!(lang, "btn-will-come"), Cb::Rsvp { order, session, coming: true }),
-        ]];
-        return ctx.say_with(tr!(lang, "rsvp-confirm-release"), InlineKeyboardMarkup::new(rows)).await;
+    let (session, tz, cancel) = match reminders::answer(&ctx.app, person, order, session, coming).await? {
+        RsvpOutcome::Noted { session, tz, cancel } => (session, tz, cancel),
+        RsvpOutcome::NotAllowed => return ctx.answer(Some(tr!(lang, "not-allowed"))).await,
+        RsvpOutcome::Stale => {
+            ctx.retire_pressed_keyboard().await;
+            ctx.answer(None).await?;
+            return ctx.say(tr!(lang, "rsvp-stale")).await;
+        }
+    };
+    ctx.retire_pressed_keyboard().await;
+    ctx.answer(None).await?;
+    if coming {
+        return ctx.say(tr!(lang, "rsvp-noted")).await;
     }
-    let text = match reminders::answer(&ctx.app, person, order, session, true, false).await? {
-        RsvpOutcome::Noted => tr!(lang, "rsvp-noted"),
-        RsvpOutcome::NotAllowed => return ctx.answer(Some(tr!(lang, "not-allowed"))).await,
-        _ => tr!(lang, "rsvp-stale"),
-    };
-    ctx.retire_pressed_keyboard().await;
-    ctx.answer(None).await?;
-    ctx.say(text).await
-}
-
-async fn release(ctx: &Ctx, person: &Person, order: i64, session: i64) -> anyhow::Result<()> {
-    let lang = person.lang;
-    let text = match reminders::answer(&ctx.app, person, order, session, false, true).await? {
-        RsvpOutcome::Released(order) => tr!(lang, "rsvp-released", number = order.number.as_str()),
-        RsvpOutcome::NotAllowed => return ctx.answer(Some(tr!(lang, "not-allowed"))).await,
-        _ => tr!(lang, "rsvp-stale"),
-    };
-    ctx.retire_pressed_keyboard().await;
-    ctx.answer(None).await?;
-    ctx.say_with(text, keyboards::main_menu(person)).await
+    let when = crate::i18n::session_when(lang, tz, session.starts_at, session.ends_at);
+    let mut rows =
+        vec![vec![button(tr!(lang, "btn-will-come"), Cb::Rsvp { order, session: session.id, coming: true })]];
+    if cancel.offers_button() {
+        rows.push(vec![button(tr!(lang, "btn-cancel-whole-order"), Cb::Order(OrderAction::Cancel(order)))]);
+    }
+    ctx.say_with(tr!(lang, "rsvp-absence-noted", when = when), InlineKeyboardMarkup::new(rows)).await
 }
