@@ -158,32 +158,55 @@ async fn what_a_file_no_longer_lists_is_cancelled_not_deleted() {
     .await;
 }
 
+/// The 1-based line of the first line of `text` that contains `needle`.
+fn line_of(text: &str, needle: &str) -> usize {
+    text.lines().position(|l| l.contains(needle)).expect("the line is in the file") + 1
+}
+
 #[tokio::test]
-async fn a_bad_file_is_refused_with_line_and_field_and_nothing_is_written() {
+async fn every_mistake_of_a_file_is_reported_in_one_run_and_nothing_is_written() {
     each_store(async |db: Db| {
-        // Line numbers below count from the first line of SMALL (which is empty).
+        // Seven mistakes of every kind: an unknown field, a wrong type, a value out of range, a date
+        // and a time that do not exist, and two references to nothing.
         let bad = SMALL
+            .replace("name = \"铁山镇\"", "name = \"铁山镇\"\nnmae = \"铁山\"")
             .replace("trainer = \"wang\"", "trainer = \"zhang\"")
-            .replace("capacity = 30", "capacity = 0")
-            .replace(
-                "time = \"09:00-11:30\"\n\n[[class.session]]\nkey = \"s2\"",
-                "time = \"9点\"\n\n[[class.session]]\nkey = \"s2\"",
-            );
+            .replace("answer = 2", "answer = 7")
+            .replace("course = \"mushroom\"", "course = \"mushrom\"")
+            .replace("capacity = 30", "capacity = \"30\"")
+            .replace("date = \"2026-12-08\"", "date = \"2026-12-32\"")
+            .replace("date = \"2026-12-09\"\ntime = \"09:00-11:30\"", "date = \"2026-12-09\"\ntime = \"25:00-26:00\"");
         let text = problems(import_str(&db, "bad.toml", &bad).await.unwrap_err());
-        assert!(
-            text.contains("bad.toml:44: class \"mushroom-2026-12\": field `capacity`: must be 1-10000 seats"),
-            "{text}"
-        );
-        assert!(text.contains("bad.toml:49: class \"mushroom-2026-12\", session \"s1\": field `time`"), "{text}");
-        assert!(text.contains("nothing was imported"), "{text}");
+        let expect = [
+            (line_of(&bad, "nmae"), "region \"xinan-tieshan\": field `nmae`: is not a field here"),
+            (line_of(&bad, "trainer = \"zhang\""), "course \"mushroom\": field `trainer`: no trainer \"zhang\""),
+            (line_of(&bad, "answer = 7"), "course \"mushroom\", question \"q1\": field `answer`: is the number"),
+            (line_of(&bad, "\"mushrom\""), "class \"mushroom-2026-12\": field `course`: no course \"mushrom\""),
+            (line_of(&bad, "capacity"), "class \"mushroom-2026-12\": field `capacity`: must be a whole number"),
+            (
+                line_of(&bad, "2026-12-32"),
+                "class \"mushroom-2026-12\", session \"s1\": field `date`: there is no such date as 2026-12-32",
+            ),
+            (
+                line_of(&bad, "25:00"),
+                "class \"mushroom-2026-12\", session \"s2\": field `time`: there is no such time as 25:00",
+            ),
+        ];
+        for (line, problem) in expect {
+            assert!(text.contains(&format!("bad.toml:{line}: {problem}")), "line {line}: {problem}\n{text}");
+        }
+        assert!(text.ends_with("7 problem(s); nothing was imported"), "no other problem: {text}");
+        // In the order of the file.
+        let lines: Vec<usize> = text.lines().filter_map(|l| l.split(':').nth(1)?.parse().ok()).collect();
+        assert!(lines.is_sorted(), "{text}");
         assert_eq!(db::catalog::counts(&db).await.unwrap(), [0, 0, 0, 0, 0]);
 
-        // A reference to a trainer that exists nowhere is found inside the transaction; the regions
-        // written before it are rolled back.
-        let bad = SMALL.replace("trainer = \"wang\"", "trainer = \"zhang\"");
+        // A value of the wrong type and a missing field no longer hide the rest of their entry.
+        let bad = SMALL.replace("title = \"农技推广研究员\"\n", "").replace("kind = \"expert\"", "kind = \"guru\"");
         let text = problems(import_str(&db, "bad.toml", &bad).await.unwrap_err());
-        assert!(text.contains("bad.toml:30: course \"mushroom\": field `trainer`: no trainer \"zhang\""), "{text}");
-        assert_eq!(db::catalog::counts(&db).await.unwrap(), [0, 0, 0, 0, 0]);
+        assert!(text.contains("trainer \"wang\": field `title`: is missing"), "{text}");
+        assert!(text.contains("trainer \"wang\": field `kind`: must be expert, industry or local"), "{text}");
+        assert!(text.ends_with("2 problem(s); nothing was imported"), "{text}");
     })
     .await;
 }
@@ -192,19 +215,26 @@ async fn a_bad_file_is_refused_with_line_and_field_and_nothing_is_written() {
 async fn syntax_errors_and_unknown_fields_name_their_line() {
     each_store(async |db: Db| {
         let text = problems(import_str(&db, "x.toml", "[[region]]\nkey = \"a\"\nnmae = \"typo\"\n").await.unwrap_err());
-        assert!(text.starts_with("x.toml:3: "), "{text}");
-        assert!(text.contains("nmae"), "{text}");
+        assert!(text.contains("x.toml:3: region \"a\": field `nmae`: is not a field here; the fields are: key, name,"));
+        assert!(text.contains("x.toml:2: region \"a\": field `name`: is missing"), "{text}");
 
+        // A syntax error stops the reading: only it is reported.
         let text = problems(import_str(&db, "x.toml", "[[course]\n").await.unwrap_err());
         assert!(text.starts_with("x.toml:1: "), "{text}");
+        assert!(text.ends_with("1 problem(s); nothing was imported"), "{text}");
 
         let bad_anchor = SMALL.replace(
             "zone = \"north-wheat-maize\"",
             "zone = \"north-wheat-maize\"\nbusy = [{ name = \"x\", from = \"maize+3\", to = \"xiazhi\" }]",
         );
         let text = problems(import_str(&db, "x.toml", &bad_anchor).await.unwrap_err());
-        assert!(text.starts_with("x.toml:6: "), "{text}");
+        assert!(text.starts_with("x.toml:6: region \"xinan\": field `busy`: "), "{text}");
         assert!(text.contains("solar term"), "{text}");
+
+        // An unquoted date is a TOML date, not text: the fix is said.
+        let unquoted = SMALL.replace("date = \"2026-12-08\"", "date = 2026-12-08");
+        let text = problems(import_str(&db, "x.toml", &unquoted).await.unwrap_err());
+        assert!(text.contains("field `date`: write it in quotes: \"2026-12-08\""), "{text}");
     })
     .await;
 }

@@ -406,6 +406,15 @@ pub async fn act(app: &App, presser: &Person, action: OrderAction) -> anyhow::Re
         }
         _ => (None, None),
     };
+    // A refusal tells the person whom to ask: their office's contact, read before the transaction too.
+    let contact = match action {
+        OrderAction::Reject(_) | OrderAction::RefuseCancel(_) => {
+            let owner = db::people::find(&app.db, order.user_id).await?;
+            crate::services::office::contact_for(app, owner.as_ref()).await
+        }
+        _ => None,
+    };
+    let contact = crate::services::office::contact_arg(contact.as_deref());
 
     let mut tx = app.db.begin_write().await?;
     // Serialise with seat-taking on this class.
@@ -423,12 +432,13 @@ pub async fn act(app: &App, presser: &Person, action: OrderAction) -> anyhow::Re
             {
                 ActionOutcome::Stale(order.clone())
             } else {
-                let title = title.clone();
+                let (title, contact) = (title.clone(), contact.clone());
                 let note = Note::notice("notice", now, move |lang| {
                     let key_text = if approve {
                         tr!(lang, "order-approved", course = title(lang), number = number.as_str())
                     } else {
-                        tr!(lang, "order-rejected", course = title(lang), number = number.as_str())
+                        let (course, number, contact) = (title(lang), number.as_str(), contact.as_str());
+                        tr!(lang, "order-rejected", course = course, number = number, contact = contact)
                     };
                     payload(key_text, vec![])
                 })
@@ -527,12 +537,13 @@ pub async fn act(app: &App, presser: &Person, action: OrderAction) -> anyhow::Re
                 if allow && from.holds_seat() {
                     offer_free_seats(&mut tx, app, &order.class_key).await?;
                 }
-                let title = title.clone();
+                let (title, contact) = (title.clone(), contact.clone());
                 let note = Note::notice("notice", now, move |lang| {
                     let text = if allow {
                         tr!(lang, "cancel-allowed", course = title(lang), number = number.as_str())
                     } else {
-                        tr!(lang, "cancel-refused", course = title(lang), number = number.as_str())
+                        let (course, number, contact) = (title(lang), number.as_str(), contact.as_str());
+                        tr!(lang, "cancel-refused", course = course, number = number, contact = contact)
                     };
                     payload(text, vec![])
                 })
