@@ -192,3 +192,28 @@ async fn instant_lines_report_waitlist_moves_and_can_be_turned_off() {
     assert_eq!(lines.iter().filter(|r| r.kind == "coordinator").count(), 5, "no line for 丁's order");
     t.stop().await;
 }
+
+async fn the_digest_names_a_busy_season_class_by_its_course_place_and_first_day(store: Store) {
+    let Some(t) = TestBot::start(store).await else { return };
+    let coord = t.coordinator(1010, "刘主任").await;
+    // Ten days before the 三夏 policy class in 南庄村 (5 June 2027), a quiet day otherwise.
+    t.clock.set(chrono::DateTime::parse_from_rfc3339("2027-05-26T18:00:00+08:00").unwrap().to_utc());
+    let digest = t.next(coord).await.rendered_text();
+    assert!(digest.contains("两周内排在农忙期的课"), "{digest}");
+    assert!(
+        digest.contains("惠民政策明白课 · 南庄村党群服务中心 · 6月5日（周六）开班：6月5日（周六）正值三夏"),
+        "{digest}"
+    );
+    assert!(!digest.contains("policy-sanxia-2027-06"), "no catalogue key: {digest}");
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn the_digest_names_a_busy_season_class_by_its_course_place_and_first_day_on_sqlite() {
+    the_digest_names_a_busy_season_class_by_its_course_place_and_first_day(Store::Sqlite).await;
+}
+
+#[tokio::test]
+async fn the_digest_names_a_busy_season_class_by_its_course_place_and_first_day_on_postgres() {
+    the_digest_names_a_busy_season_class_by_its_course_place_and_first_day(Store::Postgres).await;
+}

@@ -46,6 +46,7 @@ digest-quizzes = Quizzes: { $passed } of { $all } passed
 digest-surveys = Surveys and course ratings answered: { $n } (see /outcomes)
 digest-requests = Course requests at the threshold: { $list }
 digest-busy = ⚠️ Sessions in a busy season within two weeks: { $list }
+digest-busy-line = { $course } · { $place } · starts { $first }: { $date }, during { $season }
 digest-unreachable = Not reachable (blocked the bot): { $list }
 digest-person = { $name } ({ $village })
 list-separator = { "; " }

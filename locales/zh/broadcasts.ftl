@@ -46,6 +46,7 @@ digest-quizzes = 测验：{ $passed }/{ $all } 次通过
 digest-surveys = 回访和评价问卷：答完 { $n } 份（详见 /outcomes）
 digest-requests = 点单达到人数：{ $list }
 digest-busy = ⚠️ 两周内排在农忙期的课：{ $list }
+digest-busy-line = { $course } · { $place } · { $first }开班：{ $date }正值{ $season }
 digest-unreachable = 联系不上（屏蔽了机器人）：{ $list }
 digest-person = { $name }（{ $village }）
 list-separator = ；
