@@ -266,3 +266,61 @@ async fn coordinator_report_sqlite() {
 async fn coordinator_report_postgres() {
     report_scenario(Store::Postgres).await;
 }
+
+/// `/outcomes` counts people where it says 人 and orders where it says 份, as the CSV it exports does;
+/// the CSV's phone numbers open in Excel and WPS as typed.
+async fn outcomes_count_people_and_orders_as_their_csv(store: Store) {
+    let Some(t) = TestBot::start(store).await else { return };
+    let a = t.villager(720, "甲").await;
+    let b = t.villager(721, "乙").await;
+    // 甲 orders two courses, 乙 one: two people, three orders.
+    for (who, category, course, class) in [
+        (a, "特色种养", "食用菌种植技术", "铁山镇农业技术推广站"),
+        (a, "技能工种", "农村低压电工", "新安县职业技术学校"),
+        (b, "特色种养", "食用菌种植技术", "铁山镇农业技术推广站"),
+    ] {
+        let done = order(&t, who, category, course, class).await;
+        assert!(done.rendered_text().contains("报名成功"), "{}", done.rendered_text());
+    }
+
+    let coord = t.coordinator(729, "刘主任").await;
+    t.say(coord, "/outcomes").await;
+    t.tap(coord, "新安县").await;
+    let figures = t.tap(coord, "全部课程").await.rendered_text();
+    assert!(figures.contains("报名参训 2 人（3 份报名），结业 0 人"), "{figures}");
+    assert!(figures.contains("份评价"), "ratings are counted per order: {figures}");
+
+    let export = t.tap(coord, "含姓名电话").await;
+    let (_, bytes) = export.document.clone().expect("a CSV");
+    let csv = String::from_utf8(bytes).unwrap();
+    // Both people's phone (+8613800000000, shared at registration) as a text-valued formula: shown as
+    // typed, never as `'+86…` or as a number in scientific notation.
+    let phone_cells = csv.matches(",\"=\"\"+8613800000000\"\"\",").count();
+    assert_eq!(phone_cells, csv.lines().count() - 1, "one per row: {csv}");
+    assert!(!csv.contains("'+86"), "{csv}");
+
+    // The CSV's rows give the same people and orders, and the same text.
+    let text = fieldschool::bot::handlers::outcomes::csv_text(fieldschool::i18n::Lang::Zh);
+    let rows = fieldschool::domain::outcomes::read_csv(&csv, &text).unwrap();
+    let people: std::collections::HashSet<&str> =
+        rows.iter().filter(|r| !r.order_code.is_empty()).map(|r| r.person.as_str()).collect();
+    let orders: std::collections::HashSet<&str> =
+        rows.iter().filter(|r| !r.order_code.is_empty()).map(|r| r.order_code.as_str()).collect();
+    assert_eq!((people.len(), orders.len()), (2, 3));
+    assert!(rows.iter().all(|r| r.phone.as_deref() == Some("+8613800000000")), "read back as typed");
+    let recomputed = fieldschool::domain::outcomes::compute(&rows);
+    let rendered =
+        fieldschool::bot::handlers::outcomes::render(fieldschool::i18n::Lang::Zh, "新安县 · 全部课程", &recomputed);
+    assert_eq!(rendered, figures);
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn outcomes_count_people_and_orders_as_their_csv_on_sqlite() {
+    outcomes_count_people_and_orders_as_their_csv(Store::Sqlite).await;
+}
+
+#[tokio::test]
+async fn outcomes_count_people_and_orders_as_their_csv_on_postgres() {
+    outcomes_count_people_and_orders_as_their_csv(Store::Postgres).await;
+}
