@@ -324,3 +324,35 @@ async fn outcomes_count_people_and_orders_as_their_csv_on_sqlite() {
 async fn outcomes_count_people_and_orders_as_their_csv_on_postgres() {
     outcomes_count_people_and_orders_as_their_csv(Store::Postgres).await;
 }
+
+/// Horizontal grid lines cross the plot at each y tick: counted down a column left of the first bar.
+fn grid_lines(img: &fieldschool::render::RgbImage) -> usize {
+    const GRID: (u8, u8, u8) = (225, 225, 225);
+    let mut lines = 0;
+    let mut inside = false;
+    for y in 0..img.height {
+        let on = img.pixel(100, y) == GRID;
+        if on && !inside {
+            lines += 1;
+        }
+        inside = on;
+    }
+    lines
+}
+
+#[test]
+fn a_chart_of_counts_has_whole_number_ticks() {
+    // Orders and attendance of two courses: 2 and 1 people, so the axis runs to 2.6.
+    let chart = |orders: Vec<f64>| fieldschool::render::BarChart {
+        title: "各课程订单与到课人数".into(),
+        categories: vec!["食用菌种植技术".into(), "农村低压电工".into()],
+        series: vec![("订单".into(), orders), ("到课".into(), vec![1.0, 0.0])],
+        y_label: "人数".into(),
+    };
+    let counts = fieldschool::render::bar_chart_rgb(&chart(vec![2.0, 1.0])).expect("a CJK font is installed");
+    // Ticks at 0, 1 and 2, not at 0, 0.5, 1, 1.5, 2 and 2.5.
+    assert_eq!(grid_lines(&counts), 3);
+    // Values that are not counts keep the finer ticks (0 to 3 in halves).
+    let shares = fieldschool::render::bar_chart_rgb(&chart(vec![2.5, 1.0])).unwrap();
+    assert_eq!(grid_lines(&shares), 7);
+}
