@@ -24,8 +24,6 @@ const GROUP: f64 = 0.8;
 pub(super) fn draw(area: &Area<'_>, c: &BarChart) -> Result<(), RenderError> {
     area.fill(&WHITE).map_err(draw_err)?;
     let n = c.categories.len().max(1);
-    let values =
-        || c.series.iter().flat_map(|(_, v)| v.iter().take(c.categories.len())).copied().filter(|v| v.is_finite());
     let (y0, y1, y_labels) = y_axis(c);
 
     // The caption is drawn by `text::draw` rather than plotters (see the `text` module docs).
