@@ -47,6 +47,9 @@ pub async fn import(config: Config, path: &std::path::Path, allow_past: bool) ->
     match services::catalog_import::import_file(&app, path, allow_past).await {
         Ok(report) => {
             println!("{report}");
+            for warning in report.unattended_warnings() {
+                println!("{warning}");
+            }
             // People booked on moved or cancelled sessions, and coordinators of sessions put into a
             // busy season, hear about it through the outbox (sent when the bot runs).
             services::reminders::after_import(&app, &report).await?;

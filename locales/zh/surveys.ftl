@@ -90,7 +90,7 @@ outcomes-yuan = { $value } 元（N={ $n }）
 outcomes-too-few = 回答太少（N={ $n }），不计算
 outcomes-rate = { $percent }%
 outcomes-rate-none = 人数太少，不算比例
-outcomes-note = 说明：只统计答完的问卷；“不想说”不计入；N 是参与计算的人数（就业、收入每人算一次）或报名份数（用上所学、产业、推荐就业、课程评价每份报名算一次），不足 5 个不显示比例。
+outcomes-note = 说明：只统计答完的问卷；“不想说”不计入；N 是参与计算的人数（就业、收入：每人算一次）或报名份数（用上所学、产业、推荐就业、课程评价：每份报名算一次），不足 5 人不显示比例（不足 5 份也一样）。
 btn-outcomes-export-anon = 📄 导出原始答卷（匿名）
 btn-outcomes-export-named = 📄 导出原始答卷（含姓名电话）
 outcomes-csv-caption = 原始答卷 { $count } 行，上面的数字都可以用它重新算出来。

@@ -131,6 +131,23 @@ pub struct BusySession {
     pub alternatives: Vec<NaiveDate>,
 }
 
+impl ImportReport {
+    /// What the operator should do about regions nobody receives orders for (printed by
+    /// `fieldschool import`; a demonstration that grants its roles after loading leaves them out).
+    pub fn unattended_warnings(&self) -> Vec<String> {
+        self.unattended_regions
+            .iter()
+            .map(|(key, name)| {
+                format!(
+                    "warning: nobody receives orders for classes in {name} ({key}): no coordinator for it or a \
+                     region above it, and no admin; invite one with `fieldschool invite --role coordinator \
+                     --region {key}` (or a region above it)"
+                )
+            })
+            .collect()
+    }
+}
+
 impl fmt::Display for ImportReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "regions:   {}", self.regions)?;
@@ -154,14 +171,6 @@ impl fmt::Display for ImportReport {
                 busy.date,
                 crate::domain::calendar::season_name(&busy.season, crate::i18n::Lang::En),
                 alternatives.join(", ")
-            )?;
-        }
-        for (key, name) in &self.unattended_regions {
-            write!(
-                f,
-                "\nwarning: nobody receives orders for classes in {name} ({key}): no coordinator for it or a \
-                 region above it, and no admin; invite one with `fieldschool invite --role coordinator --region \
-                 {key}` (or a region above it)"
             )?;
         }
         Ok(())
