@@ -39,20 +39,23 @@ pub async fn invite(
     Ok(())
 }
 
-/// `fieldschool import FILE`: prints what changed, or every problem with its line (nothing written).
-pub async fn import(config: Config, path: &std::path::Path) -> anyhow::Result<()> {
+/// `fieldschool import FILE [--allow-past]`: prints what changed and any warnings, or every problem
+/// with its line (nothing written).
+pub async fn import(config: Config, path: &std::path::Path, allow_past: bool) -> anyhow::Result<()> {
     let db = open_db(&config.database_url).await?;
-    match services::catalog_import::import_file(&db, path).await {
+    let app = App::new(db, clock_from_config(&config), config);
+    match services::catalog_import::import_file(&app, path, allow_past).await {
         Ok(report) => {
             println!("{report}");
+            for warning in report.unattended_warnings() {
+                println!("{warning}");
+            }
             // People booked on moved or cancelled sessions, and coordinators of sessions put into a
             // busy season, hear about it through the outbox (sent when the bot runs).
-            let app = App::new(db, clock_from_config(&config), config);
             services::reminders::after_import(&app, &report).await?;
             Ok(())
         }
-        Err(services::catalog_import::ImportError::Invalid { file, problems }) => {
-            let err = services::catalog_import::ImportError::Invalid { file, problems };
+        Err(err @ services::catalog_import::ImportError::Invalid { .. }) => {
             eprintln!("{err}");
             anyhow::bail!("the catalogue was refused")
         }

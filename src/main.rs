@@ -32,6 +32,9 @@ enum Command {
     Import {
         /// The catalogue file; see docs/catalog-format.md (example: examples/demo-catalog.toml).
         file: std::path::PathBuf,
+        /// Accept classes and sessions that start in the past (loading last year's programme).
+        #[arg(long)]
+        allow_past: bool,
     },
     /// Print a region's solar terms and busy farming seasons with their dates.
     Calendar {
@@ -70,7 +73,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Invite { role, region, trainer, bot_username } => {
             fieldschool::cli::invite(config, &role, region.as_deref(), trainer.as_deref(), bot_username).await
         }
-        Command::Import { file } => fieldschool::cli::import(config, &file).await,
+        Command::Import { file, allow_past } => fieldschool::cli::import(config, &file, allow_past).await,
         Command::Calendar { region, year, lang } => fieldschool::cli::calendar(config, &region, year, &lang).await,
         Command::Verify { code } => fieldschool::cli::verify(config, &code).await,
         Command::Chat => fieldschool::chat::run().await,

@@ -1,5 +1,7 @@
-//! Broadcasts end to end: targeting per role, the preview equals what arrives, progress and the
-//! delivery report with the people who could not be reached, "收到", refusals.
+//! Broadcasts end to end: targeting per role, the preview equals what arrives (with a header naming
+//! the sender, their role and what it is about, in the recipient's language), progress and the
+//! delivery report with the people who could not be reached and those who have not pressed "收到",
+//! refusals.
 
 mod common;
 
@@ -27,8 +29,9 @@ async fn a_trainer_broadcasts_to_a_class(store: Store) {
     assert!(targets.rendered_text().contains("发给谁"), "{}", targets.rendered_text());
     let ask = t.tap(teacher, "食用菌种植技术").await;
     assert!(ask.rendered_text().contains("例如"), "{}", ask.rendered_text());
-    let long = t.say(teacher, &"雨".repeat(4097)).await;
-    assert!(long.rendered_text().contains("最多 4096 个字，现在有 4097 个字"), "{}", long.rendered_text());
+    // Room is kept for the header within Telegram's 4096 characters.
+    let long = t.say(teacher, &"雨".repeat(3841)).await;
+    assert!(long.rendered_text().contains("最多 3840 个字，现在有 3841 个字"), "{}", long.rendered_text());
     let sticker_reply = {
         t.emu.send_sticker(teacher);
         t.next(teacher).await
@@ -46,26 +49,39 @@ async fn a_trainer_broadcasts_to_a_class(store: Store) {
     let progress = t.tap(teacher, "发送").await;
     assert!(progress.rendered_text().contains("发送中"), "{}", progress.rendered_text());
 
-    // Each reachable person gets exactly the preview.
+    // Each reachable person gets exactly the preview: who sends it, as what, about which class.
+    let expected = format!("📢 王立新（老师）· 食用菌种植技术（铁山镇农业技术推广站）\n\n{text}");
+    assert_eq!(preview.rendered_text(), expected);
     for who in &people[..2] {
         let got = t.next(*who).await;
         assert_eq!(got.rendered_text(), preview.rendered_text());
         assert_eq!(got.inline_keyboard[0][0].text, preview.inline_keyboard[0][0].text);
-        assert_eq!(t.emu.messages(*who).iter().filter(|m| m.rendered_text() == text).count(), 1, "one copy");
+        assert_eq!(t.emu.messages(*who).iter().filter(|m| m.rendered_text().contains(text)).count(), 1, "one copy");
     }
 
-    // The report names who could not be reached, once everything is settled.
+    // The report names who could not be reached, once everything is settled, and who has not
+    // pressed "收到" yet.
     let report = t.next(teacher).await;
     let body = report.rendered_text();
     assert!(body.contains("送达 2 人") && body.contains("拉黑 1 人") && body.contains("丙（东村）"), "{body}");
+    assert!(
+        body.contains("已送达、还没点“收到”的 2 人") && body.contains("• 甲（东村）") && body.contains("• 乙（东村）"),
+        "{body}"
+    );
     let progress_now = t.emu.messages(teacher).into_iter().find(|m| m.message_id == progress.message_id).unwrap();
     assert!(progress_now.rendered_text().contains("已送达 2"), "edited in place: {}", progress_now.rendered_text());
 
     // 甲 taps "收到"; the sender's refreshed report counts it.
     let id = t.emu.press_button(people[0], "收到").unwrap();
     assert!(t.emu.callback_answer(&id).await.unwrap().text.unwrap_or_default().contains("收到"));
-    let refreshed = t.tap(teacher, "刷新").await;
-    assert!(refreshed.rendered_text().contains("已点“收到” 1 人"), "{}", refreshed.rendered_text());
+    let refreshed = t.tap(teacher, "刷新").await.rendered_text();
+    assert!(refreshed.contains("已点“收到” 1 人"), "{refreshed}");
+    let unacked = refreshed.split("还没点“收到”的").nth(1).unwrap_or_default();
+    assert!(unacked.starts_with(" 1 人") && unacked.contains("• 乙（东村）") && !unacked.contains("甲"), "{refreshed}");
+    let id = t.emu.press_button(people[1], "收到").unwrap();
+    t.emu.callback_answer(&id).await.unwrap();
+    let refreshed = t.tap(teacher, "刷新").await.rendered_text();
+    assert!(refreshed.contains("都点了“收到”") && !refreshed.contains("还没点"), "{refreshed}");
     t.stop().await;
 }
 
@@ -137,7 +153,7 @@ async fn the_coordinator_gets_a_daily_digest_at_six_through_the_gate() {
     t.next(coord).await;
     t.next(coord).await; // the two order lines
     t.say(b, "/my").await;
-    t.tap(b, "取消 FS-").await;
+    t.tap(b, "❌ 取消").await;
     t.tap(b, "确定取消").await;
     assert!(t.next(coord).await.rendered_text().contains("取消报名"));
 
@@ -176,7 +192,7 @@ async fn instant_lines_report_waitlist_moves_and_can_be_turned_off() {
     }
     // 甲 cancels: the line says so, and the seat's move to 丙 is reported too.
     t.say(people[0], "/my").await;
-    t.tap(people[0], "取消 FS-").await;
+    t.tap(people[0], "❌ 取消").await;
     t.tap(people[0], "确定取消").await;
     let lines = [t.next(coord).await.rendered_text(), t.next(coord).await.rendered_text()];
     assert!(lines.iter().any(|l| l.contains("候补递补") && l.contains("丙")), "{lines:?}");
@@ -191,4 +207,62 @@ async fn instant_lines_report_waitlist_moves_and_can_be_turned_off() {
     let lines = fieldschool::db::outbox::for_chat(&t.app.db, coord).await.unwrap();
     assert_eq!(lines.iter().filter(|r| r.kind == "coordinator").count(), 5, "no line for 丁's order");
     t.stop().await;
+}
+
+async fn the_digest_names_a_busy_season_class_by_its_course_place_and_first_day(store: Store) {
+    let Some(t) = TestBot::start(store).await else { return };
+    let coord = t.coordinator(1010, "刘主任").await;
+    // Ten days before the 三夏 policy class in 南庄村 (5 June 2027), a quiet day otherwise.
+    t.clock.set(chrono::DateTime::parse_from_rfc3339("2027-05-26T18:00:00+08:00").unwrap().to_utc());
+    let digest = t.next(coord).await.rendered_text();
+    assert!(digest.contains("两周内排在农忙期的课"), "{digest}");
+    assert!(
+        digest.contains("惠民政策明白课 · 南庄村党群服务中心 · 6月5日（周六）开班：6月5日（周六）正值三夏"),
+        "{digest}"
+    );
+    assert!(!digest.contains("policy-sanxia-2027-06"), "no catalogue key: {digest}");
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn the_digest_names_a_busy_season_class_by_its_course_place_and_first_day_on_sqlite() {
+    the_digest_names_a_busy_season_class_by_its_course_place_and_first_day(Store::Sqlite).await;
+}
+
+#[tokio::test]
+async fn the_digest_names_a_busy_season_class_by_its_course_place_and_first_day_on_postgres() {
+    the_digest_names_a_busy_season_class_by_its_course_place_and_first_day(Store::Postgres).await;
+}
+
+async fn a_coordinators_notice_carries_a_header_in_each_recipients_language(store: Store) {
+    let Some(t) = TestBot::start(store).await else { return };
+    let coord = t.coordinator(1020, "刘主任").await;
+    let zh = t.villager(1021, "甲").await;
+    let en = t.user(1022, "Mary", "en");
+    t.register(en, "Mary", "I agree", "Villager").await;
+
+    t.say(coord, "/broadcast").await;
+    t.tap(coord, "铁山镇").await;
+    t.tap(coord, "所有人").await;
+    t.say(coord, "周五下午在镇政府开会").await;
+    let preview = t.next(coord).await;
+    assert_eq!(preview.rendered_text(), "📢 刘主任（培训办）· 铁山镇\n\n周五下午在镇政府开会");
+    t.next(coord).await; // how many, normal or urgent
+    t.tap(coord, "普通通知").await;
+    t.tap(coord, "发送").await;
+    assert_eq!(t.next(zh).await.rendered_text(), preview.rendered_text());
+    let english = t.next(en).await;
+    assert_eq!(english.rendered_text(), "📢 刘主任 (training office) · Tieshan Town\n\n周五下午在镇政府开会");
+    assert!(english.inline_keyboard[0][0].text.contains("Received"));
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn a_coordinators_notice_carries_a_header_in_each_recipients_language_on_sqlite() {
+    a_coordinators_notice_carries_a_header_in_each_recipients_language(Store::Sqlite).await;
+}
+
+#[tokio::test]
+async fn a_coordinators_notice_carries_a_header_in_each_recipients_language_on_postgres() {
+    a_coordinators_notice_carries_a_header_in_each_recipients_language(Store::Postgres).await;
 }

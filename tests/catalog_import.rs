@@ -158,32 +158,61 @@ async fn what_a_file_no_longer_lists_is_cancelled_not_deleted() {
     .await;
 }
 
+/// The 1-based line of the first line of `text` that contains `needle`.
+fn line_of(text: &str, needle: &str) -> usize {
+    text.lines().position(|l| l.contains(needle)).expect("the line is in the file") + 1
+}
+
 #[tokio::test]
-async fn a_bad_file_is_refused_with_line_and_field_and_nothing_is_written() {
+async fn every_mistake_of_a_file_is_reported_in_one_run_and_nothing_is_written() {
     each_store(async |db: Db| {
-        // Line numbers below count from the first line of SMALL (which is empty).
+        // Seven mistakes of every kind: an unknown field, a wrong type, a value out of range, a date
+        // and a time that do not exist, and two references to nothing.
         let bad = SMALL
+            .replace("name = \"铁山镇\"", "name = \"铁山镇\"\nnmae = \"铁山\"")
             .replace("trainer = \"wang\"", "trainer = \"zhang\"")
-            .replace("capacity = 30", "capacity = 0")
-            .replace(
-                "time = \"09:00-11:30\"\n\n[[class.session]]\nkey = \"s2\"",
-                "time = \"9点\"\n\n[[class.session]]\nkey = \"s2\"",
-            );
+            .replace("answer = 2", "answer = 7")
+            .replace("course = \"mushroom\"", "course = \"mushrom\"")
+            .replace("capacity = 30", "capacity = \"30\"")
+            .replace("date = \"2026-12-08\"", "date = \"2026-12-32\"")
+            .replace("date = \"2026-12-09\"\ntime = \"09:00-11:30\"", "date = \"2026-12-09\"\ntime = \"25:00-26:00\"");
         let text = problems(import_str(&db, "bad.toml", &bad).await.unwrap_err());
-        assert!(
-            text.contains("bad.toml:44: class \"mushroom-2026-12\": field `capacity`: must be 1-10000 seats"),
-            "{text}"
-        );
-        assert!(text.contains("bad.toml:49: class \"mushroom-2026-12\", session \"s1\": field `time`"), "{text}");
-        assert!(text.contains("nothing was imported"), "{text}");
+        let expect = [
+            (line_of(&bad, "nmae"), "region \"xinan-tieshan\": field `nmae`: is not a field here"),
+            (line_of(&bad, "trainer = \"zhang\""), "course \"mushroom\": field `trainer`: no trainer \"zhang\""),
+            (line_of(&bad, "answer = 7"), "course \"mushroom\", question \"q1\": field `answer`: is the number"),
+            (line_of(&bad, "\"mushrom\""), "class \"mushroom-2026-12\": field `course`: no course \"mushrom\""),
+            (line_of(&bad, "capacity"), "class \"mushroom-2026-12\": field `capacity`: must be a whole number"),
+            (
+                line_of(&bad, "2026-12-32"),
+                "class \"mushroom-2026-12\", session \"s1\": field `date`: there is no such date as 2026-12-32",
+            ),
+            (
+                line_of(&bad, "25:00"),
+                "class \"mushroom-2026-12\", session \"s2\": field `time`: there is no such time as 25:00",
+            ),
+        ];
+        for (line, problem) in expect {
+            assert!(text.contains(&format!("bad.toml:{line}: {problem}")), "line {line}: {problem}\n{text}");
+        }
+        assert!(text.ends_with("7 problem(s); nothing was imported"), "no other problem: {text}");
+        // In the order of the file.
+        let lines: Vec<usize> = text.lines().filter_map(|l| l.split(':').nth(1)?.parse().ok()).collect();
+        assert!(lines.is_sorted(), "{text}");
         assert_eq!(db::catalog::counts(&db).await.unwrap(), [0, 0, 0, 0, 0]);
 
-        // A reference to a trainer that exists nowhere is found inside the transaction; the regions
-        // written before it are rolled back.
-        let bad = SMALL.replace("trainer = \"wang\"", "trainer = \"zhang\"");
+        // A value of the wrong type and a missing field no longer hide the rest of their entry.
+        let bad = SMALL
+            .replace("title = \"农技推广研究员\"\n", "")
+            .replace("kind = \"expert\"", "kind = \"guru\"")
+            .replace("name = \"东村\"", &format!("name = \"东村\"\ncontact = \"{}\"", "电".repeat(121)));
         let text = problems(import_str(&db, "bad.toml", &bad).await.unwrap_err());
-        assert!(text.contains("bad.toml:30: course \"mushroom\": field `trainer`: no trainer \"zhang\""), "{text}");
-        assert_eq!(db::catalog::counts(&db).await.unwrap(), [0, 0, 0, 0, 0]);
+        assert!(text.contains("trainer \"wang\": field `title`: is missing"), "{text}");
+        assert!(text.contains("trainer \"wang\": field `kind`: must be expert, industry or local"), "{text}");
+        assert!(
+            text.contains("region \"xinan-tieshan-dongcun\": field `contact`: is 121 characters long; at most 120")
+        );
+        assert!(text.ends_with("3 problem(s); nothing was imported"), "{text}");
     })
     .await;
 }
@@ -192,19 +221,26 @@ async fn a_bad_file_is_refused_with_line_and_field_and_nothing_is_written() {
 async fn syntax_errors_and_unknown_fields_name_their_line() {
     each_store(async |db: Db| {
         let text = problems(import_str(&db, "x.toml", "[[region]]\nkey = \"a\"\nnmae = \"typo\"\n").await.unwrap_err());
-        assert!(text.starts_with("x.toml:3: "), "{text}");
-        assert!(text.contains("nmae"), "{text}");
+        assert!(text.contains("x.toml:3: region \"a\": field `nmae`: is not a field here; the fields are: key, name,"));
+        assert!(text.contains("x.toml:2: region \"a\": field `name`: is missing"), "{text}");
 
+        // A syntax error stops the reading: only it is reported.
         let text = problems(import_str(&db, "x.toml", "[[course]\n").await.unwrap_err());
         assert!(text.starts_with("x.toml:1: "), "{text}");
+        assert!(text.ends_with("1 problem(s); nothing was imported"), "{text}");
 
         let bad_anchor = SMALL.replace(
             "zone = \"north-wheat-maize\"",
             "zone = \"north-wheat-maize\"\nbusy = [{ name = \"x\", from = \"maize+3\", to = \"xiazhi\" }]",
         );
         let text = problems(import_str(&db, "x.toml", &bad_anchor).await.unwrap_err());
-        assert!(text.starts_with("x.toml:6: "), "{text}");
+        assert!(text.starts_with("x.toml:6: region \"xinan\": field `busy`: "), "{text}");
         assert!(text.contains("solar term"), "{text}");
+
+        // An unquoted date is a TOML date, not text: the fix is said.
+        let unquoted = SMALL.replace("date = \"2026-12-08\"", "date = 2026-12-08");
+        let text = problems(import_str(&db, "x.toml", &unquoted).await.unwrap_err());
+        assert!(text.contains("field `date`: write it in quotes: \"2026-12-08\""), "{text}");
     })
     .await;
 }
@@ -240,4 +276,202 @@ async fn the_demo_catalogue_imports_cleanly_and_re_imports_unchanged() {
         assert!(villager.len() >= 5 && !cadre.is_empty());
     })
     .await;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// `fieldschool import` itself: the clock, --allow-past, warnings
+// ---------------------------------------------------------------------------------------------------
+
+/// A fresh database on each store with the URL the binary needs to open it.
+async fn each_store_url(test: impl AsyncFn(Db, String)) {
+    for store in [Store::Sqlite, Store::Postgres] {
+        let Some((db, dir)) = fresh_db(store).await else { continue };
+        let url = match &dir {
+            Some(dir) => format!("sqlite://{}", dir.path().join("test.db").display()),
+            None => {
+                let name: String = sqlx::Row::try_get(
+                    &sqlx::query("SELECT CAST(current_database() AS TEXT) AS name").fetch_one(&db.pool).await.unwrap(),
+                    "name",
+                )
+                .unwrap();
+                let admin = std::env::var("FIELDSCHOOL_TEST_PG")
+                    .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
+                format!("{}/{name}", admin.rsplit_once('/').unwrap().0)
+            }
+        };
+        test(db, url).await;
+    }
+}
+
+/// Runs `fieldschool import FILE [args]` at the local (Beijing) time `clock`: (success, stdout, stderr).
+async fn import_cli(url: &str, clock: &str, catalogue: &str, args: &[&str]) -> (bool, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("small.toml");
+    std::fs::write(&file, catalogue).unwrap();
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_fieldschool"))
+        .arg("import")
+        .arg(&file)
+        .args(args)
+        .env("DATABASE_URL", url)
+        .env("FIELDSCHOOL_CLOCK_START", clock)
+        .env("RUST_LOG", "warn")
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).replace(&*file.display().to_string(), "small.toml");
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), stderr)
+}
+
+#[tokio::test]
+async fn the_past_is_refused_unless_the_operator_loads_history() {
+    each_store_url(async |db: Db, url: String| {
+        // 10:00 on the day of s1 (09:00): s1 would be a new session in the past.
+        let (ok, _, err) = import_cli(&url, "2026-12-08 10:00", SMALL, &[]).await;
+        assert!(!ok, "{err}");
+        let s1 = line_of(SMALL, "2026-12-08");
+        assert!(
+            err.contains(&format!(
+                "small.toml:{s1}: class \"mushroom-2026-12\", session \"s1\": field `date`: starts 2026-12-08 09:00, \
+                 before now (2026-12-08 10:00)"
+            )),
+            "{err}"
+        );
+        assert!(err.contains("--allow-past") && err.contains("1 problem(s); nothing was imported"), "{err}");
+        assert_eq!(db::catalog::counts(&db).await.unwrap(), [0, 0, 0, 0, 0]);
+
+        // Loading it as history is the operator's choice.
+        let (ok, out, err) = import_cli(&url, "2026-12-08 10:00", SMALL, &["--allow-past"]).await;
+        assert!(ok, "{err}");
+        assert!(out.contains("sessions:  2 new"), "{out}");
+
+        // The session in the past stays as it was without the flag; moving one into the past is refused.
+        let (ok, out, err) = import_cli(&url, "2026-12-08 10:00", SMALL, &[]).await;
+        assert!(ok && out.contains("2 unchanged"), "{out}{err}");
+        let moved = SMALL.replace("date = \"2026-12-09\"", "date = \"2026-12-07\"");
+        let (ok, _, err) = import_cli(&url, "2026-12-08 10:00", &moved, &[]).await;
+        assert!(!ok, "{err}");
+        assert!(
+            err.contains("session \"s2\": field `date`: moves the session to 2026-12-07 09:00, before now"),
+            "{err}"
+        );
+        let s2 = db::catalog::sessions_of_class(&db, "mushroom-2026-12").await.unwrap()[1].clone();
+        assert_eq!(s2.starts_at, beijing("2026-12-09T09:00:00"), "unchanged");
+
+        // A new class in 2019 is a typo, not a class.
+        let old = format!(
+            "{SMALL}\n[[class]]\nkey = \"mushroom-2019\"\ncourse = \"mushroom\"\nregion = \"xinan-tieshan\"\n\
+             place = \"铁山镇农技站\"\ncapacity = 30\n\n[[class.session]]\nkey = \"s1\"\ndate = \"2019-12-09\"\n\
+             time = \"09:00-11:30\"\n"
+        );
+        let (ok, _, err) = import_cli(&url, "2026-12-08 10:00", &old, &[]).await;
+        assert!(
+            !ok && err.contains("class \"mushroom-2019\", session \"s1\": field `date`: starts 2019-12-09"),
+            "{err}"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn import_warns_about_regions_nobody_receives_orders_for() {
+    each_store_url(async |db: Db, url: String| {
+        let grant = async |role: &str, region: &str| {
+            sqlx::query("INSERT INTO person_roles (user_id, role, region_key, granted_at) VALUES ($1, $2, $3, 0)")
+                .bind(7_i64)
+                .bind(role)
+                .bind(region)
+                .execute(&db.pool)
+                .await
+                .unwrap();
+        };
+        let warning = "warning: nobody receives orders for classes in 铁山镇 (xinan-tieshan)";
+        let (ok, out, err) = import_cli(&url, "2026-12-01 09:00", SMALL, &[]).await;
+        assert!(ok, "{err}");
+        assert!(out.contains(warning), "printed, not refused: {out}");
+        assert_eq!(out.matches("warning: nobody").count(), 1, "only the region holding classes: {out}");
+
+        // A coordinator of another county does not receive them; one of the county does.
+        grant("coordinator", "qianshan").await;
+        let (_, out, _) = import_cli(&url, "2026-12-01 09:00", SMALL, &[]).await;
+        assert!(out.contains(warning), "{out}");
+        grant("coordinator", "xinan").await;
+        let (_, out, _) = import_cli(&url, "2026-12-01 09:00", SMALL, &[]).await;
+        assert!(!out.contains("warning"), "{out}");
+
+        // Without coordinators, an admin is someone to turn to.
+        sqlx::query("DELETE FROM person_roles").execute(&db.pool).await.unwrap();
+        grant("admin", "").await;
+        let (_, out, _) = import_cli(&url, "2026-12-01 09:00", SMALL, &[]).await;
+        assert!(!out.contains("warning"), "{out}");
+    })
+    .await;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The office's contact
+// ---------------------------------------------------------------------------------------------------
+
+async fn the_office_contact_reaches_the_people_told_to_contact_the_office(store: Store) {
+    let Some(t) = common::TestBot::start(store).await else { return };
+    let coord = t.coordinator(960, "刘主任").await;
+    let me = t.villager(961, "王秀英").await;
+
+    // The demo catalogue gives no contact: the texts keep their wording without a number.
+    let help = t.say(me, "/help").await.rendered_text();
+    assert!(!help.contains("培训办联系方式"), "{help}");
+    let unknown = t.say(me, "/start AAAAAAAAAAAAAAAAAAAAAAAA").await.rendered_text();
+    assert!(unknown.ends_with("向培训办要一个新的。"), "{unknown}");
+    assert!(t.next(me).await.rendered_text().contains("欢迎回来"));
+
+    // The county and 王秀英's township give one each; the nearest up her village's chain is hers.
+    let catalogue = DEMO_CATALOG
+        .replace(
+            "name_en  = \"Xin'an County\"\n",
+            "name_en  = \"Xin'an County\"\ncontact = \"新安县培训办 0379-6721xxxx\"\n",
+        )
+        .replace(
+            "name_en = \"Tieshan Town\"\n",
+            "name_en = \"Tieshan Town\"\ncontact = \"铁山镇培训站 王站长 139-0379-0000\"\n",
+        );
+    // And a new trainer, with no classes yet.
+    let catalogue = format!(
+        "{catalogue}\n[[trainer]]\nkey = \"chen-xin\"\nname = \"陈新\"\ntitle = \"见习讲师\"\nkind = \"local\"\n"
+    );
+    import_str(&t.app.db, "demo-catalog.toml", &catalogue).await.unwrap();
+    let help = t.say(me, "/help").await.rendered_text();
+    assert!(help.contains("培训办联系方式：铁山镇培训站 王站长 139-0379-0000"), "{help}");
+    let unknown = t.say(me, "/start AAAAAAAAAAAAAAAAAAAAAAAA").await.rendered_text();
+    assert!(unknown.contains("向培训办要一个新的（铁山镇培训站 王站长 139-0379-0000）。"), "{unknown}");
+    assert!(t.next(me).await.rendered_text().contains("欢迎回来"));
+    let office = fieldschool::services::office::office_contact;
+    assert_eq!(office(&t.app, "xinan-chengguan-beiguan").await.as_deref(), Some("新安县培训办 0379-6721xxxx"));
+    assert_eq!(office(&t.app, "qianshan-chaxiang-yunwu").await, None, "another county gives none");
+
+    // A refused order tells her whom to ask.
+    t.say(me, "📚 报名培训").await;
+    t.tap(me, "家政养老").await;
+    t.tap(me, "家政服务与养老护理").await;
+    t.tap(me, "县就业创业服务中心").await;
+    assert!(t.tap(me, "确认报名").await.rendered_text().contains("等培训办审批"));
+    t.next(coord).await;
+    t.tap(coord, "拒绝").await;
+    let refused = t.next(me).await.rendered_text();
+    assert!(refused.contains("没有通过审批") && refused.contains("或联系培训办：铁山镇培训站 王站长 139-0379-0000"));
+
+    // So does a trainer's empty /checkin.
+    let teacher = t.trainer(962, "chen-xin", "陈新").await;
+    let none = t.say(teacher, "/checkin").await.rendered_text();
+    assert!(none.contains("重新邀请您：铁山镇培训站 王站长 139-0379-0000）"), "{none}");
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn the_office_contact_reaches_the_people_told_to_contact_the_office_on_sqlite() {
+    the_office_contact_reaches_the_people_told_to_contact_the_office(Store::Sqlite).await;
+}
+
+#[tokio::test]
+async fn the_office_contact_reaches_the_people_told_to_contact_the_office_on_postgres() {
+    the_office_contact_reaches_the_people_told_to_contact_the_office(Store::Postgres).await;
 }

@@ -103,7 +103,7 @@ async fn report_scenario(store: Store) {
     assert!(waiting.rendered_text().contains("候补第 1 位"), "{}", waiting.rendered_text());
     order(&t, d, "特色种养", "食用菌种植技术", "铁山镇农业技术推广站").await;
     t.say(d, "/my").await;
-    t.tap(d, "取消 FS-").await;
+    t.tap(d, "❌ 取消").await;
     assert!(t.tap(d, "确定取消").await.rendered_text().contains("已取消"));
     let done = order(&t, e, "技能工种", "农村低压电工", "新安县职业技术学校").await;
     assert!(done.rendered_text().contains("报名成功"), "{}", done.rendered_text());
@@ -265,4 +265,94 @@ async fn coordinator_report_sqlite() {
 #[tokio::test]
 async fn coordinator_report_postgres() {
     report_scenario(Store::Postgres).await;
+}
+
+/// `/outcomes` counts people where it says 人 and orders where it says 份, as the CSV it exports does;
+/// the CSV's phone numbers open in Excel and WPS as typed.
+async fn outcomes_count_people_and_orders_as_their_csv(store: Store) {
+    let Some(t) = TestBot::start(store).await else { return };
+    let a = t.villager(720, "甲").await;
+    let b = t.villager(721, "乙").await;
+    // 甲 orders two courses, 乙 one: two people, three orders.
+    for (who, category, course, class) in [
+        (a, "特色种养", "食用菌种植技术", "铁山镇农业技术推广站"),
+        (a, "技能工种", "农村低压电工", "新安县职业技术学校"),
+        (b, "特色种养", "食用菌种植技术", "铁山镇农业技术推广站"),
+    ] {
+        let done = order(&t, who, category, course, class).await;
+        assert!(done.rendered_text().contains("报名成功"), "{}", done.rendered_text());
+    }
+
+    let coord = t.coordinator(729, "刘主任").await;
+    t.say(coord, "/outcomes").await;
+    t.tap(coord, "新安县").await;
+    let figures = t.tap(coord, "全部课程").await.rendered_text();
+    assert!(figures.contains("报名参训 2 人（3 份报名），结业 0 人"), "{figures}");
+    assert!(figures.contains("份评价"), "ratings are counted per order: {figures}");
+
+    let export = t.tap(coord, "含姓名电话").await;
+    let (_, bytes) = export.document.clone().expect("a CSV");
+    let csv = String::from_utf8(bytes).unwrap();
+    // Both people's phone (+8613800000000, shared at registration) as a text-valued formula: shown as
+    // typed, never as `'+86…` or as a number in scientific notation.
+    let phone_cells = csv.matches(",\"=\"\"+8613800000000\"\"\",").count();
+    assert_eq!(phone_cells, csv.lines().count() - 1, "one per row: {csv}");
+    assert!(!csv.contains("'+86"), "{csv}");
+
+    // The CSV's rows give the same people and orders, and the same text.
+    let text = fieldschool::bot::handlers::outcomes::csv_text(fieldschool::i18n::Lang::Zh);
+    let rows = fieldschool::domain::outcomes::read_csv(&csv, &text).unwrap();
+    let people: std::collections::HashSet<&str> =
+        rows.iter().filter(|r| !r.order_code.is_empty()).map(|r| r.person.as_str()).collect();
+    let orders: std::collections::HashSet<&str> =
+        rows.iter().filter(|r| !r.order_code.is_empty()).map(|r| r.order_code.as_str()).collect();
+    assert_eq!((people.len(), orders.len()), (2, 3));
+    assert!(rows.iter().all(|r| r.phone.as_deref() == Some("+8613800000000")), "read back as typed");
+    let recomputed = fieldschool::domain::outcomes::compute(&rows);
+    let rendered =
+        fieldschool::bot::handlers::outcomes::render(fieldschool::i18n::Lang::Zh, "新安县 · 全部课程", &recomputed);
+    assert_eq!(rendered, figures);
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn outcomes_count_people_and_orders_as_their_csv_on_sqlite() {
+    outcomes_count_people_and_orders_as_their_csv(Store::Sqlite).await;
+}
+
+#[tokio::test]
+async fn outcomes_count_people_and_orders_as_their_csv_on_postgres() {
+    outcomes_count_people_and_orders_as_their_csv(Store::Postgres).await;
+}
+
+/// Horizontal grid lines cross the plot at each y tick: counted down a column left of the first bar.
+fn grid_lines(img: &fieldschool::render::RgbImage) -> usize {
+    const GRID: (u8, u8, u8) = (225, 225, 225);
+    let mut lines = 0;
+    let mut inside = false;
+    for y in 0..img.height {
+        let on = img.pixel(100, y) == GRID;
+        if on && !inside {
+            lines += 1;
+        }
+        inside = on;
+    }
+    lines
+}
+
+#[test]
+fn a_chart_of_counts_has_whole_number_ticks() {
+    // Orders and attendance of two courses: 2 and 1 people, so the axis runs to 2.6.
+    let chart = |orders: Vec<f64>| fieldschool::render::BarChart {
+        title: "各课程订单与到课人数".into(),
+        categories: vec!["食用菌种植技术".into(), "农村低压电工".into()],
+        series: vec![("订单".into(), orders), ("到课".into(), vec![1.0, 0.0])],
+        y_label: "人数".into(),
+    };
+    let counts = fieldschool::render::bar_chart_rgb(&chart(vec![2.0, 1.0])).expect("a CJK font is installed");
+    // Ticks at 0, 1 and 2, not at 0, 0.5, 1, 1.5, 2 and 2.5.
+    assert_eq!(grid_lines(&counts), 3);
+    // Values that are not counts keep the finer ticks (0 to 3 in halves).
+    let shares = fieldschool::render::bar_chart_rgb(&chart(vec![2.5, 1.0])).unwrap();
+    assert_eq!(grid_lines(&shares), 7);
 }

@@ -3,7 +3,10 @@ cmd-checkin = Start check-in (trainers)
 cmd-credits = My credits
 cmd-export-credits = Export credits (coordinators)
 checkin-choose-session = Which class are you checking in?
-checkin-no-sessions = You have no classes coming up. (If you teach but see none, ask the training office for an invite that names you.)
+checkin-no-sessions = You have no classes coming up. (If you teach but see none, ask the training office for an invite that names you{ $contact ->
+        [none] .)
+       *[other] : { $contact })
+    }
 checkin-session-button = { $when } · { $course }
 checkin-opened = Check-in code: { $code }
     Read it out or write it on the board; it works for { $minutes } minutes. Trainees type the 4 digits or tap "Check in".

@@ -1,7 +1,10 @@
 # General
 language-name = English
 menu-expired = This menu has expired. Please use the buttons in the latest message.
-error-apology = Sorry, something went wrong on our side. Please try again later. If it keeps failing, contact the training office.
+error-apology = Sorry, something went wrong on our side. Please try again later. If it keeps failing, contact the training office{ $contact ->
+        [none] .
+       *[other] : { $contact }
+    }
 use-buttons = Please choose with the buttons below.
 need-text = Please reply in text (not a photo, sticker or voice message).
 unknown-command = I don't know that command. Please use the menu buttons below, or send /help.
@@ -49,7 +52,10 @@ reg-ask-name =
 ask-county = Please choose your county:
 ask-township = Please choose your township:
 ask-village = Please choose your village:
-no-regions = There are no regions to choose from yet. Please contact the county training office.
+no-regions = There are no regions to choose from yet. Please contact the county training office{ $contact ->
+        [none] .
+       *[other] : { $contact }
+    }
 reg-ask-phone =
     Would you like to leave a phone number so trainers can reach you?
     Tap "📱 Send my phone number" below, or "Skip".
@@ -88,6 +94,7 @@ help-coordinator =
     • /outcomes: follow-up response rates, employment, income change, course ratings; raw answers as CSV
     • /broadcast to your region; /requests: course requests; /export_credits: cadres' credits
 help-admin = Admins can invite trainers and training-office staff.
+help-contact = Training office: { $contact }
 help-footer =
     Commands:
     /menu main menu   /settings settings   /cancel cancel what you are doing   /help help
@@ -119,9 +126,15 @@ settings-closed = Settings saved.
 invite-granted-trainer = You now have trainer access.
 invite-granted-coordinator = You now have training-office access (region: { $region }).
 invite-granted-admin = You now have admin access.
-invite-expired = This invite link has expired. Please ask the training office for a new one.
+invite-expired = This invite link has expired. Please ask the training office for a new one{ $contact ->
+        [none] .
+       *[other] ({ $contact }).
+    }
 invite-used = This invite link has already been used; each link works once.
-invite-unknown = This invite link is not valid. Please check it or ask the training office for a new one.
+invite-unknown = This invite link is not valid. Please check it or ask the training office for a new one{ $contact ->
+        [none] .
+       *[other] ({ $contact }).
+    }
 
 # Command menu
 cmd-start = Start / register

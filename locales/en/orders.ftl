@@ -20,9 +20,15 @@ offer-expired = The seat in { $class } (order { $number }) was not taken in time
 
 # Approval and cancellation
 order-approved = Your order for { $class } has been approved (order { $number }). We will remind you before class.
-order-rejected = Sorry, your order for { $class } was not approved (order { $number }). Have a look at other courses or contact the training office.
+order-rejected = Sorry, your order for { $class } was not approved (order { $number }). Have a look at other courses or contact the training office{ $contact ->
+        [none] .
+       *[other] : { $contact }
+    }
 cancel-allowed = The training office agreed to cancel your order for { $class } (order { $number }).
-cancel-refused = The training office did not agree to cancel your order for { $class } (order { $number }); it stands. Please contact them with questions.
+cancel-refused = The training office did not agree to cancel your order for { $class } (order { $number }); it stands. Please contact them with questions{ $contact ->
+        [none] .
+       *[other] : { $contact }
+    }
 
 # For coordinators
 coord-line-order = 📝 New order: { $name } ({ $village }) — { $course }, class { $class }, { $taken }/{ $total } taken, { $status }, order { $number }

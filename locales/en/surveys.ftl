@@ -73,7 +73,8 @@ outcomes-course = Course: { $course }
 outcomes-trainer = Trainer: { $trainer }
 outcomes-no-courses = "{ $region }" has no courses yet.
 outcomes-title = 📈 Outcomes: { $scope }
-outcomes-enrolled = Enrolled { $enrolled }, completed { $completed }
+outcomes-enrolled = Enrolled { $enrolled } people, completed { $completed }
+outcomes-enrolled-orders = Enrolled { $enrolled } people ({ $orders } orders), completed { $completed }
 outcomes-baseline = Baseline survey: asked { $asked }, answered { $answered }
 outcomes-wave = [{ $months }-month follow-up] answered { $answered }/{ $due } ({ $rate })
 outcomes-wave-none = [{ $months }-month follow-up] none due yet
@@ -89,7 +90,7 @@ outcomes-yuan = { $value } yuan (N={ $n })
 outcomes-too-few = too few answers (N={ $n })
 outcomes-rate = { $percent }%
 outcomes-rate-none = too few to show a rate
-outcomes-note = Only completed questionnaires count; "prefer not to say" is left out; N is the number of people in a figure, and below 5 no share is shown.
+outcomes-note = Only completed questionnaires count; "prefer not to say" is left out; N counts people for work and income (each person once) and orders for the use of what was learned, business, referral and ratings (each order once); below 5 no share is shown.
 btn-outcomes-export-anon = 📄 Export raw answers (anonymised)
 btn-outcomes-export-named = 📄 Export raw answers (with names and phones)
 outcomes-csv-caption = { $count } rows of raw answers; every figure above can be recomputed from them.

@@ -3,7 +3,10 @@ cmd-checkin = 开始签到（老师）
 cmd-credits = 我的学分
 cmd-export-credits = 导出学分表（培训办）
 checkin-choose-session = 请选择要签到的课：
-checkin-no-sessions = 您近期没有要上的课。（如果您是老师但看不到课程，请让培训办用带您名字的邀请链接重新邀请您。）
+checkin-no-sessions = 您近期没有要上的课。（如果您是老师但看不到课程，请让培训办用带您名字的邀请链接重新邀请您{ $contact ->
+        [none] 。）
+       *[other] ：{ $contact }）
+    }
 checkin-session-button = { $when } · { $course }
 checkin-opened = 签到码：{ $code }
     请念给学员听或写在黑板上，{ $minutes } 分钟内有效。学员打这 4 个数字，或点“签到”按钮就能签到。

@@ -1,7 +1,10 @@
 # 通用
 language-name = 中文
 menu-expired = 这个菜单已过期，请用最新消息里的按钮。
-error-apology = 抱歉，系统出了点问题，请稍后再试。如果一直不行，请联系培训办。
+error-apology = 抱歉，系统出了点问题，请稍后再试。如果一直不行，请联系培训办{ $contact ->
+        [none] 。
+       *[other] ：{ $contact }
+    }
 use-buttons = 请点下面的按钮选择。
 need-text = 请打字回复（不能用图片、表情或语音）。
 unknown-command = 没有这个命令。请用下面的菜单按钮，或发送 /help 查看帮助。
@@ -49,7 +52,10 @@ reg-ask-name =
 ask-county = 请选择您所在的县：
 ask-township = 请选择您所在的乡镇：
 ask-village = 请选择您所在的村：
-no-regions = 目前还没有可选的地区，请联系县培训办。
+no-regions = 目前还没有可选的地区，请联系县培训办{ $contact ->
+        [none] 。
+       *[other] ：{ $contact }
+    }
 reg-ask-phone =
     留个手机号方便老师联系您吗？
     点下面“📱 发送我的手机号”，或者点“跳过”。
@@ -88,6 +94,7 @@ help-coordinator =
     • /outcomes 培训成效：回访应答率、就业、收入变化、课程评价，可导出原始答卷
     • /broadcast 给本地区发通知；/requests 点单统计；/export_credits 导出干部学分
 help-admin = 管理员：可以邀请老师和培训办人员。
+help-contact = 培训办联系方式：{ $contact }
 help-footer =
     常用命令：
     /menu 主菜单　/settings 设置　/cancel 取消当前操作　/help 帮助
@@ -119,9 +126,15 @@ settings-closed = 设置已保存。
 invite-granted-trainer = 您已获得“老师”权限。
 invite-granted-coordinator = 您已获得“培训办”权限（地区：{ $region }）。
 invite-granted-admin = 您已获得“管理员”权限。
-invite-expired = 这个邀请链接已过期，请向培训办要一个新的。
+invite-expired = 这个邀请链接已过期，请向培训办要一个新的{ $contact ->
+        [none] 。
+       *[other] （{ $contact }）。
+    }
 invite-used = 这个邀请链接已经用过了，每个链接只能用一次。
-invite-unknown = 这个邀请链接无效，请检查或向培训办要一个新的。
+invite-unknown = 这个邀请链接无效，请检查或向培训办要一个新的{ $contact ->
+        [none] 。
+       *[other] （{ $contact }）。
+    }
 
 # 命令菜单
 cmd-start = 开始 / 登记

@@ -20,9 +20,15 @@ offer-expired = { $class }的名额（订单 { $number }）您没有在规定时
 
 # 审批与取消
 order-approved = 您报名的{ $class }已通过审批（订单 { $number }）。上课前会提醒您。
-order-rejected = 抱歉，您报名的{ $class }没有通过审批（订单 { $number }）。可以看看其他课程，或联系培训办。
+order-rejected = 抱歉，您报名的{ $class }没有通过审批（订单 { $number }）。可以看看其他课程，或联系培训办{ $contact ->
+        [none] 。
+       *[other] ：{ $contact }
+    }
 cancel-allowed = 培训办已同意取消您{ $class }的报名（订单 { $number }）。
-cancel-refused = 培训办没有同意取消{ $class }的报名（订单 { $number }），报名仍然有效。有问题请联系培训办。
+cancel-refused = 培训办没有同意取消{ $class }的报名（订单 { $number }），报名仍然有效。有问题请联系培训办{ $contact ->
+        [none] 。
+       *[other] ：{ $contact }
+    }
 
 # 给培训办
 coord-line-order = 📝 新报名：{ $name }（{ $village }）— { $course }，班次 { $class }，已报 { $taken }/{ $total }，{ $status }，订单 { $number }

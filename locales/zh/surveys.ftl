@@ -74,6 +74,7 @@ outcomes-trainer = 老师：{ $trainer }
 outcomes-no-courses = “{ $region }”还没有课程。
 outcomes-title = 📈 培训成效：{ $scope }
 outcomes-enrolled = 报名参训 { $enrolled } 人，结业 { $completed } 人
+outcomes-enrolled-orders = 报名参训 { $enrolled } 人（{ $orders } 份报名），结业 { $completed } 人
 outcomes-baseline = 基线调查：问了 { $asked } 人，答了 { $answered } 人
 outcomes-wave = 【{ $months } 个月回访】应答 { $answered }/{ $due }（{ $rate }）
 outcomes-wave-none = 【{ $months } 个月回访】还没有到期的回访
@@ -82,14 +83,14 @@ outcomes-income = 人均年纯收入变化（中位数，与基线配对）：{ 
 outcomes-industry = 新办或扩大产业：{ $figure }
 outcomes-used = 用上了所学：{ $figure }
 outcomes-referral = 通过培训推荐就业：{ $figure }
-outcomes-feedback = 【课程评价】{ $answered } 人评价；有用程度 { $usefulness }；老师 { $trainer }
+outcomes-feedback = 【课程评价】{ $answered } 份评价；有用程度 { $usefulness }；老师 { $trainer }
 outcomes-share = { $percent }%（N={ $n }）
 outcomes-mean = { $value }（N={ $n }）
 outcomes-yuan = { $value } 元（N={ $n }）
 outcomes-too-few = 回答太少（N={ $n }），不计算
 outcomes-rate = { $percent }%
 outcomes-rate-none = 人数太少，不算比例
-outcomes-note = 说明：只统计答完的问卷；“不想说”不计入；N 是参与计算的人数，不足 5 人不显示比例。
+outcomes-note = 说明：只统计答完的问卷；“不想说”不计入；N 是参与计算的人数（就业、收入：每人算一次）或报名份数（用上所学、产业、推荐就业、课程评价：每份报名算一次），不足 5 人不显示比例（不足 5 份也一样）。
 btn-outcomes-export-anon = 📄 导出原始答卷（匿名）
 btn-outcomes-export-named = 📄 导出原始答卷（含姓名电话）
 outcomes-csv-caption = 原始答卷 { $count } 行，上面的数字都可以用它重新算出来。

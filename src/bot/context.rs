@@ -230,7 +230,9 @@ impl Ctx {
     pub async fn guard(self, result: anyhow::Result<()>) -> anyhow::Result<()> {
         if let Err(err) = result {
             tracing::error!(chat = self.chat.0, user = self.user_id, error = ?err, "handler failed");
-            if let Err(e) = self.say(tr!(self.lang, "error-apology")).await {
+            let contact = crate::services::office::contact_for(&self.app, self.person.as_ref()).await;
+            let contact = crate::services::office::contact_arg(contact.as_deref());
+            if let Err(e) = self.say(tr!(self.lang, "error-apology", contact = contact)).await {
                 tracing::error!(chat = self.chat.0, error = %e, "could not send apology");
             }
         }

@@ -170,6 +170,28 @@ pub async fn was_sent_to(db: &Db, id: i64, chat_id: i64) -> sqlx::Result<bool> {
         .is_some())
 }
 
+/// A recipient, as a report names them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recipient {
+    pub name: String,
+    pub village_key: Option<String>,
+}
+
+/// Recipients the broadcast reached who have not pressed "收到".
+pub async fn unacknowledged(db: &Db, id: i64) -> sqlx::Result<Vec<Recipient>> {
+    let rows = sqlx::query(
+        "SELECT p.name, p.village_key FROM outbox o JOIN people p ON p.chat_id = o.chat_id
+         WHERE o.group_key = $1 AND o.status = 'sent'
+           AND NOT EXISTS (SELECT 1 FROM broadcast_acks a WHERE a.broadcast_id = $2 AND a.user_id = p.user_id)
+         ORDER BY p.name, p.user_id",
+    )
+    .bind(format!("broadcast:{id}"))
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(|r| Ok(Recipient { name: r.try_get("name")?, village_key: r.try_get("village_key")? })).collect()
+}
+
 /// A recipient the broadcast did not reach.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unreached {

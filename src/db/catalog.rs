@@ -50,6 +50,8 @@ pub struct RegionEntry {
     /// Reminder timing set on this region (`HH:MM` or `off`; hours, 0 = off); `None` = inherit.
     pub remind_evening_at: Option<String>,
     pub remind_hours_before: Option<i64>,
+    /// The training office's contact given on this region (free text); `None` = the nearest above.
+    pub contact: Option<String>,
     pub sort_order: i64,
 }
 
@@ -97,7 +99,8 @@ pub async fn upsert_region(tx: &mut Tx, r: &RegionEntry) -> sqlx::Result<Upsert>
     let (busy, quiet, windows) = schedule_columns(&r.schedule)?;
     let existing = sqlx::query(
         "SELECT parent_key, level, name, name_en, own_timezone, own_zone, busy_json, busy_mode, quiet_hours,
-                busy_windows_json, sort_order, remind_evening_at, remind_hours_before FROM regions WHERE key = $1",
+                busy_windows_json, sort_order, remind_evening_at, remind_hours_before, contact
+         FROM regions WHERE key = $1",
     )
     .bind(&r.key)
     .fetch_optional(&mut **tx)
@@ -117,7 +120,8 @@ pub async fn upsert_region(tx: &mut Tx, r: &RegionEntry) -> sqlx::Result<Upsert>
                 && row.try_get::<Option<String>, _>("busy_windows_json")? == windows
                 && row.try_get::<i64, _>("sort_order")? == r.sort_order
                 && row.try_get::<Option<String>, _>("remind_evening_at")? == r.remind_evening_at
-                && row.try_get::<Option<i64>, _>("remind_hours_before")? == r.remind_hours_before;
+                && row.try_get::<Option<i64>, _>("remind_hours_before")? == r.remind_hours_before
+                && row.try_get::<Option<String>, _>("contact")? == r.contact;
             if same { Upsert::Unchanged } else { Upsert::Updated }
         }
     };
@@ -127,14 +131,14 @@ pub async fn upsert_region(tx: &mut Tx, r: &RegionEntry) -> sqlx::Result<Upsert>
     sqlx::query(
         "INSERT INTO regions (key, parent_key, level, name, name_en, timezone, agri_zone, own_timezone, own_zone,
                               busy_json, busy_mode, quiet_hours, busy_windows_json, sort_order, remind_evening_at,
-                              remind_hours_before)
-         VALUES ($1, $2, $3, $4, $5, '', '', $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                              remind_hours_before, contact)
+         VALUES ($1, $2, $3, $4, $5, '', '', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
          ON CONFLICT (key) DO UPDATE SET parent_key = excluded.parent_key, level = excluded.level,
              name = excluded.name, name_en = excluded.name_en, own_timezone = excluded.own_timezone,
              own_zone = excluded.own_zone, busy_json = excluded.busy_json, busy_mode = excluded.busy_mode,
              quiet_hours = excluded.quiet_hours, busy_windows_json = excluded.busy_windows_json,
              sort_order = excluded.sort_order, remind_evening_at = excluded.remind_evening_at,
-             remind_hours_before = excluded.remind_hours_before",
+             remind_hours_before = excluded.remind_hours_before, contact = excluded.contact",
     )
     .bind(&r.key)
     .bind(&r.parent_key)
@@ -150,6 +154,7 @@ pub async fn upsert_region(tx: &mut Tx, r: &RegionEntry) -> sqlx::Result<Upsert>
     .bind(r.sort_order)
     .bind(&r.remind_evening_at)
     .bind(r.remind_hours_before)
+    .bind(&r.contact)
     .execute(&mut **tx)
     .await?;
     Ok(outcome)
@@ -854,4 +859,16 @@ pub async fn counts(db: &Db) -> sqlx::Result<[i64; 5]> {
         out[i] = sqlx::query(&format!("SELECT COUNT(*) AS n FROM {table}")).fetch_one(&db.pool).await?.try_get("n")?;
     }
     Ok(out)
+}
+
+/// A stored session of a class, by key, inside a transaction (as it was before the import changes it).
+pub async fn session_in_tx(tx: &mut Tx, class_key: &str, key: &str) -> sqlx::Result<Option<Session>> {
+    sqlx::query(&format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE class_key = $1 AND key = $2"))
+        .bind(class_key)
+        .bind(key)
+        .fetch_optional(&mut **tx)
+        .await?
+        .as_ref()
+        .map(session_from_row)
+        .transpose()
 }

@@ -73,3 +73,49 @@ pub async fn timezone_in_tx(tx: &mut super::Tx, key: &str) -> sqlx::Result<Optio
         .map(|row| row.try_get("timezone"))
         .transpose()
 }
+
+/// The training office's contact for someone in `key`: the nearest `contact` up the region's chain.
+pub async fn office_contact(db: &Db, key: &str) -> sqlx::Result<Option<String>> {
+    let mut next = Some(key.to_owned());
+    // The tree is at most three levels deep; the bound guards against a corrupt cycle.
+    for _ in 0..8 {
+        let Some(k) = next.take() else { break };
+        let Some(row) = sqlx::query("SELECT parent_key, contact FROM regions WHERE key = $1")
+            .bind(&k)
+            .fetch_optional(&db.pool)
+            .await?
+        else {
+            break;
+        };
+        let contact: Option<String> = row.try_get("contact")?;
+        if let Some(contact) = contact.filter(|c| !c.trim().is_empty()) {
+            return Ok(Some(contact));
+        }
+        next = row.try_get("parent_key")?;
+    }
+    Ok(None)
+}
+
+/// Regions holding classes that are not cancelled where nobody would receive orders and requests: no
+/// coordinator of the region or of a region above it, and no admin at all. Read inside the import's
+/// transaction, so the classes it just wrote count. (key, name), in catalogue order.
+pub async fn unattended_in_tx(tx: &mut super::Tx) -> sqlx::Result<Vec<(String, String)>> {
+    let admins: i64 = sqlx::query("SELECT COUNT(*) AS n FROM person_roles WHERE role = 'admin'")
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("n")?;
+    if admins > 0 {
+        return Ok(Vec::new());
+    }
+    let rows = sqlx::query(
+        "SELECT r.key, r.name FROM regions r
+           LEFT JOIN regions p ON p.key = r.parent_key
+         WHERE EXISTS (SELECT 1 FROM classes cl WHERE cl.region_key = r.key AND cl.status <> 'cancelled')
+           AND NOT EXISTS (SELECT 1 FROM person_roles g WHERE g.role = 'coordinator'
+                             AND (g.region_key = r.key OR g.region_key = r.parent_key OR g.region_key = p.parent_key))
+         ORDER BY r.sort_order, r.key",
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.iter().map(|r| Ok((r.try_get("key")?, r.try_get("name")?))).collect()
+}

@@ -9,6 +9,21 @@ use crate::domain::person::Audience;
 /// Telegram's limits: a message's text, and a photo's caption.
 pub const MAX_TEXT: usize = 4096;
 pub const MAX_CAPTION: usize = 1024;
+/// Room kept in both for the header every broadcast carries (who sends it, in what role, about what):
+/// the sender's own text may use the rest.
+pub const HEADER_ROOM: usize = 256;
+
+/// The message a recipient gets: the header, a blank line, the text (a photo may have no text). A
+/// header longer than its room (long names and titles) is cut with `…`, so the whole always fits.
+pub fn compose(header: &str, text: &str) -> String {
+    let room = HEADER_ROOM - 2;
+    let header: String = if header.chars().count() > room {
+        header.chars().take(room - 1).chain(std::iter::once('\u{2026}')).collect()
+    } else {
+        header.to_owned()
+    };
+    if text.is_empty() { header } else { format!("{header}\n\n{text}") }
+}
 
 /// Who a broadcast goes to. Trainers may only name their own classes; coordinators their region
 /// and what lies in it. The service checks this at every step and again before sending.
@@ -75,7 +90,7 @@ pub enum Outcome {
 
 fn check_length(text: &str, photo: bool) -> Result<(), Problem> {
     let length = text.chars().count();
-    let limit = if photo { MAX_CAPTION } else { MAX_TEXT };
+    let limit = if photo { MAX_CAPTION } else { MAX_TEXT } - HEADER_ROOM;
     if text.trim().is_empty() && !photo {
         Err(Problem::Empty)
     } else if length > limit {
@@ -160,18 +175,29 @@ mod tests {
         let text = BroadcastStep::Text { target: class(), audience: None };
         assert_eq!(text.clone().step(Input::Text("   ".into())), Outcome::Reask(text.clone(), Problem::Empty));
         assert_eq!(
-            text.clone().step(Input::Text("字".repeat(4097))),
-            Outcome::Reask(text.clone(), Problem::TooLong { limit: 4096, length: 4097 })
+            text.clone().step(Input::Text("字".repeat(3841))),
+            Outcome::Reask(text.clone(), Problem::TooLong { limit: 3840, length: 3841 })
         );
+        assert!(matches!(text.clone().step(Input::Text("字".repeat(3840))), Outcome::Ask(_)));
         assert_eq!(
-            text.clone().step(Input::Photo { file_id: "f".into(), caption: "字".repeat(1025) }),
-            Outcome::Reask(text.clone(), Problem::TooLong { limit: 1024, length: 1025 })
+            text.clone().step(Input::Photo { file_id: "f".into(), caption: "字".repeat(769) }),
+            Outcome::Reask(text.clone(), Problem::TooLong { limit: 768, length: 769 })
         );
         assert!(matches!(
             text.clone().step(Input::Photo { file_id: "f".into(), caption: String::new() }),
             Outcome::Ask(_)
         ));
         assert_eq!(text.clone().step(Input::Unsupported), Outcome::Reask(text, Problem::NeedText));
+    }
+
+    #[test]
+    fn the_header_and_the_longest_text_fit_telegrams_limits() {
+        let header = "📢 阿依古丽·买买提（培训办）· 食用菌种植技术（铁山镇农业技术推广站）";
+        assert_eq!(compose(header, "明天停课"), format!("{header}\n\n明天停课"));
+        assert_eq!(compose(header, ""), header, "a photo without a caption");
+        let long = compose(&"长".repeat(1000), &"字".repeat(MAX_TEXT - HEADER_ROOM));
+        assert_eq!(long.chars().count(), MAX_TEXT);
+        assert!(long.contains("长…\n\n字"));
     }
 
     #[test]

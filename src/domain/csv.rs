@@ -1,6 +1,7 @@
 //! CSV as coordinators open it in Excel: RFC 4180 quoting, CRLF line ends, and cells a spreadsheet
 //! would run as a formula (`=`, `+`, `-`, `@`…) defused with a leading `'` in a way that reads back
-//! exactly. Every export of the bot writes through here.
+//! exactly. Phone numbers are the exception (see [`Cell::Phone`]). Every export of the bot writes
+//! through here.
 
 /// Characters that make a spreadsheet read a cell as a formula; such a cell gets a leading `'`.
 const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
@@ -24,12 +25,52 @@ pub fn undefuse(cell: &str) -> &str {
     }
 }
 
+/// One cell of a line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cell {
+    /// Text, defused when a spreadsheet would run it as a formula.
+    Text(String),
+    /// A phone number as typed (`+8613800001002`, `+86 138 0000 1002`). Excel and WPS run a cell
+    /// starting with `+` as a formula, and the defusing `'` stays visible in a CSV; so a number made
+    /// only of digits, spaces, `+`, `-` and brackets is written `="+8613800001002"`: a formula whose
+    /// only content is that text, which both show as the number typed and which can do nothing else.
+    /// Anything else is written as [`Cell::Text`]. [`read_phone`] reads both back.
+    Phone(String),
+}
+
+fn is_plain_phone(phone: &str) -> bool {
+    phone.chars().any(|c| c.is_ascii_digit())
+        && phone.chars().all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | ' ' | '(' | ')'))
+}
+
+impl Cell {
+    fn written(&self) -> String {
+        match self {
+            Cell::Phone(p) if is_plain_phone(p) => format!("=\"{p}\""),
+            Cell::Phone(p) | Cell::Text(p) => defuse(p),
+        }
+    }
+}
+
+/// The phone number in a cell written as [`Cell::Phone`].
+pub fn read_phone(cell: &str) -> &str {
+    match cell.strip_prefix("=\"").and_then(|c| c.strip_suffix('"')) {
+        Some(phone) if is_plain_phone(phone) => phone,
+        _ => undefuse(cell),
+    }
+}
+
 pub fn push_line(out: &mut String, cells: impl IntoIterator<Item = String>) {
+    push_cells(out, cells.into_iter().map(Cell::Text))
+}
+
+/// One CSV line of `cells`, CRLF-terminated, appended to `out`.
+pub fn push_cells(out: &mut String, cells: impl IntoIterator<Item = Cell>) {
     for (i, c) in cells.into_iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        let c = defuse(&c);
+        let c = c.written();
         if c.contains([',', '"', '\r', '\n']) {
             out.push('"');
             out.push_str(&c.replace('"', "\"\""));
@@ -119,5 +160,24 @@ mod tests {
         let back: Vec<Vec<String>> = records(&text).unwrap();
         let back: Vec<String> = back[0].iter().map(|c| undefuse(c).to_owned()).collect();
         assert_eq!(back, cells);
+    }
+
+    #[test]
+    fn phones_are_written_so_spreadsheets_show_them_as_typed_and_run_nothing() {
+        let mut out = String::new();
+        let phones = ["+8613800001002", "+86 138 0000 1002", "(0379) 6721-0000", "=HYPERLINK(\"x\")", "", "+86\"x"];
+        push_cells(&mut out, phones.iter().map(|p| Cell::Phone(p.to_string())));
+        // The bytes a spreadsheet gets: a text-valued formula for a number, defused text otherwise.
+        assert_eq!(
+            out,
+            "\"=\"\"+8613800001002\"\"\",\"=\"\"+86 138 0000 1002\"\"\",\"=\"\"(0379) 6721-0000\"\"\",\
+             \"'=HYPERLINK(\"\"x\"\")\",,\"'+86\"\"x\"\r\n"
+        );
+        let back: Vec<String> = records(&out).unwrap()[0].iter().map(|c| read_phone(c).to_owned()).collect();
+        assert_eq!(back, phones);
+        // A text cell that happens to look like one is still defused, and reads back as it was.
+        let text = line(&["=\"+86138\"".to_owned()]);
+        assert_eq!(text, "\"'=\"\"+86138\"\"\"\r\n");
+        assert_eq!(undefuse(&records(&text).unwrap()[0][0]), "=\"+86138\"");
     }
 }

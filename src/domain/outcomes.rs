@@ -216,9 +216,11 @@ pub struct WaveFigures {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outcomes {
-    /// Distinct enrolments (order codes) in the export.
+    /// People with an enrolment in the export: someone with two courses counts once.
     pub enrolled: usize,
-    /// Distinct enrolments marked completed.
+    /// Enrolments (distinct order codes) in the export.
+    pub orders: usize,
+    /// People with at least one enrolment marked completed.
     pub completed: usize,
     /// Baseline surveys sent (answered, open or unanswered): one per person.
     pub baseline_asked: usize,
@@ -250,11 +252,13 @@ pub struct Outcomes {
 pub fn compute(rows: &[ExportRow]) -> Outcomes {
     let enrolments: Vec<&ExportRow> =
         rows.iter().filter(|r| r.wave != Wave::Baseline && !r.order_code.is_empty()).collect();
-    let enrolled = enrolments.iter().map(|r| r.order_code.as_str()).collect::<HashSet<_>>().len();
+    // People where the text says 人, orders where it says 份: one person may hold several orders.
+    let enrolled = enrolments.iter().map(|r| r.person.as_str()).collect::<HashSet<_>>().len();
+    let orders = enrolments.iter().map(|r| r.order_code.as_str()).collect::<HashSet<_>>().len();
     let completed = enrolments
         .iter()
         .filter(|r| r.completed == Some(true))
-        .map(|r| r.order_code.as_str())
+        .map(|r| r.person.as_str())
         .collect::<HashSet<_>>()
         .len();
 
@@ -285,6 +289,7 @@ pub fn compute(rows: &[ExportRow]) -> Outcomes {
 
     Outcomes {
         enrolled,
+        orders,
         completed,
         baseline_asked: asked,
         baseline_answered: answered,
@@ -553,14 +558,21 @@ fn cell(r: &ExportRow, column: Column, text: &CsvText) -> String {
 
 /// The export as CSV: a UTF-8 byte order mark (so Excel reads Chinese), a header line, one line per row,
 /// lines ended by CRLF as RFC 4180 says; fields holding a comma, quote or line break are quoted, quotes
-/// doubled. A cell a spreadsheet would take for a formula (`=`, `+`, `-`, `@`…) is prefixed with `'`.
+/// doubled. A cell a spreadsheet would take for a formula (`=`, `+`, `-`, `@`…) is prefixed with `'`;
+/// phone numbers are written so that Excel and WPS show them as typed (see `csv::Cell::Phone`).
 /// Name and phone only when `identifiable`.
 pub fn write_csv(rows: &[ExportRow], identifiable: bool, text: &CsvText) -> String {
     let columns = Column::columns(identifiable);
     let mut out = String::from("\u{feff}");
     csv::push_line(&mut out, columns.iter().map(|&c| text.header(c)));
     for r in rows {
-        csv::push_line(&mut out, columns.iter().map(|&c| cell(r, c, text)));
+        csv::push_cells(
+            &mut out,
+            columns.iter().map(|&c| match c {
+                Column::Phone => csv::Cell::Phone(cell(r, c, text)),
+                _ => csv::Cell::Text(cell(r, c, text)),
+            }),
+        );
     }
     out
 }
@@ -638,7 +650,7 @@ pub fn read_csv(csv: &str, text: &CsvText) -> Result<Vec<ExportRow>, String> {
             match column {
                 Column::Person => row.person = value.to_owned(),
                 Column::Name => row.name = optional(),
-                Column::Phone => row.phone = optional(),
+                Column::Phone => row.phone = Some(csv::read_phone(raw)).filter(|p| !p.is_empty()).map(str::to_owned),
                 Column::Village => row.village = value.to_owned(),
                 Column::CourseKey => row.course_key = value.to_owned(),
                 Column::Course => row.course = value.to_owned(),
@@ -929,8 +941,9 @@ mod tests {
     #[test]
     fn figures_of_the_population_computed_by_hand() {
         let o = compute(&population());
-        // 14 orders; not completed: FS-M-08, FS-G-10, FS-G-13.
-        assert_eq!((o.enrolled, o.completed), (14, 11));
+        // 13 people, 14 orders (P-01 took both courses); not completed: FS-M-08, FS-G-10, FS-G-13, so
+        // everyone but P-08, P-10 and P-13 completed one.
+        assert_eq!((o.enrolled, o.orders, o.completed), (13, 14, 10));
         // Asked all but P-11; answered P-01..P-09 and P-12.
         assert_eq!(
             (o.baseline_asked, o.baseline_answered, o.baseline_response),
@@ -1017,7 +1030,7 @@ mod tests {
     #[test]
     fn empty_export_has_no_figures() {
         let o = compute(&[]);
-        assert_eq!((o.enrolled, o.completed, o.waves.len()), (0, 0, 0));
+        assert_eq!((o.enrolled, o.orders, o.completed, o.waves.len()), (0, 0, 0, 0));
         assert_eq!(o.baseline_response, Figure::TooFew { n: 0 });
         assert_eq!(o.usefulness, Figure::TooFew { n: 0 });
     }
@@ -1121,7 +1134,8 @@ mod tests {
             assert!(!csv.contains(r.phone.as_deref().unwrap()));
         }
         let identifiable = write_csv(&rows, true, &CsvText::codes());
-        assert!(identifiable.contains("Name 13") && identifiable.contains("'+86 138 0000 0013"));
+        // The phone as Excel and WPS show it typed: a text-valued formula, not `'+86…`.
+        assert!(identifiable.contains("Name 13,\"=\"\"+86 138 0000 0013\"\"\","), "{identifiable}");
     }
 
     #[test]

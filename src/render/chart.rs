@@ -24,16 +24,7 @@ const GROUP: f64 = 0.8;
 pub(super) fn draw(area: &Area<'_>, c: &BarChart) -> Result<(), RenderError> {
     area.fill(&WHITE).map_err(draw_err)?;
     let n = c.categories.len().max(1);
-    let values =
-        || c.series.iter().flat_map(|(_, v)| v.iter().take(c.categories.len())).copied().filter(|v| v.is_finite());
-    let max = values().fold(0.0f64, f64::max);
-    let min = values().fold(0.0f64, f64::min);
-    // Headroom above the tallest bar for its value label and the legend.
-    let headroom = if c.series.len() > 1 { 1.3 } else { 1.15 };
-    let (y0, y1) = match (min, max) {
-        (a, b) if a == 0.0 && b == 0.0 => (0.0, 1.0),
-        (a, b) => (a * 1.15, (b * headroom).max(if b == 0.0 { -a * 0.1 } else { 0.0 })),
-    };
+    let (y0, y1, y_labels) = y_axis(c);
 
     // The caption is drawn by `text::draw` rather than plotters (see the `text` module docs).
     let (title, title_size) = text::fit(&c.title, 30.0, 18.0, 940);
@@ -52,7 +43,7 @@ pub(super) fn draw(area: &Area<'_>, c: &BarChart) -> Result<(), RenderError> {
         .configure_mesh()
         .disable_x_mesh()
         .x_labels(0)
-        .y_labels(8)
+        .y_labels(y_labels)
         .y_label_formatter(&y_fmt)
         .y_label_style(text::font(17.0).color(&LABEL))
         .y_desc(c.y_label.as_str())
@@ -130,9 +121,71 @@ pub(super) fn draw(area: &Area<'_>, c: &BarChart) -> Result<(), RenderError> {
     Ok(())
 }
 
+/// The y range and how many labels to ask plotters for. Counts (every value whole) get whole-number
+/// ticks: plotters steps by 1, 2 or 5 × 10^k, taking the finest step that keeps within the number of
+/// labels asked for, so asking for no more labels than there are whole numbers on the axis rules out
+/// a step below 1 (no 0.5 people).
+fn y_axis(c: &BarChart) -> (f64, f64, usize) {
+    let values =
+        || c.series.iter().flat_map(|(_, v)| v.iter().take(c.categories.len())).copied().filter(|v| v.is_finite());
+    let max = values().fold(0.0f64, f64::max);
+    let min = values().fold(0.0f64, f64::min);
+    // Headroom above the tallest bar for its value label and the legend.
+    let headroom = if c.series.len() > 1 { 1.3 } else { 1.15 };
+    let (y0, y1) = match (min, max) {
+        (a, b) if a == 0.0 && b == 0.0 => (0.0, 1.0),
+        (a, b) => (a * 1.15, (b * headroom).max(if b == 0.0 { -a * 0.1 } else { 0.0 })),
+    };
+    let labels = if values().all(|v| v.fract() == 0.0) {
+        let whole_numbers = (y1.floor() - y0.ceil()) as i64 + 1;
+        whole_numbers.clamp(2, 8) as usize
+    } else {
+        8
+    };
+    (y0, y1, labels)
+}
+
 /// `12`, `12.5`, `0.25`: no trailing zeros, at most two decimals.
 fn number(v: f64) -> String {
     let s = format!("{v:.2}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     if s == "-0" { "0".to_string() } else { s.to_string() }
+}
+
+#[cfg(test)]
+mod tests {
+    use plotters::coord::ranged1d::Ranged;
+    use plotters::coord::types::RangedCoordf64;
+
+    use super::*;
+
+    fn chart(values: &[f64]) -> BarChart {
+        BarChart {
+            title: String::new(),
+            categories: values.iter().map(|_| "c".to_owned()).collect(),
+            series: vec![("orders".into(), values.to_vec()), ("attended".into(), vec![0.0; values.len()])],
+            y_label: String::new(),
+        }
+    }
+
+    fn ticks(c: &BarChart) -> Vec<f64> {
+        let (y0, y1, labels) = y_axis(c);
+        RangedCoordf64::from(y0..y1).key_points(labels)
+    }
+
+    #[test]
+    fn counts_get_whole_number_ticks_at_every_size() {
+        for max in [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 7.0, 12.0, 40.0, 1234.0] {
+            let t = ticks(&chart(&[max, 1.0_f64.min(max)]));
+            assert!(t.len() >= 2, "{max}: {t:?}");
+            assert!(t.iter().all(|v| v.fract() == 0.0), "{max}: {t:?}");
+        }
+        assert_eq!(ticks(&chart(&[2.0, 1.0])), [0.0, 1.0, 2.0]);
+    }
+
+    #[test]
+    fn shares_and_averages_keep_their_fine_ticks() {
+        let t = ticks(&chart(&[1.5, 0.25]));
+        assert!(t.iter().any(|v| v.fract() != 0.0), "{t:?}");
+    }
 }

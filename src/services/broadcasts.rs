@@ -3,7 +3,7 @@
 //! nights), progress, the delivery report, and "收到" acknowledgements.
 
 use crate::app::App;
-use crate::db::broadcasts::{self as store, Broadcast, NewBroadcast, Unreached};
+use crate::db::broadcasts::{self as store, Broadcast, NewBroadcast, Recipient, Unreached};
 use crate::db::outbox::GroupProgress;
 use crate::db::{self};
 use crate::domain::broadcast::{Draft, Target};
@@ -136,14 +136,70 @@ pub async fn recipient_count(
     Ok(recipients_of(app, sender, target, audience).await?.len())
 }
 
-/// The message each recipient gets, in their language: the text (a photo's caption) and "收到".
+/// The header of a broadcast in each language: who sends it, in what role, and the class (course and
+/// place) or region it is about, so nobody gets a bare text from the bot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header(Vec<(Lang, String)>);
+
+impl Header {
+    pub fn text(&self, lang: Lang) -> &str {
+        self.0.iter().find(|(l, _)| *l == lang).or(self.0.first()).map(|(_, t)| t.as_str()).unwrap_or_default()
+    }
+}
+
+/// The header of `sender`'s broadcast to `target`. A coordinator writes as the training office (their
+/// targets are the office's), anyone else as the class's trainer.
+pub async fn header(app: &App, sender: &Person, target: &Target) -> anyhow::Result<Header> {
+    let class = match target {
+        Target::Class(key) => match db::catalog::class(&app.db, key).await? {
+            Some(class) => {
+                let course = db::catalog::course(&app.db, &class.course_key).await?;
+                Some((class, course))
+            }
+            None => None,
+        },
+        Target::Region(_) => None,
+    };
+    let region = match target {
+        Target::Region(key) => db::regions::get(&app.db, key).await?,
+        Target::Class(_) => None,
+    };
+    let texts = Lang::ALL
+        .into_iter()
+        .map(|lang| {
+            let role = if sender.has_role(Role::Coordinator) {
+                tr!(lang, "broadcast-role-coordinator")
+            } else {
+                tr!(lang, "broadcast-role-trainer")
+            };
+            let about = match (&class, &region, target) {
+                (Some((class, course)), _, _) => tr!(
+                    lang,
+                    "broadcast-about-class",
+                    course = course.as_ref().map(|c| c.display_title(lang)).unwrap_or(class.key.as_str()),
+                    place = class.place.as_str()
+                ),
+                (_, Some(region), _) => tr!(lang, "broadcast-about-region", region = region.display_name(lang)),
+                (_, _, Target::Class(key) | Target::Region(key)) => key.clone(),
+            };
+            let text = tr!(lang, "broadcast-header", sender = sender.name.as_str(), role = role, about = about);
+            (lang, text)
+        })
+        .collect();
+    Ok(Header(texts))
+}
+
+/// The message each recipient gets, in their language: the header, the text (a photo's caption) and
+/// "收到".
 pub fn recipient_payload(
     lang: Lang,
+    header: &Header,
     text: &str,
     photo_id: Option<&str>,
     broadcast_id: i64,
 ) -> crate::db::outbox::Payload {
-    let mut p = payload(text.to_owned(), vec![vec![(tr!(lang, "btn-ack"), ack_data(broadcast_id))]]);
+    let text = crate::domain::broadcast::compose(header.text(lang), text);
+    let mut p = payload(text, vec![vec![(tr!(lang, "btn-ack"), ack_data(broadcast_id))]]);
     p.photo_id = photo_id.map(str::to_owned);
     p
 }
@@ -166,6 +222,7 @@ pub async fn send(app: &App, person: &Person, sender_chat: i64, draft: &Draft) -
         return Ok(SendOutcome::NoRecipients);
     }
     let now = app.now();
+    let header = header(app, person, &draft.target).await?;
     let mut tx = app.db.begin_write().await?;
     let id = store::insert(
         &mut tx,
@@ -182,11 +239,11 @@ pub async fn send(app: &App, person: &Person, sender_chat: i64, draft: &Draft) -
     )
     .await?;
     for (user_id, _) in &recipients {
-        let (text, photo) = (draft.text.clone(), draft.photo_id.clone());
+        let (header, text, photo) = (header.clone(), draft.text.clone(), draft.photo_id.clone());
         let note = Note {
             kind: MessageKind::Broadcast { urgent: draft.urgent },
             label: "broadcast",
-            render: Box::new(move |lang| recipient_payload(lang, &text, photo.as_deref(), id)),
+            render: Box::new(move |lang| recipient_payload(lang, &header, &text, photo.as_deref(), id)),
             dedupe_key: Some(format!("broadcast:{id}:{user_id}")),
             planned_at: now,
             deadline_at: None,
@@ -207,6 +264,8 @@ pub struct Delivery {
     pub progress: GroupProgress,
     pub acks: i64,
     pub unreached: Vec<Unreached>,
+    /// Reached, and not (yet) pressed "收到": whom to phone when it matters.
+    pub unacked: Vec<Recipient>,
 }
 
 impl Delivery {
@@ -220,7 +279,8 @@ pub async fn delivery(app: &App, id: i64) -> anyhow::Result<Option<Delivery>> {
     let progress = db::outbox::group_progress(&app.db, &format!("broadcast:{id}")).await?;
     let acks = store::ack_count(&app.db, id).await?;
     let unreached = store::unreached(&app.db, id).await?;
-    Ok(Some(Delivery { broadcast, progress, acks, unreached }))
+    let unacked = store::unacknowledged(&app.db, id).await?;
+    Ok(Some(Delivery { broadcast, progress, acks, unreached, unacked }))
 }
 
 /// "收到" from a recipient. False when it is not theirs to acknowledge (forged or stale).

@@ -8,12 +8,15 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::ops::Range;
 
-use chrono::{NaiveDate, NaiveTime, TimeZone};
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use serde::Deserialize;
 use serde_spanned::Spanned;
 
+mod lenient;
+
+use crate::app::App;
 use crate::db::catalog::{self as store, RegionEntry, SessionChange, Upsert};
-use crate::db::{self, Db, Tx};
+use crate::db::{Db, Tx};
 use crate::domain::calendar::{self, BusyRange, DailyRange};
 use crate::domain::catalog::{
     BusyMode, Category, Class, ClassStatus, Course, Credits, DEFAULT_TIMEZONE, Mode, Question, RegionSchedule, Session,
@@ -111,6 +114,9 @@ pub struct ImportReport {
     pub cancelled_sessions: Vec<i64>,
     /// New or moved sessions that fall on a busy-season day of their region.
     pub busy_sessions: Vec<BusySession>,
+    /// Regions holding classes where nobody would receive orders (no coordinator for them or above,
+    /// no admin): (key, name). A warning, not a refusal.
+    pub unattended_regions: Vec<(String, String)>,
 }
 
 /// A session an import put into a busy farming season, with the nearest free days to suggest.
@@ -123,6 +129,23 @@ pub struct BusySession {
     /// The season's id or catalogue name (see `calendar::season_name`).
     pub season: String,
     pub alternatives: Vec<NaiveDate>,
+}
+
+impl ImportReport {
+    /// What the operator should do about regions nobody receives orders for (printed by
+    /// `fieldschool import`; a demonstration that grants its roles after loading leaves them out).
+    pub fn unattended_warnings(&self) -> Vec<String> {
+        self.unattended_regions
+            .iter()
+            .map(|(key, name)| {
+                format!(
+                    "warning: nobody receives orders for classes in {name} ({key}): no coordinator for it or a \
+                     region above it, and no admin; invite one with `fieldschool invite --role coordinator \
+                     --region {key}` (or a region above it)"
+                )
+            })
+            .collect()
+    }
 }
 
 impl fmt::Display for ImportReport {
@@ -160,16 +183,12 @@ impl fmt::Display for ImportReport {
 
 type S<T> = Spanned<T>;
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// The file's entries, each read on its own (see [`read_file`]).
+#[derive(Debug, Default)]
 struct CatalogFile {
-    #[serde(default)]
     region: Vec<RegionToml>,
-    #[serde(default)]
     trainer: Vec<TrainerToml>,
-    #[serde(default)]
     course: Vec<CourseToml>,
-    #[serde(default)]
     class: Vec<ClassToml>,
 }
 
@@ -189,6 +208,7 @@ struct RegionToml {
     busy_windows: Option<Vec<DailyRange>>,
     remind_evening_at: Option<S<String>>,
     remind_hours_before: Option<S<i64>>,
+    contact: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -293,6 +313,9 @@ struct Checker<'a> {
 
 impl Checker<'_> {
     fn report(&mut self, span: &Range<usize>, item: &str, field: &str, message: impl Into<String>) {
+        if lenient::is_made_up(span) {
+            return; // a consequence of a field already reported as missing or unreadable
+        }
         self.problems.push(Problem {
             line: Some(self.lines.line(span)),
             item: item.to_owned(),
@@ -339,6 +362,9 @@ impl Checker<'_> {
     }
 }
 
+/// The longest office contact a region may give (`"新安县培训办 0379-6721xxxx"`).
+pub const MAX_CONTACT_CHARS: usize = 120;
+
 fn quoted(kind: &str, key: &str) -> String {
     format!("{kind} {key:?}")
 }
@@ -362,6 +388,9 @@ struct ValidatedClass {
     region_span: Range<usize>,
     sessions: Vec<SessionRow>,
     session_span: Vec<Range<usize>>,
+    /// Whether each session's date and times could be read (a session without them is not checked
+    /// against the clock or the time zone: its own problem is reported already).
+    timed: Vec<bool>,
 }
 
 fn validate(file: &CatalogFile, lines: &Lines) -> (Validated, Vec<Problem>) {
@@ -417,6 +446,9 @@ fn validate(file: &CatalogFile, lines: &Lines) -> (Validated, Vec<Problem>) {
         if r.parent.is_none() && r.zone.is_none() {
             c.report(&r.key.span(), &item, "zone", "a county must name its agricultural zone");
         }
+        if let Some(contact) = &r.contact {
+            c.text(contact, &item, "contact", MAX_CONTACT_CHARS);
+        }
         out.regions.push((
             RegionEntry {
                 key: r.key.get_ref().clone(),
@@ -434,6 +466,7 @@ fn validate(file: &CatalogFile, lines: &Lines) -> (Validated, Vec<Problem>) {
                 },
                 remind_evening_at: r.remind_evening_at.as_ref().map(|e| e.get_ref().clone()),
                 remind_hours_before: r.remind_hours_before.as_ref().map(|h| *h.get_ref()),
+                contact: r.contact.as_ref().map(|c| c.get_ref().trim().to_owned()),
                 sort_order: i as i64,
             },
             r.parent.as_ref().map(|p| p.span()).unwrap_or_else(|| r.key.span()),
@@ -598,28 +631,21 @@ fn validate(file: &CatalogFile, lines: &Lines) -> (Validated, Vec<Problem>) {
         };
         let mut sessions = Vec::new();
         let mut session_span = Vec::new();
+        let mut timed = Vec::new();
         let mut seen_s = HashSet::new();
         for s in &cl.session {
             let s_item = format!("{item}, session {:?}", s.key.get_ref());
             c.key(&s.key, &s_item);
             c.unique(&mut seen_s, &s.key, &s_item);
-            let date = NaiveDate::parse_from_str(s.date.get_ref(), "%Y-%m-%d").ok().unwrap_or_else(|| {
-                c.report(&s.date.span(), &s_item, "date", "write the date as YYYY-MM-DD (example: 2026-12-08)");
+            let date = parse_date(s.date.get_ref()).unwrap_or_else(|why| {
+                c.report(&s.date.span(), &s_item, "date", why);
                 NaiveDate::MIN
             });
-            let times = s.time.get_ref().parse::<DailyRange>().ok().filter(|r| !r.crosses_midnight());
-            let (start, end) = match times {
-                Some(r) => (r.start, r.end),
-                None => {
-                    c.report(
-                        &s.time.span(),
-                        &s_item,
-                        "time",
-                        "write start and end on the same day as HH:MM-HH:MM (example: 09:00-11:30)",
-                    );
-                    (NaiveTime::MIN, NaiveTime::MIN)
-                }
-            };
+            let (start, end) = parse_times(s.time.get_ref()).unwrap_or_else(|why| {
+                c.report(&s.time.span(), &s_item, "time", why);
+                (NaiveTime::MIN, NaiveTime::MIN)
+            });
+            timed.push(date != NaiveDate::MIN && start != end);
             let status = match &s.status {
                 None => SessionStatus::Scheduled,
                 Some(st) => SessionStatus::parse(st.get_ref()).unwrap_or_else(|| {
@@ -643,64 +669,230 @@ fn validate(file: &CatalogFile, lines: &Lines) -> (Validated, Vec<Problem>) {
             region_span: cl.region.span(),
             sessions,
             session_span,
+            timed,
         });
     }
     (out, c.problems)
+}
+/// `YYYY-MM-DD`; a well-formed date that does not exist (`2026-12-32`) is said to be so.
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    let b = s.as_bytes();
+    let shaped = b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() });
+    if !shaped {
+        return Err("write the date as YYYY-MM-DD (example: 2026-12-08)".to_owned());
+    }
+    let number = |r: Range<usize>| s[r].parse::<u32>().unwrap_or(0);
+    NaiveDate::from_ymd_opt(number(0..4) as i32, number(5..7), number(8..10))
+        .ok_or_else(|| format!("there is no such date as {s}"))
+}
+
+/// `HH:MM-HH:MM` on one day; a well-formed time that does not exist (`25:00`) is said to be so.
+fn parse_times(s: &str) -> Result<(NaiveTime, NaiveTime), String> {
+    let format = || "write start and end on the same day as HH:MM-HH:MM (example: 09:00-11:30)".to_owned();
+    let time = |t: &str| -> Result<NaiveTime, String> {
+        let b = t.as_bytes();
+        let shaped =
+            b.len() == 5 && b.iter().enumerate().all(|(i, c)| if i == 2 { *c == b':' } else { c.is_ascii_digit() });
+        if !shaped {
+            return Err(format());
+        }
+        let number = |r: Range<usize>| t[r].parse::<u32>().unwrap_or(0);
+        NaiveTime::from_hms_opt(number(0..2), number(3..5), 0).ok_or_else(|| format!("there is no such time as {t}"))
+    };
+    let (a, b) = s.split_once(['-', '\u{2013}']).ok_or_else(format)?;
+    let (start, end) = (time(a.trim())?, time(b.trim())?);
+    if end <= start {
+        return Err(format!("the end must come after the start, on the same day ({s})"));
+    }
+    Ok((start, end))
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Reading the file
+// ---------------------------------------------------------------------------------------------------
+
+/// Reads every entry of the file on its own. A TOML syntax error stops everything (the parser cannot
+/// go on); after that, each unknown, missing or unreadable field is a problem of its own and the rest
+/// of its entry is still read, so that the later checks see every entry.
+fn read_file(text: &str, lines: &Lines) -> Result<(CatalogFile, Vec<Problem>), Problem> {
+    let doc = toml_edit::ImDocument::parse(text).map_err(|e| Problem {
+        line: e.span().map(|s| lines.line(&s)),
+        item: String::new(),
+        field: None,
+        message: e.message().trim().replace('\n', "; "),
+    })?;
+    let mut found = Vec::new();
+    let mut file = CatalogFile::default();
+    let shapes = (
+        lenient::Shape::of::<RegionToml>(),
+        lenient::Shape::of::<TrainerToml>(),
+        lenient::Shape::of::<CourseToml>(),
+        lenient::Shape::of::<QuestionToml>(),
+        lenient::Shape::of::<ClassToml>(),
+        lenient::Shape::of::<SessionToml>(),
+    );
+    // An entry without a readable key is named by its place in the file: `class "#3"`.
+    let label = |kind: &str, raw: &lenient::Raw, n: usize| {
+        let key = raw.text("key").unwrap_or_else(|| format!("#{}", n + 1));
+        (quoted(kind, &key), format!("#{}", n + 1))
+    };
+    let table = doc.as_table();
+    for (section, item) in table.iter() {
+        let span = table.get_key_value(section).and_then(|(k, _)| k.span()).unwrap_or(0..0);
+        let header = format!("[[{section}]]");
+        let raws = match section {
+            "region" | "trainer" | "course" | "class" => lenient::entries(item, &span, "", &header, &mut found),
+            _ => {
+                found.push(lenient::Found {
+                    span,
+                    item: String::new(),
+                    field: None,
+                    message: format!(
+                        "{header} is not part of a catalogue; its entries are [[region]], [[trainer]], [[course]] \
+                         and [[class]]"
+                    ),
+                });
+                continue;
+            }
+        };
+        for (n, raw) in raws.iter().enumerate() {
+            let (name, stand_in) = label(section, raw, n);
+            match section {
+                "region" => file.region.extend(lenient::read(raw, &shapes.0, &name, &[], &stand_in, &mut found)),
+                "trainer" => file.trainer.extend(lenient::read(raw, &shapes.1, &name, &[], &stand_in, &mut found)),
+                "course" => {
+                    let Some(mut course) =
+                        lenient::read::<CourseToml>(raw, &shapes.2, &name, &["question"], &stand_in, &mut found)
+                    else {
+                        continue;
+                    };
+                    for (m, q) in raw.nested("question", &name, "[[course.question]]", &mut found).iter().enumerate() {
+                        let (q_name, q_stand_in) = label("question", q, m);
+                        let q_name = format!("{name}, {q_name}");
+                        course.question.extend(lenient::read(q, &shapes.3, &q_name, &[], &q_stand_in, &mut found));
+                    }
+                    file.course.push(course);
+                }
+                _ => {
+                    let Some(mut class) =
+                        lenient::read::<ClassToml>(raw, &shapes.4, &name, &["session"], &stand_in, &mut found)
+                    else {
+                        continue;
+                    };
+                    for (m, s) in raw.nested("session", &name, "[[class.session]]", &mut found).iter().enumerate() {
+                        let (s_name, s_stand_in) = label("session", s, m);
+                        let s_name = format!("{name}, {s_name}");
+                        class.session.extend(lenient::read(s, &shapes.5, &s_name, &[], &s_stand_in, &mut found));
+                    }
+                    file.class.push(class);
+                }
+            }
+        }
+    }
+    let problems = found
+        .into_iter()
+        .filter(|f| !lenient::is_made_up(&f.span))
+        .map(|f| Problem { line: Some(lines.line(&f.span)), item: f.item, field: f.field, message: f.message })
+        .collect();
+    Ok((file, problems))
 }
 
 // ---------------------------------------------------------------------------------------------------
 // Import
 // ---------------------------------------------------------------------------------------------------
 
-/// Parses a TOML syntax or shape error into a problem with its line.
-fn syntax_problem(e: &toml::de::Error, lines: &Lines) -> Problem {
-    Problem {
-        line: e.span().map(|s| lines.line(&s)),
-        item: String::new(),
-        field: None,
-        message: e.message().trim().to_owned(),
+/// The clock and the one choice an operator makes when importing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportOptions {
+    pub now: DateTime<Utc>,
+    /// Accept new classes and sessions that start before `now`, and sessions moved into the past
+    /// (loading last year's programme); `fieldschool import --allow-past`.
+    pub allow_past: bool,
+}
+
+impl ImportOptions {
+    /// For loading history (fixtures, demonstrations): nothing is refused for being in the past.
+    pub fn history() -> ImportOptions {
+        ImportOptions { now: DateTime::<Utc>::MIN_UTC, allow_past: true }
     }
 }
 
-/// Imports the catalogue in `text` (named `file` in messages).
+/// Imports the catalogue in `text` (named `file` in messages) as history: dates in the past are
+/// accepted. Fixtures and the `chat` demonstration load this way; an operator's import goes through
+/// [`import_file`], which refuses the past unless asked.
 pub async fn import_str(db: &Db, file: &str, text: &str) -> Result<ImportReport, ImportError> {
+    import_str_with(db, file, text, ImportOptions::history()).await
+}
+
+/// Imports the catalogue in `text` (named `file` in messages). Every problem of the file is reported
+/// together: field by field, entry by entry, then every reference; a file with any problem changes
+/// nothing.
+pub async fn import_str_with(
+    db: &Db,
+    file: &str,
+    text: &str,
+    options: ImportOptions,
+) -> Result<ImportReport, ImportError> {
     let lines = Lines::new(text);
-    let invalid = |problems| ImportError::Invalid { file: file.to_owned(), problems };
-    let parsed: CatalogFile = toml::from_str(text).map_err(|e| invalid(vec![syntax_problem(&e, &lines)]))?;
-    let (validated, problems) = validate(&parsed, &lines);
-    if !problems.is_empty() {
-        return Err(invalid(problems));
-    }
+    let invalid = |mut problems: Vec<Problem>| {
+        // In file order, as the reader goes through it; file-level problems first.
+        problems.sort_by_key(|p| p.line.unwrap_or(0));
+        ImportError::Invalid { file: file.to_owned(), problems }
+    };
+    let (parsed, mut problems) = read_file(text, &lines).map_err(|p| invalid(vec![p]))?;
+    let (validated, more) = validate(&parsed, &lines);
+    problems.extend(more);
+    // References are checked even when entries were wrong, so that one run shows everything; then
+    // nothing is written (see `Sink::clean`) and the transaction is rolled back.
     let mut tx = db.begin_write().await?;
-    let mut problems = Vec::new();
-    let report = write(&mut tx, &validated, &lines, &mut problems).await?;
-    if !problems.is_empty() {
+    let mut sink = Sink { lines: &lines, problems };
+    let mut report = write(&mut tx, &validated, options, &mut sink).await?;
+    if !sink.problems.is_empty() {
         tx.rollback().await?;
-        return Err(invalid(problems));
+        return Err(invalid(sink.problems));
     }
+    report.unattended_regions = crate::db::regions::unattended_in_tx(&mut tx).await?;
     tx.commit().await?;
     Ok(report)
 }
 
-/// Reads and imports a file.
-pub async fn import_file(db: &Db, path: &std::path::Path) -> Result<ImportReport, ImportError> {
+/// `fieldschool import FILE`: reads and imports a file, with the app's clock as "now".
+pub async fn import_file(app: &App, path: &std::path::Path, allow_past: bool) -> Result<ImportReport, ImportError> {
     let file = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|source| ImportError::Read { file: file.clone(), source })?;
-    import_str(db, &file, &text).await
+    import_str_with(&app.db, &file, &text, ImportOptions { now: app.now(), allow_past }).await
 }
 
-/// Writes inside the transaction, checking references against the file and storage; problems found
-/// here are pushed and the caller rolls back.
+/// Where the reference checks put their problems.
+struct Sink<'a> {
+    lines: &'a Lines,
+    problems: Vec<Problem>,
+}
+
+impl Sink<'_> {
+    fn report(&mut self, span: &Range<usize>, item: String, field: &str, message: String) {
+        if lenient::is_made_up(span) {
+            return; // a consequence of a field already reported as missing or unreadable
+        }
+        self.problems.push(Problem { line: Some(self.lines.line(span)), item, field: Some(field.to_owned()), message });
+    }
+
+    /// Nothing is written once a problem is known: the import will be refused, and an entry that is
+    /// wrong could not be stored anyway. The checks go on.
+    fn clean(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+/// Checks references against the file and storage, and writes while the file is still clean.
 async fn write(
     tx: &mut Tx,
     v: &Validated,
-    lines: &Lines,
-    problems: &mut Vec<Problem>,
+    options: ImportOptions,
+    sink: &mut Sink<'_>,
 ) -> Result<ImportReport, sqlx::Error> {
     let mut report = ImportReport::default();
-    let mut problem = |span: &Range<usize>, item: String, field: &str, message: String| {
-        problems.push(Problem { line: Some(lines.line(span)), item, field: Some(field.to_owned()), message })
-    };
 
     // Regions, parents first (the file must list a parent before its children).
     let mut levels: HashMap<String, RegionLevel> = HashMap::new();
@@ -714,39 +906,51 @@ async fn write(
             };
             match parent_level.map(RegionLevel::child) {
                 None => {
-                    problem(parent_span, item, "parent", format!("no region {parent:?} above this line or stored"));
+                    sink.report(parent_span, item, "parent", format!("no region {parent:?} above this line or stored"));
                     continue;
                 }
                 Some(None) => {
-                    problem(parent_span, item, "parent", format!("{parent:?} is a village; villages have no children"));
+                    sink.report(
+                        parent_span,
+                        item,
+                        "parent",
+                        format!("{parent:?} is a village; villages have no children"),
+                    );
                     continue;
                 }
                 Some(Some(level)) => entry.level = level,
             }
         }
         levels.insert(entry.key.clone(), entry.level);
-        report.regions.add(store::upsert_region(tx, &entry).await?);
+        if sink.clean() {
+            report.regions.add(store::upsert_region(tx, &entry).await?);
+        }
     }
-    store::resolve_region_inheritance(tx, DEFAULT_TIMEZONE).await?;
+    if sink.clean() {
+        store::resolve_region_inheritance(tx, DEFAULT_TIMEZONE).await?;
+    }
 
-    for (i, t) in v.trainers.iter().enumerate() {
-        report.trainers.add(store::upsert_trainer(tx, t, i as i64).await?);
+    if sink.clean() {
+        for (i, t) in v.trainers.iter().enumerate() {
+            report.trainers.add(store::upsert_trainer(tx, t, i as i64).await?);
+        }
     }
 
     // Every course the file defines counts as known to its classes, even one refused above: its own
     // problem is reported once, not again for each of its classes.
     let file_courses: HashSet<&str> = v.courses.iter().map(|(c, _, _)| c.key.as_str()).collect();
-    let mut refused_courses: HashSet<&str> = HashSet::new();
     for (i, (course, trainer_span, questions)) in v.courses.iter().enumerate() {
         let in_file = v.trainers.iter().any(|t| t.key == course.trainer_key);
         if !in_file && !store::trainer_exists(tx, &course.trainer_key).await? {
-            problem(
+            sink.report(
                 trainer_span,
                 quoted("course", &course.key),
                 "trainer",
                 format!("no trainer {:?} in the file or stored", course.trainer_key),
             );
-            refused_courses.insert(&course.key);
+            continue;
+        }
+        if !sink.clean() {
             continue;
         }
         report.courses.add(store::upsert_course(tx, course, i as i64).await?);
@@ -760,67 +964,105 @@ async fn write(
     for (i, vc) in v.classes.iter().enumerate() {
         let class = &vc.class;
         let item = quoted("class", &class.key);
-        if refused_courses.contains(class.course_key.as_str()) {
-            continue; // the import is refused already; nothing to write
-        }
         let course_known = file_courses.contains(class.course_key.as_str())
             || store::course_in_tx(tx, &class.course_key).await?.is_some();
         if !course_known {
-            problem(&vc.course_span, item, "course", format!("no course {:?} in the file or stored", class.course_key));
-            continue;
+            sink.report(
+                &vc.course_span,
+                item.clone(),
+                "course",
+                format!("no course {:?} in the file or stored", class.course_key),
+            );
         }
         let level = match levels.get(&class.region_key) {
             Some(level) => Some(*level),
             None => store::region_in_tx(tx, &class.region_key).await?.map(|r| r.level),
         };
         match level {
-            None => {
-                problem(
-                    &vc.region_span,
-                    item,
-                    "region",
-                    format!("no region {:?} in the file or stored", class.region_key),
-                );
-                continue;
-            }
-            Some(RegionLevel::County) => {
-                problem(&vc.region_span, item, "region", "must be a township or village, not a county".to_owned());
-                continue;
-            }
+            None => sink.report(
+                &vc.region_span,
+                item.clone(),
+                "region",
+                format!("no region {:?} in the file or stored", class.region_key),
+            ),
+            Some(RegionLevel::County) => sink.report(
+                &vc.region_span,
+                item.clone(),
+                "region",
+                "must be a township or village, not a county".to_owned(),
+            ),
             Some(_) => {}
         }
-        if let Some(stored) = store::class_in_tx(tx, &class.key).await?
+        let stored_class = store::class_in_tx(tx, &class.key).await?;
+        if let Some(stored) = &stored_class
             && stored.course_key != class.course_key
         {
-            problem(
+            sink.report(
                 &vc.course_span,
-                item,
+                item.clone(),
                 "course",
                 format!("this class belongs to course {:?}; give a new class a new key", stored.course_key),
             );
-            continue;
         }
-        report.classes.add(store::upsert_class(tx, class, i as i64).await?);
+        if sink.clean() {
+            report.classes.add(store::upsert_class(tx, class, i as i64).await?);
+        }
 
-        let tz = region_timezone(tx, &class.region_key).await?;
-        for ((key, date, start, end, place, topic, status), span) in vc.sessions.iter().zip(&vc.session_span) {
+        let tz = file_timezone(tx, v, &class.region_key).await?;
+        let sessions = vc.sessions.iter().zip(&vc.session_span).zip(&vc.timed);
+        for (((key, date, start, end, place, topic, status), span), timed) in sessions {
+            if !timed {
+                continue; // its date or time is reported already
+            }
+            let s_item = format!("{item}, session {key:?}");
             let (Some(starts_at), Some(ends_at)) = (local_instant(tz, *date, *start), local_instant(tz, *date, *end))
             else {
-                problem(
-                    span,
-                    format!("{}, session {key:?}", quoted("class", &class.key)),
-                    "time",
-                    format!("does not exist in {tz}"),
-                );
+                sink.report(span, s_item, "time", format!("does not exist in {tz}"));
                 continue;
             };
             if ends_at <= starts_at {
-                problem(
-                    span,
-                    format!("{}, session {key:?}", quoted("class", &class.key)),
-                    "time",
-                    "the end must come after the start".to_owned(),
-                );
+                sink.report(span, s_item, "time", "the end must come after the start".to_owned());
+                continue;
+            }
+            if !options.allow_past && *status == SessionStatus::Scheduled && starts_at < options.now {
+                let stored = match &stored_class {
+                    Some(_) => store::session_in_tx(tx, &class.key, key).await?,
+                    None => None,
+                };
+                let now = options.now.with_timezone(&tz).format("%Y-%m-%d %H:%M");
+                let starts = format!("{date} {}", start.format("%H:%M"));
+                let refused = match stored {
+                    None => {
+                        sink.report(
+                            span,
+                            s_item,
+                            "date",
+                            format!(
+                                "starts {starts}, before now ({now}); a new session cannot be in the past \
+                                 (to load past classes, import with --allow-past)"
+                            ),
+                        );
+                        true
+                    }
+                    Some(old) if old.starts_at != starts_at => {
+                        sink.report(
+                            span,
+                            s_item,
+                            "date",
+                            format!(
+                                "moves the session to {starts}, before now ({now}); a session can only move to a \
+                                 time still ahead (to rewrite history, import with --allow-past)"
+                            ),
+                        );
+                        true
+                    }
+                    Some(_) => false, // as it was: history stays
+                };
+                if refused {
+                    continue;
+                }
+            }
+            if !sink.clean() {
                 continue;
             }
             let session = Session {
@@ -862,21 +1104,40 @@ async fn write(
                 SessionChange::Unchanged => report.sessions.unchanged += 1,
             }
         }
-        let keep: Vec<String> = vc.sessions.iter().map(|s| s.0.clone()).collect();
-        report.cancelled_sessions.extend(store::cancel_sessions_except(tx, &class.key, &keep).await?);
+        if sink.clean() {
+            let keep: Vec<String> = vc.sessions.iter().map(|s| s.0.clone()).collect();
+            report.cancelled_sessions.extend(store::cancel_sessions_except(tx, &class.key, &keep).await?);
+        }
     }
     // A file that lists classes is the whole timetable: classes it leaves out are cancelled. A file
     // with no classes (regions or courses only) leaves the timetable alone.
-    if !v.classes.is_empty() {
+    if !v.classes.is_empty() && sink.clean() {
         let keep: Vec<String> = v.classes.iter().map(|c| c.class.key.clone()).collect();
         report.cancelled_classes = store::cancel_classes_except(tx, &keep).await?;
     }
     Ok(report)
 }
 
-async fn region_timezone(tx: &mut Tx, region_key: &str) -> sqlx::Result<chrono_tz::Tz> {
-    let tz: Option<String> = db::regions::timezone_in_tx(tx, region_key).await?;
-    Ok(tz.and_then(|t| t.parse().ok()).unwrap_or(chrono_tz::Asia::Shanghai))
+/// The time zone of a region as the file (over what is stored) sets it: its own, else the nearest
+/// ancestor's, else the default. Read from the entries, because a refused file writes none of them.
+async fn file_timezone(tx: &mut Tx, v: &Validated, region_key: &str) -> sqlx::Result<chrono_tz::Tz> {
+    let mut key = Some(region_key.to_owned());
+    // The tree is at most three levels deep; the bound guards against a cycle in a refused file.
+    for _ in 0..8 {
+        let Some(k) = key.take() else { break };
+        let (own, parent) = match v.regions.iter().find(|(r, _)| r.key == k) {
+            Some((r, _)) => (r.own_timezone.clone(), r.parent_key.clone()),
+            None => match store::region_in_tx(tx, &k).await? {
+                Some(r) => (r.own_timezone, r.parent_key),
+                None => break,
+            },
+        };
+        if let Some(tz) = own.and_then(|t| t.parse().ok()) {
+            return Ok(tz);
+        }
+        key = parent;
+    }
+    Ok(DEFAULT_TIMEZONE.parse().unwrap_or(chrono_tz::Asia::Shanghai))
 }
 
 fn local_instant(tz: chrono_tz::Tz, date: NaiveDate, time: NaiveTime) -> Option<chrono::DateTime<chrono::Utc>> {

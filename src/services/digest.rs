@@ -28,10 +28,25 @@ pub struct Figures {
     pub surveys_answered: i64,
     /// (township, topic label) of 点单 topics that reached the threshold.
     pub requests: Vec<(Region, String)>,
-    /// Coming sessions (two weeks) on busy-season days: class key, local date, season.
-    pub busy_sessions: Vec<(String, NaiveDate, String)>,
+    /// Coming sessions (two weeks) on busy-season days.
+    pub busy_sessions: Vec<BusyLine>,
     /// People who blocked the bot: name, village.
     pub unreachable: Vec<(String, Region)>,
+}
+
+/// A coming session on a busy-season day, named as people know its class: the course, the place and
+/// the day the class begins.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BusyLine {
+    pub course: String,
+    pub course_en: Option<String>,
+    pub place: String,
+    /// Local date of the class's first session.
+    pub first_day: NaiveDate,
+    /// Local date of the session in the busy season.
+    pub day: NaiveDate,
+    /// The season's id or catalogue name (see `calendar::season_name`).
+    pub season: String,
 }
 
 impl Figures {
@@ -114,16 +129,27 @@ pub async fn figures(
         }
     }
     let horizon = until + Duration::days(14);
-    for (class_key, _) in &classes {
+    for (class_key, course_key) in &classes {
         let Some(class) = db::catalog::class(&app.db, class_key).await? else { continue };
         let Some(calendar) = db::catalog::calendar_of(&app.db, &class.region_key).await? else { continue };
-        for s in db::catalog::sessions_of_class(&app.db, class_key).await? {
-            if s.status != SessionStatus::Scheduled || s.starts_at < until || s.starts_at >= horizon {
+        let sessions = db::catalog::sessions_of_class(&app.db, class_key).await?;
+        let scheduled = sessions.iter().filter(|s| s.status == SessionStatus::Scheduled);
+        let Some(first) = scheduled.clone().map(|s| s.starts_at).min() else { continue };
+        let course = db::catalog::course(&app.db, course_key).await?;
+        for s in scheduled {
+            if s.starts_at < until || s.starts_at >= horizon {
                 continue;
             }
             let day = s.starts_at.with_timezone(&calendar.tz).date_naive();
             if let Some(season) = calendar.is_busy_day(day) {
-                f.busy_sessions.push((class_key.clone(), day, season.to_owned()));
+                f.busy_sessions.push(BusyLine {
+                    course: course.as_ref().map(|c| c.title.clone()).unwrap_or_else(|| class_key.clone()),
+                    course_en: course.as_ref().and_then(|c| c.title_en.clone()),
+                    place: class.place.clone(),
+                    first_day: first.with_timezone(&calendar.tz).date_naive(),
+                    day,
+                    season: season.to_owned(),
+                });
             }
         }
     }
@@ -168,8 +194,20 @@ pub fn render(lang: Lang, day: NaiveDate, f: &Figures) -> String {
         let list: Vec<String> = f
             .busy_sessions
             .iter()
-            .map(|(class, day, season)| {
-                format!("{class} {} ({})", local_date(lang, *day), crate::domain::calendar::season_name(season, lang))
+            .map(|b| {
+                let course = match (lang, &b.course_en) {
+                    (Lang::En, Some(en)) => en.as_str(),
+                    _ => b.course.as_str(),
+                };
+                tr!(
+                    lang,
+                    "digest-busy-line",
+                    course = course,
+                    place = b.place.as_str(),
+                    first = local_date(lang, b.first_day),
+                    date = local_date(lang, b.day),
+                    season = crate::domain::calendar::season_name(&b.season, lang)
+                )
             })
             .collect();
         lines.push(tr!(lang, "digest-busy", list = list.join(&tr!(lang, "list-separator"))));
@@ -226,4 +264,32 @@ pub async fn run_due(app: &App) -> anyhow::Result<usize> {
         app.wake_outbox();
     }
     Ok(queued)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_busy_season_class_reads_in_the_readers_language_where_the_catalogue_translates_it() {
+        let day = |d| NaiveDate::from_ymd_opt(2027, 6, d).unwrap();
+        let f = Figures {
+            busy_sessions: vec![BusyLine {
+                course: "惠民政策明白课".into(),
+                course_en: Some("Know your benefits".into()),
+                place: "南庄村党群服务中心".into(),
+                first_day: day(3),
+                day: day(5),
+                season: "sanxia".into(),
+            }],
+            ..Figures::default()
+        };
+        let en = render(Lang::En, day(1), &f);
+        assert!(en.contains("Know your benefits · 南庄村党群服务中心 · starts "), "{en}");
+        let zh = render(Lang::Zh, day(1), &f);
+        assert!(
+            zh.contains("惠民政策明白课 · 南庄村党群服务中心 · 6月3日（周四）开班：6月5日（周六）正值三夏"),
+            "{zh}"
+        );
+    }
 }

@@ -6,6 +6,7 @@ pub mod digest;
 pub mod invites;
 pub mod learning;
 pub mod notify;
+pub mod office;
 pub mod orders;
 pub mod people;
 pub mod reminders;

@@ -458,6 +458,15 @@ pub async fn act(app: &App, presser: &Person, action: OrderAction) -> anyhow::Re
         (OrderAction::AcceptOffer(_), Some(v)) => db::regions::get(&app.db, v).await?,
         _ => None,
     };
+    // A refusal tells the person whom to ask: their office's contact, read before the transaction too.
+    let contact = match action {
+        OrderAction::Reject(_) | OrderAction::RefuseCancel(_) => {
+            let owner = db::people::find(&app.db, order.user_id).await?;
+            crate::services::office::contact_for(app, owner.as_ref()).await
+        }
+        _ => None,
+    };
+    let contact = crate::services::office::contact_arg(contact.as_deref());
 
     let mut tx = app.db.begin_write().await?;
     // Serialise with seat-taking on this class.
@@ -476,13 +485,13 @@ pub async fn act(app: &App, presser: &Person, action: OrderAction) -> anyhow::Re
             {
                 ActionOutcome::Stale(order.clone())
             } else {
-                let class_ref = class_ref.clone();
+                let (class_ref, contact) = (class_ref.clone(), contact.clone());
                 let note = Note::notice("notice", now, move |lang| {
                     let (class, number) = (class_ref.label(lang), number.as_str());
                     let key_text = if approve {
                         tr!(lang, "order-approved", class = class, number = number)
                     } else {
-                        tr!(lang, "order-rejected", class = class, number = number)
+                        tr!(lang, "order-rejected", class = class, number = number, contact = contact.as_str())
                     };
                     payload(key_text, vec![])
                 })
@@ -577,13 +586,13 @@ pub async fn act(app: &App, presser: &Person, action: OrderAction) -> anyhow::Re
                 if allow && from.holds_seat() {
                     offer_free_seats(&mut tx, app, &order.class_key).await?;
                 }
-                let class_ref = class_ref.clone();
+                let (class_ref, contact) = (class_ref.clone(), contact.clone());
                 let note = Note::notice("notice", now, move |lang| {
                     let (class, number) = (class_ref.label(lang), number.as_str());
                     let text = if allow {
                         tr!(lang, "cancel-allowed", class = class, number = number)
                     } else {
-                        tr!(lang, "cancel-refused", class = class, number = number)
+                        tr!(lang, "cancel-refused", class = class, number = number, contact = contact.as_str())
                     };
                     payload(text, vec![])
                 })

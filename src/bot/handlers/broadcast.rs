@@ -1,6 +1,8 @@
 //! The broadcast dialog (trainers to their classes, coordinators to their region), the preview,
 //! the progress message and the delivery report, and recipients' "收到".
 
+use std::collections::HashMap;
+
 use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, InputFile};
 
@@ -67,7 +69,7 @@ async fn ask(ctx: &Ctx, person: &Person, step: &BroadcastStep) -> anyhow::Result
             }
             // The preview is the message exactly as it will arrive (in the sender's language).
             ctx.say(tr!(lang, "broadcast-preview-title")).await?;
-            send_preview(ctx, lang, draft).await?;
+            send_preview(ctx, person, draft).await?;
             let rows = vec![vec![
                 button(tr!(lang, "broadcast-normal"), Cb::BcUrgent(false)),
                 button(tr!(lang, "broadcast-urgent"), Cb::BcUrgent(true)),
@@ -87,9 +89,10 @@ async fn ask(ctx: &Ctx, person: &Person, step: &BroadcastStep) -> anyhow::Result
     }
 }
 
-async fn send_preview(ctx: &Ctx, lang: Lang, draft: &Draft) -> anyhow::Result<()> {
+async fn send_preview(ctx: &Ctx, person: &Person, draft: &Draft) -> anyhow::Result<()> {
+    let header = broadcasts::header(&ctx.app, person, &draft.target).await?;
     // Broadcast id 0: the preview's "收到" answers that it is a preview.
-    let p = broadcasts::recipient_payload(lang, &draft.text, draft.photo_id.as_deref(), 0);
+    let p = broadcasts::recipient_payload(person.lang, &header, &draft.text, draft.photo_id.as_deref(), 0);
     let markup = InlineKeyboardMarkup::new(p.buttons.iter().map(|row| {
         row.iter().map(|b| InlineKeyboardButton::callback(b.text.clone(), b.callback_data.clone())).collect::<Vec<_>>()
     }));
@@ -194,21 +197,42 @@ pub fn progress_text(lang: Lang, d: &Delivery) -> String {
     )
 }
 
-/// The delivery report: sent, blocked, failed, "收到", and who could not be reached.
+/// How long a report may grow with names before the rest are only counted: a Telegram message holds
+/// 4096 characters.
+const REPORT_BUDGET: usize = 3600;
+
+/// The delivery report: sent, blocked, failed, "收到"; who could not be reached, and who was reached
+/// but has not pressed "收到" yet, by name and village so that someone can phone them.
 pub async fn report_text(app: &crate::app::App, lang: Lang, d: &Delivery) -> anyhow::Result<String> {
     let blocked = d.unreached.iter().filter(|u| u.blocked).count();
     let failed = d.unreached.len() - blocked;
     let mut lines =
         vec![tr!(lang, "broadcast-report", sent = d.progress.sent, blocked = blocked, failed = failed, acks = d.acks)];
+    let mut villages: HashMap<String, String> = HashMap::new();
+    let mut village = async |key: &Option<String>| -> anyhow::Result<String> {
+        let Some(key) = key else { return Ok(String::new()) };
+        if let Some(name) = villages.get(key) {
+            return Ok(name.clone());
+        }
+        let name = db::regions::get(&app.db, key).await?.map(|r| r.display_name(lang).to_owned()).unwrap_or_default();
+        villages.insert(key.clone(), name.clone());
+        Ok(name)
+    };
+    // Section heads always show; names while there is room, then only how many were left out.
+    let mut used = lines[0].chars().count();
+    let mut left_out = 0;
+    let mut push = |lines: &mut Vec<String>, line: String, head: bool| {
+        if head || used + line.chars().count() < REPORT_BUDGET {
+            used += line.chars().count() + 1;
+            lines.push(line);
+        } else {
+            left_out += 1;
+        }
+    };
     if !d.unreached.is_empty() {
-        lines.push(tr!(lang, "broadcast-report-unreached"));
+        push(&mut lines, tr!(lang, "broadcast-report-unreached"), true);
         for u in &d.unreached {
-            let village = match &u.village_key {
-                Some(v) => {
-                    db::regions::get(&app.db, v).await?.map(|r| r.display_name(lang).to_owned()).unwrap_or_default()
-                }
-                None => String::new(),
-            };
+            let village = village(&u.village_key).await?;
             let why = if u.blocked {
                 tr!(lang, "broadcast-report-blocked")
             } else if u.unconfirmed {
@@ -216,8 +240,22 @@ pub async fn report_text(app: &crate::app::App, lang: Lang, d: &Delivery) -> any
             } else {
                 tr!(lang, "broadcast-report-failed")
             };
-            lines.push(tr!(lang, "broadcast-report-person", name = u.name.as_str(), village = village, why = why));
+            let line = tr!(lang, "broadcast-report-person", name = u.name.as_str(), village = village, why = why);
+            push(&mut lines, line, false);
         }
+    }
+    if !d.unacked.is_empty() {
+        push(&mut lines, tr!(lang, "broadcast-report-unacked", n = d.unacked.len()), true);
+        for r in &d.unacked {
+            let village = village(&r.village_key).await?;
+            let line = tr!(lang, "broadcast-report-unacked-person", name = r.name.as_str(), village = village);
+            push(&mut lines, line, false);
+        }
+    } else if d.progress.sent > 0 {
+        push(&mut lines, tr!(lang, "broadcast-report-all-acked"), true);
+    }
+    if left_out > 0 {
+        lines.push(tr!(lang, "broadcast-report-more", n = left_out));
     }
     Ok(lines.join("\n"))
 }
@@ -252,4 +290,44 @@ pub async fn callback(ctx: Ctx, cb: Cb) -> anyhow::Result<()> {
 
 pub fn is_broadcast_button(cb: &Cb) -> bool {
     matches!(cb, Cb::Ack(_) | Cb::BcReport(_))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::broadcasts::{Broadcast, Recipient};
+    use crate::db::outbox::GroupProgress;
+
+    #[tokio::test]
+    async fn a_report_on_a_big_broadcast_names_whom_it_can_and_counts_the_rest() {
+        let (db, _dir) = crate::db::testing::sqlite().await.unwrap();
+        let clock = std::sync::Arc::new(crate::clock::ManualClock::new(chrono::DateTime::UNIX_EPOCH));
+        let app = crate::app::App::new(db, clock, crate::config::Config::from_env().unwrap());
+        let unacked: Vec<Recipient> =
+            (0..600).map(|i| Recipient { name: format!("阿依古丽·买买提{i:03}"), village_key: None }).collect();
+        let d = Delivery {
+            broadcast: Broadcast {
+                id: 1,
+                sender_id: 1,
+                sender_chat: 1,
+                target: crate::domain::broadcast::Target::Region("xinan".into()),
+                text: "开会".into(),
+                photo_id: None,
+                urgent: false,
+                recipients: 600,
+                created_at: chrono::DateTime::UNIX_EPOCH,
+                progress_message: None,
+                reported: false,
+            },
+            progress: GroupProgress { sent: 600, ..GroupProgress::default() },
+            acks: 0,
+            unreached: Vec::new(),
+            unacked,
+        };
+        let text = report_text(&app, Lang::Zh, &d).await.unwrap();
+        assert!(text.chars().count() <= crate::domain::broadcast::MAX_TEXT, "{}", text.chars().count());
+        let listed = text.lines().filter(|l| l.starts_with("• ")).count();
+        assert!(listed > 50, "{listed}");
+        assert!(text.ends_with(&format!("还有 {} 人没有列出（消息放不下）。", 600 - listed)), "{text}");
+    }
 }

@@ -50,15 +50,19 @@ pub async fn handle(ctx: Ctx, cmd: Command) -> anyhow::Result<()> {
 
 async fn start(ctx: Ctx, payload: &str) -> anyhow::Result<()> {
     if services::invites::looks_like_token(payload) {
+        let contact = || async {
+            let contact = services::office::contact_for(&ctx.app, ctx.person.as_ref()).await;
+            services::office::contact_arg(contact.as_deref())
+        };
         let text = match services::invites::redeem(&ctx.app, payload, ctx.user_id).await? {
             Redeem::Granted(grant) => match grant.role {
                 Role::Trainer => tr!(ctx.lang, "invite-granted-trainer"),
                 Role::Coordinator => tr!(ctx.lang, "invite-granted-coordinator", region = grant.region_key),
                 Role::Admin => tr!(ctx.lang, "invite-granted-admin"),
             },
-            Redeem::Expired => tr!(ctx.lang, "invite-expired"),
+            Redeem::Expired => tr!(ctx.lang, "invite-expired", contact = contact().await),
             Redeem::AlreadyUsed => tr!(ctx.lang, "invite-used"),
-            Redeem::Unknown => tr!(ctx.lang, "invite-unknown"),
+            Redeem::Unknown => tr!(ctx.lang, "invite-unknown", contact = contact().await),
         };
         ctx.say(text).await?;
     }

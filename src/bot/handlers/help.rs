@@ -4,7 +4,8 @@ use crate::bot::context::Ctx;
 use crate::domain::person::{Audience, Person, Role};
 use crate::tr;
 
-pub fn help_text(person: &Person) -> String {
+/// The help for `person`, ending with their training office's contact when the catalogue gives one.
+pub fn help_text(person: &Person, contact: Option<&str>) -> String {
     let lang = person.lang;
     let mut parts = vec![match person.audience {
         Audience::Villager => tr!(lang, "help-villager"),
@@ -19,13 +20,19 @@ pub fn help_text(person: &Person) -> String {
     if person.has_role(Role::Admin) {
         parts.push(tr!(lang, "help-admin"));
     }
+    if let Some(contact) = contact {
+        parts.push(tr!(lang, "help-contact", contact = contact));
+    }
     parts.push(tr!(lang, "help-footer"));
     parts.join("\n\n")
 }
 
 pub async fn handle(ctx: Ctx) -> anyhow::Result<()> {
     match &ctx.person {
-        Some(person) => ctx.say(help_text(person)).await,
+        Some(person) => {
+            let contact = crate::services::office::contact_for(&ctx.app, Some(person)).await;
+            ctx.say(help_text(person, contact.as_deref())).await
+        }
         None => ctx.say(tr!(ctx.lang, "help-unregistered")).await,
     }
 }

@@ -28,7 +28,9 @@ pub async fn choose_session(ctx: &Ctx, person: &Person) -> anyhow::Result<()> {
     }
     let sessions = learning::trainer_sessions(&ctx.app, person).await?;
     if sessions.is_empty() {
-        return ctx.say(tr!(lang, "checkin-no-sessions")).await;
+        let contact = crate::services::office::contact_for(&ctx.app, Some(person)).await;
+        let contact = crate::services::office::contact_arg(contact.as_deref());
+        return ctx.say(tr!(lang, "checkin-no-sessions", contact = contact)).await;
     }
     let mut rows = Vec::new();
     for (session, class, course) in &sessions {

@@ -163,7 +163,12 @@ fn figure_share(lang: Lang, f: &Figure) -> String {
 pub fn render(lang: Lang, title: &str, o: &Outcomes) -> String {
     let mut lines = vec![
         tr!(lang, "outcomes-title", scope = title),
-        tr!(lang, "outcomes-enrolled", enrolled = o.enrolled, completed = o.completed),
+        // People where it says 人; the orders too when someone holds more than one.
+        if o.orders == o.enrolled {
+            tr!(lang, "outcomes-enrolled", enrolled = o.enrolled, completed = o.completed)
+        } else {
+            tr!(lang, "outcomes-enrolled-orders", enrolled = o.enrolled, orders = o.orders, completed = o.completed)
+        },
         tr!(lang, "outcomes-baseline", asked = o.baseline_asked, answered = o.baseline_answered),
     ];
     for w in &o.waves {

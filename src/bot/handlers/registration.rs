@@ -67,7 +67,8 @@ pub async fn handle(ctx: Ctx, reg: Registration) -> anyhow::Result<()> {
             };
             let text = tr!(person.lang, "reg-done", name = person.name.as_str(), village = village);
             ctx.say_with(text, keyboards::main_menu(&person)).await?;
-            ctx.say(super::help::help_text(&person)).await
+            let contact = crate::services::office::contact_for(&ctx.app, Some(&person)).await;
+            ctx.say(super::help::help_text(&person, contact.as_deref())).await
         }
     }
 }
@@ -174,8 +175,12 @@ pub async fn ask_region(ctx: &Ctx, lang: Lang, level: RegionLevel, parent: Optio
         RegionLevel::Village => tr!(lang, "ask-village"),
     };
     if regions.is_empty() {
-        ctx.say_with(tr!(lang, "no-regions"), InlineKeyboardMarkup::new(vec![vec![keyboards::back_button(lang)]]))
-            .await?;
+        let contact = match parent {
+            Some(parent) => crate::services::office::office_contact(&ctx.app, parent).await,
+            None => None,
+        };
+        let text = tr!(lang, "no-regions", contact = crate::services::office::contact_arg(contact.as_deref()));
+        ctx.say_with(text, InlineKeyboardMarkup::new(vec![vec![keyboards::back_button(lang)]])).await?;
         return Ok(());
     }
     ctx.bot.send_message(ctx.chat, question).reply_markup(keyboards::regions(lang, &regions, true)).await?;

@@ -1,0 +1,35 @@
+//! The training office (培训办) people are told to contact: its contact as the catalogue gives it on a
+//! region (`contact = "新安县培训办 0379-6721xxxx"`), the nearest one up a person's village's chain.
+
+use crate::app::App;
+use crate::domain::person::Person;
+
+/// The office contact for someone living in `village_key` (or any region key): the nearest `contact`
+/// up the region's chain; `None` when no region above gives one. A storage failure is logged and
+/// reads as "no contact": the texts that show it fall back to a wording without a number.
+pub async fn office_contact(app: &App, village_key: &str) -> Option<String> {
+    match crate::db::regions::office_contact(&app.db, village_key).await {
+        Ok(contact) => contact,
+        Err(e) => {
+            tracing::warn!(region = village_key, error = %e, "office contact not read");
+            None
+        }
+    }
+}
+
+/// [`office_contact`] for a person, when there is one and they gave their village.
+pub async fn contact_for(app: &App, person: Option<&Person>) -> Option<String> {
+    match person.and_then(|p| p.village_key.as_deref()) {
+        Some(village) => office_contact(app, village).await,
+        None => None,
+    }
+}
+
+/// The `$contact` argument of the texts that tell people to contact the office: the contact, or
+/// `none`, which selects their wording without a number.
+pub fn contact_arg(contact: Option<&str>) -> String {
+    match contact.map(str::trim) {
+        Some(c) if !c.is_empty() => c.to_owned(),
+        _ => "none".to_owned(),
+    }
+}
