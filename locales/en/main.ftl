@@ -159,7 +159,7 @@ settings-saved-audience = All right: you take courses as a { $audience }.
 help-staff = You registered as staff. To take courses yourself, choose "Villager" or "Local cadre" in Settings.
 
 # Broadcasts: why there is nobody to write to
-broadcast-why-none = There is nobody you can send a notice to right now, because:
+broadcast-why-none = You have no classes or regions to write to right now, because:
 why-trainer-unlinked =
     • Your trainer account does not stand for a trainer of the course catalogue yet, so it has no classes.
     The training office can fix it: (1) find (or add) your [[trainer]] entry in the catalogue file and note its key; (2) run fieldschool invite --role trainer --trainer THAT-KEY and send you the link; (3) you open it and tap "Accept".

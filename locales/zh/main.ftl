@@ -159,7 +159,7 @@ settings-saved-audience = 好的，您以“{ $audience }”身份参加培训�
 help-staff = 您以工作人员身份登记。想自己参加培训，在“设置”里选择“农户”或“基层干部”。
 
 # 发通知：没有对象时说明原因
-broadcast-why-none = 现在没有可以发通知的对象，原因是：
+broadcast-why-none = 您现在没有可以通知的班级或地区，原因是：
 why-trainer-unlinked =
     • 您的老师账号还没有对应课程目录里的讲师，所以看不到任何班级。
     请培训办这样做：① 在课程目录文件里找到（或加上）您的 [[trainer]] 条目，记下它的 key；② 运行 fieldschool invite --role trainer --trainer 这个key，把生成的链接发给您；③ 您打开链接，点“接受”。

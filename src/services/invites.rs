@@ -118,7 +118,7 @@ pub struct Offer {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Opened {
-    Valid(Offer),
+    Valid(Box<Offer>),
     Expired,
     AlreadyUsed,
     Unknown,
@@ -136,11 +136,11 @@ pub async fn open(app: &App, token: &str) -> sqlx::Result<Opened> {
                 Role::Coordinator => db::regions::get(&app.db, &grant.region_key).await?,
                 _ => None,
             };
-            Opened::Valid(Offer {
+            Opened::Valid(Box::new(Offer {
                 invite: StaffInvite { token: token.to_owned(), grant, trainer_key },
                 trainer,
                 region,
-            })
+            }))
         }
         Lookup::Expired => Opened::Expired,
         Lookup::AlreadyUsed => Opened::AlreadyUsed,
