@@ -264,3 +264,22 @@ async fn the_invite_command_says_by_name_what_it_grants_and_refuses_unknown_keys
         assert!(said.contains("unknown") && said.contains("Known keys") && said.contains(known), "{said}");
     }
 }
+
+#[tokio::test]
+async fn the_invite_speaks_the_persons_language() {
+    let t = TestBot::start(Store::Sqlite).await.unwrap();
+    let newcomer = t.user(650, "Amy", "en");
+    let token = invite(&t, Role::Trainer, None, Some("wang-lixin")).await;
+    let consent = t.say(newcomer, &format!("/start {token}")).await.rendered_text();
+    assert!(consent.contains("it makes you a trainer (the catalogue's trainer 王立新)"), "{consent}");
+    assert!(!consent.contains("delete"), "{consent}");
+
+    let villager = t.user(651, "Bob", "en");
+    t.register(villager, "Bob Li", "I agree", "Villager").await;
+    let token = invite(&t, Role::Admin, None, None).await;
+    let ask = t.say(villager, &format!("/start {token}")).await.rendered_text();
+    assert!(ask.contains("This invite link makes you an admin. Accept it?"), "{ask}");
+    let done = t.tap(villager, "Accept").await.rendered_text();
+    assert!(done.contains("You are now an admin"), "{done}");
+    t.stop().await;
+}

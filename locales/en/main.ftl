@@ -116,12 +116,12 @@ settings-removed-phone = Your phone number has been removed.
 settings-closed = Settings saved.
 
 # Invites
-role-trainer = trainer
-role-trainer-of = trainer (the catalogue's trainer { $trainer })
+role-trainer = a trainer
+role-trainer-of = a trainer (the catalogue's trainer { $trainer })
 role-coordinator-of = training-office staff (region: { $region })
-role-admin = admin
+role-admin = an admin
 reg-consent-staff =
-    Welcome to Field School! You opened a staff invite: { $role }.
+    Welcome to Field School! You opened a staff invite: it makes you { $role }.
 
     Before you register:
     • We keep: your name, and your phone number if you give it.
@@ -133,11 +133,11 @@ reg-consent-staff =
 reg-done-staff =
     You are registered!
     Name: { $name }
-    Role: { $role }
+    You are: { $role }
 reg-done-staff-no-role =
     You are registered!
     Name: { $name }
-invite-confirm = This invite link makes you: { $role }. Accept it?
+invite-confirm = This invite link makes you { $role }. Accept it?
 invite-confirm-replace = Please note: an account stands for one trainer of the catalogue. Yours is "{ $old }" now; if you accept, it becomes "{ $new }": you will no longer see the classes of "{ $old }" (check-in, notices) or get messages about them.
 btn-invite-accept = ✅ Accept
 btn-invite-decline = ❌ Don't accept
