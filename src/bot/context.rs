@@ -82,8 +82,9 @@ pub struct Ctx {
     pub dialogue: BotDialogue,
     callback: Option<Press>,
     callback_answered: Arc<AtomicBool>,
-    /// Whether `chat_keyboards` holds this chat's latest buttons (so a reply without buttons clears it).
-    keyboard_on_record: Arc<AtomicBool>,
+    /// What `chat_keyboards` holds for this chat: `None` when nothing (a reply without buttons need not
+    /// clear it), else the message the buttons are on (`None` inside: sent by the outbox).
+    keyboard_on_record: Arc<std::sync::Mutex<Option<Option<i32>>>>,
 }
 
 /// How a button press reached the bot.
@@ -177,7 +178,7 @@ pub async fn load(update: Update, app: App, bot: Bot, me: Me, storage: Arc<Dialo
         incoming,
         callback,
         callback_answered: Arc::new(AtomicBool::new(false)),
-        keyboard_on_record: Arc::new(AtomicBool::new(keyboard.is_some())),
+        keyboard_on_record: Arc::new(std::sync::Mutex::new(keyboard.as_ref().map(|k| k.message_id))),
     })
 }
 
@@ -295,8 +296,10 @@ impl Ctx {
     pub async fn retire_pressed_keyboard(&self) {
         let Some(message_id) = self.callback_message() else { return };
         match self.bot.edit_message_reply_markup(self.chat, message_id).await {
-            // Its buttons are gone: typing one of their labels no longer presses it.
-            Ok(_) => self.remember(None).await,
+            // The buttons on record are gone: typing one of their labels no longer presses it. (An older
+            // message's buttons going leaves the latest message's on record.)
+            Ok(_) if self.on_record() == Some(Some(message_id.0)) => self.remember(None).await,
+            Ok(_) => {}
             Err(e) => tracing::debug!(error = %e, "could not remove old keyboard"),
         }
     }
@@ -323,19 +326,25 @@ impl Ctx {
         self.remember(sent.reply_markup().map(|keyboard| (sent.id, keyboard))).await;
     }
 
+    fn on_record(&self) -> Option<Option<i32>> {
+        *self.keyboard_on_record.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn set_on_record(&self, record: Option<Option<i32>>) -> Option<Option<i32>> {
+        std::mem::replace(&mut *self.keyboard_on_record.lock().unwrap_or_else(|poisoned| poisoned.into_inner()), record)
+    }
+
     /// Records the buttons of the latest message in the chat (or that it has none). Failure only
     /// costs typed labels their meaning, so it is logged, not returned.
     async fn remember(&self, sent: Option<(MessageId, &InlineKeyboardMarkup)>) {
         let buttons = sent.map(|(_, keyboard)| callback_buttons(keyboard)).unwrap_or_default();
         let result = match sent {
             Some((message_id, _)) if !buttons.is_empty() => {
-                self.keyboard_on_record.store(true, Ordering::SeqCst);
+                self.set_on_record(Some(Some(message_id.0)));
                 let keyboard = ScreenKeyboard { message_id: Some(message_id.0), buttons };
                 db::keyboards::save(&self.app.db, self.chat.0, &keyboard, self.app.now()).await
             }
-            _ if self.keyboard_on_record.swap(false, Ordering::SeqCst) => {
-                db::keyboards::clear(&self.app.db, self.chat.0).await
-            }
+            _ if self.set_on_record(None).is_some() => db::keyboards::clear(&self.app.db, self.chat.0).await,
             _ => Ok(()),
         };
         if let Err(e) = result {
