@@ -196,14 +196,20 @@ pub async fn run() -> anyhow::Result<()> {
                     Some(role) => match services::invites::create(&app, role, region, trainer).await {
                         Ok(invite) => {
                             println!("-- invite link: {}", invite.link(emulator.bot_username()));
+                            println!("-- it grants: {}", invite.grants());
                             println!("-- /open opens it as the current person (the same as /start {})", invite.token);
                             last_invite = Some(invite.token.clone());
                         }
-                        Err(e) => println!("-- {e}"),
+                        Err(e) => {
+                            println!("-- {e}");
+                            if let Ok(known) = services::invites::known_keys(&app, role).await {
+                                println!("-- known: {}", known.join(", "));
+                            }
+                        }
                     },
                 }
             }
-            word if is_button_number(word) => acted = press(&emulator, &screen, me, word).await,
+            _ if is_button_number(&line) => acted = press(&emulator, &screen, me, &line).await,
             _ => {
                 emulator.send_text(me, &line);
             }
@@ -290,9 +296,13 @@ fn find_persona(who: &str) -> Option<usize> {
     PERSONAS.iter().position(|p| p.first_name == who || p.note.split(',').next() == Some(who))
 }
 
-fn is_button_number(word: &str) -> bool {
-    let digits = word.strip_prefix('k').unwrap_or(word);
-    !digits.is_empty() && digits.len() <= 3 && digits.bytes().all(|b| b.is_ascii_digit())
+/// A whole line that presses a button: `1`–`99` (inline) or `k1`–`k99` (reply keyboard). Anything else,
+/// `30 000` or `30000` included, is text for the bot.
+fn is_button_number(line: &str) -> bool {
+    let digits = line.strip_prefix('k').unwrap_or(line);
+    (1..=2).contains(&digits.len())
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && digits.parse::<u8>().is_ok_and(|n| (1..=99).contains(&n))
 }
 
 fn parse_step(step: &str) -> Option<Duration> {
@@ -431,6 +441,19 @@ async fn print_events(mut events: tokio::sync::broadcast::Receiver<EmuEvent>, sc
             }
             EmuEvent::CallbackAnswered { text: Some(text), .. } => println!("\n  (popup) {text}"),
             _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_bare_small_numbers_press_buttons() {
+        for press in ["1", "9", "42", "99", "k1", "k12"] {
+            assert!(super::is_button_number(press), "{press}");
+        }
+        for text in ["0", "00", "100", "30000", "30 000", "3 万", "k", "k0", "k100", "1a", "-1", "1.5"] {
+            assert!(!super::is_button_number(text), "{text}");
         }
     }
 }

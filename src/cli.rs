@@ -8,6 +8,7 @@ use crate::app::App;
 use crate::config::Config;
 use crate::domain::person::Role;
 use crate::services;
+use crate::services::invites::InviteError;
 use crate::startup::{bot_from_config, clock_from_config, open_db};
 
 pub async fn invite(
@@ -28,14 +29,18 @@ pub async fn invite(
     };
     let db = open_db(&config.database_url).await?;
     let app = App::new(db, clock_from_config(&config), config);
-    let invite = services::invites::create(&app, role, region, trainer).await?;
+    let invite = match services::invites::create(&app, role, region, trainer).await {
+        Ok(invite) => invite,
+        Err(e @ (InviteError::UnknownRegion(_) | InviteError::UnknownTrainer(_))) => {
+            let known = services::invites::known_keys(&app, role).await?;
+            let known = if known.is_empty() { "none (import a catalogue first)".to_owned() } else { known.join(", ") };
+            anyhow::bail!("{e}. Known keys: {known}");
+        }
+        Err(e) => return Err(e.into()),
+    };
     println!("{}", invite.link(&bot_username));
-    eprintln!(
-        "role: {}{}; expires {} (UTC); works once",
-        invite.grant.role.as_str(),
-        if invite.grant.region_key.is_empty() { String::new() } else { format!(" of {}", invite.grant.region_key) },
-        invite.expires_at.format("%Y-%m-%d %H:%M")
-    );
+    // By name, so the operator sees whom the link makes a trainer, or which region it gives.
+    eprintln!("grants: {}; expires {} (UTC); works once", invite.grants(), invite.expires_at.format("%Y-%m-%d %H:%M"));
     Ok(())
 }
 

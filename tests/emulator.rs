@@ -171,6 +171,21 @@ async fn photos_and_documents_upload_as_multipart_and_resend_by_file_id() {
 }
 
 #[tokio::test]
+async fn a_photo_a_person_sent_can_be_sent_on_by_its_file_id() {
+    let (emulator, bot) = start().await;
+    emulator.send_photo(ALICE);
+    let updates = bot.get_updates().await.unwrap();
+    let file_id = match &updates[0].kind {
+        UpdateKind::Message(m) => m.photo().unwrap().iter().max_by_key(|p| p.width).unwrap().file.id.clone(),
+        other => panic!("expected the photo message, got {other:?}"),
+    };
+    // As Telegram does: a file the bot received is sendable by its id (a trainer's broadcast photo).
+    let sent = bot.send_photo(ChatId(BOB), InputFile::file_id(file_id)).caption("From Alice").await.unwrap();
+    assert!(sent.photo().is_some());
+    assert!(emulator.messages(BOB)[0].photo.as_ref().is_some_and(|bytes| !bytes.is_empty()));
+}
+
+#[tokio::test]
 async fn formatting_and_length_mistakes_are_refused_like_telegram() {
     let (emulator, bot) = start().await;
     let markdown = bot.send_message(ChatId(ALICE), "Done.").parse_mode(ParseMode::MarkdownV2).await;

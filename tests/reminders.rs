@@ -172,13 +172,7 @@ async fn a_session_moved_into_sanxia_is_flagged_with_free_dates() {
     let Some(t) = TestBot::start(Store::Sqlite).await else { return };
     let coord = t.coordinator(730, "刘主任").await;
     // The course's trainer joined through an invite that names them in the catalogue.
-    let trainer = t.user(731, "王立新", "zh-hans");
-    let role = fieldschool::domain::person::Role::Trainer;
-    let invite = fieldschool::services::invites::create(&t.app, role, None, Some("wang-lixin")).await.unwrap();
-    t.emu.send_text(trainer, &format!("/start {}", invite.token));
-    t.next(trainer).await; // "you are a trainer now"
-    t.next(trainer).await; // the consent question
-    t.register_rest(trainer, "王立新", "同意", "干部").await;
+    let trainer = t.trainer(731, "wang-lixin", "王立新").await;
     let first = DEMO_CATALOG.find("key      = \"mushroom-2026-12\"").unwrap();
     let (head, tail) = DEMO_CATALOG.split_at(first);
     let busy = format!("{head}{}", tail.replacen("date  = \"2026-12-12\"", "date  = \"2027-06-02\"", 1));

@@ -38,7 +38,7 @@ reg-consent =
     • We keep: your name, your village, the courses you choose, and your phone number if you give it.
     • Why: to arrange training, remind you of classes and learn whether the training helped.
     • Who sees it: staff of the county and township training offices and the trainers of your courses. Nobody else.
-    • You can change it in Settings at any time, or ask us to delete it.
+    • You can change it in Settings at any time.
 
     Do you agree?
 reg-declined = All right, nothing about you has been kept. Send /start whenever you want to register.
@@ -123,9 +123,35 @@ settings-removed-phone = Your phone number has been removed.
 settings-closed = Settings saved.
 
 # Invites
-invite-granted-trainer = You now have trainer access.
-invite-granted-coordinator = You now have training-office access (region: { $region }).
-invite-granted-admin = You now have admin access.
+role-trainer = a trainer
+role-trainer-of = a trainer (the catalogue's trainer { $trainer })
+role-coordinator-of = training-office staff (region: { $region })
+role-admin = an admin
+reg-consent-staff =
+    Welcome to Field School! You opened a staff invite: it makes you { $role }.
+
+    Before you register:
+    • We keep: your name, and your phone number if you give it.
+    • Why: to arrange training, and so trainees and the training office can reach you.
+    • Who sees it: staff of the county and township training offices; the notices you send to trainees carry your name.
+    • You can change it in Settings at any time.
+
+    Once you agree and register, you have this role. Do you agree?
+reg-done-staff =
+    You are registered!
+    Name: { $name }
+    You are: { $role }
+reg-done-staff-no-role =
+    You are registered!
+    Name: { $name }
+invite-confirm = This invite link makes you { $role }. Accept it?
+invite-confirm-replace = Please note: an account stands for one trainer of the catalogue. Yours is "{ $old }" now; if you accept, it becomes "{ $new }": you will no longer see the classes of "{ $old }" (check-in, notices) or get messages about them.
+btn-invite-accept = ✅ Accept
+btn-invite-decline = ❌ Don't accept
+invite-declined = All right, nothing has changed. The link is still unused: you can pass it on to the person it is meant for.
+invite-nothing-new = You are { $role } already; this link is not needed. It is still unused: you can pass it on to the person it is meant for.
+invite-granted = Done! You are now { $role }.
+invite-replaced = Your account no longer stands for the trainer "{ $old }".
 invite-expired = This invite link has expired. Please ask the training office for a new one{ $contact ->
         [none] .
        *[other] ({ $contact }).
@@ -135,6 +161,36 @@ invite-unknown = This invite link is not valid. Please check it or ask the train
         [none] .
        *[other] ({ $contact }).
     }
+
+# Staff taking courses themselves
+audience-name-villager = villager
+audience-name-cadre = local cadre
+staff-choose-audience = You registered as staff and have not chosen how to take courses. To take courses yourself, choose:
+staff-audience-chosen = All right: you take courses as a { $audience }.
+settings-audience-none = Taking courses: not chosen (to take courses yourself, tap "Villager" or "Local cadre" below)
+settings-saved-audience = All right: you take courses as a { $audience }.
+help-staff = You registered as staff. To take courses yourself, choose "Villager" or "Local cadre" in Settings.
+
+# Broadcasts: why there is nobody to write to
+broadcast-why-none = You have no classes or regions to write to right now, because:
+why-trainer-unlinked =
+    • Your trainer account does not stand for a trainer of the course catalogue yet, so it has no classes.
+    The training office can fix it: (1) find (or add) your [[trainer]] entry in the catalogue file and note its key; (2) run fieldschool invite --role trainer --trainer THAT-KEY and send you the link; (3) you open it and tap "Accept".
+why-trainer-no-classes =
+    • Your courses (trainer: { $trainer }) have no running class with people booked on it right now. Once someone books, you can send notices.
+    If your classes are not scheduled yet: the training office adds them ([[class]]) to the catalogue file and runs fieldschool import.
+why-coordinator-region-missing =
+    • Your region "{ $region }" is not in the current course catalogue.
+    The training office can fix it: (1) check the region's key in the catalogue file; (2) import it again (fieldschool import), or run fieldschool invite --role coordinator --region THE-RIGHT-KEY and send you the new link.
+why-admin-only =
+    • An admin account has nobody to write to by itself: trainers write to their classes, training offices to their region.
+    To send notices, run fieldschool invite --role coordinator --region REGION-KEY and give yourself a training-office invite.
+
+# Course requests
+request-recorded-topic = Noted, you want to learn: { $topic }
+
+# After a failure
+error-dialog-ended = That step did not finish, so what you were doing has been stopped. Please start it again if you need to.
 
 # Command menu
 cmd-start = Start / register

@@ -38,7 +38,7 @@ reg-consent =
     • 我们记录：您的姓名、所在村、您选择的培训，以及您愿意留下的手机号。
     • 用途：安排培训、提醒上课、了解培训效果。
     • 谁能看到：县乡培训办的工作人员和您所报课程的老师。不会给其他人。
-    • 您可以随时在“设置”里修改，或要求删除您的信息。
+    • 您可以随时在“设置”里修改这些信息。
 
     您同意吗？
 reg-declined = 好的，我们没有保存您的任何信息。想登记时，发送 /start 就可以。
@@ -123,9 +123,35 @@ settings-removed-phone = 手机号已删除。
 settings-closed = 设置已保存。
 
 # 邀请
-invite-granted-trainer = 您已获得“老师”权限。
-invite-granted-coordinator = 您已获得“培训办”权限（地区：{ $region }）。
-invite-granted-admin = 您已获得“管理员”权限。
+role-trainer = 老师
+role-trainer-of = 老师（课程目录里的讲师：{ $trainer }）
+role-coordinator-of = 培训办工作人员（负责地区：{ $region }）
+role-admin = 管理员
+reg-consent-staff =
+    欢迎来到田间学校！您打开的是工作人员邀请：{ $role }。
+
+    登记前请了解：
+    • 我们记录：您的姓名，以及您愿意留下的手机号。
+    • 用途：安排培训，让学员和培训办联系得到您。
+    • 谁能看到：县乡培训办的工作人员；您发给学员的通知上有您的姓名。
+    • 您可以随时在“设置”里修改这些信息。
+
+    同意并登记后，您就有了这个身份。您同意吗？
+reg-done-staff =
+    登记成功！
+    姓名：{ $name }
+    身份：{ $role }
+reg-done-staff-no-role =
+    登记成功！
+    姓名：{ $name }
+invite-confirm = 这个邀请链接给您：{ $role }。要接受吗？
+invite-confirm-replace = 注意：一个账号只能对应课程目录里的一位讲师。您现在对应的是“{ $old }”；接受后改为“{ $new }”，您将看不到“{ $old }”的班次（签到、发通知），也不再收到关于它们的消息。
+btn-invite-accept = ✅ 接受
+btn-invite-decline = ❌ 不接受
+invite-declined = 好的，什么都没有改变。这个链接没有用掉，可以转给该用它的人。
+invite-nothing-new = 您已经是{ $role }了，不需要这个链接。链接没有用掉，可以转给该用它的人。
+invite-granted = 好了！您现在是{ $role }。
+invite-replaced = 您的账号不再对应讲师“{ $old }”。
 invite-expired = 这个邀请链接已过期，请向培训办要一个新的{ $contact ->
         [none] 。
        *[other] （{ $contact }）。
@@ -135,6 +161,36 @@ invite-unknown = 这个邀请链接无效，请检查或向培训办要一个新
         [none] 。
        *[other] （{ $contact }）。
     }
+
+# 工作人员自己参加培训
+audience-name-villager = 农户
+audience-name-cadre = 基层干部
+staff-choose-audience = 您是以工作人员身份登记的，还没有选参加培训的身份。想自己参加培训，请选择：
+staff-audience-chosen = 好的，您以“{ $audience }”身份参加培训。
+settings-audience-none = 参加培训：未选择（想自己参加培训，点下面的“农户”或“基层干部”）
+settings-saved-audience = 好的，您以“{ $audience }”身份参加培训。
+help-staff = 您以工作人员身份登记。想自己参加培训，在“设置”里选择“农户”或“基层干部”。
+
+# 发通知：没有对象时说明原因
+broadcast-why-none = 您现在没有可以通知的班级或地区，原因是：
+why-trainer-unlinked =
+    • 您的老师账号还没有对应课程目录里的讲师，所以看不到任何班级。
+    请培训办这样做：① 在课程目录文件里找到（或加上）您的 [[trainer]] 条目，记下它的 key；② 运行 fieldschool invite --role trainer --trainer 这个key，把生成的链接发给您；③ 您打开链接，点“接受”。
+why-trainer-no-classes =
+    • 您（讲师：{ $trainer }）的课程现在没有已有学员报名、正在进行的班次。有人报名后就可以发通知。
+    如果班次还没有排上：请培训办在课程目录文件里为您的课程加上班次（[[class]]），再运行 fieldschool import 导入。
+why-coordinator-region-missing =
+    • 您负责的地区“{ $region }”不在现在的课程目录里。
+    请培训办这样做：① 检查课程目录文件里这个地区的 key；② 重新导入（fieldschool import），或运行 fieldschool invite --role coordinator --region 正确的key，把新链接发给您。
+why-admin-only =
+    • 管理员账号本身没有发通知的对象：老师给自己的班级发，培训办给本地区发。
+    如需发通知，请运行 fieldschool invite --role coordinator --region 地区key，给自己一个培训办邀请。
+
+# 点单
+request-recorded-topic = 已记下您想学的：{ $topic }
+
+# 出错后
+error-dialog-ended = 刚才这一步没有完成，已退出当前操作。需要的话请重新开始。
 
 # 命令菜单
 cmd-start = 开始 / 登记

@@ -20,6 +20,12 @@ pub enum Cb {
     Region(String),
     Back,
     SkipPhone,
+    /// A registered person's answer to an invite they opened: accept it or not (the token is theirs:
+    /// they opened the link).
+    Invite {
+        token: String,
+        accept: bool,
+    },
     RemovePhone,
     Settings(Item),
     /// Settings: pause non-urgent messages for this many days (0 = resume).
@@ -185,6 +191,7 @@ impl Cb {
             Cb::Region(key) => format!("r:{key}"),
             Cb::Back => "bk".to_owned(),
             Cb::SkipPhone => "sp".to_owned(),
+            Cb::Invite { token, accept } => format!("iv:{}:{token}", u8::from(*accept)),
             Cb::RemovePhone => "rp".to_owned(),
             Cb::Settings(item) => format!(
                 "s:{}",
@@ -259,6 +266,18 @@ impl Cb {
             ("r", key) if crate::domain::region::Region::is_valid_key(key) => Cb::Region(key.to_owned()),
             ("bk", "") => Cb::Back,
             ("sp", "") => Cb::SkipPhone,
+            ("iv", rest) => {
+                let (accept, token) = rest.split_once(':')?;
+                let accept = match accept {
+                    "1" => true,
+                    "0" => false,
+                    _ => return None,
+                };
+                if !crate::services::invites::looks_like_token(token) {
+                    return None;
+                }
+                Cb::Invite { token: token.to_owned(), accept }
+            }
             ("rp", "") if data == "rp" => Cb::RemovePhone,
             ("rp", _) => Cb::Report(ReportStep::decode(data)?),
             ("s", "lang") => Cb::Settings(Item::Lang),
@@ -400,6 +419,8 @@ mod tests {
             Cb::Region("a".repeat(crate::domain::region::Region::MAX_KEY_LEN)),
             Cb::Back,
             Cb::SkipPhone,
+            Cb::Invite { token: "aB3".repeat(8), accept: true },
+            Cb::Invite { token: "aB3".repeat(8), accept: false },
             Cb::RemovePhone,
             Cb::Settings(Item::Village),
             Cb::Settings(Item::Pause),
@@ -534,6 +555,9 @@ mod tests {
             "o:s:xinan:c123",
             "o:x:xinan:a:2",
             "o:x:xinan:a:1:extra",
+            "iv:1:short",
+            "iv:2:aB3aB3aB3aB3aB3aB3aB3aB3",
+            "iv:1:aB3aB3aB3aB3aB3aB3aB3aB3:x",
         ] {
             assert_eq!(Cb::decode(data), None, "{data}");
         }

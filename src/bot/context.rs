@@ -6,14 +6,19 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use teloxide::dispatching::dialogue::Dialogue;
 use teloxide::prelude::*;
-use teloxide::types::{CallbackQueryId, ChatKind, Me, MessageId, ReplyMarkup};
+use teloxide::types::{
+    CallbackQueryId, ChatKind, InlineKeyboardButtonKind, InlineKeyboardMarkup, Me, MessageId, ReplyMarkup,
+};
 use teloxide::utils::command::BotCommands;
 
 use super::callback::Cb;
 use super::dialog_storage::DialogStorage;
+use super::keyboards::MenuItem;
 use crate::app::App;
 use crate::db;
+use crate::db::keyboards::ScreenKeyboard;
 use crate::domain::dialog::State;
+use crate::domain::labels;
 use crate::domain::person::Person;
 use crate::i18n::Lang;
 use crate::tr;
@@ -75,8 +80,21 @@ pub struct Ctx {
     pub state: State,
     pub incoming: Incoming,
     pub dialogue: BotDialogue,
-    callback: Option<(CallbackQueryId, Option<MessageId>)>,
+    callback: Option<Press>,
     callback_answered: Arc<AtomicBool>,
+    /// What `chat_keyboards` holds for this chat: `None` when nothing (a reply without buttons need not
+    /// clear it), else the message the buttons are on (`None` inside: sent by the outbox).
+    keyboard_on_record: Arc<std::sync::Mutex<Option<Option<i32>>>>,
+}
+
+/// How a button press reached the bot.
+#[derive(Clone, Debug)]
+enum Press {
+    /// A tap: Telegram shows a spinner until the query is answered.
+    Tapped { id: CallbackQueryId, message: Option<MessageId> },
+    /// The button's label typed as text ([`labels`]): no query to answer, so a short answer is said
+    /// in the chat instead.
+    Typed { message: Option<MessageId> },
 }
 
 /// Builds the context. `None` only for updates the bot deliberately ignores (group chats, channel
@@ -98,7 +116,12 @@ pub async fn load(update: Update, app: App, bot: Bot, me: Me, storage: Arc<Dialo
             if data.is_none() {
                 tracing::warn!(user = q.from.id.0, data = ?q.data, "callback data that does not decode");
             }
-            (chat, q.from.clone(), Incoming::Callback(data), Some((q.id.clone(), message_id)))
+            (
+                chat,
+                q.from.clone(),
+                Incoming::Callback(data),
+                Some(Press::Tapped { id: q.id.clone(), message: message_id }),
+            )
         }
         _ => return None,
     };
@@ -122,6 +145,21 @@ pub async fn load(update: Update, app: App, bot: Bot, me: Me, storage: Arc<Dialo
         (None, State::Registering(r)) => r.lang,
         (None, _) => Lang::from_telegram_hint(from.language_code.as_deref()),
     };
+    let keyboard = match db::keyboards::load(&app.db, chat.0).await {
+        Ok(k) => k,
+        Err(e) => {
+            tracing::warn!(chat = chat.0, error = %e, "loading the keyboard on screen");
+            None
+        }
+    };
+    let (incoming, callback) = match typed_label(&incoming, keyboard.as_ref(), person.is_some(), lang) {
+        Some(Typed::Press(cb, message)) => {
+            tracing::debug!(chat = chat.0, ?cb, "typed button label taken as a press");
+            (Incoming::Callback(Some(cb)), Some(Press::Typed { message }))
+        }
+        Some(Typed::MenuTap(label)) => (Incoming::Text(label), callback),
+        None => (incoming, callback),
+    };
     if person.is_some() {
         // Writing to the bot again means they unblocked it.
         if let Err(e) = db::people::mark_reachable(&app.db, user_id).await {
@@ -140,7 +178,49 @@ pub async fn load(update: Update, app: App, bot: Bot, me: Me, storage: Arc<Dialo
         incoming,
         callback,
         callback_answered: Arc::new(AtomicBool::new(false)),
+        keyboard_on_record: Arc::new(std::sync::Mutex::new(keyboard.as_ref().map(|k| k.message_id))),
     })
+}
+
+enum Typed {
+    /// The label of a button on the latest bot message: handled as its press.
+    Press(Cb, Option<MessageId>),
+    /// A main-menu label typed without its emoji ("报名培训"): handled as the menu tap.
+    MenuTap(String),
+}
+
+/// Typed text that names a button on screen. Exact main-menu labels stay text (that is how a reply
+/// keyboard tap arrives); a label whose data does not decode is left alone.
+fn typed_label(incoming: &Incoming, keyboard: Option<&ScreenKeyboard>, registered: bool, lang: Lang) -> Option<Typed> {
+    let Incoming::Text(text) = incoming else { return None };
+    if MenuItem::from_label(text).is_some() {
+        return None;
+    }
+    if let Some(keyboard) = keyboard
+        && let Some(cb) = labels::find(text, &keyboard.buttons).and_then(Cb::decode)
+    {
+        return Some(Typed::Press(cb, keyboard.message_id.map(MessageId)));
+    }
+    // The main menu is on screen for everyone registered.
+    if registered {
+        let item =
+            MenuItem::ALL.into_iter().find(|item| Lang::ALL.iter().any(|l| labels::names(text, &item.label(*l))))?;
+        return Some(Typed::MenuTap(item.label(lang)));
+    }
+    None
+}
+
+/// The callback buttons of an inline keyboard: (label, data).
+fn callback_buttons(markup: &InlineKeyboardMarkup) -> Vec<(String, String)> {
+    markup
+        .inline_keyboard
+        .iter()
+        .flatten()
+        .filter_map(|b| match &b.kind {
+            InlineKeyboardButtonKind::CallbackData(data) => Some((b.text.clone(), data.clone())),
+            _ => None,
+        })
+        .collect()
 }
 
 fn incoming_from_message(msg: &Message, from: UserId, bot_username: &str) -> Incoming {
@@ -168,26 +248,43 @@ fn incoming_from_message(msg: &Message, from: UserId, bot_username: &str) -> Inc
 }
 
 impl Ctx {
+    /// The `$contact` argument of texts that tell the person to contact the training office.
+    pub async fn office_contact_arg(&self) -> String {
+        let contact = crate::services::office::contact_for(&self.app, self.person.as_ref()).await;
+        crate::services::office::contact_arg(contact.as_deref())
+    }
+
+    /// A button press: tapped, or its label typed.
     pub fn is_callback(&self) -> bool {
         self.callback.is_some()
     }
 
     /// The message a pressed button was on.
     pub fn callback_message(&self) -> Option<MessageId> {
-        self.callback.as_ref().and_then(|(_, m)| *m)
+        match &self.callback {
+            Some(Press::Tapped { message, .. } | Press::Typed { message }) => *message,
+            None => None,
+        }
     }
 
-    /// Answers the button press (once); Telegram shows a spinner until this happens.
+    /// Answers the button press (once); Telegram shows a spinner until this happens. A typed label
+    /// has no query to answer: its short answer, if any, is said in the chat.
     pub async fn answer(&self, text: Option<String>) -> anyhow::Result<()> {
-        let Some((id, _)) = &self.callback else { return Ok(()) };
+        let Some(press) = &self.callback else { return Ok(()) };
         if self.callback_answered.swap(true, Ordering::SeqCst) {
             return Ok(());
         }
-        let mut req = self.bot.answer_callback_query(id.clone());
-        if let Some(text) = text {
-            req = req.text(text);
+        match (press, text) {
+            (Press::Tapped { id, .. }, text) => {
+                let mut req = self.bot.answer_callback_query(id.clone());
+                if let Some(text) = text {
+                    req = req.text(text);
+                }
+                req.await?;
+            }
+            (Press::Typed { .. }, Some(text)) => self.say(text).await?,
+            (Press::Typed { .. }, None) => {}
         }
-        req.await?;
         Ok(())
     }
 
@@ -203,21 +300,79 @@ impl Ctx {
     /// Removes the buttons from the message a button was pressed on, so old choices cannot be tapped
     /// again by mistake. Failure (message too old) does not matter.
     pub async fn retire_pressed_keyboard(&self) {
-        if let Some(message_id) = self.callback_message()
-            && let Err(e) = self.bot.edit_message_reply_markup(self.chat, message_id).await
-        {
-            tracing::debug!(error = %e, "could not remove old keyboard");
+        let Some(message_id) = self.callback_message() else { return };
+        match self.bot.edit_message_reply_markup(self.chat, message_id).await {
+            // The buttons on record are gone: typing one of their labels no longer presses it. (An older
+            // message's buttons going leaves the latest message's on record.)
+            Ok(_) if self.on_record() == Some(Some(message_id.0)) => self.remember(None).await,
+            Ok(_) => {}
+            Err(e) => tracing::debug!(error = %e, "could not remove old keyboard"),
         }
     }
 
     pub async fn say(&self, text: String) -> anyhow::Result<()> {
         self.bot.send_message(self.chat, text).await?;
+        self.remember(None).await;
         Ok(())
     }
 
     pub async fn say_with(&self, text: String, markup: impl Into<ReplyMarkup>) -> anyhow::Result<()> {
-        self.bot.send_message(self.chat, text).reply_markup(markup).await?;
+        let markup = markup.into();
+        let sent = self.bot.send_message(self.chat, text).reply_markup(markup.clone()).await?;
+        match &markup {
+            ReplyMarkup::InlineKeyboard(keyboard) => self.remember(Some((sent.id, keyboard))).await,
+            _ => self.remember(None).await,
+        }
         Ok(())
+    }
+
+    /// Notes a message a handler sent itself (not through [`Ctx::say`] / [`Ctx::say_with`]) as the
+    /// latest on screen, so typing one of its button labels presses that button.
+    pub async fn remember_sent(&self, sent: &Message) {
+        self.remember(sent.reply_markup().map(|keyboard| (sent.id, keyboard))).await;
+    }
+
+    fn on_record(&self) -> Option<Option<i32>> {
+        *self.keyboard_on_record.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn set_on_record(&self, record: Option<Option<i32>>) -> Option<Option<i32>> {
+        std::mem::replace(&mut *self.keyboard_on_record.lock().unwrap_or_else(|poisoned| poisoned.into_inner()), record)
+    }
+
+    /// Records the buttons of the latest message in the chat (or that it has none). Failure only
+    /// costs typed labels their meaning, so it is logged, not returned.
+    async fn remember(&self, sent: Option<(MessageId, &InlineKeyboardMarkup)>) {
+        let buttons = sent.map(|(_, keyboard)| callback_buttons(keyboard)).unwrap_or_default();
+        let result = match sent {
+            Some((message_id, _)) if !buttons.is_empty() => {
+                self.set_on_record(Some(Some(message_id.0)));
+                let keyboard = ScreenKeyboard { message_id: Some(message_id.0), buttons };
+                db::keyboards::save(&self.app.db, self.chat.0, &keyboard, self.app.now()).await
+            }
+            _ if self.set_on_record(None).is_some() => db::keyboards::clear(&self.app.db, self.chat.0).await,
+            _ => Ok(()),
+        };
+        if let Err(e) = result {
+            tracing::warn!(chat = self.chat.0, error = %e, "recording the keyboard on screen");
+        }
+    }
+
+    /// A step that failed half-way (a send refused, storage down) must not leave the person in a
+    /// dialog whose question never arrived, where every later message is answered "use the buttons":
+    /// the dialog ends, and they are told so. Registration is kept: its next message asks again.
+    async fn end_dialog_after_failure(&self) -> anyhow::Result<()> {
+        let stored = db::dialogs::load(&self.app.db, self.chat.0).await?.unwrap_or_default();
+        if matches!(stored, State::Idle | State::Registering(_)) {
+            return Ok(());
+        }
+        self.set_state(State::Idle).await?;
+        let person = db::people::find(&self.app.db, self.user_id).await?;
+        let text = tr!(self.lang, "error-dialog-ended");
+        match person {
+            Some(person) => self.say_with(text, super::keyboards::main_menu(&person)).await,
+            None => self.say(text).await,
+        }
     }
 
     pub async fn set_state(&self, state: State) -> anyhow::Result<()> {
@@ -230,10 +385,12 @@ impl Ctx {
     pub async fn guard(self, result: anyhow::Result<()>) -> anyhow::Result<()> {
         if let Err(err) = result {
             tracing::error!(chat = self.chat.0, user = self.user_id, error = ?err, "handler failed");
-            let contact = crate::services::office::contact_for(&self.app, self.person.as_ref()).await;
-            let contact = crate::services::office::contact_arg(contact.as_deref());
+            let contact = self.office_contact_arg().await;
             if let Err(e) = self.say(tr!(self.lang, "error-apology", contact = contact)).await {
                 tracing::error!(chat = self.chat.0, error = %e, "could not send apology");
+            }
+            if let Err(e) = self.end_dialog_after_failure().await {
+                tracing::error!(chat = self.chat.0, error = ?e, "could not end the dialog after a failure");
             }
         }
         if let Err(e) = self.answer(None).await {

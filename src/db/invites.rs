@@ -53,6 +53,49 @@ pub async fn link_trainer(tx: &mut Tx, user_id: i64, trainer_key: &str, now: Dat
     Ok(())
 }
 
+/// The catalogue trainer a person is linked to, read in the caller's transaction.
+pub async fn linked_trainer(tx: &mut Tx, user_id: i64) -> sqlx::Result<Option<String>> {
+    let row = sqlx::query("SELECT trainer_key FROM trainer_links WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    row.map(|r| r.try_get("trainer_key")).transpose()
+}
+
+/// Every catalogue trainer's key, for an operator's error message.
+pub async fn trainer_keys(db: &Db) -> sqlx::Result<Vec<String>> {
+    let rows = sqlx::query("SELECT key FROM trainers ORDER BY key").fetch_all(&db.pool).await?;
+    rows.iter().map(|r| r.try_get("key")).collect()
+}
+
+/// What an invite is, without using it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lookup {
+    Open { grant: RoleGrant, trainer_key: Option<String> },
+    Expired,
+    AlreadyUsed,
+    Unknown,
+}
+
+pub async fn lookup(db: &Db, token: &str, now: DateTime<Utc>) -> sqlx::Result<Lookup> {
+    let row = sqlx::query("SELECT role, region_key, trainer_key, expires_at, used_by FROM invites WHERE token = $1")
+        .bind(token)
+        .fetch_optional(&db.pool)
+        .await?;
+    let Some(row) = row else { return Ok(Lookup::Unknown) };
+    if row.try_get::<Option<i64>, _>("used_by")?.is_some() {
+        return Ok(Lookup::AlreadyUsed);
+    }
+    if row.try_get::<i64, _>("expires_at")? <= to_epoch(now) {
+        return Ok(Lookup::Expired);
+    }
+    let Some(role) = Role::parse(&row.try_get::<String, _>("role")?) else { return Ok(Lookup::Unknown) };
+    Ok(Lookup::Open {
+        grant: RoleGrant { role, region_key: row.try_get("region_key")? },
+        trainer_key: row.try_get("trainer_key")?,
+    })
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Redeem {
     Granted(RoleGrant),

@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod dialogs;
 pub mod digest;
 pub mod invites;
+pub mod keyboards;
 pub mod learning;
 pub mod orders;
 pub mod outbox;

@@ -9,7 +9,7 @@ use crate::domain::registration::NewPerson;
 use crate::i18n::Lang;
 use chrono::{DateTime, Utc};
 
-const PERSON_COLUMNS: &str = "user_id, chat_id, name, audience, lang, village_key, phone";
+const PERSON_COLUMNS: &str = "user_id, chat_id, name, audience, lang, village_key, phone, trainee";
 
 fn person_from_row(row: &AnyRow) -> sqlx::Result<Person> {
     Ok(Person {
@@ -21,6 +21,7 @@ fn person_from_row(row: &AnyRow) -> sqlx::Result<Person> {
         village_key: row.try_get("village_key")?,
         phone: row.try_get::<Option<String>, _>("phone")?.map(Phone::from_stored),
         roles: Vec::new(),
+        trainee: row.try_get::<i64, _>("trainee")? != 0,
     })
 }
 
@@ -58,7 +59,7 @@ pub async fn insert(db: &Db, user_id: i64, chat_id: i64, p: &NewPerson, now: Dat
          ON CONFLICT (user_id) DO UPDATE SET chat_id = excluded.chat_id, name = excluded.name,
              audience = excluded.audience, lang = excluded.lang, village_key = excluded.village_key,
              phone = excluded.phone, consent_at = excluded.consent_at, registered_at = excluded.registered_at,
-             updated_at = excluded.updated_at, unreachable_at = NULL",
+             updated_at = excluded.updated_at, unreachable_at = NULL, trainee = 1",
     )
     .bind(user_id)
     .bind(chat_id)
@@ -70,6 +71,48 @@ pub async fn insert(db: &Db, user_id: i64, chat_id: i64, p: &NewPerson, now: Dat
     .bind(now)
     .execute(&db.pool)
     .await?;
+    Ok(())
+}
+
+/// Stores a staff member's registration (through an invite) in the caller's transaction: name, language
+/// and phone, no village and no audience yet (`trainee` = 0; the audience column keeps its placeholder).
+pub async fn insert_staff(
+    tx: &mut super::Tx,
+    user_id: i64,
+    chat_id: i64,
+    p: &crate::domain::registration::NewStaff,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    let now = to_epoch(now);
+    sqlx::query(
+        "INSERT INTO people (user_id, chat_id, name, audience, lang, village_key, phone, consent_at, registered_at,
+                             updated_at, trainee)
+         VALUES ($1, $2, $3, $4, $5, NULL, $6, $7, $7, $7, 0)
+         ON CONFLICT (user_id) DO UPDATE SET chat_id = excluded.chat_id, name = excluded.name,
+             audience = excluded.audience, lang = excluded.lang, village_key = NULL, phone = excluded.phone,
+             consent_at = excluded.consent_at, registered_at = excluded.registered_at,
+             updated_at = excluded.updated_at, unreachable_at = NULL, trainee = 0",
+    )
+    .bind(user_id)
+    .bind(chat_id)
+    .bind(p.name.as_str())
+    .bind(Audience::Villager.as_str())
+    .bind(p.lang.code())
+    .bind(p.phone.as_ref().map(|p| p.as_str().to_owned()))
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A staff member chooses to take courses as `audience` (they become a trainee).
+pub async fn set_audience(db: &Db, user_id: i64, audience: Audience, now: DateTime<Utc>) -> sqlx::Result<()> {
+    sqlx::query("UPDATE people SET audience = $1, trainee = 1, updated_at = $2 WHERE user_id = $3")
+        .bind(audience.as_str())
+        .bind(to_epoch(now))
+        .bind(user_id)
+        .execute(&db.pool)
+        .await?;
     Ok(())
 }
 
@@ -157,7 +200,7 @@ pub async fn coordinators_for(db: &Db, region_keys: &[String]) -> sqlx::Result<V
     }
     let placeholders: Vec<String> = (1..=region_keys.len()).map(|i| format!("${i}")).collect();
     let sql = format!(
-        "SELECT DISTINCT p.user_id, p.chat_id, p.name, p.audience, p.lang, p.village_key, p.phone
+        "SELECT DISTINCT p.user_id, p.chat_id, p.name, p.audience, p.lang, p.village_key, p.phone, p.trainee
          FROM people p JOIN person_roles r ON r.user_id = p.user_id
          WHERE r.role = 'coordinator' AND r.region_key IN ({}) AND p.unreachable_at IS NULL
          ORDER BY p.user_id",

@@ -7,6 +7,7 @@ pub mod csv;
 pub mod dialog;
 pub mod gate;
 pub mod income;
+pub mod labels;
 pub mod learning;
 pub mod order;
 pub mod outcomes;

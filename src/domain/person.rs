@@ -76,6 +76,10 @@ pub struct Person {
     pub village_key: Option<String>,
     pub phone: Option<Phone>,
     pub roles: Vec<RoleGrant>,
+    /// Takes courses as `audience`. False for staff who registered through an invite and have not
+    /// chosen an audience (settings, or the first time they open the courses): `audience` means
+    /// nothing for them until then.
+    pub trainee: bool,
 }
 
 impl Person {

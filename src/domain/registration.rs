@@ -1,10 +1,13 @@
 //! Registration on `/start` as a pure state machine: consent → audience → name → county →
-//! township → village → phone. `step` never touches storage; the handler resolves a tapped region
-//! key to a [`Region`] before calling it, and saves whatever comes out.
+//! township → village → phone. Staff who open an invite link (`/start <token>`) register with what
+//! staff need: consent → name → phone; their role (and a coordinator's region) comes from the invite
+//! and is granted with the registration, and they are not asked villager or cadre. `step` never
+//! touches storage; the handler resolves a tapped region key to a [`Region`] before calling it, and
+//! saves whatever comes out.
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::person::{Audience, NameError, PersonName, Phone};
+use crate::domain::person::{Audience, NameError, PersonName, Phone, RoleGrant};
 use crate::domain::region::{Region, RegionLevel};
 use crate::i18n::Lang;
 
@@ -18,11 +21,49 @@ pub struct Registration {
 pub enum RegStep {
     Consent,
     Audience,
-    Name { audience: Audience },
-    County { audience: Audience, name: PersonName },
-    Township { audience: Audience, name: PersonName, county: String },
-    Village { audience: Audience, name: PersonName, county: String, township: String },
-    Phone { audience: Audience, name: PersonName, village: String },
+    Name {
+        audience: Audience,
+    },
+    County {
+        audience: Audience,
+        name: PersonName,
+    },
+    Township {
+        audience: Audience,
+        name: PersonName,
+        county: String,
+    },
+    Village {
+        audience: Audience,
+        name: PersonName,
+        county: String,
+        township: String,
+    },
+    Phone {
+        audience: Audience,
+        name: PersonName,
+        village: String,
+    },
+    /// Staff (through an invite): the consent, then name and phone.
+    StaffConsent {
+        invite: StaffInvite,
+    },
+    StaffName {
+        invite: StaffInvite,
+    },
+    StaffPhone {
+        invite: StaffInvite,
+        name: PersonName,
+    },
+}
+
+/// The invite a new staff member opened: what registering grants them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffInvite {
+    pub token: String,
+    pub grant: RoleGrant,
+    /// The catalogue trainer a trainer invite names.
+    pub trainer_key: Option<String>,
 }
 
 /// What the person did, already decoded from Telegram.
@@ -63,6 +104,16 @@ pub struct NewPerson {
     pub phone: Option<Phone>,
 }
 
+/// A finished staff registration: stored with the invite's role in one transaction, no village and no
+/// audience (they choose one in settings if they want to take courses).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewStaff {
+    pub lang: Lang,
+    pub name: PersonName,
+    pub phone: Option<Phone>,
+    pub invite: StaffInvite,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     /// Moved to (or re-rendered) a step: ask its question.
@@ -72,11 +123,27 @@ pub enum Outcome {
     /// The person declined consent: nothing is kept.
     Declined,
     Finished(NewPerson),
+    FinishedStaff(NewStaff),
 }
 
 impl Registration {
     pub fn start(lang: Lang) -> Registration {
         Registration { lang, step: RegStep::Consent }
+    }
+
+    /// Staff opening an invite: the consent comes first; nothing is granted before it.
+    pub fn start_staff(lang: Lang, invite: StaffInvite) -> Registration {
+        Registration { lang, step: RegStep::StaffConsent { invite } }
+    }
+
+    /// The invite this registration grants, for staff.
+    pub fn invite(&self) -> Option<&StaffInvite> {
+        match &self.step {
+            RegStep::StaffConsent { invite } | RegStep::StaffName { invite } | RegStep::StaffPhone { invite, .. } => {
+                Some(invite)
+            }
+            _ => None,
+        }
     }
 
     fn at(&self, step: RegStep) -> Outcome {
@@ -154,6 +221,27 @@ impl Registration {
                 Outcome::Finished(NewPerson { lang: self.lang, audience, name, village_key: village, phone: None })
             }
             (S::Phone { .. }, Input::Text(_) | Input::Unsupported) => self.reask(Problem::UseContactButton),
+
+            (S::StaffConsent { invite }, Input::Lang(lang)) => {
+                Outcome::Ask(Registration { lang, step: S::StaffConsent { invite } })
+            }
+            (S::StaffConsent { invite }, Input::Consent(true)) => self.at(S::StaffName { invite }),
+            (S::StaffConsent { .. }, Input::Consent(false)) => Outcome::Declined,
+
+            (S::StaffName { invite }, Input::Text(text)) => match PersonName::parse(&text) {
+                Ok(name) => self.at(S::StaffPhone { invite, name }),
+                Err(e) => self.reask(Problem::Name(e)),
+            },
+            (S::StaffName { invite }, Input::Back) => self.at(S::StaffConsent { invite }),
+            (S::StaffName { .. }, Input::Unsupported) => self.reask(Problem::NeedText),
+
+            (S::StaffPhone { invite, name }, Input::Contact(phone)) => {
+                Outcome::FinishedStaff(NewStaff { lang: self.lang, name, phone: Some(phone), invite })
+            }
+            (S::StaffPhone { invite, name }, Input::SkipPhone) => {
+                Outcome::FinishedStaff(NewStaff { lang: self.lang, name, phone: None, invite })
+            }
+            (S::StaffPhone { .. }, Input::Text(_) | Input::Unsupported) => self.reask(Problem::UseContactButton),
 
             // Typed text or a sticker on a button step: point at the buttons.
             (_, Input::Text(_) | Input::Unsupported) => self.reask(Problem::UseButtons),
@@ -261,6 +349,47 @@ mod tests {
         let r = walk_to_village();
         let up = ask(r.step(Input::Back));
         assert!(matches!(up.step, RegStep::Township { ref county, .. } if county == "xin"));
+    }
+
+    fn staff_invite() -> StaffInvite {
+        StaffInvite {
+            token: "t".repeat(24),
+            grant: RoleGrant { role: crate::domain::person::Role::Trainer, region_key: String::new() },
+            trainer_key: Some("wang-lixin".into()),
+        }
+    }
+
+    #[test]
+    fn staff_register_with_consent_name_and_phone_and_no_audience_question() {
+        let r = Registration::start_staff(Lang::Zh, staff_invite());
+        assert_eq!(r.invite(), Some(&staff_invite()));
+        // Nothing but the consent (or the language) moves the first step.
+        assert_eq!(r.clone().step(Input::Audience(Audience::Villager)), Outcome::Reask(r.clone(), Problem::Stale));
+        let en = ask(r.clone().step(Input::Lang(Lang::En)));
+        assert!(matches!(en.step, RegStep::StaffConsent { .. }) && en.lang == Lang::En);
+        let r = ask(r.step(Input::Consent(true)));
+        assert!(matches!(r.step, RegStep::StaffName { .. }), "{r:?}");
+        let back = ask(r.clone().step(Input::Back));
+        assert!(matches!(back.step, RegStep::StaffConsent { .. }));
+        assert!(matches!(r.clone().step(Input::Text("123".into())), Outcome::Reask(_, Problem::Name(_))));
+        let r = ask(r.step(Input::Text("张 老师".into())));
+        assert!(matches!(r.step, RegStep::StaffPhone { .. }));
+        assert_eq!(r.clone().step(Input::Text("138".into())), Outcome::Reask(r.clone(), Problem::UseContactButton));
+        assert_eq!(
+            r.step(Input::SkipPhone),
+            Outcome::FinishedStaff(NewStaff {
+                lang: Lang::Zh,
+                name: PersonName::parse("张 老师").unwrap(),
+                phone: None,
+                invite: staff_invite(),
+            })
+        );
+    }
+
+    #[test]
+    fn staff_declining_consent_keeps_nothing() {
+        let r = Registration::start_staff(Lang::Zh, staff_invite());
+        assert_eq!(r.step(Input::Consent(false)), Outcome::Declined);
     }
 
     #[test]

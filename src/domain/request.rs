@@ -35,9 +35,32 @@ impl Topic {
     }
 }
 
-/// Cleans a typed topic: trims, collapses spaces, requires at least one letter, at most 30 characters.
+/// How people begin a wish ("我想学修手机", "I want to learn beekeeping"): left off, so that the topic is
+/// counted with everyone who typed only the topic. Longer first.
+const WISH_OPENINGS: [&str; 11] = [
+    "\u{6211}\u{60f3}\u{5b66}\u{4e60}", // parser data
+    "\u{6211}\u{60f3}\u{5b66}",         // parser data
+    "\u{6211}\u{8981}\u{5b66}",         // parser data
+    "\u{60f3}\u{5b66}\u{4e60}",         // parser data
+    "\u{60f3}\u{5b66}",                 // parser data
+    "i would like to learn about",
+    "i would like to learn",
+    "i'd like to learn about",
+    "i'd like to learn",
+    "i want to learn about",
+    "i want to learn",
+];
+
+/// Cleans a typed topic: trims, collapses spaces, leaves off "I want to learn", requires at least one
+/// letter, at most 30 characters.
 pub fn parse_typed(input: &str) -> Result<Topic, TopicProblem> {
     let text = input.split_whitespace().collect::<Vec<_>>().join(" ");
+    let lower = text.to_lowercase();
+    let text = match WISH_OPENINGS.iter().find(|w| lower.starts_with(*w) && text.is_char_boundary(w.len())) {
+        // Latin openings lower-case to the same byte length; Chinese ones have no case.
+        Some(opening) => text[opening.len()..].trim_start_matches([' ', ':', '\u{ff1a}', ',', '\u{ff0c}']).to_owned(),
+        None => text,
+    };
     if !text.chars().any(char::is_alphabetic) {
         return Err(TopicProblem::Unclear);
     }
@@ -58,6 +81,16 @@ mod tests {
         assert_eq!(a.key(), parse_typed("葡萄种植").unwrap().key());
         assert_eq!(parse_typed("Grapes").unwrap().key(), parse_typed("grapes").unwrap().key());
         assert_eq!(Topic::Category(Category::Cooking).key(), "cooking");
+    }
+
+    #[test]
+    fn a_wish_is_recorded_as_its_topic() {
+        assert_eq!(parse_typed("我想学修手机"), Ok(Topic::Typed("修手机".into())));
+        assert_eq!(parse_typed("想学：养蜂"), Ok(Topic::Typed("养蜂".into())));
+        assert_eq!(parse_typed("I want to learn beekeeping"), Ok(Topic::Typed("beekeeping".into())));
+        assert_eq!(parse_typed("Beekeeping for beginners"), Ok(Topic::Typed("Beekeeping for beginners".into())));
+        assert_eq!(parse_typed("我想学"), Err(TopicProblem::Unclear));
+        assert_eq!(parse_typed("修手机").unwrap().key(), parse_typed("我想学修手机").unwrap().key());
     }
 
     #[test]

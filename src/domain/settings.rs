@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::person::{PersonName, Phone};
+use crate::domain::person::{Audience, PersonName, Phone};
 use crate::domain::region::{Region, RegionLevel};
 use crate::i18n::Lang;
 
@@ -42,6 +42,8 @@ pub enum Input {
     InstantLines(bool),
     /// Stop (true) or resume follow-up surveys.
     SurveysStopped(bool),
+    /// Staff who registered through an invite: take courses as villager or cadre.
+    Audience(Audience),
     Back,
     Unsupported,
 }
@@ -56,6 +58,7 @@ pub enum Change {
     Pause(u8),
     InstantLines(bool),
     SurveysStopped(bool),
+    Audience(Audience),
 }
 
 /// The pause lengths offered (days): a week, two weeks (the usual 暂停两周), a month.
@@ -102,6 +105,7 @@ impl SettingsStep {
             (S::Menu, Input::Open(Item::Pause)) => Outcome::Ask(S::Pause),
             (S::Menu, Input::InstantLines(on)) => Outcome::Save(Change::InstantLines(on)),
             (S::Menu, Input::SurveysStopped(stopped)) => Outcome::Save(Change::SurveysStopped(stopped)),
+            (S::Menu, Input::Audience(audience)) => Outcome::Save(Change::Audience(audience)),
             (S::Pause, Input::PauseDays(days)) if days == 0 || PAUSE_CHOICES.contains(&days) => {
                 Outcome::Save(Change::Pause(days))
             }

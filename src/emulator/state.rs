@@ -281,6 +281,14 @@ fn poll_json(poll: &EmuPoll) -> Value {
     value
 }
 
+/// Stand-in bytes of a photo a person sent: a JPEG's start-of-image marker, then zeros (`len` bytes).
+fn person_photo_bytes(len: usize) -> Vec<u8> {
+    let mut bytes = vec![0u8; len.max(2)];
+    bytes[0] = 0xFF;
+    bytes[1] = 0xD8;
+    bytes
+}
+
 fn entities_json(entities: &[markup::Entity]) -> Value {
     Value::Array(entities.iter().map(markup::Entity::to_json).collect())
 }
@@ -452,6 +460,11 @@ impl State {
             }
             PersonContent::Photo => {
                 let file_id = self.new_file_id("emu-photo");
+                // As on Telegram, the bot may send a photo people sent by its file id (both sizes).
+                for (id, bytes) in [(format!("{file_id}-s"), 1500), (file_id.clone(), 120_000)] {
+                    let bytes = Arc::new(person_photo_bytes(bytes));
+                    self.files.insert(id, StoredFile { name: None, bytes });
+                }
                 message["photo"] = json!([
                     {"file_id": format!("{file_id}-s"), "file_unique_id": format!("u{file_id}-s"), "file_size": 1500, "width": 90, "height": 67},
                     {"file_id": file_id, "file_unique_id": format!("u{file_id}"), "file_size": 120000, "width": 1280, "height": 960},

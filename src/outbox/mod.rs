@@ -130,6 +130,16 @@ enum Flow {
 /// Real-time pause after a storage error before trying again.
 const STORAGE_ERROR_PAUSE: Duration = Duration::from_secs(2);
 
+/// The message just sent is now the latest in its chat: typing one of its button labels presses that
+/// button (`db::keyboards`). Failure only costs typed labels their meaning.
+async fn remember_keyboard(db: &Db, clock: &SharedClock, row: &db::outbox::Claimed) {
+    let buttons = row.payload.buttons.iter().flatten().map(|b| (b.text.clone(), b.callback_data.clone())).collect();
+    let keyboard = db::keyboards::ScreenKeyboard { message_id: None, buttons };
+    if let Err(e) = db::keyboards::save(db, row.chat_id, &keyboard, clock.now()).await {
+        tracing::warn!(chat = row.chat_id, error = %e, "outbox: recording the keyboard on screen");
+    }
+}
+
 /// A call that has come back.
 struct Answered {
     row: db::outbox::Claimed,
@@ -371,9 +381,14 @@ impl OutboxWorker {
                 pacer.record_scheduled_send(row.chat_id, ready, Instant::now());
                 work.flying.insert(row.id, row.chat_id);
                 let bot = self.bot.clone();
-                let now = self.clock.now();
+                let (db, clock) = (self.db.clone(), self.clock.clone());
+                let now = clock.now();
                 work.in_flight.spawn(async move {
-                    let result = send_payload(&bot, row.chat_id, &row.payload.at(now)).await;
+                    let payload = row.payload.at(now);
+                    let result = send_payload(&bot, row.chat_id, &payload).await;
+                    if result.is_ok() && !row.payload.buttons.is_empty() {
+                        remember_keyboard(&db, &clock, &row).await;
+                    }
                     Answered { row, result }
                 });
             }

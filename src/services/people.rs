@@ -2,13 +2,19 @@
 
 use crate::app::App;
 use crate::db;
-use crate::domain::person::Person;
+use crate::domain::person::{Audience, Person};
 use crate::domain::registration::NewPerson;
 use crate::domain::settings::Change;
 
 pub async fn register(app: &App, user_id: i64, chat_id: i64, person: &NewPerson) -> sqlx::Result<Person> {
     db::people::insert(&app.db, user_id, chat_id, person, app.now()).await?;
     db::people::find(&app.db, user_id).await?.ok_or(sqlx::Error::RowNotFound)
+}
+
+/// A staff member who registered through an invite chooses to take courses as `audience`.
+pub async fn choose_audience(app: &App, user_id: i64, audience: Audience) -> sqlx::Result<Option<Person>> {
+    db::people::set_audience(&app.db, user_id, audience, app.now()).await?;
+    db::people::find(&app.db, user_id).await
 }
 
 pub async fn apply_change(app: &App, user_id: i64, change: &Change) -> sqlx::Result<()> {
@@ -20,6 +26,7 @@ pub async fn apply_change(app: &App, user_id: i64, change: &Change) -> sqlx::Res
         Change::Phone(phone) => db::people::set_phone(&app.db, user_id, phone.as_ref(), now).await,
         Change::InstantLines(on) => db::people::set_instant_lines(&app.db, user_id, *on).await,
         Change::SurveysStopped(stopped) => crate::services::surveys::set_stopped(app, user_id, *stopped).await,
+        Change::Audience(audience) => db::people::set_audience(&app.db, user_id, *audience, now).await,
         Change::Pause(days) => {
             let until = (*days > 0).then(|| now + chrono::Duration::days(i64::from(*days)));
             db::people::set_paused_until(&app.db, user_id, until, now).await

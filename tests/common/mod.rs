@@ -178,11 +178,23 @@ impl TestBot {
         let user = self.user(id, name, "zh-hans");
         let grant = fieldschool::domain::person::Role::Trainer;
         let invite = fieldschool::services::invites::create(&self.app, grant, None, Some(key)).await.unwrap();
-        self.emu.send_text(user, &format!("/start {}", invite.token));
-        self.next(user).await;
-        self.next(user).await;
-        self.register_rest(user, name, "同意", "干部").await;
+        let consent = self.say(user, &format!("/start {}", invite.token)).await;
+        assert!(consent.rendered_text().contains("您同意吗"), "{}", consent.rendered_text());
+        self.register_staff_rest(user, name).await;
         user
+    }
+
+    /// The rest of a staff registration (through an invite), from the consent on screen: agree, name,
+    /// phone. Returns the "registered" message.
+    pub async fn register_staff_rest(&self, user: i64, name: &str) -> BotMessage {
+        let name_q = self.tap(user, "同意").await;
+        assert!(name_q.rendered_text().contains("姓名"), "{}", name_q.rendered_text());
+        let phone_q = self.say(user, name).await;
+        assert!(phone_q.reply_keyboard.is_some(), "{}", phone_q.rendered_text());
+        self.emu.send_contact(user, "+8613800000000");
+        let done = self.next(user).await;
+        let _help = self.next(user).await;
+        done
     }
 
     /// The trainer opens check-in for the session whose button mentions `when`; returns the code.

@@ -23,7 +23,7 @@ pub async fn start(ctx: &Ctx, person: &Person) -> anyhow::Result<()> {
     let (choices, _) = broadcasts::choices(&ctx.app, person).await?;
     if choices.is_empty() {
         if !person.roles.is_empty() {
-            return ctx.say(tr!(lang, "broadcast-no-targets")).await;
+            return super::staff::explain_no_targets(ctx, person).await;
         }
         tracing::warn!(user = person.user_id, "/broadcast from a trainee refused");
         return ctx.say(tr!(lang, "not-allowed")).await;

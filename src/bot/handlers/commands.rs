@@ -3,9 +3,7 @@
 
 use crate::bot::context::{Command, Ctx};
 use crate::bot::keyboards;
-use crate::db::invites::Redeem;
 use crate::domain::dialog::State;
-use crate::domain::person::Role;
 use crate::services;
 use crate::tr;
 
@@ -34,7 +32,7 @@ pub async fn handle(ctx: Ctx, cmd: Command) -> anyhow::Result<()> {
                 ctx.set_state(State::Idle).await?;
             }
             match cmd {
-                Command::Courses => super::ordering::browse(&ctx, &person).await,
+                Command::Courses => super::menu::browse(&ctx, &person).await,
                 Command::My => super::ordering::my_courses(&ctx, &person).await,
                 Command::Checkin => super::learning::choose_session(&ctx, &person).await,
                 Command::Credits => super::learning::credits(&ctx, &person).await,
@@ -49,22 +47,9 @@ pub async fn handle(ctx: Ctx, cmd: Command) -> anyhow::Result<()> {
 }
 
 async fn start(ctx: Ctx, payload: &str) -> anyhow::Result<()> {
-    if services::invites::looks_like_token(payload) {
-        let contact = || async {
-            let contact = services::office::contact_for(&ctx.app, ctx.person.as_ref()).await;
-            services::office::contact_arg(contact.as_deref())
-        };
-        let text = match services::invites::redeem(&ctx.app, payload, ctx.user_id).await? {
-            Redeem::Granted(grant) => match grant.role {
-                Role::Trainer => tr!(ctx.lang, "invite-granted-trainer"),
-                Role::Coordinator => tr!(ctx.lang, "invite-granted-coordinator", region = grant.region_key),
-                Role::Admin => tr!(ctx.lang, "invite-granted-admin"),
-            },
-            Redeem::Expired => tr!(ctx.lang, "invite-expired", contact = contact().await),
-            Redeem::AlreadyUsed => tr!(ctx.lang, "invite-used"),
-            Redeem::Unknown => tr!(ctx.lang, "invite-unknown", contact = contact().await),
-        };
-        ctx.say(text).await?;
+    // An invite link: a newcomer registers first, someone registered confirms (see handlers::staff).
+    if services::invites::looks_like_token(payload) && super::staff::open_invite(&ctx, payload).await? {
+        return Ok(());
     }
     match (&ctx.person, &ctx.state) {
         (Some(_), _) => {

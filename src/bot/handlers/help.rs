@@ -8,6 +8,8 @@ use crate::tr;
 pub fn help_text(person: &Person, contact: Option<&str>) -> String {
     let lang = person.lang;
     let mut parts = vec![match person.audience {
+        // Staff who registered through an invite take no courses until they choose an audience.
+        _ if !person.trainee => tr!(lang, "help-staff"),
         Audience::Villager => tr!(lang, "help-villager"),
         Audience::Cadre => tr!(lang, "help-cadre"),
     }];

@@ -1,7 +1,9 @@
 //! No dialog in progress: main-menu taps, or anything else.
 
+use crate::bot::callback::Cb;
 use crate::bot::context::{Ctx, Incoming};
 use crate::bot::keyboards::{self, MenuItem};
+use crate::domain::person::Person;
 use crate::tr;
 
 pub async fn handle(ctx: Ctx) -> anyhow::Result<()> {
@@ -14,8 +16,9 @@ pub async fn handle(ctx: Ctx) -> anyhow::Result<()> {
     };
     match &ctx.incoming {
         Incoming::Text(text) => match MenuItem::from_label(text) {
-            Some(MenuItem::Browse) => super::ordering::browse(&ctx, &person).await,
+            Some(MenuItem::Browse) => browse(&ctx, &person).await,
             Some(MenuItem::MyCourses) => super::ordering::my_courses(&ctx, &person).await,
+            Some(MenuItem::RequestCourse) if !person.trainee => super::staff::ask_audience(&ctx, &person).await,
             Some(MenuItem::RequestCourse) => super::requests::open(&ctx, &person).await,
             Some(MenuItem::Help) => super::help::handle(ctx).await,
             Some(MenuItem::Settings) => super::settings::open(&ctx, &person).await,
@@ -25,6 +28,13 @@ pub async fn handle(ctx: Ctx) -> anyhow::Result<()> {
                 None => ctx.say_with(tr!(person.lang, "menu-unknown"), keyboards::main_menu(&person)).await,
             },
         },
+        // A staff member choosing to take courses too, and the answer to an invite they opened.
+        Incoming::Callback(Some(Cb::Audience(audience))) => {
+            super::staff::audience_chosen(&ctx, &person, *audience).await
+        }
+        Incoming::Callback(Some(Cb::Invite { token, accept })) => {
+            super::staff::invite_answer(&ctx, &person, token, *accept).await
+        }
         Incoming::Callback(_) => ctx.answer_stale().await,
         Incoming::UnknownCommand => {
             ctx.say_with(tr!(person.lang, "unknown-command"), keyboards::main_menu(&person)).await
@@ -33,6 +43,15 @@ pub async fn handle(ctx: Ctx) -> anyhow::Result<()> {
             ctx.say_with(tr!(person.lang, "menu-unknown"), keyboards::main_menu(&person)).await
         }
     }
+}
+
+/// 📚 报名培训 and `/courses`: the catalogue of the person's audience; staff who have not chosen one
+/// are asked first.
+pub async fn browse(ctx: &Ctx, person: &Person) -> anyhow::Result<()> {
+    if !person.trainee {
+        return super::staff::ask_audience(ctx, person).await;
+    }
+    super::ordering::browse(ctx, person).await
 }
 
 /// A main-menu tap while a dialog is open: the person moved on, so the dialog ends.

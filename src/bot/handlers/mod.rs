@@ -9,4 +9,5 @@ pub mod registration;
 pub mod reports;
 pub mod requests;
 pub mod settings;
+pub mod staff;
 pub mod surveys;

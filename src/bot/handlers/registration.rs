@@ -1,12 +1,13 @@
-//! Registration dialog: decode what the person did, step the pure state machine, save, reply.
+//! Registration dialog: decode what the person did, step the pure state machine, save, reply. Staff
+//! (through an invite) take the short way: consent, name, phone; the role comes with the registration.
 
-use teloxide::prelude::*;
 use teloxide::types::InlineKeyboardMarkup;
 
 use crate::bot::callback::Cb;
 use crate::bot::context::{Ctx, Incoming};
 use crate::bot::keyboards;
 use crate::db;
+use crate::db::invites::Redeem;
 use crate::domain::dialog::State;
 use crate::domain::person::{NameError, Phone};
 use crate::domain::region::RegionLevel;
@@ -70,6 +71,32 @@ pub async fn handle(ctx: Ctx, reg: Registration) -> anyhow::Result<()> {
             let contact = crate::services::office::contact_for(&ctx.app, Some(&person)).await;
             ctx.say(super::help::help_text(&person, contact.as_deref())).await
         }
+        Outcome::FinishedStaff(staff) => {
+            ctx.answer(None).await?;
+            let role = super::staff::describe_invite(&ctx, staff.lang, &staff.invite).await?;
+            let (person, redeem) = services::invites::register_staff(&ctx.app, ctx.user_id, ctx.chat.0, &staff).await?;
+            ctx.set_state(State::Idle).await?;
+            let lang = person.lang;
+            let text = match redeem {
+                Redeem::Granted(_) => tr!(lang, "reg-done-staff", name = person.name.as_str(), role = role),
+                Redeem::Expired => format!(
+                    "{}\n{}",
+                    tr!(lang, "reg-done-staff-no-role", name = person.name.as_str()),
+                    tr!(lang, "invite-expired", contact = ctx.office_contact_arg().await)
+                ),
+                Redeem::AlreadyUsed | Redeem::Unknown => format!(
+                    "{}\n{}",
+                    tr!(lang, "reg-done-staff-no-role", name = person.name.as_str()),
+                    tr!(lang, "invite-used")
+                ),
+            };
+            ctx.say_with(text, keyboards::main_menu(&person)).await?;
+            ctx.say(super::help::help_text(
+                &person,
+                crate::services::office::contact_for(&ctx.app, Some(&person)).await.as_deref(),
+            ))
+            .await
+        }
     }
 }
 
@@ -81,7 +108,11 @@ enum Decoded {
 
 async fn decode(ctx: &Ctx, reg: &Registration) -> anyhow::Result<Decoded> {
     Ok(Decoded::Input(match &ctx.incoming {
-        Incoming::Text(t) if matches!(reg.step, RegStep::Phone { .. }) && is_skip_label(t) => Input::SkipPhone,
+        Incoming::Text(t)
+            if matches!(reg.step, RegStep::Phone { .. } | RegStep::StaffPhone { .. }) && is_skip_label(t) =>
+        {
+            Input::SkipPhone
+        }
         Incoming::Text(t) => Input::Text(t.clone()),
         Incoming::Contact { own: false, .. } => return Ok(Decoded::NotOwnContact),
         Incoming::Contact { phone, own: true } => match Phone::parse(phone) {
@@ -109,7 +140,7 @@ async fn decode(ctx: &Ctx, reg: &Registration) -> anyhow::Result<Decoded> {
 }
 
 pub fn is_skip_label(text: &str) -> bool {
-    Lang::ALL.iter().any(|l| tr!(*l, "btn-skip") == text.trim())
+    Lang::ALL.iter().any(|l| crate::domain::labels::names(text, &tr!(*l, "btn-skip")))
 }
 
 pub fn problem_text(lang: Lang, problem: Problem) -> String {
@@ -128,19 +159,24 @@ pub fn problem_text(lang: Lang, problem: Problem) -> String {
 pub async fn ask(ctx: &Ctx, reg: &Registration) -> anyhow::Result<()> {
     let lang = reg.lang;
     let back = || InlineKeyboardMarkup::new(vec![vec![keyboards::back_button(lang)]]);
+    let consent_buttons = || {
+        let other = match lang {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        };
+        InlineKeyboardMarkup::new(vec![
+            vec![keyboards::button(tr!(lang, "btn-agree"), Cb::Consent(true))],
+            vec![keyboards::button(tr!(lang, "btn-decline"), Cb::Consent(false))],
+            vec![keyboards::button(tr!(other, "btn-switch-language"), Cb::Lang(other))],
+        ])
+    };
     match &reg.step {
-        RegStep::Consent => {
-            let other = match lang {
-                Lang::Zh => Lang::En,
-                Lang::En => Lang::Zh,
-            };
-            let markup = InlineKeyboardMarkup::new(vec![
-                vec![keyboards::button(tr!(lang, "btn-agree"), Cb::Consent(true))],
-                vec![keyboards::button(tr!(lang, "btn-decline"), Cb::Consent(false))],
-                vec![keyboards::button(tr!(other, "btn-switch-language"), Cb::Lang(other))],
-            ]);
-            ctx.say_with(tr!(lang, "reg-consent"), markup).await
+        RegStep::Consent => ctx.say_with(tr!(lang, "reg-consent"), consent_buttons()).await,
+        RegStep::StaffConsent { invite } => {
+            let role = super::staff::describe_invite(ctx, lang, invite).await?;
+            ctx.say_with(tr!(lang, "reg-consent-staff", role = role), consent_buttons()).await
         }
+        RegStep::StaffName { .. } => ctx.say_with(tr!(lang, "reg-ask-name"), back()).await,
         RegStep::Audience => {
             let markup = InlineKeyboardMarkup::new(vec![
                 vec![keyboards::button(
@@ -160,7 +196,7 @@ pub async fn ask(ctx: &Ctx, reg: &Registration) -> anyhow::Result<()> {
             let level = reg.region_level().unwrap_or(RegionLevel::County);
             ask_region(ctx, lang, level, reg.region_parent()).await
         }
-        RegStep::Phone { .. } => {
+        RegStep::Phone { .. } | RegStep::StaffPhone { .. } => {
             ctx.say_with(tr!(lang, "reg-ask-phone"), keyboards::share_contact(lang, tr!(lang, "btn-skip"))).await
         }
     }
@@ -183,6 +219,5 @@ pub async fn ask_region(ctx: &Ctx, lang: Lang, level: RegionLevel, parent: Optio
         ctx.say_with(text, InlineKeyboardMarkup::new(vec![vec![keyboards::back_button(lang)]])).await?;
         return Ok(());
     }
-    ctx.bot.send_message(ctx.chat, question).reply_markup(keyboards::regions(lang, &regions, true)).await?;
-    Ok(())
+    ctx.say_with(question, keyboards::regions(lang, &regions, true)).await
 }

@@ -13,13 +13,19 @@ use crate::domain::request::{Topic, TopicProblem, parse_typed};
 use crate::services::requests::{self, RequestOutcome, topic_label};
 use crate::tr;
 
-/// The topic list: the person's categories, then "other, I'll type it".
+/// The topic list: the person's categories, then "other, I'll type it". The question says "or type it":
+/// so from here a typed line is the request ([`State::TypingCourseRequest`]); a category's label typed
+/// is that category's button.
 pub async fn open(ctx: &Ctx, person: &Person) -> anyhow::Result<()> {
     let lang = person.lang;
     ctx.answer(None).await?;
+    if !person.trainee {
+        return super::staff::ask_audience(ctx, person).await;
+    }
     if person.village_key.is_none() {
         return ctx.say_with(tr!(lang, "request-no-village"), keyboards::main_menu(person)).await;
     }
+    ctx.set_state(State::TypingCourseRequest).await?;
     let mut rows: Vec<Vec<InlineKeyboardButton>> = Category::for_audience(person.audience)
         .chunks(2)
         .map(|pair| pair.iter().map(|c| button(c.label(lang), Cb::RequestTopic(*c))).collect())
@@ -34,6 +40,10 @@ pub async fn chosen(ctx: &Ctx, person: &Person, category: Category) -> anyhow::R
         return ctx.answer_stale().await;
     }
     ctx.retire_pressed_keyboard().await;
+    // The list was waiting for a choice or a typed line: this was the choice.
+    if ctx.state == State::TypingCourseRequest {
+        ctx.set_state(State::Idle).await?;
+    }
     record(ctx, person, Topic::Category(category)).await
 }
 
@@ -52,6 +62,13 @@ pub async fn typed(ctx: Ctx) -> anyhow::Result<()> {
     };
     let lang = person.lang;
     match &ctx.incoming {
+        // Four digits are a check-in code, even here (the person walked into class).
+        Incoming::Text(text) if crate::domain::learning::CheckinCode::parse(text).is_some() => {
+            ctx.set_state(State::Idle).await?;
+            let mut ctx = ctx;
+            ctx.state = State::Idle;
+            super::menu::handle(ctx).await
+        }
         Incoming::Text(text) => match parse_typed(text) {
             Ok(topic) => {
                 ctx.set_state(State::Idle).await?;
@@ -67,9 +84,18 @@ pub async fn typed(ctx: Ctx) -> anyhow::Result<()> {
 
 async fn record(ctx: &Ctx, person: &Person, topic: Topic) -> anyhow::Result<()> {
     let lang = person.lang;
+    // Say back what was recorded, so a typed line that was misread is seen at once.
+    let what = tr!(
+        lang,
+        "request-recorded-topic",
+        topic = match &topic {
+            Topic::Category(c) => c.label(lang),
+            Topic::Typed(text) => text.clone(),
+        }
+    );
     let text = match requests::record(&ctx.app, person, &topic).await? {
-        RequestOutcome::Recorded { count } => tr!(lang, "request-recorded", count = count),
-        RequestOutcome::Already { count } => tr!(lang, "request-already", count = count),
+        RequestOutcome::Recorded { count } => format!("{what}\n{}", tr!(lang, "request-recorded", count = count)),
+        RequestOutcome::Already { count } => format!("{what}\n{}", tr!(lang, "request-already", count = count)),
         RequestOutcome::NoVillage => tr!(lang, "request-no-village"),
     };
     ctx.answer(None).await?;

@@ -46,6 +46,8 @@ pub async fn handle(ctx: Ctx, step: SettingsStep) -> anyhow::Result<()> {
             Cb::RemovePhone => Input::RemovePhone,
             Cb::Pause(days) => Input::PauseDays(*days),
             Cb::SurveysStopped(stopped) => Input::SurveysStopped(*stopped),
+            // Only staff who have not chosen are offered this; for anyone else it is an old button.
+            Cb::Audience(audience) if !person.trainee => Input::Audience(*audience),
             Cb::InstantLines(on) if person.has_role(crate::domain::person::Role::Coordinator) => {
                 Input::InstantLines(*on)
             }
@@ -93,6 +95,9 @@ pub async fn handle(ctx: Ctx, step: SettingsStep) -> anyhow::Result<()> {
                 Change::InstantLines(false) => tr!(lang, "settings-lines-off"),
                 Change::SurveysStopped(true) => tr!(lang, "settings-surveys-off"),
                 Change::SurveysStopped(false) => tr!(lang, "settings-surveys-on"),
+                Change::Audience(audience) => {
+                    tr!(lang, "settings-saved-audience", audience = super::staff::audience_name(lang, audience))
+                }
             };
             // The main menu keyboard carries labels in the person's language: resend it with the confirmation.
             ctx.say_with(confirmation, keyboards::main_menu(&updated)).await?;
@@ -129,7 +134,7 @@ async fn ask(ctx: &Ctx, person: &Person, step: &SettingsStep) -> anyhow::Result<
                     .unwrap_or_else(|| key.clone()),
                 None => String::new(),
             };
-            let text = tr!(
+            let mut text = tr!(
                 lang,
                 "settings-menu",
                 name = person.name.as_str(),
@@ -137,6 +142,9 @@ async fn ask(ctx: &Ctx, person: &Person, step: &SettingsStep) -> anyhow::Result<
                 phone = phone,
                 language = tr!(lang, "language-name")
             );
+            if !person.trainee {
+                text = format!("{}\n\n{text}", tr!(lang, "settings-audience-none"));
+            }
             let mut rows = vec![
                 vec![keyboards::button(tr!(lang, "settings-lang"), Cb::Settings(Item::Lang))],
                 vec![keyboards::button(tr!(lang, "settings-name"), Cb::Settings(Item::Name))],
@@ -152,6 +160,9 @@ async fn ask(ctx: &Ctx, person: &Person, step: &SettingsStep) -> anyhow::Result<
                 let on = db::people::wants_instant_lines(&ctx.app.db, person.user_id).await?;
                 let label = if on { tr!(lang, "settings-lines-turn-off") } else { tr!(lang, "settings-lines-turn-on") };
                 rows.push(vec![keyboards::button(label, Cb::InstantLines(!on))]);
+            }
+            if !person.trainee {
+                rows.extend(super::staff::audience_buttons(lang).inline_keyboard);
             }
             rows.push(vec![keyboards::button(tr!(lang, "btn-done"), Cb::Back)]);
             let markup = InlineKeyboardMarkup::new(rows);
