@@ -12,6 +12,7 @@ use crate::domain::catalog::{
     BusyMode, Category, Class, ClassStatus, Course, Credits, Mode, Question, RegionSchedule, Session, SessionStatus,
     Trainer, TrainerKind,
 };
+use crate::domain::learning::{GeoPoint, Venue};
 use crate::domain::person::Audience;
 use crate::domain::region::{Region, RegionLevel};
 use crate::domain::reminder::ReminderPlan;
@@ -600,7 +601,8 @@ async fn questions_where(db: &Db, course_key: &str, filter: &str) -> sqlx::Resul
 // Classes and sessions
 // ---------------------------------------------------------------------------------------------------
 
-const CLASS_COLUMNS: &str = "key, course_key, region_key, place, capacity, status";
+const CLASS_COLUMNS: &str =
+    "key, course_key, region_key, place, capacity, status, venue_lat_e6, venue_lon_e6, venue_radius_m";
 
 fn class_from_row(row: &AnyRow) -> sqlx::Result<Class> {
     let status: String = row.try_get("status")?;
@@ -611,6 +613,20 @@ fn class_from_row(row: &AnyRow) -> sqlx::Result<Class> {
         place: row.try_get("place")?,
         capacity: row.try_get("capacity")?,
         status: ClassStatus::parse(&status).ok_or_else(|| decode_err("class status", &status))?,
+        venue: venue_from_row(row)?,
+    })
+}
+
+/// A venue from its three columns (all set, or none).
+fn venue_from_row(row: &AnyRow) -> sqlx::Result<Option<Venue>> {
+    let lat: Option<i64> = row.try_get("venue_lat_e6")?;
+    let lon: Option<i64> = row.try_get("venue_lon_e6")?;
+    let radius: Option<i64> = row.try_get("venue_radius_m")?;
+    Ok(match (lat, lon) {
+        (Some(lat_e6), Some(lon_e6)) => {
+            Some(Venue { point: GeoPoint { lat_e6, lon_e6 }, radius_m: radius.unwrap_or(Venue::DEFAULT_RADIUS_M) })
+        }
+        _ => None,
     })
 }
 
@@ -627,11 +643,13 @@ pub async fn upsert_class(tx: &mut Tx, c: &Class, sort_order: i64) -> sqlx::Resu
         Some(_) => Upsert::Updated,
     };
     sqlx::query(
-        "INSERT INTO classes (key, course_key, region_key, place, capacity, status, sort_order)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
+        "INSERT INTO classes (key, course_key, region_key, place, capacity, status, sort_order,
+             venue_lat_e6, venue_lon_e6, venue_radius_m)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
          ON CONFLICT (key) DO UPDATE SET course_key = excluded.course_key, region_key = excluded.region_key,
              place = excluded.place, capacity = excluded.capacity, status = excluded.status,
-             sort_order = excluded.sort_order",
+             sort_order = excluded.sort_order, venue_lat_e6 = excluded.venue_lat_e6,
+             venue_lon_e6 = excluded.venue_lon_e6, venue_radius_m = excluded.venue_radius_m",
     )
     .bind(&c.key)
     .bind(&c.course_key)
@@ -640,6 +658,9 @@ pub async fn upsert_class(tx: &mut Tx, c: &Class, sort_order: i64) -> sqlx::Resu
     .bind(c.capacity)
     .bind(c.status.as_str())
     .bind(sort_order)
+    .bind(c.venue.map(|v| v.point.lat_e6))
+    .bind(c.venue.map(|v| v.point.lon_e6))
+    .bind(c.venue.map(|v| v.radius_m))
     .execute(&mut **tx)
     .await?;
     Ok(outcome)
@@ -691,7 +712,8 @@ pub async fn cancel_classes_except(tx: &mut Tx, keep: &[String]) -> sqlx::Result
     Ok(cancelled)
 }
 
-const SESSION_COLUMNS: &str = "id, class_key, key, starts_at, ends_at, place, topic, status";
+const SESSION_COLUMNS: &str =
+    "id, class_key, key, starts_at, ends_at, place, topic, status, venue_lat_e6, venue_lon_e6, venue_radius_m";
 
 fn session_from_row(row: &AnyRow) -> sqlx::Result<Session> {
     let status: String = row.try_get("status")?;
@@ -704,6 +726,7 @@ fn session_from_row(row: &AnyRow) -> sqlx::Result<Session> {
         place: row.try_get("place")?,
         topic: row.try_get("topic")?,
         status: SessionStatus::parse(&status).ok_or_else(|| decode_err("session status", &status))?,
+        venue: venue_from_row(row)?,
     })
 }
 
@@ -729,8 +752,9 @@ pub async fn upsert_session(tx: &mut Tx, s: &Session) -> sqlx::Result<(i64, Sess
     match existing {
         None => {
             let id: i64 = sqlx::query(
-                "INSERT INTO sessions (class_key, key, starts_at, ends_at, place, topic, status)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                "INSERT INTO sessions (class_key, key, starts_at, ends_at, place, topic, status,
+                     venue_lat_e6, venue_lon_e6, venue_radius_m)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
             )
             .bind(&s.class_key)
             .bind(&s.key)
@@ -739,6 +763,9 @@ pub async fn upsert_session(tx: &mut Tx, s: &Session) -> sqlx::Result<(i64, Sess
             .bind(&s.place)
             .bind(&s.topic)
             .bind(s.status.as_str())
+            .bind(s.venue.map(|v| v.point.lat_e6))
+            .bind(s.venue.map(|v| v.point.lon_e6))
+            .bind(s.venue.map(|v| v.radius_m))
             .fetch_one(&mut **tx)
             .await?
             .try_get("id")?;
@@ -751,7 +778,8 @@ pub async fn upsert_session(tx: &mut Tx, s: &Session) -> sqlx::Result<(i64, Sess
                 return Ok((old.id, SessionChange::Unchanged));
             }
             sqlx::query(
-                "UPDATE sessions SET starts_at = $1, ends_at = $2, place = $3, topic = $4, status = $5 WHERE id = $6",
+                "UPDATE sessions SET starts_at = $1, ends_at = $2, place = $3, topic = $4, status = $5,
+                     venue_lat_e6 = $7, venue_lon_e6 = $8, venue_radius_m = $9 WHERE id = $6",
             )
             .bind(to_epoch(s.starts_at))
             .bind(to_epoch(s.ends_at))
@@ -759,6 +787,9 @@ pub async fn upsert_session(tx: &mut Tx, s: &Session) -> sqlx::Result<(i64, Sess
             .bind(&s.topic)
             .bind(s.status.as_str())
             .bind(old.id)
+            .bind(s.venue.map(|v| v.point.lat_e6))
+            .bind(s.venue.map(|v| v.point.lon_e6))
+            .bind(s.venue.map(|v| v.radius_m))
             .execute(&mut **tx)
             .await?;
             let change = if s.status == SessionStatus::Cancelled && old.status != SessionStatus::Cancelled {

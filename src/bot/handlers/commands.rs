@@ -49,6 +49,10 @@ pub async fn handle(ctx: Ctx, cmd: Command) -> anyhow::Result<()> {
 }
 
 async fn start(ctx: Ctx, payload: &str) -> anyhow::Result<()> {
+    // A certificate's verification link (its QR code): answered for anyone, registered or not.
+    if let Some(code) = payload.strip_prefix(services::learning::VERIFY_START_PREFIX) {
+        return super::learning::verify_link(&ctx, code).await;
+    }
     if services::invites::looks_like_token(payload) {
         let text = match services::invites::redeem(&ctx.app, payload, ctx.user_id).await? {
             Redeem::Granted(grant) => match grant.role {
