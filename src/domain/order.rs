@@ -116,14 +116,16 @@ impl OrderStatus {
         OrderStatus::ALL.into_iter().find(|st| st.as_str() == s)
     }
 
-    /// Statuses that occupy a seat of the class.
-    pub const HOLDS_SEAT: [OrderStatus; 6] = [
+    /// Statuses that occupy a seat of the class. The last three come only once the class has ended,
+    /// and a no-show held a seat nobody else could take all the same.
+    pub const HOLDS_SEAT: [OrderStatus; 7] = [
         OrderStatus::PendingApproval,
         OrderStatus::Confirmed,
         OrderStatus::Offered,
         OrderStatus::Attended,
         OrderStatus::Completed,
         OrderStatus::NotCompleted,
+        OrderStatus::NoShow,
     ];
 
     pub fn holds_seat(self) -> bool {

@@ -227,6 +227,8 @@ pub struct RosterEntry {
     pub practical: Option<bool>,
     /// Answered "can't come" to this session's reminder (请假).
     pub sent_apology: bool,
+    /// Holds a seat (false: gave it up with that "can't come"; listed so the trainer knows why).
+    pub booked: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -267,6 +269,22 @@ pub async fn roster(app: &App, session_id: i64) -> anyhow::Result<Option<Roster>
                 mark: marks.iter().find(|(o, _)| *o == order.id).map(|(_, m)| *m),
                 practical: store::practical(&app.db, order.id).await?,
                 sent_apology: apologies.contains(&order.id),
+                booked: true,
+            });
+        }
+    }
+    // "Can't come" to a reminder gives the seat up: those people are listed as having sent an
+    // absence notice (请假), not as missing.
+    for order in db::orders::of_class(&app.db, &info.class.key, OrderStatus::Cancelled).await? {
+        if apologies.contains(&order.id) && !entries.iter().any(|e| e.order_id == order.id) {
+            let name = db::people::find(&app.db, order.user_id).await?.map(|p| p.name.as_str().to_owned());
+            entries.push(RosterEntry {
+                order_id: order.id,
+                name: name.unwrap_or_default(),
+                mark: None,
+                practical: None,
+                sent_apology: true,
+                booked: false,
             });
         }
     }
@@ -306,8 +324,9 @@ pub fn roster_message(lang: Lang, roster: &Roster) -> (String, Vec<Vec<(String, 
         (None, true, false) => tr!(lang, "roster-final"),
         (None, false, _) => tr!(lang, "roster-closed"),
     });
-    let present = roster.entries.iter().filter(|e| e.mark == Some(Mark::Present)).count();
-    lines.push(tr!(lang, "roster-counts", present = present, total = roster.entries.len()));
+    let booked: Vec<&RosterEntry> = roster.entries.iter().filter(|e| e.booked).collect();
+    let present = booked.iter().filter(|e| e.mark == Some(Mark::Present)).count();
+    lines.push(tr!(lang, "roster-counts", present = present, total = booked.len()));
     let mut rows: Vec<Vec<(String, String)>> = Vec::new();
     for e in &roster.entries {
         let mark = match e.mark {
@@ -329,6 +348,9 @@ pub fn roster_message(lang: Lang, roster: &Roster) -> (String, Vec<Vec<(String, 
             practical = practical,
             leave = leave
         ));
+        if !e.booked {
+            continue;
+        }
         let mut row = Vec::new();
         if roster.markable {
             // The button toggles: tapping a present trainee marks them absent and back.
@@ -1241,6 +1263,24 @@ async fn certificate_for(
     course: &Course,
     completion: &Completion,
 ) -> anyhow::Result<Option<Vec<u8>>> {
+    let card = certificate_card(app, person, order, course, completion).await?;
+    match tokio::task::spawn_blocking(move || crate::render::certificate_png(&card)).await? {
+        Ok(png) => Ok(Some(png)),
+        Err(e) => {
+            tracing::warn!(error = %e, "certificate card not drawn; sending the text only");
+            Ok(None)
+        }
+    }
+}
+
+/// What a completion's certificate card says, in the person's language.
+pub async fn certificate_card(
+    app: &App,
+    person: &Person,
+    order: &OrderRow,
+    course: &Course,
+    completion: &Completion,
+) -> anyhow::Result<crate::render::Certificate> {
     let lang = person.lang;
     let sessions = db::catalog::sessions_of_class(&app.db, &order.class_key).await?;
     let class = db::catalog::class(&app.db, &order.class_key).await?;
@@ -1262,7 +1302,7 @@ async fn certificate_for(
     if qr_link.is_none() {
         tracing::warn!("the bot's username is unknown: certificate card without its QR code");
     }
-    let card = crate::render::Certificate {
+    Ok(crate::render::Certificate {
         title: tr!(lang, "certificate-title"),
         name: person.name.as_str().to_owned(),
         course: course.display_title(lang).to_owned(),
@@ -1276,14 +1316,7 @@ async fn certificate_for(
             region = region.map(|r| r.display_name(lang).to_owned()).unwrap_or_default()
         ),
         qr_link,
-    };
-    match tokio::task::spawn_blocking(move || crate::render::certificate_png(&card)).await? {
-        Ok(png) => Ok(Some(png)),
-        Err(e) => {
-            tracing::warn!(error = %e, "certificate card not drawn; sending the text only");
-            Ok(None)
-        }
-    }
+    })
 }
 
 /// A cadre's completions with credits in the calendar year of `now` (in the default time zone).
