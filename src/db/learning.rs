@@ -360,24 +360,30 @@ pub async fn final_sessions_of_class(db: &Db, class_key: &str) -> sqlx::Result<V
 /// and whose ended sessions are all final, and attended orders of classes that ended at or before
 /// `grace_from` (the completion grace is over).
 pub async fn orders_to_settle(db: &Db, now: DateTime<Utc>, grace_from: DateTime<Utc>) -> sqlx::Result<Vec<i64>> {
-    let rows = sqlx::query(
+    // Classes first (a few thousand sessions), then their confirmed orders through the status index.
+    let ended = sqlx::query(
         "SELECT o.id FROM orders o
-         WHERE (o.status = 'confirmed'
-                AND EXISTS (SELECT 1 FROM sessions s WHERE s.class_key = o.class_key AND s.status = 'scheduled')
-                AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.class_key = o.class_key AND s.status = 'scheduled'
-                                AND (s.ends_at > $1
-                                     OR NOT EXISTS (SELECT 1 FROM session_closings c
-                                                    WHERE c.session_id = s.id AND c.final_at IS NOT NULL))))
-            OR (o.status = 'attended'
-                AND (SELECT MAX(s.ends_at) FROM sessions s WHERE s.class_key = o.class_key AND s.status = 'scheduled')
-                    <= $2)
+         WHERE o.status = 'confirmed' AND o.class_key IN (
+             SELECT s.class_key FROM sessions s
+                 LEFT JOIN session_closings c ON c.session_id = s.id AND c.final_at IS NOT NULL
+             WHERE s.status = 'scheduled'
+             GROUP BY s.class_key
+             HAVING MAX(s.ends_at) <= $1 AND COUNT(c.session_id) = COUNT(*))
          ORDER BY o.id",
     )
     .bind(to_epoch(now))
+    .fetch_all(&db.pool)
+    .await?;
+    let graced = sqlx::query(
+        "SELECT o.id FROM orders o
+         WHERE o.status = 'attended'
+           AND (SELECT MAX(s.ends_at) FROM sessions s WHERE s.class_key = o.class_key AND s.status = 'scheduled') <= $1
+         ORDER BY o.id",
+    )
     .bind(to_epoch(grace_from))
     .fetch_all(&db.pool)
     .await?;
-    rows.iter().map(|r| r.try_get("id")).collect()
+    ended.iter().chain(&graced).map(|r| r.try_get("id")).collect()
 }
 
 /// When the scheduler must next look at sessions and orders: the next end of a session not closed

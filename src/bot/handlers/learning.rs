@@ -414,10 +414,10 @@ pub async fn quiz_answer(ctx: &Ctx, person: &Person, attempt: i64, position: u16
                 let rows = vec![vec![button(tr!(lang, "btn-retake"), Cb::QuizStart(result.order_id))]];
                 ctx.say_with(text.join("\n"), InlineKeyboardMarkup::new(rows)).await
             } else {
+                // No retake left: the order can no longer complete (settled before the reply says so).
+                learning::settle(&ctx.app, result.order_id).await?;
                 text.push(tr!(lang, "quiz-no-retake"));
-                ctx.say_with(text.join("\n"), keyboards::main_menu(person)).await?;
-                // No retake left: the order can no longer complete.
-                learning::settle(&ctx.app, result.order_id).await
+                ctx.say_with(text.join("\n"), keyboards::main_menu(person)).await
             }
         }
         AnswerOutcome::Stale(current) => {
