@@ -166,7 +166,9 @@ fn incoming_from_message(msg: &Message, from: UserId, bot_username: &str) -> Inc
     if let Some(contact) = msg.contact() {
         return Incoming::Contact { phone: contact.phone_number.clone(), own: contact.user_id == Some(from) };
     }
+    // A forwarded location says where someone else was: not a check-in.
     if let Some(location) = msg.location()
+        && msg.forward_origin().is_none()
         && let Some(point) = crate::domain::learning::GeoPoint::from_degrees(location.latitude, location.longitude)
     {
         return Incoming::Location(point);

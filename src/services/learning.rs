@@ -670,11 +670,14 @@ pub async fn finalize_due(app: &App) -> anyhow::Result<usize> {
     Ok(done)
 }
 
-/// When the scheduler must next call [`finalize_due`].
-pub async fn next_due(app: &App) -> anyhow::Result<Option<DateTime<Utc>>> {
+/// When the scheduler must next call [`finalize_due`], whose pass began at `pass_began`. Whatever was
+/// due by then has been handled, so such a time means an item that could not be (bad data): it is
+/// tried again a minute later rather than in a tight loop.
+pub async fn next_due(app: &App, pass_began: DateTime<Utc>) -> anyhow::Result<Option<DateTime<Utc>>> {
     let hand_marks = Duration::hours(crate::domain::learning::HAND_MARK_HOURS);
     let grace = Duration::days(COMPLETION_GRACE_DAYS);
-    Ok(store::next_closing_due(&app.db, hand_marks, grace).await?)
+    let next = store::next_closing_due(&app.db, hand_marks, grace).await?;
+    Ok(next.map(|at| if at <= pass_began { app.now().max(pass_began) + Duration::minutes(1) } else { at }))
 }
 
 /// A session has ended: when any attendance was recorded (a check-in opened, a code or location
