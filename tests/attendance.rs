@@ -120,7 +120,8 @@ async fn proof_of_presence(store: Store) {
     let early = t.next(a).await.rendered_text();
     assert!(early.contains("还没到签到时间") && early.contains("09:00"), "{early}");
     t.emu.send_location(a, 34.7467, 112.634);
-    assert!(t.next(a).await.rendered_text().contains("现在没有您正在上的课"));
+    assert!(t.next(a).await.rendered_text().contains("12月20日 09:00 起可以签到"));
+    assert!(t.say(a, "1234").await.rendered_text().contains("12月20日 09:00 起可以签到"));
 
     // 09:20: the trainer opens check-in; the "签到" button checks nobody in by itself: it asks for the
     // code and offers the location button (the venue has coordinates).
@@ -172,14 +173,18 @@ async fn proof_of_presence(store: Store) {
     );
     assert!(roster_of(&t, teacher).rendered_text().contains("已到 2 / 2"));
 
-    // After the end: the button says check-in has closed, a location finds no session, a code no
-    // open check-in.
+    // After the end, the button, a location and the code all say check-in has closed.
     t.clock.set(beijing("2026-12-20T11:31:00"));
     press(&t, b, &invite_b, invite_b.inline_keyboard[0][0].callback_data.as_deref().unwrap()).await;
     until(&t, b, "签到已关闭").await;
     t.emu.send_location(a, 34.7470, 112.634);
-    until(&t, a, "现在没有您正在上的课").await;
+    until(&t, a, "签到已关闭").await;
+    say_until(&t, a, &code, "签到已关闭").await;
+    // The next day nothing of theirs is near: no check-in open.
+    t.clock.set(beijing("2026-12-21T10:00:00"));
     say_until(&t, a, &code, "没有您可以签到的课").await;
+    t.emu.send_location(a, 34.7470, 112.634);
+    until(&t, a, "现在没有您正在上的课").await;
     t.stop().await;
 }
 

@@ -213,6 +213,28 @@ pub async fn not_coming(db: &Db, session_id: i64) -> sqlx::Result<Vec<i64>> {
     rows.iter().map(|r| r.try_get("order_id")).collect()
 }
 
+/// Scheduled sessions starting between two instants of classes where `user_id` holds a confirmed or
+/// attended order, as (start, end) in time order.
+pub async fn sessions_of_user_between(
+    db: &Db,
+    user_id: i64,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> sqlx::Result<Vec<(DateTime<Utc>, DateTime<Utc>)>> {
+    let rows = sqlx::query(
+        "SELECT s.starts_at, s.ends_at FROM sessions s JOIN orders o ON o.class_key = s.class_key
+         WHERE o.user_id = $1 AND o.status IN ('confirmed', 'attended') AND s.status = 'scheduled'
+           AND s.starts_at >= $2 AND s.starts_at < $3
+         ORDER BY s.starts_at, s.id",
+    )
+    .bind(user_id)
+    .bind(to_epoch(from))
+    .bind(to_epoch(until))
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(|r| Ok((from_epoch(r.try_get("starts_at")?), from_epoch(r.try_get("ends_at")?)))).collect()
+}
+
 /// Scheduled sessions inside their check-in window now (from `opens_before` ahead of the start to the
 /// end) of classes where `user_id` holds a confirmed or attended order, with that order's id.
 pub async fn sessions_open_for(

@@ -462,7 +462,7 @@ pub async fn check_in_code(app: &App, person: &Person, code: &CheckinCode) -> an
     let now = app.now();
     let open = store::open_checkins_for(&app.db, person.user_id, now).await?;
     if open.is_empty() {
-        return Ok(CheckinOutcome::NoneOpen);
+        return Ok(outside_window(app, person).await?.unwrap_or(CheckinOutcome::NoneOpen));
     }
     if let Some((checkin, order_id)) = open.into_iter().find(|(c, _)| &c.code == code) {
         return record_presence(app, person, checkin.session_id, order_id, Source::Code).await;
@@ -491,7 +491,7 @@ pub async fn check_in_location(app: &App, person: &Person, at: GeoPoint) -> anyh
     let opens_before = Duration::minutes(CHECKIN_OPENS_BEFORE_MINUTES);
     let candidates = store::sessions_open_for(&app.db, person.user_id, now, opens_before).await?;
     if candidates.is_empty() {
-        return Ok(CheckinOutcome::NoSessionNow);
+        return Ok(outside_window(app, person).await?.unwrap_or(CheckinOutcome::NoSessionNow));
     }
     // The nearest venue decides: inside its radius checks in, else the distance is told.
     let mut nearest: Option<(i64, i64, i64, i64, bool)> = None; // (distance, radius, session, order, inside)
@@ -514,6 +514,25 @@ pub async fn check_in_location(app: &App, person: &Person, at: GeoPoint) -> anyh
         }
         None => Ok(CheckinOutcome::NoVenue),
     }
+}
+
+/// Check-in tried with no session of the person's in its window: when one of theirs opens later
+/// today, when; when one closed earlier today, that it has closed.
+async fn outside_window(app: &App, person: &Person) -> anyhow::Result<Option<CheckinOutcome>> {
+    let now = app.now();
+    let tz = person_tz(app, person).await?;
+    let today = now.with_timezone(&tz).date_naive();
+    let around =
+        store::sessions_of_user_between(&app.db, person.user_id, now - Duration::days(1), now + Duration::days(1))
+            .await?;
+    let today: Vec<_> =
+        around.into_iter().filter(|(start, _)| start.with_timezone(&tz).date_naive() == today).collect();
+    for &(start, end) in &today {
+        if let Window::NotYet { opens } = checkin_window(start, end, now) {
+            return Ok(Some(CheckinOutcome::NotYet { opens, tz }));
+        }
+    }
+    Ok(today.iter().any(|&(_, end)| end <= now).then_some(CheckinOutcome::Closed))
 }
 
 /// The "签到" button: it checks nobody in by itself. Inside the session's window it asks for the code
