@@ -90,15 +90,17 @@ pub async fn calendar(config: Config, region: &str, year: Option<i32>, lang: &st
     Ok(())
 }
 
-/// `fieldschool verify CODE`: what a certificate certifies, or that no certificate has the code.
-pub async fn verify(config: Config, code: &str) -> anyhow::Result<()> {
+/// `fieldschool verify CODE [--lang en]`: what a certificate certifies, or that no certificate has the
+/// code. The code may be typed without its dash and in lower case.
+pub async fn verify(config: Config, code: &str, lang: &str) -> anyhow::Result<()> {
+    let lang = crate::i18n::Lang::from_code(lang).context("--lang must be zh or en")?;
     let db = open_db(&config.database_url).await?;
     let app = App::new(db, clock_from_config(&config), config);
-    match services::learning::verify(&app, code).await? {
+    match services::learning::verify(&app, code, lang).await? {
         Some(line) => {
             println!("{line}");
             Ok(())
         }
-        None => anyhow::bail!("{}", crate::tr!(crate::i18n::Lang::Zh, "verify-unknown")),
+        None => anyhow::bail!("{}", crate::tr!(lang, "verify-unknown")),
     }
 }

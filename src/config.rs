@@ -45,6 +45,9 @@ pub struct Config {
     /// The outbox worker's identity (`FIELDSCHOOL_WORKER_ID`); default one per machine. Processes that
     /// share a database on one machine each need their own.
     pub worker_id: Option<String>,
+    /// The bot's username (`FIELDSCHOOL_BOT_USERNAME`), for the verification link on certificates;
+    /// when unset, the running bot asks Telegram (getMe) at start.
+    pub bot_username: Option<String>,
 }
 
 /// `2026-12-14 10:00` in `tz`, or an RFC 3339 instant (`2026-12-14T02:00:00Z`).
@@ -132,6 +135,7 @@ impl Config {
         Ok(Config {
             clock_start,
             worker_id: var("FIELDSCHOOL_WORKER_ID"),
+            bot_username: var("FIELDSCHOOL_BOT_USERNAME").map(|u| u.trim_start_matches('@').to_owned()),
             survey_waves,
             survey_open: Duration::days(number("FIELDSCHOOL_SURVEY_OPEN_DAYS", 30)?.max(1) as i64),
             survey_nudge_gap: Duration::days(number("FIELDSCHOOL_SURVEY_NUDGE_DAYS", 4)?.max(1) as i64),

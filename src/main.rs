@@ -49,8 +49,11 @@ enum Command {
     },
     /// Print what a certificate's verification code certifies.
     Verify {
-        /// The code on the certificate (example: K7Q3-M9XP).
+        /// The code on the certificate (example: K7Q3-M9XP; the dash and case do not matter).
         code: String,
+        /// Language of the answer: zh or en.
+        #[arg(long, default_value = "zh")]
+        lang: String,
     },
     /// Try the bot in this terminal: no token, no network, a throw-away database with the demo catalogue.
     Chat,
@@ -75,7 +78,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Import { file, allow_past } => fieldschool::cli::import(config, &file, allow_past).await,
         Command::Calendar { region, year, lang } => fieldschool::cli::calendar(config, &region, year, &lang).await,
-        Command::Verify { code } => fieldschool::cli::verify(config, &code).await,
+        Command::Verify { code, lang } => fieldschool::cli::verify(config, &code, &lang).await,
         Command::Chat => fieldschool::chat::run().await,
     }
 }

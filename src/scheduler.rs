@@ -61,7 +61,7 @@ async fn next_due(
     pass_began: chrono::DateTime<chrono::Utc>,
 ) -> anyhow::Result<Option<chrono::DateTime<chrono::Utc>>> {
     let offer = db::orders::next_offer_expiry(&app.db).await?;
-    let session_end = services::learning::next_due(app).await?;
+    let session_end = services::learning::next_due(app, pass_began).await?;
     let digest = Some(services::digest::next_due(app, pass_began));
     Ok([offer, session_end, digest].into_iter().flatten().min())
 }

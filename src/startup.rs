@@ -124,8 +124,13 @@ fn dispatch_lane(update: &Update) -> Option<i64> {
 }
 
 /// Starts the dispatcher for `bot` on `app` in the background.
-pub async fn start_bot(app: App, bot: Bot) -> anyhow::Result<Running> {
+pub async fn start_bot(mut app: App, bot: Bot) -> anyhow::Result<Running> {
     register_commands(&bot).await?;
+    // Certificates carry a link to the bot (their QR code): its username, from Telegram unless configured.
+    if app.config.bot_username.is_none() {
+        let me = bot.get_me().await.context("getMe failed: check TELOXIDE_TOKEN and the network")?;
+        std::sync::Arc::make_mut(&mut app.config).bot_username = Some(me.username().to_owned());
+    }
     let storage = DialogStorage::new(app.db.clone(), app.clock.clone());
     let mut dispatcher = Dispatcher::builder(bot.clone(), schema())
         .distribution_function(dispatch_lane)
@@ -168,6 +173,8 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let bot = bot_from_config(&config)?;
     let me = bot.get_me().await.context("getMe failed: check TELOXIDE_TOKEN and the network")?;
     tracing::info!(bot = %me.username(), "connected");
+    let mut config = config;
+    config.bot_username.get_or_insert_with(|| me.username().to_owned());
     let app = App::new(db, clock_from_config(&config), config);
     let mut running = start_bot(app, bot).await?;
     tokio::select! {

@@ -459,10 +459,14 @@ async fn the_office_contact_reaches_the_people_told_to_contact_the_office(store:
     let refused = t.next(me).await.rendered_text();
     assert!(refused.contains("没有通过审批") && refused.contains("或联系培训办：铁山镇培训站 王站长 139-0379-0000"));
 
-    // So does a trainer's empty /checkin.
-    let teacher = t.trainer(962, "chen-xin", "陈新").await;
+    // So does a trainer's empty /checkin: staff have no village, so it is their classes' office.
+    let teacher = t.trainer(962, "wang-lixin", "王立新").await;
     let none = t.say(teacher, "/checkin").await.rendered_text();
     assert!(none.contains("重新邀请您：铁山镇培训站 王站长 139-0379-0000）"), "{none}");
+    // A trainer with no class anywhere yet: no office to name, and the text says so without a number.
+    let newcomer = t.trainer(963, "chen-xin", "陈新").await;
+    let none = t.say(newcomer, "/checkin").await.rendered_text();
+    assert!(none.contains("重新邀请您。）"), "{none}");
     t.stop().await;
 }
 

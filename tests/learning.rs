@@ -5,6 +5,7 @@ mod common;
 
 use common::{Store, TestBot, beijing};
 use fieldschool::db;
+use fieldschool::i18n::Lang;
 
 async fn start() -> TestBot {
     TestBot::start_with(Store::Sqlite, |c| c.quiz_seed = Some(42)).await.unwrap()
@@ -61,10 +62,15 @@ async fn check_in_quiz_retake_and_certificate() {
     let roster = t.emu.messages(teacher).into_iter().rev().find(|m| m.rendered_text().contains("已到")).unwrap();
     assert!(roster.rendered_text().contains("已到 1 / 2"), "{}", roster.rendered_text());
 
-    // 乙 checks in with the button; the trainer marks 乙 absent by hand after all, then present again.
+    // 乙's "签到" button checks nobody in by itself: it asks for the code from the room.
     let id = t.emu.press(b, invite_b.message_id, invite_b.inline_keyboard[0][0].callback_data.as_deref().unwrap());
     t.emu.callback_answer(&id).await.unwrap();
-    assert!(t.next(b).await.rendered_text().contains("签到成功"));
+    let prompt = t.next(b).await;
+    assert!(prompt.rendered_text().contains("4 位签到码"), "{}", prompt.rendered_text());
+    let roster = t.emu.messages(teacher).into_iter().rev().find(|m| m.rendered_text().contains("已到")).unwrap();
+    assert!(roster.rendered_text().contains("已到 1 / 2"), "the button alone checked nobody in");
+    assert!(t.say(b, &code).await.rendered_text().contains("签到成功"));
+    // The trainer marks 乙 absent by hand after all.
     let roster = t.emu.messages(teacher).into_iter().rev().find(|m| m.rendered_text().contains("已到")).unwrap();
     assert!(roster.rendered_text().contains("已到 2 / 2"), "{}", roster.rendered_text());
     let toggle = roster.inline_keyboard.iter().flatten().find(|b| b.text.starts_with("乙")).unwrap().clone();
@@ -122,9 +128,9 @@ async fn check_in_quiz_retake_and_certificate() {
 
     // The code verifies.
     let code = text.split("证书验证码：").nth(1).unwrap().lines().next().unwrap().trim().to_owned();
-    let verified = fieldschool::services::learning::verify(&t.app, &code).await.unwrap().unwrap();
+    let verified = fieldschool::services::learning::verify(&t.app, &code, Lang::Zh).await.unwrap().unwrap();
     assert!(verified.contains("甲") && verified.contains("食用菌种植技术"), "{verified}");
-    assert!(fieldschool::services::learning::verify(&t.app, "ZZZZ-ZZZZ").await.unwrap().is_none());
+    assert!(fieldschool::services::learning::verify(&t.app, "ZZZZ-ZZZZ", Lang::Zh).await.unwrap().is_none());
 
     // 乙 cannot take the quiz.
     let orders = db::orders::of_user(&t.app.db, b).await.unwrap();

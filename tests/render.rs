@@ -17,6 +17,7 @@ fn sample_certificate() -> Certificate {
         credits: Some("共 24 学时，考核合格".into()),
         code_line: "验证码 K7Q3-M9XP".into(),
         issuer: "新安县 田间学校".into(),
+        qr_link: Some("https://t.me/fieldschool_bot?start=v-K7Q3-M9XP".into()),
     }
 }
 
@@ -90,6 +91,54 @@ fn certificate_has_ink_and_draws_the_actual_characters() {
     assert!(name_band > 2_000, "name band barely changed: {name_band} pixels");
     // ...and nothing else moved.
     assert_eq!(diff_in(&img, &other, (0, 400), (img.width, img.height)), 0);
+}
+
+#[test]
+fn the_certificate_carries_the_qr_code_of_its_verification_link() {
+    let cert = sample_certificate();
+    let img = render::certificate_rgb(&cert).unwrap();
+    // The QR code sits in the bottom left corner: pure black modules on white, nowhere else black.
+    let (w, h) = CERTIFICATE_SIZE;
+    let corner = ((60, h - 280), (280, h - 60));
+    let black = |img: &RgbImage, (x0, y0): (u32, u32), (x1, y1): (u32, u32)| {
+        (y0..y1).flat_map(|y| (x0..x1).map(move |x| (x, y))).filter(|&(x, y)| img.pixel(x, y) == (0, 0, 0)).count()
+    };
+    let modules = black(&img, corner.0, corner.1);
+    assert!(modules > 3_000, "no QR code drawn: {modules} black pixels");
+    assert_eq!(black(&img, (0, 0), (w, h)), modules, "black only in the QR code");
+    // Read the drawn code back module by module: exactly the QR code of the link, every module a solid
+    // square (a phone camera reads it), with a light margin around it.
+    let link = cert.qr_link.clone().unwrap();
+    let code = qrcode::QrCode::with_error_correction_level(link.as_bytes(), qrcode::EcLevel::M).unwrap();
+    let n = code.width() as u32;
+    let dark: Vec<(u32, u32)> = (corner.0.1..corner.1.1)
+        .flat_map(|y| (corner.0.0..corner.1.0).map(move |x| (x, y)))
+        .filter(|&(x, y)| img.pixel(x, y) == (0, 0, 0))
+        .collect();
+    let (x0, y0) = (dark.iter().map(|p| p.0).min().unwrap(), dark.iter().map(|p| p.1).min().unwrap());
+    let (x1, y1) = (dark.iter().map(|p| p.0).max().unwrap(), dark.iter().map(|p| p.1).max().unwrap());
+    let module = (x1 + 1 - x0) / n;
+    assert!(module >= 3, "modules of {module} px are too small to scan");
+    assert_eq!(((x1 + 1 - x0) % n, y1 + 1 - y0), (0, n * module), "a square grid of whole modules");
+    for (i, color) in code.to_colors().into_iter().enumerate() {
+        let (mx, my) = (x0 + (i as u32 % n) * module, y0 + (i as u32 / n) * module);
+        let want = if color == qrcode::Color::Dark { (0, 0, 0) } else { (255, 255, 255) };
+        for (x, y) in (my..my + module).flat_map(|y| (mx..mx + module).map(move |x| (x, y))) {
+            assert_eq!(img.pixel(x, y), want, "module ({}, {}) at pixel ({x}, {y})", i as u32 % n, i as u32 / n);
+        }
+    }
+    for x in x0 - 2 * module..x0 {
+        assert_eq!(img.pixel(x, y0), (255, 255, 255), "light margin");
+    }
+    // Another link, another code; no link, no code.
+    let other = render::certificate_rgb(&Certificate {
+        qr_link: Some("https://t.me/fieldschool_bot?start=v-ZZZZ-2222".into()),
+        ..cert.clone()
+    })
+    .unwrap();
+    assert!(diff_in(&img, &other, corner.0, corner.1) > 500);
+    let none = render::certificate_rgb(&Certificate { qr_link: None, ..cert }).unwrap();
+    assert_eq!(black(&none, (0, 0), (w, h)), 0);
 }
 
 #[test]

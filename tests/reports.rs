@@ -120,7 +120,8 @@ async fn report_scenario(store: Store) {
     t.next(b).await;
     assert!(t.say(a, &code).await.rendered_text().contains("签到成功"));
 
-    // After the session 乙 is absent; 甲 takes the quiz and passes → completed.
+    // After the session 乙 is absent (a no-show: the class has ended); 甲 takes the quiz and passes →
+    // completed.
     t.clock.set(beijing("2026-12-20T11:31:00"));
     assert!(t.next(a).await.rendered_text().contains("做个小测验"));
     let mut question = t.tap(a, "开始测验").await;
@@ -164,10 +165,11 @@ async fn report_scenario(store: Store) {
     assert!(summary.contains("2026-12-01 至 2026-12-31"), "{summary}");
     let mushroom = block(&summary, "食用菌种植技术");
     for line in [
-        "订单 2 份，取消 1 份，候补中 1 人（共报名 4 次）",
+        "订单 1 份，取消 1 份，候补中 1 人（共报名 4 次）",
+        "未通过审批或缺席 1 份",
         "名额：已占 2 / 共 32（2 个班，按现在算）",
         "出勤：到课 1 / 应到 2 人次，人数太少，不算比率（请假 0 人次；已上 4 次课）",
-        "来上过课 1 人，结业 1 人（有效订单 2 份）",
+        "来上过课 1 人，结业 1 人（有效订单 1 份）",
         "测验：通过 1 / 共 1 次，次数太少，不算比率",
     ] {
         assert!(mushroom.contains(line), "{line}\nnot in:\n{mushroom}");
@@ -183,7 +185,7 @@ async fn report_scenario(store: Store) {
         assert!(electrician.contains(line), "{line}\nnot in:\n{electrician}");
     }
     assert!(block(&summary, "农家菜与中式面点").contains("这段时间没有报名"), "{summary}");
-    assert!(block(&summary, "合计").contains("订单 3 份，取消 1 份，候补中 1 人（共报名 5 次）"), "{summary}");
+    assert!(block(&summary, "合计").contains("订单 2 份，取消 1 份，候补中 1 人（共报名 5 次）"), "{summary}");
 
     // The chart: a PNG of the chart size.
     let chart = t.next(coord).await;
@@ -208,13 +210,14 @@ async fn report_scenario(store: Store) {
     assert_eq!(data.len(), 5, "{rows:?}");
     assert!(data.iter().all(|r| r.len() == 10 && r[0].starts_with("FS-")), "{rows:?}");
     let status_count = |s: &str| data.iter().filter(|r| r[5] == s).count();
-    assert_eq!(status_count("已确认") + status_count("等待审批") + status_count("已参加") + status_count("已结业"), 3);
+    assert_eq!(status_count("已确认") + status_count("等待审批") + status_count("已参加") + status_count("已结业"), 2);
+    assert_eq!(status_count("缺席"), 1, "the class has ended: 乙 came to none of it");
     assert_eq!(status_count("已取消"), 1);
     assert_eq!(status_count("候补中"), 1);
     let row_of = |name: &str| data.iter().find(|r| r[3] == name).unwrap_or_else(|| panic!("no row for {name}"));
     assert_eq!(row_of("甲")[1..3], ["食用菌种植技术", SMALL_PLACE]);
     assert_eq!(row_of("甲")[5..10], ["已结业", "1", "1", "是", "mushroom-small-2026-12"]);
-    assert_eq!(row_of("乙")[5..9], ["已确认", "0", "1", "否"]);
+    assert_eq!(row_of("乙")[5..9], ["缺席", "0", "1", "否"]);
     assert_eq!(row_of("丁")[5..9], ["已取消", "0", "3", "否"]);
     assert_eq!(row_of("戊")[1], "农村低压电工");
     assert!(!row_of("甲")[4].is_empty(), "the village is named");

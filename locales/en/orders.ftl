@@ -142,7 +142,13 @@ status-offer-expired = seat offer expired
 my-courses-none-current = You have no classes coming up.
 my-courses-past-title = Finished:
 cancel-done-passed-on = Order { $number } is cancelled: { $class }. The seat has gone to the next person waiting.
-cancel-nobody-to-ask = It is too close to the class to cancel directly, and nobody at a training office can take cancellation requests for this area right now, so none was sent. Order { $number } still stands. Please contact the training office directly.
+cancel-nobody-to-ask = It is too close to the class to cancel directly, and nobody at a training office can take cancellation requests for this area right now, so none was sent. Order { $number } still stands. Please contact the training office directly{ $contact ->
+        [none] .
+       *[other] : { $contact }
+    }
 cancel-class-ended = This class is already over (order { $number }): there is nothing to cancel.
-order-nobody-to-approve = Please note: nobody at a training office can approve orders for this area yet, so the approval may take a while. Contact the training office directly if you need to.
+order-nobody-to-approve = Please note: nobody at a training office can approve orders for this area yet, so the approval may take a while. Contact the training office directly if you need to{ $contact ->
+        [none] .
+       *[other] : { $contact }
+    }
 summary-sessions-places = Dates and places:

@@ -139,7 +139,13 @@ status-offer-expired = 名额已过期
 my-courses-none-current = 您现在没有要上的课。
 my-courses-past-title = 已结束的：
 cancel-done-passed-on = 订单 { $number } 已取消：{ $class }。名额已经让给了候补的人。
-cancel-nobody-to-ask = 离开课时间太近了，不能直接取消；可这个地区现在没有培训办的人能处理取消申请，所以没有发出。订单 { $number } 仍然有效。请直接联系培训办。
+cancel-nobody-to-ask = 离开课时间太近了，不能直接取消；可这个地区现在没有培训办的人能处理取消申请，所以没有发出。订单 { $number } 仍然有效。请直接联系培训办{ $contact ->
+        [none] 。
+       *[other] ：{ $contact }
+    }
 cancel-class-ended = 这门课已经结束了（订单 { $number }），没有可以取消的。
-order-nobody-to-approve = 注意：这个地区现在还没有能审批的培训办负责人，审批可能要等一段时间。需要时请直接联系培训办。
+order-nobody-to-approve = 注意：这个地区现在还没有能审批的培训办负责人，审批可能要等一段时间。需要时请直接联系培训办{ $contact ->
+        [none] 。
+       *[other] ：{ $contact }
+    }
 summary-sessions-places = 上课时间和地点：

@@ -77,6 +77,8 @@ pub enum Cb {
         position: u16,
         choice: u8,
     },
+    /// Send a completed order's certificate again.
+    Certificate(i64),
     /// Broadcast dialog: a target, an audience (none = everyone), normal or urgent, send, cancel.
     BcTarget(crate::domain::broadcast::Target),
     BcAudience(Option<Audience>),
@@ -226,6 +228,8 @@ impl Cb {
             Cb::CheckIn(s) => format!("ci:{s}"),
             Cb::QuizStart(o) => format!("qs:{o}"),
             Cb::QuizAnswer { attempt, position, choice } => format!("qa:{attempt}:{position}:{choice}"),
+            // Built by services::learning too: keep in step.
+            Cb::Certificate(o) => format!("cf:{o}"),
             Cb::BcTarget(crate::domain::broadcast::Target::Class(k)) => format!("bt:c:{k}"),
             Cb::BcTarget(crate::domain::broadcast::Target::Region(k)) => format!("bt:r:{k}"),
             Cb::BcAudience(a) => format!("ba:{}", a.map(|a| a.as_str()).unwrap_or("all")),
@@ -352,6 +356,7 @@ impl Cb {
                 }
                 Cb::QuizAnswer { attempt, position, choice }
             }
+            ("cf", id) => Cb::Certificate(id.parse().ok()?),
             ("vs", id) => Cb::SurveyStart(id.parse().ok()?),
             ("vl", id) => Cb::SurveyLater(id.parse().ok()?),
             ("va", rest) => {

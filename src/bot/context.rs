@@ -61,7 +61,9 @@ pub enum Incoming {
         file_id: String,
         caption: String,
     },
-    /// A sticker, voice note, location…
+    /// A shared location (check-in at the venue).
+    Location(crate::domain::learning::GeoPoint),
+    /// A sticker, voice note…
     Unsupported,
     /// A button press; `None` when the data does not decode (forged, or from an old version).
     Callback(Option<Cb>),
@@ -243,6 +245,13 @@ fn incoming_from_message(msg: &Message, from: UserId, bot_username: &str) -> Inc
     }
     if let Some(contact) = msg.contact() {
         return Incoming::Contact { phone: contact.phone_number.clone(), own: contact.user_id == Some(from) };
+    }
+    // A forwarded location says where someone else was: not a check-in.
+    if let Some(location) = msg.location()
+        && msg.forward_origin().is_none()
+        && let Some(point) = crate::domain::learning::GeoPoint::from_degrees(location.latitude, location.longitude)
+    {
+        return Incoming::Location(point);
     }
     Incoming::Unsupported
 }

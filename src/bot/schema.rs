@@ -45,6 +45,13 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
     })
     .endpoint(guarded!(learning::callback, Cb));
 
+    // A shared location is a check-in at the venue, whatever dialog is open.
+    let learning_locations = dptree::filter_map(|ctx: Ctx| match &ctx.incoming {
+        Incoming::Location(point) if ctx.person.is_some() => Some(*point),
+        _ => None,
+    })
+    .endpoint(guarded!(learning::location_update, crate::domain::learning::GeoPoint));
+
     // A recipient's "收到" and the sender's report refresh, in any state.
     let broadcast_buttons = dptree::filter_map(|ctx: Ctx| match &ctx.incoming {
         Incoming::Callback(Some(cb)) if ctx.person.is_some() && broadcast::is_broadcast_button(cb) => Some(cb.clone()),
@@ -102,6 +109,7 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         .branch(commands)
         .branch(ordering_buttons)
         .branch(learning_buttons)
+        .branch(learning_locations)
         .branch(broadcast_buttons)
         .branch(report_buttons)
         .branch(survey_buttons)

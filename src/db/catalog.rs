@@ -12,6 +12,7 @@ use crate::domain::catalog::{
     BusyMode, Category, Class, ClassStatus, Course, Credits, Mode, Question, RegionSchedule, Session, SessionStatus,
     Trainer, TrainerKind,
 };
+use crate::domain::learning::{GeoPoint, Venue};
 use crate::domain::person::Audience;
 use crate::domain::region::{Region, RegionLevel};
 use crate::domain::reminder::ReminderPlan;
@@ -605,7 +606,8 @@ async fn questions_where(db: &Db, course_key: &str, filter: &str) -> sqlx::Resul
 // Classes and sessions
 // ---------------------------------------------------------------------------------------------------
 
-const CLASS_COLUMNS: &str = "key, course_key, region_key, place, capacity, status";
+const CLASS_COLUMNS: &str =
+    "key, course_key, region_key, place, capacity, status, venue_lat_e6, venue_lon_e6, venue_radius_m";
 
 fn class_from_row(row: &AnyRow) -> sqlx::Result<Class> {
     let status: String = row.try_get("status")?;
@@ -616,6 +618,20 @@ fn class_from_row(row: &AnyRow) -> sqlx::Result<Class> {
         place: row.try_get("place")?,
         capacity: row.try_get("capacity")?,
         status: ClassStatus::parse(&status).ok_or_else(|| decode_err("class status", &status))?,
+        venue: venue_from_row(row)?,
+    })
+}
+
+/// A venue from its three columns (all set, or none).
+fn venue_from_row(row: &AnyRow) -> sqlx::Result<Option<Venue>> {
+    let lat: Option<i64> = row.try_get("venue_lat_e6")?;
+    let lon: Option<i64> = row.try_get("venue_lon_e6")?;
+    let radius: Option<i64> = row.try_get("venue_radius_m")?;
+    Ok(match (lat, lon) {
+        (Some(lat_e6), Some(lon_e6)) => {
+            Some(Venue { point: GeoPoint { lat_e6, lon_e6 }, radius_m: radius.unwrap_or(Venue::DEFAULT_RADIUS_M) })
+        }
+        _ => None,
     })
 }
 
@@ -632,11 +648,13 @@ pub async fn upsert_class(tx: &mut Tx, c: &Class, sort_order: i64) -> sqlx::Resu
         Some(_) => Upsert::Updated,
     };
     sqlx::query(
-        "INSERT INTO classes (key, course_key, region_key, place, capacity, status, sort_order)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
+        "INSERT INTO classes (key, course_key, region_key, place, capacity, status, sort_order,
+             venue_lat_e6, venue_lon_e6, venue_radius_m)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
          ON CONFLICT (key) DO UPDATE SET course_key = excluded.course_key, region_key = excluded.region_key,
              place = excluded.place, capacity = excluded.capacity, status = excluded.status,
-             sort_order = excluded.sort_order",
+             sort_order = excluded.sort_order, venue_lat_e6 = excluded.venue_lat_e6,
+             venue_lon_e6 = excluded.venue_lon_e6, venue_radius_m = excluded.venue_radius_m",
     )
     .bind(&c.key)
     .bind(&c.course_key)
@@ -645,6 +663,9 @@ pub async fn upsert_class(tx: &mut Tx, c: &Class, sort_order: i64) -> sqlx::Resu
     .bind(c.capacity)
     .bind(c.status.as_str())
     .bind(sort_order)
+    .bind(c.venue.map(|v| v.point.lat_e6))
+    .bind(c.venue.map(|v| v.point.lon_e6))
+    .bind(c.venue.map(|v| v.radius_m))
     .execute(&mut **tx)
     .await?;
     Ok(outcome)
@@ -672,6 +693,18 @@ pub async fn class(db: &Db, key: &str) -> sqlx::Result<Option<Class>> {
 }
 
 /// A course's classes, in catalogue order.
+/// The regions of the classes of the courses a trainer (a person linked to a catalogue trainer) teaches.
+pub async fn trainer_class_regions(db: &Db, user_id: i64) -> sqlx::Result<Vec<String>> {
+    let rows = sqlx::query(
+        "SELECT DISTINCT cl.region_key FROM trainer_links t JOIN courses co ON co.trainer_key = t.trainer_key
+         JOIN classes cl ON cl.course_key = co.key WHERE t.user_id = $1 ORDER BY cl.region_key",
+    )
+    .bind(user_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(|r| r.try_get("region_key")).collect()
+}
+
 pub async fn classes_of_course(db: &Db, course_key: &str) -> sqlx::Result<Vec<Class>> {
     let rows =
         sqlx::query(&format!("SELECT {CLASS_COLUMNS} FROM classes WHERE course_key = $1 ORDER BY sort_order, key"))
@@ -696,7 +729,8 @@ pub async fn cancel_classes_except(tx: &mut Tx, keep: &[String]) -> sqlx::Result
     Ok(cancelled)
 }
 
-const SESSION_COLUMNS: &str = "id, class_key, key, starts_at, ends_at, place, topic, status";
+const SESSION_COLUMNS: &str =
+    "id, class_key, key, starts_at, ends_at, place, topic, status, venue_lat_e6, venue_lon_e6, venue_radius_m";
 
 fn session_from_row(row: &AnyRow) -> sqlx::Result<Session> {
     let status: String = row.try_get("status")?;
@@ -709,6 +743,7 @@ fn session_from_row(row: &AnyRow) -> sqlx::Result<Session> {
         place: row.try_get("place")?,
         topic: row.try_get("topic")?,
         status: SessionStatus::parse(&status).ok_or_else(|| decode_err("session status", &status))?,
+        venue: venue_from_row(row)?,
     })
 }
 
@@ -734,8 +769,9 @@ pub async fn upsert_session(tx: &mut Tx, s: &Session) -> sqlx::Result<(i64, Sess
     match existing {
         None => {
             let id: i64 = sqlx::query(
-                "INSERT INTO sessions (class_key, key, starts_at, ends_at, place, topic, status)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                "INSERT INTO sessions (class_key, key, starts_at, ends_at, place, topic, status,
+                     venue_lat_e6, venue_lon_e6, venue_radius_m)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
             )
             .bind(&s.class_key)
             .bind(&s.key)
@@ -744,6 +780,9 @@ pub async fn upsert_session(tx: &mut Tx, s: &Session) -> sqlx::Result<(i64, Sess
             .bind(&s.place)
             .bind(&s.topic)
             .bind(s.status.as_str())
+            .bind(s.venue.map(|v| v.point.lat_e6))
+            .bind(s.venue.map(|v| v.point.lon_e6))
+            .bind(s.venue.map(|v| v.radius_m))
             .fetch_one(&mut **tx)
             .await?
             .try_get("id")?;
@@ -756,7 +795,8 @@ pub async fn upsert_session(tx: &mut Tx, s: &Session) -> sqlx::Result<(i64, Sess
                 return Ok((old.id, SessionChange::Unchanged));
             }
             sqlx::query(
-                "UPDATE sessions SET starts_at = $1, ends_at = $2, place = $3, topic = $4, status = $5 WHERE id = $6",
+                "UPDATE sessions SET starts_at = $1, ends_at = $2, place = $3, topic = $4, status = $5,
+                     venue_lat_e6 = $7, venue_lon_e6 = $8, venue_radius_m = $9 WHERE id = $6",
             )
             .bind(to_epoch(s.starts_at))
             .bind(to_epoch(s.ends_at))
@@ -764,6 +804,9 @@ pub async fn upsert_session(tx: &mut Tx, s: &Session) -> sqlx::Result<(i64, Sess
             .bind(&s.topic)
             .bind(s.status.as_str())
             .bind(old.id)
+            .bind(s.venue.map(|v| v.point.lat_e6))
+            .bind(s.venue.map(|v| v.point.lon_e6))
+            .bind(s.venue.map(|v| v.radius_m))
             .execute(&mut **tx)
             .await?;
             let change = if s.status == SessionStatus::Cancelled && old.status != SessionStatus::Cancelled {

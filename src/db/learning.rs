@@ -19,11 +19,10 @@ pub struct Checkin {
     pub opened_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
     pub roster: Option<(i64, i32)>,
-    pub finalized: bool,
 }
 
-const CHECKIN_COLUMNS: &str =
-    "session_id, code, opened_by, opened_at, expires_at, roster_chat, roster_message, finalized_at";
+// `finalized_at` is no longer written: a session's end is recorded in `session_closings`.
+const CHECKIN_COLUMNS: &str = "session_id, code, opened_by, opened_at, expires_at, roster_chat, roster_message";
 
 fn checkin_from_row(row: &AnyRow) -> sqlx::Result<Checkin> {
     let chat: Option<i64> = row.try_get("roster_chat")?;
@@ -35,7 +34,6 @@ fn checkin_from_row(row: &AnyRow) -> sqlx::Result<Checkin> {
         opened_at: from_epoch(row.try_get("opened_at")?),
         expires_at: from_epoch(row.try_get("expires_at")?),
         roster: chat.zip(message.map(|m| m as i32)),
-        finalized: row.try_get::<Option<i64>, _>("finalized_at")?.is_some(),
     })
 }
 
@@ -98,10 +96,11 @@ pub async fn checkin(db: &Db, session_id: i64) -> sqlx::Result<Option<Checkin>> 
 pub async fn open_checkins_for(db: &Db, user_id: i64, now: DateTime<Utc>) -> sqlx::Result<Vec<(Checkin, i64)>> {
     let rows = sqlx::query(
         "SELECT c.session_id, c.code, c.opened_by, c.opened_at, c.expires_at, c.roster_chat, c.roster_message,
-                c.finalized_at, o.id AS order_id
+                o.id AS order_id
          FROM checkins c JOIN sessions s ON s.id = c.session_id
               JOIN orders o ON o.class_key = s.class_key
          WHERE o.user_id = $1 AND o.status IN ('confirmed', 'attended') AND c.expires_at > $2
+           AND s.status = 'scheduled' AND s.ends_at > $2
          ORDER BY c.opened_at",
     )
     .bind(user_id)
@@ -111,36 +110,151 @@ pub async fn open_checkins_for(db: &Db, user_id: i64, now: DateTime<Utc>) -> sql
     rows.iter().map(|r| Ok((checkin_from_row(r)?, r.try_get("order_id")?))).collect()
 }
 
-/// Records a mark; a trainer's hand mark replaces an earlier one, a code or button check-in does
-/// not overwrite a mark already made. Returns whether anything changed.
+/// How a mark was made (stored with it: what a funder may ask to see).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// The code read out in the room, typed by the trainee.
+    Code,
+    /// A location shared by the trainee, this many metres from the venue.
+    Location { distance_m: i64 },
+    /// By hand, by the trainer (`marked_by`).
+    Trainer,
+    /// No mark when attendance was made final: absent, or excused on a busy-season day.
+    Auto,
+}
+
+impl Source {
+    fn as_str(self) -> &'static str {
+        match self {
+            Source::Code => "code",
+            Source::Location { .. } => "location",
+            Source::Trainer => "trainer",
+            Source::Auto => "auto",
+        }
+    }
+}
+
+/// Records a mark; a trainer's hand mark replaces an earlier one, a check-in or an automatic absence
+/// does not overwrite a mark already made. Returns whether anything changed.
 pub async fn mark(
     tx: &mut Tx,
     order_id: i64,
     session_id: i64,
     mark: Mark,
-    source: &str,
+    source: Source,
     by: Option<i64>,
     now: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
-    let sql = if source == "trainer" {
-        "INSERT INTO attendance (order_id, session_id, mark, source, marked_by, at) VALUES ($1, $2, $3, $4, $5, $6)
+    let sql = if source == Source::Trainer {
+        "INSERT INTO attendance (order_id, session_id, mark, source, marked_by, at, distance_m)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (order_id, session_id) DO UPDATE SET mark = excluded.mark, source = excluded.source,
-             marked_by = excluded.marked_by, at = excluded.at"
+             marked_by = excluded.marked_by, at = excluded.at, distance_m = excluded.distance_m"
     } else {
-        "INSERT INTO attendance (order_id, session_id, mark, source, marked_by, at) VALUES ($1, $2, $3, $4, $5, $6)
+        "INSERT INTO attendance (order_id, session_id, mark, source, marked_by, at, distance_m)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (order_id, session_id) DO NOTHING"
+    };
+    let distance = match source {
+        Source::Location { distance_m } => Some(distance_m),
+        _ => None,
     };
     Ok(sqlx::query(sql)
         .bind(order_id)
         .bind(session_id)
         .bind(mark.as_str())
-        .bind(source)
+        .bind(source.as_str())
         .bind(by)
         .bind(to_epoch(now))
+        .bind(distance)
         .execute(&mut **tx)
         .await?
         .rows_affected()
         == 1)
+}
+
+/// One stored mark with how and by whom it was made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkRecord {
+    pub mark: Mark,
+    pub source: String,
+    pub marked_by: Option<i64>,
+    pub at: DateTime<Utc>,
+    pub distance_m: Option<i64>,
+}
+
+pub async fn mark_record(db: &Db, order_id: i64, session_id: i64) -> sqlx::Result<Option<MarkRecord>> {
+    let row = sqlx::query(
+        "SELECT mark, source, marked_by, at, distance_m FROM attendance WHERE order_id = $1 AND session_id = $2",
+    )
+    .bind(order_id)
+    .bind(session_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.map(|r| {
+        let m: String = r.try_get("mark")?;
+        Ok(MarkRecord {
+            mark: Mark::parse(&m).unwrap_or(Mark::Absent),
+            source: r.try_get("source")?,
+            marked_by: r.try_get("marked_by")?,
+            at: from_epoch(r.try_get("at")?),
+            distance_m: r.try_get("distance_m")?,
+        })
+    })
+    .transpose()
+}
+
+/// "Can't come" answers to a session's reminders: the orders that sent an absence notice (请假).
+pub async fn not_coming(db: &Db, session_id: i64) -> sqlx::Result<Vec<i64>> {
+    let rows = sqlx::query("SELECT order_id FROM session_rsvps WHERE session_id = $1 AND answer = 'not_coming'")
+        .bind(session_id)
+        .fetch_all(&db.pool)
+        .await?;
+    rows.iter().map(|r| r.try_get("order_id")).collect()
+}
+
+/// Scheduled sessions starting between two instants of classes where `user_id` holds a confirmed or
+/// attended order, as (start, end) in time order.
+pub async fn sessions_of_user_between(
+    db: &Db,
+    user_id: i64,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> sqlx::Result<Vec<(DateTime<Utc>, DateTime<Utc>)>> {
+    let rows = sqlx::query(
+        "SELECT s.starts_at, s.ends_at FROM sessions s JOIN orders o ON o.class_key = s.class_key
+         WHERE o.user_id = $1 AND o.status IN ('confirmed', 'attended') AND s.status = 'scheduled'
+           AND s.starts_at >= $2 AND s.starts_at < $3
+         ORDER BY s.starts_at, s.id",
+    )
+    .bind(user_id)
+    .bind(to_epoch(from))
+    .bind(to_epoch(until))
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(|r| Ok((from_epoch(r.try_get("starts_at")?), from_epoch(r.try_get("ends_at")?)))).collect()
+}
+
+/// Scheduled sessions inside their check-in window now (from `opens_before` ahead of the start to the
+/// end) of classes where `user_id` holds a confirmed or attended order, with that order's id.
+pub async fn sessions_open_for(
+    db: &Db,
+    user_id: i64,
+    now: DateTime<Utc>,
+    opens_before: chrono::Duration,
+) -> sqlx::Result<Vec<(i64, i64)>> {
+    let rows = sqlx::query(
+        "SELECT s.id AS session_id, o.id AS order_id FROM sessions s JOIN orders o ON o.class_key = s.class_key
+         WHERE o.user_id = $1 AND o.status IN ('confirmed', 'attended') AND s.status = 'scheduled'
+           AND s.starts_at <= $2 AND s.ends_at > $3
+         ORDER BY s.starts_at, s.id",
+    )
+    .bind(user_id)
+    .bind(to_epoch(now + opens_before))
+    .bind(to_epoch(now))
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(|r| Ok((r.try_get("session_id")?, r.try_get("order_id")?))).collect()
 }
 
 /// Marks per order for one session.
@@ -171,37 +285,203 @@ pub async fn marks_of_order(db: &Db, order_id: i64) -> sqlx::Result<Vec<(i64, Ma
         .collect()
 }
 
-/// Check-ins whose session has ended and that are not finalized yet.
-pub async fn checkins_to_finalize(db: &Db, now: DateTime<Utc>) -> sqlx::Result<Vec<Checkin>> {
-    let rows = sqlx::query(&format!(
-        "SELECT {} FROM checkins c JOIN sessions s ON s.id = c.session_id
-         WHERE c.finalized_at IS NULL AND s.ends_at <= $1 ORDER BY s.ends_at",
-        CHECKIN_COLUMNS.split(", ").map(|c| format!("c.{c}")).collect::<Vec<_>>().join(", ")
-    ))
+// ---------------------------------------------------------------------------------------------------
+// Sessions once they end
+// ---------------------------------------------------------------------------------------------------
+
+/// What became of a session once it ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Closing {
+    pub asked_at: Option<DateTime<Utc>>,
+    pub final_at: Option<DateTime<Utc>>,
+}
+
+/// Scheduled sessions that have ended and were not closed yet, oldest first.
+pub async fn sessions_to_close(db: &Db, now: DateTime<Utc>) -> sqlx::Result<Vec<i64>> {
+    let rows = sqlx::query(
+        "SELECT s.id FROM sessions s
+         WHERE s.status = 'scheduled' AND s.ends_at <= $1
+           AND NOT EXISTS (SELECT 1 FROM session_closings c WHERE c.session_id = s.id)
+         ORDER BY s.ends_at, s.id",
+    )
     .bind(to_epoch(now))
     .fetch_all(&db.pool)
     .await?;
-    rows.iter().map(checkin_from_row).collect()
+    rows.iter().map(|r| r.try_get("id")).collect()
 }
 
-/// When the next session with a check-in ends (for the scheduler's timer).
-pub async fn next_finalize_at(db: &Db) -> sqlx::Result<Option<DateTime<Utc>>> {
-    let row = sqlx::query(
-        "SELECT MIN(s.ends_at) AS t FROM checkins c JOIN sessions s ON s.id = c.session_id WHERE c.finalized_at IS NULL",
+/// Closes a session once: `asked` when its trainer was asked to mark attendance by hand (then it is
+/// not final yet). False when it was closed already (another replica).
+pub async fn insert_closing(tx: &mut Tx, session_id: i64, asked: bool, now: DateTime<Utc>) -> sqlx::Result<bool> {
+    let at = to_epoch(now);
+    Ok(sqlx::query(
+        "INSERT INTO session_closings (session_id, ended_at, asked_at, final_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (session_id) DO NOTHING",
     )
-    .fetch_one(&db.pool)
-    .await?;
-    Ok(row.try_get::<Option<i64>, _>("t")?.map(from_epoch))
+    .bind(session_id)
+    .bind(at)
+    .bind(asked.then_some(at))
+    .bind((!asked).then_some(at))
+    .execute(&mut **tx)
+    .await?
+    .rows_affected()
+        == 1)
 }
 
-pub async fn mark_finalized(tx: &mut Tx, session_id: i64, now: DateTime<Utc>) -> sqlx::Result<bool> {
-    Ok(sqlx::query("UPDATE checkins SET finalized_at = $1 WHERE session_id = $2 AND finalized_at IS NULL")
+/// Makes an awaited session's attendance final; false when it was final already.
+pub async fn finalize_closing(tx: &mut Tx, session_id: i64, now: DateTime<Utc>) -> sqlx::Result<bool> {
+    Ok(sqlx::query("UPDATE session_closings SET final_at = $1 WHERE session_id = $2 AND final_at IS NULL")
         .bind(to_epoch(now))
         .bind(session_id)
         .execute(&mut **tx)
         .await?
         .rows_affected()
         == 1)
+}
+
+pub async fn closing(db: &Db, session_id: i64) -> sqlx::Result<Option<Closing>> {
+    let row = sqlx::query("SELECT asked_at, final_at FROM session_closings WHERE session_id = $1")
+        .bind(session_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.map(|r| {
+        Ok(Closing {
+            asked_at: r.try_get::<Option<i64>, _>("asked_at")?.map(from_epoch),
+            final_at: r.try_get::<Option<i64>, _>("final_at")?.map(from_epoch),
+        })
+    })
+    .transpose()
+}
+
+/// Sessions whose trainer was asked to mark attendance by hand and that ended at or before
+/// `ended_by` (their marking time is over), still not final.
+pub async fn closings_overdue(db: &Db, ended_by: DateTime<Utc>) -> sqlx::Result<Vec<i64>> {
+    let rows = sqlx::query(
+        "SELECT c.session_id FROM session_closings c JOIN sessions s ON s.id = c.session_id
+         WHERE c.final_at IS NULL AND s.ends_at <= $1 ORDER BY s.ends_at, s.id",
+    )
+    .bind(to_epoch(ended_by))
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(|r| r.try_get("session_id")).collect()
+}
+
+/// The class's ended sessions whose attendance is final.
+pub async fn final_sessions_of_class(db: &Db, class_key: &str) -> sqlx::Result<Vec<i64>> {
+    let rows = sqlx::query(
+        "SELECT c.session_id FROM session_closings c JOIN sessions s ON s.id = c.session_id
+         WHERE s.class_key = $1 AND c.final_at IS NOT NULL",
+    )
+    .bind(class_key)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(|r| r.try_get("session_id")).collect()
+}
+
+/// Orders whose status may have to move now: confirmed orders of classes whose last session has ended
+/// and whose ended sessions are all final, and attended orders of classes that ended at or before
+/// `grace_from` (the completion grace is over).
+pub async fn orders_to_settle(db: &Db, now: DateTime<Utc>, grace_from: DateTime<Utc>) -> sqlx::Result<Vec<i64>> {
+    // Classes first (a few thousand sessions), then their confirmed orders through the status index.
+    let ended = sqlx::query(
+        "SELECT o.id FROM orders o
+         WHERE o.status = 'confirmed' AND o.class_key IN (
+             SELECT s.class_key FROM sessions s
+                 LEFT JOIN session_closings c ON c.session_id = s.id AND c.final_at IS NOT NULL
+             WHERE s.status = 'scheduled'
+             GROUP BY s.class_key
+             HAVING MAX(s.ends_at) <= $1 AND COUNT(c.session_id) = COUNT(*))
+         ORDER BY o.id",
+    )
+    .bind(to_epoch(now))
+    .fetch_all(&db.pool)
+    .await?;
+    let graced = sqlx::query(
+        "SELECT o.id FROM orders o
+         WHERE o.status = 'attended'
+           AND (SELECT MAX(s.ends_at) FROM sessions s WHERE s.class_key = o.class_key AND s.status = 'scheduled') <= $1
+         ORDER BY o.id",
+    )
+    .bind(to_epoch(grace_from))
+    .fetch_all(&db.pool)
+    .await?;
+    ended.iter().chain(&graced).map(|r| r.try_get("id")).collect()
+}
+
+/// When the scheduler must next look at sessions and orders: the next end of a session not closed
+/// yet, the next end of a hand-marking time (`hand_marks` after an awaited session's end), the next
+/// end of a completion grace (`grace` after the class of an attended order ended).
+pub async fn next_closing_due(
+    db: &Db,
+    hand_marks: chrono::Duration,
+    grace: chrono::Duration,
+) -> sqlx::Result<Option<DateTime<Utc>>> {
+    let row = sqlx::query(
+        "SELECT
+            (SELECT MIN(s.ends_at) FROM sessions s WHERE s.status = 'scheduled'
+               AND NOT EXISTS (SELECT 1 FROM session_closings c WHERE c.session_id = s.id)) AS session_end,
+            (SELECT MIN(s.ends_at) FROM session_closings c JOIN sessions s ON s.id = c.session_id
+               WHERE c.final_at IS NULL) AS awaited_end,
+            (SELECT MIN(e.last_end) FROM
+               (SELECT (SELECT MAX(s.ends_at) FROM sessions s WHERE s.class_key = o.class_key
+                        AND s.status = 'scheduled') AS last_end
+                FROM orders o WHERE o.status = 'attended') e) AS class_end",
+    )
+    .fetch_one(&db.pool)
+    .await?;
+    let at = |column: &str| -> sqlx::Result<Option<i64>> { row.try_get::<Option<i64>, _>(column) };
+    let due = [
+        at("session_end")?.map(from_epoch),
+        at("awaited_end")?.map(|t| from_epoch(t) + hand_marks),
+        at("class_end")?.map(|t| from_epoch(t) + grace),
+    ];
+    Ok(due.into_iter().flatten().min())
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Wrong codes
+// ---------------------------------------------------------------------------------------------------
+
+/// Wrong codes in a row and the lock they caused, for one person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Lockout {
+    pub wrong_in_row: i64,
+    pub locked_until: Option<DateTime<Utc>>,
+}
+
+pub async fn lockout(db: &Db, user_id: i64) -> sqlx::Result<Lockout> {
+    let row = sqlx::query("SELECT wrong_in_row, locked_until FROM checkin_lockouts WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(match row {
+        Some(r) => Lockout {
+            wrong_in_row: r.try_get("wrong_in_row")?,
+            locked_until: r.try_get::<Option<i64>, _>("locked_until")?.map(from_epoch),
+        },
+        None => Lockout::default(),
+    })
+}
+
+pub async fn set_lockout(tx: &mut Tx, user_id: i64, lockout: Lockout, now: DateTime<Utc>) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO checkin_lockouts (user_id, wrong_in_row, locked_until, at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (user_id) DO UPDATE SET wrong_in_row = excluded.wrong_in_row,
+             locked_until = excluded.locked_until, at = excluded.at",
+    )
+    .bind(user_id)
+    .bind(lockout.wrong_in_row)
+    .bind(lockout.locked_until.map(to_epoch))
+    .bind(to_epoch(now))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A successful check-in ends a run of wrong codes.
+pub async fn clear_lockout(tx: &mut Tx, user_id: i64) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM checkin_lockouts WHERE user_id = $1").bind(user_id).execute(&mut **tx).await?;
+    Ok(())
 }
 
 pub async fn set_practical(tx: &mut Tx, order_id: i64, passed: bool, by: i64, now: DateTime<Utc>) -> sqlx::Result<()> {
@@ -303,6 +583,20 @@ pub async fn attempts_of_order(db: &Db, order_id: i64) -> sqlx::Result<Vec<Attem
         .fetch_all(&db.pool)
         .await?;
     rows.iter().map(attempt_from_row).collect()
+}
+
+/// The person's quiz attempt that is still running (the newest, if several).
+pub async fn running_attempt_of(db: &Db, user_id: i64) -> sqlx::Result<Option<Attempt>> {
+    sqlx::query(&format!(
+        "SELECT {ATTEMPT_COLUMNS} FROM quiz_attempts WHERE user_id = $1 AND finished_at IS NULL
+         ORDER BY started_at DESC, id DESC LIMIT 1"
+    ))
+    .bind(user_id)
+    .fetch_optional(&db.pool)
+    .await?
+    .as_ref()
+    .map(attempt_from_row)
+    .transpose()
 }
 
 /// Records the answer to the question at `position` and moves the attempt on, only if that is the
@@ -413,6 +707,18 @@ pub async fn insert_completion(tx: &mut Tx, c: &Completion) -> sqlx::Result<bool
     .await?
     .rows_affected()
         == 1)
+}
+
+pub async fn completion_of_order(db: &Db, order_id: i64) -> sqlx::Result<Option<Completion>> {
+    sqlx::query(
+        "SELECT order_id, user_id, course_key, completed_at, code, credits_tenths FROM completions WHERE order_id = $1",
+    )
+    .bind(order_id)
+    .fetch_optional(&db.pool)
+    .await?
+    .as_ref()
+    .map(completion_from_row)
+    .transpose()
 }
 
 pub async fn completion_by_code(db: &Db, code: &str) -> sqlx::Result<Option<Completion>> {

@@ -249,7 +249,7 @@ fn placeholders(first: usize, n: usize) -> String {
     (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
-const ENROLLED: &str = "('confirmed', 'attended', 'completed', 'no_show')";
+const ENROLLED: &str = "('confirmed', 'attended', 'completed', 'not_completed', 'no_show')";
 
 /// Orders, surveys and answers of the classes in `region_keys`, optionally of one course or of one
 /// trainer's courses.

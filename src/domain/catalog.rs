@@ -374,6 +374,8 @@ pub struct Class {
     pub place: String,
     pub capacity: i64,
     pub status: ClassStatus,
+    /// Where it meets, for check-in by shared location; `None`: check-in by code only.
+    pub venue: Option<crate::domain::learning::Venue>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -412,11 +414,18 @@ pub struct Session {
     pub place: Option<String>,
     pub topic: Option<String>,
     pub status: SessionStatus,
+    /// Overrides the class's venue (coordinates and radius together).
+    pub venue: Option<crate::domain::learning::Venue>,
 }
 
 impl Session {
     pub fn place<'a>(&'a self, class: &'a Class) -> &'a str {
         self.place.as_deref().unwrap_or(&class.place)
+    }
+
+    /// Where check-in by location is measured from: the session's own venue, else its class's.
+    pub fn venue(&self, class: &Class) -> Option<crate::domain::learning::Venue> {
+        crate::domain::learning::Venue::effective(self.venue, class.venue)
     }
 }
 

@@ -72,21 +72,27 @@ pub enum OrderStatus {
     Waitlisted,
     /// A waitlisted person has been offered a freed seat, which is held for them until the offer expires.
     Offered,
+    /// Came to the class, and can still complete (the quiz or the practical check to do).
     Attended,
     Completed,
+    /// Came to the class, but can no longer complete (attendance under the minimum, the quiz failed
+    /// with no retake left, the practical check failed), or did not within 30 days of its end.
+    NotCompleted,
     Cancelled,
     Rejected,
+    /// Came to no session of the class.
     NoShow,
 }
 
 impl OrderStatus {
-    pub const ALL: [OrderStatus; 9] = [
+    pub const ALL: [OrderStatus; 10] = [
         OrderStatus::PendingApproval,
         OrderStatus::Confirmed,
         OrderStatus::Waitlisted,
         OrderStatus::Offered,
         OrderStatus::Attended,
         OrderStatus::Completed,
+        OrderStatus::NotCompleted,
         OrderStatus::Cancelled,
         OrderStatus::Rejected,
         OrderStatus::NoShow,
@@ -100,6 +106,7 @@ impl OrderStatus {
             OrderStatus::Offered => "offered",
             OrderStatus::Attended => "attended",
             OrderStatus::Completed => "completed",
+            OrderStatus::NotCompleted => "not_completed",
             OrderStatus::Cancelled => "cancelled",
             OrderStatus::Rejected => "rejected",
             OrderStatus::NoShow => "no_show",
@@ -110,13 +117,16 @@ impl OrderStatus {
         OrderStatus::ALL.into_iter().find(|st| st.as_str() == s)
     }
 
-    /// Statuses that occupy a seat of the class.
-    pub const HOLDS_SEAT: [OrderStatus; 5] = [
+    /// Statuses that occupy a seat of the class. The last three come only once the class has ended,
+    /// and a no-show held a seat nobody else could take all the same.
+    pub const HOLDS_SEAT: [OrderStatus; 7] = [
         OrderStatus::PendingApproval,
         OrderStatus::Confirmed,
         OrderStatus::Offered,
         OrderStatus::Attended,
         OrderStatus::Completed,
+        OrderStatus::NotCompleted,
+        OrderStatus::NoShow,
     ];
 
     pub fn holds_seat(self) -> bool {

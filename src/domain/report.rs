@@ -270,7 +270,7 @@ pub struct ClassFacts {
 /// Where an order's current status counts in the summary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Bucket {
-    /// Pending approval, confirmed, attended, completed.
+    /// Pending approval, confirmed, attended, completed, not completed.
     Order,
     Cancelled,
     /// Waitlisted, or offered a freed seat and not yet answered.
@@ -281,9 +281,11 @@ pub enum Bucket {
 
 pub fn bucket(status: OrderStatus) -> Bucket {
     match status {
-        OrderStatus::PendingApproval | OrderStatus::Confirmed | OrderStatus::Attended | OrderStatus::Completed => {
-            Bucket::Order
-        }
+        OrderStatus::PendingApproval
+        | OrderStatus::Confirmed
+        | OrderStatus::Attended
+        | OrderStatus::Completed
+        | OrderStatus::NotCompleted => Bucket::Order,
         OrderStatus::Cancelled => Bucket::Cancelled,
         OrderStatus::Waitlisted | OrderStatus::Offered => Bucket::Waitlisted,
         OrderStatus::Rejected | OrderStatus::NoShow => Bucket::Other,

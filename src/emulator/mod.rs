@@ -129,6 +129,8 @@ pub struct InlineButton {
 pub struct ReplyButton {
     pub text: String,
     pub request_contact: bool,
+    /// Sends the person's location when tapped (see [`Emulator::send_location`]).
+    pub request_location: bool,
 }
 
 /// A custom reply keyboard (replaces the phone's keyboard).
@@ -361,6 +363,12 @@ impl Emulator {
     /// The person sends a photo (no caption). Returns the message id.
     pub fn send_photo(&self, user_id: i64) -> i32 {
         self.person_message(user_id, state::PersonContent::Photo)
+    }
+
+    /// The person shares a location (the request_location button, or the attachment menu). Returns the
+    /// message id.
+    pub fn send_location(&self, user_id: i64, latitude: f64, longitude: f64) -> i32 {
+        self.person_message(user_id, state::PersonContent::Location(latitude, longitude))
     }
 
     /// The person sends a voice note. Returns the message id.

@@ -142,6 +142,8 @@ pub(crate) enum PersonContent {
     Sticker,
     Photo,
     Voice,
+    /// A shared location: latitude, longitude.
+    Location(f64, f64),
 }
 
 struct QueuedUpdate {
@@ -370,17 +372,18 @@ fn parse_markup(value: Option<Value>) -> Result<Markup, ApiError> {
                 row.as_array().ok_or_else(|| ApiError::bad_request("can't parse reply keyboard markup JSON object"))?;
             let mut buttons = Vec::with_capacity(row.len());
             for button in row {
-                let (text, request_contact) = match button {
-                    Value::String(text) => (text.as_str(), false),
+                let (text, request_contact, request_location) = match button {
+                    Value::String(text) => (text.as_str(), false, false),
                     other => (
                         other.get("text").and_then(Value::as_str).unwrap_or_default(),
                         other.get("request_contact").and_then(Value::as_bool).unwrap_or(false),
+                        other.get("request_location").and_then(Value::as_bool).unwrap_or(false),
                     ),
                 };
                 if text.trim().is_empty() {
                     return Err(ApiError::bad_request("BUTTON_TEXT_INVALID"));
                 }
-                buttons.push(ReplyButton { text: text.to_owned(), request_contact });
+                buttons.push(ReplyButton { text: text.to_owned(), request_contact, request_location });
             }
             keyboard.rows.push(buttons);
         }
@@ -469,6 +472,9 @@ impl State {
                     {"file_id": format!("{file_id}-s"), "file_unique_id": format!("u{file_id}-s"), "file_size": 1500, "width": 90, "height": 67},
                     {"file_id": file_id, "file_unique_id": format!("u{file_id}"), "file_size": 120000, "width": 1280, "height": 960},
                 ]);
+            }
+            PersonContent::Location(latitude, longitude) => {
+                message["location"] = json!({"latitude": latitude, "longitude": longitude});
             }
             PersonContent::Voice => {
                 let file_id = self.new_file_id("emu-voice");

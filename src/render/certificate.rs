@@ -45,14 +45,49 @@ pub(super) fn draw(area: &Area<'_>, c: &Certificate) -> Result<(), RenderError> 
         y += 50;
     }
 
-    // Bottom: issuer over a signature-style rule on the right, verification code on the left.
+    // Bottom: issuer over a signature-style rule on the right; on the left the QR code of the
+    // verification link, and the verification code beside it.
     let issuer_x = w - 300;
     hline(area, issuer_x - 200, issuer_x + 200, h - 150, 1, GOLD)?;
     let (issuer, size) = text::fit(&c.issuer, 34.0, 20.0, 400);
     text::draw(area, &issuer, size, INK, (issuer_x, h - 104), HPos::Center)?;
+    let code_x = match &c.qr_link {
+        Some(link) => QR_LEFT + qr(area, link, QR_LEFT, h - QR_BOTTOM_INSET)? + 24,
+        None => 100,
+    };
     let (code, size) = text::fit(&c.code_line, 24.0, 16.0, 460);
-    text::draw(area, &code, size, MUTED, (100, h - 104), HPos::Left)?;
+    text::draw(area, &code, size, MUTED, (code_x, h - 104), HPos::Left)?;
     Ok(())
+}
+
+/// Where the QR code sits: its left edge, how far its bottom is above the card's, and about how large
+/// it is drawn (whole pixels per module, so it stays crisp for a phone camera).
+pub(super) const QR_LEFT: i32 = 80;
+pub(super) const QR_BOTTOM_INSET: i32 = 80;
+const QR_TARGET: i32 = 168;
+/// Light modules around the code, as scanners expect.
+const QR_QUIET: i32 = 2;
+
+/// Draws the QR code of `link` with its bottom-left corner at (`left`, `bottom`), dark on white;
+/// returns its width in pixels.
+fn qr(area: &Area<'_>, link: &str, left: i32, bottom: i32) -> Result<i32, RenderError> {
+    let code = qrcode::QrCode::with_error_correction_level(link.as_bytes(), qrcode::EcLevel::M).map_err(draw_err)?;
+    let modules = code.width() as i32;
+    let module = (QR_TARGET / (modules + 2 * QR_QUIET)).max(2);
+    let size = module * (modules + 2 * QR_QUIET);
+    let top = bottom - size;
+    // A filled rectangle covers its first corner up to (not including) the second.
+    area.draw(&Rectangle::new([(left, top), (left + size, bottom)], WHITE.filled())).map_err(draw_err)?;
+    for (i, color) in code.to_colors().into_iter().enumerate() {
+        if color != qrcode::Color::Dark {
+            continue;
+        }
+        let (x, y) = ((i as i32) % modules, (i as i32) / modules);
+        let x0 = left + (x + QR_QUIET) * module;
+        let y0 = top + (y + QR_QUIET) * module;
+        area.draw(&Rectangle::new([(x0, y0), (x0 + module, y0 + module)], BLACK.filled())).map_err(draw_err)?;
+    }
+    Ok(size)
 }
 
 /// Maroon band, thin gold inner line, gold diamonds at the inner corners.

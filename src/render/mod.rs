@@ -49,6 +49,8 @@ pub struct Certificate {
     pub code_line: String,
     /// Issuing body, e.g. "新安县 田间学校".
     pub issuer: String,
+    /// Drawn as a QR code in the bottom left corner: the certificate's verification link.
+    pub qr_link: Option<String>,
 }
 
 /// A grouped bar chart: one group per category, one bar per series in each group.

@@ -23,6 +23,7 @@ pub fn ack_data(broadcast_id: i64) -> String {
 
 /// A target a sender may choose, with what its button shows.
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)] // a handful per sender, built for one menu: boxing would buy nothing
 pub enum Choice {
     Class { class: Class, course: Course },
     Region(Region),

@@ -22,6 +22,7 @@ use crate::domain::catalog::{
     BusyMode, Category, Class, ClassStatus, Course, Credits, DEFAULT_TIMEZONE, Mode, Question, RegionSchedule, Session,
     SessionStatus, Trainer, TrainerKind, is_valid_key,
 };
+use crate::domain::learning::{GeoPoint, Venue};
 use crate::domain::person::Audience;
 use crate::domain::region::RegionLevel;
 
@@ -267,6 +268,9 @@ struct ClassToml {
     place: S<String>,
     capacity: S<i64>,
     status: Option<S<String>>,
+    lat: Option<S<f64>>,
+    lon: Option<S<f64>>,
+    radius_m: Option<S<i64>>,
     #[serde(default)]
     session: Vec<SessionToml>,
 }
@@ -280,6 +284,9 @@ struct SessionToml {
     place: Option<String>,
     topic: Option<String>,
     status: Option<S<String>>,
+    lat: Option<S<f64>>,
+    lon: Option<S<f64>>,
+    radius_m: Option<S<i64>>,
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -344,6 +351,66 @@ impl Checker<'_> {
         }
     }
 
+    /// A venue for check-in by location: `lat` and `lon` together (degrees), `radius_m` only with
+    /// them (default 300).
+    fn venue(
+        &mut self,
+        lat: &Option<S<f64>>,
+        lon: &Option<S<f64>>,
+        radius: &Option<S<i64>>,
+        item: &str,
+    ) -> Option<Venue> {
+        let (lat, lon) = match (lat, lon) {
+            (Some(lat), Some(lon)) => (lat, lon),
+            (None, None) => {
+                if let Some(r) = radius {
+                    self.report(&r.span(), item, "radius_m", "needs `lat` and `lon` (the venue's coordinates)");
+                }
+                return None;
+            }
+            (Some(one), None) => {
+                self.report(
+                    &one.span(),
+                    item,
+                    "lon",
+                    "write `lat` and `lon` together (example: lat = 34.7466, lon = 112.634)",
+                );
+                return None;
+            }
+            (None, Some(one)) => {
+                self.report(
+                    &one.span(),
+                    item,
+                    "lat",
+                    "write `lat` and `lon` together (example: lat = 34.7466, lon = 112.634)",
+                );
+                return None;
+            }
+        };
+        let mut ok = true;
+        if !(-90.0..=90.0).contains(lat.get_ref()) {
+            self.report(&lat.span(), item, "lat", "must be a latitude from -90 to 90 (degrees, example: 34.7466)");
+            ok = false;
+        }
+        if !(-180.0..=180.0).contains(lon.get_ref()) {
+            self.report(&lon.span(), item, "lon", "must be a longitude from -180 to 180 (degrees, example: 112.634)");
+            ok = false;
+        }
+        let radius_m = match radius {
+            None => Venue::DEFAULT_RADIUS_M,
+            Some(r) => {
+                if !(Venue::MIN_RADIUS_M..=Venue::MAX_RADIUS_M).contains(r.get_ref()) {
+                    let message = format!("must be {}-{} metres", Venue::MIN_RADIUS_M, Venue::MAX_RADIUS_M);
+                    self.report(&r.span(), item, "radius_m", message);
+                    ok = false;
+                }
+                *r.get_ref()
+            }
+        };
+        let point = GeoPoint::from_degrees(*lat.get_ref(), *lon.get_ref()).filter(|_| ok)?;
+        Some(Venue { point, radius_m })
+    }
+
     fn unique<'k>(&mut self, seen: &mut HashSet<&'k str>, key: &'k S<String>, item: &str) {
         if !seen.insert(key.get_ref().as_str()) {
             self.report(&key.span(), item, "key", "appears twice in the file");
@@ -379,8 +446,9 @@ struct Validated {
     classes: Vec<ValidatedClass>,
 }
 
-/// A session as written: key, local date, start, end, place, topic, status.
-type SessionRow = (String, NaiveDate, NaiveTime, NaiveTime, Option<String>, Option<String>, SessionStatus);
+/// A session as written: key, local date, start, end, place, topic, status, venue.
+type SessionRow =
+    (String, NaiveDate, NaiveTime, NaiveTime, Option<String>, Option<String>, SessionStatus, Option<Venue>);
 
 struct ValidatedClass {
     class: Class,
@@ -629,6 +697,7 @@ fn validate(file: &CatalogFile, lines: &Lines) -> (Validated, Vec<Problem>) {
                 ClassStatus::Open
             }),
         };
+        let class_venue = c.venue(&cl.lat, &cl.lon, &cl.radius_m, &item);
         let mut sessions = Vec::new();
         let mut session_span = Vec::new();
         let mut timed = Vec::new();
@@ -653,7 +722,8 @@ fn validate(file: &CatalogFile, lines: &Lines) -> (Validated, Vec<Problem>) {
                     SessionStatus::Scheduled
                 }),
             };
-            sessions.push((s.key.get_ref().clone(), date, start, end, s.place.clone(), s.topic.clone(), status));
+            let venue = c.venue(&s.lat, &s.lon, &s.radius_m, &s_item);
+            sessions.push((s.key.get_ref().clone(), date, start, end, s.place.clone(), s.topic.clone(), status, venue));
             session_span.push(s.date.span());
         }
         out.classes.push(ValidatedClass {
@@ -664,6 +734,7 @@ fn validate(file: &CatalogFile, lines: &Lines) -> (Validated, Vec<Problem>) {
                 place: cl.place.get_ref().trim().to_owned(),
                 capacity,
                 status,
+                venue: class_venue,
             },
             course_span: cl.course.span(),
             region_span: cl.region.span(),
@@ -1010,7 +1081,7 @@ async fn write(
 
         let tz = file_timezone(tx, v, &class.region_key).await?;
         let sessions = vc.sessions.iter().zip(&vc.session_span).zip(&vc.timed);
-        for (((key, date, start, end, place, topic, status), span), timed) in sessions {
+        for (((key, date, start, end, place, topic, status, venue), span), timed) in sessions {
             if !timed {
                 continue; // its date or time is reported already
             }
@@ -1074,6 +1145,7 @@ async fn write(
                 place: place.clone(),
                 topic: topic.clone(),
                 status: *status,
+                venue: *venue,
             };
             let (id, change) = store::upsert_session(tx, &session).await?;
             if matches!(change, SessionChange::Created | SessionChange::Moved)

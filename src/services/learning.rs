@@ -1,24 +1,32 @@
-//! Check-in, the trainer's roster and practical checks, quizzes, completion with a certificate and
-//! credits.
+//! Check-in, the trainer's roster and practical checks, attendance once a session has ended (by
+//! hand when nobody recorded it), order statuses when a class ends, quizzes, completion with a
+//! certificate and credits.
 
-use chrono::{DateTime, Datelike, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
 use crate::app::App;
-use crate::db::learning::{self as store, Attempt, Completion};
+use crate::db::learning::{self as store, Attempt, Completion, Lockout, Source};
 use crate::db::orders::OrderRow;
 use crate::db::{self, Tx};
-use crate::domain::catalog::{Class, Course, Question, Session, SessionStatus};
+use crate::domain::catalog::{Class, ClassStatus, Course, Question, Session, SessionStatus};
 use crate::domain::gate::MessageKind;
-use crate::domain::learning::{CheckinCode, Mark, Progress, certificate_code, draw, passes};
+use crate::domain::learning::{
+    CHECKIN_OPENS_BEFORE_MINUTES, COMPLETION_GRACE_DAYS, CheckinCode, GeoPoint, MAX_WRONG_CODES, Mark, Progress,
+    QuizState, Standing, Window, after_wrong_code, certificate_code, checkin_window, draw, draw_retake,
+    hand_marks_until, may_mark_by_hand, needed_to_pass, normalize_certificate_code, passes,
+};
 use crate::domain::order::OrderStatus;
 use crate::domain::person::{Person, Role};
 use crate::i18n::{Lang, session_when};
 use crate::services::notify::{self, Note, payload};
 use crate::tr;
 
-/// Callback data built here for outbox messages (the bot decodes them in `Cb`): keep in step.
+// ---------------------------------------------------------------------------------------------------
+// Buttons built here (for outbox messages and for the roster): the bot decodes them in `Cb`, keep in step
+// ---------------------------------------------------------------------------------------------------
+
 pub fn checkin_button_data(session_id: i64) -> String {
     format!("ci:{session_id}")
 }
@@ -27,32 +35,114 @@ pub fn quiz_start_data(order_id: i64) -> String {
     format!("qs:{order_id}")
 }
 
-/// Sessions a trainer may take attendance for: of classes of their courses, from 12 hours ago on,
-/// the next ten.
-pub async fn trainer_sessions(app: &App, trainer: &Person) -> anyhow::Result<Vec<(Session, Class, Course)>> {
-    let Some(trainer_key) = db::people::trainer_key(&app.db, trainer.user_id).await? else { return Ok(Vec::new()) };
-    let from = app.now() - chrono::Duration::hours(12);
-    let mut out = Vec::new();
-    for (session, class, course) in db::catalog::sessions_of_trainer(&app.db, &trainer_key, from).await? {
-        if session.status == SessionStatus::Scheduled {
-            out.push((session, class, course));
+pub fn mark_data(session_id: i64, order_id: i64, present: bool) -> String {
+    format!("mk:{session_id}:{order_id}:{}", u8::from(present))
+}
+
+pub fn practical_data(session_id: i64, order_id: i64, passed: bool) -> String {
+    format!("pc:{session_id}:{order_id}:{}", u8::from(passed))
+}
+
+pub fn roster_data(session_id: i64) -> String {
+    format!("rs:{session_id}")
+}
+
+pub fn close_checkin_data(session_id: i64) -> String {
+    format!("cc:{session_id}")
+}
+
+pub fn certificate_data(order_id: i64) -> String {
+    format!("cf:{order_id}")
+}
+
+/// Deep links `https://t.me/<bot>?start=v-<CODE>` verify a certificate (the QR code on the card).
+pub const VERIFY_START_PREFIX: &str = "v-";
+
+/// The verification link of a certificate code, when the bot's username is known.
+pub fn verify_link(app: &App, code: &str) -> Option<String> {
+    let username = app.config.bot_username.as_deref()?.trim_start_matches('@');
+    (!username.is_empty()).then(|| format!("https://t.me/{username}?start={VERIFY_START_PREFIX}{code}"))
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Sessions, classes, trainers
+// ---------------------------------------------------------------------------------------------------
+
+/// A session with its class, course and the time zone of the class's region.
+#[derive(Debug, Clone)]
+pub struct SessionInfo {
+    pub session: Session,
+    pub class: Class,
+    pub course: Course,
+    pub tz: chrono_tz::Tz,
+}
+
+async fn region_tz(app: &App, region_key: &str) -> anyhow::Result<chrono_tz::Tz> {
+    Ok(db::regions::get(&app.db, region_key)
+        .await?
+        .and_then(|r| r.timezone.parse().ok())
+        .unwrap_or(app.config.default_timezone))
+}
+
+pub async fn session_info(app: &App, session_id: i64) -> anyhow::Result<Option<SessionInfo>> {
+    let Some(session) = db::catalog::session(&app.db, session_id).await? else { return Ok(None) };
+    let Some(class) = db::catalog::class(&app.db, &session.class_key).await? else { return Ok(None) };
+    let Some(course) = db::catalog::course(&app.db, &class.course_key).await? else { return Ok(None) };
+    let tz = region_tz(app, &class.region_key).await?;
+    Ok(Some(SessionInfo { session, class, course, tz }))
+}
+
+/// Whether `person` teaches the course of the session (their trainer link names its trainer).
+async fn teaches(app: &App, person: &Person, info: &SessionInfo) -> anyhow::Result<bool> {
+    if !person.has_role(Role::Trainer) {
+        return Ok(false);
+    }
+    let key = db::people::trainer_key(&app.db, person.user_id).await?;
+    Ok(key.is_some_and(|k| k == info.course.trainer_key))
+}
+
+/// Whether `person` teaches the course of `session_id`.
+pub async fn is_trainer_of(app: &App, person: &Person, session_id: i64) -> anyhow::Result<bool> {
+    match session_info(app, session_id).await? {
+        Some(info) => teaches(app, person, &info).await,
+        None => Ok(false),
+    }
+}
+
+/// What `/checkin` offers a trainer: their sessions of today (the region's date) whose check-in
+/// window is open now, and otherwise when the next one of today opens.
+#[derive(Debug, Clone, Default)]
+pub struct CheckinChoices {
+    pub open: Vec<SessionInfo>,
+    /// The next session of today not open yet: when its window opens, in its zone.
+    pub next_today: Option<(DateTime<Utc>, chrono_tz::Tz)>,
+}
+
+pub async fn checkin_choices(app: &App, trainer: &Person) -> anyhow::Result<CheckinChoices> {
+    let Some(trainer_key) = db::people::trainer_key(&app.db, trainer.user_id).await? else {
+        return Ok(CheckinChoices::default());
+    };
+    let now = app.now();
+    let mut out = CheckinChoices::default();
+    for (session, class, course) in db::catalog::sessions_of_trainer(&app.db, &trainer_key, now).await? {
+        if session.status != SessionStatus::Scheduled || class.status == ClassStatus::Cancelled {
+            continue;
         }
-        if out.len() == 10 {
-            break;
+        let tz = region_tz(app, &class.region_key).await?;
+        if session.starts_at.with_timezone(&tz).date_naive() != now.with_timezone(&tz).date_naive() {
+            continue;
+        }
+        match checkin_window(session.starts_at, session.ends_at, now) {
+            Window::Open => out.open.push(SessionInfo { session, class, course, tz }),
+            Window::NotYet { opens } => {
+                if out.next_today.is_none_or(|(first, _)| opens < first) {
+                    out.next_today = Some((opens, tz));
+                }
+            }
+            Window::Closed => {}
         }
     }
     Ok(out)
-}
-
-/// Whether `person` teaches the course of `session_id` (their trainer link names its trainer).
-async fn teaches(app: &App, person: &Person, session: &Session) -> anyhow::Result<Option<(Class, Course)>> {
-    if !person.has_role(Role::Trainer) {
-        return Ok(None);
-    }
-    let Some(key) = db::people::trainer_key(&app.db, person.user_id).await? else { return Ok(None) };
-    let Some(class) = db::catalog::class(&app.db, &session.class_key).await? else { return Ok(None) };
-    let Some(course) = db::catalog::course(&app.db, &class.course_key).await? else { return Ok(None) };
-    Ok((course.trainer_key == key).then_some((class, course)))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,28 +153,42 @@ pub enum OpenOutcome {
     },
     /// Not this trainer's session (or not a trainer): refused and logged.
     NotYours,
+    /// Check-in opens at this time (shown in this zone).
+    NotYet {
+        opens: DateTime<Utc>,
+        tz: chrono_tz::Tz,
+    },
     Ended,
     Unknown,
 }
 
-/// Opens check-in for a session: a fresh code, and a "签到" button to everyone booked.
+/// Opens check-in for a session inside its window: a fresh code (valid for the configured time, at
+/// most until the session ends), and a "签到" button to everyone booked.
 pub async fn open_checkin(app: &App, trainer: &Person, session_id: i64) -> anyhow::Result<OpenOutcome> {
-    let Some(session) = db::catalog::session(&app.db, session_id).await? else { return Ok(OpenOutcome::Unknown) };
-    let Some((class, course)) = teaches(app, trainer, &session).await? else {
+    let Some(info) = session_info(app, session_id).await? else { return Ok(OpenOutcome::Unknown) };
+    if !teaches(app, trainer, &info).await? {
         tracing::warn!(user = trainer.user_id, session_id, "check-in for another trainer's session refused");
         return Ok(OpenOutcome::NotYours);
-    };
+    }
     let now = app.now();
-    if session.ends_at <= now || session.status != SessionStatus::Scheduled {
+    if info.session.status != SessionStatus::Scheduled || info.class.status == ClassStatus::Cancelled {
         return Ok(OpenOutcome::Ended);
     }
+    match checkin_window(info.session.starts_at, info.session.ends_at, now) {
+        Window::NotYet { opens } => {
+            tracing::info!(user = trainer.user_id, session_id, "check-in asked for before its window");
+            return Ok(OpenOutcome::NotYet { opens, tz: info.tz });
+        }
+        Window::Closed => return Ok(OpenOutcome::Ended),
+        Window::Open => {}
+    }
     let code = CheckinCode::generate(&mut rand::thread_rng());
-    let expires_at = now + app.config.checkin_ttl;
-    let booked = db::orders::of_class(&app.db, &class.key, OrderStatus::Confirmed).await?;
+    let expires_at = (now + app.config.checkin_ttl).min(info.session.ends_at);
+    let booked = db::orders::of_class(&app.db, &info.class.key, OrderStatus::Confirmed).await?;
     let mut tx = app.db.begin_write().await?;
     store::open_checkin(&mut tx, session_id, &code, trainer.user_id, now, expires_at).await?;
     for order in &booked {
-        let title = course.clone();
+        let title = info.course.clone();
         let note = Note {
             // People are in the classroom: only quiet hours hold it back.
             kind: MessageKind::Broadcast { urgent: true },
@@ -104,10 +208,15 @@ pub async fn open_checkin(app: &App, trainer: &Person, session_id: i64) -> anyho
         notify::queue(&mut tx, app, order.user_id, &note).await?;
     }
     tx.commit().await?;
+    tracing::info!(user = trainer.user_id, session_id, "check-in opened");
     app.wake_outbox();
     app.wake_scheduler();
     Ok(OpenOutcome::Opened { code, expires_at })
 }
+
+// ---------------------------------------------------------------------------------------------------
+// The roster
+// ---------------------------------------------------------------------------------------------------
 
 /// One line of the trainer's roster.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,6 +225,10 @@ pub struct RosterEntry {
     pub name: String,
     pub mark: Option<Mark>,
     pub practical: Option<bool>,
+    /// Answered "can't come" to this session's reminder (请假).
+    pub sent_apology: bool,
+    /// Holds a seat (false: gave it up with that "can't come"; listed so the trainer knows why).
+    pub booked: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -124,34 +237,160 @@ pub struct Roster {
     pub course: Course,
     pub tz: chrono_tz::Tz,
     pub code: Option<(CheckinCode, DateTime<Utc>)>,
+    /// The session has ended.
+    pub ended: bool,
+    /// Marks can be made now (from the check-in window's opening until 48 hours after the end).
+    pub markable: bool,
+    pub hand_until: DateTime<Utc>,
     pub entries: Vec<RosterEntry>,
 }
 
+/// Orders that appear on a class's roster: everyone who holds (or held) a seat in it.
+const ON_ROSTER: [OrderStatus; 5] = [
+    OrderStatus::Confirmed,
+    OrderStatus::Attended,
+    OrderStatus::Completed,
+    OrderStatus::NotCompleted,
+    OrderStatus::NoShow,
+];
+
 pub async fn roster(app: &App, session_id: i64) -> anyhow::Result<Option<Roster>> {
-    let Some(session) = db::catalog::session(&app.db, session_id).await? else { return Ok(None) };
-    let Some(class) = db::catalog::class(&app.db, &session.class_key).await? else { return Ok(None) };
-    let Some(course) = db::catalog::course(&app.db, &class.course_key).await? else { return Ok(None) };
-    let tz = db::regions::get(&app.db, &class.region_key)
-        .await?
-        .and_then(|r| r.timezone.parse().ok())
-        .unwrap_or(app.config.default_timezone);
+    let Some(info) = session_info(app, session_id).await? else { return Ok(None) };
+    let now = app.now();
     let marks = store::marks_of_session(&app.db, session_id).await?;
+    let apologies = store::not_coming(&app.db, session_id).await?;
     let mut entries = Vec::new();
-    for status in [OrderStatus::Confirmed, OrderStatus::Attended, OrderStatus::Completed] {
-        for order in db::orders::of_class(&app.db, &class.key, status).await? {
+    for status in ON_ROSTER {
+        for order in db::orders::of_class(&app.db, &info.class.key, status).await? {
             let name = db::people::find(&app.db, order.user_id).await?.map(|p| p.name.as_str().to_owned());
             entries.push(RosterEntry {
                 order_id: order.id,
                 name: name.unwrap_or_default(),
                 mark: marks.iter().find(|(o, _)| *o == order.id).map(|(_, m)| *m),
                 practical: store::practical(&app.db, order.id).await?,
+                sent_apology: apologies.contains(&order.id),
+                booked: true,
+            });
+        }
+    }
+    // "Can't come" to a reminder gives the seat up: those people are listed as having sent an
+    // absence notice (请假), not as missing.
+    for order in db::orders::of_class(&app.db, &info.class.key, OrderStatus::Cancelled).await? {
+        if apologies.contains(&order.id) && !entries.iter().any(|e| e.order_id == order.id) {
+            let name = db::people::find(&app.db, order.user_id).await?.map(|p| p.name.as_str().to_owned());
+            entries.push(RosterEntry {
+                order_id: order.id,
+                name: name.unwrap_or_default(),
+                mark: None,
+                practical: None,
+                sent_apology: true,
+                booked: false,
             });
         }
     }
     let code =
-        store::checkin(&app.db, session_id).await?.filter(|c| c.expires_at > app.now()).map(|c| (c.code, c.expires_at));
-    Ok(Some(Roster { session, course, tz, code, entries }))
+        store::checkin(&app.db, session_id).await?.filter(|c| c.expires_at > now).map(|c| (c.code, c.expires_at));
+    let SessionInfo { session, course, tz, .. } = info;
+    Ok(Some(Roster {
+        ended: session.ends_at <= now,
+        markable: may_mark_by_hand(session.starts_at, session.ends_at, now),
+        hand_until: hand_marks_until(session.ends_at),
+        session,
+        course,
+        tz,
+        code,
+        entries,
+    }))
 }
+
+/// The roster as a message: text, and rows of (label, callback data). One rendering for the live
+/// roster, its refresh and the request to mark attendance by hand.
+pub fn roster_message(lang: Lang, roster: &Roster) -> (String, Vec<Vec<(String, String)>>) {
+    let session_id = roster.session.id;
+    let mut lines = vec![tr!(
+        lang,
+        "roster-title",
+        course = roster.course.display_title(lang),
+        when = when(lang, roster.tz, &roster.session)
+    )];
+    lines.push(match (&roster.code, roster.ended, roster.markable) {
+        (Some((code, until)), _, _) => tr!(
+            lang,
+            "roster-code",
+            code = code.as_str(),
+            until = until.with_timezone(&roster.tz).format("%H:%M").to_string()
+        ),
+        (None, true, true) => tr!(lang, "roster-hand", until = local_time(lang, roster.tz, roster.hand_until)),
+        (None, true, false) => tr!(lang, "roster-final"),
+        (None, false, _) => tr!(lang, "roster-closed"),
+    });
+    let booked: Vec<&RosterEntry> = roster.entries.iter().filter(|e| e.booked).collect();
+    let present = booked.iter().filter(|e| e.mark == Some(Mark::Present)).count();
+    lines.push(tr!(lang, "roster-counts", present = present, total = booked.len()));
+    let mut rows: Vec<Vec<(String, String)>> = Vec::new();
+    for e in &roster.entries {
+        let mark = match e.mark {
+            Some(Mark::Present) => tr!(lang, "roster-present"),
+            Some(Mark::Excused) => tr!(lang, "roster-excused"),
+            _ => tr!(lang, "roster-absent"),
+        };
+        let practical = match e.practical {
+            Some(true) => tr!(lang, "roster-practical-pass"),
+            Some(false) => tr!(lang, "roster-practical-fail"),
+            None => String::new(),
+        };
+        let leave = if e.sent_apology { tr!(lang, "roster-apology") } else { String::new() };
+        lines.push(tr!(
+            lang,
+            "roster-line",
+            mark = mark.clone(),
+            name = e.name.as_str(),
+            practical = practical,
+            leave = leave
+        ));
+        if !e.booked {
+            continue;
+        }
+        let mut row = Vec::new();
+        if roster.markable {
+            // The button toggles: tapping a present trainee marks them absent and back.
+            let present = e.mark == Some(Mark::Present);
+            row.push((
+                tr!(lang, "btn-mark", name = e.name.as_str(), mark = mark),
+                mark_data(session_id, e.order_id, !present),
+            ));
+        }
+        if roster.course.practical_check {
+            row.push((
+                tr!(lang, "btn-practical-pass", name = e.name.as_str()),
+                practical_data(session_id, e.order_id, true),
+            ));
+            row.push((
+                tr!(lang, "btn-practical-fail", name = e.name.as_str()),
+                practical_data(session_id, e.order_id, false),
+            ));
+        }
+        if !row.is_empty() {
+            rows.push(row);
+        }
+    }
+    let mut controls = vec![(tr!(lang, "btn-refresh-roster"), roster_data(session_id))];
+    if roster.code.is_some() {
+        controls.push((tr!(lang, "btn-close-checkin"), close_checkin_data(session_id)));
+    }
+    rows.push(controls);
+    (lines.join("\n"), rows)
+}
+
+/// "12月22日 11:30" in the zone.
+fn local_time(lang: Lang, tz: chrono_tz::Tz, at: DateTime<Utc>) -> String {
+    let local = at.with_timezone(&tz);
+    tr!(lang, "learning-date-time", month = local.month(), day = local.day(), time = local.format("%H:%M").to_string())
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Trainees check in: the code from the room, or a shared location at the venue
+// ---------------------------------------------------------------------------------------------------
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CheckinOutcome {
@@ -161,32 +400,170 @@ pub enum CheckinOutcome {
     Already {
         course: Course,
     },
-    WrongCode,
+    /// The "签到" button inside the window: send the code, or (`location`) share the location too.
+    Prompt {
+        course: Course,
+        location: bool,
+    },
+    /// A wrong code; `tries_left` more before check-in locks.
+    WrongCode {
+        tries_left: i64,
+    },
+    /// Check-in is locked after too many wrong codes, until then.
+    Locked {
+        until: DateTime<Utc>,
+        tz: chrono_tz::Tz,
+    },
     /// No check-in is open for any class the person is booked on.
     NoneOpen,
-    /// The button's session has no open check-in for this person (closed, or not booked).
-    NotOpenForYou,
+    /// A shared location with no session of theirs going on now.
+    NoSessionNow,
+    /// The location is too far from the venue.
+    TooFar {
+        distance_m: i64,
+        radius_m: i64,
+    },
+    /// The venue of the session going on has no coordinates: the code only.
+    NoVenue,
+    /// The button's session: not booked on it.
+    NotBooked,
+    /// The button's session: check-in opens then.
+    NotYet {
+        opens: DateTime<Utc>,
+        tz: chrono_tz::Tz,
+    },
+    /// The button's session is over.
+    Closed,
 }
 
-/// A typed code: checks the person in to the open check-in it belongs to.
+/// A lock still in force, as an outcome.
+async fn locked(app: &App, person: &Person) -> anyhow::Result<Option<CheckinOutcome>> {
+    let lockout = store::lockout(&app.db, person.user_id).await?;
+    Ok(match lockout.locked_until {
+        Some(until) if until > app.now() => Some(CheckinOutcome::Locked { until, tz: person_tz(app, person).await? }),
+        _ => None,
+    })
+}
+
+/// The time zone a person reads times in: their village's, else the default.
+async fn person_tz(app: &App, person: &Person) -> anyhow::Result<chrono_tz::Tz> {
+    match &person.village_key {
+        Some(village) => region_tz(app, village).await,
+        None => Ok(app.config.default_timezone),
+    }
+}
+
+/// A typed code: checks the person in to the open check-in it belongs to. Wrong codes count; the
+/// fifth in a row locks the person's check-in for ten minutes.
 pub async fn check_in_code(app: &App, person: &Person, code: &CheckinCode) -> anyhow::Result<CheckinOutcome> {
-    let open = store::open_checkins_for(&app.db, person.user_id, app.now()).await?;
-    if open.is_empty() {
-        return Ok(CheckinOutcome::NoneOpen);
+    if let Some(locked) = locked(app, person).await? {
+        return Ok(locked);
     }
-    match open.into_iter().find(|(c, _)| &c.code == code) {
-        Some((checkin, order_id)) => record_presence(app, person, checkin.session_id, order_id, "code").await,
-        None => Ok(CheckinOutcome::WrongCode),
+    let now = app.now();
+    let open = store::open_checkins_for(&app.db, person.user_id, now).await?;
+    if open.is_empty() {
+        return Ok(outside_window(app, person).await?.unwrap_or(CheckinOutcome::NoneOpen));
+    }
+    if let Some((checkin, order_id)) = open.into_iter().find(|(c, _)| &c.code == code) {
+        return record_presence(app, person, checkin.session_id, order_id, Source::Code).await;
+    }
+    let before = store::lockout(&app.db, person.user_id).await?;
+    let (wrong_in_row, locked_until) = after_wrong_code(before.wrong_in_row, now);
+    let mut tx = app.db.begin_write().await?;
+    store::set_lockout(&mut tx, person.user_id, Lockout { wrong_in_row, locked_until }, now).await?;
+    tx.commit().await?;
+    Ok(match locked_until {
+        Some(until) => {
+            tracing::warn!(user = person.user_id, wrong_codes = MAX_WRONG_CODES, %until, "check-in locked after wrong codes");
+            CheckinOutcome::Locked { until, tz: person_tz(app, person).await? }
+        }
+        None => CheckinOutcome::WrongCode { tries_left: MAX_WRONG_CODES - wrong_in_row },
+    })
+}
+
+/// A shared location: checks the person in to their session going on now when they are within its
+/// venue's radius.
+pub async fn check_in_location(app: &App, person: &Person, at: GeoPoint) -> anyhow::Result<CheckinOutcome> {
+    if let Some(locked) = locked(app, person).await? {
+        return Ok(locked);
+    }
+    let now = app.now();
+    let opens_before = Duration::minutes(CHECKIN_OPENS_BEFORE_MINUTES);
+    let candidates = store::sessions_open_for(&app.db, person.user_id, now, opens_before).await?;
+    if candidates.is_empty() {
+        return Ok(outside_window(app, person).await?.unwrap_or(CheckinOutcome::NoSessionNow));
+    }
+    // The nearest venue decides: inside its radius checks in, else the distance is told.
+    let mut nearest: Option<(i64, i64, i64, i64, bool)> = None; // (distance, radius, session, order, inside)
+    for (session_id, order_id) in candidates {
+        let Some(info) = session_info(app, session_id).await? else { continue };
+        let Some(venue) = info.session.venue(&info.class) else { continue };
+        let (distance, inside) = venue.check(at);
+        if nearest.is_none_or(|(d, ..)| distance < d) {
+            nearest = Some((distance, venue.radius_m, session_id, order_id, inside));
+        }
+    }
+    match nearest {
+        Some((distance_m, _, session_id, order_id, true)) => {
+            tracing::info!(user = person.user_id, session_id, distance_m, "check-in by location");
+            record_presence(app, person, session_id, order_id, Source::Location { distance_m }).await
+        }
+        Some((distance_m, radius_m, session_id, ..)) => {
+            tracing::info!(user = person.user_id, session_id, distance_m, radius_m, "location too far to check in");
+            Ok(CheckinOutcome::TooFar { distance_m, radius_m })
+        }
+        None => Ok(CheckinOutcome::NoVenue),
     }
 }
 
-/// The "签到" button: works while that session's check-in is open and the person is booked.
-pub async fn check_in_button(app: &App, person: &Person, session_id: i64) -> anyhow::Result<CheckinOutcome> {
-    let open = store::open_checkins_for(&app.db, person.user_id, app.now()).await?;
-    match open.into_iter().find(|(c, _)| c.session_id == session_id) {
-        Some((_, order_id)) => record_presence(app, person, session_id, order_id, "button").await,
-        None => Ok(CheckinOutcome::NotOpenForYou),
+/// Check-in tried with no session of the person's in its window: when one of theirs opens later
+/// today, when; when one closed earlier today, that it has closed.
+async fn outside_window(app: &App, person: &Person) -> anyhow::Result<Option<CheckinOutcome>> {
+    let now = app.now();
+    let tz = person_tz(app, person).await?;
+    let today = now.with_timezone(&tz).date_naive();
+    let around =
+        store::sessions_of_user_between(&app.db, person.user_id, now - Duration::days(1), now + Duration::days(1))
+            .await?;
+    let today: Vec<_> =
+        around.into_iter().filter(|(start, _)| start.with_timezone(&tz).date_naive() == today).collect();
+    for &(start, end) in &today {
+        if let Window::NotYet { opens } = checkin_window(start, end, now) {
+            return Ok(Some(CheckinOutcome::NotYet { opens, tz }));
+        }
     }
+    Ok(today.iter().any(|&(_, end)| end <= now).then_some(CheckinOutcome::Closed))
+}
+
+/// The "签到" button: it checks nobody in by itself. Inside the session's window it asks for the code
+/// (and offers to share the location where the venue has coordinates); outside, it says when
+/// check-in opens or that it has closed.
+pub async fn check_in_button(app: &App, person: &Person, session_id: i64) -> anyhow::Result<CheckinOutcome> {
+    let Some(info) = session_info(app, session_id).await? else { return Ok(CheckinOutcome::NotBooked) };
+    let orders = db::orders::of_user(&app.db, person.user_id).await?;
+    let Some(order) = orders
+        .iter()
+        .find(|o| o.class_key == info.class.key && matches!(o.status, OrderStatus::Confirmed | OrderStatus::Attended))
+    else {
+        return Ok(CheckinOutcome::NotBooked);
+    };
+    if info.session.status != SessionStatus::Scheduled {
+        return Ok(CheckinOutcome::Closed);
+    }
+    match checkin_window(info.session.starts_at, info.session.ends_at, app.now()) {
+        Window::NotYet { opens } => return Ok(CheckinOutcome::NotYet { opens, tz: info.tz }),
+        Window::Closed => return Ok(CheckinOutcome::Closed),
+        Window::Open => {}
+    }
+    let marks = store::marks_of_order(&app.db, order.id).await?;
+    if marks.iter().any(|(s, m)| *s == session_id && *m == Mark::Present) {
+        return Ok(CheckinOutcome::Already { course: info.course });
+    }
+    if let Some(locked) = locked(app, person).await? {
+        return Ok(locked);
+    }
+    let location = info.session.venue(&info.class).is_some();
+    Ok(CheckinOutcome::Prompt { course: info.course, location })
 }
 
 async fn record_presence(
@@ -194,42 +571,68 @@ async fn record_presence(
     person: &Person,
     session_id: i64,
     order_id: i64,
-    source: &str,
+    source: Source,
 ) -> anyhow::Result<CheckinOutcome> {
-    let course = match db::catalog::session(&app.db, session_id).await? {
-        Some(s) => match db::catalog::class(&app.db, &s.class_key).await? {
-            Some(c) => db::catalog::course(&app.db, &c.course_key).await?,
-            None => None,
-        },
-        None => None,
-    };
-    let Some(course) = course else { return Ok(CheckinOutcome::NotOpenForYou) };
+    let Some(info) = session_info(app, session_id).await? else { return Ok(CheckinOutcome::NoneOpen) };
+    let now = app.now();
     let mut tx = app.db.begin_write().await?;
-    let new =
-        store::mark(&mut tx, order_id, session_id, Mark::Present, source, Some(person.user_id), app.now()).await?;
+    let new = store::mark(&mut tx, order_id, session_id, Mark::Present, source, Some(person.user_id), now).await?;
+    store::clear_lockout(&mut tx, person.user_id).await?;
     tx.commit().await?;
-    Ok(if new { CheckinOutcome::CheckedIn { course } } else { CheckinOutcome::Already { course } })
+    Ok(if new {
+        CheckinOutcome::CheckedIn { course: info.course }
+    } else {
+        CheckinOutcome::Already { course: info.course }
+    })
 }
 
-/// A trainer marks a trainee by hand (present or absent) for one of their sessions.
+// ---------------------------------------------------------------------------------------------------
+// The trainer's hand marks and practical checks
+// ---------------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MarkOutcome {
+    Marked,
+    /// Not this trainer's session, or not an order of its class: refused and logged.
+    NotYours,
+    /// Outside the time marks can be made (before the check-in window, or 48 hours after the end).
+    TooLate,
+}
+
+/// A trainer marks a trainee by hand (present or absent) for one of their sessions: from the
+/// check-in window's opening until 48 hours after the end. Who marked and when is stored; a mark on
+/// a session that has ended makes its attendance final and settles the order again.
 pub async fn trainer_mark(
     app: &App,
     trainer: &Person,
     session_id: i64,
     order_id: i64,
     present: bool,
-) -> anyhow::Result<bool> {
-    let Some(session) = db::catalog::session(&app.db, session_id).await? else { return Ok(false) };
-    let Some(order) = db::orders::get(&app.db, order_id).await? else { return Ok(false) };
-    if order.class_key != session.class_key || teaches(app, trainer, &session).await?.is_none() {
+) -> anyhow::Result<MarkOutcome> {
+    let Some(info) = session_info(app, session_id).await? else { return Ok(MarkOutcome::NotYours) };
+    let Some(order) = db::orders::get(&app.db, order_id).await? else { return Ok(MarkOutcome::NotYours) };
+    if order.class_key != info.class.key || !teaches(app, trainer, &info).await? {
         tracing::warn!(user = trainer.user_id, session_id, order_id, "attendance mark refused");
-        return Ok(false);
+        return Ok(MarkOutcome::NotYours);
+    }
+    let now = app.now();
+    if !may_mark_by_hand(info.session.starts_at, info.session.ends_at, now) {
+        tracing::info!(user = trainer.user_id, session_id, order_id, "attendance mark outside its time");
+        return Ok(MarkOutcome::TooLate);
     }
     let mark = if present { Mark::Present } else { Mark::Absent };
     let mut tx = app.db.begin_write().await?;
-    store::mark(&mut tx, order_id, session_id, mark, "trainer", Some(trainer.user_id), app.now()).await?;
+    store::mark(&mut tx, order_id, session_id, mark, Source::Trainer, Some(trainer.user_id), now).await?;
     tx.commit().await?;
-    Ok(true)
+    tracing::info!(trainer = trainer.user_id, session_id, order_id, present, "attendance marked by hand");
+    if info.session.ends_at <= now {
+        // The trainer has taken the session's attendance in hand: it is final now (the others absent,
+        // which the roster still lets them change), and the class's orders settle again.
+        finalize_session(app, session_id).await?;
+        settle_class(app, &info.class.key).await?;
+        app.wake_outbox();
+    }
+    Ok(MarkOutcome::Marked)
 }
 
 /// A trainer records the practical check (实操考核) of a trainee in one of their classes.
@@ -240,74 +643,45 @@ pub async fn trainer_practical(
     order_id: i64,
     passed: bool,
 ) -> anyhow::Result<bool> {
-    let Some(session) = db::catalog::session(&app.db, session_id).await? else { return Ok(false) };
+    let Some(info) = session_info(app, session_id).await? else { return Ok(false) };
     let Some(order) = db::orders::get(&app.db, order_id).await? else { return Ok(false) };
-    let taught = teaches(app, trainer, &session).await?;
-    if order.class_key != session.class_key || !taught.as_ref().is_some_and(|(_, c)| c.practical_check) {
+    if order.class_key != info.class.key || !info.course.practical_check || !teaches(app, trainer, &info).await? {
         tracing::warn!(user = trainer.user_id, session_id, order_id, "practical check refused");
         return Ok(false);
     }
     let mut tx = app.db.begin_write().await?;
     store::set_practical(&mut tx, order_id, passed, trainer.user_id, app.now()).await?;
     tx.commit().await?;
-    evaluate(app, order_id).await?;
+    tracing::info!(trainer = trainer.user_id, order_id, passed, "practical check recorded");
+    settle(app, order_id).await?;
     Ok(true)
 }
 
-/// After a session with a check-in has ended: everyone booked without a mark is absent (excused on a
-/// busy-season day of their village); after the class's last session, attendees are invited to the
-/// quiz and completions are evaluated. Returns how many check-ins it finalized.
+// ---------------------------------------------------------------------------------------------------
+// After sessions end
+// ---------------------------------------------------------------------------------------------------
+
+/// The scheduler's pass: closes every session that has ended (attendance made final, or its trainer
+/// asked to mark it by hand when nobody recorded any), makes awaited sessions final once their
+/// 48 hours are over, and settles the orders whose status must move (class ended, completion grace
+/// over). Returns how many sessions and orders it handled.
 pub async fn finalize_due(app: &App) -> anyhow::Result<usize> {
     let now = app.now();
     let mut done = 0;
-    for checkin in store::checkins_to_finalize(&app.db, now).await? {
-        let Some(session) = db::catalog::session(&app.db, checkin.session_id).await? else { continue };
-        let Some(class) = db::catalog::class(&app.db, &session.class_key).await? else { continue };
-        let course = db::catalog::course(&app.db, &class.course_key).await?;
-        let sessions = db::catalog::sessions_of_class(&app.db, &class.key).await?;
-        let last = sessions.iter().filter(|s| s.status == SessionStatus::Scheduled).all(|s| s.ends_at <= now);
-        let booked = db::orders::of_class(&app.db, &class.key, OrderStatus::Confirmed).await?;
-        let marks = store::marks_of_session(&app.db, session.id).await?;
-
-        let mut tx = app.db.begin_write().await?;
-        if !store::mark_finalized(&mut tx, session.id, now).await? {
-            continue; // another replica did it
-        }
-        for order in &booked {
-            if marks.iter().any(|(o, _)| *o == order.id) {
-                continue;
-            }
-            let busy = busy_day_for(&mut tx, app, order.user_id, session.starts_at).await?;
-            store::mark(&mut tx, order.id, session.id, Mark::for_absence(busy), "auto", None, now).await?;
-        }
-        if last {
-            for order in &booked {
-                let present = marks.iter().any(|(o, m)| *o == order.id && *m == Mark::Present)
-                    || store_has_presence(&mut tx, order.id).await?;
-                if present {
-                    queue_quiz_invitation(&mut tx, app, order, course.as_ref()).await?;
-                    // Follow-ups count from the end of the course, for completers and for
-                    // attendees who did not complete alike (跟踪问效 asks both).
-                    let ended =
-                        sessions.iter().filter(|s| s.status == SessionStatus::Scheduled).map(|s| s.ends_at).max();
-                    let ended = ended.unwrap_or(session.ends_at);
-                    crate::services::surveys::plan_followups(
-                        &mut tx,
-                        app,
-                        order.id,
-                        order.user_id,
-                        course.as_ref(),
-                        ended,
-                    )
-                    .await?;
-                }
-            }
-        }
-        tx.commit().await?;
+    for session_id in store::sessions_to_close(&app.db, now).await? {
+        close_session(app, session_id).await?;
         done += 1;
-        for order in &booked {
-            evaluate(app, order.id).await?;
-        }
+    }
+    let hand_marks = Duration::hours(crate::domain::learning::HAND_MARK_HOURS);
+    for session_id in store::closings_overdue(&app.db, now - hand_marks).await? {
+        tracing::info!(session_id, "hand-marking time over: attendance made final as it stands");
+        finalize_session(app, session_id).await?;
+        done += 1;
+    }
+    let grace = Duration::days(COMPLETION_GRACE_DAYS);
+    for order_id in store::orders_to_settle(&app.db, now, now - grace).await? {
+        settle(app, order_id).await?;
+        done += 1;
     }
     if done > 0 {
         app.wake_outbox();
@@ -315,13 +689,96 @@ pub async fn finalize_due(app: &App) -> anyhow::Result<usize> {
     Ok(done)
 }
 
-async fn store_has_presence(tx: &mut Tx, order_id: i64) -> sqlx::Result<bool> {
-    use sqlx::Row;
-    let row = sqlx::query("SELECT COUNT(*) AS n FROM attendance WHERE order_id = $1 AND mark = 'present'")
-        .bind(order_id)
-        .fetch_one(&mut **tx)
-        .await?;
-    Ok(row.try_get::<i64, _>("n")? > 0)
+/// When the scheduler must next call [`finalize_due`], whose pass began at `pass_began`. Whatever was
+/// due by then has been handled, so such a time means an item that could not be (bad data): it is
+/// tried again a minute later rather than in a tight loop.
+pub async fn next_due(app: &App, pass_began: DateTime<Utc>) -> anyhow::Result<Option<DateTime<Utc>>> {
+    let hand_marks = Duration::hours(crate::domain::learning::HAND_MARK_HOURS);
+    let grace = Duration::days(COMPLETION_GRACE_DAYS);
+    let next = store::next_closing_due(&app.db, hand_marks, grace).await?;
+    Ok(next.map(|at| if at <= pass_began { app.now().max(pass_began) + Duration::minutes(1) } else { at }))
+}
+
+/// A session has ended: when any attendance was recorded (a check-in opened, a code or location
+/// check-in, a hand mark) or nobody is booked, it is final at once; otherwise its trainer is asked,
+/// through the outbox, to mark it by hand within 48 hours.
+async fn close_session(app: &App, session_id: i64) -> anyhow::Result<()> {
+    let now = app.now();
+    let Some(info) = session_info(app, session_id).await? else {
+        let mut tx = app.db.begin_write().await?;
+        store::insert_closing(&mut tx, session_id, false, now).await?;
+        tx.commit().await?;
+        return Ok(());
+    };
+    let booked = db::orders::of_class(&app.db, &info.class.key, OrderStatus::Confirmed).await?;
+    let marks = store::marks_of_session(&app.db, session_id).await?;
+    let recorded = !marks.is_empty() || store::checkin(&app.db, session_id).await?.is_some();
+    let until = hand_marks_until(info.session.ends_at);
+    if recorded || booked.is_empty() || now >= until {
+        let mut tx = app.db.begin_write().await?;
+        if store::insert_closing(&mut tx, session_id, false, now).await? {
+            record_absences(&mut tx, app, &info.session, &booked, &marks).await?;
+        }
+        tx.commit().await?;
+        return Ok(());
+    }
+    let trainers = db::people::trainer_people(&app.db, &info.course.trainer_key).await?;
+    if trainers.is_empty() {
+        tracing::warn!(session_id, trainer = %info.course.trainer_key, "no attendance and no trainer to ask");
+    }
+    let Some(roster) = roster(app, session_id).await? else { return Ok(()) };
+    let mut tx = app.db.begin_write().await?;
+    if !store::insert_closing(&mut tx, session_id, true, now).await? {
+        return Ok(()); // another replica did it
+    }
+    for user_id in trainers {
+        let roster = roster.clone();
+        let note = Note::notice("attendance-by-hand", now, move |lang| {
+            let (text, buttons) = roster_message(lang, &roster);
+            payload(format!("{}\n\n{text}", tr!(lang, "attendance-by-hand")), buttons)
+        })
+        .dedupe(format!("attendance-by-hand:{session_id}:{user_id}"))
+        .personal();
+        let note = Note { deadline_at: Some(until), ..note };
+        notify::queue(&mut tx, app, user_id, &note).await?;
+    }
+    tx.commit().await?;
+    tracing::info!(session_id, "no attendance recorded: trainer asked to mark it by hand");
+    Ok(())
+}
+
+/// Makes an awaited session's attendance final: everyone booked without a mark is absent (excused on
+/// a busy-season day of their village).
+async fn finalize_session(app: &App, session_id: i64) -> anyhow::Result<()> {
+    let now = app.now();
+    let mut tx = app.db.begin_write().await?;
+    if !store::finalize_closing(&mut tx, session_id, now).await? {
+        return Ok(());
+    }
+    if let Some(session) = db::catalog::session(&app.db, session_id).await? {
+        let booked = db::orders::of_class(&app.db, &session.class_key, OrderStatus::Confirmed).await?;
+        let marks = store::marks_of_session(&app.db, session_id).await?;
+        record_absences(&mut tx, app, &session, &booked, &marks).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn record_absences(
+    tx: &mut Tx,
+    app: &App,
+    session: &Session,
+    booked: &[OrderRow],
+    marks: &[(i64, Mark)],
+) -> anyhow::Result<()> {
+    for order in booked {
+        if marks.iter().any(|(o, _)| *o == order.id) {
+            continue;
+        }
+        let busy = busy_day_for(tx, app, order.user_id, session.starts_at).await?;
+        store::mark(tx, order.id, session.id, Mark::for_absence(busy), Source::Auto, None, app.now()).await?;
+    }
+    Ok(())
 }
 
 async fn busy_day_for(tx: &mut Tx, app: &App, user_id: i64, at: DateTime<Utc>) -> anyhow::Result<bool> {
@@ -330,18 +787,79 @@ async fn busy_day_for(tx: &mut Tx, app: &App, user_id: i64, at: DateTime<Utc>) -
     Ok(calendar.busy_season_at(at).is_some())
 }
 
-async fn queue_quiz_invitation(
-    tx: &mut Tx,
-    app: &App,
-    order: &OrderRow,
-    course: Option<&Course>,
-) -> anyhow::Result<()> {
-    let course = course.cloned();
+/// Settles every order on a class's roster (after a hand mark changed its attendance).
+async fn settle_class(app: &App, class_key: &str) -> anyhow::Result<()> {
+    for status in ON_ROSTER {
+        for order in db::orders::of_class(&app.db, class_key, status).await? {
+            settle(app, order.id).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Gives an order the status the rules give it once its class has ended: `no_show` (came to no
+/// session), `not_completed` (came, can no longer complete; or still not complete 30 days after the
+/// class ended), `completed` (with the certificate), or `attended` (can still complete: invited to
+/// the quiz). Attendees' follow-up surveys are planned here. Nothing while the class runs or its
+/// attendance is not final yet.
+pub async fn settle(app: &App, order_id: i64) -> anyhow::Result<()> {
+    let Some(order) = db::orders::get(&app.db, order_id).await? else { return Ok(()) };
+    if !matches!(
+        order.status,
+        OrderStatus::Confirmed | OrderStatus::Attended | OrderStatus::NotCompleted | OrderStatus::NoShow
+    ) {
+        return Ok(());
+    }
+    let Some(course) = order_course(app, &order).await? else { return Ok(()) };
+    let now = app.now();
+    let Some(class_end) = class_end(app, &order.class_key).await? else { return Ok(()) };
+    let progress = progress(app, &order, &course).await?;
+    let standing = progress.standing(now >= class_end + Duration::days(COMPLETION_GRACE_DAYS));
+    let target = match standing {
+        Standing::Undecided => return Ok(()),
+        Standing::Completed => None,
+        Standing::NoShow => Some(OrderStatus::NoShow),
+        Standing::Attended => Some(OrderStatus::Attended),
+        Standing::NotCompleted => Some(OrderStatus::NotCompleted),
+    };
+    let mut tx = app.db.begin_write().await?;
+    if let Some(to) = target
+        && to != order.status
+    {
+        if !db::orders::transition(&mut tx, order_id, order.status, to, now, None, None).await? {
+            return Ok(()); // it moved meanwhile: the next pass sees the new status
+        }
+        tracing::info!(order_id, from = order.status.as_str(), to = to.as_str(), "order settled");
+    }
+    if progress.present > 0 {
+        // Follow-ups count from the end of the course, for completers and for attendees who did
+        // not complete alike (跟踪问效 asks both). Planned once.
+        crate::services::surveys::plan_followups(&mut tx, app, order_id, order.user_id, Some(&course), class_end)
+            .await?;
+    }
+    if target == Some(OrderStatus::Attended) && progress.quiz == QuizState::Open {
+        queue_quiz_invitation(&mut tx, app, &order, &course).await?;
+    }
+    tx.commit().await?;
+    app.wake_outbox();
+    if target.is_none() {
+        evaluate(app, order_id).await?;
+    }
+    Ok(())
+}
+
+/// The end of a class's last scheduled session.
+async fn class_end(app: &App, class_key: &str) -> anyhow::Result<Option<DateTime<Utc>>> {
+    let sessions = db::catalog::sessions_of_class(&app.db, class_key).await?;
+    Ok(sessions.iter().filter(|s| s.status == SessionStatus::Scheduled).map(|s| s.ends_at).max())
+}
+
+async fn queue_quiz_invitation(tx: &mut Tx, app: &App, order: &OrderRow, course: &Course) -> anyhow::Result<()> {
+    let course = course.clone();
     let order_id = order.id;
     let note = Note::notice("quiz", app.now(), move |lang| {
-        let title = course.as_ref().map(|c| c.display_title(lang).to_owned()).unwrap_or_default();
         payload(
-            tr!(lang, "quiz-invite", course = title),
+            tr!(lang, "quiz-invite", course = course.display_title(lang)),
             vec![vec![(tr!(lang, "btn-start-quiz"), quiz_start_data(order_id))]],
         )
     })
@@ -349,11 +867,6 @@ async fn queue_quiz_invitation(
     .personal();
     notify::queue(tx, app, order.user_id, &note).await?;
     Ok(())
-}
-
-/// When the scheduler must next finalize a check-in.
-pub async fn next_due(app: &App) -> anyhow::Result<Option<DateTime<Utc>>> {
-    Ok(store::next_finalize_at(&app.db).await?)
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -404,6 +917,15 @@ async fn bank_of(app: &App, course_key: &str) -> anyhow::Result<Vec<Question>> {
     Ok(db::catalog::all_questions_of(&app.db, course_key).await?)
 }
 
+/// The question a person's running quiz is asking now, if any (for answers typed as text).
+pub async fn running_question(app: &App, person: &Person) -> anyhow::Result<Option<QuestionView>> {
+    let Some(attempt) = store::running_attempt_of(&app.db, person.user_id).await? else { return Ok(None) };
+    let Some(order) = db::orders::get(&app.db, attempt.order_id).await? else { return Ok(None) };
+    let Some(course) = order_course(app, &order).await? else { return Ok(None) };
+    let bank = bank_of(app, &course.key).await?;
+    Ok(view(&attempt, &bank))
+}
+
 /// Whether "my courses" should offer the quiz for this order: booked, present at least once, not
 /// passed yet, attempts left.
 pub async fn quiz_available(app: &App, order: &OrderRow) -> anyhow::Result<bool> {
@@ -447,9 +969,23 @@ pub async fn start_quiz(app: &App, person: &Person, order_id: i64) -> anyhow::Re
         return Ok(QuizStart::NoQuestions);
     }
     let pool: Vec<(i64, usize)> = active.iter().map(|q| (q.id, q.options.len())).collect();
-    let drawn = match app.config.quiz_seed {
-        Some(seed) => draw(&pool, app.config.quiz_size, &mut StdRng::seed_from_u64(seed + attempts.len() as u64)),
-        None => draw(&pool, app.config.quiz_size, &mut StdRng::from_entropy()),
+    let mut rng = match app.config.quiz_seed {
+        Some(seed) => StdRng::seed_from_u64(seed + attempts.len() as u64),
+        None => StdRng::from_entropy(),
+    };
+    let drawn = match attempts.last() {
+        None => draw(&pool, app.config.quiz_size, &mut rng),
+        // A retake asks other questions where the bank has them, then the ones missed last time.
+        Some(last) => {
+            let asked: Vec<i64> = attempts.iter().flat_map(|a| a.questions.iter().map(|d| d.question_id)).collect();
+            let missed: Vec<i64> = store::answers_of(&app.db, last.id)
+                .await?
+                .into_iter()
+                .filter(|(_, _, ok)| !ok)
+                .map(|(q, _, _)| q)
+                .collect();
+            draw_retake(&pool, app.config.quiz_size, &asked, &missed, &mut rng)
+        }
     };
     let mut tx = app.db.begin_write().await?;
     let id = store::insert_attempt(&mut tx, order_id, person.user_id, &drawn, app.now()).await?;
@@ -470,6 +1006,8 @@ pub struct QuizResult {
     pub order_id: i64,
     pub correct: usize,
     pub total: usize,
+    /// Right answers passing needs.
+    pub needed: usize,
     pub passed: bool,
     pub retake_allowed: bool,
     pub missed: Vec<Missed>,
@@ -536,12 +1074,11 @@ pub async fn answer(
         tx.commit().await?;
         let attempts = store::attempts_of_order(&app.db, order.id).await?;
         let mut missed = Vec::new();
-        for (qid, chosen, ok) in store::answers_of(&app.db, attempt_id).await? {
+        for (qid, _, ok) in store::answers_of(&app.db, attempt_id).await? {
             if ok {
                 continue;
             }
             if let Some(q) = bank.iter().find(|q| q.id == qid) {
-                let _ = chosen;
                 missed.push(Missed {
                     text: q.text.clone(),
                     right: q.options.get(q.answer).cloned().unwrap_or_default(),
@@ -553,11 +1090,12 @@ pub async fn answer(
             order_id: order.id,
             correct: score,
             total: attempt.total,
+            needed: needed_to_pass(attempt.total, course.pass_mark_pct),
             passed,
             retake_allowed: !passed && attempts.len() <= app.config.quiz_retakes,
             missed,
         });
-        // Completion is evaluated by the caller once the result is shown (see `evaluate`), so the
+        // The order is settled by the caller once the result is shown (see `settle`), so the
         // congratulation never arrives before the score.
     } else {
         tx.commit().await?;
@@ -576,34 +1114,39 @@ pub async fn answer(
 // Completion
 // ---------------------------------------------------------------------------------------------------
 
-/// Where an order stands against the completion rule.
+/// Where an order stands against the completion rule. Sessions held are all the class's scheduled
+/// sessions that have ended, recorded or not (a session nobody recorded counts as missed, never as
+/// not held); cancelled sessions do not count.
 pub async fn progress(app: &App, order: &OrderRow, course: &Course) -> anyhow::Result<Progress> {
     let now = app.now();
     let sessions = db::catalog::sessions_of_class(&app.db, &order.class_key).await?;
     let scheduled: Vec<&Session> = sessions.iter().filter(|s| s.status == SessionStatus::Scheduled).collect();
+    let held: Vec<i64> = scheduled.iter().filter(|s| s.ends_at <= now).map(|s| s.id).collect();
+    let finals = store::final_sessions_of_class(&app.db, &order.class_key).await?;
     let marks = store::marks_of_order(&app.db, order.id).await?;
-    // Only sessions where attendance was taken count as held.
-    let held: Vec<i64> = {
-        let mut held = Vec::new();
-        for s in scheduled.iter().filter(|s| s.ends_at <= now) {
-            if store::checkin(&app.db, s.id).await?.is_some_and(|c| c.finalized) {
-                held.push(s.id);
-            }
-        }
-        held
-    };
     let count = |m: Mark| marks.iter().filter(|(s, mk)| *mk == m && held.contains(s)).count();
     let attempts = store::attempts_of_order(&app.db, order.id).await?;
     Ok(Progress {
         sessions_held: held.len(),
         present: count(Mark::Present),
         excused: count(Mark::Excused),
+        sessions_pending: held.iter().filter(|s| !finals.contains(s)).count(),
         sessions_ahead: scheduled.iter().filter(|s| s.ends_at > now).count(),
         min_attendance_pct: course.min_attendance_pct,
-        quiz_passed: attempts.iter().any(|a| a.passed == Some(true)),
+        quiz: quiz_state(app, &attempts),
         practical_required: course.practical_check,
-        practical_passed: store::practical(&app.db, order.id).await? == Some(true),
+        practical: store::practical(&app.db, order.id).await?,
     })
+}
+
+fn quiz_state(app: &App, attempts: &[Attempt]) -> QuizState {
+    if attempts.iter().any(|a| a.passed == Some(true)) {
+        QuizState::Passed
+    } else if attempts.iter().all(|a| a.finished_at.is_some()) && attempts.len() > app.config.quiz_retakes {
+        QuizState::Failed
+    } else {
+        QuizState::Open
+    }
 }
 
 /// Completes the order if it now meets the rule: records the completion with a verification code
@@ -611,7 +1154,10 @@ pub async fn progress(app: &App, order: &OrderRow, course: &Course) -> anyhow::R
 /// when this call made it.
 pub async fn evaluate(app: &App, order_id: i64) -> anyhow::Result<Option<Completion>> {
     let Some(order) = db::orders::get(&app.db, order_id).await? else { return Ok(None) };
-    if !matches!(order.status, OrderStatus::Confirmed | OrderStatus::Attended) {
+    if !matches!(
+        order.status,
+        OrderStatus::Confirmed | OrderStatus::Attended | OrderStatus::NotCompleted | OrderStatus::NoShow
+    ) {
         return Ok(None);
     }
     let Some(course) = order_course(app, &order).await? else { return Ok(None) };
@@ -633,16 +1179,14 @@ pub async fn evaluate(app: &App, order_id: i64) -> anyhow::Result<Option<Complet
     if !store::insert_completion(&mut tx, &completion).await? {
         return Ok(None);
     }
-    db::orders::transition(&mut tx, order_id, order.status, OrderStatus::Completed, now, None, None).await?;
+    if !db::orders::transition(&mut tx, order_id, order.status, OrderStatus::Completed, now, None, None).await? {
+        return Ok(None); // it moved meanwhile
+    }
     let feedback = crate::services::surveys::open_feedback(&mut tx, app, order_id, order.user_id).await?;
-    let (title, credits, png) = (course.clone(), course.credits_label(person.lang), certificate);
+    let (title, png) = (course.clone(), certificate);
     let code = completion.code.clone();
     let note = Note::notice("completion", now, move |lang| {
-        let mut text = vec![tr!(lang, "completed", course = title.display_title(lang))];
-        if let Some(c) = title.credits_label(lang).or_else(|| credits.clone()) {
-            text.push(tr!(lang, "completed-credits", credits = c));
-        }
-        text.push(tr!(lang, "completed-code", code = code.as_str()));
+        let mut text = completion_lines(lang, &title, &code);
         // The course feedback (效果反馈) is asked right here, with a button, not in a message of its own.
         let buttons = match feedback {
             Some(id) => {
@@ -659,12 +1203,81 @@ pub async fn evaluate(app: &App, order_id: i64) -> anyhow::Result<Option<Complet
     .personal();
     notify::queue(&mut tx, app, order.user_id, &note).await?;
     tx.commit().await?;
+    tracing::info!(order_id, code = %completion.code, "completed");
     app.wake_outbox();
     Ok(Some(completion))
 }
 
-/// The certificate card as PNG in the person's language; `None` (text only) when no CJK font is
-/// installed, which is logged with the fix.
+/// "Congratulations…", the credits, the verification code.
+fn completion_lines(lang: Lang, course: &Course, code: &str) -> Vec<String> {
+    let mut text = vec![tr!(lang, "completed", course = course.display_title(lang))];
+    if let Some(c) = course.credits_label(lang) {
+        text.push(tr!(lang, "completed-credits", credits = c));
+    }
+    text.push(tr!(lang, "completed-code", code = code));
+    text
+}
+
+/// A completed order's certificate, sent again on request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertificateCopy {
+    pub text: String,
+    /// `None` when no CJK font is installed (logged): the text still goes.
+    pub png: Option<Vec<u8>>,
+}
+
+/// The certificate of `order_id` again, in the person's language: only their own completed order.
+pub async fn certificate_again(app: &App, person: &Person, order_id: i64) -> anyhow::Result<Option<CertificateCopy>> {
+    let Some(order) = db::orders::get(&app.db, order_id).await? else { return Ok(None) };
+    if order.user_id != person.user_id || order.status != OrderStatus::Completed {
+        tracing::warn!(user = person.user_id, order_id, "certificate asked for an order not theirs or not completed");
+        return Ok(None);
+    }
+    let Some(completion) = store::completion_of_order(&app.db, order_id).await? else { return Ok(None) };
+    let Some(course) = db::catalog::course(&app.db, &completion.course_key).await? else { return Ok(None) };
+    let png = certificate_for(app, person, &order, &course, &completion).await?;
+    let text = completion_lines(person.lang, &course, &completion.code).join("\n");
+    Ok(Some(CertificateCopy { text, png }))
+}
+
+/// A date with its year, for certificates (credits count per year): "2026年12月20日（周日）".
+fn dated(lang: Lang, date: chrono::NaiveDate) -> String {
+    let weekday = match date.weekday() {
+        chrono::Weekday::Mon => tr!(lang, "weekday-mon"),
+        chrono::Weekday::Tue => tr!(lang, "weekday-tue"),
+        chrono::Weekday::Wed => tr!(lang, "weekday-wed"),
+        chrono::Weekday::Thu => tr!(lang, "weekday-thu"),
+        chrono::Weekday::Fri => tr!(lang, "weekday-fri"),
+        chrono::Weekday::Sat => tr!(lang, "weekday-sat"),
+        chrono::Weekday::Sun => tr!(lang, "weekday-sun"),
+    };
+    let monthname = match date.month() {
+        1 => tr!(lang, "month-1"),
+        2 => tr!(lang, "month-2"),
+        3 => tr!(lang, "month-3"),
+        4 => tr!(lang, "month-4"),
+        5 => tr!(lang, "month-5"),
+        6 => tr!(lang, "month-6"),
+        7 => tr!(lang, "month-7"),
+        8 => tr!(lang, "month-8"),
+        9 => tr!(lang, "month-9"),
+        10 => tr!(lang, "month-10"),
+        11 => tr!(lang, "month-11"),
+        _ => tr!(lang, "month-12"),
+    };
+    tr!(
+        lang,
+        "certificate-date",
+        year = date.year(),
+        month = date.month(),
+        day = date.day(),
+        weekday = weekday,
+        monthname = monthname
+    )
+}
+
+/// The certificate card as PNG in the person's language, with the QR code of its verification link;
+/// `None` (text only) when no CJK font is installed, which is logged with the fix.
 async fn certificate_for(
     app: &App,
     person: &Person,
@@ -672,6 +1285,24 @@ async fn certificate_for(
     course: &Course,
     completion: &Completion,
 ) -> anyhow::Result<Option<Vec<u8>>> {
+    let card = certificate_card(app, person, order, course, completion).await?;
+    match tokio::task::spawn_blocking(move || crate::render::certificate_png(&card)).await? {
+        Ok(png) => Ok(Some(png)),
+        Err(e) => {
+            tracing::warn!(error = %e, "certificate card not drawn; sending the text only");
+            Ok(None)
+        }
+    }
+}
+
+/// What a completion's certificate card says, in the person's language.
+pub async fn certificate_card(
+    app: &App,
+    person: &Person,
+    order: &OrderRow,
+    course: &Course,
+    completion: &Completion,
+) -> anyhow::Result<crate::render::Certificate> {
     let lang = person.lang;
     let sessions = db::catalog::sessions_of_class(&app.db, &order.class_key).await?;
     let class = db::catalog::class(&app.db, &order.class_key).await?;
@@ -684,16 +1315,16 @@ async fn certificate_for(
     let dates = match (held.first(), held.last()) {
         (Some(a), Some(b)) => {
             let (a, b) = (a.starts_at.with_timezone(&tz).date_naive(), b.starts_at.with_timezone(&tz).date_naive());
-            if a == b {
-                crate::i18n::local_date(lang, a)
-            } else {
-                format!("{} – {}", crate::i18n::local_date(lang, a), crate::i18n::local_date(lang, b))
-            }
+            if a == b { dated(lang, a) } else { format!("{} – {}", dated(lang, a), dated(lang, b)) }
         }
         _ => String::new(),
     };
     let trainer = db::catalog::trainer(&app.db, &course.trainer_key).await?;
-    let card = crate::render::Certificate {
+    let qr_link = verify_link(app, &completion.code);
+    if qr_link.is_none() {
+        tracing::warn!("the bot's username is unknown: certificate card without its QR code");
+    }
+    Ok(crate::render::Certificate {
         title: tr!(lang, "certificate-title"),
         name: person.name.as_str().to_owned(),
         course: course.display_title(lang).to_owned(),
@@ -706,14 +1337,8 @@ async fn certificate_for(
             "certificate-issuer",
             region = region.map(|r| r.display_name(lang).to_owned()).unwrap_or_default()
         ),
-    };
-    match tokio::task::spawn_blocking(move || crate::render::certificate_png(&card)).await? {
-        Ok(png) => Ok(Some(png)),
-        Err(e) => {
-            tracing::warn!(error = %e, "certificate card not drawn; sending the text only");
-            Ok(None)
-        }
-    }
+        qr_link,
+    })
 }
 
 /// A cadre's completions with credits in the calendar year of `now` (in the default time zone).
@@ -773,20 +1398,20 @@ pub async fn credits_csv(app: &App, coordinator: &Person, lang: Lang) -> anyhow:
     Ok(Some(out.into_bytes()))
 }
 
-/// What a certificate code certifies, for `fieldschool verify CODE`.
-pub async fn verify(app: &App, code: &str) -> anyhow::Result<Option<String>> {
-    let code = code.trim().to_ascii_uppercase();
+/// What a certificate code certifies (for `fieldschool verify CODE` and the verification deep link),
+/// in `lang`. The code is read as people type it: any case, with or without its dash.
+pub async fn verify(app: &App, code: &str, lang: Lang) -> anyhow::Result<Option<String>> {
+    let Some(code) = normalize_certificate_code(code) else { return Ok(None) };
     let Some(c) = store::completion_by_code(&app.db, &code).await? else { return Ok(None) };
     let person = db::people::find(&app.db, c.user_id).await?;
     let course = db::catalog::course(&app.db, &c.course_key).await?;
     let order = db::orders::get(&app.db, c.order_id).await?;
-    let lang = Lang::Zh;
     Ok(Some(tr!(
         lang,
         "verify-line",
         code = c.code.as_str(),
         name = person.map(|p| p.name.as_str().to_owned()).unwrap_or_default(),
-        course = course.map(|c| c.title).unwrap_or_default(),
+        course = course.map(|c| c.display_title(lang).to_owned()).unwrap_or_default(),
         date = c.completed_at.with_timezone(&app.config.default_timezone).format("%Y-%m-%d").to_string(),
         credits = crate::domain::catalog::Credits::from_tenths(c.credits_tenths).to_string(),
         number = order.map(|o| o.number.as_str().to_owned()).unwrap_or_default()

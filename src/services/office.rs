@@ -17,12 +17,31 @@ pub async fn office_contact(app: &App, village_key: &str) -> Option<String> {
     }
 }
 
-/// [`office_contact`] for a person, when there is one and they gave their village.
+/// [`office_contact`] for a person: from their village; staff without one, from the region they
+/// coordinate, or (trainers) the first region of their courses' classes that names one.
 pub async fn contact_for(app: &App, person: Option<&Person>) -> Option<String> {
-    match person.and_then(|p| p.village_key.as_deref()) {
-        Some(village) => office_contact(app, village).await,
-        None => None,
+    let person = person?;
+    if let Some(village) = person.village_key.as_deref() {
+        return office_contact(app, village).await;
     }
+    for grant in &person.roles {
+        if grant.role == crate::domain::person::Role::Coordinator && !grant.region_key.is_empty() {
+            return office_contact(app, &grant.region_key).await;
+        }
+    }
+    let regions = match crate::db::catalog::trainer_class_regions(&app.db, person.user_id).await {
+        Ok(regions) => regions,
+        Err(e) => {
+            tracing::warn!(user = person.user_id, error = %e, "trainer's regions not read");
+            Vec::new()
+        }
+    };
+    for region in regions {
+        if let Some(contact) = office_contact(app, &region).await {
+            return Some(contact);
+        }
+    }
+    None
 }
 
 /// The `$contact` argument of the texts that tell people to contact the office: the contact, or

@@ -339,6 +339,7 @@ pub fn status_label(lang: Lang, status: OrderStatus) -> String {
         OrderStatus::Waitlisted => tr!(lang, "status-waitlisted"),
         OrderStatus::Offered => tr!(lang, "status-offered"),
         OrderStatus::Attended => tr!(lang, "status-attended"),
+        OrderStatus::NotCompleted => tr!(lang, "status-not-completed"),
         OrderStatus::Completed => tr!(lang, "status-completed"),
         OrderStatus::Cancelled => tr!(lang, "status-cancelled"),
         OrderStatus::Rejected => tr!(lang, "status-rejected"),

@@ -47,6 +47,10 @@ pub async fn handle(ctx: Ctx, cmd: Command) -> anyhow::Result<()> {
 }
 
 async fn start(ctx: Ctx, payload: &str) -> anyhow::Result<()> {
+    // A certificate's verification link (its QR code): answered for anyone, registered or not.
+    if let Some(code) = payload.strip_prefix(services::learning::VERIFY_START_PREFIX) {
+        return super::learning::verify_link(&ctx, code).await;
+    }
     // An invite link: a newcomer registers first, someone registered confirms (see handlers::staff).
     if services::invites::looks_like_token(payload) && super::staff::open_invite(&ctx, payload).await? {
         return Ok(());

@@ -1,5 +1,6 @@
 //! Trainers take attendance (a code, a live roster, hand marks, practical checks); trainees check
-//! in and take the quiz; cadres see their credits; coordinators export them.
+//! in (the code read out in the room, or their location at the venue) and take the quiz; anyone can
+//! verify a certificate; cadres see their credits; coordinators export them.
 //!
 //! Quizzes use inline buttons, not Telegram's quiz polls: the question and our own feedback with the
 //! explanation come as ordinary large text that old phones show well, options can be read out, the
@@ -7,119 +8,95 @@
 //! and nothing depends on poll updates, which have no chat and arrive separately.
 
 use teloxide::prelude::*;
-use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, InputFile};
+use teloxide::types::{
+    ButtonRequest, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, KeyboardButton, KeyboardMarkup, MessageId,
+};
 
 use crate::bot::callback::Cb;
 use crate::bot::context::Ctx;
 use crate::bot::keyboards::{self, button};
 use crate::db;
-use crate::domain::learning::{CheckinCode, Mark};
+use crate::domain::learning::{CheckinCode, GeoPoint, typed_option};
 use crate::domain::person::{Person, Role};
 use crate::i18n::Lang;
-use crate::services::learning::{self, AnswerOutcome, CheckinOutcome, OpenOutcome, QuestionView, QuizStart, Roster};
+use crate::services::learning::{
+    self, AnswerOutcome, CheckinOutcome, MarkOutcome, OpenOutcome, QuestionView, QuizStart, Roster,
+};
 use crate::tr;
 
-/// `/checkin`: the trainer's coming sessions, to open check-in for one.
+/// The button that sends a completed order's certificate again (for "my courses").
+pub fn certificate_button(lang: Lang, order_id: i64) -> InlineKeyboardButton {
+    button(tr!(lang, "btn-certificate"), Cb::Certificate(order_id))
+}
+
+/// "12月20日 09:00" in the zone.
+fn local_time(lang: Lang, tz: chrono_tz::Tz, at: chrono::DateTime<chrono::Utc>) -> String {
+    use chrono::Datelike;
+    let local = at.with_timezone(&tz);
+    tr!(lang, "learning-date-time", month = local.month(), day = local.day(), time = local.format("%H:%M").to_string())
+}
+
+/// `/checkin`: the trainer's sessions of today whose check-in window is open, to open check-in for one.
 pub async fn choose_session(ctx: &Ctx, person: &Person) -> anyhow::Result<()> {
     let lang = person.lang;
     if !person.has_role(Role::Trainer) {
         tracing::warn!(user = person.user_id, "/checkin from a non-trainer");
         return ctx.say(tr!(lang, "not-a-trainer")).await;
     }
-    let sessions = learning::trainer_sessions(&ctx.app, person).await?;
-    if sessions.is_empty() {
-        let contact = crate::services::office::contact_for(&ctx.app, Some(person)).await;
-        let contact = crate::services::office::contact_arg(contact.as_deref());
-        return ctx.say(tr!(lang, "checkin-no-sessions", contact = contact)).await;
+    let choices = learning::checkin_choices(&ctx.app, person).await?;
+    if choices.open.is_empty() {
+        return ctx
+            .say(match choices.next_today {
+                Some((opens, tz)) => {
+                    tr!(lang, "checkin-next-today", opens = opens.with_timezone(&tz).format("%H:%M").to_string())
+                }
+                None => tr!(lang, "checkin-no-sessions", contact = ctx.office_contact_arg().await),
+            })
+            .await;
     }
-    let mut rows = Vec::new();
-    for (session, class, course) in &sessions {
-        let tz = db::regions::get(&ctx.app.db, &class.region_key)
-            .await?
-            .and_then(|r| r.timezone.parse().ok())
-            .unwrap_or(ctx.app.config.default_timezone);
-        let label = tr!(
-            lang,
-            "checkin-session-button",
-            when = learning::when(lang, tz, session),
-            course = course.display_title(lang)
-        );
-        rows.push(vec![button(label, Cb::OpenCheckin(session.id))]);
-    }
+    let rows: Vec<Vec<InlineKeyboardButton>> = choices
+        .open
+        .iter()
+        .map(|info| {
+            let label = tr!(
+                lang,
+                "checkin-session-button",
+                when = learning::when(lang, info.tz, &info.session),
+                course = info.course.display_title(lang)
+            );
+            // The session's id, never its position in this list: the button means the same tomorrow.
+            vec![button(label, Cb::OpenCheckin(info.session.id))]
+        })
+        .collect();
     ctx.say_with(tr!(lang, "checkin-choose-session"), InlineKeyboardMarkup::new(rows)).await
 }
 
 pub async fn open(ctx: &Ctx, person: &Person, session_id: i64) -> anyhow::Result<()> {
     let lang = person.lang;
     match learning::open_checkin(&ctx.app, person, session_id).await? {
-        OpenOutcome::Opened { code, .. } => {
+        OpenOutcome::Opened { code, expires_at } => {
             ctx.answer(None).await?;
-            let minutes = ctx.app.config.checkin_ttl.num_minutes();
+            let seconds = (expires_at - ctx.app.now()).num_seconds().max(0);
+            let minutes = (seconds + 59) / 60;
             ctx.say(tr!(lang, "checkin-opened", code = code.as_str(), minutes = minutes)).await?;
             send_roster(ctx, person, session_id).await
         }
         OpenOutcome::NotYours => ctx.answer(Some(tr!(lang, "checkin-not-yours"))).await,
+        OpenOutcome::NotYet { opens, tz } => {
+            ctx.answer(Some(tr!(lang, "checkin-not-yet", opens = local_time(lang, tz, opens)))).await
+        }
         OpenOutcome::Ended => ctx.answer(Some(tr!(lang, "checkin-ended"))).await,
         OpenOutcome::Unknown => ctx.answer_stale().await,
     }
 }
 
 fn roster_view(lang: Lang, roster: &Roster) -> (String, InlineKeyboardMarkup) {
-    let session_id = roster.session.id;
-    let mut lines = vec![tr!(
-        lang,
-        "roster-title",
-        course = roster.course.display_title(lang),
-        when = learning::when(lang, roster.tz, &roster.session)
-    )];
-    lines.push(match &roster.code {
-        Some((code, until)) => tr!(
-            lang,
-            "roster-code",
-            code = code.as_str(),
-            until = until.with_timezone(&roster.tz).format("%H:%M").to_string()
-        ),
-        None => tr!(lang, "roster-closed"),
-    });
-    let present = roster.entries.iter().filter(|e| e.mark == Some(Mark::Present)).count();
-    lines.push(tr!(lang, "roster-counts", present = present, total = roster.entries.len()));
-    let mut rows: Vec<Vec<InlineKeyboardButton>> = Vec::new();
-    for e in &roster.entries {
-        let mark = match e.mark {
-            Some(Mark::Present) => tr!(lang, "roster-present"),
-            Some(Mark::Excused) => tr!(lang, "roster-excused"),
-            _ => tr!(lang, "roster-absent"),
-        };
-        let practical = match e.practical {
-            Some(true) => tr!(lang, "roster-practical-pass"),
-            Some(false) => tr!(lang, "roster-practical-fail"),
-            None => String::new(),
-        };
-        lines.push(tr!(lang, "roster-line", mark = mark.clone(), name = e.name.as_str(), practical = practical));
-        // The button toggles: tapping a present trainee marks them absent and back.
-        let present = e.mark == Some(Mark::Present);
-        let mut row = vec![button(
-            tr!(lang, "btn-mark", name = e.name.as_str(), mark = mark),
-            Cb::Mark { session: session_id, order: e.order_id, present: !present },
-        )];
-        if roster.course.practical_check {
-            row.push(button(
-                tr!(lang, "btn-practical-pass", name = e.name.as_str()),
-                Cb::Practical { session: session_id, order: e.order_id, passed: true },
-            ));
-            row.push(button(
-                tr!(lang, "btn-practical-fail", name = e.name.as_str()),
-                Cb::Practical { session: session_id, order: e.order_id, passed: false },
-            ));
-        }
-        rows.push(row);
-    }
-    let mut controls = vec![button(tr!(lang, "btn-refresh-roster"), Cb::Roster(session_id))];
-    if roster.code.is_some() {
-        controls.push(button(tr!(lang, "btn-close-checkin"), Cb::CloseCheckin(session_id)));
-    }
-    rows.push(controls);
-    (lines.join("\n"), InlineKeyboardMarkup::new(rows))
+    let (text, rows) = learning::roster_message(lang, roster);
+    let rows: Vec<Vec<InlineKeyboardButton>> = rows
+        .into_iter()
+        .map(|row| row.into_iter().map(|(label, data)| InlineKeyboardButton::callback(label, data)).collect())
+        .collect();
+    (text, InlineKeyboardMarkup::new(rows))
 }
 
 /// Sends the roster as a new message and remembers it, so check-ins can update it in place.
@@ -131,59 +108,77 @@ async fn send_roster(ctx: &Ctx, person: &Person, session_id: i64) -> anyhow::Res
     Ok(())
 }
 
-/// Redraws the roster message in place (best effort: an old or deleted message just stays as it is).
-async fn refresh_roster(ctx: &Ctx, session_id: i64) {
-    let Ok(Some(checkin)) = db::learning::checkin(&ctx.app.db, session_id).await else { return };
-    let Some((chat, message)) = checkin.roster else { return };
-    let lang = match db::people::find(&ctx.app.db, checkin.opened_by).await {
-        Ok(Some(p)) => p.lang,
-        _ => Lang::Zh,
-    };
+/// Redraws a roster message in place (best effort: an old or deleted message just stays as it is).
+async fn redraw(ctx: &Ctx, lang: Lang, chat: ChatId, message: MessageId, roster: &Roster) {
+    let (text, markup) = roster_view(lang, roster);
+    if let Err(e) = ctx.bot.edit_message_text(chat, message, text).reply_markup(markup).await {
+        tracing::debug!(session_id = roster.session.id, error = %e, "roster not redrawn");
+    }
+}
+
+/// Redraws the live roster of the session's check-in, and the message a roster button was pressed
+/// on when that is another one (the request to mark attendance by hand).
+async fn refresh_rosters(ctx: &Ctx, session_id: i64) {
     let Ok(Some(roster)) = learning::roster(&ctx.app, session_id).await else { return };
-    let (text, markup) = roster_view(lang, &roster);
-    let edit = ctx.bot.edit_message_text(ChatId(chat), teloxide::types::MessageId(message), text).reply_markup(markup);
-    if let Err(e) = edit.await {
-        tracing::debug!(session_id, error = %e, "roster not redrawn");
+    let live = match db::learning::checkin(&ctx.app.db, session_id).await {
+        Ok(Some(checkin)) => {
+            let lang = match db::people::find(&ctx.app.db, checkin.opened_by).await {
+                Ok(Some(p)) => p.lang,
+                _ => Lang::Zh,
+            };
+            checkin.roster.map(|(chat, message)| (ChatId(chat), MessageId(message), lang))
+        }
+        _ => None,
+    };
+    if let Some((chat, message, lang)) = live {
+        redraw(ctx, lang, chat, message, &roster).await;
+    }
+    if let Some(pressed) = ctx.callback_message()
+        && live.is_none_or(|(chat, message, _)| chat != ctx.chat || message != pressed)
+    {
+        redraw(ctx, ctx.lang, ctx.chat, pressed, &roster).await;
     }
 }
 
 pub async fn roster_button(ctx: &Ctx, person: &Person, session_id: i64) -> anyhow::Result<()> {
-    if !trainer_of(ctx, person, session_id).await? {
+    if !learning::is_trainer_of(&ctx.app, person, session_id).await? {
+        tracing::warn!(user = person.user_id, session_id, "roster of another trainer's session refused");
         return ctx.answer(Some(tr!(person.lang, "checkin-not-yours"))).await;
     }
     // Redraw first: the answered button then means the roster shows the change.
-    refresh_roster(ctx, session_id).await;
+    refresh_rosters(ctx, session_id).await;
     ctx.answer(None).await
 }
 
 pub async fn close(ctx: &Ctx, person: &Person, session_id: i64) -> anyhow::Result<()> {
-    if !trainer_of(ctx, person, session_id).await? {
+    if !learning::is_trainer_of(&ctx.app, person, session_id).await? {
+        tracing::warn!(user = person.user_id, session_id, "closing another trainer's check-in refused");
         return ctx.answer(Some(tr!(person.lang, "checkin-not-yours"))).await;
     }
     db::learning::close_checkin(&ctx.app.db, session_id, ctx.app.now()).await?;
-    refresh_roster(ctx, session_id).await;
+    refresh_rosters(ctx, session_id).await;
     ctx.answer(Some(tr!(person.lang, "roster-closed"))).await
 }
 
-async fn trainer_of(ctx: &Ctx, person: &Person, session_id: i64) -> anyhow::Result<bool> {
-    let sessions = learning::trainer_sessions(&ctx.app, person).await?;
-    Ok(sessions.iter().any(|(s, _, _)| s.id == session_id)
-        || db::learning::checkin(&ctx.app.db, session_id).await?.is_some_and(|c| c.opened_by == person.user_id))
-}
-
 pub async fn mark(ctx: &Ctx, person: &Person, session: i64, order: i64, present: bool) -> anyhow::Result<()> {
-    if !learning::trainer_mark(&ctx.app, person, session, order, present).await? {
-        return ctx.answer(Some(tr!(person.lang, "checkin-not-yours"))).await;
+    match learning::trainer_mark(&ctx.app, person, session, order, present).await? {
+        MarkOutcome::Marked => {
+            refresh_rosters(ctx, session).await;
+            ctx.answer(None).await
+        }
+        MarkOutcome::NotYours => ctx.answer(Some(tr!(person.lang, "checkin-not-yours"))).await,
+        MarkOutcome::TooLate => {
+            refresh_rosters(ctx, session).await;
+            ctx.answer(Some(tr!(person.lang, "mark-too-late"))).await
+        }
     }
-    refresh_roster(ctx, session).await;
-    ctx.answer(None).await
 }
 
 pub async fn practical(ctx: &Ctx, person: &Person, session: i64, order: i64, passed: bool) -> anyhow::Result<()> {
     if !learning::trainer_practical(&ctx.app, person, session, order, passed).await? {
         return ctx.answer(Some(tr!(person.lang, "checkin-not-yours"))).await;
     }
-    refresh_roster(ctx, session).await;
+    refresh_rosters(ctx, session).await;
     ctx.answer(None).await
 }
 
@@ -191,33 +186,151 @@ fn checkin_reply(lang: Lang, outcome: &CheckinOutcome) -> String {
     match outcome {
         CheckinOutcome::CheckedIn { course } => tr!(lang, "checkin-done", course = course.display_title(lang)),
         CheckinOutcome::Already { course } => tr!(lang, "checkin-already", course = course.display_title(lang)),
-        CheckinOutcome::WrongCode => tr!(lang, "checkin-wrong-code"),
+        CheckinOutcome::Prompt { course, location: false } => {
+            tr!(lang, "checkin-prompt", course = course.display_title(lang))
+        }
+        CheckinOutcome::Prompt { course, location: true } => {
+            tr!(lang, "checkin-prompt-location", course = course.display_title(lang))
+        }
+        CheckinOutcome::WrongCode { tries_left } => tr!(lang, "checkin-wrong-code", left = *tries_left),
+        CheckinOutcome::Locked { until, tz } => {
+            tr!(lang, "checkin-locked", until = until.with_timezone(tz).format("%H:%M").to_string())
+        }
         CheckinOutcome::NoneOpen => tr!(lang, "checkin-none-open"),
-        CheckinOutcome::NotOpenForYou => tr!(lang, "checkin-not-open-for-you"),
+        CheckinOutcome::NoSessionNow => tr!(lang, "checkin-no-session-now"),
+        CheckinOutcome::TooFar { distance_m, radius_m } => {
+            tr!(lang, "checkin-too-far", distance = *distance_m, radius = *radius_m)
+        }
+        CheckinOutcome::NoVenue => tr!(lang, "checkin-no-venue"),
+        CheckinOutcome::NotBooked => tr!(lang, "checkin-not-booked"),
+        CheckinOutcome::NotYet { opens, tz } => tr!(lang, "checkin-not-yet", opens = local_time(lang, *tz, *opens)),
+        CheckinOutcome::Closed => tr!(lang, "checkin-closed"),
     }
+}
+
+/// After a check-in: the roster of that session shows it at once.
+async fn after_check_in(ctx: &Ctx, person: &Person, outcome: &CheckinOutcome) -> anyhow::Result<()> {
+    if let CheckinOutcome::CheckedIn { .. } = outcome {
+        for (session_id, _) in db::learning::sessions_open_for(
+            &ctx.app.db,
+            person.user_id,
+            ctx.app.now(),
+            chrono::Duration::minutes(crate::domain::learning::CHECKIN_OPENS_BEFORE_MINUTES),
+        )
+        .await?
+        {
+            refresh_rosters(ctx, session_id).await;
+        }
+    }
+    // The reply brings the main menu back (in place of the location keyboard, if it was shown).
+    ctx.say_with(checkin_reply(person.lang, outcome), keyboards::main_menu(person)).await
 }
 
 /// A typed 4-digit code.
 pub async fn typed_code(ctx: &Ctx, person: &Person, code: &CheckinCode) -> anyhow::Result<()> {
     let outcome = learning::check_in_code(&ctx.app, person, code).await?;
-    if let CheckinOutcome::CheckedIn { .. } = outcome {
-        for (checkin, _) in db::learning::open_checkins_for(&ctx.app.db, person.user_id, ctx.app.now()).await? {
-            if &checkin.code == code {
-                refresh_roster(ctx, checkin.session_id).await;
-            }
-        }
-    }
-    ctx.say_with(checkin_reply(person.lang, &outcome), keyboards::main_menu(person)).await
+    after_check_in(ctx, person, &outcome).await
 }
 
+/// A shared location (in the idle state; see [`location_update`] for any state).
+pub async fn location(ctx: &Ctx, person: &Person, point: GeoPoint) -> anyhow::Result<()> {
+    let outcome = learning::check_in_location(&ctx.app, person, point).await?;
+    after_check_in(ctx, person, &outcome).await
+}
+
+/// A shared location, whatever dialog is open (the schema routes every location here).
+pub async fn location_update(ctx: Ctx, point: GeoPoint) -> anyhow::Result<()> {
+    let Some(person) = ctx.person.clone() else { return Ok(()) };
+    location(&ctx, &person, point).await
+}
+
+/// The "签到" button: asks for the code, and offers to share the location where the venue has
+/// coordinates; outside the session's window, says when it opens or that it has closed.
 pub async fn check_in_button(ctx: &Ctx, person: &Person, session_id: i64) -> anyhow::Result<()> {
+    let lang = person.lang;
     let outcome = learning::check_in_button(&ctx.app, person, session_id).await?;
-    if let CheckinOutcome::CheckedIn { .. } = outcome {
-        refresh_roster(ctx, session_id).await;
-        ctx.retire_pressed_keyboard().await;
-    }
     ctx.answer(None).await?;
-    ctx.say(checkin_reply(person.lang, &outcome)).await
+    let text = checkin_reply(lang, &outcome);
+    match outcome {
+        CheckinOutcome::Prompt { location: true, .. } => {
+            let keyboard = KeyboardMarkup::new(vec![
+                vec![KeyboardButton::new(tr!(lang, "btn-send-location")).request(ButtonRequest::Location)],
+                vec![KeyboardButton::new(tr!(lang, "btn-back-to-menu"))],
+            ])
+            .resize_keyboard()
+            .one_time_keyboard();
+            ctx.say_with(text, keyboard).await
+        }
+        _ => ctx.say(text).await,
+    }
+}
+
+/// Text typed in the idle state that is no menu item: an answer to the quiz question being asked
+/// (its number or letter), a check-in code, the location button's label from a phone that cannot
+/// share a location, or something not understood.
+pub async fn typed(ctx: &Ctx, person: &Person, text: &str) -> anyhow::Result<()> {
+    let lang = person.lang;
+    let question = learning::running_question(&ctx.app, person).await?;
+    if let Some(q) = &question
+        && let Some(choice) = typed_option(text, q.options.len())
+    {
+        let (Ok(position), Ok(choice)) = (u16::try_from(q.position), u8::try_from(choice)) else {
+            return ctx.say(tr!(lang, "quiz-use-buttons")).await;
+        };
+        return quiz_answer(ctx, person, q.attempt_id, position, choice).await;
+    }
+    if let Some(code) = CheckinCode::parse(text) {
+        // Four digits are a check-in code (answered even when no check-in is open).
+        return typed_code(ctx, person, &code).await;
+    }
+    if let Some(q) = question {
+        ctx.say(tr!(lang, "quiz-use-buttons")).await?;
+        let (text, markup) = question_message(lang, &q);
+        return ctx.say_with(text, markup).await;
+    }
+    let text = text.trim();
+    if Lang::ALL.iter().any(|l| tr!(*l, "btn-send-location") == text) {
+        return ctx.say_with(tr!(lang, "checkin-location-how"), keyboards::main_menu(person)).await;
+    }
+    if Lang::ALL.iter().any(|l| tr!(*l, "btn-back-to-menu") == text) {
+        return ctx.say_with(tr!(lang, "menu-title"), keyboards::main_menu(person)).await;
+    }
+    ctx.say_with(tr!(lang, "menu-unknown"), keyboards::main_menu(person)).await
+}
+
+/// `/start v-<CODE>`: the certificate's verification link (its QR code), for anyone, registered or
+/// not, in the reader's language.
+pub async fn verify_link(ctx: &Ctx, code: &str) -> anyhow::Result<()> {
+    let lang = ctx.lang;
+    let text = match learning::verify(&ctx.app, code, lang).await? {
+        Some(line) => tr!(lang, "verify-found", line = line),
+        None => {
+            tracing::info!(user = ctx.user_id, code, "verification of an unknown certificate code");
+            tr!(lang, "verify-unknown")
+        }
+    };
+    match &ctx.person {
+        Some(person) => ctx.say_with(text, keyboards::main_menu(person)).await,
+        None => ctx.say(text).await,
+    }
+}
+
+/// The certificate of a completed order again (checked: the presser's own completed order).
+pub async fn certificate(ctx: &Ctx, person: &Person, order_id: i64) -> anyhow::Result<()> {
+    let Some(copy) = learning::certificate_again(&ctx.app, person, order_id).await? else {
+        return ctx.answer(Some(tr!(person.lang, "certificate-none"))).await;
+    };
+    ctx.answer(None).await?;
+    match copy.png {
+        Some(png) => {
+            ctx.bot
+                .send_photo(ctx.chat, InputFile::memory(png).file_name("certificate.png"))
+                .caption(copy.text)
+                .await?;
+            Ok(())
+        }
+        None => ctx.say(copy.text).await,
+    }
 }
 
 fn question_message(lang: Lang, q: &QuestionView) -> (String, InlineKeyboardMarkup) {
@@ -280,10 +393,10 @@ pub async fn quiz_answer(ctx: &Ctx, person: &Person, attempt: i64, position: u16
                 )
                 .await?;
                 // The score first, then (through the outbox) the congratulation and certificate.
-                learning::evaluate(&ctx.app, result.order_id).await?;
-                return Ok(());
+                return learning::settle(&ctx.app, result.order_id).await;
             }
-            let mut text = vec![tr!(lang, "quiz-failed", correct = result.correct, total = result.total)];
+            let mut text =
+                vec![tr!(lang, "quiz-failed", correct = result.correct, total = result.total, needed = result.needed)];
             if !result.missed.is_empty() {
                 text.push(String::new());
                 text.push(tr!(lang, "quiz-review-title"));
@@ -301,8 +414,10 @@ pub async fn quiz_answer(ctx: &Ctx, person: &Person, attempt: i64, position: u16
                 let rows = vec![vec![button(tr!(lang, "btn-retake"), Cb::QuizStart(result.order_id))]];
                 ctx.say_with(text.join("\n"), InlineKeyboardMarkup::new(rows)).await
             } else {
+                // No retake left: the order can no longer complete (settled before the reply says so).
+                learning::settle(&ctx.app, result.order_id).await?;
                 text.push(tr!(lang, "quiz-no-retake"));
-                ctx.say(text.join("\n")).await
+                ctx.say_with(text.join("\n"), keyboards::main_menu(person)).await
             }
         }
         AnswerOutcome::Stale(current) => {
@@ -315,7 +430,13 @@ pub async fn quiz_answer(ctx: &Ctx, person: &Person, attempt: i64, position: u16
                 None => Ok(()),
             }
         }
-        AnswerOutcome::Closed => ctx.answer(Some(tr!(lang, "quiz-closed"))).await,
+        AnswerOutcome::Closed => {
+            if ctx.is_callback() {
+                ctx.answer(Some(tr!(lang, "quiz-closed"))).await
+            } else {
+                ctx.say(tr!(lang, "quiz-closed")).await
+            }
+        }
         AnswerOutcome::NotYours => ctx.answer(Some(tr!(lang, "not-allowed"))).await,
     }
 }
@@ -382,6 +503,7 @@ pub fn is_learning_button(cb: &Cb) -> bool {
             | Cb::CheckIn(_)
             | Cb::QuizStart(_)
             | Cb::QuizAnswer { .. }
+            | Cb::Certificate(_)
     )
 }
 
@@ -396,6 +518,7 @@ pub async fn callback(ctx: Ctx, cb: Cb) -> anyhow::Result<()> {
         Cb::CheckIn(s) => check_in_button(&ctx, &person, s).await,
         Cb::QuizStart(o) => quiz_start(&ctx, &person, o).await,
         Cb::QuizAnswer { attempt, position, choice } => quiz_answer(&ctx, &person, attempt, position, choice).await,
+        Cb::Certificate(o) => certificate(&ctx, &person, o).await,
         _ => ctx.answer_stale().await,
     }
 }

@@ -22,11 +22,8 @@ pub async fn handle(ctx: Ctx) -> anyhow::Result<()> {
             Some(MenuItem::RequestCourse) => super::requests::open(&ctx, &person).await,
             Some(MenuItem::Help) => super::help::handle(ctx).await,
             Some(MenuItem::Settings) => super::settings::open(&ctx, &person).await,
-            None => match crate::domain::learning::CheckinCode::parse(text) {
-                // Four digits are a check-in code (answered even when no check-in is open).
-                Some(code) => super::learning::typed_code(&ctx, &person, &code).await,
-                None => ctx.say_with(tr!(person.lang, "menu-unknown"), keyboards::main_menu(&person)).await,
-            },
+            // A check-in code, a quiz answer typed as text, or something not understood.
+            None => super::learning::typed(&ctx, &person, text).await,
         },
         // A staff member choosing to take courses too, and the answer to an invite they opened.
         Incoming::Callback(Some(Cb::Audience(audience))) => {
@@ -39,6 +36,7 @@ pub async fn handle(ctx: Ctx) -> anyhow::Result<()> {
         Incoming::UnknownCommand => {
             ctx.say_with(tr!(person.lang, "unknown-command"), keyboards::main_menu(&person)).await
         }
+        Incoming::Location(point) => super::learning::location(&ctx, &person, *point).await,
         Incoming::Contact { .. } | Incoming::Unsupported | Incoming::Photo { .. } | Incoming::Command(_) => {
             ctx.say_with(tr!(person.lang, "menu-unknown"), keyboards::main_menu(&person)).await
         }

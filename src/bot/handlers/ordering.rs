@@ -148,7 +148,7 @@ pub async fn confirm(ctx: &Ctx, person: &Person, key: &str) -> anyhow::Result<()
     let mut text = match outcome {
         PlaceOutcome::Placed { order, no_approver: true, .. } => {
             let pending = tr!(lang, "order-pending", number = order.number.as_str());
-            format!("{pending}\n\n{}", tr!(lang, "order-nobody-to-approve"))
+            format!("{pending}\n\n{}", tr!(lang, "order-nobody-to-approve", contact = ctx.office_contact_arg().await))
         }
         PlaceOutcome::Placed { order, position, .. } => match order.status {
             OrderStatus::PendingApproval => tr!(lang, "order-pending", number = order.number.as_str()),
@@ -222,10 +222,13 @@ pub async fn my_courses(ctx: &Ctx, person: &Person) -> anyhow::Result<()> {
         for item in &past {
             text.push(String::new());
             text.push(format::my_order(lang, item, now));
-            // A quiz may still be taken after the last session.
+            // A quiz may still be taken after the last session; a certificate can be sent again.
             if crate::services::learning::quiz_available(&ctx.app, &item.order).await? {
                 let title = item.info.as_ref().map(|i| i.course.display_title(lang).to_owned()).unwrap_or_default();
                 rows.push(vec![button(tr!(lang, "btn-quiz", course = title), Cb::QuizStart(item.order.id))]);
+            }
+            if item.order.status == OrderStatus::Completed {
+                rows.push(vec![super::learning::certificate_button(lang, item.order.id)]);
             }
         }
     }
@@ -273,7 +276,9 @@ pub async fn order_action(ctx: &Ctx, person: &Person, action: OrderAction) -> an
                 tr!(lang, "cancel-already-requested", number = order.number.as_str())
             }
         }
-        (_, ActionOutcome::NobodyToAsk(order)) => tr!(lang, "cancel-nobody-to-ask", number = order.number.as_str()),
+        (_, ActionOutcome::NobodyToAsk(order)) => {
+            tr!(lang, "cancel-nobody-to-ask", number = order.number.as_str(), contact = ctx.office_contact_arg().await)
+        }
         (_, ActionOutcome::ClassEnded(order)) => tr!(lang, "cancel-class-ended", number = order.number.as_str()),
         (OrderAction::AcceptOffer(_), ActionOutcome::Done(order)) => match order.status {
             OrderStatus::PendingApproval => tr!(lang, "order-pending", number = order.number.as_str()),

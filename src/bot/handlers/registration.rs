@@ -119,9 +119,11 @@ async fn decode(ctx: &Ctx, reg: &Registration) -> anyhow::Result<Decoded> {
             Some(p) => Input::Contact(p),
             None => return Ok(Decoded::NotOwnContact),
         },
-        Incoming::Unsupported | Incoming::Photo { .. } | Incoming::UnknownCommand | Incoming::Command(_) => {
-            Input::Unsupported
-        }
+        Incoming::Unsupported
+        | Incoming::Location(_)
+        | Incoming::Photo { .. }
+        | Incoming::UnknownCommand
+        | Incoming::Command(_) => Input::Unsupported,
         Incoming::Callback(None) => return Ok(Decoded::Stale),
         Incoming::Callback(Some(cb)) => match cb {
             Cb::Lang(l) => Input::Lang(*l),

@@ -35,9 +35,11 @@ pub async fn handle(ctx: Ctx, step: SettingsStep) -> anyhow::Result<()> {
             ctx.say(tr!(person.lang, "reg-contact-not-own")).await?;
             return ask(&ctx, &person, &step).await;
         }
-        Incoming::Unsupported | Incoming::Photo { .. } | Incoming::UnknownCommand | Incoming::Command(_) => {
-            Input::Unsupported
-        }
+        Incoming::Unsupported
+        | Incoming::Location(_)
+        | Incoming::Photo { .. }
+        | Incoming::UnknownCommand
+        | Incoming::Command(_) => Input::Unsupported,
         Incoming::Callback(None) => return ctx.answer_stale().await,
         Incoming::Callback(Some(cb)) => match cb {
             Cb::Settings(item) => Input::Open(*item),
