@@ -99,7 +99,7 @@ pub async fn run() -> anyhow::Result<()> {
     println!("Simulated time: {} (move it with /clock)", show_time(clock.now()));
     println!("Type text to send it; a number presses a button, k1/k2… a keyboard button.");
     println!(
-        "/as NAME|N switch person · /who · /contact · /sticker · /photo · /invite ROLE [REGION|TRAINER] · /open · /clock [+2d|+3h|2026-12-20 09:20] · /quit"
+        "/as NAME|N switch person · /who · /contact · /sticker · /photo · /location LAT LON · /invite ROLE [REGION|TRAINER] · /open · /clock [+2d|+3h|2026-12-20 09:20] · /quit"
     );
     print_personas(0);
 
@@ -150,6 +150,18 @@ pub async fn run() -> anyhow::Result<()> {
             }
             "/photo" => {
                 emulator.send_photo(me);
+            }
+            "/location" => {
+                let coords: Vec<f64> = words.filter_map(|w| w.trim_end_matches(',').parse().ok()).collect();
+                match coords.as_slice() {
+                    [lat, lon] if (-90.0..=90.0).contains(lat) && (-180.0..=180.0).contains(lon) => {
+                        emulator.send_location(me, *lat, *lon);
+                    }
+                    _ => {
+                        acted = false;
+                        println!("-- say /location LAT LON, e.g. /location 34.7290 112.1470 (铁山镇农业技术推广站)");
+                    }
+                }
             }
             "/clock" => {
                 acted = false;

@@ -12,9 +12,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run the bot (long polling). Needs TELOXIDE_TOKEN; DATABASE_URL defaults to sqlite://fieldschool.db.
+    /// Run the bot (long polling). Needs TELOXIDE_TOKEN; reads DATABASE_URL (default sqlite://fieldschool.db).
     Run,
-    /// Print a one-time invite link that grants a role.
+    /// Print a one-time invite link that grants a role. Reads DATABASE_URL (default sqlite://fieldschool.db).
     Invite {
         #[arg(long, value_parser = ["trainer", "coordinator", "admin"])]
         role: String,
@@ -28,7 +28,8 @@ enum Command {
         #[arg(long, env = "FIELDSCHOOL_BOT_USERNAME")]
         bot_username: Option<String>,
     },
-    /// Load or refresh the catalogue (regions, trainers, courses, classes) from a TOML file.
+    /// Load or refresh the catalogue (regions, trainers, courses, classes) from a TOML file into DATABASE_URL
+    /// (default sqlite://fieldschool.db).
     Import {
         /// The catalogue file; see docs/catalog-format.md (example: examples/demo-catalog.toml).
         file: std::path::PathBuf,
@@ -36,7 +37,8 @@ enum Command {
         #[arg(long)]
         allow_past: bool,
     },
-    /// Print a region's solar terms and busy farming seasons with their dates.
+    /// Print a region's solar terms and busy farming seasons with their dates. Reads DATABASE_URL (default
+    /// sqlite://fieldschool.db).
     Calendar {
         /// Region key from the catalogue (example: xinan).
         region: String,
@@ -47,7 +49,8 @@ enum Command {
         #[arg(long, default_value = "zh")]
         lang: String,
     },
-    /// Print what a certificate's verification code certifies.
+    /// Print what a certificate's verification code certifies. Reads DATABASE_URL (default
+    /// sqlite://fieldschool.db).
     Verify {
         /// The code on the certificate (example: K7Q3-M9XP; the dash and case do not matter).
         code: String,
@@ -55,7 +58,8 @@ enum Command {
         #[arg(long, default_value = "zh")]
         lang: String,
     },
-    /// Try the bot in this terminal: no token, no network, a throw-away database with the demo catalogue.
+    /// Try the bot in this terminal: no token, no network, a throw-away database with the demo catalogue
+    /// (DATABASE_URL is not used).
     Chat,
 }
 

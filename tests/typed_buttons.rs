@@ -158,3 +158,20 @@ async fn a_typed_label_of_an_outbox_message_presses_its_button() {
     assert!(acked.contains("已告诉老师您收到了"), "the typed 收到 counted as the button: {acked}");
     t.stop().await;
 }
+
+#[tokio::test]
+async fn an_order_is_placed_by_typing_what_the_buttons_say_first() {
+    let Some(t) = TestBot::start(Store::Sqlite).await else { return };
+    let me = t.villager(760, "王秀英").await;
+    t.say(me, "报名培训").await;
+    // "特色种养（1 门）": the count in brackets need not be typed.
+    let courses = t.say(me, "特色种养").await.rendered_text();
+    assert!(courses.contains("第 1/1 页"), "{courses}");
+    t.say(me, "食用菌种植技术").await;
+    // "铁山镇农业技术推广站 · 12月12日（周六） · 剩 30 个名额": its place names the class.
+    let summary = t.say(me, "铁山镇农业技术推广站").await.rendered_text();
+    assert!(summary.contains("请核对您的报名"), "{summary}");
+    let done = t.say(me, "确认报名").await.rendered_text();
+    assert!(done.contains("报名成功"), "{done}");
+    t.stop().await;
+}

@@ -121,7 +121,7 @@ request-type-topic =
     Example: grape growing
 request-topic-unclear = Sorry, I could not tell what you would like to learn. A few words are enough, for example: grape growing
 request-topic-too-long = Please keep it short (30 characters at most), for example: grape growing
-request-recorded = Noted! { $count } people in your township have asked for this. When enough do, the training office will arrange a course.
+request-recorded = { $count } people in your township have asked for this. When enough do, the training office will arrange a course.
 request-already = You have already asked for this. { $count } people in your township have asked for it now.
 request-no-village = Please choose your village in Settings first, so we can count requests per township.
 requests-none = Nobody in your regions has asked for a course yet.

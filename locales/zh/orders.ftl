@@ -118,7 +118,7 @@ request-type-topic =
     例如：葡萄种植
 request-topic-unclear = 没看懂您想学什么。请用几个字说一下，例如：葡萄种植
 request-topic-too-long = 说得简短一些吧（最多 30 个字），例如：葡萄种植
-request-recorded = 记下了！您所在的乡镇已有 { $count } 人想学这个。人数够了，培训办会安排课程。
+request-recorded = 您所在的乡镇已有 { $count } 人想学这个。人数够了，培训办会安排课程。
 request-already = 您已经点过这个了。您所在的乡镇现在有 { $count } 人想学。
 request-no-village = 请先在“设置”里选好您所在的村，这样才能按乡镇统计。
 requests-none = 您负责的地区还没有人点单。

@@ -18,7 +18,35 @@ pub fn names(typed: &str, label: &str) -> bool {
     if typed.chars().count() == 1 && typed.chars().all(|c| c.is_ascii_alphanumeric()) {
         return label.trim().to_lowercase() == typed;
     }
-    normalize(label).is_some_and(|label| label == typed)
+    short_forms(label).contains(&typed)
+}
+
+/// What a label may be called by: the whole label, without a trailing count or note in brackets
+/// ("特色种养（1 门）" → "特色种养"), and its first part when it is a list of parts ("铁山镇农技站 · 12月12日 ·
+/// 剩 30 个名额" → "铁山镇农技站"): people type what they read first.
+fn short_forms(label: &str) -> Vec<String> {
+    let mut forms = Vec::new();
+    let mut add = |text: &str| {
+        if let Some(form) = normalize(text)
+            && !forms.contains(&form)
+        {
+            forms.push(form);
+        }
+    };
+    add(label);
+    let trimmed = label.trim_end();
+    for (open, close) in [('（', '）'), ('(', ')')] {
+        if trimmed.ends_with(close)
+            && let Some(at) = trimmed.rfind(open)
+            && at > 0
+        {
+            add(&trimmed[..at]);
+        }
+    }
+    if let Some((first, _)) = label.split_once(" · ") {
+        add(first);
+    }
+    forms
 }
 
 /// The one button of `buttons` (label, data) that `typed` names; `None` when none does, or when
@@ -56,6 +84,10 @@ mod tests {
         assert!(!names("不同意", "✅ 同意"));
         assert!(!names("同意", "❌ 不同意"));
         assert!(!names("农", "👨‍🌾 农户"), "a part is not the label");
+        assert!(names("特色种养", "特色种养（1 门）"), "a count in brackets may be left out");
+        assert!(names("Crops and livestock", "Crops and livestock (1 course)"));
+        assert!(names("铁山镇农业技术推广站", "铁山镇农业技术推广站 · 12月12日（周六） · 剩 30 个名额"));
+        assert!(!names("12月12日", "铁山镇农业技术推广站 · 12月12日（周六） · 剩 30 个名额"));
     }
 
     #[test]
