@@ -159,7 +159,9 @@ pub async fn run() -> anyhow::Result<()> {
                     }
                     _ => {
                         acted = false;
-                        println!("-- say /location LAT LON, e.g. /location 34.7290 112.1470 (铁山镇农业技术推广站)");
+                        println!(
+                            "-- say /location LAT LON, e.g. /location 34.7290 112.1470 (the demo's Tieshan extension station)"
+                        );
                     }
                 }
             }

@@ -48,6 +48,20 @@ pub struct Config {
     /// The bot's username (`FIELDSCHOOL_BOT_USERNAME`), for the verification link on certificates;
     /// when unset, the running bot asks Telegram (getMe) at start.
     pub bot_username: Option<String>,
+    /// Webhook mode (`FIELDSCHOOL_WEBHOOK_URL`): the public HTTPS URL given to `setWebhook`; polling without.
+    pub webhook_url: Option<String>,
+    /// Where the webhook (and /healthz, /metrics) listens (`FIELDSCHOOL_LISTEN`, default 0.0.0.0:8080).
+    pub listen: std::net::SocketAddr,
+    /// Sent to Telegram as `secret_token` and checked on every webhook request.
+    pub webhook_secret: Option<String>,
+    /// How many webhook connections Telegram may open at once (`FIELDSCHOOL_WEBHOOK_MAX_CONNECTIONS`).
+    pub webhook_max_connections: u8,
+    /// In polling mode, where /healthz and /metrics listen (`FIELDSCHOOL_METRICS_LISTEN`); none without.
+    pub metrics_listen: Option<std::net::SocketAddr>,
+    /// Inbox workers of this process (`FIELDSCHOOL_WORKERS`, default 16).
+    pub inbox_workers: usize,
+    /// Handled inbox rows are kept this long (`FIELDSCHOOL_INBOX_RETENTION_DAYS`, default 7).
+    pub inbox_retention: Duration,
 }
 
 /// `2026-12-14 10:00` in `tz`, or an RFC 3339 instant (`2026-12-14T02:00:00Z`).
@@ -132,7 +146,35 @@ impl Config {
             })?),
             None => None,
         };
+        let address = |k: &str, default: Option<&str>| -> anyhow::Result<Option<std::net::SocketAddr>> {
+            match var(k).or_else(|| default.map(str::to_owned)) {
+                Some(v) => {
+                    Ok(Some(v.parse().map_err(|_| anyhow::anyhow!("{k} must be HOST:PORT (example: 0.0.0.0:8080)"))?))
+                }
+                None => Ok(None),
+            }
+        };
+        let webhook_url = var("FIELDSCHOOL_WEBHOOK_URL");
+        if let Some(url) = &webhook_url
+            && !(url.starts_with("https://") || url.starts_with("http://"))
+        {
+            anyhow::bail!("FIELDSCHOOL_WEBHOOK_URL must be the public URL, e.g. https://bot.example.org/telegram");
+        }
+        let webhook_secret = var("FIELDSCHOOL_WEBHOOK_SECRET");
+        let secret_ok = |s: &str| {
+            (1..=256).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        };
+        if webhook_secret.as_deref().is_some_and(|s| !secret_ok(s)) {
+            anyhow::bail!("FIELDSCHOOL_WEBHOOK_SECRET must be 1–256 characters of A-Z, a-z, 0-9, _ and -");
+        }
         Ok(Config {
+            webhook_url,
+            listen: address("FIELDSCHOOL_LISTEN", Some("0.0.0.0:8080"))?.unwrap_or_else(|| ([0, 0, 0, 0], 8080).into()),
+            webhook_secret,
+            webhook_max_connections: number("FIELDSCHOOL_WEBHOOK_MAX_CONNECTIONS", 40)?.clamp(1, 100) as u8,
+            metrics_listen: address("FIELDSCHOOL_METRICS_LISTEN", None)?,
+            inbox_workers: number("FIELDSCHOOL_WORKERS", 16)?.clamp(1, 256) as usize,
+            inbox_retention: Duration::days(number("FIELDSCHOOL_INBOX_RETENTION_DAYS", 7)?.max(1) as i64),
             clock_start,
             worker_id: var("FIELDSCHOOL_WORKER_ID"),
             bot_username: var("FIELDSCHOOL_BOT_USERNAME").map(|u| u.trim_start_matches('@').to_owned()),

@@ -3,13 +3,8 @@
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use teloxide::dispatching::Dispatcher;
-use teloxide::dispatching::ShutdownToken;
-use teloxide::error_handlers::LoggingErrorHandler;
 use teloxide::prelude::*;
-use teloxide::stop::StopToken;
 use teloxide::types::{BotCommand, BotCommandScope};
-use teloxide::update_listeners::{Polling, UpdateListener as _};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -71,31 +66,30 @@ pub async fn register_commands(bot: &Bot) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A running bot: the dispatcher and the background workers.
+/// A running bot: the update ingress (polling or webhook), the inbox workers and the background workers.
 pub struct Running {
-    shutdown: ShutdownToken,
-    listener_stop: StopToken,
-    dispatcher: JoinHandle<()>,
-    workers_stop: watch::Sender<bool>,
-    workers: Vec<JoinHandle<()>>,
+    stop: watch::Sender<bool>,
+    /// Ingress and inbox workers: stopped first, so no update is taken that cannot be finished.
+    intake: Vec<JoinHandle<()>>,
+    ingress: JoinHandle<()>,
+    background: Vec<JoinHandle<()>>,
+    background_stop: watch::Sender<bool>,
     outbox: OutboxHandle,
+    listening: Option<std::net::SocketAddr>,
 }
 
 impl Running {
-    /// Stops taking updates, lets handlers in progress finish, and returns.
+    /// Stops taking updates, lets the updates being handled finish, then stops the background workers.
     pub async fn stop(self) {
-        // Stop the update listener itself: its flag is kept until read, so it cannot be missed. (teloxide's
-        // ShutdownToken wakes the dispatcher with a notification that is lost when it comes between two
-        // of its waits, and its "shutdown done" future listens only from its first poll: a stop that
-        // relied on either hung now and then.) Then wait for the dispatcher's task: handlers in progress
-        // finish first.
-        self.listener_stop.stop();
-        let _ = self.shutdown.shutdown();
-        let _ = self.dispatcher.await;
-        // Workers finish the message in flight and hand back what they claimed.
-        let _ = self.workers_stop.send(true);
-        for worker in self.workers {
-            let _ = worker.await;
+        let _ = self.stop.send(true);
+        let _ = self.ingress.await;
+        for task in self.intake {
+            let _ = task.await;
+        }
+        // The outbox finishes the calls in flight and hands back what it claimed.
+        let _ = self.background_stop.send(true);
+        for task in self.background {
+            let _ = task.await;
         }
     }
 
@@ -104,67 +98,128 @@ impl Running {
         &self.outbox
     }
 
-    /// Completes when the dispatcher has stopped by itself.
+    /// Where the webhook and /healthz, /metrics listen, when they do.
+    pub fn listening(&self) -> Option<std::net::SocketAddr> {
+        self.listening
+    }
+
+    /// Completes when the ingress has stopped by itself (the webhook server failed).
     pub async fn wait(&mut self) {
-        let _ = (&mut self.dispatcher).await;
+        let _ = (&mut self.ingress).await;
     }
 }
 
-/// Updates are handled by at most this many workers at once (see [`dispatch_lane`]).
-const DISPATCH_LANES: i64 = 64;
-
-/// Which worker handles an update: its chat's lane. teloxide's default gives every chat its own worker,
-/// spawned as soon as an update for it is fetched and kept while idle up to the most ever active at once, so a
-/// burst from 15,000 chats held 15,000 handlers in flight (300+ MB resident, never given back; BENCHMARKS.md,
-/// part 4). Lanes bound that to 64 at a time; a chat's updates still go through one lane, in order, and a full
-/// lane queue stops the fetching of further updates until it drains. Updates without a chat (poll answers) go
-/// to teloxide's default worker, as before.
-fn dispatch_lane(update: &Update) -> Option<i64> {
-    update.chat().map(|chat| chat.id.0.rem_euclid(DISPATCH_LANES))
-}
-
-/// Starts the dispatcher for `bot` on `app` in the background.
+/// Starts the bot on `app`: updates come in through the durable inbox (webhook when configured, else
+/// long polling), handled by the inbox workers; the outbox, the scheduler and the broadcast follower run
+/// beside them.
 pub async fn start_bot(mut app: App, bot: Bot) -> anyhow::Result<Running> {
+    crate::metrics::init();
     register_commands(&bot).await?;
+    let me = bot.get_me().await.context("getMe failed: check TELOXIDE_TOKEN and the network")?;
     // Certificates carry a link to the bot (their QR code): its username, from Telegram unless configured.
     if app.config.bot_username.is_none() {
-        let me = bot.get_me().await.context("getMe failed: check TELOXIDE_TOKEN and the network")?;
         std::sync::Arc::make_mut(&mut app.config).bot_username = Some(me.username().to_owned());
     }
+    let worker_id = app.config.worker_id.clone().unwrap_or_else(crate::outbox::default_worker_id);
     let storage = DialogStorage::new(app.db.clone(), app.clock.clone());
-    let mut dispatcher = Dispatcher::builder(bot.clone(), schema())
-        .distribution_function(dispatch_lane)
-        .dependencies(dptree::deps![app.clone(), storage])
-        .default_handler(|update| async move {
-            tracing::debug!(update_id = update.id.0, "update the bot does not handle (group chat, edit…)");
-        })
-        .error_handler(LoggingErrorHandler::with_custom_text("handler error"))
-        .build();
-    let shutdown = dispatcher.shutdown_token();
-    let mut listener =
-        Polling::builder(bot.clone()).timeout(std::time::Duration::from_secs(10)).delete_webhook().await.build();
-    let listener_stop = listener.stop_token();
-    let dispatcher = tokio::spawn(async move {
-        dispatcher
-            .dispatch_with_listener(listener, LoggingErrorHandler::with_custom_text("update listener error"))
-            .await
-    });
+    let (stop, stop_rx) = watch::channel(false);
+    let wake = std::sync::Arc::new(tokio::sync::Notify::new());
 
-    let (workers_stop, stop_rx) = watch::channel(false);
+    // Ingress: stored before Telegram hears the update arrived.
+    let (ingress, listening) = match app.config.webhook_url.clone() {
+        Some(url) => {
+            let path = webhook_path(&url);
+            let mut request = bot
+                .set_webhook(url.parse().with_context(|| format!("FIELDSCHOOL_WEBHOOK_URL {url:?} is not a URL"))?)
+                .max_connections(app.config.webhook_max_connections)
+                .allowed_updates(crate::inbox::allowed_updates());
+            if let Some(secret) = &app.config.webhook_secret {
+                request = request.secret_token(secret.clone());
+            }
+            request.await.context("setWebhook failed")?;
+            let router =
+                crate::inbox::webhook::router(&path, app.db.clone(), wake.clone(), app.config.webhook_secret.clone())
+                    .merge(crate::ops::router(app.db.clone()));
+            let (task, addr) = serve(app.config.listen, router, stop_rx.clone()).await?;
+            tracing::info!(%addr, %url, "webhook: listening");
+            (task, Some(addr))
+        }
+        None => {
+            // A webhook left by an earlier run in webhook mode would refuse getUpdates.
+            bot.delete_webhook().await.context("deleteWebhook failed")?;
+            let listening = match app.config.metrics_listen {
+                Some(addr) => {
+                    let (_task, addr) = serve(addr, crate::ops::router(app.db.clone()), stop_rx.clone()).await?;
+                    Some(addr)
+                }
+                None => None,
+            };
+            let task = tokio::spawn(crate::inbox::poll(bot.clone(), app.db.clone(), wake.clone(), stop_rx.clone()));
+            (task, listening)
+        }
+    };
+
+    let deps = {
+        let (app, bot, me, storage) = (app.clone(), bot.clone(), me.clone(), storage.clone());
+        std::sync::Arc::new(move |update: Update| {
+            dptree::deps![update, app.clone(), bot.clone(), me.clone(), storage.clone()]
+        }) as crate::inbox::DepsFor
+    };
+    let intake = crate::inbox::Workers {
+        db: app.db.clone(),
+        handler: schema(),
+        deps,
+        worker_id: worker_id.clone(),
+        count: app.config.inbox_workers,
+        lease: chrono::Duration::minutes(5),
+        wake,
+    }
+    .spawn(stop_rx)
+    .await;
+
+    let (background_stop, background_rx) = watch::channel(false);
     let outbox_worker = OutboxWorker::new(app.db.clone(), bot.clone(), app.clock.clone())
         .with_wake(app.outbox_wake.clone())
-        .with_worker_id(app.config.worker_id.clone().unwrap_or_else(crate::outbox::default_worker_id))
+        .with_worker_id(worker_id)
         .with_default_timezone(app.config.default_timezone)
         .with_pacing(Pacing {
             global_per_sec: app.config.send_per_sec,
             per_chat_min_interval: app.config.per_chat_interval,
         });
-    let (outbox, outbox_join) = outbox_worker.spawn(stop_rx.clone());
-    let scheduler = tokio::spawn(crate::scheduler::run(app.clone(), stop_rx.clone()));
+    let (outbox, outbox_join) = outbox_worker.spawn(background_rx.clone());
+    let scheduler = tokio::spawn(crate::scheduler::run(app.clone(), background_rx.clone()));
     let progress =
-        tokio::spawn(crate::bot::progress::run(app.clone(), bot.clone(), outbox.subscribe(), stop_rx.clone()));
-    let workers = vec![outbox_join, scheduler, progress];
-    Ok(Running { shutdown, listener_stop, dispatcher, workers_stop, workers, outbox })
+        tokio::spawn(crate::bot::progress::run(app.clone(), bot.clone(), outbox.subscribe(), background_rx.clone()));
+    let background = vec![outbox_join, scheduler, progress];
+    Ok(Running { stop, intake, ingress, background, background_stop, outbox, listening })
+}
+
+/// The path Telegram POSTs to: that of the webhook URL (`https://bot.example.org/telegram` → `/telegram`).
+fn webhook_path(url: &str) -> String {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let path = after_scheme.find('/').map_or("/", |i| &after_scheme[i..]);
+    path.split(['?', '#']).next().unwrap_or("/").to_owned()
+}
+
+/// Serves `router` on `addr` until `stop`. Returns the task and the address bound (port 0 picks one).
+async fn serve(
+    addr: std::net::SocketAddr,
+    router: axum::Router,
+    mut stop: watch::Receiver<bool>,
+) -> anyhow::Result<(JoinHandle<()>, std::net::SocketAddr)> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("listening on {addr} (FIELDSCHOOL_LISTEN)"))?;
+    let bound = listener.local_addr()?;
+    let task = tokio::spawn(async move {
+        let shutdown = async move {
+            let _ = stop.wait_for(|s| *s).await;
+        };
+        if let Err(e) = axum::serve(listener, router).with_graceful_shutdown(shutdown).await {
+            tracing::error!(error = %e, "http server stopped");
+        }
+    });
+    Ok((task, bound))
 }
 
 /// `fieldschool run`: the bot on long polling until Ctrl-C or SIGTERM.
@@ -182,7 +237,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
             tracing::info!("stopping: finishing updates in progress");
             running.stop().await;
         }
-        _ = running.wait() => tracing::warn!("dispatcher stopped by itself"),
+        _ = running.wait() => tracing::warn!("the update ingress stopped by itself"),
     }
     Ok(())
 }

@@ -26,7 +26,7 @@ impl Storage<State> for DialogStorage {
     type Error = DialogStorageError;
 
     fn remove_dialogue(self: Arc<Self>, chat_id: ChatId) -> BoxFuture<'static, Result<(), Self::Error>> {
-        Box::pin(async move { dialogs::remove(&self.db, chat_id.0).await })
+        self.update_dialogue(chat_id, State::Idle)
     }
 
     fn update_dialogue(
@@ -34,7 +34,16 @@ impl Storage<State> for DialogStorage {
         chat_id: ChatId,
         dialogue: State,
     ) -> BoxFuture<'static, Result<(), Self::Error>> {
-        Box::pin(async move { dialogs::save(&self.db, chat_id.0, &dialogue, to_epoch(self.clock.now())).await })
+        // Inside the inbox's handling of an update, the step and the update's "step done" mark commit
+        // together: after a crash the step is neither lost nor done twice.
+        let update = crate::inbox::current_update();
+        Box::pin(async move {
+            let now = to_epoch(self.clock.now());
+            match update {
+                Some(id) => dialogs::save_and_mark(&self.db, chat_id.0, &dialogue, now, id).await,
+                None => dialogs::save(&self.db, chat_id.0, &dialogue, now).await,
+            }
+        })
     }
 
     fn get_dialogue(self: Arc<Self>, chat_id: ChatId) -> BoxFuture<'static, Result<Option<State>, Self::Error>> {

@@ -7,6 +7,7 @@ pub mod broadcasts;
 pub mod catalog;
 pub mod dialogs;
 pub mod digest;
+pub mod inbox;
 pub mod invites;
 pub mod keyboards;
 pub mod learning;
@@ -35,6 +36,8 @@ pub enum Backend {
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// Where it is (PostgreSQL's LISTEN needs a connection of its own).
+    pub url: String,
 }
 
 pub type Tx = Transaction<'static, Any>;
@@ -61,6 +64,7 @@ impl Db {
             _ => url.to_owned(),
         };
         let options = AnyConnectOptions::from_str(&url)?;
+        let given_url = url.clone();
         let pool_options = match backend {
             Backend::Sqlite => AnyPoolOptions::new().max_connections(8).after_connect(|conn, _meta| {
                 Box::pin(async move {
@@ -77,7 +81,7 @@ impl Db {
             Backend::Postgres => AnyPoolOptions::new().max_connections(16),
         };
         let pool = pool_options.acquire_timeout(Duration::from_secs(30)).connect_with(options).await?;
-        Ok(Db { pool, backend })
+        Ok(Db { pool, backend, url: given_url })
     }
 
     pub async fn migrate(&self) -> anyhow::Result<()> {

@@ -623,6 +623,21 @@ pub async fn next_due_at(db: &Db) -> sqlx::Result<Option<DateTime<Utc>>> {
     })
 }
 
+/// Per kind: rows waiting to be sent and the due instant of the oldest that is due already (its lag).
+pub async fn depth_by_kind(db: &Db) -> sqlx::Result<Vec<(String, i64, Option<DateTime<Utc>>)>> {
+    let now = to_epoch(Utc::now());
+    let rows = sqlx::query(
+        "SELECT kind, COUNT(*) AS n, MIN(CASE WHEN due_at <= $1 THEN due_at END) AS oldest_due
+         FROM outbox WHERE status IN ('pending', 'sending') GROUP BY kind ORDER BY kind",
+    )
+    .bind(now)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("kind")?, r.try_get("n")?, r.try_get::<Option<i64>, _>("oldest_due")?.map(from_epoch))))
+        .collect()
+}
+
 pub async fn group_progress(db: &Db, group_key: &str) -> sqlx::Result<GroupProgress> {
     let rows = sqlx::query("SELECT status, COUNT(*) AS n FROM outbox WHERE group_key = $1 GROUP BY status")
         .bind(group_key)

@@ -290,6 +290,13 @@ impl Shared {
     }
 }
 
+/// Where an emulator's update ids start: each emulator of a process gets its own block of a million, so a
+/// bot restarted against a new emulator on the same database (tests do) sees ids grow, as Telegram's do.
+fn next_update_block() -> i32 {
+    static BLOCKS: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
+    BLOCKS.fetch_add(1, std::sync::atomic::Ordering::Relaxed).saturating_mul(1_000_000)
+}
+
 /// A running emulator. Cheap to clone; clones share everything, including the [`Emulator::next_message`]
 /// cursors. The HTTP server stops when the last clone is dropped.
 #[derive(Clone)]
@@ -310,7 +317,7 @@ impl Emulator {
             clock: opts.clock,
             wait_timeout: opts.wait_timeout,
             rate_limits: opts.rate_limits,
-            state: Mutex::new(State::default()),
+            state: Mutex::new(State::with_update_ids_after(next_update_block())),
             bot_activity: Notify::new(),
             updates_ready: Notify::new(),
             updates_confirmed: Notify::new(),

@@ -397,6 +397,11 @@ fn parse_markup(value: Option<Value>) -> Result<Markup, ApiError> {
 }
 
 impl State {
+    /// A fresh state whose first update id is `last + 1`.
+    pub fn with_update_ids_after(last: i32) -> State {
+        State { next_update_id: last, ..State::default() }
+    }
+
     // ---- the person's side ----
 
     pub fn add_user(&mut self, user: EmuUser) {

@@ -1,0 +1,27 @@
+-- The durable inbox: every update Telegram delivers is stored here before Telegram is told it arrived
+-- (the next getUpdates offset, or the webhook's HTTP 200), then handled by workers in each chat's order.
+CREATE TABLE inbox (
+    update_id     BIGINT PRIMARY KEY,
+    chat_key      BIGINT NOT NULL,          -- the chat, else the user (poll answers): one at a time, in order
+    kind          TEXT NOT NULL,          -- message, callback_query, …
+    payload       TEXT NOT NULL,          -- the update as Telegram sent it (JSON)
+    status        TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'working', 'handled', 'parked')),
+    attempts      BIGINT NOT NULL DEFAULT 0,  -- handlings begun
+    step_saved    BIGINT NOT NULL DEFAULT 0,  -- 1: its dialog step is committed; a restart must not redo it
+    last_error    TEXT,
+    claimed_by    TEXT,                   -- the worker handling it ('working')
+    claimed_until BIGINT,                     -- its lease (epoch seconds, wall clock)
+    received_at   BIGINT NOT NULL,            -- wall clock
+    handled_at    BIGINT
+);
+CREATE INDEX inbox_status ON inbox (status, update_id);
+CREATE INDEX inbox_chat ON inbox (chat_key, status, update_id);
+
+-- Scheduled jobs run once per due instant across replicas: the first to claim (job, due) runs it.
+CREATE TABLE job_runs (
+    job        TEXT NOT NULL,
+    due_at     BIGINT NOT NULL,
+    claimed_by TEXT NOT NULL,
+    claimed_at BIGINT NOT NULL,
+    PRIMARY KEY (job, due_at)
+);

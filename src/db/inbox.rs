@@ -1,0 +1,319 @@
+//! The durable inbox (`inbox`): updates are stored before Telegram is told they arrived, then claimed by
+//! workers one chat at a time, in order, and marked handled (in the transaction of the dialog change
+//! they make, see [`save_and_mark`](super::dialogs::save_and_mark)).
+//!
+//! Row life: `pending` → (claimed) `working` → `handled`, or back to `pending` after a failure, or `parked`
+//! after [`MAX_ATTEMPTS`] handlings that failed or died. A `working` row whose lease ran out belongs to a
+//! worker that died: it is pending again. Leases and ages are wall-clock instants: they are about the
+//! machine, not the programme's calendar.
+
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+
+use super::{Backend, Db, Tx, from_epoch, to_epoch};
+
+/// Handlings begun before an update is parked (a crash in the middle counts as one).
+pub const MAX_ATTEMPTS: i64 = 3;
+
+/// An update as it arrived.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Incoming {
+    pub update_id: i64,
+    pub chat_key: i64,
+    pub kind: String,
+    pub payload: String,
+}
+
+/// An update handed to a worker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claimed {
+    pub update_id: i64,
+    pub chat_key: i64,
+    pub kind: String,
+    pub payload: String,
+    /// Handlings begun, this one included.
+    pub attempts: i64,
+}
+
+/// A parked update, for admins.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parked {
+    pub update_id: i64,
+    pub chat_key: i64,
+    pub kind: String,
+    pub last_error: Option<String>,
+    pub received_at: DateTime<Utc>,
+}
+
+/// Stores updates in one transaction; one already stored (a replay) is left as it is. Returns how many
+/// were new.
+pub async fn store(db: &Db, updates: &[Incoming], now: DateTime<Utc>) -> sqlx::Result<u64> {
+    if updates.is_empty() {
+        return Ok(0);
+    }
+    let mut tx = db.begin_write().await?;
+    let mut new = 0;
+    for u in updates {
+        new += sqlx::query(
+            "INSERT INTO inbox (update_id, chat_key, kind, payload, status, attempts, received_at)
+             VALUES ($1, $2, $3, $4, 'pending', 0, $5) ON CONFLICT (update_id) DO NOTHING",
+        )
+        .bind(u.update_id)
+        .bind(u.chat_key)
+        .bind(&u.kind)
+        .bind(&u.payload)
+        .bind(to_epoch(now))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    }
+    tx.commit().await?;
+    Ok(new)
+}
+
+/// The highest update id stored (the polling offset goes past it).
+pub async fn last_update_id(db: &Db) -> sqlx::Result<Option<i64>> {
+    sqlx::query("SELECT MAX(update_id) AS m FROM inbox").fetch_one(&db.pool).await?.try_get("m")
+}
+
+/// Claims the next update a worker may handle: the earliest pending one of a chat that has nothing
+/// earlier pending or being handled, so each chat's updates go one at a time, in order, whichever
+/// worker or replica takes them. Rows whose lease ran out come back first.
+pub async fn claim(
+    db: &Db,
+    worker: &str,
+    now: DateTime<Utc>,
+    lease: chrono::Duration,
+) -> sqlx::Result<Option<Claimed>> {
+    let lock = match db.backend {
+        Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+        Backend::Sqlite => "",
+    };
+    let mut tx = db.begin_write().await?;
+    sqlx::query(
+        "UPDATE inbox SET status = CASE WHEN step_saved = 1 THEN 'handled'
+                                        WHEN attempts >= $2 THEN 'parked' ELSE 'pending' END,
+                          last_error = COALESCE(last_error, 'its worker stopped in the middle'),
+                          handled_at = CASE WHEN step_saved = 1 THEN $1 ELSE handled_at END,
+                          claimed_by = NULL, claimed_until = NULL
+         WHERE status = 'working' AND claimed_until <= $1",
+    )
+    .bind(to_epoch(now))
+    .bind(MAX_ATTEMPTS)
+    .execute(&mut *tx)
+    .await?;
+    let row = sqlx::query(&format!(
+        "UPDATE inbox SET status = 'working', claimed_by = $1, claimed_until = $2, attempts = attempts + 1
+         WHERE update_id = (
+             SELECT i.update_id FROM inbox i
+             WHERE i.status = 'pending'
+               AND NOT EXISTS (SELECT 1 FROM inbox j WHERE j.chat_key = i.chat_key AND j.update_id < i.update_id
+                                                        AND j.status IN ('pending', 'working'))
+             ORDER BY i.update_id LIMIT 1 {lock})
+         RETURNING update_id, chat_key, kind, payload, attempts"
+    ))
+    .bind(worker)
+    .bind(to_epoch(now + lease))
+    .fetch_optional(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    row.map(|r| {
+        Ok(Claimed {
+            update_id: r.try_get("update_id")?,
+            chat_key: r.try_get("chat_key")?,
+            kind: r.try_get("kind")?,
+            payload: r.try_get("payload")?,
+            attempts: r.try_get("attempts")?,
+        })
+    })
+    .transpose()
+}
+
+/// Notes, inside the transaction that saves an update's dialog step, that the step is done: after a
+/// crash the update counts as handled and is not done again. The chat's next update still waits until
+/// this handling ends ([`mark_handled`]).
+pub async fn mark_step_saved_in(tx: &mut Tx, update_id: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE inbox SET step_saved = 1 WHERE update_id = $1 AND status = 'working'")
+        .bind(update_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Marks an update handled. No-op when it is no longer this worker's.
+pub async fn mark_handled_in(tx: &mut Tx, update_id: i64, now: DateTime<Utc>) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE inbox SET status = 'handled', handled_at = $2, claimed_by = NULL, claimed_until = NULL, last_error = NULL
+         WHERE update_id = $1 AND status = 'working'",
+    )
+    .bind(update_id)
+    .bind(to_epoch(now))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn mark_handled(db: &Db, update_id: i64, now: DateTime<Utc>) -> sqlx::Result<()> {
+    let mut tx = db.begin_write().await?;
+    mark_handled_in(&mut tx, update_id, now).await?;
+    tx.commit().await
+}
+
+/// A handling failed: pending again for another try, or parked with the error after [`MAX_ATTEMPTS`].
+/// Returns whether it was parked.
+pub async fn mark_failed(db: &Db, update_id: i64, error: &str) -> sqlx::Result<bool> {
+    let row = sqlx::query(
+        "UPDATE inbox SET status = CASE WHEN step_saved = 1 THEN 'handled'
+                                        WHEN attempts >= $2 THEN 'parked' ELSE 'pending' END,
+                          last_error = $3, claimed_by = NULL, claimed_until = NULL
+         WHERE update_id = $1 AND status = 'working' RETURNING status",
+    )
+    .bind(update_id)
+    .bind(MAX_ATTEMPTS)
+    .bind(error)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.map(|r| r.try_get::<String, _>("status")).transpose()?.as_deref() == Some("parked"))
+}
+
+/// A process starting as `worker` takes back what its dead predecessor of that name was handling.
+pub async fn release_worker(db: &Db, worker: &str) -> sqlx::Result<u64> {
+    Ok(sqlx::query(
+        "UPDATE inbox SET status = CASE WHEN step_saved = 1 THEN 'handled'
+                                        WHEN attempts >= $2 THEN 'parked' ELSE 'pending' END,
+                          last_error = COALESCE(last_error, 'its worker stopped in the middle'),
+                          handled_at = CASE WHEN step_saved = 1 THEN $3 ELSE handled_at END,
+                          claimed_by = NULL, claimed_until = NULL
+         WHERE status = 'working' AND claimed_by = $1",
+    )
+    .bind(worker)
+    .bind(MAX_ATTEMPTS)
+    .bind(to_epoch(Utc::now()))
+    .execute(&db.pool)
+    .await?
+    .rows_affected())
+}
+
+/// Parked updates, oldest first.
+pub async fn parked(db: &Db, limit: i64) -> sqlx::Result<Vec<Parked>> {
+    let rows = sqlx::query(
+        "SELECT update_id, chat_key, kind, last_error, received_at FROM inbox WHERE status = 'parked'
+         ORDER BY update_id LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Parked {
+                update_id: r.try_get("update_id")?,
+                chat_key: r.try_get("chat_key")?,
+                kind: r.try_get("kind")?,
+                last_error: r.try_get("last_error")?,
+                received_at: from_epoch(r.try_get("received_at")?),
+            })
+        })
+        .collect()
+}
+
+/// Puts parked updates (one, or all with `None`) back for another try. Returns how many.
+pub async fn retry_parked(db: &Db, update_id: Option<i64>) -> sqlx::Result<u64> {
+    let done = match update_id {
+        Some(id) => {
+            sqlx::query("UPDATE inbox SET status = 'pending', attempts = 0 WHERE status = 'parked' AND update_id = $1")
+                .bind(id)
+                .execute(&db.pool)
+                .await?
+        }
+        None => {
+            sqlx::query("UPDATE inbox SET status = 'pending', attempts = 0 WHERE status = 'parked'")
+                .execute(&db.pool)
+                .await?
+        }
+    };
+    Ok(done.rows_affected())
+}
+
+/// Deletes handled updates handled before `before`. Returns how many.
+pub async fn prune(db: &Db, before: DateTime<Utc>) -> sqlx::Result<u64> {
+    Ok(sqlx::query("DELETE FROM inbox WHERE status = 'handled' AND handled_at < $1")
+        .bind(to_epoch(before))
+        .execute(&db.pool)
+        .await?
+        .rows_affected())
+}
+
+/// Counts by status and the age of the oldest update waiting, for health and metrics.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Depth {
+    pub pending: i64,
+    pub working: i64,
+    pub parked: i64,
+    pub oldest_waiting: Option<DateTime<Utc>>,
+}
+
+pub async fn depth(db: &Db) -> sqlx::Result<Depth> {
+    let rows = sqlx::query(
+        "SELECT status, COUNT(*) AS n, MIN(received_at) AS oldest FROM inbox
+         WHERE status IN ('pending', 'working', 'parked') GROUP BY status",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    let mut depth = Depth::default();
+    for r in &rows {
+        let n: i64 = r.try_get("n")?;
+        let oldest: Option<i64> = r.try_get("oldest")?;
+        match r.try_get::<String, _>("status")?.as_str() {
+            "parked" => depth.parked = n,
+            waiting => {
+                if waiting == "pending" {
+                    depth.pending = n;
+                } else {
+                    depth.working = n;
+                }
+                if let Some(o) = oldest.map(from_epoch) {
+                    depth.oldest_waiting = Some(depth.oldest_waiting.map_or(o, |d| d.min(o)));
+                }
+            }
+        }
+    }
+    Ok(depth)
+}
+
+/// Updates being handled under a live lease (over all replicas).
+pub async fn leases(db: &Db, now: DateTime<Utc>) -> sqlx::Result<i64> {
+    sqlx::query("SELECT COUNT(*) AS n FROM inbox WHERE status = 'working' AND claimed_until > $1")
+        .bind(to_epoch(now))
+        .fetch_one(&db.pool)
+        .await?
+        .try_get("n")
+}
+
+/// Whether an update is handled (tests and operators).
+pub async fn status(db: &Db, update_id: i64) -> sqlx::Result<Option<String>> {
+    let row =
+        sqlx::query("SELECT status FROM inbox WHERE update_id = $1").bind(update_id).fetch_optional(&db.pool).await?;
+    row.map(|r| r.try_get("status")).transpose()
+}
+
+/// Claims a scheduled job's due instant for this replica: true for exactly one claimant.
+pub async fn claim_job(
+    db: &Db,
+    job: &str,
+    due_at: DateTime<Utc>,
+    worker: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    Ok(sqlx::query(
+        "INSERT INTO job_runs (job, due_at, claimed_by, claimed_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (job, due_at) DO NOTHING",
+    )
+    .bind(job)
+    .bind(to_epoch(due_at))
+    .bind(worker)
+    .bind(to_epoch(now))
+    .execute(&db.pool)
+    .await?
+    .rows_affected()
+        == 1)
+}

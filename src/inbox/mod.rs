@@ -1,0 +1,309 @@
+//! The durable inbox: no update is lost when the process dies.
+//!
+//! - **Ingress.** Every update is stored in `inbox` (unique by `update_id`) before Telegram is told it
+//!   arrived: in polling mode the next `getUpdates` offset moves past an update only after the insert
+//!   commits ([`poll`]); in webhook mode the HTTP 200 is answered only then ([`webhook`]).
+//! - **Workers.** [`Workers`] claim updates from the inbox one chat at a time, in order (across replicas
+//!   too: the claim is a row lease in the database), run the bot's handler tree on each, and mark it
+//!   handled. A dialog change and its update's "step done" mark commit in one transaction
+//!   ([`current_update`], read by the dialog storage), so a restart does not redo a step that was done.
+//!   Replies go out as the handler runs: after a kill, the replies of the updates in flight (at most one
+//!   per worker) may come again; no update is lost.
+//! - **Failures.** A handling that fails (or dies with its process) is tried again; after
+//!   [`MAX_ATTEMPTS`](crate::db::inbox::MAX_ATTEMPTS) it is parked with its error, visible to admins and
+//!   retried by them, and the rest of that chat goes on.
+
+pub mod webhook;
+
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::FutureExt as _;
+use teloxide::dispatching::UpdateHandler;
+use teloxide::prelude::*;
+use teloxide::types::{AllowedUpdate, Update, UpdateKind};
+use tokio::sync::{Notify, watch};
+use tokio::task::JoinHandle;
+
+use crate::db::{self, Db};
+use crate::metrics;
+
+tokio::task_local! {
+    static CURRENT_UPDATE: i64;
+}
+
+/// The inbox update the running handler is working on, if any: the dialog storage marks it handled
+/// in the transaction that saves the dialog.
+pub fn current_update() -> Option<i64> {
+    CURRENT_UPDATE.try_with(|id| *id).ok()
+}
+
+/// The updates the bot asks Telegram for.
+pub fn allowed_updates() -> Vec<AllowedUpdate> {
+    vec![AllowedUpdate::Message, AllowedUpdate::CallbackQuery, AllowedUpdate::PollAnswer]
+}
+
+/// What the inbox stores of an update: its id, the chat (else the user) whose order it keeps, its kind
+/// and the update itself.
+pub fn incoming(update: &Update) -> Result<db::inbox::Incoming, serde_json::Error> {
+    let chat_key = update.chat().map(|c| c.id.0).or_else(|| update.from().map(|u| u.id.0 as i64)).unwrap_or(0);
+    Ok(db::inbox::Incoming {
+        update_id: i64::from(update.id.0),
+        chat_key,
+        kind: kind_name(&update.kind).to_owned(),
+        payload: serde_json::to_string(update)?,
+    })
+}
+
+pub fn kind_name(kind: &UpdateKind) -> &'static str {
+    match kind {
+        UpdateKind::Message(_) => "message",
+        UpdateKind::EditedMessage(_) => "edited_message",
+        UpdateKind::CallbackQuery(_) => "callback_query",
+        UpdateKind::PollAnswer(_) => "poll_answer",
+        UpdateKind::Poll(_) => "poll",
+        UpdateKind::Error(_) => "unknown",
+        _ => "other",
+    }
+}
+
+/// Stores updates and lets the workers (here and, on PostgreSQL, on other replicas) know.
+pub async fn store(db: &Db, wake: &Notify, updates: &[db::inbox::Incoming]) -> sqlx::Result<u64> {
+    let new = db::inbox::store(db, updates, chrono::Utc::now()).await?;
+    for u in updates {
+        metrics::update_received(&u.kind);
+    }
+    if new > 0 {
+        wake.notify_waiters();
+        if db.backend == db::Backend::Postgres
+            && let Err(e) = sqlx::query("SELECT pg_notify('fieldschool_inbox', '')").execute(&db.pool).await
+        {
+            tracing::warn!(error = %e, "inbox: notifying other replicas failed; they find the updates on their next look");
+        }
+    }
+    Ok(new)
+}
+
+/// Polling ingress: long-polls Telegram and stores each batch before asking for the next (which is
+/// what confirms the batch to Telegram). Runs until `stop`.
+pub async fn poll(bot: Bot, db: Db, wake: Arc<Notify>, mut stop: watch::Receiver<bool>) {
+    let mut offset: Option<i32> = match db::inbox::last_update_id(&db).await {
+        Ok(last) => last.and_then(|id| i32::try_from(id + 1).ok()),
+        Err(e) => {
+            tracing::error!(error = %e, "inbox: reading the last update id failed; asking Telegram from the start");
+            None
+        }
+    };
+    let mut backoff = Duration::from_millis(500);
+    loop {
+        if *stop.borrow() {
+            break;
+        }
+        let mut request = bot.get_updates().timeout(10).allowed_updates(allowed_updates());
+        if let Some(o) = offset {
+            request = request.offset(o);
+        }
+        let fetched = tokio::select! {
+            r = request.send() => r,
+            // An unfinished poll is simply dropped: nothing of it was stored, so Telegram sends it again.
+            _ = stop.changed() => break,
+        };
+        let updates = match fetched {
+            Ok(updates) => updates,
+            Err(e) => {
+                tracing::warn!(error = %e, "inbox: getUpdates failed; trying again");
+                if pause(backoff, &mut stop).await {
+                    break;
+                }
+                backoff = (backoff * 2).min(Duration::from_secs(30));
+                continue;
+            }
+        };
+        backoff = Duration::from_millis(500);
+        if updates.is_empty() {
+            continue;
+        }
+        let rows: Vec<db::inbox::Incoming> = updates.iter().filter_map(|u| incoming(u).ok()).collect();
+        // Stored before the offset moves past them: until then Telegram keeps them for us.
+        loop {
+            match store(&db, &wake, &rows).await {
+                Ok(_) => break,
+                Err(e) => {
+                    tracing::error!(error = %e, "inbox: storing updates failed; Telegram keeps them until it works");
+                    if pause(Duration::from_secs(2), &mut stop).await {
+                        return;
+                    }
+                }
+            }
+        }
+        if let Some(last) = updates.iter().map(|u| u.id.0).max() {
+            offset = i32::try_from(last.saturating_add(1)).ok();
+        }
+    }
+    tracing::info!("inbox: polling stopped");
+}
+
+/// True when `stop` came during the pause.
+async fn pause(wait: Duration, stop: &mut watch::Receiver<bool>) -> bool {
+    tokio::select! {
+        _ = tokio::time::sleep(wait) => *stop.borrow(),
+        _ = stop.changed() => true,
+    }
+}
+
+/// Builds the dependencies the handler tree needs for one update.
+pub type DepsFor = Arc<dyn Fn(Update) -> dptree::di::DependencyMap + Send + Sync>;
+
+/// The workers that handle what the inbox holds.
+pub struct Workers {
+    pub db: Db,
+    pub handler: UpdateHandler<anyhow::Error>,
+    pub deps: DepsFor,
+    /// This process's identity (see `FIELDSCHOOL_WORKER_ID`); worker `n` claims as `<id>/inbox/<n>`.
+    pub worker_id: String,
+    pub count: usize,
+    /// How long a claim holds before another worker may take the update (its worker died).
+    pub lease: chrono::Duration,
+    pub wake: Arc<Notify>,
+}
+
+/// One claim at a time per process: a claim is a short write transaction, and sixteen idle workers
+/// waking together would each hold a pooled connection while waiting for the write lock (SQLite),
+/// starving the handlers that need one to finish.
+static CLAIMING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+impl Workers {
+    /// Starts the workers; each finishes the update in hand when `stop` turns true.
+    pub async fn spawn(self, stop: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
+        let this = Arc::new(self);
+        // A process starting under the name of a dead predecessor takes back what it was handling.
+        for n in 0..this.count {
+            match db::inbox::release_worker(&this.db, &this.worker_name(n)).await {
+                Ok(0) => {}
+                Ok(k) => {
+                    tracing::warn!(worker = %this.worker_name(n), updates = k, "inbox: taken back from a worker that died")
+                }
+                Err(e) => tracing::error!(error = %e, "inbox: taking back a dead worker's updates failed"),
+            }
+        }
+        let mut joins: Vec<JoinHandle<()>> =
+            (0..this.count).map(|n| tokio::spawn(this.clone().run(n, stop.clone()))).collect();
+        if this.db.backend == db::Backend::Postgres {
+            joins.push(tokio::spawn(listen_for_other_replicas(this.db.clone(), this.wake.clone(), stop)));
+        }
+        joins
+    }
+
+    fn worker_name(&self, n: usize) -> String {
+        format!("{}/inbox/{n}", self.worker_id)
+    }
+
+    async fn run(self: Arc<Self>, n: usize, mut stop: watch::Receiver<bool>) {
+        let name = self.worker_name(n);
+        loop {
+            if *stop.borrow() {
+                break;
+            }
+            // Registered before looking, so an update stored meanwhile still wakes this worker.
+            let woken = self.wake.notified();
+            tokio::pin!(woken);
+            woken.as_mut().enable();
+            let claimed = {
+                let _one_at_a_time = CLAIMING.lock().await;
+                db::inbox::claim(&self.db, &name, chrono::Utc::now(), self.lease).await
+            };
+            match claimed {
+                Ok(Some(claimed)) => self.handle(claimed).await,
+                Ok(None) => {
+                    tokio::select! {
+                        _ = &mut woken => {}
+                        // A lease that ran out, or (without LISTEN) another replica's update: look again.
+                        _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+                        _ = stop.changed() => {}
+                    }
+                }
+                Err(e) => {
+                    tracing::error!(worker = %name, error = %e, "inbox: claiming an update failed");
+                    if pause(Duration::from_secs(1), &mut stop).await {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    async fn handle(&self, claimed: db::inbox::Claimed) {
+        let id = claimed.update_id;
+        let update: Update = match serde_json::from_str(&claimed.payload) {
+            Ok(update) => update,
+            Err(e) => {
+                tracing::error!(update = id, error = %e, "inbox: a stored update does not decode; parked");
+                let _ = db::inbox::mark_failed(&self.db, id, &format!("does not decode: {e}")).await;
+                return;
+            }
+        };
+        let started = std::time::Instant::now();
+        let deps = (self.deps)(update);
+        let run = CURRENT_UPDATE.scope(id, AssertUnwindSafe(self.handler.dispatch(deps)).catch_unwind()).await;
+        metrics::update_handled(&claimed.kind, started.elapsed());
+        let failure = match run {
+            Ok(std::ops::ControlFlow::Break(Err(e))) => Some(format!("{e:#}")),
+            Ok(_) => None,
+            Err(panic) => Some(
+                panic
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                    .unwrap_or_else(|| "the handler panicked".to_owned()),
+            ),
+        };
+        match failure {
+            None => {
+                if let Err(e) = db::inbox::mark_handled(&self.db, id, chrono::Utc::now()).await {
+                    // It stays working until its lease runs out, then is tried again.
+                    tracing::error!(update = id, error = %e, "inbox: marking an update handled failed");
+                }
+            }
+            Some(error) => {
+                tracing::error!(update = id, attempts = claimed.attempts, %error, "inbox: handling an update failed");
+                match db::inbox::mark_failed(&self.db, id, &error).await {
+                    Ok(true) => {
+                        metrics::update_parked();
+                        tracing::error!(update = id, "inbox: update parked after repeated failures (see /parked)");
+                    }
+                    Ok(false) => self.wake.notify_one(),
+                    Err(e) => tracing::error!(update = id, error = %e, "inbox: recording a failure failed"),
+                }
+            }
+        }
+    }
+}
+
+/// On PostgreSQL, wakes this replica's workers when another replica stores updates.
+async fn listen_for_other_replicas(db: Db, wake: Arc<Notify>, mut stop: watch::Receiver<bool>) {
+    let url = db.url.clone();
+    let mut listener = match sqlx::postgres::PgListener::connect(&url).await {
+        Ok(l) => l,
+        Err(e) => {
+            tracing::warn!(error = %e, "inbox: cannot LISTEN; workers look for other replicas' updates every few seconds");
+            return;
+        }
+    };
+    if let Err(e) = listener.listen("fieldschool_inbox").await {
+        tracing::warn!(error = %e, "inbox: LISTEN failed");
+        return;
+    }
+    loop {
+        tokio::select! {
+            n = listener.recv() => match n {
+                Ok(_) => wake.notify_waiters(),
+                Err(e) => {
+                    tracing::warn!(error = %e, "inbox: LISTEN connection lost; reconnecting");
+                    if pause(Duration::from_secs(1), &mut stop).await { return; }
+                }
+            },
+            _ = stop.changed() => return,
+        }
+    }
+}
