@@ -21,3 +21,4 @@ pub mod render;
 pub mod scheduler;
 pub mod services;
 pub mod startup;
+pub mod update_scope;

@@ -76,6 +76,7 @@ pub struct Running {
     background_stop: watch::Sender<bool>,
     outbox: OutboxHandle,
     listening: Option<std::net::SocketAddr>,
+    settled: tokio::sync::broadcast::Sender<i64>,
 }
 
 impl Running {
@@ -96,6 +97,11 @@ impl Running {
     /// Follows what the outbox sends (for tests and the terminal chat).
     pub fn outbox(&self) -> &OutboxHandle {
         &self.outbox
+    }
+
+    /// The ids of updates as their handling ends (for tests that look at storage afterwards).
+    pub fn settled_updates(&self) -> tokio::sync::broadcast::Receiver<i64> {
+        self.settled.subscribe()
     }
 
     /// Where the webhook and /healthz, /metrics listen, when they do.
@@ -124,6 +130,7 @@ pub async fn start_bot(mut app: App, bot: Bot) -> anyhow::Result<Running> {
     let storage = DialogStorage::new(app.db.clone(), app.clock.clone());
     let (stop, stop_rx) = watch::channel(false);
     let wake = std::sync::Arc::new(tokio::sync::Notify::new());
+    let (settled, _) = tokio::sync::broadcast::channel(1024);
 
     // Ingress: stored before Telegram hears the update arrived.
     let (ingress, listening) = match app.config.webhook_url.clone() {
@@ -173,6 +180,8 @@ pub async fn start_bot(mut app: App, bot: Bot) -> anyhow::Result<Running> {
         count: app.config.inbox_workers,
         lease: chrono::Duration::minutes(5),
         wake,
+        clock: app.clock.clone(),
+        settled: settled.clone(),
     }
     .spawn(stop_rx)
     .await;
@@ -191,7 +200,7 @@ pub async fn start_bot(mut app: App, bot: Bot) -> anyhow::Result<Running> {
     let progress =
         tokio::spawn(crate::bot::progress::run(app.clone(), bot.clone(), outbox.subscribe(), background_rx.clone()));
     let background = vec![outbox_join, scheduler, progress];
-    Ok(Running { stop, intake, ingress, background, background_stop, outbox, listening })
+    Ok(Running { stop, intake, ingress, background, background_stop, outbox, listening, settled })
 }
 
 /// The path Telegram POSTs to: that of the webhook URL (`https://bot.example.org/telegram` → `/telegram`).

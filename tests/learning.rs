@@ -59,8 +59,8 @@ async fn check_in_quiz_retake_and_certificate() {
     assert!(not_booked.rendered_text().contains("没有您可以签到的课"), "{}", not_booked.rendered_text());
 
     // The live roster shows 甲 present.
-    let roster = t.emu.messages(teacher).into_iter().rev().find(|m| m.rendered_text().contains("已到")).unwrap();
-    assert!(roster.rendered_text().contains("已到 1 / 2"), "{}", roster.rendered_text());
+    let roster = t.emu.wait_for_message(teacher, |m| m.rendered_text().contains("已到 1 / 2")).await.unwrap();
+    assert!(roster.rendered_text().contains("✅ 甲"), "{}", roster.rendered_text());
 
     // 乙's "签到" button checks nobody in by itself: it asks for the code from the room.
     let id = t.emu.press(b, invite_b.message_id, invite_b.inline_keyboard[0][0].callback_data.as_deref().unwrap());

@@ -95,6 +95,7 @@ async fn declining_consent_keeps_nothing() {
     t.say(me, "/start").await;
     let bye = t.tap(me, "不同意").await;
     assert!(bye.rendered_text().contains("没有保存"));
+    t.settled().await;
     assert_eq!(db::people::find(&t.app.db, me).await.unwrap(), None);
     assert_eq!(db::dialogs::load(&t.app.db, me).await.unwrap(), None);
     t.stop().await;

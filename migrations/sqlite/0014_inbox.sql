@@ -7,7 +7,6 @@ CREATE TABLE inbox (
     payload       TEXT NOT NULL,          -- the update as Telegram sent it (JSON)
     status        TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'working', 'handled', 'parked')),
     attempts      INTEGER NOT NULL DEFAULT 0,  -- handlings begun
-    step_saved    INTEGER NOT NULL DEFAULT 0,  -- 1: its dialog step is committed; a restart must not redo it
     last_error    TEXT,
     claimed_by    TEXT,                   -- the worker handling it ('working')
     claimed_until INTEGER,                     -- its lease (epoch seconds, wall clock)
@@ -25,3 +24,7 @@ CREATE TABLE job_runs (
     claimed_at INTEGER NOT NULL,
     PRIMARY KEY (job, due_at)
 );
+
+-- The update whose handling placed an order: handled again after a crash, it finds its own order and
+-- answers as the first time, instead of "you have ordered this already".
+ALTER TABLE orders ADD COLUMN placed_by_update INTEGER;

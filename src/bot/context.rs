@@ -184,6 +184,15 @@ pub async fn load(update: Update, app: App, bot: Bot, me: Me, storage: Arc<Dialo
     })
 }
 
+/// Telegram no longer takes an answer to this button press.
+fn is_query_too_old(e: &teloxide::RequestError) -> bool {
+    match e {
+        teloxide::RequestError::Api(teloxide::ApiError::InvalidQueryId) => true,
+        teloxide::RequestError::Api(teloxide::ApiError::Unknown(text)) => text.contains("query is too old"),
+        _ => false,
+    }
+}
+
 enum Typed {
     /// The label of a button on the latest bot message: handled as its press.
     Press(Cb, Option<MessageId>),
@@ -286,10 +295,21 @@ impl Ctx {
         match (press, text) {
             (Press::Tapped { id, .. }, text) => {
                 let mut req = self.bot.answer_callback_query(id.clone());
-                if let Some(text) = text {
-                    req = req.text(text);
+                if let Some(text) = &text {
+                    req = req.text(text.clone());
                 }
-                req.await?;
+                match req.await {
+                    Ok(_) => {}
+                    // Handled late (a slow link, or again after a crash): the press can no longer be
+                    // answered, which must not fail the step; a toast it carried comes as a message.
+                    Err(e) if is_query_too_old(&e) => {
+                        tracing::debug!(chat = self.chat.0, "callback query too old to answer");
+                        if let Some(text) = text {
+                            self.say(text).await?;
+                        }
+                    }
+                    Err(e) => return Err(e.into()),
+                }
             }
             (Press::Typed { .. }, Some(text)) => self.say(text).await?,
             (Press::Typed { .. }, None) => {}
@@ -357,9 +377,18 @@ impl Ctx {
             Some((message_id, _)) if !buttons.is_empty() => {
                 self.set_on_record(Some(Some(message_id.0)));
                 let keyboard = ScreenKeyboard { message_id: Some(message_id.0), buttons };
+                // Inside the inbox's handling the record commits with the update (see `crate::inbox`).
+                if crate::inbox::stage_keyboard(self.chat.0, Some(&keyboard)) {
+                    return;
+                }
                 db::keyboards::save(&self.app.db, self.chat.0, &keyboard, self.app.now()).await
             }
-            _ if self.set_on_record(None).is_some() => db::keyboards::clear(&self.app.db, self.chat.0).await,
+            _ if self.set_on_record(None).is_some() => {
+                if crate::inbox::stage_keyboard(self.chat.0, None) {
+                    return;
+                }
+                db::keyboards::clear(&self.app.db, self.chat.0).await
+            }
             _ => Ok(()),
         };
         if let Err(e) = result {
@@ -371,7 +400,8 @@ impl Ctx {
     /// dialog whose question never arrived, where every later message is answered "use the buttons":
     /// the dialog ends, and they are told so. Registration is kept: its next message asks again.
     async fn end_dialog_after_failure(&self) -> anyhow::Result<()> {
-        let stored = db::dialogs::load(&self.app.db, self.chat.0).await?.unwrap_or_default();
+        // The step as this update left it (staged by the inbox until the handler ends, else stored).
+        let stored = self.dialogue.get().await?.unwrap_or_default();
         if matches!(stored, State::Idle | State::Registering(_)) {
             return Ok(());
         }

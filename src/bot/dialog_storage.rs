@@ -34,19 +34,24 @@ impl Storage<State> for DialogStorage {
         chat_id: ChatId,
         dialogue: State,
     ) -> BoxFuture<'static, Result<(), Self::Error>> {
-        // Inside the inbox's handling of an update, the step and the update's "step done" mark commit
-        // together: after a crash the step is neither lost nor done twice.
-        let update = crate::inbox::current_update();
+        // Inside the inbox's handling of an update, the step is committed together with the update's
+        // "handled" mark when the handler has finished (see `crate::inbox`).
+        let staged = crate::inbox::stage_dialog(chat_id.0, &dialogue);
         Box::pin(async move {
-            let now = to_epoch(self.clock.now());
-            match update {
-                Some(id) => dialogs::save_and_mark(&self.db, chat_id.0, &dialogue, now, id).await,
-                None => dialogs::save(&self.db, chat_id.0, &dialogue, now).await,
+            if staged {
+                return Ok(());
             }
+            dialogs::save(&self.db, chat_id.0, &dialogue, to_epoch(self.clock.now())).await
         })
     }
 
     fn get_dialogue(self: Arc<Self>, chat_id: ChatId) -> BoxFuture<'static, Result<Option<State>, Self::Error>> {
-        Box::pin(async move { dialogs::load(&self.db, chat_id.0).await })
+        let staged = crate::inbox::staged_dialog(chat_id.0);
+        Box::pin(async move {
+            match staged {
+                Some(state) => Ok(Some(state)),
+                None => dialogs::load(&self.db, chat_id.0).await,
+            }
+        })
     }
 }

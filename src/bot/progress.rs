@@ -21,6 +21,11 @@ use crate::tr;
 
 const MIN_EDIT_INTERVAL: Duration = Duration::from_secs(1);
 
+/// Held while a progress line is read and edited, by the follower and by the handler that posts the
+/// line: edits then land in the order their counts were read, so a stale count never overwrites a
+/// newer one.
+static EDITING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 pub async fn run(
     app: App,
     bot: Bot,
@@ -49,8 +54,28 @@ pub async fn run(
     }
 }
 
+/// Called by the handler once the progress line is posted (`message` is `None` if posting it
+/// failed): the outbox may have delivered some or all before the line's id was stored, so the line
+/// is brought up to date now and, if everything is settled, the report goes.
+pub async fn line_posted(app: &App, bot: &Bot, id: i64, message: Option<MessageId>) {
+    let result = async {
+        // 0 marks "no line": the report must not wait for one.
+        db::broadcasts::set_progress_message(&app.db, id, message.map_or(0, |m| m.0)).await?;
+        follow(app, bot, id, &mut HashMap::new()).await
+    };
+    if let Err(e) = result.await {
+        tracing::warn!(broadcast = id, error = ?e, "progress line not brought up to date");
+    }
+}
+
 async fn follow(app: &App, bot: &Bot, id: i64, last_edit: &mut HashMap<i64, Instant>) -> anyhow::Result<()> {
+    let _editing = EDITING.lock().await;
     let Some(d) = broadcasts::delivery(app, id).await? else { return Ok(()) };
+    let Some(line) = d.broadcast.progress_message else {
+        // The sender's progress line is not posted yet: `line_posted` follows up, so the report
+        // never arrives before the line shows the final count.
+        return Ok(());
+    };
     let finished = d.finished();
     if !finished && last_edit.get(&id).is_some_and(|t| t.elapsed() < MIN_EDIT_INTERVAL) {
         return Ok(());
@@ -58,8 +83,8 @@ async fn follow(app: &App, bot: &Bot, id: i64, last_edit: &mut HashMap<i64, Inst
     last_edit.insert(id, Instant::now());
     let lang = db::people::find(&app.db, d.broadcast.sender_id).await?.map(|p| p.lang).unwrap_or_default();
     let chat = ChatId(d.broadcast.sender_chat);
-    if let Some(message) = d.broadcast.progress_message
-        && let Err(e) = bot.edit_message_text(chat, MessageId(message), progress_text(lang, &d)).await
+    if line != 0
+        && let Err(e) = bot.edit_message_text(chat, MessageId(line), progress_text(lang, &d)).await
     {
         tracing::debug!(broadcast = id, error = %e, "progress message not edited");
     }

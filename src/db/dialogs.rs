@@ -46,32 +46,22 @@ pub async fn save(db: &Db, chat_id: i64, state: &State, now: i64) -> Result<(), 
     Ok(())
 }
 
-/// Saves a dialog and notes that the update that changed it has done its step, in one transaction: a
-/// restart then neither redoes the step nor loses it.
-pub async fn save_and_mark(
-    db: &Db,
-    chat_id: i64,
-    state: &State,
-    now: i64,
-    update_id: i64,
-) -> Result<(), DialogStorageError> {
-    let json = serde_json::to_string(state)?;
-    let mut tx = db.begin_write().await?;
+/// Saves a dialog step inside a transaction (the inbox commits it with the update's "handled" mark).
+pub async fn save_in(tx: &mut super::Tx, chat_id: i64, state: &State, now: i64) -> Result<(), DialogStorageError> {
     if *state == State::Idle {
-        sqlx::query("DELETE FROM dialogs WHERE chat_id = $1").bind(chat_id).execute(&mut *tx).await?;
-    } else {
-        sqlx::query(
-            "INSERT INTO dialogs (chat_id, state, updated_at) VALUES ($1, $2, $3)
-             ON CONFLICT (chat_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
-        )
-        .bind(chat_id)
-        .bind(json)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query("DELETE FROM dialogs WHERE chat_id = $1").bind(chat_id).execute(&mut **tx).await?;
+        return Ok(());
     }
-    super::inbox::mark_step_saved_in(&mut tx, update_id).await?;
-    tx.commit().await?;
+    let json = serde_json::to_string(state)?;
+    sqlx::query(
+        "INSERT INTO dialogs (chat_id, state, updated_at) VALUES ($1, $2, $3)
+         ON CONFLICT (chat_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
+    )
+    .bind(chat_id)
+    .bind(json)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 

@@ -1,6 +1,6 @@
 //! The durable inbox (`inbox`): updates are stored before Telegram is told they arrived, then claimed by
-//! workers one chat at a time, in order, and marked handled (in the transaction of the dialog change
-//! they make, see [`save_and_mark`](super::dialogs::save_and_mark)).
+//! workers one chat at a time, in order, and marked handled in the transaction that saves the dialog
+//! step and keyboard record they made ([`finish`]).
 //!
 //! Row life: `pending` → (claimed) `working` → `handled`, or back to `pending` after a failure, or `parked`
 //! after [`MAX_ATTEMPTS`] handlings that failed or died. A `working` row whose lease ran out belongs to a
@@ -91,10 +91,8 @@ pub async fn claim(
     };
     let mut tx = db.begin_write().await?;
     sqlx::query(
-        "UPDATE inbox SET status = CASE WHEN step_saved = 1 THEN 'handled'
-                                        WHEN attempts >= $2 THEN 'parked' ELSE 'pending' END,
+        "UPDATE inbox SET status = CASE WHEN attempts >= $2 THEN 'parked' ELSE 'pending' END,
                           last_error = COALESCE(last_error, 'its worker stopped in the middle'),
-                          handled_at = CASE WHEN step_saved = 1 THEN $1 ELSE handled_at END,
                           claimed_by = NULL, claimed_until = NULL
          WHERE status = 'working' AND claimed_until <= $1",
     )
@@ -129,17 +127,6 @@ pub async fn claim(
     .transpose()
 }
 
-/// Notes, inside the transaction that saves an update's dialog step, that the step is done: after a
-/// crash the update counts as handled and is not done again. The chat's next update still waits until
-/// this handling ends ([`mark_handled`]).
-pub async fn mark_step_saved_in(tx: &mut Tx, update_id: i64) -> sqlx::Result<()> {
-    sqlx::query("UPDATE inbox SET step_saved = 1 WHERE update_id = $1 AND status = 'working'")
-        .bind(update_id)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
 /// Marks an update handled. No-op when it is no longer this worker's.
 pub async fn mark_handled_in(tx: &mut Tx, update_id: i64, now: DateTime<Utc>) -> sqlx::Result<()> {
     sqlx::query(
@@ -153,18 +140,41 @@ pub async fn mark_handled_in(tx: &mut Tx, update_id: i64, now: DateTime<Utc>) ->
     Ok(())
 }
 
-pub async fn mark_handled(db: &Db, update_id: i64, now: DateTime<Utc>) -> sqlx::Result<()> {
+/// What an update changed in its chat's conversation, kept until its handler finished.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct ChatStep {
+    /// The chat's new dialog step.
+    pub dialog: Option<(i64, crate::domain::dialog::State)>,
+    /// The buttons now on screen in the chat (`Some((chat, None))`: none).
+    pub keyboard: Option<(i64, Option<super::keyboards::ScreenKeyboard>)>,
+}
+
+/// Marks an update handled in the transaction that saves its chat step: a restart then neither redoes
+/// the step nor loses it.
+pub async fn finish(
+    db: &Db,
+    update_id: i64,
+    step: &ChatStep,
+    now: DateTime<Utc>,
+    handled_at: DateTime<Utc>,
+) -> Result<(), super::dialogs::DialogStorageError> {
     let mut tx = db.begin_write().await?;
-    mark_handled_in(&mut tx, update_id, now).await?;
-    tx.commit().await
+    if let Some((chat, state)) = &step.dialog {
+        super::dialogs::save_in(&mut tx, *chat, state, to_epoch(now)).await?;
+    }
+    if let Some((chat, keyboard)) = &step.keyboard {
+        super::keyboards::record_in(&mut tx, *chat, keyboard.as_ref(), now).await?;
+    }
+    mark_handled_in(&mut tx, update_id, handled_at).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// A handling failed: pending again for another try, or parked with the error after [`MAX_ATTEMPTS`].
 /// Returns whether it was parked.
 pub async fn mark_failed(db: &Db, update_id: i64, error: &str) -> sqlx::Result<bool> {
     let row = sqlx::query(
-        "UPDATE inbox SET status = CASE WHEN step_saved = 1 THEN 'handled'
-                                        WHEN attempts >= $2 THEN 'parked' ELSE 'pending' END,
+        "UPDATE inbox SET status = CASE WHEN attempts >= $2 THEN 'parked' ELSE 'pending' END,
                           last_error = $3, claimed_by = NULL, claimed_until = NULL
          WHERE update_id = $1 AND status = 'working' RETURNING status",
     )
@@ -179,16 +189,13 @@ pub async fn mark_failed(db: &Db, update_id: i64, error: &str) -> sqlx::Result<b
 /// A process starting as `worker` takes back what its dead predecessor of that name was handling.
 pub async fn release_worker(db: &Db, worker: &str) -> sqlx::Result<u64> {
     Ok(sqlx::query(
-        "UPDATE inbox SET status = CASE WHEN step_saved = 1 THEN 'handled'
-                                        WHEN attempts >= $2 THEN 'parked' ELSE 'pending' END,
+        "UPDATE inbox SET status = CASE WHEN attempts >= $2 THEN 'parked' ELSE 'pending' END,
                           last_error = COALESCE(last_error, 'its worker stopped in the middle'),
-                          handled_at = CASE WHEN step_saved = 1 THEN $3 ELSE handled_at END,
                           claimed_by = NULL, claimed_until = NULL
          WHERE status = 'working' AND claimed_by = $1",
     )
     .bind(worker)
     .bind(MAX_ATTEMPTS)
-    .bind(to_epoch(Utc::now()))
     .execute(&db.pool)
     .await?
     .rows_affected())

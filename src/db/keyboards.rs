@@ -3,7 +3,7 @@
 
 use sqlx::Row;
 
-use super::{Db, to_epoch};
+use super::{Db, Tx, to_epoch};
 
 /// The buttons on screen in one chat: (label, callback data), row by row flattened.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +32,28 @@ pub async fn save(
     keyboard: &ScreenKeyboard,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    record_in(&mut tx, chat_id, Some(keyboard), now).await?;
+    tx.commit().await
+}
+
+/// The latest bot message has no inline buttons (or they were taken off).
+pub async fn clear(db: &Db, chat_id: i64) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM chat_keyboards WHERE chat_id = $1").bind(chat_id).execute(&db.pool).await?;
+    Ok(())
+}
+
+/// Records the buttons on screen (`None`: none) inside a transaction.
+pub async fn record_in(
+    tx: &mut Tx,
+    chat_id: i64,
+    keyboard: Option<&ScreenKeyboard>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), sqlx::Error> {
+    let Some(keyboard) = keyboard else {
+        sqlx::query("DELETE FROM chat_keyboards WHERE chat_id = $1").bind(chat_id).execute(&mut **tx).await?;
+        return Ok(());
+    };
     let buttons = serde_json::to_string(&keyboard.buttons).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     sqlx::query(
         "INSERT INTO chat_keyboards (chat_id, message_id, buttons, updated_at) VALUES ($1, $2, $3, $4)
@@ -42,13 +64,7 @@ pub async fn save(
     .bind(keyboard.message_id.map(i64::from))
     .bind(buttons)
     .bind(to_epoch(now))
-    .execute(&db.pool)
+    .execute(&mut **tx)
     .await?;
-    Ok(())
-}
-
-/// The latest bot message has no inline buttons (or they were taken off).
-pub async fn clear(db: &Db, chat_id: i64) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM chat_keyboards WHERE chat_id = $1").bind(chat_id).execute(&db.pool).await?;
     Ok(())
 }

@@ -134,6 +134,8 @@ pub async fn live_order_in_tx(tx: &mut Tx, user_id: i64, class_key: &str) -> sql
 }
 
 pub struct NewOrder<'a> {
+    /// The update whose handling places it (see [`placed_by_update`]).
+    pub update_id: Option<i64>,
     pub number: &'a OrderNumber,
     pub user_id: i64,
     pub class_key: &'a str,
@@ -145,8 +147,8 @@ pub async fn insert(tx: &mut Tx, o: &NewOrder<'_>) -> sqlx::Result<i64> {
     let now = to_epoch(o.now);
     let waitlisted_at = (o.status == OrderStatus::Waitlisted).then_some(now);
     let id: i64 = sqlx::query(
-        "INSERT INTO orders (number, user_id, class_key, status, created_at, updated_at, waitlisted_at)
-         VALUES ($1, $2, $3, $4, $5, $5, $6) RETURNING id",
+        "INSERT INTO orders (number, user_id, class_key, status, created_at, updated_at, waitlisted_at, placed_by_update)
+         VALUES ($1, $2, $3, $4, $5, $5, $6, $7) RETURNING id",
     )
     .bind(o.number.as_str())
     .bind(o.user_id)
@@ -154,11 +156,23 @@ pub async fn insert(tx: &mut Tx, o: &NewOrder<'_>) -> sqlx::Result<i64> {
     .bind(o.status.as_str())
     .bind(now)
     .bind(waitlisted_at)
+    .bind(o.update_id)
     .fetch_one(&mut **tx)
     .await?
     .try_get("id")?;
     record_event(tx, id, None, o.status, o.now, Some(o.user_id)).await?;
     Ok(id)
+}
+
+/// The update whose handling placed an order, if it was placed while handling one.
+pub async fn placed_by_update(tx: &mut Tx, order_id: i64) -> sqlx::Result<Option<i64>> {
+    sqlx::query("SELECT placed_by_update FROM orders WHERE id = $1")
+        .bind(order_id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .map(|r| r.try_get("placed_by_update"))
+        .transpose()
+        .map(Option::flatten)
 }
 
 pub async fn number_exists(tx: &mut Tx, number: &OrderNumber) -> sqlx::Result<bool> {

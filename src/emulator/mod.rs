@@ -506,6 +506,17 @@ impl Emulator {
     }
 
     /// Number of updates produced and not yet confirmed by the bot.
+    /// Waits until a message of the chat (as sent or last edited) satisfies `matches`; returns it.
+    pub async fn wait_for_message(
+        &self,
+        chat_id: i64,
+        matches: impl Fn(&BotMessage) -> bool,
+    ) -> anyhow::Result<BotMessage> {
+        self.wait_for(&self.shared.bot_activity, |state| state.messages(chat_id).into_iter().rev().find(|m| matches(m)))
+            .await
+            .with_context(|| format!("no message in chat {chat_id} became what was waited for"))
+    }
+
     pub fn pending_updates(&self) -> usize {
         self.shared.lock().pending_updates()
     }

@@ -5,10 +5,11 @@
 //!   commits ([`poll`]); in webhook mode the HTTP 200 is answered only then ([`webhook`]).
 //! - **Workers.** [`Workers`] claim updates from the inbox one chat at a time, in order (across replicas
 //!   too: the claim is a row lease in the database), run the bot's handler tree on each, and mark it
-//!   handled. A dialog change and its update's "step done" mark commit in one transaction
-//!   ([`current_update`], read by the dialog storage), so a restart does not redo a step that was done.
-//!   Replies go out as the handler runs: after a kill, the replies of the updates in flight (at most one
-//!   per worker) may come again; no update is lost.
+//!   handled. The dialog step an update makes is kept aside while its handler runs ([`stage_dialog`],
+//!   called by the dialog storage) and committed with the update's "handled" mark once the handler has
+//!   finished, so a restart neither loses a step nor does one twice. Replies go out as the handler runs,
+//!   before that commit: after a kill, the replies of the updates in flight (at most one per worker) may
+//!   come again; none is lost.
 //! - **Failures.** A handling that fails (or dies with its process) is tried again; after
 //!   [`MAX_ATTEMPTS`](crate::db::inbox::MAX_ATTEMPTS) it is parked with its error, visible to admins and
 //!   retried by them, and the rest of that chat goes on.
@@ -29,14 +30,43 @@ use tokio::task::JoinHandle;
 use crate::db::{self, Db};
 use crate::metrics;
 
-tokio::task_local! {
-    static CURRENT_UPDATE: i64;
+/// What the update being handled changes in its chat (dialog step, buttons on screen), kept until the
+/// handler has finished: then it and the update's "handled" mark commit in one transaction. A crash
+/// before that redoes the whole update from the same step (its replies may come twice); a crash after
+/// it redoes nothing.
+#[derive(Default)]
+pub struct Handling {
+    staged: std::sync::Mutex<db::inbox::ChatStep>,
 }
 
-/// The inbox update the running handler is working on, if any: the dialog storage marks it handled
-/// in the transaction that saves the dialog.
-pub fn current_update() -> Option<i64> {
-    CURRENT_UPDATE.try_with(|id| *id).ok()
+impl Handling {
+    fn with<R>(&self, f: impl FnOnce(&mut db::inbox::ChatStep) -> R) -> R {
+        f(&mut self.staged.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
+tokio::task_local! {
+    static HANDLING: Arc<Handling>;
+}
+
+/// Inside an inbox handling: keeps `state` as the chat's new dialog step and returns true; outside one
+/// (a task a handler spawned, a test), returns false and the caller saves at once.
+pub fn stage_dialog(chat_id: i64, state: &crate::domain::dialog::State) -> bool {
+    HANDLING.try_with(|h| h.with(|s| s.dialog = Some((chat_id, state.clone())))).is_ok()
+}
+
+/// The step staged for `chat_id` by the running handling, if any (read back within the same update).
+pub fn staged_dialog(chat_id: i64) -> Option<crate::domain::dialog::State> {
+    HANDLING
+        .try_with(|h| h.with(|s| s.dialog.as_ref().filter(|(c, _)| *c == chat_id).map(|(_, state)| state.clone())))
+        .ok()
+        .flatten()
+}
+
+/// Inside an inbox handling: keeps the buttons now on screen in the chat (`None`: none) and returns
+/// true; outside one, returns false and the caller records them at once.
+pub fn stage_keyboard(chat_id: i64, keyboard: Option<&db::keyboards::ScreenKeyboard>) -> bool {
+    HANDLING.try_with(|h| h.with(|s| s.keyboard = Some((chat_id, keyboard.cloned())))).is_ok()
 }
 
 /// The updates the bot asks Telegram for.
@@ -166,6 +196,10 @@ pub struct Workers {
     /// How long a claim holds before another worker may take the update (its worker died).
     pub lease: chrono::Duration,
     pub wake: Arc<Notify>,
+    /// The dialog's `updated_at` is on the programme's clock.
+    pub clock: crate::clock::SharedClock,
+    /// Each update id once its handling is over (handled, retried or parked): tests wait on it.
+    pub settled: tokio::sync::broadcast::Sender<i64>,
 }
 
 /// One claim at a time per process: a claim is a short write transaction, and sixteen idle workers
@@ -235,6 +269,12 @@ impl Workers {
 
     async fn handle(&self, claimed: db::inbox::Claimed) {
         let id = claimed.update_id;
+        self.handle_inner(claimed).await;
+        let _ = self.settled.send(id);
+    }
+
+    async fn handle_inner(&self, claimed: db::inbox::Claimed) {
+        let id = claimed.update_id;
         let update: Update = match serde_json::from_str(&claimed.payload) {
             Ok(update) => update,
             Err(e) => {
@@ -245,7 +285,9 @@ impl Workers {
         };
         let started = std::time::Instant::now();
         let deps = (self.deps)(update);
-        let run = CURRENT_UPDATE.scope(id, AssertUnwindSafe(self.handler.dispatch(deps)).catch_unwind()).await;
+        let handling = Arc::new(Handling::default());
+        let dispatch = crate::update_scope::scope(id, self.handler.dispatch(deps));
+        let run = HANDLING.scope(handling.clone(), AssertUnwindSafe(dispatch).catch_unwind()).await;
         metrics::update_handled(&claimed.kind, started.elapsed());
         let failure = match run {
             Ok(std::ops::ControlFlow::Break(Err(e))) => Some(format!("{e:#}")),
@@ -260,7 +302,9 @@ impl Workers {
         };
         match failure {
             None => {
-                if let Err(e) = db::inbox::mark_handled(&self.db, id, chrono::Utc::now()).await {
+                let step = handling.with(std::mem::take);
+                let done = db::inbox::finish(&self.db, id, &step, self.clock.now(), chrono::Utc::now()).await;
+                if let Err(e) = done {
                     // It stays working until its lease runs out, then is tried again.
                     tracing::error!(update = id, error = %e, "inbox: marking an update handled failed");
                 }

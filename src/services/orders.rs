@@ -206,13 +206,33 @@ pub async fn place(app: &App, person: &Person, class_key: &str) -> anyhow::Resul
         return Ok(PlaceOutcome::ClassStarted);
     }
     if let Some(existing) = store::live_order_in_tx(&mut tx, person.user_id, class_key).await? {
+        // The same update handled again after a crash: its own order, answered as the first time.
+        let update = crate::update_scope::current();
+        if update.is_some() && store::placed_by_update(&mut tx, existing.id).await? == update {
+            tx.commit().await?;
+            let position = match existing.status {
+                OrderStatus::Waitlisted => Some(store::waitlist_position(&app.db, &existing).await?),
+                _ => None,
+            };
+            return Ok(PlaceOutcome::Placed { order: existing, position, no_approver: false });
+        }
         return Ok(PlaceOutcome::Already(existing));
     }
     let held = store::seats_held(&mut tx, class_key).await?;
     let status = place_new_order(locked.capacity, held, locked.needs_approval);
     let number = unique_number(&mut tx).await?;
-    let id =
-        store::insert(&mut tx, &NewOrder { number: &number, user_id: person.user_id, class_key, status, now }).await?;
+    let id = store::insert(
+        &mut tx,
+        &NewOrder {
+            update_id: crate::update_scope::current(),
+            number: &number,
+            user_id: person.user_id,
+            class_key,
+            status,
+            now,
+        },
+    )
+    .await?;
     let taken = held + i64::from(status.holds_seat());
 
     let line = OrderLine::new(person, village, &info, taken, locked.capacity, status, &number, id);

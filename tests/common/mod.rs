@@ -99,6 +99,21 @@ impl TestBot {
         self.running.as_ref().expect("running").outbox().subscribe()
     }
 
+    /// Returns once every update stored so far has been handled (their steps committed): what a
+    /// test reads from storage after a reply is then final.
+    pub async fn settled(&self) {
+        let mut settled = self.running.as_ref().expect("running").settled_updates();
+        loop {
+            let depth = db::inbox::depth(&self.app.db).await.unwrap();
+            if depth.pending + depth.working == 0 {
+                return;
+            }
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(20), settled.recv())
+                .await
+                .expect("no update was handled for 20 s");
+        }
+    }
+
     pub async fn stop(mut self) {
         if let Some(r) = self.running.take() {
             r.stop().await;

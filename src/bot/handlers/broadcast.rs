@@ -172,16 +172,10 @@ pub async fn handle(ctx: Ctx, step: BroadcastStep) -> anyhow::Result<()> {
             match broadcasts::send(&ctx.app, &person, ctx.chat.0, &draft).await? {
                 SendOutcome::Queued { id, recipients } => {
                     let text = tr!(lang, "broadcast-progress", sent = 0, waiting = recipients, failed = 0);
-                    let sent = ctx.bot.send_message(ctx.chat, text).reply_markup(keyboards::main_menu(&person)).await?;
-                    db::broadcasts::set_progress_message(&ctx.app.db, id, sent.id.0).await?;
-                    // The outbox may have delivered some (or all) before the message id was stored, and its
-                    // follower then had nothing to edit: bring the line up to date once now.
-                    if let Some(d) = broadcasts::delivery(&ctx.app, id).await?
-                        && d.progress.pending + d.progress.sending < d.progress.total()
-                        && let Err(e) = ctx.bot.edit_message_text(ctx.chat, sent.id, progress_text(lang, &d)).await
-                    {
-                        tracing::debug!(broadcast = id, error = %e, "progress message not brought up to date");
-                    }
+                    let sent = ctx.bot.send_message(ctx.chat, text).reply_markup(keyboards::main_menu(&person)).await;
+                    let line = sent.as_ref().ok().map(|m| m.id);
+                    crate::bot::progress::line_posted(&ctx.app, &ctx.bot, id, line).await;
+                    sent?;
                     Ok(())
                 }
                 SendOutcome::NoRecipients => {
