@@ -62,6 +62,9 @@ pub struct Config {
     pub inbox_workers: usize,
     /// Handled inbox rows are kept this long (`FIELDSCHOOL_INBOX_RETENTION_DAYS`, default 7).
     pub inbox_retention: Duration,
+    /// How long an update being handled stays claimed without a sign of life from its worker
+    /// (`FIELDSCHOOL_INBOX_LEASE_SECS`, default 60): after a replica dies, others take its updates then.
+    pub inbox_lease: Duration,
 }
 
 /// `2026-12-14 10:00` in `tz`, or an RFC 3339 instant (`2026-12-14T02:00:00Z`).
@@ -175,6 +178,7 @@ impl Config {
             metrics_listen: address("FIELDSCHOOL_METRICS_LISTEN", None)?,
             inbox_workers: number("FIELDSCHOOL_WORKERS", 16)?.clamp(1, 256) as usize,
             inbox_retention: Duration::days(number("FIELDSCHOOL_INBOX_RETENTION_DAYS", 7)?.max(1) as i64),
+            inbox_lease: Duration::seconds(number("FIELDSCHOOL_INBOX_LEASE_SECS", 60)?.clamp(3, 3600) as i64),
             clock_start,
             worker_id: var("FIELDSCHOOL_WORKER_ID"),
             bot_username: var("FIELDSCHOOL_BOT_USERNAME").map(|u| u.trim_start_matches('@').to_owned()),

@@ -2,6 +2,10 @@
 //! next person on the waitlist, sessions whose attendance is final once they end, and the
 //! coordinators' daily digest. It sleeps on the injected clock until the next expiry (so
 //! tests and `chat` move it with a simulated clock) or until a use case wakes it.
+//!
+//! With several replicas on one database, one runs the scheduler at a time: the holder of the
+//! `scheduler` lease, renewed while it lives (wall-clock time: it is about machines, not the
+//! programme's calendar). When it dies, another replica takes over once the lease runs out.
 
 use std::time::Duration;
 
@@ -14,10 +18,50 @@ use crate::services;
 /// Real-time pause after a storage error before trying again.
 const ERROR_PAUSE: Duration = Duration::from_secs(2);
 
-pub async fn run(app: App, mut shutdown: watch::Receiver<bool>) {
+const LEASE: &str = "scheduler";
+/// Handled inbox rows past their retention are removed this often.
+const PRUNE_EVERY: Duration = Duration::from_secs(3600);
+
+/// Runs the scheduler as `holder` (this replica) while it holds the lease, until `shutdown`.
+pub async fn run(app: App, holder: String, lease: chrono::Duration, mut shutdown: watch::Receiver<bool>) {
+    let renew_every = (lease / 3).to_std().unwrap_or(Duration::from_secs(1)).max(Duration::from_secs(1));
+    let mut leading = false;
+    let mut pruned_at: Option<std::time::Instant> = None;
     loop {
         if *shutdown.borrow() {
             break;
+        }
+        let now = chrono::Utc::now();
+        match db::inbox::hold_lease(&app.db, LEASE, &holder, now, now + lease).await {
+            Ok(true) => {
+                if !leading {
+                    tracing::info!(%holder, "scheduler: this replica runs the scheduled work");
+                }
+                leading = true;
+            }
+            Ok(false) => {
+                leading = false;
+                // Another replica runs it; look again before its lease could have run out.
+                tokio::select! {
+                    _ = tokio::time::sleep(renew_every) => continue,
+                    _ = shutdown.changed() => break,
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "scheduler: taking the lease failed");
+                tokio::select! {
+                    _ = tokio::time::sleep(ERROR_PAUSE) => continue,
+                    _ = shutdown.changed() => break,
+                }
+            }
+        }
+        if pruned_at.is_none_or(|at| at.elapsed() >= PRUNE_EVERY) {
+            pruned_at = Some(std::time::Instant::now());
+            match db::inbox::prune(&app.db, chrono::Utc::now() - app.config.inbox_retention).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(updates = n, "inbox: handled updates past their retention removed"),
+                Err(e) => tracing::warn!(error = %e, "inbox: pruning failed"),
+            }
         }
         let pass_began = app.now();
         let finalized = services::learning::finalize_due(&app).await;
@@ -50,8 +94,13 @@ pub async fn run(app: App, mut shutdown: watch::Receiver<bool>) {
         tokio::select! {
             _ = due => {}
             _ = app.scheduler_wake.notified() => {}
+            // Renew the lease in time, even with nothing due.
+            _ = tokio::time::sleep(renew_every) => {}
             _ = shutdown.changed() => break,
         }
+    }
+    if leading && let Err(e) = db::inbox::release_lease(&app.db, LEASE, &holder).await {
+        tracing::warn!(error = %e, "scheduler: giving the lease back failed; another replica takes it when it runs out");
     }
 }
 

@@ -178,7 +178,7 @@ pub async fn start_bot(mut app: App, bot: Bot) -> anyhow::Result<Running> {
         deps,
         worker_id: worker_id.clone(),
         count: app.config.inbox_workers,
-        lease: chrono::Duration::minutes(5),
+        lease: app.config.inbox_lease,
         wake,
         clock: app.clock.clone(),
         settled: settled.clone(),
@@ -189,14 +189,19 @@ pub async fn start_bot(mut app: App, bot: Bot) -> anyhow::Result<Running> {
     let (background_stop, background_rx) = watch::channel(false);
     let outbox_worker = OutboxWorker::new(app.db.clone(), bot.clone(), app.clock.clone())
         .with_wake(app.outbox_wake.clone())
-        .with_worker_id(worker_id)
+        .with_worker_id(worker_id.clone())
         .with_default_timezone(app.config.default_timezone)
         .with_pacing(Pacing {
             global_per_sec: app.config.send_per_sec,
             per_chat_min_interval: app.config.per_chat_interval,
         });
     let (outbox, outbox_join) = outbox_worker.spawn(background_rx.clone());
-    let scheduler = tokio::spawn(crate::scheduler::run(app.clone(), background_rx.clone()));
+    let scheduler = tokio::spawn(crate::scheduler::run(
+        app.clone(),
+        worker_id.clone(),
+        app.config.inbox_lease,
+        background_rx.clone(),
+    ));
     let progress =
         tokio::spawn(crate::bot::progress::run(app.clone(), bot.clone(), outbox.subscribe(), background_rx.clone()));
     let background = vec![outbox_join, scheduler, progress];
@@ -233,6 +238,7 @@ async fn serve(
 
 /// `fieldschool run`: the bot on long polling until Ctrl-C or SIGTERM.
 pub async fn run(config: Config) -> anyhow::Result<()> {
+    let _only_process = lock_sqlite_file(&config.database_url)?;
     let db = open_db(&config.database_url).await?;
     let bot = bot_from_config(&config)?;
     let me = bot.get_me().await.context("getMe failed: check TELOXIDE_TOKEN and the network")?;
@@ -249,6 +255,32 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         _ = running.wait() => tracing::warn!("the update ingress stopped by itself"),
     }
     Ok(())
+}
+
+/// SQLite serves one bot process: a second `run` on the same file is refused, plainly (several
+/// replicas need PostgreSQL). The lock is a file beside the database, released by the OS when the
+/// process ends, however it ends.
+fn lock_sqlite_file(url: &str) -> anyhow::Result<Option<std::fs::File>> {
+    let Some(path) = crate::db::sqlite_file(url) else { return Ok(None) };
+    let mut lock_path = path.clone().into_os_string();
+    lock_path.push(".lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .with_context(|| format!("opening {}", std::path::Path::new(&lock_path).display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
+            "another fieldschool process is already running on {}: SQLite serves one process. Stop the other one, \
+             or use PostgreSQL (DATABASE_URL=postgres://…) to run several replicas.",
+            path.display()
+        ),
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(e).with_context(|| format!("locking {}", std::path::Path::new(&lock_path).display()))
+        }
+    }
 }
 
 async fn shutdown_signal() {

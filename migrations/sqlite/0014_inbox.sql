@@ -16,13 +16,12 @@ CREATE TABLE inbox (
 CREATE INDEX inbox_status ON inbox (status, update_id);
 CREATE INDEX inbox_chat ON inbox (chat_key, status, update_id);
 
--- Scheduled jobs run once per due instant across replicas: the first to claim (job, due) runs it.
-CREATE TABLE job_runs (
-    job        TEXT NOT NULL,
-    due_at     INTEGER NOT NULL,
-    claimed_by TEXT NOT NULL,
-    claimed_at INTEGER NOT NULL,
-    PRIMARY KEY (job, due_at)
+-- The scheduler runs on one replica at a time: the holder of the 'scheduler' lease, renewed while it
+-- lives, taken over by another replica once it runs out.
+CREATE TABLE job_leases (
+    job    TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    until  INTEGER NOT NULL
 );
 
 -- The update whose handling placed an order: handled again after a crash, it finds its own order and

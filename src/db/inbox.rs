@@ -303,24 +303,61 @@ pub async fn status(db: &Db, update_id: i64) -> sqlx::Result<Option<String>> {
     row.map(|r| r.try_get("status")).transpose()
 }
 
-/// Claims a scheduled job's due instant for this replica: true for exactly one claimant.
-pub async fn claim_job(
+/// The worker handling `update_id` is alive: its claim holds until `until`. False when the update is no
+/// longer that worker's (its lease ran out and another took it).
+pub async fn renew(db: &Db, update_id: i64, worker: &str, until: DateTime<Utc>) -> sqlx::Result<bool> {
+    Ok(sqlx::query(
+        "UPDATE inbox SET claimed_until = $3 WHERE update_id = $1 AND claimed_by = $2 AND status = 'working'",
+    )
+    .bind(update_id)
+    .bind(worker)
+    .bind(to_epoch(until))
+    .execute(&db.pool)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// Takes or renews the lease on `job` for `holder` until `until`: true when `holder` has it (it held it
+/// already, nobody did, or the last holder's lease ran out).
+pub async fn hold_lease(
     db: &Db,
     job: &str,
-    due_at: DateTime<Utc>,
-    worker: &str,
+    holder: &str,
     now: DateTime<Utc>,
+    until: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
     Ok(sqlx::query(
-        "INSERT INTO job_runs (job, due_at, claimed_by, claimed_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (job, due_at) DO NOTHING",
+        "INSERT INTO job_leases (job, holder, until) VALUES ($1, $2, $3)
+         ON CONFLICT (job) DO UPDATE SET holder = excluded.holder, until = excluded.until
+         WHERE job_leases.holder = excluded.holder OR job_leases.until <= $4",
     )
     .bind(job)
-    .bind(to_epoch(due_at))
-    .bind(worker)
+    .bind(holder)
+    .bind(to_epoch(until))
     .bind(to_epoch(now))
     .execute(&db.pool)
     .await?
     .rows_affected()
         == 1)
+}
+
+/// Gives the lease on `job` back (a clean stop), so another replica need not wait for it to run out.
+pub async fn release_lease(db: &Db, job: &str, holder: &str) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM job_leases WHERE job = $1 AND holder = $2")
+        .bind(job)
+        .bind(holder)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// Who holds the lease on `job` now (tests and operators).
+pub async fn lease_holder(db: &Db, job: &str, now: DateTime<Utc>) -> sqlx::Result<Option<String>> {
+    let row = sqlx::query("SELECT holder FROM job_leases WHERE job = $1 AND until > $2")
+        .bind(job)
+        .bind(to_epoch(now))
+        .fetch_optional(&db.pool)
+        .await?;
+    row.map(|r| r.try_get("holder")).transpose()
 }

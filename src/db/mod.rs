@@ -45,6 +45,13 @@ pub type Tx = Transaction<'static, Any>;
 static MIGRATE_SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static MIGRATE_POSTGRES: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
+/// The file of a `sqlite://` URL (none for other stores and in-memory databases).
+pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or_default();
+    (!path.is_empty() && !path.contains(":memory:")).then(|| std::path::PathBuf::from(path))
+}
+
 impl Db {
     /// Opens `sqlite://…` (created if missing) or `postgres://…`.
     pub async fn connect(url: &str) -> anyhow::Result<Db> {

@@ -14,6 +14,7 @@ pub mod markup;
 pub mod multipart;
 mod server;
 mod state;
+mod webhook;
 
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -247,6 +248,8 @@ pub struct EmuStats {
     pub updates_delivered: u64,
     /// Updates confirmed by a later getUpdates offset.
     pub updates_confirmed: u64,
+    /// Webhook POSTs answered with anything but 2xx (or not answered).
+    pub webhook_failures: u64,
     /// Successful sendMessage/sendPhoto/sendDocument/sendPoll calls.
     pub sends_ok: u64,
     /// Successful edits (text, caption, markup, stopPoll).
@@ -273,6 +276,8 @@ pub(crate) struct Shared {
     updates_ready: Notify,
     /// getUpdates confirmed updates.
     updates_confirmed: Notify,
+    /// Something for the webhook delivery to do (an update queued, a webhook set, a POST ended).
+    delivery_wake: Notify,
     /// Counts [`Emulator::release_held`] calls; held calls wait for it to move.
     released: tokio::sync::watch::Sender<u64>,
     events: broadcast::Sender<EmuEvent>,
@@ -282,6 +287,12 @@ impl Shared {
     fn lock(&self) -> MutexGuard<'_, State> {
         // A panic while holding the lock leaves consistent-enough data for a test double; keep serving.
         self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// An update was queued: wake a waiting getUpdates and the webhook delivery.
+    fn updates_queued(&self) {
+        self.updates_ready.notify_waiters();
+        self.delivery_wake.notify_one();
     }
 
     fn emit(&self, event: EmuEvent) {
@@ -303,6 +314,8 @@ fn next_update_block() -> i32 {
 pub struct Emulator {
     shared: Arc<Shared>,
     _server: Arc<server::ServerGuard>,
+    /// Dropped with the last clone: the webhook delivery stops.
+    _delivery: Arc<tokio::sync::watch::Sender<()>>,
 }
 
 impl Emulator {
@@ -321,11 +334,14 @@ impl Emulator {
             bot_activity: Notify::new(),
             updates_ready: Notify::new(),
             updates_confirmed: Notify::new(),
+            delivery_wake: Notify::new(),
             released: tokio::sync::watch::channel(0).0,
             events,
         });
         let server = server::serve(shared.clone()).await?;
-        Ok(Emulator { shared, _server: Arc::new(server) })
+        let (delivery_stop, stopped) = tokio::sync::watch::channel(());
+        tokio::spawn(webhook::deliver(shared.clone(), stopped));
+        Ok(Emulator { shared, _server: Arc::new(server), _delivery: Arc::new(delivery_stop) })
     }
 
     /// Base URL for `Bot::set_api_url` / `TELOXIDE_API_URL`, e.g. `http://127.0.0.1:40123/`.
@@ -386,7 +402,7 @@ impl Emulator {
     fn person_message(&self, user_id: i64, content: state::PersonContent) -> i32 {
         let now = self.shared.clock.now().timestamp();
         let message_id = self.shared.lock().person_message(user_id, content, now);
-        self.shared.updates_ready.notify_waiters();
+        self.shared.updates_queued();
         message_id
     }
 
@@ -394,7 +410,7 @@ impl Emulator {
     /// chat (any data: old or forged buttons included). Returns the callback query id.
     pub fn press(&self, user_id: i64, message_id: i32, callback_data: &str) -> String {
         let id = self.shared.lock().press(user_id, message_id, callback_data);
-        self.shared.updates_ready.notify_waiters();
+        self.shared.updates_queued();
         id
     }
 
@@ -428,8 +444,20 @@ impl Emulator {
     /// and, for non-anonymous polls, a `poll_answer` update (which has no chat).
     pub fn vote(&self, user_id: i64, message_id: i32, option_ids: &[u32]) -> anyhow::Result<()> {
         self.shared.lock().vote(user_id, message_id, option_ids).map_err(|e| anyhow!(e))?;
-        self.shared.updates_ready.notify_waiters();
+        self.shared.updates_queued();
         Ok(())
+    }
+
+    /// Plays a load balancer in front of replicas: webhook POSTs go to each of `targets` in turn (full
+    /// URLs) instead of the URL given to `setWebhook`. Empty: straight to that URL.
+    pub fn spread_webhook(&self, targets: Vec<String>) {
+        self.shared.lock().spread_webhook(targets);
+        self.shared.delivery_wake.notify_one();
+    }
+
+    /// The URL the bot gave `setWebhook`, if a webhook is set.
+    pub fn webhook_url(&self) -> Option<String> {
+        self.shared.lock().webhook().map(|w| w.url.clone())
     }
 
     /// While blocked, every send/edit/chat action to that chat gets 403 "Forbidden: bot was blocked by the user".

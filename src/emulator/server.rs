@@ -117,6 +117,10 @@ async fn handle(AxumState(shared): AxumState<Arc<Shared>>, request: Request) -> 
     };
     let mut events = Vec::new();
     let result = shared.lock().call(&ctx, &method, &params, &mut events);
+    if method.eq_ignore_ascii_case("setWebhook") || method.eq_ignore_ascii_case("deleteWebhook") {
+        // A waiting getUpdates gives way to the webhook; the delivery starts (or stops).
+        shared.updates_queued();
+    }
     let changed = !events.is_empty();
     for event in events {
         shared.emit(event);
@@ -161,6 +165,16 @@ async fn get_updates(shared: &Shared, params: &Params) -> Result<String, ApiErro
         notified.as_mut().enable();
         let (updates, confirmed) = {
             let mut state = shared.lock();
+            if state.webhook().is_some() {
+                state.record_error(409);
+                return Err(ApiError {
+                    code: 409,
+                    description: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook \
+                                  to delete the webhook first"
+                        .to_owned(),
+                    retry_after: None,
+                });
+            }
             if state.poll_generation != generation {
                 state.record_error(409);
                 return Err(ApiError {

@@ -148,7 +148,30 @@ pub(crate) enum PersonContent {
 
 struct QueuedUpdate {
     id: i32,
+    /// The chat (else the user) whose order Telegram keeps for webhook delivery.
+    chat: i64,
     json: Arc<str>,
+    /// Webhook delivery: being POSTed now, failed POSTs so far, and when it may be tried again.
+    in_flight: bool,
+    attempts: u32,
+    retry_at: Option<std::time::Instant>,
+}
+
+/// The webhook set with `setWebhook`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Webhook {
+    pub url: String,
+    pub secret: Option<String>,
+    pub max_connections: usize,
+}
+
+/// One update handed to the webhook delivery: where to POST it and what.
+#[derive(Debug, Clone)]
+pub(crate) struct Delivery {
+    pub update_id: i32,
+    pub target: String,
+    pub secret: Option<String>,
+    pub json: Arc<str>,
 }
 
 struct StoredMessage {
@@ -231,6 +254,10 @@ pub(crate) struct State {
     /// Every n-th send (counted over all chats) is answered 502.
     server_error_every: Option<u64>,
     sends_seen: u64,
+    webhook: Option<Webhook>,
+    /// Where webhook POSTs really go, in turn (a load balancer in front of replicas); empty: the URL.
+    webhook_spread: Vec<String>,
+    next_target: usize,
 }
 
 fn user_json(user: &EmuUser) -> Value {
@@ -428,8 +455,22 @@ impl State {
         }
         self.next_update_id += 1;
         let id = self.next_update_id;
+        let chat = ["chat", "message"]
+            .iter()
+            .find_map(|k| payload.pointer(&format!("/{k}/id")).or_else(|| payload.pointer(&format!("/{k}/chat/id"))))
+            .or_else(|| payload.pointer("/from/id"))
+            .or_else(|| payload.pointer("/user/id"))
+            .and_then(Value::as_i64)
+            .unwrap_or(0);
         let json = format!("{{\"update_id\":{id},\"{kind}\":{payload}}}");
-        self.queue.push_back(QueuedUpdate { id, json: Arc::from(json) });
+        self.queue.push_back(QueuedUpdate {
+            id,
+            chat,
+            json: Arc::from(json),
+            in_flight: false,
+            attempts: 0,
+            retry_at: None,
+        });
         self.stats.updates_queued += 1;
     }
 
@@ -643,6 +684,74 @@ impl State {
         self.queue.len()
     }
 
+    // ---- webhook delivery ----
+
+    pub fn webhook(&self) -> Option<&Webhook> {
+        self.webhook.as_ref()
+    }
+
+    pub fn spread_webhook(&mut self, targets: Vec<String>) {
+        self.webhook_spread = targets;
+    }
+
+    /// The updates to POST now, marked in flight: in queue order, at most one per chat at a time (so a
+    /// chat's updates arrive in order) and at most `max_connections` at once. Also returns the earliest
+    /// instant a failed update may be tried again.
+    pub fn webhook_batch(&mut self, now: std::time::Instant) -> (Vec<Delivery>, Option<std::time::Instant>) {
+        let Some(webhook) = self.webhook.clone() else { return (Vec::new(), None) };
+        let mut in_flight = self.queue.iter().filter(|u| u.in_flight).count();
+        let mut chats_seen = std::collections::HashSet::new();
+        let mut batch = Vec::new();
+        let mut next_retry: Option<std::time::Instant> = None;
+        for update in self.queue.iter_mut() {
+            if !chats_seen.insert(update.chat) || update.in_flight {
+                continue;
+            }
+            if let Some(at) = update.retry_at
+                && at > now
+            {
+                next_retry = Some(next_retry.map_or(at, |n| n.min(at)));
+                continue;
+            }
+            if in_flight >= webhook.max_connections {
+                break;
+            }
+            let target = if self.webhook_spread.is_empty() {
+                webhook.url.clone()
+            } else {
+                self.next_target = self.next_target.wrapping_add(1);
+                self.webhook_spread[self.next_target % self.webhook_spread.len()].clone()
+            };
+            update.in_flight = true;
+            in_flight += 1;
+            batch.push(Delivery {
+                update_id: update.id,
+                target,
+                secret: webhook.secret.clone(),
+                json: update.json.clone(),
+            });
+        }
+        self.stats.updates_delivered += batch.len() as u64;
+        (batch, next_retry)
+    }
+
+    /// A webhook POST ended: a 2xx answer confirms the update; anything else keeps it for another try
+    /// after a short backoff (Telegram's is longer), to the next target in turn.
+    pub fn webhook_answered(&mut self, update_id: i32, ok: bool, now: std::time::Instant) {
+        let Some(pos) = self.queue.iter().position(|u| u.id == update_id) else { return };
+        if ok {
+            self.queue.remove(pos);
+            self.stats.updates_confirmed += 1;
+            return;
+        }
+        let update = &mut self.queue[pos];
+        update.in_flight = false;
+        update.attempts += 1;
+        let backoff = std::time::Duration::from_millis(50u64 << update.attempts.min(5));
+        update.retry_at = Some(now + backoff);
+        self.stats.webhook_failures += 1;
+    }
+
     // ---- getUpdates ----
 
     /// Confirms updates below `offset` (a negative offset keeps only the last -offset), remembers
@@ -718,9 +827,36 @@ impl State {
                 Ok(me)
             }
             "getwebhookinfo" => {
-                Ok(json!({"url": "", "has_custom_certificate": false, "pending_update_count": self.queue.len()}))
+                let (url, max_connections) =
+                    self.webhook.as_ref().map_or((String::new(), 0), |w| (w.url.clone(), w.max_connections));
+                let mut info =
+                    json!({"url": url, "has_custom_certificate": false, "pending_update_count": self.queue.len()});
+                if max_connections > 0 {
+                    info["max_connections"] = json!(max_connections);
+                }
+                Ok(info)
+            }
+            "setwebhook" => {
+                let url = params.string("url").unwrap_or_default();
+                if url.is_empty() {
+                    self.webhook = None;
+                    return Ok(json!(true));
+                }
+                if !url.starts_with("https://") && !url.starts_with("http://") {
+                    return Err(ApiError::bad_request("bad webhook: An HTTPS URL must be provided for webhook"));
+                }
+                let max_connections = params.int("max_connections").unwrap_or(40).clamp(1, 100) as usize;
+                if let Some(allowed) = params.object("allowed_updates")?
+                    && let Ok(allowed) = serde_json::from_value::<Vec<String>>(allowed)
+                {
+                    self.allowed_updates = Some(allowed);
+                }
+                let secret = params.string("secret_token").filter(|s| !s.is_empty());
+                self.webhook = Some(Webhook { url, secret, max_connections });
+                Ok(json!(true))
             }
             "deletewebhook" => {
+                self.webhook = None;
                 if params.bool("drop_pending_updates") == Some(true) {
                     self.stats.updates_confirmed += self.queue.len() as u64;
                     self.queue.clear();

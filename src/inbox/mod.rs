@@ -248,7 +248,7 @@ impl Workers {
                 db::inbox::claim(&self.db, &name, chrono::Utc::now(), self.lease).await
             };
             match claimed {
-                Ok(Some(claimed)) => self.handle(claimed).await,
+                Ok(Some(claimed)) => self.handle_alive(&name, claimed).await,
                 Ok(None) => {
                     tokio::select! {
                         _ = &mut woken => {}
@@ -261,6 +261,27 @@ impl Workers {
                     tracing::error!(worker = %name, error = %e, "inbox: claiming an update failed");
                     if pause(Duration::from_secs(1), &mut stop).await {
                         break;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Handles an update while renewing its lease (every third of it), so a slow handler keeps its
+    /// update and a dead replica's lease runs out soon.
+    async fn handle_alive(&self, name: &str, claimed: db::inbox::Claimed) {
+        let id = claimed.update_id;
+        let handling = self.handle(claimed);
+        tokio::pin!(handling);
+        let every = (self.lease / 3).to_std().unwrap_or(Duration::from_secs(1)).max(Duration::from_secs(1));
+        loop {
+            tokio::select! {
+                _ = &mut handling => return,
+                _ = tokio::time::sleep(every) => {
+                    match db::inbox::renew(&self.db, id, name, chrono::Utc::now() + self.lease).await {
+                        Ok(true) => {}
+                        Ok(false) => tracing::warn!(update = id, "inbox: lost the claim on an update being handled"),
+                        Err(e) => tracing::warn!(update = id, error = %e, "inbox: renewing a claim failed"),
                     }
                 }
             }

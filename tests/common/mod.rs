@@ -94,6 +94,11 @@ impl TestBot {
         TestBot { emu, app, clock, running: Some(running), _dir: dir }
     }
 
+    /// Where the webhook and /healthz, /metrics listen, when they do.
+    pub fn listening(&self) -> Option<std::net::SocketAddr> {
+        self.running.as_ref().expect("running").listening()
+    }
+
     /// What the outbox does from now on (sent, retrying, failed…).
     pub fn outbox_events(&self) -> tokio::sync::broadcast::Receiver<fieldschool::outbox::OutboxEvent> {
         self.running.as_ref().expect("running").outbox().subscribe()
