@@ -136,6 +136,11 @@ pub async fn start_bot(mut app: App, bot: Bot) -> anyhow::Result<Running> {
     let (ingress, listening) = match app.config.webhook_url.clone() {
         Some(url) => {
             let path = webhook_path(&url);
+            // Listening before Telegram is told where to POST: the first updates find the door open.
+            let router =
+                crate::inbox::webhook::router(&path, app.db.clone(), wake.clone(), app.config.webhook_secret.clone())
+                    .merge(crate::ops::router(app.db.clone()));
+            let (task, addr) = serve(app.config.listen, router, stop_rx.clone()).await?;
             let mut request = bot
                 .set_webhook(url.parse().with_context(|| format!("FIELDSCHOOL_WEBHOOK_URL {url:?} is not a URL"))?)
                 .max_connections(app.config.webhook_max_connections)
@@ -144,10 +149,6 @@ pub async fn start_bot(mut app: App, bot: Bot) -> anyhow::Result<Running> {
                 request = request.secret_token(secret.clone());
             }
             request.await.context("setWebhook failed")?;
-            let router =
-                crate::inbox::webhook::router(&path, app.db.clone(), wake.clone(), app.config.webhook_secret.clone())
-                    .merge(crate::ops::router(app.db.clone()));
-            let (task, addr) = serve(app.config.listen, router, stop_rx.clone()).await?;
             tracing::info!(%addr, %url, "webhook: listening");
             (task, Some(addr))
         }

@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::burst::{TO_THE_ORDER_SUMMARY, run_steps, wait_for};
+
 use std::collections::HashMap;
 use std::process::Stdio;
 use std::sync::Arc;
@@ -31,24 +33,6 @@ fn spawn_bot(emu: &Emulator, db_url: &str) -> Child {
         .kill_on_drop(true)
         .spawn()
         .expect("the fieldschool binary starts")
-}
-
-/// Waits for the bot's next message to `who` that contains `marker`, skipping others; returns how many
-/// messages containing it came (a reply repeated after a kill counts twice) when `extra_look` finds more.
-async fn wait_for(emu: &Emulator, who: i64, marker: &str) -> String {
-    loop {
-        let m = match emu.next_message(who).await {
-            Ok(m) => m,
-            Err(e) => {
-                let last: Vec<String> = emu.messages(who).iter().rev().take(3).map(|m| m.rendered_text()).collect();
-                panic!("{who}: {e:#} (waiting for {marker:?}); last messages: {last:?}")
-            }
-        };
-        let text = m.rendered_text();
-        if text.contains(marker) {
-            return text;
-        }
-    }
 }
 
 /// Every person sends `input` at once; the bot is killed with SIGKILL once `kill_after` have their
@@ -106,7 +90,7 @@ async fn scenario(db: Db) {
 
     // Everyone is in the middle of registering: at the name question.
     let steps: [(&str, &str); 3] = [("/start", "您同意吗"), ("同意", "哪一类"), ("农户", "姓名")];
-    run_steps(&emu, &steps).await;
+    run_steps(&emu, FIRST..FIRST + PEOPLE, &steps).await;
 
     // A burst of names, SIGKILL after a tenth of the answers, a restart.
     bot = burst_with_kill(&emu, &db.url, bot, "王秀英", "请选择您所在的县", (PEOPLE / 10) as usize).await;
@@ -118,17 +102,7 @@ async fn scenario(db: Db) {
     }
 
     // Everyone finishes registering and opens the order summary of the big class.
-    let steps: [(&str, &str); 8] = [
-        ("新安县", "乡镇"),
-        ("铁山镇", "村"),
-        ("东村", "手机号"),
-        ("跳过", "登记成功"),
-        ("报名培训", "想学哪一类"),
-        ("特色种养", "第 1/1 页"),
-        ("食用菌种植技术", "请选择班次"),
-        ("铁山镇农业技术推广站", "请核对您的报名"),
-    ];
-    run_steps(&emu, &steps).await;
+    run_steps(&emu, FIRST..FIRST + PEOPLE, &TO_THE_ORDER_SUMMARY).await;
     assert_eq!(db::people::count(&db).await.unwrap(), PEOPLE, "one registration each");
 
     // A burst of confirmations, SIGKILL again, a restart.
@@ -159,24 +133,6 @@ async fn scenario(db: Db) {
     eprintln!("{repeated} replies repeated over the two kills");
     assert!(repeated <= 2 * 16, "{repeated} replies repeated");
     let _ = bot.kill().await;
-}
-
-/// Everyone does each step in turn (concurrently across people), waiting for its answer.
-async fn run_steps(emu: &Emulator, steps: &[(&str, &str)]) {
-    let mut tasks = Vec::new();
-    for who in FIRST..FIRST + PEOPLE {
-        let emu = emu.clone();
-        let steps: Vec<(String, String)> = steps.iter().map(|(i, m)| (i.to_string(), m.to_string())).collect();
-        tasks.push(tokio::spawn(async move {
-            for (input, marker) in steps {
-                emu.send_text(who, &input);
-                wait_for(&emu, who, &marker).await;
-            }
-        }));
-    }
-    for task in tasks {
-        task.await.unwrap();
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

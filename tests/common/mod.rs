@@ -2,6 +2,8 @@
 //! the Bot API emulator on loopback, and the real dispatcher talking to it over HTTP.
 #![allow(dead_code)]
 
+pub mod burst;
+
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
