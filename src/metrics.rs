@@ -48,9 +48,24 @@ pub fn webhook_refused(why: &'static str) {
     counter!("fieldschool_webhook_refused_total", "why" => why).increment(1);
 }
 
-/// One Bot API call of the outbox and how Telegram answered: `sent`, `429`, `5xx`, `403`, `400`.
-pub fn outbox_answer(answer: &'static str) {
-    counter!("fieldschool_outbox_answers_total", "answer" => answer).increment(1);
+/// What became of one outbox row's turn: `sent`, `retrying` (5xx or network),
+/// `403` (blocked), `failed` (400 or given up), `cancelled`, `replanned` (the gate said later).
+pub fn outbox_outcome(outcome: &crate::outbox::Outcome) {
+    use crate::outbox::Outcome;
+    let answer = match outcome {
+        Outcome::Sent => "sent",
+        Outcome::Retrying { .. } => "retrying",
+        Outcome::Blocked => "403",
+        Outcome::Failed { .. } => "failed",
+        Outcome::Cancelled { .. } => "cancelled",
+        Outcome::Replanned { .. } => "replanned",
+    };
+    counter!("fieldschool_outbox_outcomes_total", "outcome" => answer).increment(1);
+}
+
+/// Telegram answered 429: the outbox waits as told (the row goes again after).
+pub fn outbox_rate_limited() {
+    counter!("fieldschool_outbox_rate_limited_total").increment(1);
 }
 
 /// Reads the queues from storage into gauges, then renders everything.

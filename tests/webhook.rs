@@ -108,6 +108,7 @@ async fn bad_requests_store_nothing(store: Store) {
         "fieldschool_handler_seconds_bucket",
         "fieldschool_inbox_pending 0",
         "fieldschool_inbox_parked 0",
+        "fieldschool_inbox_leases 0",
     ] {
         assert!(metrics.contains(line), "/metrics has {line}:\n{metrics}");
     }
@@ -122,4 +123,54 @@ async fn the_webhook_refuses_a_wrong_secret_drops_bad_bodies_and_handles_a_repla
 #[tokio::test]
 async fn the_webhook_refuses_a_wrong_secret_drops_bad_bodies_and_handles_a_replay_once_on_postgres() {
     bad_requests_store_nothing(Store::Postgres).await;
+}
+
+async fn an_admin_sees_parked_updates_and_retries_them(store: Store) {
+    let Some(t) = TestBot::start(store).await else { return };
+    assert!(t.say(t.user(4203, "乙", "zh-hans"), "/parked").await.rendered_text().contains("登记"), "register first");
+    let admin = t.villager(4201, "管理员").await;
+    let grant = fieldschool::domain::person::RoleGrant {
+        role: fieldschool::domain::person::Role::Admin,
+        region_key: String::new(),
+    };
+    fieldschool::services::people::grant(&t.app, admin, &grant).await.unwrap();
+    let villager = t.villager(4202, "甲").await;
+    // An update that no longer decodes (say, stored by an older version): tried, failed, parked.
+    let broken = db::inbox::Incoming {
+        update_id: 1_900_000_001,
+        chat_key: 4299,
+        kind: "message".to_owned(),
+        payload: r#"{"not": "an update"}"#.to_owned(),
+    };
+    db::inbox::store(&t.app.db, &[broken], chrono::Utc::now()).await.unwrap();
+    // The next update stored wakes the workers (the broken one, stored behind their backs, did not).
+    t.say(admin, "/help").await;
+    t.settled().await;
+    let listed = t.say(admin, "/parked").await.rendered_text();
+    assert!(
+        listed.contains("共 1 条") && listed.contains("#1900000001") && listed.contains("does not decode"),
+        "{listed}"
+    );
+    assert_eq!(db::inbox::depth(&t.app.db).await.unwrap().parked, 1);
+    // The rest of the world goes on: the villager is answered.
+    assert!(t.say(villager, "/help").await.rendered_text().contains("/menu"));
+    assert!(t.say(villager, "/parked").await.rendered_text().contains("没有权限"));
+
+    assert!(t.say(admin, "/parked retry 5").await.rendered_text().contains("没有编号为 #5"));
+    assert!(t.say(admin, "/parked retry").await.rendered_text().contains("已放回重试 1 条"));
+    t.settled().await;
+    // Still broken: parked again after its tries.
+    assert_eq!(db::inbox::depth(&t.app.db).await.unwrap().parked, 1);
+    assert!(t.say(admin, "/parked retry #1900000001").await.rendered_text().contains("已放回重试 1 条"));
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn an_admin_sees_parked_updates_and_retries_them_on_sqlite() {
+    an_admin_sees_parked_updates_and_retries_them(Store::Sqlite).await;
+}
+
+#[tokio::test]
+async fn an_admin_sees_parked_updates_and_retries_them_on_postgres() {
+    an_admin_sees_parked_updates_and_retries_them(Store::Postgres).await;
 }

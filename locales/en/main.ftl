@@ -93,7 +93,7 @@ help-coordinator =
     • /report: orders and attendance with a chart and a table; a daily digest at 18:00
     • /outcomes: follow-up response rates, employment, income change, course ratings; raw answers as CSV
     • /broadcast to your region; /requests: course requests; /export_credits: cadres' credits
-help-admin = Admins can invite trainers and training-office staff.
+help-admin = Admins can invite trainers and training-office staff; /parked shows messages that failed and were put aside.
 help-contact = Training office: { $contact }
 help-footer =
     Commands:
@@ -234,3 +234,19 @@ settings-lines-turn-off = 🔕 Turn off instant order lines
 settings-lines-turn-on = 🔔 Turn on instant order lines
 settings-lines-on = All right: every new order, cancellation and waitlist move will be reported at once.
 settings-lines-off = All right: no more line per order (approval requests and the daily digest still come).
+
+# Parked updates (admins)
+parked-none = Nothing is parked: every message received has been handled.
+parked-title = { $count ->
+    [one] One message failed several times and is parked:
+   *[other] { $count } messages failed several times and are parked (oldest first):
+}
+parked-line = • #{ $id } ({ $kind }, chat { $chat }, received { $received })
+    Error: { $error }
+parked-hint = Once the cause is fixed, send /parked retry to try them all again, or /parked retry ID for one. A retried message is handled within seconds, after what came later in that chat.
+parked-retried = { $count ->
+    [one] One message is back for another try; it is handled within seconds.
+   *[other] { $count } messages are back for another try; they are handled within seconds.
+}
+parked-retry-unknown = No parked message has the number #{ $id }. Send /parked to see them.
+parked-usage = Usage: /parked to see them; /parked retry to try them all again; /parked retry ID for one (for example /parked retry 1000123).

@@ -93,7 +93,7 @@ help-coordinator =
     • /report 报名和考勤汇总、图表和表格；每天 18:00 的日报
     • /outcomes 培训成效：回访应答率、就业、收入变化、课程评价，可导出原始答卷
     • /broadcast 给本地区发通知；/requests 点单统计；/export_credits 导出干部学分
-help-admin = 管理员：可以邀请老师和培训办人员。
+help-admin = 管理员：可以邀请老师和培训办人员；/parked 查看处理出错、已搁置的消息。
 help-contact = 培训办联系方式：{ $contact }
 help-footer =
     常用命令：
@@ -234,3 +234,13 @@ settings-lines-turn-off = 🔕 关闭新报名即时通知
 settings-lines-turn-on = 🔔 打开新报名即时通知
 settings-lines-on = 好的，每有新报名、取消或候补递补都会马上告诉您。
 settings-lines-off = 好的，不再逐条通知新报名（审批请求照常发，每天的汇总也照常发）。
+
+# 搁置的消息（管理员）
+parked-none = 没有搁置的消息：收到的消息都处理好了。
+parked-title = 处理了几次都出错、已搁置的消息共 { $count } 条（最早的在前）：
+parked-line = • #{ $id }（{ $kind }，聊天 { $chat }，{ $received } 收到）
+    错误：{ $error }
+parked-hint = 修好原因后，发 /parked retry 全部重试，或 /parked retry 编号 重试一条。重试的消息在几秒内处理，排在这个聊天后来的消息之后。
+parked-retried = 已放回重试 { $count } 条，几秒内处理。
+parked-retry-unknown = 没有编号为 #{ $id } 的搁置消息。发 /parked 查看。
+parked-usage = 用法：/parked 查看；/parked retry 全部重试；/parked retry 编号 重试一条（例如 /parked retry 1000123）。

@@ -43,6 +43,8 @@ pub enum Command {
     Report,
     Broadcast,
     Outcomes,
+    /// Admins: updates that failed repeatedly (`/parked`, `/parked retry [ID]`).
+    Parked(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -539,6 +539,7 @@ impl OutboxWorker {
             Failure::RetryAfter(wait) => {
                 tracing::warn!(id = row.id, chat = row.chat_id, wait_s = wait.as_secs(), "outbox: 429, backing off");
                 pacer.back_off(Instant::now(), wait);
+                crate::metrics::outbox_rate_limited();
                 // Refused, not delivered: the same row goes again first for its chat, after the wait.
                 self.record(db::outbox::unmark_started(&self.db, row.id).await, row.id);
                 queue.push_front(row);
@@ -614,6 +615,7 @@ impl OutboxWorker {
     }
 
     fn emit(&self, row: &db::outbox::Claimed, outcome: Outcome) {
+        crate::metrics::outbox_outcome(&outcome);
         // No subscriber is fine.
         let _ = self.events.send(OutboxEvent {
             id: row.id,

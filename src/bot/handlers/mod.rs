@@ -5,6 +5,7 @@ pub mod learning;
 pub mod menu;
 pub mod ordering;
 pub mod outcomes;
+pub mod parked;
 pub mod registration;
 pub mod reports;
 pub mod requests;
