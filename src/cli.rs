@@ -92,6 +92,23 @@ pub async fn calendar(config: Config, region: &str, year: Option<i32>, lang: &st
 
 /// `fieldschool verify CODE [--lang en]`: what a certificate certifies, or that no certificate has the
 /// code. The code may be typed without its dash and in lower case.
+/// `fieldschool backup FILE`: a consistent copy of the SQLite database, taken while the bot runs.
+pub async fn backup(config: Config, file: &std::path::Path) -> anyhow::Result<()> {
+    if crate::db::sqlite_file(&config.database_url).is_none() {
+        anyhow::bail!(
+            "backup copies a SQLite database; for PostgreSQL use pg_dump (example: pg_dump -Fc -f fieldschool.dump \"$DATABASE_URL\")"
+        );
+    }
+    if file.exists() {
+        anyhow::bail!("{} exists already: choose a new file name", file.display());
+    }
+    let db = crate::db::Db::connect(&config.database_url).await?;
+    crate::db::backup_into(&db, file).await.with_context(|| format!("copying the database to {}", file.display()))?;
+    let size = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
+    println!("{} ({} KB)", file.display(), size.div_ceil(1024));
+    Ok(())
+}
+
 pub async fn verify(config: Config, code: &str, lang: &str) -> anyhow::Result<()> {
     let lang = crate::i18n::Lang::from_code(lang).context("--lang must be zh or en")?;
     let db = open_db(&config.database_url).await?;

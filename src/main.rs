@@ -12,8 +12,15 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run the bot (long polling). Needs TELOXIDE_TOKEN; reads DATABASE_URL (default sqlite://fieldschool.db).
+    /// Run the bot: long polling, or a webhook when FIELDSCHOOL_WEBHOOK_URL is set (see README, "Run in
+    /// production"). Needs TELOXIDE_TOKEN; reads DATABASE_URL (default sqlite://fieldschool.db).
     Run,
+    /// Copy the SQLite database to FILE while the bot runs (a consistent snapshot). Reads DATABASE_URL
+    /// (default sqlite://fieldschool.db); on PostgreSQL use pg_dump.
+    Backup {
+        /// Where the copy goes; must not exist yet (example: backups/fieldschool-2026-12-01.db).
+        file: std::path::PathBuf,
+    },
     /// Print a one-time invite link that grants a role. Reads DATABASE_URL (default sqlite://fieldschool.db).
     Invite {
         #[arg(long, value_parser = ["trainer", "coordinator", "admin"])]
@@ -77,6 +84,7 @@ async fn main() -> anyhow::Result<()> {
     let config = Config::from_env()?;
     match cli.command {
         Command::Run => fieldschool::startup::run(config).await,
+        Command::Backup { file } => fieldschool::cli::backup(config, &file).await,
         Command::Invite { role, region, trainer, bot_username } => {
             fieldschool::cli::invite(config, &role, region.as_deref(), trainer.as_deref(), bot_username).await
         }

@@ -236,3 +236,51 @@ async fn killed_mid_broadcast_a_restarted_bot_resumes_at_once_and_sends_nothing_
     // Only calls under way at the kill are in doubt: a few at 30 a second.
     assert!(interrupted <= 5, "{interrupted} calls were cut off");
 }
+
+#[tokio::test]
+async fn a_backup_is_a_database_with_everything_in_it_and_a_second_bot_on_one_sqlite_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db_url = format!("sqlite://{}", dir.path().join("bot.db").display());
+    let db = Db::connect(&db_url).await.unwrap();
+    db.migrate().await.unwrap();
+    fieldschool::services::catalog_import::import_str(&db, "demo-catalog.toml", common::DEMO_CATALOG).await.unwrap();
+    let regions = db::catalog::all_regions(&db).await.unwrap().len();
+
+    // A bot runs on the file; a second one is refused with a plain reason.
+    let emu = Emulator::start(EmulatorOptions::default()).await.unwrap();
+    let mut bot = spawn_bot(&emu, &db_url);
+    emu.add_user(EmuUser::new(602, "Li").with_language("zh-hans"));
+    emu.send_text(602, "/start");
+    assert!(emu.next_message(602).await.unwrap().rendered_text().contains("您同意吗"), "the first bot runs");
+    let second = std::process::Command::new(env!("CARGO_BIN_EXE_fieldschool"))
+        .arg("run")
+        .env("TELOXIDE_TOKEN", emu.token())
+        .env("TELOXIDE_API_URL", emu.api_url())
+        .env("DATABASE_URL", &db_url)
+        .output()
+        .unwrap();
+    assert!(!second.status.success());
+    let said = String::from_utf8_lossy(&second.stderr);
+    assert!(said.contains("another fieldschool process is already running") && said.contains("PostgreSQL"), "{said}");
+
+    // The backup, taken while it runs, opens as a database with the catalogue in it.
+    let copy = dir.path().join("copy.db");
+    let backup = std::process::Command::new(env!("CARGO_BIN_EXE_fieldschool"))
+        .arg("backup")
+        .arg(&copy)
+        .env("DATABASE_URL", &db_url)
+        .output()
+        .unwrap();
+    assert!(backup.status.success(), "{}", String::from_utf8_lossy(&backup.stderr));
+    let restored = Db::connect(&format!("sqlite://{}", copy.display())).await.unwrap();
+    assert_eq!(db::catalog::all_regions(&restored).await.unwrap().len(), regions);
+    // A second backup to the same file would overwrite it: refused.
+    let again = std::process::Command::new(env!("CARGO_BIN_EXE_fieldschool"))
+        .arg("backup")
+        .arg(&copy)
+        .env("DATABASE_URL", &db_url)
+        .output()
+        .unwrap();
+    assert!(!again.status.success() && String::from_utf8_lossy(&again.stderr).contains("exists already"));
+    bot.kill().await.unwrap();
+}

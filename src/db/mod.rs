@@ -52,6 +52,14 @@ pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
     (!path.is_empty() && !path.contains(":memory:")).then(|| std::path::PathBuf::from(path))
 }
 
+/// Writes a consistent copy of a SQLite database to `file` (`VACUUM INTO`: an online snapshot that
+/// writers do not block for long, compacted as it goes).
+pub async fn backup_into(db: &Db, file: &std::path::Path) -> sqlx::Result<()> {
+    let target = file.to_string_lossy().into_owned();
+    sqlx::query("VACUUM INTO $1").bind(target).execute(&db.pool).await?;
+    Ok(())
+}
+
 impl Db {
     /// Opens `sqlite://…` (created if missing) or `postgres://…`.
     pub async fn connect(url: &str) -> anyhow::Result<Db> {
