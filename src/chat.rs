@@ -60,7 +60,9 @@ struct Screen {
     shown: HashMap<(i64, i32), String>,
 }
 
-pub async fn run() -> anyhow::Result<()> {
+/// `webhook`: updates reach the bot as Telegram's webhook POSTs (through a local listener) instead of
+/// long polling, as in a production deployment behind a reverse proxy.
+pub async fn run(webhook: bool) -> anyhow::Result<()> {
     let dir = tempfile::tempdir().context("creating a temporary directory")?;
     let url = format!("sqlite://{}", dir.path().join("chat.db").display());
     let db = startup::open_db(&url).await?;
@@ -89,12 +91,27 @@ pub async fn run() -> anyhow::Result<()> {
     config.database_url = url;
     config.token = Some(emulator.token().to_owned());
     config.api_url = Some(emulator.api_url());
+    if webhook {
+        config.webhook_url = Some("https://bot.example.org/telegram".to_owned());
+        config.webhook_secret = Some("fieldschool-chat".to_owned());
+        config.listen = ([127, 0, 0, 1], 0).into();
+    }
     let app = App::new(db, Arc::new(clock.clone()), config);
     seed_coordinator(&app).await?;
     let bot = Bot::new(emulator.token()).set_api_url(emulator.api_url().parse()?);
     let running = startup::start_bot(app.clone(), bot).await?;
+    if let Some(addr) = running.listening().filter(|_| webhook) {
+        // The emulator plays the reverse proxy: the public URL leads to the bot's local listener.
+        emulator.spread_webhook(vec![format!("http://{addr}/telegram")]);
+    }
 
     println!("fieldschool chat: the real bot against a local Bot API emulator (no network).");
+    if webhook {
+        println!(
+            "Updates arrive as webhook POSTs (health and metrics: http://{}/metrics).",
+            running.listening().map(|a| a.to_string()).unwrap_or_default()
+        );
+    }
     println!("Demo catalogue loaded: {report}");
     println!("Simulated time: {} (move it with /clock)", show_time(clock.now()));
     println!("Type text to send it; a number presses a button, k1/k2… a keyboard button.");

@@ -67,14 +67,18 @@ enum Command {
     },
     /// Try the bot in this terminal: no token, no network, a throw-away database with the demo catalogue
     /// (DATABASE_URL is not used).
-    Chat,
+    Chat {
+        /// Updates reach the bot as webhook POSTs (as behind a reverse proxy) instead of long polling.
+        #[arg(long)]
+        webhook: bool,
+    },
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     // The terminal chat shares stdout with the conversation: only problems are logged there.
-    let default_filter = if matches!(cli.command, Command::Chat) { "warn" } else { "info,sqlx=warn" };
+    let default_filter = if matches!(cli.command, Command::Chat { .. }) { "warn" } else { "info,sqlx=warn" };
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| default_filter.into()),
@@ -91,6 +95,6 @@ async fn main() -> anyhow::Result<()> {
         Command::Import { file, allow_past } => fieldschool::cli::import(config, &file, allow_past).await,
         Command::Calendar { region, year, lang } => fieldschool::cli::calendar(config, &region, year, &lang).await,
         Command::Verify { code, lang } => fieldschool::cli::verify(config, &code, &lang).await,
-        Command::Chat => fieldschool::chat::run().await,
+        Command::Chat { webhook } => fieldschool::chat::run(webhook).await,
     }
 }

@@ -10,8 +10,13 @@ use tokio::process::Command;
 const START: &str = "2026-12-01 09:00";
 
 async fn chat(input: &str) -> String {
+    chat_with(&[], input).await
+}
+
+async fn chat_with(flags: &[&str], input: &str) -> String {
     let mut child = Command::new(env!("CARGO_BIN_EXE_fieldschool"))
         .arg("chat")
+        .args(flags)
         // The test owns the clock: the same simulated morning at whatever hour the suite runs.
         .env("FIELDSCHOOL_CLOCK_START", START)
         .env_remove("TELOXIDE_TOKEN")
@@ -41,6 +46,13 @@ async fn a_villager_registers_in_the_terminal_chat() {
     assert!(out.contains("登记成功"), "{out}");
     assert!(out.contains("地区：新安县 铁山镇 东村"), "{out}");
     assert!(out.contains("*1 王秀英"), "{out}");
+}
+
+#[tokio::test]
+async fn with_webhook_delivery_a_villager_registers_the_same_way() {
+    let out = chat_with(&["--webhook"], "/start\n1\n1\n王秀英\n1\n1\n1\nk2\n/quit\n").await;
+    assert!(out.contains("Updates arrive as webhook POSTs"), "{out}");
+    assert!(out.contains("您同意吗") && out.contains("登记成功"), "{out}");
 }
 
 #[tokio::test]
