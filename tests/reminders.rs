@@ -184,6 +184,11 @@ async fn a_session_moved_into_sanxia_is_flagged_with_free_dates() {
     reminders::after_import(&t.app, &report).await.unwrap();
     let message = t.next(coord).await.rendered_text();
     assert!(message.contains("三夏") && message.contains("6月2日"), "{message}");
+    // Named as people know it, not by its catalogue key.
+    assert!(
+        message.contains("“食用菌种植技术”（铁山镇农业技术推广站）") && !message.contains("mushroom-2026-12"),
+        "{message}"
+    );
     let to_trainer = t.next(trainer).await.rendered_text();
     assert!(to_trainer.contains("三夏") && to_trainer.contains("附近不忙的日子"), "{to_trainer}");
     t.stop().await;

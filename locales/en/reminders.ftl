@@ -16,7 +16,7 @@ session-moved =
 session-cancelled = 📢 The { $course } class on { $when } is cancelled. We will tell you about any new date.
 
 # Busy-season warning (coordinators and trainers)
-busy-session-warning = ⚠️ Class { $class } meets on { $date }, during { $season }: villagers may not be able to come. Nearby free days: { $alternatives }
+busy-session-warning = ⚠️ “{ $course }” at { $place } meets on { $date }, during { $season }: villagers may not be able to come. Nearby free days: { $alternatives }
 reminder-when-relative = When: { $day }, { $when }
 day-today = today
 day-tomorrow = tomorrow

@@ -16,7 +16,7 @@ session-moved =
 session-cancelled = 📢 { $course } 原定 { $when } 的课取消了。有新安排会再通知您。
 
 # 农忙提醒（给培训办和老师）
-busy-session-warning = ⚠️ 班次 { $class } 的课安排在 { $date }，正赶上{ $season }，农户可能来不了。附近不忙的日子：{ $alternatives }
+busy-session-warning = ⚠️ “{ $course }”（{ $place }）的课安排在 { $date }，正赶上{ $season }，农户可能来不了。附近不忙的日子：{ $alternatives }
 reminder-when-relative = 时间：{ $day }，{ $when }
 day-today = 今天
 day-tomorrow = 明天

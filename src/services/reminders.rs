@@ -218,21 +218,25 @@ pub async fn after_import(app: &App, report: &ImportReport) -> anyhow::Result<()
             db::regions::ancestry(&app.db, &class.region_key).await?.into_iter().map(|r| r.key).collect();
         let mut recipients: Vec<i64> =
             db::people::coordinators_for(&app.db, &chain).await?.into_iter().map(|p| p.user_id).collect();
-        if let Some(course) = db::catalog::course(&app.db, &class.course_key).await? {
+        let course = db::catalog::course(&app.db, &class.course_key).await?;
+        if let Some(course) = &course {
             recipients.extend(db::people::trainer_people(&app.db, &course.trainer_key).await?);
         }
         recipients.sort_unstable();
         recipients.dedup();
         let mut tx = app.db.begin_write().await?;
         for user_id in recipients {
-            let w = warning.clone();
+            let (w, course, place) = (warning.clone(), course.clone(), class.place.clone());
             let note = Note::notice("coordinator", app.now(), move |lang| {
                 let alternatives: Vec<String> = w.alternatives.iter().map(|d| local_date(lang, *d)).collect();
+                // Named as people know it: the course and where it meets, not the catalogue key.
+                let title = course.as_ref().map_or(w.class_key.as_str(), |c| c.display_title(lang));
                 payload(
                     tr!(
                         lang,
                         "busy-session-warning",
-                        class = w.class_key.as_str(),
+                        course = title,
+                        place = place.as_str(),
                         date = local_date(lang, w.date),
                         season = crate::domain::calendar::season_name(&w.season, lang),
                         alternatives = alternatives.join("、")
