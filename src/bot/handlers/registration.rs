@@ -162,15 +162,18 @@ pub async fn ask(ctx: &Ctx, reg: &Registration) -> anyhow::Result<()> {
     let lang = reg.lang;
     let back = || InlineKeyboardMarkup::new(vec![vec![keyboards::back_button(lang)]]);
     let consent_buttons = || {
-        let other = match lang {
-            Lang::Zh => Lang::En,
-            Lang::En => Lang::Zh,
-        };
-        InlineKeyboardMarkup::new(vec![
+        let mut rows = vec![
             vec![keyboards::button(tr!(lang, "btn-agree"), Cb::Consent(true))],
             vec![keyboards::button(tr!(lang, "btn-decline"), Cb::Consent(false))],
-            vec![keyboards::button(tr!(other, "btn-switch-language"), Cb::Lang(other))],
-        ])
+        ];
+        // Every other language offers itself, in its own words.
+        rows.extend(
+            Lang::ALL
+                .into_iter()
+                .filter(|other| *other != lang)
+                .map(|other| vec![keyboards::button(tr!(other, "btn-switch-language"), Cb::Lang(other))]),
+        );
+        InlineKeyboardMarkup::new(rows)
     };
     match &reg.step {
         RegStep::Consent => ctx.say_with(tr!(lang, "reg-consent"), consent_buttons()).await,
