@@ -90,10 +90,7 @@ pub async fn calendar(config: Config, region: &str, year: Option<i32>, lang: &st
     };
     let calendar = crate::db::catalog::calendar_of(&db, region).await?.context("region without a calendar")?;
     let year = year.unwrap_or_else(|| clock_from_config(&config).now().with_timezone(&calendar.tz).year());
-    let name = match (lang, &found.name_en) {
-        (crate::i18n::Lang::En, Some(en)) => en.clone(),
-        _ => found.name.clone(),
-    };
+    let name = found.display_name(lang).to_owned();
     print!("{}", crate::domain::calendar::render_calendar(&calendar, &name, year, lang));
     Ok(())
 }

@@ -105,7 +105,7 @@ pub async fn invite_answer(ctx: &Ctx, person: &Person, token: &str, accept: bool
     if matches!(accepted.redeem, Redeem::Granted(_)) {
         ctx.say(super::help::help_text(
             &person,
-            crate::services::office::contact_for(&ctx.app, Some(&person)).await.as_deref(),
+            crate::services::office::contact_for(&ctx.app, Some(&person)).await.as_ref().map(|c| c.get(person.lang)),
         ))
         .await?;
     }
