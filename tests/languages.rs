@@ -175,3 +175,19 @@ async fn the_calendar_names_a_regions_own_busy_season_in_english() {
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("--lang must be one of: zh, en"));
 }
+
+#[tokio::test]
+async fn a_translation_may_be_written_as_a_table_after_its_entry() {
+    let Some((db, _dir)) = common::fresh_db(Store::Sqlite).await else { return };
+    let entry = "name    = \"东村\"\nname_en = \"Dongcun Village\"\nparent  = \"xinan-tieshan\"\n";
+    assert!(DEMO_CATALOG.contains(entry));
+    let table = DEMO_CATALOG.replacen(
+        entry,
+        "name    = \"东村\"\nparent  = \"xinan-tieshan\"\n\n[region.tr.en]\nname = \"East Village\"\n",
+        1,
+    );
+    catalog_import::import_str(&db, "demo.toml", &table).await.unwrap();
+    let region = db::regions::get(&db, "xinan-tieshan-dongcun").await.unwrap().unwrap();
+    assert_eq!(region.display_name(Lang::En), "East Village");
+    assert_eq!(region.display_name(Lang::Zh), "东村");
+}

@@ -1336,7 +1336,11 @@ pub async fn certificate_card(
         name: person.name.as_str().to_owned(),
         course: course.display_title(lang).to_owned(),
         dates: tr!(lang, "certificate-dates", dates = dates),
-        trainer: tr!(lang, "certificate-trainer", name = trainer.map(|t| t.name).unwrap_or_default()),
+        trainer: tr!(
+            lang,
+            "certificate-trainer",
+            name = trainer.map(|t| t.name_in(lang).to_owned()).unwrap_or_default()
+        ),
         credits: course.credits_label(lang),
         code_line: tr!(lang, "certificate-code", code = completion.code.as_str()),
         issuer: tr!(
