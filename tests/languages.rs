@@ -191,3 +191,30 @@ async fn a_translation_may_be_written_as_a_table_after_its_entry() {
     assert_eq!(region.display_name(Lang::En), "East Village");
     assert_eq!(region.display_name(Lang::Zh), "东村");
 }
+
+/// English counts take Fluent's plural rule: "1 person … has", "2 people … have".
+async fn plurals(store: Store) {
+    let Some(t) = TestBot::start(store).await else { return };
+    let amy = t.user(1111, "Amy", "en");
+    t.register(amy, "Amy Li", "I agree", "Villager").await;
+    let bob = t.user(1112, "Bob", "en-US");
+    t.register(bob, "Bob Wu", "I agree", "Villager").await;
+    t.say(amy, "I want to learn").await;
+    let first = t.say(amy, "Beekeeping").await.rendered_text();
+    assert!(first.contains("1 person in your township has asked for this."), "{first}");
+    assert!(!first.contains("1 people"), "{first}");
+    t.say(bob, "I want to learn").await;
+    let second = t.say(bob, "Beekeeping").await.rendered_text();
+    assert!(second.contains("2 people in your township have asked for this."), "{second}");
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn english_counts_say_1_person_and_2_people_sqlite() {
+    plurals(Store::Sqlite).await;
+}
+
+#[tokio::test]
+async fn english_counts_say_1_person_and_2_people_postgres() {
+    plurals(Store::Postgres).await;
+}
