@@ -68,11 +68,19 @@ pub async fn import(config: Config, path: &std::path::Path, allow_past: bool) ->
     }
 }
 
+/// `--lang CODE`: one of the languages under `locales/`.
+fn parse_lang(code: &str) -> anyhow::Result<crate::i18n::Lang> {
+    crate::i18n::Lang::from_code(code).with_context(|| {
+        let codes: Vec<&str> = crate::i18n::Lang::ALL.iter().map(|l| l.code()).collect();
+        format!("--lang must be one of: {} (got {code:?})", codes.join(", "))
+    })
+}
+
 /// `fieldschool calendar REGION [--year Y]`: the region's solar terms and busy seasons with dates.
 pub async fn calendar(config: Config, region: &str, year: Option<i32>, lang: &str) -> anyhow::Result<()> {
     use chrono::Datelike;
     let db = open_db(&config.database_url).await?;
-    let lang = crate::i18n::Lang::from_code(lang).context("--lang must be zh or en")?;
+    let lang = parse_lang(lang)?;
     let Some(found) = crate::db::regions::get(&db, region).await? else {
         let known: Vec<String> = crate::db::catalog::all_regions(&db).await?.into_iter().map(|r| r.key).collect();
         anyhow::bail!(
@@ -82,10 +90,7 @@ pub async fn calendar(config: Config, region: &str, year: Option<i32>, lang: &st
     };
     let calendar = crate::db::catalog::calendar_of(&db, region).await?.context("region without a calendar")?;
     let year = year.unwrap_or_else(|| clock_from_config(&config).now().with_timezone(&calendar.tz).year());
-    let name = match (lang, &found.name_en) {
-        (crate::i18n::Lang::En, Some(en)) => en.clone(),
-        _ => found.name.clone(),
-    };
+    let name = found.display_name(lang).to_owned();
     print!("{}", crate::domain::calendar::render_calendar(&calendar, &name, year, lang));
     Ok(())
 }
@@ -110,7 +115,7 @@ pub async fn backup(config: Config, file: &std::path::Path) -> anyhow::Result<()
 }
 
 pub async fn verify(config: Config, code: &str, lang: &str) -> anyhow::Result<()> {
-    let lang = crate::i18n::Lang::from_code(lang).context("--lang must be zh or en")?;
+    let lang = parse_lang(lang)?;
     let db = open_db(&config.database_url).await?;
     let app = App::new(db, clock_from_config(&config), config);
     match services::learning::verify(&app, code, lang).await? {

@@ -17,46 +17,68 @@ fluent_templates::static_loader! {
     };
 }
 
-/// The languages the bot speaks. Chinese first: it is the default and the fallback.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    #[default]
-    Zh,
-    En,
+/// A language the bot speaks: one folder under `locales/` (the table is written by `build.rs` from
+/// those folders, so adding a language needs no change here). Chinese (`zh`) is the default and the
+/// fallback for any message or catalogue text a language lacks. Stored and sent as its code (`"en"`).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Lang(u8);
+
+impl std::fmt::Debug for Lang {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Lang({})", self.code())
+    }
 }
 
+include!(concat!(env!("OUT_DIR"), "/langs.rs"));
+
+static LANGIDS: std::sync::LazyLock<Vec<LanguageIdentifier>> =
+    std::sync::LazyLock::new(|| CODES.iter().map(|code| code.parse().unwrap_or_else(|_| langid!("zh"))).collect());
+
 impl Lang {
-    pub const ALL: [Lang; 2] = [Lang::Zh, Lang::En];
+    /// The default language, and the one every catalogue text is written in first.
+    pub const DEFAULT: Lang = Lang(0);
 
     pub fn code(self) -> &'static str {
-        match self {
-            Lang::Zh => "zh",
-            Lang::En => "en",
-        }
+        CODES[self.0 as usize]
     }
 
+    /// A language by its folder name (`"en"`, case-insensitive); `None` for a language without a folder.
     pub fn from_code(code: &str) -> Option<Lang> {
-        match code {
-            "zh" => Some(Lang::Zh),
-            "en" => Some(Lang::En),
-            _ => None,
-        }
+        CODES.iter().position(|c| c.eq_ignore_ascii_case(code)).map(|i| Lang(i as u8))
     }
 
-    /// Telegram's `language_code` is only a hint (`zh-hans`, `zh-hant-tw`, `en-US`…).
+    /// Telegram's `language_code` is only a hint (`zh-hans`, `zh-hant-tw`, `en-US`, `pt-br`…): the
+    /// language with that exact tag, else one with the same primary language, else Chinese.
     pub fn from_telegram_hint(hint: Option<&str>) -> Lang {
-        match hint.map(|h| h.to_ascii_lowercase()) {
-            Some(h) if h == "en" || h.starts_with("en-") => Lang::En,
-            _ => Lang::Zh,
+        let Some(hint) = hint.map(|h| h.trim().replace('_', "-")) else { return Lang::DEFAULT };
+        if let Some(lang) = Lang::from_code(&hint) {
+            return lang;
         }
+        let primary = |tag: &str| tag.split('-').next().unwrap_or("").to_ascii_lowercase();
+        let wanted = primary(&hint);
+        Lang::ALL
+            .into_iter()
+            .filter(|l| primary(l.code()) == wanted)
+            .min_by_key(|l| l.code().len())
+            .unwrap_or(Lang::DEFAULT)
     }
 
     pub fn langid(self) -> LanguageIdentifier {
-        match self {
-            Lang::Zh => langid!("zh"),
-            Lang::En => langid!("en"),
-        }
+        LANGIDS[self.0 as usize].clone()
+    }
+}
+
+impl Serialize for Lang {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
+impl<'de> Deserialize<'de> for Lang {
+    /// A language whose folder has gone (a saved dialog) reads as the default.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Lang, D::Error> {
+        let code = String::deserialize(d)?;
+        Ok(Lang::from_code(&code).unwrap_or_default())
     }
 }
 
@@ -64,10 +86,10 @@ impl Lang {
 pub type Args = HashMap<Cow<'static, str>, FluentValue<'static>>;
 
 pub fn lookup(lang: Lang, key: &str, args: Option<&Args>) -> String {
-    let id = lang.langid();
+    let id = &LANGIDS[lang.0 as usize];
     match args {
-        Some(args) => LOCALES.lookup_with_args(&id, key, args),
-        None => LOCALES.lookup(&id, key),
+        Some(args) => LOCALES.lookup_with_args(id, key, args),
+        None => LOCALES.lookup(id, key),
     }
 }
 
@@ -180,5 +202,28 @@ mod tests {
         assert_eq!(Lang::from_telegram_hint(Some("en-US")), Lang::En);
         assert_eq!(Lang::from_telegram_hint(Some("ru")), Lang::Zh);
         assert_eq!(Lang::from_telegram_hint(None), Lang::Zh);
+        assert_eq!(Lang::from_telegram_hint(Some("EN_gb")), Lang::En);
+    }
+
+    #[test]
+    fn the_languages_are_the_locale_folders_with_chinese_first() {
+        let mut folders: Vec<String> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/locales"))
+            .unwrap()
+            .map(|e| e.unwrap())
+            .filter(|e| e.path().is_dir())
+            .map(|e| e.file_name().into_string().unwrap())
+            .collect();
+        folders.sort();
+        let mut codes: Vec<String> = Lang::ALL.iter().map(|l| l.code().to_owned()).collect();
+        assert_eq!(codes[0], "zh");
+        assert_eq!(Lang::default(), Lang::Zh);
+        codes.sort();
+        assert_eq!(codes, folders);
+        for lang in Lang::ALL {
+            assert_eq!(Lang::from_code(lang.code()), Some(lang));
+            assert_eq!(serde_json::to_string(&lang).unwrap(), format!("{:?}", lang.code()));
+        }
+        assert_eq!(Lang::from_code("xx"), None);
+        assert_eq!(serde_json::from_str::<Lang>("\"xx\"").unwrap(), Lang::Zh);
     }
 }

@@ -52,7 +52,7 @@ enum Command {
         /// Year (default: this year).
         #[arg(long, value_parser = clap::value_parser!(i32).range(1900..=2100))]
         year: Option<i32>,
-        /// Language of the listing: zh or en.
+        /// Language of the listing: a folder under locales/ (zh, en, …).
         #[arg(long, default_value = "zh")]
         lang: String,
     },
@@ -61,7 +61,7 @@ enum Command {
     Verify {
         /// The code on the certificate (example: K7Q3-M9XP; the dash and case do not matter).
         code: String,
-        /// Language of the answer: zh or en.
+        /// Language of the answer: a folder under locales/ (zh, en, …).
         #[arg(long, default_value = "zh")]
         lang: String,
     },

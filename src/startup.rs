@@ -44,7 +44,13 @@ pub fn bot_from_config(config: &Config) -> anyhow::Result<Bot> {
 
 /// The command menu Telegram shows, in each language (Chinese as the default for everyone else).
 pub async fn register_commands(bot: &Bot) -> anyhow::Result<()> {
+    let mut named = std::collections::HashSet::new();
     for lang in Lang::ALL {
+        // Telegram takes a two-letter ISO 639-1 code here: `pt-BR` registers as `pt`, once.
+        let code = lang.code().split('-').next().unwrap_or_default().to_ascii_lowercase();
+        if lang != Lang::Zh && (code.len() != 2 || !named.insert(code.clone())) {
+            continue;
+        }
         let commands = vec![
             BotCommand::new("start", tr!(lang, "cmd-start")),
             BotCommand::new("menu", tr!(lang, "cmd-menu")),
@@ -59,7 +65,7 @@ pub async fn register_commands(bot: &Bot) -> anyhow::Result<()> {
         ];
         let mut req = bot.set_my_commands(commands).scope(BotCommandScope::Default);
         if lang != Lang::Zh {
-            req = req.language_code(lang.code());
+            req = req.language_code(code);
         }
         req.await.with_context(|| format!("setMyCommands for {}", lang.code()))?;
     }

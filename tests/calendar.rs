@@ -215,6 +215,7 @@ fn region_overrides_add_to_or_replace_the_zone_defaults() {
         name: name.to_owned(),
         from: from.parse().unwrap(),
         to: to.parse().unwrap(),
+        tr: Default::default(),
     };
     // A longer 三夏 written in Chinese takes the default's place; a local season is added.
     let overrides = [range("三夏", "xiaoman", "xiazhi"), range("采茶", "qingming", "guyu")];
@@ -237,10 +238,12 @@ fn region_overrides_add_to_or_replace_the_zone_defaults() {
 
 #[test]
 fn a_season_over_the_new_year_runs_into_the_next_year() {
-    let winter =
-        BusyRange {
-            name: "冬修水利".to_owned(), from: "dongzhi".parse().unwrap(), to: "xiaohan+5".parse().unwrap()
-        };
+    let winter = BusyRange {
+        name: "冬修水利".to_owned(),
+        from: "dongzhi".parse().unwrap(),
+        to: "xiaohan+5".parse().unwrap(),
+        tr: Default::default(),
+    };
     let cal = RegionCalendar::new(SHANGHAI, "none", &[winter], true);
     assert_eq!(cal.busy_seasons(2026), vec![("冬修水利".to_owned(), date(2026, 12, 22), date(2027, 1, 10))]);
     assert_eq!(cal.is_busy_day(date(2027, 1, 3)), Some("冬修水利"));
@@ -406,8 +409,12 @@ fn paused_people_get_non_urgent_messages_after_their_pause() {
 
 #[test]
 fn a_region_busy_all_year_never_gets_survey_nudges() {
-    let always =
-        BusyRange { name: "all".to_owned(), from: "xiaohan".parse().unwrap(), to: "xiaohan-1".parse().unwrap() };
+    let always = BusyRange {
+        name: "all".to_owned(),
+        from: "xiaohan".parse().unwrap(),
+        to: "xiaohan-1".parse().unwrap(),
+        tr: Default::default(),
+    };
     let cal = RegionCalendar::new(SHANGHAI, "none", &[always], true);
     let now = at(SHANGHAI, 2026, 3, 10, 9, 0);
     assert_eq!(

@@ -199,7 +199,7 @@ async fn a_cadre_earns_credits_and_the_coordinator_exports_them() {
     }
     assert!(question.rendered_text().contains("测验通过"), "{}", question.rendered_text());
     let congratulation = t.next(cadre).await;
-    assert!(congratulation.rendered_text().contains("获得学分：2 学分"), "{}", congratulation.rendered_text());
+    assert!(congratulation.rendered_text().contains("获得学分：2\n"), "{}", congratulation.rendered_text());
 
     let credits = t.say(cadre, "/credits").await;
     let text = credits.rendered_text();

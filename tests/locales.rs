@@ -36,6 +36,18 @@ fn locale_keys(lang: &str) -> BTreeMap<String, PathBuf> {
     keys
 }
 
+/// Every folder under locales/: each is a language the bot speaks.
+fn locale_folders() -> Vec<String> {
+    let mut folders: Vec<String> = fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("locales"))
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().into_string().unwrap())
+        .collect();
+    folders.sort();
+    folders
+}
+
 /// Keys passed to `tr!(lang, "key" …)` anywhere in src/.
 fn keys_used_in_code() -> BTreeSet<String> {
     let mut files = Vec::new();
@@ -83,24 +95,63 @@ fn keys_used_in_code() -> BTreeSet<String> {
 fn every_key_used_in_code_exists_in_every_locale() {
     let used = keys_used_in_code();
     assert!(used.len() > 20, "the scanner found too few keys ({}); is it broken?", used.len());
-    for lang in ["zh", "en"] {
-        let defined = locale_keys(lang);
+    for lang in locale_folders() {
+        let defined = locale_keys(&lang);
         let missing: Vec<_> = used.iter().filter(|k| !defined.contains_key(*k)).collect();
         assert!(missing.is_empty(), "keys used in src/ but missing from locales/{lang}: {missing:?}");
     }
 }
 
 #[test]
-fn both_locales_define_the_same_keys() {
+fn every_locale_defines_the_same_keys() {
     let zh: BTreeSet<_> = locale_keys("zh").into_keys().collect();
-    let en: BTreeSet<_> = locale_keys("en").into_keys().collect();
-    let only_zh: Vec<_> = zh.difference(&en).collect();
-    let only_en: Vec<_> = en.difference(&zh).collect();
-    assert!(only_zh.is_empty() && only_en.is_empty(), "only in zh: {only_zh:?}; only in en: {only_en:?}");
+    for lang in locale_folders() {
+        let other: BTreeSet<_> = locale_keys(&lang).into_keys().collect();
+        let only_zh: Vec<_> = zh.difference(&other).collect();
+        let only_other: Vec<_> = other.difference(&zh).collect();
+        assert!(
+            only_zh.is_empty() && only_other.is_empty(),
+            "missing from locales/{lang}: {only_zh:?}; only in locales/{lang}: {only_other:?}"
+        );
+    }
 }
 
 #[test]
-fn every_message_renders_in_both_languages() {
+fn the_bot_speaks_exactly_the_languages_of_the_locale_folders() {
+    use fieldschool::i18n::Lang;
+    let mut codes: Vec<String> = Lang::ALL.iter().map(|l| l.code().to_owned()).collect();
+    assert_eq!(codes[0], "zh", "Chinese is the default");
+    codes.sort();
+    assert_eq!(codes, locale_folders());
+}
+
+#[test]
+fn english_counts_take_the_plural_rule() {
+    use fieldschool::i18n::Lang;
+    use fieldschool::tr;
+    assert_eq!(tr!(Lang::En, "class-seats-left", n = 1), "1 seat left");
+    let one = tr!(Lang::En, "request-recorded", count = 1);
+    assert!(one.starts_with("1 person in your township has asked"), "{one}");
+    let two = tr!(Lang::En, "request-recorded", count = 2);
+    assert!(two.starts_with("2 people in your township have asked"), "{two}");
+    assert!(tr!(Lang::En, "outcomes-feedback", answered = 1, usefulness = "-", trainer = "-").contains("1 rating;"));
+    assert!(tr!(Lang::En, "outcomes-feedback", answered = 3, usefulness = "-", trainer = "-").contains("3 ratings;"));
+    assert_eq!(tr!(Lang::En, "course-credits", credits = "1", n = 1.0), "1 credit");
+    assert_eq!(tr!(Lang::En, "course-credits", credits = "1.5", n = 1.5), "1.5 credits");
+    assert_eq!(tr!(Lang::En, "course-credits-line", credits = "1.5"), "Credits: 1.5");
+    assert_eq!(tr!(Lang::Zh, "course-credits-line", credits = "1.5"), "学分：1.5");
+    assert_eq!(
+        tr!(Lang::En, "region-address", county = "Xin'an County", township = "Tieshan Town", village = "Dongcun"),
+        "Dongcun, Tieshan Town, Xin'an County"
+    );
+    assert_eq!(
+        tr!(Lang::Zh, "region-address", county = "新安县", township = "铁山镇", village = "东村"),
+        "新安县铁山镇东村"
+    );
+}
+
+#[test]
+fn every_message_renders_in_every_language() {
     use fieldschool::i18n::{Lang, lookup};
     for lang in Lang::ALL {
         for key in locale_keys(lang.code()).keys() {

@@ -178,7 +178,11 @@ async fn a_session_moved_into_sanxia_is_flagged_with_free_dates() {
     let busy = format!("{head}{}", tail.replacen("date  = \"2026-12-12\"", "date  = \"2027-06-02\"", 1));
     let report = import_str(&t.app.db, "demo-catalog.toml", &busy).await.unwrap();
     let warning = report.busy_sessions.iter().find(|w| w.class_key == "mushroom-2026-12").expect("flagged");
-    assert_eq!(warning.season, "sanxia");
+    assert_eq!(warning.season.get(fieldschool::i18n::Lang::Zh), "三夏");
+    assert_eq!(
+        warning.season.get(fieldschool::i18n::Lang::En),
+        fieldschool::tr!(fieldschool::i18n::Lang::En, "calendar-season-sanxia")
+    );
     assert_eq!(warning.alternatives.len(), 3);
     assert!(report.to_string().contains("warning: class \"mushroom-2026-12\" meets on 2027-06-02"), "{report}");
     reminders::after_import(&t.app, &report).await.unwrap();

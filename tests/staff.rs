@@ -271,7 +271,7 @@ async fn the_invite_speaks_the_persons_language() {
     let newcomer = t.user(650, "Amy", "en");
     let token = invite(&t, Role::Trainer, None, Some("wang-lixin")).await;
     let consent = t.say(newcomer, &format!("/start {token}")).await.rendered_text();
-    assert!(consent.contains("it makes you a trainer (the catalogue's trainer 王立新)"), "{consent}");
+    assert!(consent.contains("it makes you a trainer (the catalogue's trainer Wang Lixin)"), "{consent}");
     assert!(!consent.contains("delete"), "{consent}");
 
     let villager = t.user(651, "Bob", "en");

@@ -27,7 +27,7 @@ async fn a_villager_registers_by_typing_the_labels(store: Store) {
     let phone_q = t.say(me, &village).await;
     assert!(phone_q.reply_keyboard.is_some(), "{}", phone_q.rendered_text());
     let done = t.say(me, "跳过").await.rendered_text();
-    assert!(done.contains("登记成功") && done.contains(&format!("{county} {township} {village}")), "{done}");
+    assert!(done.contains("登记成功") && done.contains(&format!("{county}{township}{village}")), "{done}");
     let _help = t.next(me).await;
     let person = db::people::find(&t.app.db, me).await.unwrap().unwrap();
     assert_eq!(person.audience, Audience::Villager);

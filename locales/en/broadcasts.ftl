@@ -15,10 +15,16 @@ broadcast-too-long = Too long: at most { $limit } characters, this has { $length
 broadcast-use-buttons = Please tap one of the buttons above.
 broadcast-need-text = Please type the text, or send a photo.
 broadcast-preview-title = 👀 Preview (this is what recipients will see):
-broadcast-ask-urgency = It goes to { $count } people. Normal or urgent? (Normal notices avoid nights and busy-season working hours; urgent ones only nights.)
+broadcast-ask-urgency = It goes to { $count ->
+        [one] 1 person
+       *[other] { $count } people
+    }. Normal or urgent? (Normal notices avoid nights and busy-season working hours; urgent ones only nights.)
 broadcast-normal = Normal notice
 broadcast-urgent = ⚠️ Urgent notice
-broadcast-confirm = Send this { $kind } to { $count } people?
+broadcast-confirm = Send this { $kind } to { $count ->
+        [one] 1 person
+       *[other] { $count } people
+    }?
 broadcast-send = ✅ Send
 broadcast-cancel = ✖ Don't send
 broadcast-cancelled = All right: nothing was sent.

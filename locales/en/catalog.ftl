@@ -20,7 +20,10 @@ mode-online = Online
 
 course-cost-free = Free (government-funded)
 course-cost-yuan = { $yuan } yuan
-course-credits = { $credits } credits
+course-credits = { $n ->
+        [one] { $credits } credit
+       *[other] { $credits } credits
+    }
 trainer-kind-expert = University expert
 trainer-kind-industry = Industry practitioner
 trainer-kind-local = Local farming expert

@@ -10,7 +10,10 @@ checkin-no-sessions = There is no class to open check-in for now. Check-in opens
 checkin-next-today = Today's class is not open for check-in yet: you can open it from { $opens } (30 minutes before the start).
 checkin-session-button = { $when } · { $course }
 checkin-opened = Check-in code: { $code }
-    Read it out or write it on the board; it works for { $minutes } minutes. Trainees send me the 4 digits; where the venue's location is set, they can also share their location there.
+    Read it out or write it on the board; it works for { $minutes ->
+        [one] 1 minute
+       *[other] { $minutes } minutes
+    }. Trainees send me the 4 digits; where the venue's location is set, they can also share their location there.
 checkin-not-yours = This is not your class: you cannot open check-in for it.
 checkin-ended = This class is over; check-in is closed.
 checkin-not-yet = Check-in is not open yet: it opens at { $opens } (30 minutes before the start).
@@ -20,7 +23,10 @@ btn-send-location = 📍 Share location
 btn-back-to-menu = ↩️ Back to the menu
 checkin-done = ✅ Checked in: { $course }
 checkin-already = You are checked in already: { $course }
-checkin-wrong-code = That code is not right. Listen for the trainer's 4 digits again, for example: 4821 ({ $left } more wrong and check-in locks for 10 minutes)
+checkin-wrong-code = That code is not right. Listen for the trainer's 4 digits again, for example: 4821 ({ $left ->
+        [one] 1 more wrong code
+       *[other] { $left } more wrong codes
+    } and check-in locks for 10 minutes)
 checkin-locked = Too many wrong codes: check-in is locked until { $until }. Please ask your trainer for the code.
 checkin-prompt = Checking in to "{ $course }": send me the 4-digit code your trainer reads out (or writes on the board).
 checkin-prompt-location = Checking in to "{ $course }": send me the 4-digit code your trainer reads out; if you are at the venue, you can also tap "📍 Share location" below.
@@ -93,9 +99,15 @@ btn-certificate = 🎓 Certificate
 certificate-none = This course has no certificate for you yet.
 credits-title = 📘 Credits in { $year }:
 credits-line = • { $course }: { $credits } (completed { $date })
-credits-total = Total: { $total } credits
+credits-total = Total: { $n ->
+        [one] { $total } credit
+       *[other] { $total } credits
+    }
 credits-none = No credits yet this year. Complete a cadre course to earn them.
-credits-export-caption = Credits ({ $year }, { $count } rows)
+credits-export-caption = Credits ({ $year }, { $count ->
+        [one] 1 row
+       *[other] { $count } rows
+    })
 credits-export-none = No cadre completions in your regions this year.
 csv-name = Name
 csv-village = Village
@@ -103,7 +115,10 @@ csv-course = Course
 csv-completed = Completed
 csv-credits = Credits
 csv-code = Certificate code
-verify-line = Certificate { $code }: { $name } completed "{ $course }" on { $date }, { $credits } credits (order { $number })
+verify-line = Certificate { $code }: { $name } completed "{ $course }" on { $date }, { $n ->
+        [one] { $credits } credit
+       *[other] { $credits } credits
+    } (order { $number })
 verify-found = ✅ Field School certificate check:
     { $line }
 verify-unknown = No certificate has this code.

@@ -65,6 +65,8 @@ reg-done =
     You are registered!
     Name: { $name }
     Region: { $village }
+# A village with the regions above it: smallest first, joined with commas (Dongcun Village, Tieshan Town, Xin'an County)
+region-address = { $village }, { $township }, { $county }
 
 # Names
 name-empty = The name cannot be empty. Please type your name, for example: Wang Xiuying
@@ -225,10 +227,16 @@ session-when = { $date }, { $start }–{ $end }
 # Pausing messages
 settings-pause = ⏸ Pause messages
 settings-ask-pause = Too busy in the fields for messages? Pause them for a while: notices and surveys wait until you are back. Class reminders still come.
-settings-pause-days = Pause for { $days } days
+settings-pause-days = Pause for { $days ->
+        [one] 1 day
+       *[other] { $days } days
+    }
 settings-pause-now = Messages are paused until { $until }. Class reminders still come.
 settings-pause-end = ▶️ Resume now
-settings-paused = All right: paused for { $days } days. Class reminders still come.
+settings-paused = All right: paused for { $days ->
+        [one] 1 day
+       *[other] { $days } days
+    }. Class reminders still come.
 settings-pause-ended = All right: messages are back on.
 settings-lines-turn-off = 🔕 Turn off instant order lines
 settings-lines-turn-on = 🔔 Turn on instant order lines

@@ -13,7 +13,10 @@ status-no-show = did not come
 offer-seat =
     Good news! A seat has freed up in { $class } and it is held for you.
     Order number: { $number }
-    Please tap "I'll take the seat" within { $hours } hours, or it passes to the next person.
+    Please tap "I'll take the seat" within { $hours ->
+        [one] 1 hour
+       *[other] { $hours } hours
+    }, or it passes to the next person.
 btn-accept-offer = ✅ I'll take the seat
 btn-decline-offer = No, thanks
 offer-expired = The seat in { $class } (order { $number }) was not taken in time: the offer has expired and passed to the next person. You can order again.
@@ -121,13 +124,25 @@ request-type-topic =
     Example: grape growing
 request-topic-unclear = Sorry, I could not tell what you would like to learn. A few words are enough, for example: grape growing
 request-topic-too-long = Please keep it short (30 characters at most), for example: grape growing
-request-recorded = { $count } people in your township have asked for this. When enough do, the training office will arrange a course.
-request-already = You have already asked for this. { $count } people in your township have asked for it now.
+request-recorded = { $count ->
+        [one] 1 person in your township has
+       *[other] { $count } people in your township have
+    } asked for this. When enough do, the training office will arrange a course.
+request-already = You have already asked for this. { $count ->
+        [one] 1 person in your township has
+       *[other] { $count } people in your township have
+    } asked for it now.
 request-no-village = Please choose your village in Settings first, so we can count requests per township.
 requests-none = Nobody in your regions has asked for a course yet.
-requests-title = Course requests (you are told at { $threshold } people):
+requests-title = Course requests (you are told at { $threshold ->
+        [one] 1 person
+       *[other] { $threshold } people
+    }):
 requests-line = { $township } · { $topic }: { $count }
-coord-request-threshold = 📣 { $count } people in { $township } want to learn "{ $topic }". Consider opening a class.
+coord-request-threshold = 📣 { $count ->
+        [one] 1 person in { $township } wants
+       *[other] { $count } people in { $township } want
+    } to learn "{ $topic }". Consider opening a class.
 
 # Course card, classes, my courses (additions)
 course-cost-line = Cost: { $cost }

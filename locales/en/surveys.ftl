@@ -57,7 +57,10 @@ survey-closed = This survey has closed. Thank you.
 survey-thanks = ✅ All done, thank you! Your answers help us make the training better.
 survey-feedback-thanks = ✅ Thank you for your rating!
 survey-feedback-offer = Please rate the course and the trainer (three questions, one minute).
-survey-followup-invite = 📋 It has been { $months } months since your course "{ $course }". May we ask a few questions about whether it helped (about 2 minutes)?
+survey-followup-invite = 📋 It has been { $months ->
+        [one] 1 month
+       *[other] { $months } months
+    } since your course "{ $course }". May we ask a few questions about whether it helped (about 2 minutes)?
 survey-followup-nudge = 📋 Reminder: the { $months }-month follow-up of "{ $course }" is still open. Tap the button when you have a moment (about 2 minutes).
 settings-surveys-turn-off = 🔕 Stop follow-up surveys
 settings-surveys-turn-on = 🔔 Receive follow-up surveys again
@@ -73,8 +76,17 @@ outcomes-course = Course: { $course }
 outcomes-trainer = Trainer: { $trainer }
 outcomes-no-courses = "{ $region }" has no courses yet.
 outcomes-title = 📈 Outcomes: { $scope }
-outcomes-enrolled = Enrolled { $enrolled } people, completed { $completed }
-outcomes-enrolled-orders = Enrolled { $enrolled } people ({ $orders } orders), completed { $completed }
+outcomes-enrolled = Enrolled { $enrolled ->
+        [one] 1 person
+       *[other] { $enrolled } people
+    }, completed { $completed }
+outcomes-enrolled-orders = Enrolled { $enrolled ->
+        [one] 1 person
+       *[other] { $enrolled } people
+    } ({ $orders ->
+        [one] 1 order
+       *[other] { $orders } orders
+    }), completed { $completed }
 outcomes-baseline = Baseline survey: asked { $asked }, answered { $answered }
 outcomes-wave = [{ $months }-month follow-up] answered { $answered }/{ $due } ({ $rate })
 outcomes-wave-none = [{ $months }-month follow-up] none due yet
@@ -83,7 +95,10 @@ outcomes-income = Change in per-capita net income (median, paired with baseline)
 outcomes-industry = Started or expanded a farm or business: { $figure }
 outcomes-used = Used what they learned: { $figure }
 outcomes-referral = Job through the training's referral: { $figure }
-outcomes-feedback = [Course feedback] { $answered } ratings; useful { $usefulness }; trainer { $trainer }
+outcomes-feedback = [Course feedback] { $answered ->
+        [one] 1 rating
+       *[other] { $answered } ratings
+    }; useful { $usefulness }; trainer { $trainer }
 outcomes-share = { $percent }% (N={ $n })
 outcomes-mean = { $value } (N={ $n })
 outcomes-yuan = { $value } yuan (N={ $n })
@@ -93,7 +108,10 @@ outcomes-rate-none = too few to show a rate
 outcomes-note = Only completed questionnaires count; "prefer not to say" is left out; N counts people for work and income (each person once) and orders for the use of what was learned, business, referral and ratings (each order once); below 5 no share is shown.
 btn-outcomes-export-anon = 📄 Export raw answers (anonymised)
 btn-outcomes-export-named = 📄 Export raw answers (with names and phones)
-outcomes-csv-caption = { $count } rows of raw answers; every figure above can be recomputed from them.
+outcomes-csv-caption = { $count ->
+        [one] 1 row
+       *[other] { $count } rows
+    } of raw answers; every figure above can be recomputed from them.
 outcomes-csv-file = outcomes
 outcomes-csv-person = ID
 outcomes-csv-name = Name

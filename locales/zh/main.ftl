@@ -65,6 +65,8 @@ reg-done =
     登记成功！
     姓名：{ $name }
     地区：{ $village }
+# 一个人的村子连同上级地区：中文从大到小、不加分隔（新安县铁山镇东村）
+region-address = { $county }{ $township }{ $village }
 
 # 姓名
 name-empty = 姓名不能为空。请打字输入您的姓名，例如：王秀英

@@ -271,7 +271,7 @@ impl Ctx {
     /// The `$contact` argument of texts that tell the person to contact the training office.
     pub async fn office_contact_arg(&self) -> String {
         let contact = crate::services::office::contact_for(&self.app, self.person.as_ref()).await;
-        crate::services::office::contact_arg(contact.as_deref())
+        crate::services::office::contact_arg(contact.as_ref(), self.lang)
     }
 
     /// A button press: tapped, or its label typed.

@@ -7,17 +7,19 @@ use crate::tr;
 
 /// What a person reads before choosing a class: what they learn, how, with whom, at what cost.
 pub fn course_card(lang: Lang, course: &Course, trainer: Option<&Trainer>) -> String {
-    let mut lines = vec![format!("📘 {}", course.display_title(lang)), course.summary.clone(), String::new()];
+    let mut lines =
+        vec![format!("📘 {}", course.display_title(lang)), course.summary_in(lang).to_owned(), String::new()];
     lines.push(tr!(lang, "course-mode", mode = course.mode.label(lang)));
     if let Some(t) = trainer {
-        lines.push(tr!(lang, "course-trainer", name = t.name.as_str(), title = t.title.as_str()));
+        lines.push(tr!(lang, "course-trainer", name = t.name_in(lang), title = t.title_in(lang)));
     }
     lines.push(tr!(lang, "course-cost-line", cost = course.cost_label(lang)));
-    if let Some(credits) = course.credits_label(lang) {
-        lines.push(tr!(lang, "course-credits-line", credits = credits));
+    if course.credits > crate::domain::catalog::Credits::ZERO {
+        // "Credits: 1.5" (the line names the unit).
+        lines.push(tr!(lang, "course-credits-line", credits = course.credits.to_string()));
     }
-    if let Some(bring) = &course.what_to_bring {
-        lines.push(tr!(lang, "course-bring", items = bring.as_str()));
+    if let Some(bring) = course.what_to_bring_in(lang) {
+        lines.push(tr!(lang, "course-bring", items = bring));
     }
     if course.needs_approval {
         lines.push(String::new());
@@ -36,7 +38,7 @@ pub fn class_button(lang: Lang, info: &ClassInfo) -> String {
         0 => tr!(lang, "class-full-waitlist"),
         n => tr!(lang, "class-seats-left", n = n),
     };
-    tr!(lang, "class-button", place = info.class.place.as_str(), date = date, seats = seats)
+    tr!(lang, "class-button", place = info.class.place_in(lang), date = date, seats = seats)
 }
 
 /// The order summary shown before Confirm. One place line when every session meets at the class's place;
@@ -49,18 +51,18 @@ pub fn order_summary(lang: Lang, info: &ClassInfo) -> String {
         tr!(lang, "summary-course", course = info.course.display_title(lang)),
     ];
     if one_place {
-        lines.push(tr!(lang, "summary-place", place = info.class.place.as_str()));
+        lines.push(tr!(lang, "summary-place", place = info.class.place_in(lang)));
         lines.push(tr!(lang, "summary-sessions"));
         lines.extend(info.timetable(lang).into_iter().map(|t| format!("  • {t}")));
     } else {
         lines.push(tr!(lang, "summary-sessions-places"));
         for (when, session) in info.timetable(lang).into_iter().zip(&info.sessions) {
-            lines.push(format!("  • {when} · {}", session.place(&info.class)));
+            lines.push(format!("  • {when} · {}", session.place_in(&info.class, lang)));
         }
     }
     lines.push(tr!(lang, "course-cost-line", cost = info.course.cost_label(lang)));
-    if let Some(bring) = &info.course.what_to_bring {
-        lines.push(tr!(lang, "course-bring", items = bring.as_str()));
+    if let Some(bring) = info.course.what_to_bring_in(lang) {
+        lines.push(tr!(lang, "course-bring", items = bring));
     }
     match info.seats_left() {
         0 => lines.push(tr!(lang, "class-full-waitlist")),
@@ -94,7 +96,7 @@ pub fn my_order(lang: Lang, item: &MyOrder, now: chrono::DateTime<chrono::Utc>) 
                 lang,
                 "my-courses-next",
                 when = crate::i18n::session_when(lang, info.tz, next.starts_at, next.ends_at),
-                place = next.place(&info.class)
+                place = next.place_in(&info.class, lang)
             )),
             None => lines.push(tr!(lang, "my-courses-sessions-over")),
         }

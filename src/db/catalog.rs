@@ -10,7 +10,7 @@ use super::{Db, Tx, from_epoch, to_epoch};
 use crate::domain::calendar::{BusyRange, DailyRange, RegionCalendar};
 use crate::domain::catalog::{
     BusyMode, Category, Class, ClassStatus, Course, Credits, Mode, Question, RegionSchedule, Session, SessionStatus,
-    Trainer, TrainerKind,
+    Trainer, TrainerKind, Translations,
 };
 use crate::domain::learning::{GeoPoint, Venue};
 use crate::domain::person::Audience;
@@ -44,7 +44,8 @@ pub struct RegionEntry {
     pub parent_key: Option<String>,
     pub level: RegionLevel,
     pub name: String,
-    pub name_en: Option<String>,
+    /// Translations of `name` and `contact`.
+    pub tr: Translations,
     pub own_timezone: Option<String>,
     pub own_zone: Option<String>,
     pub schedule: RegionSchedule,
@@ -99,7 +100,7 @@ fn schedule_columns(s: &RegionSchedule) -> sqlx::Result<(String, Option<String>,
 pub async fn upsert_region(tx: &mut Tx, r: &RegionEntry) -> sqlx::Result<Upsert> {
     let (busy, quiet, windows) = schedule_columns(&r.schedule)?;
     let existing = sqlx::query(
-        "SELECT parent_key, level, name, name_en, own_timezone, own_zone, busy_json, busy_mode, quiet_hours,
+        "SELECT parent_key, level, name, tr_json, own_timezone, own_zone, busy_json, busy_mode, quiet_hours,
                 busy_windows_json, sort_order, remind_evening_at, remind_hours_before, contact
          FROM regions WHERE key = $1",
     )
@@ -112,7 +113,7 @@ pub async fn upsert_region(tx: &mut Tx, r: &RegionEntry) -> sqlx::Result<Upsert>
             let same = row.try_get::<Option<String>, _>("parent_key")? == r.parent_key
                 && row.try_get::<String, _>("level")? == r.level.as_str()
                 && row.try_get::<String, _>("name")? == r.name
-                && row.try_get::<Option<String>, _>("name_en")? == r.name_en
+                && Translations::from_json(&row.try_get::<String, _>("tr_json")?) == r.tr
                 && row.try_get::<Option<String>, _>("own_timezone")? == r.own_timezone
                 && row.try_get::<Option<String>, _>("own_zone")? == r.own_zone
                 && row.try_get::<String, _>("busy_json")? == busy
@@ -130,12 +131,12 @@ pub async fn upsert_region(tx: &mut Tx, r: &RegionEntry) -> sqlx::Result<Upsert>
         return Ok(outcome);
     }
     sqlx::query(
-        "INSERT INTO regions (key, parent_key, level, name, name_en, timezone, agri_zone, own_timezone, own_zone,
+        "INSERT INTO regions (key, parent_key, level, name, tr_json, timezone, agri_zone, own_timezone, own_zone,
                               busy_json, busy_mode, quiet_hours, busy_windows_json, sort_order, remind_evening_at,
                               remind_hours_before, contact)
          VALUES ($1, $2, $3, $4, $5, '', '', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
          ON CONFLICT (key) DO UPDATE SET parent_key = excluded.parent_key, level = excluded.level,
-             name = excluded.name, name_en = excluded.name_en, own_timezone = excluded.own_timezone,
+             name = excluded.name, tr_json = excluded.tr_json, own_timezone = excluded.own_timezone,
              own_zone = excluded.own_zone, busy_json = excluded.busy_json, busy_mode = excluded.busy_mode,
              quiet_hours = excluded.quiet_hours, busy_windows_json = excluded.busy_windows_json,
              sort_order = excluded.sort_order, remind_evening_at = excluded.remind_evening_at,
@@ -145,7 +146,7 @@ pub async fn upsert_region(tx: &mut Tx, r: &RegionEntry) -> sqlx::Result<Upsert>
     .bind(&r.parent_key)
     .bind(r.level.as_str())
     .bind(&r.name)
-    .bind(&r.name_en)
+    .bind(r.tr.to_json())
     .bind(&r.own_timezone)
     .bind(&r.own_zone)
     .bind(busy)
@@ -294,7 +295,7 @@ pub async fn calendar_of_conn(conn: &mut AnyConnection, region_key: &str) -> sql
 /// All regions, counties first then in catalogue order (for listings and the `calendar` command).
 pub async fn all_regions(db: &Db) -> sqlx::Result<Vec<Region>> {
     let rows = sqlx::query(
-        "SELECT key, parent_key, level, name, name_en, timezone, agri_zone FROM regions ORDER BY sort_order, key",
+        "SELECT key, parent_key, level, name, tr_json, timezone, agri_zone FROM regions ORDER BY sort_order, key",
     )
     .fetch_all(&db.pool)
     .await?;
@@ -306,7 +307,7 @@ pub async fn all_regions(db: &Db) -> sqlx::Result<Vec<Region>> {
                 parent_key: row.try_get("parent_key")?,
                 level: RegionLevel::parse(&level).ok_or_else(|| decode_err("region level", &level))?,
                 name: row.try_get("name")?,
-                name_en: row.try_get("name_en")?,
+                tr: Translations::from_json(&row.try_get::<String, _>("tr_json")?),
                 timezone: row.try_get("timezone")?,
                 agri_zone: row.try_get("agri_zone")?,
             })
@@ -318,7 +319,7 @@ pub async fn all_regions(db: &Db) -> sqlx::Result<Vec<Region>> {
 // Trainers
 // ---------------------------------------------------------------------------------------------------
 
-const TRAINER_COLUMNS: &str = "key, name, title, kind, bio";
+const TRAINER_COLUMNS: &str = "key, name, title, kind, bio, tr_json";
 
 fn trainer_from_row(row: &AnyRow) -> sqlx::Result<Trainer> {
     let kind: String = row.try_get("kind")?;
@@ -328,6 +329,7 @@ fn trainer_from_row(row: &AnyRow) -> sqlx::Result<Trainer> {
         title: row.try_get("title")?,
         kind: TrainerKind::parse(&kind).ok_or_else(|| decode_err("trainer kind", &kind))?,
         bio: row.try_get("bio")?,
+        tr: Translations::from_json(&row.try_get::<String, _>("tr_json")?),
     })
 }
 
@@ -344,9 +346,9 @@ pub async fn upsert_trainer(tx: &mut Tx, t: &Trainer, sort_order: i64) -> sqlx::
         Some(_) => Upsert::Updated,
     };
     sqlx::query(
-        "INSERT INTO trainers (key, name, title, kind, bio, sort_order) VALUES ($1, $2, $3, $4, $5, $6)
+        "INSERT INTO trainers (key, name, title, kind, bio, sort_order, tr_json) VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (key) DO UPDATE SET name = excluded.name, title = excluded.title, kind = excluded.kind,
-             bio = excluded.bio, sort_order = excluded.sort_order",
+             bio = excluded.bio, sort_order = excluded.sort_order, tr_json = excluded.tr_json",
     )
     .bind(&t.key)
     .bind(&t.name)
@@ -354,6 +356,7 @@ pub async fn upsert_trainer(tx: &mut Tx, t: &Trainer, sort_order: i64) -> sqlx::
     .bind(t.kind.as_str())
     .bind(&t.bio)
     .bind(sort_order)
+    .bind(t.tr.to_json())
     .execute(&mut **tx)
     .await?;
     Ok(outcome)
@@ -378,7 +381,7 @@ pub async fn trainer_exists(tx: &mut Tx, key: &str) -> sqlx::Result<bool> {
 // ---------------------------------------------------------------------------------------------------
 
 const COURSE_COLUMNS: &str =
-    "key, title, title_en, audience, category, summary, mode, trainer_key, cost_yuan, funded_by,
+    "key, title, tr_json, audience, category, summary, mode, trainer_key, cost_yuan, funded_by,
     needs_approval, credits_tenths, what_to_bring, photo, min_attendance_pct, practical_check, pass_mark_pct";
 
 fn course_from_row(row: &AnyRow) -> sqlx::Result<Course> {
@@ -388,7 +391,6 @@ fn course_from_row(row: &AnyRow) -> sqlx::Result<Course> {
     Ok(Course {
         key: row.try_get("key")?,
         title: row.try_get("title")?,
-        title_en: row.try_get("title_en")?,
         audience: Audience::parse(&audience).ok_or_else(|| decode_err("audience", &audience))?,
         category: Category::parse(&category).ok_or_else(|| decode_err("category", &category))?,
         summary: row.try_get("summary")?,
@@ -403,6 +405,7 @@ fn course_from_row(row: &AnyRow) -> sqlx::Result<Course> {
         min_attendance_pct: row.try_get("min_attendance_pct")?,
         practical_check: row.try_get::<i64, _>("practical_check")? != 0,
         pass_mark_pct: row.try_get("pass_mark_pct")?,
+        tr: Translations::from_json(&row.try_get::<String, _>("tr_json")?),
     })
 }
 
@@ -419,11 +422,11 @@ pub async fn upsert_course(tx: &mut Tx, c: &Course, sort_order: i64) -> sqlx::Re
         Some(_) => Upsert::Updated,
     };
     sqlx::query(
-        "INSERT INTO courses (key, title, title_en, audience, category, summary, mode, trainer_key, cost_yuan,
+        "INSERT INTO courses (key, title, tr_json, audience, category, summary, mode, trainer_key, cost_yuan,
              funded_by, needs_approval, credits_tenths, what_to_bring, photo, min_attendance_pct, practical_check,
              pass_mark_pct, sort_order)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
-         ON CONFLICT (key) DO UPDATE SET title = excluded.title, title_en = excluded.title_en,
+         ON CONFLICT (key) DO UPDATE SET title = excluded.title, tr_json = excluded.tr_json,
              audience = excluded.audience, category = excluded.category, summary = excluded.summary,
              mode = excluded.mode, trainer_key = excluded.trainer_key, cost_yuan = excluded.cost_yuan,
              funded_by = excluded.funded_by, needs_approval = excluded.needs_approval,
@@ -434,7 +437,7 @@ pub async fn upsert_course(tx: &mut Tx, c: &Course, sort_order: i64) -> sqlx::Re
     )
     .bind(&c.key)
     .bind(&c.title)
-    .bind(&c.title_en)
+    .bind(c.tr.to_json())
     .bind(c.audience.as_str())
     .bind(c.category.as_str())
     .bind(&c.summary)
@@ -506,7 +509,7 @@ pub async fn offered_courses(
 pub async fn upsert_question(tx: &mut Tx, q: &Question, sort_order: i64) -> sqlx::Result<Upsert> {
     let options = serde_json::to_string(&q.options).map_err(json_err)?;
     let existing = sqlx::query(
-        "SELECT text, options_json, answer, explanation, sort_order, active FROM questions
+        "SELECT text, options_json, answer, explanation, sort_order, active, tr_json FROM questions
          WHERE course_key = $1 AND key = $2",
     )
     .bind(&q.course_key)
@@ -521,18 +524,19 @@ pub async fn upsert_question(tx: &mut Tx, q: &Question, sort_order: i64) -> sqlx
                 && row.try_get::<i64, _>("answer")? == q.answer as i64
                 && row.try_get::<String, _>("explanation")? == q.explanation
                 && row.try_get::<i64, _>("sort_order")? == sort_order
-                && row.try_get::<i64, _>("active")? == 1 =>
+                && row.try_get::<i64, _>("active")? == 1
+                && Translations::from_json(&row.try_get::<String, _>("tr_json")?) == q.tr =>
         {
             return Ok(Upsert::Unchanged);
         }
         Some(_) => Upsert::Updated,
     };
     sqlx::query(
-        "INSERT INTO questions (course_key, key, text, options_json, answer, explanation, sort_order, active)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 1)
+        "INSERT INTO questions (course_key, key, text, options_json, answer, explanation, sort_order, active, tr_json)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8)
          ON CONFLICT (course_key, key) DO UPDATE SET text = excluded.text, options_json = excluded.options_json,
              answer = excluded.answer, explanation = excluded.explanation, sort_order = excluded.sort_order,
-             active = 1",
+             active = 1, tr_json = excluded.tr_json",
     )
     .bind(&q.course_key)
     .bind(&q.key)
@@ -541,6 +545,7 @@ pub async fn upsert_question(tx: &mut Tx, q: &Question, sort_order: i64) -> sqlx
     .bind(q.answer as i64)
     .bind(&q.explanation)
     .bind(sort_order)
+    .bind(q.tr.to_json())
     .execute(&mut **tx)
     .await?;
     Ok(outcome)
@@ -580,7 +585,7 @@ pub async fn questions_of(db: &Db, course_key: &str) -> sqlx::Result<Vec<Questio
 
 async fn questions_where(db: &Db, course_key: &str, filter: &str) -> sqlx::Result<Vec<Question>> {
     let rows = sqlx::query(&format!(
-        "SELECT id, course_key, key, text, options_json, answer, explanation FROM questions
+        "SELECT id, course_key, key, text, options_json, answer, explanation, tr_json FROM questions
          WHERE course_key = $1 {filter} ORDER BY sort_order, id"
     ))
     .bind(course_key)
@@ -597,6 +602,7 @@ async fn questions_where(db: &Db, course_key: &str, filter: &str) -> sqlx::Resul
                 options: serde_json::from_str(&options).map_err(json_err)?,
                 answer: row.try_get::<i64, _>("answer")?.max(0) as usize,
                 explanation: row.try_get("explanation")?,
+                tr: Translations::from_json(&row.try_get::<String, _>("tr_json")?),
             })
         })
         .collect()
@@ -607,7 +613,7 @@ async fn questions_where(db: &Db, course_key: &str, filter: &str) -> sqlx::Resul
 // ---------------------------------------------------------------------------------------------------
 
 const CLASS_COLUMNS: &str =
-    "key, course_key, region_key, place, capacity, status, venue_lat_e6, venue_lon_e6, venue_radius_m";
+    "key, course_key, region_key, place, capacity, status, venue_lat_e6, venue_lon_e6, venue_radius_m, tr_json";
 
 fn class_from_row(row: &AnyRow) -> sqlx::Result<Class> {
     let status: String = row.try_get("status")?;
@@ -619,6 +625,7 @@ fn class_from_row(row: &AnyRow) -> sqlx::Result<Class> {
         capacity: row.try_get("capacity")?,
         status: ClassStatus::parse(&status).ok_or_else(|| decode_err("class status", &status))?,
         venue: venue_from_row(row)?,
+        tr: Translations::from_json(&row.try_get::<String, _>("tr_json")?),
     })
 }
 
@@ -649,12 +656,13 @@ pub async fn upsert_class(tx: &mut Tx, c: &Class, sort_order: i64) -> sqlx::Resu
     };
     sqlx::query(
         "INSERT INTO classes (key, course_key, region_key, place, capacity, status, sort_order,
-             venue_lat_e6, venue_lon_e6, venue_radius_m)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+             venue_lat_e6, venue_lon_e6, venue_radius_m, tr_json)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
          ON CONFLICT (key) DO UPDATE SET course_key = excluded.course_key, region_key = excluded.region_key,
              place = excluded.place, capacity = excluded.capacity, status = excluded.status,
              sort_order = excluded.sort_order, venue_lat_e6 = excluded.venue_lat_e6,
-             venue_lon_e6 = excluded.venue_lon_e6, venue_radius_m = excluded.venue_radius_m",
+             venue_lon_e6 = excluded.venue_lon_e6, venue_radius_m = excluded.venue_radius_m,
+             tr_json = excluded.tr_json",
     )
     .bind(&c.key)
     .bind(&c.course_key)
@@ -666,6 +674,7 @@ pub async fn upsert_class(tx: &mut Tx, c: &Class, sort_order: i64) -> sqlx::Resu
     .bind(c.venue.map(|v| v.point.lat_e6))
     .bind(c.venue.map(|v| v.point.lon_e6))
     .bind(c.venue.map(|v| v.radius_m))
+    .bind(c.tr.to_json())
     .execute(&mut **tx)
     .await?;
     Ok(outcome)
@@ -730,7 +739,7 @@ pub async fn cancel_classes_except(tx: &mut Tx, keep: &[String]) -> sqlx::Result
 }
 
 const SESSION_COLUMNS: &str =
-    "id, class_key, key, starts_at, ends_at, place, topic, status, venue_lat_e6, venue_lon_e6, venue_radius_m";
+    "id, class_key, key, starts_at, ends_at, place, topic, status, venue_lat_e6, venue_lon_e6, venue_radius_m, tr_json";
 
 fn session_from_row(row: &AnyRow) -> sqlx::Result<Session> {
     let status: String = row.try_get("status")?;
@@ -744,6 +753,7 @@ fn session_from_row(row: &AnyRow) -> sqlx::Result<Session> {
         topic: row.try_get("topic")?,
         status: SessionStatus::parse(&status).ok_or_else(|| decode_err("session status", &status))?,
         venue: venue_from_row(row)?,
+        tr: Translations::from_json(&row.try_get::<String, _>("tr_json")?),
     })
 }
 
@@ -770,8 +780,8 @@ pub async fn upsert_session(tx: &mut Tx, s: &Session) -> sqlx::Result<(i64, Sess
         None => {
             let id: i64 = sqlx::query(
                 "INSERT INTO sessions (class_key, key, starts_at, ends_at, place, topic, status,
-                     venue_lat_e6, venue_lon_e6, venue_radius_m)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                     venue_lat_e6, venue_lon_e6, venue_radius_m, tr_json)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
             )
             .bind(&s.class_key)
             .bind(&s.key)
@@ -783,6 +793,7 @@ pub async fn upsert_session(tx: &mut Tx, s: &Session) -> sqlx::Result<(i64, Sess
             .bind(s.venue.map(|v| v.point.lat_e6))
             .bind(s.venue.map(|v| v.point.lon_e6))
             .bind(s.venue.map(|v| v.radius_m))
+            .bind(s.tr.to_json())
             .fetch_one(&mut **tx)
             .await?
             .try_get("id")?;
@@ -796,7 +807,7 @@ pub async fn upsert_session(tx: &mut Tx, s: &Session) -> sqlx::Result<(i64, Sess
             }
             sqlx::query(
                 "UPDATE sessions SET starts_at = $1, ends_at = $2, place = $3, topic = $4, status = $5,
-                     venue_lat_e6 = $7, venue_lon_e6 = $8, venue_radius_m = $9 WHERE id = $6",
+                     venue_lat_e6 = $7, venue_lon_e6 = $8, venue_radius_m = $9, tr_json = $10 WHERE id = $6",
             )
             .bind(to_epoch(s.starts_at))
             .bind(to_epoch(s.ends_at))
@@ -807,6 +818,7 @@ pub async fn upsert_session(tx: &mut Tx, s: &Session) -> sqlx::Result<(i64, Sess
             .bind(s.venue.map(|v| v.point.lat_e6))
             .bind(s.venue.map(|v| v.point.lon_e6))
             .bind(s.venue.map(|v| v.radius_m))
+            .bind(s.tr.to_json())
             .execute(&mut **tx)
             .await?;
             let change = if s.status == SessionStatus::Cancelled && old.status != SessionStatus::Cancelled {

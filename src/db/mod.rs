@@ -101,7 +101,19 @@ impl Db {
 
     pub async fn migrate(&self) -> anyhow::Result<()> {
         match self.backend {
-            Backend::Sqlite => MIGRATE_SQLITE.run(&self.pool).await?,
+            Backend::Sqlite => {
+                // A migration that rebuilds a table other tables point at (SQLite cannot alter a
+                // constraint) needs foreign keys off while it runs; the pragma is a no-op inside a
+                // transaction, so it is set on the connection around the migrator, and the keys are
+                // checked before they go back on.
+                let mut conn = self.pool.acquire().await?;
+                conn.execute("PRAGMA foreign_keys = OFF").await?;
+                let ran = MIGRATE_SQLITE.run(&mut *conn).await;
+                let broken = sqlx::query("PRAGMA foreign_key_check").fetch_all(&mut *conn).await.map(|r| r.len());
+                conn.execute("PRAGMA foreign_keys = ON").await?;
+                ran?;
+                anyhow::ensure!(broken? == 0, "the migrations left rows pointing at rows that do not exist");
+            }
             Backend::Postgres => MIGRATE_POSTGRES.run(&self.pool).await?,
         }
         Ok(())

@@ -6,7 +6,7 @@ use sqlx::any::AnyRow;
 use super::Db;
 use crate::domain::region::{Region, RegionLevel};
 
-const COLUMNS: &str = "key, parent_key, level, name, name_en, timezone, agri_zone";
+const COLUMNS: &str = "key, parent_key, level, name, tr_json, timezone, agri_zone";
 
 fn from_row(row: &AnyRow) -> sqlx::Result<Region> {
     let level: String = row.try_get("level")?;
@@ -15,7 +15,7 @@ fn from_row(row: &AnyRow) -> sqlx::Result<Region> {
         parent_key: row.try_get("parent_key")?,
         level: RegionLevel::parse(&level).ok_or_else(|| sqlx::Error::Decode(format!("bad level {level}").into()))?,
         name: row.try_get("name")?,
-        name_en: row.try_get("name_en")?,
+        tr: crate::domain::translations::Translations::from_json(&row.try_get::<String, _>("tr_json")?),
         timezone: row.try_get("timezone")?,
         agri_zone: row.try_get("agri_zone")?,
     })
@@ -75,12 +75,12 @@ pub async fn timezone_in_tx(tx: &mut super::Tx, key: &str) -> sqlx::Result<Optio
 }
 
 /// The training office's contact for someone in `key`: the nearest `contact` up the region's chain.
-pub async fn office_contact(db: &Db, key: &str) -> sqlx::Result<Option<String>> {
+pub async fn office_contact(db: &Db, key: &str) -> sqlx::Result<Option<crate::domain::translations::Localized>> {
     let mut next = Some(key.to_owned());
     // The tree is at most three levels deep; the bound guards against a corrupt cycle.
     for _ in 0..8 {
         let Some(k) = next.take() else { break };
-        let Some(row) = sqlx::query("SELECT parent_key, contact FROM regions WHERE key = $1")
+        let Some(row) = sqlx::query("SELECT parent_key, contact, tr_json FROM regions WHERE key = $1")
             .bind(&k)
             .fetch_optional(&db.pool)
             .await?
@@ -89,7 +89,8 @@ pub async fn office_contact(db: &Db, key: &str) -> sqlx::Result<Option<String>> 
         };
         let contact: Option<String> = row.try_get("contact")?;
         if let Some(contact) = contact.filter(|c| !c.trim().is_empty()) {
-            return Ok(Some(contact));
+            let tr = crate::domain::translations::Translations::from_json(&row.try_get::<String, _>("tr_json")?);
+            return Ok(Some(crate::domain::translations::Localized::field(&contact, &tr, "contact")));
         }
         next = row.try_get("parent_key")?;
     }

@@ -13,15 +13,12 @@ use crate::domain::order::{OrderNumber, OrderStatus};
 pub struct ReportCourse {
     pub key: String,
     pub title: String,
-    pub title_en: Option<String>,
+    pub tr: crate::domain::translations::Translations,
 }
 
 impl ReportCourse {
     pub fn display_title(&self, lang: crate::i18n::Lang) -> &str {
-        match (lang, &self.title_en) {
-            (crate::i18n::Lang::En, Some(en)) => en,
-            _ => &self.title,
-        }
+        self.tr.text(lang, "title", &self.title)
     }
 }
 
@@ -77,7 +74,7 @@ pub async fn courses_in(db: &Db, region_keys: &[String]) -> sqlx::Result<Vec<Rep
         return Ok(Vec::new());
     }
     let sql = format!(
-        "SELECT co.key, co.title, co.title_en FROM courses co
+        "SELECT co.key, co.title, co.tr_json FROM courses co
          WHERE co.key IN (SELECT c.course_key FROM classes c WHERE c.region_key IN ({}))
          ORDER BY co.sort_order, co.key",
         placeholders(1, region_keys.len())
@@ -90,7 +87,11 @@ pub async fn courses_in(db: &Db, region_keys: &[String]) -> sqlx::Result<Vec<Rep
         .await?
         .iter()
         .map(|r| {
-            Ok(ReportCourse { key: r.try_get("key")?, title: r.try_get("title")?, title_en: r.try_get("title_en")? })
+            Ok(ReportCourse {
+                key: r.try_get("key")?,
+                title: r.try_get("title")?,
+                tr: crate::domain::translations::Translations::from_json(&r.try_get::<String, _>("tr_json")?),
+            })
         })
         .collect()
 }

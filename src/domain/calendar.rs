@@ -16,6 +16,7 @@ use std::sync::{Mutex, OnceLock};
 use chrono::{DateTime, Datelike, Days, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::domain::translations::{Localized, Translations};
 use crate::i18n::Lang;
 
 /// The 24 solar terms in calendar order, starting with 小寒 (early January).
@@ -208,6 +209,9 @@ pub struct BusyRange {
     pub name: String,
     pub from: Anchor,
     pub to: Anchor,
+    /// Translations of a catalogue season's `name`: `tr = { en = { name = "Spring tea picking" } }`.
+    #[serde(default, skip_serializing_if = "Translations::is_empty")]
+    pub tr: Translations,
 }
 
 /// Keys of the built-in agricultural zones (GUIDE.md section 3).
@@ -402,6 +406,7 @@ pub fn default_busy_ranges(zone: &str) -> Option<Vec<BusyRange>> {
         name: name.to_owned(),
         from: Anchor { term: from, offset_days: from_offset },
         to: Anchor { term: to, offset_days: to_offset },
+        tr: Translations::default(),
     };
     let ranges = match zone {
         "north-wheat-maize" => {
@@ -640,6 +645,30 @@ impl RegionCalendar {
         seasons
     }
 
+    /// A busy season's name for display in `lang`: a built-in season's from the locales, a catalogue
+    /// season's from its translations (else as written).
+    pub fn season_label(&self, name: &str, lang: Lang) -> String {
+        match self.busy.iter().find(|b| b.name == name) {
+            Some(range) if season_id(name).is_none() => range.tr.text(lang, "name", &range.name).to_owned(),
+            _ => season_name(name, lang),
+        }
+    }
+
+    /// A busy season's name in every language (for a message rendered later, per reader).
+    pub fn season_localized(&self, name: &str) -> Localized {
+        if season_id(name).is_some() {
+            let mut named = Localized::plain(season_name(name, Lang::DEFAULT));
+            for lang in Lang::ALL {
+                named.tr.insert(lang.code().to_owned(), season_name(name, lang));
+            }
+            return named;
+        }
+        match self.busy.iter().find(|b| b.name == name) {
+            Some(range) => Localized::field(&range.name, &range.tr, "name"),
+            None => Localized::plain(name),
+        }
+    }
+
     /// The name of a busy season that `date` (a local date in the region) falls in.
     pub fn is_busy_day(&self, date: NaiveDate) -> Option<&str> {
         let year = date.year();
@@ -865,7 +894,7 @@ pub fn render_calendar(cal: &RegionCalendar, region_name: &str, year: i32, lang:
         lines.push(crate::tr!(
             lang,
             "calendar-busy-line",
-            season = season_name(&name, lang),
+            season = cal.season_label(&name, lang),
             from = date(from),
             to = date(to),
             days = days

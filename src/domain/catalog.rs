@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::calendar::{BusyRange, DailyRange, RegionCalendar};
 use crate::domain::person::Audience;
+pub use crate::domain::translations::{TrText, Translations};
 use crate::i18n::Lang;
 
 /// Which pool a trainer comes from (师资库): 高校专家, 行业能手, 土专家田秀才.
@@ -206,6 +207,11 @@ impl Credits {
         self.0
     }
 
+    /// As a number, for a message's plural rule (`1` credit, `1.5` credits).
+    pub fn as_number(self) -> f64 {
+        self.0 as f64 / 10.0
+    }
+
     /// Accepts what a catalogue author writes: `2`, `1.5`, `0.5`.
     pub fn from_number(value: f64) -> Result<Credits, CreditsError> {
         if value < 0.0 || value.is_nan() {
@@ -246,6 +252,22 @@ pub struct Trainer {
     pub title: String,
     pub kind: TrainerKind,
     pub bio: Option<String>,
+    /// Translations of `name`, `title` and `bio`.
+    pub tr: Translations,
+}
+
+impl Trainer {
+    pub fn name_in(&self, lang: Lang) -> &str {
+        self.tr.text(lang, "name", &self.name)
+    }
+
+    pub fn title_in(&self, lang: Lang) -> &str {
+        self.tr.text(lang, "title", &self.title)
+    }
+
+    pub fn bio_in(&self, lang: Lang) -> Option<&str> {
+        self.tr.text_opt(lang, "bio", self.bio.as_deref())
+    }
 }
 
 /// A course in the course library (课程资源库). Classes are its scheduled runs.
@@ -253,7 +275,6 @@ pub struct Trainer {
 pub struct Course {
     pub key: String,
     pub title: String,
-    pub title_en: Option<String>,
     pub audience: Audience,
     pub category: Category,
     /// What you will learn.
@@ -276,17 +297,29 @@ pub struct Course {
     pub practical_check: bool,
     /// Theory test pass mark, in percent of questions.
     pub pass_mark_pct: i64,
+    /// Translations of `title`, `summary`, `what_to_bring` and `funded_by`.
+    pub tr: Translations,
 }
 
 impl Course {
     pub const DEFAULT_MIN_ATTENDANCE_PCT: i64 = 80;
     pub const DEFAULT_PASS_MARK_PCT: i64 = 60;
 
+    /// The course's title in `lang` (else in Chinese).
     pub fn display_title(&self, lang: Lang) -> &str {
-        match (lang, &self.title_en) {
-            (Lang::En, Some(en)) => en,
-            _ => &self.title,
-        }
+        self.tr.text(lang, "title", &self.title)
+    }
+
+    pub fn summary_in(&self, lang: Lang) -> &str {
+        self.tr.text(lang, "summary", &self.summary)
+    }
+
+    pub fn what_to_bring_in(&self, lang: Lang) -> Option<&str> {
+        self.tr.text_opt(lang, "what_to_bring", self.what_to_bring.as_deref())
+    }
+
+    pub fn funded_by_in(&self, lang: Lang) -> Option<&str> {
+        self.tr.text_opt(lang, "funded_by", self.funded_by.as_deref())
     }
 
     pub fn is_free(&self) -> bool {
@@ -304,7 +337,9 @@ impl Course {
 
     /// "2 学分"; `None` for villager courses and cadre courses without credits.
     pub fn credits_label(&self, lang: Lang) -> Option<String> {
-        (self.credits > Credits::ZERO).then(|| crate::tr!(lang, "course-credits", credits = self.credits.to_string()))
+        (self.credits > Credits::ZERO).then(|| {
+            crate::tr!(lang, "course-credits", credits = self.credits.to_string(), n = self.credits.as_number())
+        })
     }
 }
 
@@ -321,6 +356,8 @@ pub struct Question {
     /// 0-based index into `options`.
     pub answer: usize,
     pub explanation: String,
+    /// Translations of `text`, `options` (a list as long as `options`) and `explanation`.
+    pub tr: Translations,
 }
 
 impl Question {
@@ -334,6 +371,19 @@ impl Question {
 
     pub fn is_correct(&self, chosen: usize) -> bool {
         chosen == self.answer
+    }
+
+    pub fn text_in(&self, lang: Lang) -> &str {
+        self.tr.text(lang, "text", &self.text)
+    }
+
+    /// The options in `lang`, in the same order (the answer is an index into them).
+    pub fn options_in(&self, lang: Lang) -> &[String] {
+        self.tr.list(lang, "options", &self.options)
+    }
+
+    pub fn explanation_in(&self, lang: Lang) -> &str {
+        self.tr.text(lang, "explanation", &self.explanation)
     }
 }
 
@@ -376,6 +426,14 @@ pub struct Class {
     pub status: ClassStatus,
     /// Where it meets, for check-in by shared location; `None`: check-in by code only.
     pub venue: Option<crate::domain::learning::Venue>,
+    /// Translations of `place`.
+    pub tr: Translations,
+}
+
+impl Class {
+    pub fn place_in(&self, lang: Lang) -> &str {
+        self.tr.text(lang, "place", &self.place)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -416,11 +474,26 @@ pub struct Session {
     pub status: SessionStatus,
     /// Overrides the class's venue (coordinates and radius together).
     pub venue: Option<crate::domain::learning::Venue>,
+    /// Translations of `place` and `topic`.
+    pub tr: Translations,
 }
 
 impl Session {
+    /// Where it meets, in Chinese (the class's place unless the session has its own).
     pub fn place<'a>(&'a self, class: &'a Class) -> &'a str {
         self.place.as_deref().unwrap_or(&class.place)
+    }
+
+    /// Where it meets, in `lang` (else in Chinese).
+    pub fn place_in<'a>(&'a self, class: &'a Class, lang: Lang) -> &'a str {
+        match &self.place {
+            Some(place) => self.tr.text(lang, "place", place),
+            None => class.place_in(lang),
+        }
+    }
+
+    pub fn topic_in(&self, lang: Lang) -> Option<&str> {
+        self.tr.text_opt(lang, "topic", self.topic.as_deref())
     }
 
     /// Where check-in by location is measured from: the session's own venue, else its class's.
@@ -545,7 +618,6 @@ mod tests {
         let mut course = Course {
             key: "k".into(),
             title: "食用菌种植".into(),
-            title_en: Some("Mushroom growing".into()),
             audience: Audience::Villager,
             category: Category::CropsLivestock,
             summary: "s".into(),
@@ -560,7 +632,9 @@ mod tests {
             min_attendance_pct: 80,
             practical_check: false,
             pass_mark_pct: 60,
+            tr: Translations::default(),
         };
+        course.tr.add_if_missing("en", "title", Some("Mushroom growing"));
         assert_eq!(course.display_title(Lang::En), "Mushroom growing");
         assert_eq!(course.display_title(Lang::Zh), "食用菌种植");
         assert!(course.cost_label(Lang::Zh).contains("免费"));

@@ -19,3 +19,4 @@ pub mod report;
 pub mod request;
 pub mod settings;
 pub mod survey;
+pub mod translations;

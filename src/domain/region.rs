@@ -47,8 +47,8 @@ pub struct Region {
     pub level: RegionLevel,
     /// Chinese name (the catalogue's language).
     pub name: String,
-    /// English name, where the catalogue gives one.
-    pub name_en: Option<String>,
+    /// Translations of `name` (language → "name" → text).
+    pub tr: crate::domain::translations::Translations,
     /// IANA zone, e.g. `Asia/Shanghai`.
     pub timezone: String,
     /// Agricultural zone key, e.g. `north-wheat-maize`.
@@ -59,10 +59,7 @@ impl Region {
     pub const MAX_KEY_LEN: usize = 48;
 
     pub fn display_name(&self, lang: crate::i18n::Lang) -> &str {
-        match (lang, &self.name_en) {
-            (crate::i18n::Lang::En, Some(en)) => en,
-            _ => &self.name,
-        }
+        self.tr.text(lang, "name", &self.name)
     }
 
     pub fn is_valid_key(key: &str) -> bool {

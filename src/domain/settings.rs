@@ -156,7 +156,7 @@ mod tests {
             parent_key: parent.map(Into::into),
             level,
             name: key.into(),
-            name_en: None,
+            tr: Default::default(),
             timezone: "Asia/Shanghai".into(),
             agri_zone: "yangtze-rice".into(),
         }

@@ -178,7 +178,7 @@ pub async fn header(app: &App, sender: &Person, target: &Target) -> anyhow::Resu
                     lang,
                     "broadcast-about-class",
                     course = course.as_ref().map(|c| c.display_title(lang)).unwrap_or(class.key.as_str()),
-                    place = class.place.as_str()
+                    place = class.place_in(lang)
                 ),
                 (_, Some(region), _) => tr!(lang, "broadcast-about-region", region = region.display_name(lang)),
                 (_, _, Target::Class(key) | Target::Region(key)) => key.clone(),

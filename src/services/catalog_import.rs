@@ -20,11 +20,12 @@ use crate::db::{Db, Tx};
 use crate::domain::calendar::{self, BusyRange, DailyRange};
 use crate::domain::catalog::{
     BusyMode, Category, Class, ClassStatus, Course, Credits, DEFAULT_TIMEZONE, Mode, Question, RegionSchedule, Session,
-    SessionStatus, Trainer, TrainerKind, is_valid_key,
+    SessionStatus, TrText, Trainer, TrainerKind, Translations, is_valid_key,
 };
 use crate::domain::learning::{GeoPoint, Venue};
 use crate::domain::person::Audience;
 use crate::domain::region::RegionLevel;
+use crate::domain::translations::Localized;
 
 // ---------------------------------------------------------------------------------------------------
 // Errors
@@ -127,8 +128,8 @@ pub struct BusySession {
     pub class_key: String,
     /// Local date of the session.
     pub date: NaiveDate,
-    /// The season's id or catalogue name (see `calendar::season_name`).
-    pub season: String,
+    /// The season's name.
+    pub season: Localized,
     pub alternatives: Vec<NaiveDate>,
 }
 
@@ -170,7 +171,7 @@ impl fmt::Display for ImportReport {
                 "\nwarning: class {:?} meets on {} in the busy season {}; nearest free days: {}",
                 busy.class_key,
                 busy.date,
-                crate::domain::calendar::season_name(&busy.season, crate::i18n::Lang::En),
+                busy.season.get(crate::i18n::Lang::En),
                 alternatives.join(", ")
             )?;
         }
@@ -198,6 +199,7 @@ struct CatalogFile {
 struct RegionToml {
     key: S<String>,
     name: S<String>,
+    /// The older spelling of `tr.en.name`.
     name_en: Option<String>,
     parent: Option<S<String>>,
     timezone: Option<S<String>>,
@@ -210,6 +212,8 @@ struct RegionToml {
     remind_evening_at: Option<S<String>>,
     remind_hours_before: Option<S<i64>>,
     contact: Option<S<String>>,
+    #[serde(default)]
+    tr: Translations,
 }
 
 #[derive(Debug, Deserialize)]
@@ -220,6 +224,8 @@ struct TrainerToml {
     title: S<String>,
     kind: S<String>,
     bio: Option<String>,
+    #[serde(default)]
+    tr: Translations,
 }
 
 #[derive(Debug, Deserialize)]
@@ -227,6 +233,7 @@ struct TrainerToml {
 struct CourseToml {
     key: S<String>,
     title: S<String>,
+    /// The older spelling of `tr.en.title`.
     title_en: Option<String>,
     audience: S<String>,
     category: S<String>,
@@ -247,6 +254,8 @@ struct CourseToml {
     pass_mark_pct: Option<S<i64>>,
     #[serde(default)]
     question: Vec<QuestionToml>,
+    #[serde(default)]
+    tr: Translations,
 }
 
 #[derive(Debug, Deserialize)]
@@ -257,6 +266,8 @@ struct QuestionToml {
     options: S<Vec<String>>,
     answer: S<i64>,
     explanation: S<String>,
+    #[serde(default)]
+    tr: Translations,
 }
 
 #[derive(Debug, Deserialize)]
@@ -273,6 +284,8 @@ struct ClassToml {
     radius_m: Option<S<i64>>,
     #[serde(default)]
     session: Vec<SessionToml>,
+    #[serde(default)]
+    tr: Translations,
 }
 
 #[derive(Debug, Deserialize)]
@@ -287,6 +300,8 @@ struct SessionToml {
     lat: Option<S<f64>>,
     lon: Option<S<f64>>,
     radius_m: Option<S<i64>>,
+    #[serde(default)]
+    tr: Translations,
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -411,6 +426,77 @@ impl Checker<'_> {
         Some(Venue { point, radius_m })
     }
 
+    /// An entry's translations (`tr.<lang>.<field>`): each language a tag such as `en`, each field
+    /// one this entry shows (`fields`: name, longest text, whether it is a list), a list as long as
+    /// the Chinese one (`list_len`). Returns them trimmed.
+    fn translations(
+        &mut self,
+        tr: &Translations,
+        span: &Range<usize>,
+        item: &str,
+        fields: &[(&str, usize, bool)],
+        list_len: usize,
+    ) -> Translations {
+        for (lang, field, value) in tr.entries() {
+            let name = format!("tr.{lang}.{field}");
+            let tag_ok =
+                !lang.is_empty() && lang.len() <= 16 && lang.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+            if !tag_ok {
+                self.report(
+                    span,
+                    item,
+                    &name,
+                    "the language is a tag such as en, fr or pt-BR (a folder under locales/)",
+                );
+                continue;
+            }
+            if lang == crate::i18n::Lang::DEFAULT.code() {
+                self.report(
+                    span,
+                    item,
+                    &name,
+                    "the Chinese text is the field itself; translations are for other languages",
+                );
+                continue;
+            }
+            let Some((_, max, is_list)) = fields.iter().find(|(f, _, _)| *f == field) else {
+                let names: Vec<&str> = fields.iter().map(|(f, _, _)| *f).collect();
+                self.report(
+                    span,
+                    item,
+                    &name,
+                    format!("is not a text that takes a translation here; one of: {}", names.join(", ")),
+                );
+                continue;
+            };
+            match (value, is_list) {
+                (TrText::One(text), false) => {
+                    let n = text.trim().chars().count();
+                    if n == 0 {
+                        self.report(span, item, &name, "must not be empty (leave it out to show the Chinese text)");
+                    } else if n > *max {
+                        self.report(span, item, &name, format!("is {n} characters long; at most {max}"));
+                    }
+                }
+                (TrText::Many(list), true) => {
+                    if list.len() != list_len {
+                        self.report(
+                            span,
+                            item,
+                            &name,
+                            format!("gives {} options; the Chinese list has {list_len}, in the same order", list.len()),
+                        );
+                    } else if list.iter().any(|o| o.trim().is_empty() || o.chars().count() > *max) {
+                        self.report(span, item, &name, format!("each option must be 1-{max} characters"));
+                    }
+                }
+                (_, true) => self.report(span, item, &name, "write a list, one text per option, in the same order"),
+                (_, false) => self.report(span, item, &name, "write one text"),
+            }
+        }
+        tr.clone().trimmed()
+    }
+
     fn unique<'k>(&mut self, seen: &mut HashSet<&'k str>, key: &'k S<String>, item: &str) {
         if !seen.insert(key.get_ref().as_str()) {
             self.report(&key.span(), item, "key", "appears twice in the file");
@@ -446,9 +532,18 @@ struct Validated {
     classes: Vec<ValidatedClass>,
 }
 
-/// A session as written: key, local date, start, end, place, topic, status, venue.
-type SessionRow =
-    (String, NaiveDate, NaiveTime, NaiveTime, Option<String>, Option<String>, SessionStatus, Option<Venue>);
+/// A session as written: key, local date, start, end, place, topic, status, venue, translations.
+type SessionRow = (
+    String,
+    NaiveDate,
+    NaiveTime,
+    NaiveTime,
+    Option<String>,
+    Option<String>,
+    SessionStatus,
+    Option<Venue>,
+    Translations,
+);
 
 struct ValidatedClass {
     class: Class,
@@ -517,13 +612,21 @@ fn validate(file: &CatalogFile, lines: &Lines) -> (Validated, Vec<Problem>) {
         if let Some(contact) = &r.contact {
             c.text(contact, &item, "contact", MAX_CONTACT_CHARS);
         }
+        let mut tr = c.translations(
+            &r.tr,
+            &r.key.span(),
+            &item,
+            &[("name", 80, false), ("contact", 2 * MAX_CONTACT_CHARS, false)],
+            0,
+        );
+        tr.add_if_missing("en", "name", r.name_en.as_deref());
         out.regions.push((
             RegionEntry {
                 key: r.key.get_ref().clone(),
                 parent_key: r.parent.as_ref().map(|p| p.get_ref().clone()),
                 level,
                 name: r.name.get_ref().trim().to_owned(),
-                name_en: r.name_en.clone(),
+                tr,
                 own_timezone: r.timezone.as_ref().map(|t| t.get_ref().clone()),
                 own_zone: r.zone.as_ref().map(|z| z.get_ref().clone()),
                 schedule: RegionSchedule {
@@ -552,12 +655,20 @@ fn validate(file: &CatalogFile, lines: &Lines) -> (Validated, Vec<Problem>) {
             c.report(&t.kind.span(), &item, "kind", "must be expert, industry or local");
             TrainerKind::Expert
         });
+        let tr = c.translations(
+            &t.tr,
+            &t.key.span(),
+            &item,
+            &[("name", 80, false), ("title", 160, false), ("bio", 1500, false)],
+            0,
+        );
         out.trainers.push(Trainer {
             key: t.key.get_ref().clone(),
             name: t.name.get_ref().trim().to_owned(),
             title: t.title.get_ref().trim().to_owned(),
             kind,
             bio: t.bio.clone(),
+            tr,
         });
     }
 
@@ -645,6 +756,17 @@ fn validate(file: &CatalogFile, lines: &Lines) -> (Validated, Vec<Problem>) {
                     format!("is the number of the right option, 1-{}", options.len()),
                 );
             }
+            let tr = c.translations(
+                &q.tr,
+                &q.key.span(),
+                &q_item,
+                &[
+                    ("text", Question::MAX_TEXT_CHARS, false),
+                    ("options", Question::MAX_OPTION_CHARS, true),
+                    ("explanation", Question::MAX_EXPLANATION_CHARS, false),
+                ],
+                options.len(),
+            );
             questions.push(Question {
                 id: 0,
                 course_key: co.key.get_ref().clone(),
@@ -653,13 +775,26 @@ fn validate(file: &CatalogFile, lines: &Lines) -> (Validated, Vec<Problem>) {
                 options: options.iter().map(|o| o.trim().to_owned()).collect(),
                 answer: (answer.max(1) - 1) as usize,
                 explanation: q.explanation.get_ref().trim().to_owned(),
+                tr,
             });
         }
+        let mut tr = c.translations(
+            &co.tr,
+            &co.key.span(),
+            &item,
+            &[
+                ("title", 120, false),
+                ("summary", 1500, false),
+                ("what_to_bring", 400, false),
+                ("funded_by", 120, false),
+            ],
+            0,
+        );
+        tr.add_if_missing("en", "title", co.title_en.as_deref());
         out.courses.push((
             Course {
                 key: co.key.get_ref().clone(),
                 title: co.title.get_ref().trim().to_owned(),
-                title_en: co.title_en.clone(),
                 audience,
                 category,
                 summary: co.summary.get_ref().trim().to_owned(),
@@ -674,6 +809,7 @@ fn validate(file: &CatalogFile, lines: &Lines) -> (Validated, Vec<Problem>) {
                 min_attendance_pct,
                 practical_check: co.practical_check,
                 pass_mark_pct,
+                tr,
             },
             co.trainer.span(),
             questions,
@@ -723,7 +859,18 @@ fn validate(file: &CatalogFile, lines: &Lines) -> (Validated, Vec<Problem>) {
                 }),
             };
             let venue = c.venue(&s.lat, &s.lon, &s.radius_m, &s_item);
-            sessions.push((s.key.get_ref().clone(), date, start, end, s.place.clone(), s.topic.clone(), status, venue));
+            let tr = c.translations(&s.tr, &s.key.span(), &s_item, &[("place", 160, false), ("topic", 160, false)], 0);
+            sessions.push((
+                s.key.get_ref().clone(),
+                date,
+                start,
+                end,
+                s.place.clone(),
+                s.topic.clone(),
+                status,
+                venue,
+                tr,
+            ));
             session_span.push(s.date.span());
         }
         out.classes.push(ValidatedClass {
@@ -735,6 +882,7 @@ fn validate(file: &CatalogFile, lines: &Lines) -> (Validated, Vec<Problem>) {
                 capacity,
                 status,
                 venue: class_venue,
+                tr: c.translations(&cl.tr, &cl.key.span(), &item, &[("place", 160, false)], 0),
             },
             course_span: cl.course.span(),
             region_span: cl.region.span(),
@@ -1081,7 +1229,7 @@ async fn write(
 
         let tz = file_timezone(tx, v, &class.region_key).await?;
         let sessions = vc.sessions.iter().zip(&vc.session_span).zip(&vc.timed);
-        for (((key, date, start, end, place, topic, status, venue), span), timed) in sessions {
+        for (((key, date, start, end, place, topic, status, venue, tr), span), timed) in sessions {
             if !timed {
                 continue; // its date or time is reported already
             }
@@ -1146,6 +1294,7 @@ async fn write(
                 topic: topic.clone(),
                 status: *status,
                 venue: *venue,
+                tr: tr.clone(),
             };
             let (id, change) = store::upsert_session(tx, &session).await?;
             if matches!(change, SessionChange::Created | SessionChange::Moved)
@@ -1158,7 +1307,7 @@ async fn write(
                         session_id: id,
                         class_key: class.key.clone(),
                         date: day,
-                        season: season.to_owned(),
+                        season: calendar.season_localized(season),
                         alternatives: calendar.nearest_free_dates(day, 3),
                     });
                 }

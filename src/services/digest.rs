@@ -8,6 +8,7 @@ use crate::db;
 use crate::domain::catalog::SessionStatus;
 use crate::domain::gate::MessageKind;
 use crate::domain::region::{Region, RegionLevel};
+use crate::domain::translations::Localized;
 use crate::i18n::{Lang, local_date};
 use crate::services::notify::{self, Note, payload};
 use crate::tr;
@@ -16,7 +17,7 @@ use crate::tr;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Figures {
     /// New orders per course title (Chinese and English titles).
-    pub orders: Vec<(String, Option<String>, i64)>,
+    pub orders: Vec<(Localized, i64)>,
     pub cancellations: i64,
     pub waitlisted: i64,
     pub present: i64,
@@ -38,15 +39,14 @@ pub struct Figures {
 /// the day the class begins.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BusyLine {
-    pub course: String,
-    pub course_en: Option<String>,
-    pub place: String,
+    pub course: Localized,
+    pub place: Localized,
     /// Local date of the class's first session.
     pub first_day: NaiveDate,
     /// Local date of the session in the busy season.
     pub day: NaiveDate,
-    /// The season's id or catalogue name (see `calendar::season_name`).
-    pub season: String,
+    /// The season's name.
+    pub season: Localized,
 }
 
 impl Figures {
@@ -108,10 +108,10 @@ pub async fn figures(
     for (class_key, n) in new_orders {
         let course_key = classes.iter().find(|(k, _)| *k == class_key).map(|(_, c)| c.clone()).unwrap_or_default();
         let course = db::catalog::course(&app.db, &course_key).await?;
-        let (title, title_en) = course.map(|c| (c.title, c.title_en)).unwrap_or_default();
-        match f.orders.iter_mut().find(|(t, _, _)| *t == title) {
-            Some(entry) => entry.2 += n,
-            None => f.orders.push((title, title_en, n)),
+        let title = course.map(|c| Localized::field(&c.title, &c.tr, "title")).unwrap_or_default();
+        match f.orders.iter_mut().find(|(t, _)| t.base == title.base) {
+            Some(entry) => entry.1 += n,
+            None => f.orders.push((title, n)),
         }
     }
     f.cancellations = db::digest::events_per_class(&app.db, &class_keys, &["cancelled"], false, from, until)
@@ -143,12 +143,14 @@ pub async fn figures(
             let day = s.starts_at.with_timezone(&calendar.tz).date_naive();
             if let Some(season) = calendar.is_busy_day(day) {
                 f.busy_sessions.push(BusyLine {
-                    course: course.as_ref().map(|c| c.title.clone()).unwrap_or_else(|| class_key.clone()),
-                    course_en: course.as_ref().and_then(|c| c.title_en.clone()),
-                    place: class.place.clone(),
+                    course: course
+                        .as_ref()
+                        .map(|c| Localized::field(&c.title, &c.tr, "title"))
+                        .unwrap_or_else(|| Localized::plain(class_key.clone())),
+                    place: Localized::field(&class.place, &class.tr, "place"),
                     first_day: first.with_timezone(&calendar.tz).date_naive(),
                     day,
-                    season: season.to_owned(),
+                    season: calendar.season_localized(season),
                 });
             }
         }
@@ -163,14 +165,10 @@ pub async fn figures(
 
 pub fn render(lang: Lang, day: NaiveDate, f: &Figures) -> String {
     let mut lines = vec![tr!(lang, "digest-title", date = local_date(lang, day))];
-    let total: i64 = f.orders.iter().map(|(_, _, n)| n).sum();
+    let total: i64 = f.orders.iter().map(|(_, n)| n).sum();
     lines.push(tr!(lang, "digest-orders", total = total));
-    for (title, title_en, n) in &f.orders {
-        let title = match (lang, title_en) {
-            (Lang::En, Some(en)) => en.as_str(),
-            _ => title.as_str(),
-        };
-        lines.push(tr!(lang, "digest-order-line", course = title, n = *n));
+    for (title, n) in &f.orders {
+        lines.push(tr!(lang, "digest-order-line", course = title.get(lang), n = *n));
     }
     lines.push(tr!(lang, "digest-cancellations", n = f.cancellations));
     lines.push(tr!(lang, "digest-waitlisted", n = f.waitlisted));
@@ -195,18 +193,14 @@ pub fn render(lang: Lang, day: NaiveDate, f: &Figures) -> String {
             .busy_sessions
             .iter()
             .map(|b| {
-                let course = match (lang, &b.course_en) {
-                    (Lang::En, Some(en)) => en.as_str(),
-                    _ => b.course.as_str(),
-                };
                 tr!(
                     lang,
                     "digest-busy-line",
-                    course = course,
-                    place = b.place.as_str(),
+                    course = b.course.get(lang),
+                    place = b.place.get(lang),
                     first = local_date(lang, b.first_day),
                     date = local_date(lang, b.day),
-                    season = crate::domain::calendar::season_name(&b.season, lang)
+                    season = b.season.get(lang)
                 )
             })
             .collect();
@@ -275,12 +269,20 @@ mod tests {
         let day = |d| NaiveDate::from_ymd_opt(2027, 6, d).unwrap();
         let f = Figures {
             busy_sessions: vec![BusyLine {
-                course: "惠民政策明白课".into(),
-                course_en: Some("Know your benefits".into()),
-                place: "南庄村党群服务中心".into(),
+                course: Localized {
+                    base: "惠民政策明白课".into(),
+                    tr: [("en".to_owned(), "Know your benefits".to_owned())].into(),
+                },
+                place: Localized::plain("南庄村党群服务中心"),
                 first_day: day(3),
                 day: day(5),
-                season: "sanxia".into(),
+                season: crate::domain::calendar::RegionCalendar::new(
+                    chrono_tz::Asia::Shanghai,
+                    "north-wheat-maize",
+                    &[],
+                    false,
+                )
+                .season_localized("sanxia"),
             }],
             ..Figures::default()
         };

@@ -893,15 +893,16 @@ pub enum QuizStart {
     NoQuestions,
 }
 
-fn view(attempt: &Attempt, bank: &[Question]) -> Option<QuestionView> {
+/// The question in the reader's language (else in Chinese), its options in the attempt's order.
+fn view(attempt: &Attempt, bank: &[Question], lang: Lang) -> Option<QuestionView> {
     let drawn = attempt.questions.get(attempt.position)?;
     let q = bank.iter().find(|q| q.id == drawn.question_id)?;
     Some(QuestionView {
         attempt_id: attempt.id,
         position: attempt.position,
         total: attempt.total,
-        text: q.text.clone(),
-        options: drawn.options.iter().filter_map(|i| q.options.get(*i).cloned()).collect(),
+        text: q.text_in(lang).to_owned(),
+        options: drawn.options.iter().filter_map(|i| q.options_in(lang).get(*i).cloned()).collect(),
     })
 }
 
@@ -923,7 +924,7 @@ pub async fn running_question(app: &App, person: &Person) -> anyhow::Result<Opti
     let Some(order) = db::orders::get(&app.db, attempt.order_id).await? else { return Ok(None) };
     let Some(course) = order_course(app, &order).await? else { return Ok(None) };
     let bank = bank_of(app, &course.key).await?;
-    Ok(view(&attempt, &bank))
+    Ok(view(&attempt, &bank, person.lang))
 }
 
 /// Whether "my courses" should offer the quiz for this order: booked, present at least once, not
@@ -959,7 +960,7 @@ pub async fn start_quiz(app: &App, person: &Person, order_id: i64) -> anyhow::Re
     }
     let bank = bank_of(app, &course.key).await?;
     if let Some(running) = attempts.iter().find(|a| a.finished_at.is_none()) {
-        return Ok(view(running, &bank).map_or(QuizStart::NoQuestions, QuizStart::Question));
+        return Ok(view(running, &bank, person.lang).map_or(QuizStart::NoQuestions, QuizStart::Question));
     }
     if attempts.len() > app.config.quiz_retakes {
         return Ok(QuizStart::NoAttemptsLeft);
@@ -991,7 +992,7 @@ pub async fn start_quiz(app: &App, person: &Person, order_id: i64) -> anyhow::Re
     let id = store::insert_attempt(&mut tx, order_id, person.user_id, &drawn, app.now()).await?;
     tx.commit().await?;
     let attempt = store::attempt(&app.db, id).await?.ok_or_else(|| anyhow::anyhow!("attempt {id} vanished"))?;
-    Ok(view(&attempt, &bank).map_or(QuizStart::NoQuestions, QuizStart::Question))
+    Ok(view(&attempt, &bank, person.lang).map_or(QuizStart::NoQuestions, QuizStart::Question))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1049,11 +1050,13 @@ pub async fn answer(
     let Some(course) = order_course(app, &order).await? else { return Ok(AnswerOutcome::Closed) };
     let bank = bank_of(app, &course.key).await?;
     if position != attempt.position {
-        return Ok(AnswerOutcome::Stale(view(&attempt, &bank)));
+        return Ok(AnswerOutcome::Stale(view(&attempt, &bank, person.lang)));
     }
     let Some(drawn) = attempt.questions.get(position) else { return Ok(AnswerOutcome::Closed) };
     let Some(question) = bank.iter().find(|q| q.id == drawn.question_id) else { return Ok(AnswerOutcome::Closed) };
-    let Some(&chosen) = drawn.options.get(shown) else { return Ok(AnswerOutcome::Stale(view(&attempt, &bank))) };
+    let Some(&chosen) = drawn.options.get(shown) else {
+        return Ok(AnswerOutcome::Stale(view(&attempt, &bank, person.lang)));
+    };
     let correct = question.is_correct(chosen);
     let now = app.now();
     let mut tx = app.db.begin_write().await?;
@@ -1061,7 +1064,7 @@ pub async fn answer(
         drop(tx);
         let current = store::attempt(&app.db, attempt_id).await?;
         return Ok(match current {
-            Some(a) if a.finished_at.is_none() => AnswerOutcome::Stale(view(&a, &bank)),
+            Some(a) if a.finished_at.is_none() => AnswerOutcome::Stale(view(&a, &bank, person.lang)),
             _ => AnswerOutcome::Closed,
         });
     }
@@ -1080,9 +1083,9 @@ pub async fn answer(
             }
             if let Some(q) = bank.iter().find(|q| q.id == qid) {
                 missed.push(Missed {
-                    text: q.text.clone(),
-                    right: q.options.get(q.answer).cloned().unwrap_or_default(),
-                    explanation: q.explanation.clone(),
+                    text: q.text_in(person.lang).to_owned(),
+                    right: q.options_in(person.lang).get(q.answer).cloned().unwrap_or_default(),
+                    explanation: q.explanation_in(person.lang).to_owned(),
                 });
             }
         }
@@ -1100,11 +1103,15 @@ pub async fn answer(
     } else {
         tx.commit().await?;
     }
-    let next = if finished { None } else { store::attempt(&app.db, attempt_id).await?.and_then(|a| view(&a, &bank)) };
+    let next = if finished {
+        None
+    } else {
+        store::attempt(&app.db, attempt_id).await?.and_then(|a| view(&a, &bank, person.lang))
+    };
     Ok(AnswerOutcome::Answered {
         correct,
-        right: question.options.get(question.answer).cloned().unwrap_or_default(),
-        explanation: question.explanation.clone(),
+        right: question.options_in(person.lang).get(question.answer).cloned().unwrap_or_default(),
+        explanation: question.explanation_in(person.lang).to_owned(),
         next,
         result,
     })
@@ -1211,8 +1218,8 @@ pub async fn evaluate(app: &App, order_id: i64) -> anyhow::Result<Option<Complet
 /// "Congratulations…", the credits, the verification code.
 fn completion_lines(lang: Lang, course: &Course, code: &str) -> Vec<String> {
     let mut text = vec![tr!(lang, "completed", course = course.display_title(lang))];
-    if let Some(c) = course.credits_label(lang) {
-        text.push(tr!(lang, "completed-credits", credits = c));
+    if course.credits > crate::domain::catalog::Credits::ZERO {
+        text.push(tr!(lang, "completed-credits", credits = course.credits.to_string()));
     }
     text.push(tr!(lang, "completed-code", code = code));
     text
@@ -1329,7 +1336,11 @@ pub async fn certificate_card(
         name: person.name.as_str().to_owned(),
         course: course.display_title(lang).to_owned(),
         dates: tr!(lang, "certificate-dates", dates = dates),
-        trainer: tr!(lang, "certificate-trainer", name = trainer.map(|t| t.name).unwrap_or_default()),
+        trainer: tr!(
+            lang,
+            "certificate-trainer",
+            name = trainer.map(|t| t.name_in(lang).to_owned()).unwrap_or_default()
+        ),
         credits: course.credits_label(lang),
         code_line: tr!(lang, "certificate-code", code = completion.code.as_str()),
         issuer: tr!(
@@ -1414,6 +1425,7 @@ pub async fn verify(app: &App, code: &str, lang: Lang) -> anyhow::Result<Option<
         course = course.map(|c| c.display_title(lang).to_owned()).unwrap_or_default(),
         date = c.completed_at.with_timezone(&app.config.default_timezone).format("%Y-%m-%d").to_string(),
         credits = crate::domain::catalog::Credits::from_tenths(c.credits_tenths).to_string(),
+        n = crate::domain::catalog::Credits::from_tenths(c.credits_tenths).as_number(),
         number = order.map(|o| o.number.as_str().to_owned()).unwrap_or_default()
     )))
 }

@@ -3,11 +3,13 @@
 
 use crate::app::App;
 use crate::domain::person::Person;
+use crate::domain::translations::Localized;
+use crate::i18n::Lang;
 
 /// The office contact for someone living in `village_key` (or any region key): the nearest `contact`
 /// up the region's chain; `None` when no region above gives one. A storage failure is logged and
 /// reads as "no contact": the texts that show it fall back to a wording without a number.
-pub async fn office_contact(app: &App, village_key: &str) -> Option<String> {
+pub async fn office_contact(app: &App, village_key: &str) -> Option<Localized> {
     match crate::db::regions::office_contact(&app.db, village_key).await {
         Ok(contact) => contact,
         Err(e) => {
@@ -19,7 +21,7 @@ pub async fn office_contact(app: &App, village_key: &str) -> Option<String> {
 
 /// [`office_contact`] for a person: from their village; staff without one, from the region they
 /// coordinate, or (trainers) the first region of their courses' classes that names one.
-pub async fn contact_for(app: &App, person: Option<&Person>) -> Option<String> {
+pub async fn contact_for(app: &App, person: Option<&Person>) -> Option<Localized> {
     let person = person?;
     if let Some(village) = person.village_key.as_deref() {
         return office_contact(app, village).await;
@@ -46,8 +48,8 @@ pub async fn contact_for(app: &App, person: Option<&Person>) -> Option<String> {
 
 /// The `$contact` argument of the texts that tell people to contact the office: the contact, or
 /// `none`, which selects their wording without a number.
-pub fn contact_arg(contact: Option<&str>) -> String {
-    match contact.map(str::trim) {
+pub fn contact_arg(contact: Option<&Localized>, lang: Lang) -> String {
+    match contact.map(|c| c.get(lang).trim()) {
         Some(c) if !c.is_empty() => c.to_owned(),
         _ => "none".to_owned(),
     }

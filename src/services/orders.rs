@@ -14,6 +14,7 @@ use crate::domain::order::{
 };
 use crate::domain::person::Person;
 use crate::domain::region::Region;
+use crate::domain::translations::Localized;
 use crate::i18n::{Lang, session_when};
 use crate::services::notify::{self, Note, payload};
 use crate::services::reminders;
@@ -51,7 +52,7 @@ impl ClassInfo {
     pub fn reference(&self) -> ClassRef {
         ClassRef {
             course: Some(self.course.clone()),
-            place: self.class.place.clone(),
+            place: Localized::field(&self.class.place, &self.class.tr, "place"),
             first: self.first_start(),
             tz: self.tz,
         }
@@ -63,7 +64,8 @@ impl ClassInfo {
 #[derive(Debug, Clone)]
 pub struct ClassRef {
     pub course: Option<Course>,
-    pub place: String,
+    /// Where the class meets, in every language the catalogue gives.
+    pub place: Localized,
     pub first: Option<DateTime<Utc>>,
     pub tz: chrono_tz::Tz,
 }
@@ -77,7 +79,7 @@ impl ClassRef {
     /// "“食用菌种植技术”（12月12日（周六） · 铁山镇农业技术推广站）".
     pub fn label(&self, lang: Lang) -> String {
         let course = self.course.as_ref().map(|c| c.display_title(lang).to_owned()).unwrap_or_default();
-        tr!(lang, "class-label", course = course, date = self.date(lang), place = self.place.as_str())
+        tr!(lang, "class-label", course = course, date = self.date(lang), place = self.place.get(lang))
     }
 }
 
@@ -95,7 +97,8 @@ async fn class_ref_in_tx(tx: &mut Tx, app: &App, class_key: &str) -> anyhow::Res
         .filter(|s| s.status == SessionStatus::Scheduled)
         .map(|s| s.starts_at)
         .min();
-    Ok(Some(ClassRef { course, place: class.place, first, tz }))
+    let place = Localized::field(&class.place, &class.tr, "place");
+    Ok(Some(ClassRef { course, place, first, tz }))
 }
 
 pub async fn class_info(app: &App, class_key: &str) -> anyhow::Result<Option<ClassInfo>> {
@@ -269,7 +272,7 @@ struct OrderLine {
     name: String,
     village: Option<Region>,
     course: Course,
-    place: String,
+    place: Localized,
     first: Option<DateTime<Utc>>,
     tz: chrono_tz::Tz,
     taken: i64,
@@ -295,7 +298,7 @@ impl OrderLine {
             name: person.name.as_str().to_owned(),
             village,
             course: info.course.clone(),
-            place: info.class.place.clone(),
+            place: Localized::field(&info.class.place, &info.class.tr, "place"),
             first: info.first_start(),
             tz: info.tz,
             taken,
@@ -317,9 +320,13 @@ impl OrderLine {
                 course = l.course.display_title(lang),
                 class = match l.first {
                     Some(t) => {
-                        format!("{} {}", l.place, crate::i18n::local_date(lang, t.with_timezone(&l.tz).date_naive()))
+                        format!(
+                            "{} {}",
+                            l.place.get(lang),
+                            crate::i18n::local_date(lang, t.with_timezone(&l.tz).date_naive())
+                        )
                     }
-                    None => l.place.clone(),
+                    None => l.place.get(lang).to_owned(),
                 },
                 taken = l.taken,
                 total = l.total,
@@ -487,7 +494,6 @@ pub async fn act(app: &App, presser: &Person, action: OrderAction) -> anyhow::Re
         }
         _ => None,
     };
-    let contact = crate::services::office::contact_arg(contact.as_deref());
 
     let mut tx = app.db.begin_write().await?;
     // Serialise with seat-taking on this class.
@@ -512,7 +518,13 @@ pub async fn act(app: &App, presser: &Person, action: OrderAction) -> anyhow::Re
                     let key_text = if approve {
                         tr!(lang, "order-approved", class = class, number = number)
                     } else {
-                        tr!(lang, "order-rejected", class = class, number = number, contact = contact.as_str())
+                        tr!(
+                            lang,
+                            "order-rejected",
+                            class = class,
+                            number = number,
+                            contact = crate::services::office::contact_arg(contact.as_ref(), lang)
+                        )
                     };
                     payload(key_text, vec![])
                 })
@@ -613,7 +625,13 @@ pub async fn act(app: &App, presser: &Person, action: OrderAction) -> anyhow::Re
                     let text = if allow {
                         tr!(lang, "cancel-allowed", class = class, number = number)
                     } else {
-                        tr!(lang, "cancel-refused", class = class, number = number, contact = contact.as_str())
+                        tr!(
+                            lang,
+                            "cancel-refused",
+                            class = class,
+                            number = number,
+                            contact = crate::services::office::contact_arg(contact.as_ref(), lang)
+                        )
                     };
                     payload(text, vec![])
                 })

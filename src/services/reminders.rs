@@ -120,9 +120,9 @@ impl Reminder<'_> {
             let mut lines = vec![
                 tr!(lang, "reminder-title", course = self.course.map(|c| c.display_title(lang)).unwrap_or_default()),
                 when_line,
-                tr!(lang, "reminder-place", place = self.session.place(self.class)),
+                tr!(lang, "reminder-place", place = self.session.place_in(self.class, lang)),
             ];
-            if let Some(bring) = self.course.and_then(|c| c.what_to_bring.as_deref()) {
+            if let Some(bring) = self.course.and_then(|c| c.what_to_bring_in(lang)) {
                 lines.push(tr!(lang, "course-bring", items = bring));
             }
             lines.join("\n")
@@ -194,7 +194,7 @@ pub async fn after_import(app: &App, report: &ImportReport) -> anyhow::Result<()
                 let title = course.as_ref().map(|c| c.display_title(lang).to_owned()).unwrap_or_default();
                 let when = session_when(lang, tz, s.starts_at, s.ends_at);
                 let text = if moved {
-                    tr!(lang, "session-moved", course = title, when = when, place = s.place(&class))
+                    tr!(lang, "session-moved", course = title, when = when, place = s.place_in(&class, lang))
                 } else {
                     tr!(lang, "session-cancelled", course = title, when = when)
                 };
@@ -238,8 +238,8 @@ pub async fn after_import(app: &App, report: &ImportReport) -> anyhow::Result<()
                         course = title,
                         place = place.as_str(),
                         date = local_date(lang, w.date),
-                        season = crate::domain::calendar::season_name(&w.season, lang),
-                        alternatives = alternatives.join("、")
+                        season = w.season.get(lang),
+                        alternatives = alternatives.join(&tr!(lang, "list-separator"))
                     ),
                     vec![],
                 )

@@ -354,7 +354,7 @@ pub async fn export_rows(
             courses.insert(e.course_key.clone(), title.unwrap_or_default());
         }
         if !trainers.contains_key(&e.trainer_key) {
-            let name = db::catalog::trainer(&app.db, &e.trainer_key).await?.map(|t| t.name);
+            let name = db::catalog::trainer(&app.db, &e.trainer_key).await?.map(|t| t.name_in(lang).to_owned());
             trainers.insert(e.trainer_key.clone(), name.unwrap_or_default());
         }
     }

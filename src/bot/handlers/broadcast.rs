@@ -35,7 +35,7 @@ pub async fn start(ctx: &Ctx, person: &Person) -> anyhow::Result<()> {
 fn choice_label(lang: Lang, choice: &Choice) -> String {
     match choice {
         Choice::Class { class, course } => {
-            tr!(lang, "broadcast-target-class", course = course.display_title(lang), place = class.place.as_str())
+            tr!(lang, "broadcast-target-class", course = course.display_title(lang), place = class.place_in(lang))
         }
         Choice::Region(r) => tr!(lang, "broadcast-target-region", region = r.display_name(lang)),
     }

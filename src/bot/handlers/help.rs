@@ -33,7 +33,7 @@ pub async fn handle(ctx: Ctx) -> anyhow::Result<()> {
     match &ctx.person {
         Some(person) => {
             let contact = crate::services::office::contact_for(&ctx.app, Some(person)).await;
-            ctx.say(help_text(person, contact.as_deref())).await
+            ctx.say(help_text(person, contact.as_ref().map(|c| c.get(person.lang)))).await
         }
         None => ctx.say(tr!(ctx.lang, "help-unregistered")).await,
     }

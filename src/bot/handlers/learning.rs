@@ -465,7 +465,8 @@ pub async fn credits(ctx: &Ctx, person: &Person) -> anyhow::Result<()> {
             )
         ));
     }
-    text.push(tr!(lang, "credits-total", total = crate::domain::catalog::Credits::from_tenths(total).to_string()));
+    let total = crate::domain::catalog::Credits::from_tenths(total);
+    text.push(tr!(lang, "credits-total", total = total.to_string(), n = total.as_number()));
     ctx.say(text.join("\n")).await
 }
 

@@ -211,7 +211,7 @@ pub async fn my_courses(ctx: &Ctx, person: &Person) -> anyhow::Result<()> {
         {
             let class = info.reference();
             rows.push(vec![button(
-                tr!(lang, "btn-cancel-order", date = class.date(lang), place = class.place.as_str()),
+                tr!(lang, "btn-cancel-order", date = class.date(lang), place = class.place.get(lang)),
                 Cb::Order(OrderAction::Cancel(item.order.id)),
             )]);
         }

@@ -58,18 +58,20 @@ pub async fn handle(ctx: Ctx, reg: Registration) -> anyhow::Result<()> {
             let person = services::people::register(&ctx.app, ctx.user_id, ctx.chat.0, &new_person).await?;
             ctx.set_state(State::Idle).await?;
             let village = match db::regions::ancestry(&ctx.app.db, &new_person.village_key).await?.as_slice() {
-                [village, township, county, ..] => format!(
-                    "{} {} {}",
-                    county.display_name(person.lang),
-                    township.display_name(person.lang),
-                    village.display_name(person.lang)
+                // The locale orders and joins the parts ("新安县铁山镇东村" / "Dongcun, Tieshan, Xin'an").
+                [village, township, county, ..] => tr!(
+                    person.lang,
+                    "region-address",
+                    county = county.display_name(person.lang),
+                    township = township.display_name(person.lang),
+                    village = village.display_name(person.lang)
                 ),
                 other => other.first().map(|r| r.display_name(person.lang).to_owned()).unwrap_or_default(),
             };
             let text = tr!(person.lang, "reg-done", name = person.name.as_str(), village = village);
             ctx.say_with(text, keyboards::main_menu(&person)).await?;
             let contact = crate::services::office::contact_for(&ctx.app, Some(&person)).await;
-            ctx.say(super::help::help_text(&person, contact.as_deref())).await
+            ctx.say(super::help::help_text(&person, contact.as_ref().map(|c| c.get(person.lang)))).await
         }
         Outcome::FinishedStaff(staff) => {
             ctx.answer(None).await?;
@@ -93,7 +95,10 @@ pub async fn handle(ctx: Ctx, reg: Registration) -> anyhow::Result<()> {
             ctx.say_with(text, keyboards::main_menu(&person)).await?;
             ctx.say(super::help::help_text(
                 &person,
-                crate::services::office::contact_for(&ctx.app, Some(&person)).await.as_deref(),
+                crate::services::office::contact_for(&ctx.app, Some(&person))
+                    .await
+                    .as_ref()
+                    .map(|c| c.get(person.lang)),
             ))
             .await
         }
@@ -162,15 +167,18 @@ pub async fn ask(ctx: &Ctx, reg: &Registration) -> anyhow::Result<()> {
     let lang = reg.lang;
     let back = || InlineKeyboardMarkup::new(vec![vec![keyboards::back_button(lang)]]);
     let consent_buttons = || {
-        let other = match lang {
-            Lang::Zh => Lang::En,
-            Lang::En => Lang::Zh,
-        };
-        InlineKeyboardMarkup::new(vec![
+        let mut rows = vec![
             vec![keyboards::button(tr!(lang, "btn-agree"), Cb::Consent(true))],
             vec![keyboards::button(tr!(lang, "btn-decline"), Cb::Consent(false))],
-            vec![keyboards::button(tr!(other, "btn-switch-language"), Cb::Lang(other))],
-        ])
+        ];
+        // Every other language offers itself, in its own words.
+        rows.extend(
+            Lang::ALL
+                .into_iter()
+                .filter(|other| *other != lang)
+                .map(|other| vec![keyboards::button(tr!(other, "btn-switch-language"), Cb::Lang(other))]),
+        );
+        InlineKeyboardMarkup::new(rows)
     };
     match &reg.step {
         RegStep::Consent => ctx.say_with(tr!(lang, "reg-consent"), consent_buttons()).await,
@@ -217,7 +225,7 @@ pub async fn ask_region(ctx: &Ctx, lang: Lang, level: RegionLevel, parent: Optio
             Some(parent) => crate::services::office::office_contact(&ctx.app, parent).await,
             None => None,
         };
-        let text = tr!(lang, "no-regions", contact = crate::services::office::contact_arg(contact.as_deref()));
+        let text = tr!(lang, "no-regions", contact = crate::services::office::contact_arg(contact.as_ref(), lang));
         ctx.say_with(text, InlineKeyboardMarkup::new(vec![vec![keyboards::back_button(lang)]])).await?;
         return Ok(());
     }

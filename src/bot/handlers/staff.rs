@@ -53,7 +53,7 @@ pub async fn open_invite(ctx: &Ctx, token: &str) -> anyhow::Result<bool> {
 async fn confirm(ctx: &Ctx, person: &Person, offer: &Offer) -> anyhow::Result<()> {
     let lang = person.lang;
     let role =
-        describe(lang, &offer.invite.grant, offer.trainer.as_ref().map(|t| t.name.as_str()), offer.region.as_ref());
+        describe(lang, &offer.invite.grant, offer.trainer.as_ref().map(|t| t.name_in(lang)), offer.region.as_ref());
     let mut text = vec![tr!(lang, "invite-confirm", role = role.clone())];
     match invites::change_for(&ctx.app, person, offer).await? {
         Change::Nothing => {
@@ -61,7 +61,7 @@ async fn confirm(ctx: &Ctx, person: &Person, offer: &Offer) -> anyhow::Result<()
         }
         Change::ReplacesTrainer(old) => {
             let new = offer.trainer.as_ref().map(|t| t.name.clone()).unwrap_or_default();
-            text.push(tr!(lang, "invite-confirm-replace", old = trainer_name(ctx, &old).await?, new = new));
+            text.push(tr!(lang, "invite-confirm-replace", old = trainer_name(ctx, &old, lang).await?, new = new));
         }
         Change::Adds => {}
     }
@@ -89,7 +89,7 @@ pub async fn invite_answer(ctx: &Ctx, person: &Person, token: &str, accept: bool
     };
     let accepted = invites::accept(&ctx.app, token, person.user_id).await?;
     let role =
-        describe(lang, &offer.invite.grant, offer.trainer.as_ref().map(|t| t.name.as_str()), offer.region.as_ref());
+        describe(lang, &offer.invite.grant, offer.trainer.as_ref().map(|t| t.name_in(lang)), offer.region.as_ref());
     let mut text = vec![match accepted.redeem {
         Redeem::Granted(_) => tr!(lang, "invite-granted", role = role),
         Redeem::Expired => tr!(lang, "invite-expired", contact = ctx.office_contact_arg().await),
@@ -97,7 +97,7 @@ pub async fn invite_answer(ctx: &Ctx, person: &Person, token: &str, accept: bool
         Redeem::Unknown => tr!(lang, "invite-unknown", contact = ctx.office_contact_arg().await),
     }];
     if let Some(old) = &accepted.replaced_trainer {
-        text.push(tr!(lang, "invite-replaced", old = trainer_name(ctx, old).await?));
+        text.push(tr!(lang, "invite-replaced", old = trainer_name(ctx, old, lang).await?));
     }
     // Roles changed: the help lists the new commands.
     let person = db::people::find(&ctx.app.db, person.user_id).await?.unwrap_or_else(|| person.clone());
@@ -105,15 +105,16 @@ pub async fn invite_answer(ctx: &Ctx, person: &Person, token: &str, accept: bool
     if matches!(accepted.redeem, Redeem::Granted(_)) {
         ctx.say(super::help::help_text(
             &person,
-            crate::services::office::contact_for(&ctx.app, Some(&person)).await.as_deref(),
+            crate::services::office::contact_for(&ctx.app, Some(&person)).await.as_ref().map(|c| c.get(person.lang)),
         ))
         .await?;
     }
     Ok(())
 }
 
-async fn trainer_name(ctx: &Ctx, key: &str) -> anyhow::Result<String> {
-    Ok(db::catalog::trainer(&ctx.app.db, key).await?.map(|t| t.name).unwrap_or_else(|| key.to_owned()))
+async fn trainer_name(ctx: &Ctx, key: &str, lang: Lang) -> anyhow::Result<String> {
+    let trainer = db::catalog::trainer(&ctx.app.db, key).await?;
+    Ok(trainer.map(|t| t.name_in(lang).to_owned()).unwrap_or_else(|| key.to_owned()))
 }
 
 /// "老师（课程目录里的讲师：王立新）", "培训办工作人员（负责地区：新安县）", "管理员".
@@ -137,7 +138,7 @@ pub fn describe(
 /// [`describe`] for the invite a registration carries (names looked up in the catalogue).
 pub async fn describe_invite(ctx: &Ctx, lang: Lang, invite: &StaffInvite) -> anyhow::Result<String> {
     let trainer = match &invite.trainer_key {
-        Some(key) => Some(trainer_name(ctx, key).await?),
+        Some(key) => Some(trainer_name(ctx, key, lang).await?),
         None => None,
     };
     let region = match invite.grant.role {
@@ -196,7 +197,9 @@ pub async fn explain_no_targets(ctx: &Ctx, person: &Person) -> anyhow::Result<()
     if person.has_role(Role::Trainer) {
         match db::people::trainer_key(&ctx.app.db, person.user_id).await? {
             None => lines.push(tr!(lang, "why-trainer-unlinked")),
-            Some(key) => lines.push(tr!(lang, "why-trainer-no-classes", trainer = trainer_name(ctx, &key).await?)),
+            Some(key) => {
+                lines.push(tr!(lang, "why-trainer-no-classes", trainer = trainer_name(ctx, &key, lang).await?))
+            }
         }
     }
     for grant in person.roles.iter().filter(|g| g.role == Role::Coordinator) {
