@@ -16,6 +16,8 @@
 //! 3. Scheduler: one `claim_due` with 10k and with 1M rows pending but not yet due.
 //! 4. Memory: resident memory of the bot run as a separate process (`fieldschool run`'s code path) over a
 //!    database with 100,000 registered people and 10,000 mid-dialog, after a burst of updates.
+//! 5. Replicas (issue 12): the walk of part 1 through webhook delivery to one bot and to three bots on one
+//!    PostgreSQL database, behind the emulator's round-robin load balancer.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -81,8 +83,8 @@ struct Args {
     /// Tiny numbers: a smoke run of every part in a few seconds.
     #[arg(long)]
     quick: bool,
-    /// Parts to run, comma-separated: throughput, broadcast, scheduler, memory.
-    #[arg(long, value_delimiter = ',', default_value = "throughput,broadcast,scheduler,memory")]
+    /// Parts to run, comma-separated: throughput, replicas, broadcast, scheduler, memory.
+    #[arg(long, value_delimiter = ',', default_value = "throughput,replicas,broadcast,scheduler,memory")]
     only: Vec<String>,
     /// Storage engines, comma-separated: sqlite, postgres.
     #[arg(long, value_delimiter = ',', default_value = "sqlite,postgres")]
@@ -105,6 +107,9 @@ struct Args {
     /// Registered people in the memory run (default 100,000; --quick 5,000).
     #[arg(long)]
     registered: Option<i64>,
+    /// Part 5 also with each replica a separate process (`fieldschool run`'s code path), as deployed.
+    #[arg(long)]
+    replica_processes: bool,
     /// Runs the bot like `fieldschool run` from the environment (used by the memory part).
     #[arg(long, hide = true)]
     serve_bot: bool,
@@ -582,16 +587,21 @@ fn bench_config(emu: &Emulator) -> anyhow::Result<Config> {
 
 async fn start_ours(emu: &Emulator, store: Store) -> anyhow::Result<Option<RunningBot>> {
     let Some(bench_db) = BenchDb::open(store).await? else { return Ok(None) };
-    fieldschool::services::catalog_import::import_str(&bench_db.db, "demo-catalog.toml", DEMO_CATALOG)
-        .await
-        .context("importing the demo catalogue")?;
-    // Everybody gets a confirmed seat, so every walk is the same dialog (no waitlist branch).
-    sqlx::query("UPDATE classes SET capacity = 1000000").execute(&bench_db.db.pool).await?;
+    prepare_catalog(&bench_db.db).await?;
     let clock = ManualClock::new(demo_start());
     let app = App::new(bench_db.db.clone(), Arc::new(clock), bench_config(emu)?);
     let bot = Bot::new(emu.token()).set_api_url(emu.api_url().parse()?);
     let running = fieldschool::startup::start_bot(app, bot).await?;
     Ok(Some(RunningBot::Ours(running, bench_db)))
+}
+
+/// The demo catalogue, with room for everybody: every walk is the same dialog (no waitlist branch).
+async fn prepare_catalog(db: &Db) -> anyhow::Result<()> {
+    fieldschool::services::catalog_import::import_str(db, "demo-catalog.toml", DEMO_CATALOG)
+        .await
+        .context("importing the demo catalogue")?;
+    sqlx::query("UPDATE classes SET capacity = 1000000").execute(&db.pool).await?;
+    Ok(())
 }
 
 async fn start_echo(emu: &Emulator) -> anyhow::Result<RunningBot> {
@@ -769,8 +779,14 @@ fn postgres_cpu() -> Duration {
 
 impl Cpu {
     fn now(with_postgres: bool) -> Cpu {
+        let bots: Duration = BOT_PIDS
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .map(|pid| proc_cpu(Path::new(&format!("/proc/{pid}/stat"))).unwrap_or_default())
+            .sum();
         Cpu {
-            own: proc_cpu(Path::new("/proc/self/stat")).unwrap_or_default(),
+            own: proc_cpu(Path::new("/proc/self/stat")).unwrap_or_default() + bots,
             postgres: with_postgres.then(postgres_cpu),
         }
     }
@@ -867,12 +883,16 @@ async fn calibrate_person(emu: &Emulator, user: i64, steps: &[Step], print: bool
     signature
 }
 
-async fn part_throughput(args: &Args, report: &mut Report) -> anyhow::Result<()> {
-    let sizes = ThroughputSizes {
+fn throughput_sizes(args: &Args) -> ThroughputSizes {
+    ThroughputSizes {
         people: args.people.unwrap_or(if args.quick { 40 } else { 1000 }),
         light_people: args.light_people.unwrap_or(if args.quick { 12 } else { 200 }),
         light_concurrency: args.light_concurrency,
-    };
+    }
+}
+
+async fn part_throughput(args: &Args, report: &mut Report) -> anyhow::Result<()> {
+    let sizes = throughput_sizes(args);
     println!(
         "\n1. Update throughput and latency. Burst: {} people x {} steps, all at once. Light load: {} people, {} at a \
          time.",
@@ -970,6 +990,220 @@ async fn part_throughput(args: &Args, report: &mut Report) -> anyhow::Result<()>
         report.add(&part, "stalled walks + refused calls", broken.to_string(), "0", Some(broken == 0));
     }
     Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// 5. The durable inbox through webhook delivery: one replica against three on one PostgreSQL.
+// ---------------------------------------------------------------------------------------------------------
+
+/// The public URL the replicas give `setWebhook`; the emulator's load balancer maps it to their listeners.
+const WEBHOOK_URL: &str = "https://bot.example.org/telegram";
+
+/// One replica: the bot in webhook mode on its own connection pool, in this process or in its own
+/// (`fieldschool run`'s code path: `--serve-bot`).
+enum Replica {
+    InProcess { running: fieldschool::startup::Running, db: Db },
+    Process(ChildGuard),
+}
+
+/// Bot processes whose CPU time counts as the bench's own (the replicas run as processes).
+static BOT_PIDS: std::sync::Mutex<Vec<u32>> = std::sync::Mutex::new(Vec::new());
+
+/// Starts `n` bots in webhook mode in this process on one database, each with its own pool, worker id and
+/// listener, and puts the emulator's round-robin load balancer in front of them.
+async fn start_replicas(emu: &Emulator, database_url: &str, n: usize) -> anyhow::Result<Vec<Replica>> {
+    let mut replicas = Vec::with_capacity(n);
+    let mut targets = Vec::with_capacity(n);
+    for i in 0..n {
+        let db = Db::connect(database_url).await?;
+        let mut config = bench_config(emu)?;
+        config.webhook_url = Some(WEBHOOK_URL.to_owned());
+        config.listen = "127.0.0.1:0".parse()?;
+        config.worker_id = Some(format!("bench-replica-{}", i + 1));
+        let app = App::new(db.clone(), Arc::new(ManualClock::new(demo_start())), config);
+        let bot = Bot::new(emu.token()).set_api_url(emu.api_url().parse()?);
+        let running = fieldschool::startup::start_bot(app, bot).await?;
+        let addr = running.listening().context("a bot in webhook mode listens")?;
+        targets.push(format!("http://{addr}/telegram"));
+        replicas.push(Replica::InProcess { running, db });
+    }
+    emu.spread_webhook(targets);
+    Ok(replicas)
+}
+
+/// Starts `n` bot processes in webhook mode on one database (this program with `--serve-bot`, i.e.
+/// `fieldschool run` from the environment, as in tests/replicas.rs), puts the load balancer in front of
+/// them and waits until each listens and the webhook is set.
+async fn spawn_replicas(emu: &Emulator, database_url: &str, n: usize) -> anyhow::Result<Vec<Replica>> {
+    let mut replicas = Vec::with_capacity(n);
+    let mut ports = Vec::with_capacity(n);
+    for i in 0..n {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let child = std::process::Command::new(std::env::current_exe()?)
+            .arg("--serve-bot")
+            .env("DATABASE_URL", database_url)
+            .env("TELOXIDE_TOKEN", emu.token())
+            .env("TELOXIDE_API_URL", emu.api_url())
+            .env("FIELDSCHOOL_CLOCK_START", "2026-12-01 09:00")
+            .env("FIELDSCHOOL_WEBHOOK_URL", WEBHOOK_URL)
+            .env("FIELDSCHOOL_LISTEN", format!("127.0.0.1:{port}"))
+            .env("FIELDSCHOOL_WORKER_ID", format!("bench-replica-{}", i + 1))
+            .env("RUST_LOG", "warn,sqlx=error")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .context("starting a bot process")?;
+        BOT_PIDS.lock().unwrap_or_else(|e| e.into_inner()).push(child.id());
+        replicas.push(Replica::Process(ChildGuard(child)));
+        ports.push(port);
+    }
+    emu.spread_webhook(ports.iter().map(|p| format!("http://127.0.0.1:{p}/telegram")).collect());
+    let client = reqwest::Client::new();
+    let started = Instant::now();
+    for port in &ports {
+        while client.get(format!("http://127.0.0.1:{port}/healthz")).send().await.is_err() {
+            if started.elapsed() > Duration::from_secs(60) {
+                bail!("a bot process did not listen on {port} within 60 s");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+    while emu.webhook_url().is_none() {
+        if started.elapsed() > Duration::from_secs(60) {
+            bail!("the bot processes did not set the webhook within 60 s");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Ok(replicas)
+}
+
+/// What one replica count measured.
+struct ReplicaRuns {
+    replicas: usize,
+    processes: bool,
+    light: RunResult,
+    burst: RunResult,
+    webhook_failures: u64,
+}
+
+/// The walk of part 1 (calibration, light load, burst) through webhook delivery to `n` replicas.
+async fn measure_replicas(
+    n: usize,
+    processes: bool,
+    sizes: &ThroughputSizes,
+    print: bool,
+) -> anyhow::Result<Option<ReplicaRuns>> {
+    let Some(bench_db) = BenchDb::open(Store::Postgres).await? else { return Ok(None) };
+    prepare_catalog(&bench_db.db).await?;
+    let emu = Emulator::start(emulator_options()).await?;
+    let replicas = if processes {
+        spawn_replicas(&emu, &bench_db.db.url, n).await?
+    } else {
+        start_replicas(&emu, &bench_db.db.url, n).await?
+    };
+    let steps = Arc::new(dialog_steps());
+    let calibration = calibrate_person(&emu, 10, &steps, print).await?;
+    let signature = Arc::new(calibration.signature.clone());
+    let light =
+        drive(&emu, walkers(100_000, sizes.light_people, &steps, &signature), sizes.light_concurrency, true).await;
+    let burst = drive(&emu, walkers(1_000_000, sizes.people, &steps, &signature), sizes.people, true).await;
+    let webhook_failures = emu.stats().webhook_failures;
+    let mut stopped = true;
+    for replica in replicas {
+        match replica {
+            Replica::InProcess { running, db } => {
+                if stop_running(running).await {
+                    db.pool.close().await;
+                } else {
+                    stopped = false;
+                }
+            }
+            // Killed: the database is dropped WITH (FORCE) right after.
+            Replica::Process(child) => drop(child),
+        }
+    }
+    BOT_PIDS.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    if stopped {
+        bench_db.close().await;
+    }
+    Ok(Some(ReplicaRuns { replicas: n, processes, light, burst, webhook_failures }))
+}
+
+async fn part_replicas(args: &Args, report: &mut Report) -> anyhow::Result<()> {
+    let sizes = throughput_sizes(args);
+    println!(
+        "\n5. Replicas: the walk of part 1 through webhook delivery (the emulator's round-robin load balancer) to one \
+         bot, then to three bots on one PostgreSQL database (in this process, each with its own pool, worker id \
+         and listener). Burst: {} people x {} steps; light load: {} people, {} at a time.",
+        sizes.people,
+        dialog_steps().len(),
+        sizes.light_people,
+        sizes.light_concurrency
+    );
+    if !args.stores().contains(&Store::Postgres) {
+        println!("  (skipped: replicas need PostgreSQL, and --stores leaves it out)");
+        return Ok(());
+    }
+    let mut runs = Vec::new();
+    let modes: &[bool] = if args.replica_processes { &[false, true] } else { &[false] };
+    for &processes in modes {
+        for n in [1, 3] {
+            let Some(run) = measure_replicas(n, processes, &sizes, n == 1 && !processes).await? else {
+                println!("  (skipped: FIELDSCHOOL_SKIP_PG=1)");
+                return Ok(());
+            };
+            // Printed as each comes: on a busy machine the four take a while.
+            let label = run.label();
+            describe_run(&format!("{label}, light load"), &run.light);
+            describe_run(&format!("{label}, burst"), &run.burst);
+            if run.webhook_failures > 0 {
+                println!("    webhook POSTs answered other than 2xx (tried again): {}", run.webhook_failures);
+            }
+            runs.push(run);
+        }
+    }
+    let part = "5 replicas, PostgreSQL";
+    for run in &runs {
+        let label = run.label();
+        report.add(part, &format!("{label}: updates/s (webhook)"), format!("{:.0}", run.burst.rate()), "", None);
+        report.add(part, &format!("{label}: CPU per update"), run.burst.cpu.per_update(run.burst.updates), "", None);
+        report.add(
+            part,
+            &format!("{label}: latency p50 / p99, light load (ms)"),
+            format!("{} / {}", ms(percentile(&run.light.latencies, 0.5)), ms(percentile(&run.light.latencies, 0.99))),
+            "",
+            None,
+        );
+        report.add(
+            part,
+            &format!("{label}: latency p50 / p99, burst (ms)"),
+            format!("{} / {}", ms(percentile(&run.burst.latencies, 0.5)), ms(percentile(&run.burst.latencies, 0.99))),
+            "",
+            None,
+        );
+        let broken = run.burst.stalled + run.light.stalled + run.burst.refused + run.light.refused;
+        report.add(
+            part,
+            &format!("{label}: stalled walks + refused calls"),
+            broken.to_string(),
+            "0",
+            Some(broken == 0),
+        );
+    }
+    for pair in runs.chunks(2) {
+        if let [one, three] = pair {
+            let what = format!("updates/s, 3 ÷ 1{}", if one.processes { " (processes)" } else { "" });
+            report.add(part, &what, format!("{:.2}", three.burst.rate() / one.burst.rate()), "", None);
+        }
+    }
+    Ok(())
+}
+
+impl ReplicaRuns {
+    fn label(&self) -> String {
+        let count = if self.replicas == 1 { "1 replica".to_owned() } else { format!("{} replicas", self.replicas) };
+        if self.processes { format!("{count} (processes)") } else { count }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -1637,6 +1871,9 @@ async fn async_main(args: Args) -> anyhow::Result<()> {
     let mut report = Report::default();
     if args.wants("throughput") {
         part_throughput(&args, &mut report).await?;
+    }
+    if args.wants("replicas") {
+        part_replicas(&args, &mut report).await?;
     }
     if args.wants("broadcast") {
         part_broadcast(&args, &mut report).await?;
