@@ -61,6 +61,7 @@ pub async fn register_commands(bot: &Bot) -> anyhow::Result<()> {
             BotCommand::new("broadcast", tr!(lang, "cmd-broadcast")),
             BotCommand::new("help", tr!(lang, "cmd-help")),
             BotCommand::new("settings", tr!(lang, "cmd-settings")),
+            BotCommand::new("mydata", tr!(lang, "cmd-mydata")),
             BotCommand::new("cancel", tr!(lang, "cmd-cancel")),
         ];
         let mut req = bot.set_my_commands(commands).scope(BotCommandScope::Default);

@@ -43,6 +43,9 @@ pub enum Command {
     Report,
     Broadcast,
     Outcomes,
+    /// Everything stored about the person: a summary, a JSON file and a CSV of their answers.
+    #[command(rename = "mydata")]
+    MyData,
     /// Admins: updates that failed repeatedly (`/parked`, `/parked retry [ID]`).
     Parked(String),
 }

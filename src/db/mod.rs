@@ -14,6 +14,7 @@ pub mod learning;
 pub mod orders;
 pub mod outbox;
 pub mod people;
+pub mod personal_data;
 pub mod regions;
 pub mod reports;
 pub mod surveys;

@@ -26,6 +26,8 @@ pub enum Item {
     Village,
     Phone,
     Pause,
+    /// Everything stored about the person (`/mydata`).
+    MyData,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,6 +77,8 @@ pub enum Outcome {
     Save(Change),
     /// Leave settings.
     Close,
+    /// Leave settings and send the person everything stored about them.
+    ShowData,
 }
 
 impl SettingsStep {
@@ -103,6 +107,7 @@ impl SettingsStep {
             (S::Menu, Input::Open(Item::Village)) => Outcome::Ask(S::County),
             (S::Menu, Input::Open(Item::Phone)) => Outcome::Ask(S::Phone),
             (S::Menu, Input::Open(Item::Pause)) => Outcome::Ask(S::Pause),
+            (S::Menu, Input::Open(Item::MyData)) => Outcome::ShowData,
             (S::Menu, Input::InstantLines(on)) => Outcome::Save(Change::InstantLines(on)),
             (S::Menu, Input::SurveysStopped(stopped)) => Outcome::Save(Change::SurveysStopped(stopped)),
             (S::Menu, Input::Audience(audience)) => Outcome::Save(Change::Audience(audience)),
@@ -213,6 +218,16 @@ mod tests {
         assert_eq!(
             SettingsStep::Phone.step(Input::Text("138".into())),
             Outcome::Reask(SettingsStep::Phone, Problem::UseContactButton)
+        );
+    }
+
+    #[test]
+    fn my_data_is_opened_from_the_menu_only() {
+        assert_eq!(SettingsStep::Menu.step(Input::Open(Item::MyData)), Outcome::ShowData);
+        assert_eq!(
+            SettingsStep::Phone.step(Input::Open(Item::MyData)),
+            Outcome::Reask(SettingsStep::Phone, Problem::Stale),
+            "an old settings menu's button while another step is open"
         );
     }
 

@@ -9,6 +9,7 @@ pub mod notify;
 pub mod office;
 pub mod orders;
 pub mod people;
+pub mod personal_data;
 pub mod reminders;
 pub mod reports;
 pub mod requests;

@@ -1,5 +1,5 @@
 //! Commands that work in any dialog state: /start, /cancel, /help, /settings, /menu, /courses, /my,
-//! /requests.
+//! /requests, /mydata and the role commands.
 
 use crate::bot::context::{Command, Ctx};
 use crate::bot::keyboards;
@@ -29,6 +29,7 @@ pub async fn handle(ctx: Ctx, cmd: Command) -> anyhow::Result<()> {
         | Command::ExportCredits
         | Command::Report
         | Command::Outcomes
+        | Command::MyData
         | Command::Broadcast => {
             let Some(person) = ctx.person.clone() else { return ctx.say(tr!(ctx.lang, "register-first")).await };
             // A command leaves whatever dialog was open.
@@ -44,6 +45,7 @@ pub async fn handle(ctx: Ctx, cmd: Command) -> anyhow::Result<()> {
                 Command::Report => super::reports::start(&ctx, &person).await,
                 Command::Outcomes => super::outcomes::start(&ctx, &person).await,
                 Command::Broadcast => super::broadcast::start(&ctx, &person).await,
+                Command::MyData => super::mydata::send(&ctx, &person).await,
                 _ => super::requests::tally(&ctx, &person).await,
             }
         }

@@ -3,6 +3,7 @@ pub mod commands;
 pub mod help;
 pub mod learning;
 pub mod menu;
+pub mod mydata;
 pub mod ordering;
 pub mod outcomes;
 pub mod parked;

@@ -1,4 +1,4 @@
-//! Settings: language, name, village, phone.
+//! Settings: language, name, village, phone, a pause, surveys, and the person's own data.
 
 use teloxide::types::InlineKeyboardMarkup;
 
@@ -105,6 +105,12 @@ pub async fn handle(ctx: Ctx, step: SettingsStep) -> anyhow::Result<()> {
             ctx.say_with(confirmation, keyboards::main_menu(&updated)).await?;
             ask(&ctx, &updated, &SettingsStep::Menu).await
         }
+        Outcome::ShowData => {
+            ctx.answer(None).await?;
+            ctx.retire_pressed_keyboard().await;
+            ctx.set_state(State::Idle).await?;
+            super::mydata::send(&ctx, &person).await
+        }
         Outcome::Close => {
             ctx.answer(None).await?;
             ctx.retire_pressed_keyboard().await;
@@ -153,6 +159,7 @@ async fn ask(ctx: &Ctx, person: &Person, step: &SettingsStep) -> anyhow::Result<
                 vec![keyboards::button(tr!(lang, "settings-village"), Cb::Settings(Item::Village))],
                 vec![keyboards::button(tr!(lang, "settings-phone"), Cb::Settings(Item::Phone))],
                 vec![keyboards::button(tr!(lang, "settings-pause"), Cb::Settings(Item::Pause))],
+                vec![keyboards::button(tr!(lang, "settings-mydata"), Cb::Settings(Item::MyData))],
             ];
             let stopped = services::surveys::is_stopped(&ctx.app, person.user_id).await?;
             let label =
