@@ -119,7 +119,8 @@ pub struct OrderRow {
     pub class_key: String,
     pub course_key: String,
     pub course_title: String,
-    pub course_title_en: Option<String>,
+    /// Translations of the course's texts (`title` among them).
+    pub course_tr: crate::domain::translations::Translations,
     pub place: String,
     pub region_key: String,
     pub status: OrderStatus,
@@ -141,7 +142,7 @@ fn status(row: &AnyRow, column: &str) -> sqlx::Result<OrderStatus> {
 /// The person's orders, oldest first.
 pub async fn orders(db: &Db, user_id: i64) -> sqlx::Result<Vec<OrderRow>> {
     let rows = sqlx::query(
-        "SELECT o.id, o.number, o.class_key, cl.course_key, c.title, c.title_en, cl.place, cl.region_key, o.status,
+        "SELECT o.id, o.number, o.class_key, cl.course_key, c.title, c.tr_json, cl.place, cl.region_key, o.status,
                 o.created_at, o.updated_at, o.waitlisted_at, o.offer_expires_at, o.cancel_requested_at,
                 (SELECT MIN(s.starts_at) FROM sessions s WHERE s.class_key = o.class_key AND s.status = 'scheduled')
                     AS first_session_at,
@@ -161,7 +162,7 @@ pub async fn orders(db: &Db, user_id: i64) -> sqlx::Result<Vec<OrderRow>> {
                 class_key: r.try_get("class_key")?,
                 course_key: r.try_get("course_key")?,
                 course_title: r.try_get("title")?,
-                course_title_en: r.try_get("title_en")?,
+                course_tr: crate::domain::translations::Translations::from_json(&r.try_get::<String, _>("tr_json")?),
                 place: r.try_get("place")?,
                 region_key: r.try_get("region_key")?,
                 status: status(r, "status")?,

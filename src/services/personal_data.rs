@@ -12,7 +12,6 @@ use crate::db::personal_data::{self as store, Actor};
 use crate::domain::csv;
 use crate::domain::outcomes::CsvText;
 use crate::domain::survey::{Question, Reply, Value};
-use crate::i18n::Lang;
 
 /// What the JSON document says it is, so a reader can tell versions apart.
 pub const FORMAT: &str = "fieldschool-personal-data/1";
@@ -68,7 +67,8 @@ pub struct RegionEntry {
     pub key: String,
     pub level: &'static str,
     pub name: String,
-    pub name_en: Option<String>,
+    /// The name in other languages, as the catalogue gives them.
+    pub translations: crate::domain::translations::Translations,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -271,7 +271,7 @@ pub async fn load(app: &App, user_id: i64) -> anyhow::Result<Option<Export>> {
     let region_names = chain.iter().map(|r| r.display_name(lang).to_owned()).collect();
     let region = chain
         .into_iter()
-        .map(|r| RegionEntry { key: r.key, level: r.level.as_str(), name: r.name, name_en: r.name_en })
+        .map(|r| RegionEntry { key: r.key, level: r.level.as_str(), name: r.name, translations: r.tr })
         .collect();
 
     let orders = store::orders(db, user_id).await?;
@@ -281,10 +281,7 @@ pub async fn load(app: &App, user_id: i64) -> anyhow::Result<Option<Export>> {
     let course_titles = orders
         .iter()
         .map(|o| {
-            let title = match (lang, &o.course_title_en) {
-                (Lang::En, Some(en)) => en.clone(),
-                _ => o.course_title.clone(),
-            };
+            let title = o.course_tr.text(lang, "title", &o.course_title).to_owned();
             (o.number.as_str().to_owned(), title)
         })
         .collect();
