@@ -78,7 +78,8 @@ pub async fn last_update_id(db: &Db) -> sqlx::Result<Option<i64>> {
 
 /// Claims the next update a worker may handle: the earliest pending one of a chat that has nothing
 /// earlier pending or being handled, so each chat's updates go one at a time, in order, whichever
-/// worker or replica takes them. Rows whose lease ran out come back first.
+/// worker or replica takes them. One statement, so one round trip (rows whose lease ran out are put
+/// back by [`reclaim_expired`], not here: that would be a second write on every claim).
 pub async fn claim(
     db: &Db,
     worker: &str,
@@ -89,17 +90,6 @@ pub async fn claim(
         Backend::Postgres => "FOR UPDATE SKIP LOCKED",
         Backend::Sqlite => "",
     };
-    let mut tx = db.begin_write().await?;
-    sqlx::query(
-        "UPDATE inbox SET status = CASE WHEN attempts >= $2 THEN 'parked' ELSE 'pending' END,
-                          last_error = COALESCE(last_error, 'its worker stopped in the middle'),
-                          claimed_by = NULL, claimed_until = NULL
-         WHERE status = 'working' AND claimed_until <= $1",
-    )
-    .bind(to_epoch(now))
-    .bind(MAX_ATTEMPTS)
-    .execute(&mut *tx)
-    .await?;
     let row = sqlx::query(&format!(
         "UPDATE inbox SET status = 'working', claimed_by = $1, claimed_until = $2, attempts = attempts + 1
          WHERE update_id = (
@@ -112,9 +102,8 @@ pub async fn claim(
     ))
     .bind(worker)
     .bind(to_epoch(now + lease))
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&db.pool)
     .await?;
-    tx.commit().await?;
     row.map(|r| {
         Ok(Claimed {
             update_id: r.try_get("update_id")?,
@@ -125,6 +114,22 @@ pub async fn claim(
         })
     })
     .transpose()
+}
+
+/// Puts back the updates whose worker's lease ran out (it died, or its replica did): pending again,
+/// or parked once they have had their tries. Returns how many came back.
+pub async fn reclaim_expired(db: &Db, now: DateTime<Utc>) -> sqlx::Result<u64> {
+    Ok(sqlx::query(
+        "UPDATE inbox SET status = CASE WHEN attempts >= $2 THEN 'parked' ELSE 'pending' END,
+                          last_error = COALESCE(last_error, 'its worker stopped in the middle'),
+                          claimed_by = NULL, claimed_until = NULL
+         WHERE status = 'working' AND claimed_until <= $1",
+    )
+    .bind(to_epoch(now))
+    .bind(MAX_ATTEMPTS)
+    .execute(&db.pool)
+    .await?
+    .rows_affected())
 }
 
 /// Marks an update handled. No-op when it is no longer this worker's.

@@ -105,14 +105,31 @@ pub async fn store(db: &Db, wake: &Notify, updates: &[db::inbox::Incoming]) -> s
         metrics::update_received(&u.kind);
     }
     if new > 0 {
-        wake.notify_waiters();
+        // One worker per new update: waking them all would send every idle worker to claim at once,
+        // and all but a few would find nothing.
+        for _ in 0..new.min(MAX_WAKE) {
+            wake.notify_one();
+        }
         if db.backend == db::Backend::Postgres
-            && let Err(e) = sqlx::query("SELECT pg_notify('fieldschool_inbox', '')").execute(&db.pool).await
+            && let Err(e) = sqlx::query("SELECT pg_notify('fieldschool_inbox', $1)")
+                .bind(format!("{} {new}", replica_tag()))
+                .execute(&db.pool)
+                .await
         {
             tracing::warn!(error = %e, "inbox: notifying other replicas failed; they find the updates on their next look");
         }
     }
     Ok(new)
+}
+
+/// At most this many workers are woken for one batch (a process never runs more).
+const MAX_WAKE: u64 = 64;
+
+/// Tells this process's own inbox notifications apart from other replicas' (its workers were woken
+/// when it stored the updates).
+fn replica_tag() -> &'static str {
+    static TAG: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TAG.get_or_init(|| format!("{}-{:016x}", std::process::id(), rand::random::<u64>()))
 }
 
 /// Polling ingress: long-polls Telegram and stores each batch before asking for the next (which is
@@ -223,10 +240,32 @@ impl Workers {
         }
         let mut joins: Vec<JoinHandle<()>> =
             (0..this.count).map(|n| tokio::spawn(this.clone().run(n, stop.clone()))).collect();
+        joins.push(tokio::spawn(this.clone().reclaim_expired(stop.clone())));
         if this.db.backend == db::Backend::Postgres {
             joins.push(tokio::spawn(listen_for_other_replicas(this.db.clone(), this.wake.clone(), stop)));
         }
         joins
+    }
+
+    /// Every third of a lease, puts back the updates of workers that died (here or on another replica)
+    /// and wakes a worker for each.
+    async fn reclaim_expired(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
+        let every = (self.lease / 3).to_std().unwrap_or(Duration::from_secs(1)).max(Duration::from_secs(1));
+        loop {
+            match db::inbox::reclaim_expired(&self.db, chrono::Utc::now()).await {
+                Ok(0) => {}
+                Ok(k) => {
+                    tracing::warn!(updates = k, "inbox: taken back from workers whose lease ran out");
+                    for _ in 0..k.min(MAX_WAKE) {
+                        self.wake.notify_one();
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "inbox: taking back expired claims failed"),
+            }
+            if pause(every, &mut stop).await {
+                return;
+            }
+        }
     }
 
     fn worker_name(&self, n: usize) -> String {
@@ -362,7 +401,15 @@ async fn listen_for_other_replicas(db: Db, wake: Arc<Notify>, mut stop: watch::R
     loop {
         tokio::select! {
             n = listener.recv() => match n {
-                Ok(_) => wake.notify_waiters(),
+                Ok(n) => {
+                    // "<replica> <how many>": our own updates woke our workers when they were stored.
+                    let (from, count) = n.payload().split_once(' ').unwrap_or((n.payload(), "1"));
+                    if from != replica_tag() {
+                        for _ in 0..count.parse::<u64>().unwrap_or(1).clamp(1, MAX_WAKE) {
+                            wake.notify_one();
+                        }
+                    }
+                }
                 Err(e) => {
                     tracing::warn!(error = %e, "inbox: LISTEN connection lost; reconnecting");
                     if pause(Duration::from_secs(1), &mut stop).await { return; }
