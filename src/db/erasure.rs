@@ -160,7 +160,8 @@ pub async fn erase_person(
         exec(tx, "DELETE FROM outbox WHERE chat_id = $1 AND status IN ('pending', 'sending')", &[chat]).await?;
     exec(tx, "DELETE FROM outbox WHERE chat_id = $1", &[chat]).await?;
 
-    // Messages to others that name the person or give their phone ("新报名：王秀英…", an export).
+    // Messages to others that name the person or give their phone (a coordinator's "new order:
+    // <name>" line, an export).
     let needles: Vec<&str> = [Some(e.name), e.phone].into_iter().flatten().filter(|n| !n.trim().is_empty()).collect();
     for needle in needles {
         let (text_match, blob_match) = match backend {

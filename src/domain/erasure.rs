@@ -1,9 +1,9 @@
 //! Erasure (`/deleteme`) as a pure state machine, and the version of the consent text.
 //!
 //! Erasing cannot be undone, so it is confirmed twice: first a button under a plain explanation of
-//! what happens, then a word shown on screen that the person types (删除 in Chinese, DELETE in
-//! English, from the locale). Anything else re-asks with a clear hint; the back-out button, the
-//! cancel word or `/cancel` leave without changing anything.
+//! what happens, then a word shown on screen that the person types (the Chinese word for "delete",
+//! DELETE in English, from the locale). Anything else re-asks with a clear hint; the back-out
+//! button, the cancel word or `/cancel` leave without changing anything.
 
 use serde::{Deserialize, Serialize};
 

@@ -1,5 +1,5 @@
-//! `/deleteme` (and 设置 → 🗑): the explanation, two confirmations (a button, then a typed word), the
-//! erasure, and the "done" reply. Also the consent asked again after the consent text changed:
+//! `/deleteme` (and the settings button): the explanation, two confirmations (a button, then a
+//! typed word), the erasure, and the "done" reply. Also the consent asked again after the consent text changed:
 //! agreeing records the new version, declining leads to the same erasure dialog.
 
 use teloxide::types::InlineKeyboardMarkup;
