@@ -1,6 +1,6 @@
 //! `/deleteme` (and the settings button): the explanation, two confirmations (a button, then a
-//! typed word), the erasure, and the "done" reply. Also the consent asked again after the consent text changed:
-//! agreeing records the new version, declining leads to the same erasure dialog.
+//! typed word), the erasure, and the "done" reply. Also the consent asked again after the consent
+//! text changed: agreeing records the new version, declining leads to the same erasure dialog.
 
 use teloxide::types::InlineKeyboardMarkup;
 
