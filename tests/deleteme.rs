@@ -188,6 +188,15 @@ async fn journey(store: Store) {
     assert_eq!(waiting.status.as_str(), "waitlisted");
     t.settled().await;
     assert!(pending_to(&t, a).await > 0, "reminders and follow-up surveys wait for 王秀英");
+    // The coordinator's lines name her ("新报名：王秀英…").
+    let naming: i64 = sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE chat_id = $1 AND payload LIKE $2")
+        .bind(coordinator)
+        .bind(format!("%{NAME}%"))
+        .fetch_one(&t.app.db.pool)
+        .await
+        .unwrap()
+        .get("n");
+    assert!(naming > 0, "the coordinator was told of her order by name");
     // An anonymised export gave her a pseudonym.
     db::surveys::ensure_pseudonyms(&t.app.db, &[a]).await.unwrap();
     let regions = all_region_keys(&t).await;
@@ -281,7 +290,6 @@ async fn journey(store: Store) {
 
     // Another person's data is untouched.
     assert!(!occurrences(&t, "李桂兰").await.is_empty());
-    let _ = coordinator;
     t.stop().await;
 }
 

@@ -49,6 +49,34 @@ pub async fn certificate_count(db: &Db, user_id: i64) -> sqlx::Result<i64> {
         .try_get("n")
 }
 
+/// The person's orders that may still change (waiting for approval, confirmed, waitlisted, offered)
+/// with their class's first scheduled session, read on the erasure's own transaction so an order
+/// placed a moment before is not missed.
+pub async fn live_orders(
+    conn: &mut sqlx::AnyConnection,
+    user_id: i64,
+) -> sqlx::Result<Vec<(i64, crate::domain::order::OrderStatus, Option<DateTime<Utc>>)>> {
+    let rows = sqlx::query(
+        "SELECT o.id, o.status,
+                (SELECT MIN(s.starts_at) FROM sessions s WHERE s.class_key = o.class_key AND s.status = 'scheduled')
+                    AS first_start
+         FROM orders o
+         WHERE o.user_id = $1 AND o.status IN ('pending_approval', 'confirmed', 'waitlisted', 'offered')
+         ORDER BY o.id",
+    )
+    .bind(user_id)
+    .fetch_all(conn)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let status: String = r.try_get("status")?;
+        let Some(status) = crate::domain::order::OrderStatus::parse(&status) else { continue };
+        let first_start = r.try_get::<Option<i64>, _>("first_start")?.map(super::from_epoch);
+        out.push((r.try_get("id")?, status, first_start));
+    }
+    Ok(out)
+}
+
 /// What the erasure did, for the log and the tests.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Scrubbed {

@@ -19,28 +19,29 @@ pub struct Preview {
     pub certificates: i64,
 }
 
-/// Whether the class of an order has begun (its first session started): such an order is history.
-async fn class_begun(app: &App, class_key: &str) -> anyhow::Result<bool> {
+/// The person's live orders: (id, whether its class has begun, whether erasing cancels it). An order
+/// whose class has begun (or has no session left) is history unless it only waits (approval,
+/// waitlist, offer).
+async fn live_orders(
+    conn: &mut sqlx::AnyConnection,
+    app: &App,
+    user_id: i64,
+) -> anyhow::Result<Vec<(i64, bool, bool)>> {
     let now = app.now();
-    let info = crate::services::orders::class_info(app, class_key).await?;
-    Ok(info.and_then(|i| i.first_start()).is_none_or(|start| start <= now))
-}
-
-/// The person's live orders and whether each one's class has begun.
-async fn live_orders(app: &App, user_id: i64) -> anyhow::Result<Vec<(i64, bool, bool)>> {
-    let mut out = Vec::new();
-    for order in db::orders::of_user(&app.db, user_id).await? {
-        if order.status.is_cancellable() {
-            let begun = class_begun(app, &order.class_key).await?;
-            let cancels = order.status != crate::domain::order::OrderStatus::Confirmed || !begun;
-            out.push((order.id, begun, cancels));
-        }
-    }
-    Ok(out)
+    Ok(db::erasure::live_orders(conn, user_id)
+        .await?
+        .into_iter()
+        .map(|(id, status, first_start)| {
+            let begun = first_start.is_none_or(|start| start <= now);
+            (id, begun, status != crate::domain::order::OrderStatus::Confirmed || !begun)
+        })
+        .collect())
 }
 
 pub async fn preview(app: &App, user_id: i64) -> anyhow::Result<Preview> {
-    let orders = live_orders(app, user_id).await?;
+    let mut conn = app.db.pool.acquire().await?;
+    let orders = live_orders(&mut conn, app, user_id).await?;
+    drop(conn);
     Ok(Preview {
         orders_to_cancel: orders.iter().filter(|(_, _, cancels)| *cancels).count(),
         certificates: db::erasure::certificate_count(&app.db, user_id).await?,
@@ -64,8 +65,6 @@ fn tombstone_id() -> i64 {
 /// Erases the person. `None` when they are not registered (already erased, or never were).
 pub async fn erase(app: &App, user_id: i64) -> anyhow::Result<Option<Erased>> {
     let Some(person) = db::people::find(&app.db, user_id).await? else { return Ok(None) };
-    // Read before the transaction (nothing inside it may wait for a second pool connection).
-    let orders = live_orders(app, user_id).await?;
     let now = app.now();
     let name = person.name.as_str().to_owned();
     let phone = person.phone.as_ref().map(|p| p.as_str().to_owned());
@@ -79,6 +78,9 @@ pub async fn erase(app: &App, user_id: i64) -> anyhow::Result<Option<Erased>> {
     };
 
     let mut tx = app.db.begin_write().await?;
+    // Read on the transaction (nothing inside it may wait for a second pool connection), so an order
+    // placed a moment before is cancelled too.
+    let orders = live_orders(&mut tx, app, user_id).await?;
     let mut orders_cancelled = 0;
     for (order_id, begun, _) in orders {
         if crate::services::orders::cancel_for_erasure(&mut tx, app, order_id, begun).await? {
