@@ -11,6 +11,7 @@ mod common;
 
 use common::{Store, TestBot, beijing};
 use fieldschool::db;
+use fieldschool::domain::outcomes::WaveStatus;
 use fieldschool::emulator::BotMessage;
 use fieldschool::i18n::Lang;
 use sqlx::Row;
@@ -121,6 +122,11 @@ async fn occurrences(t: &TestBot, needle: &str) -> Vec<String> {
     }
 }
 
+/// The rows behind /outcomes for the mushroom course, with names (as an identifiable export).
+async fn export_rows(t: &TestBot, regions: &[String]) -> Vec<fieldschool::domain::outcomes::ExportRow> {
+    fieldschool::services::surveys::export_rows(&t.app, Lang::Zh, regions, Some("mushroom"), None).await.unwrap()
+}
+
 async fn pending_to(t: &TestBot, chat: i64) -> i64 {
     sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE chat_id = $1 AND status IN ('pending', 'sending')")
         .bind(chat)
@@ -201,6 +207,7 @@ async fn journey(store: Store) {
     db::surveys::ensure_pseudonyms(&t.app.db, &[a]).await.unwrap();
     let regions = all_region_keys(&t).await;
     let before = db::surveys::outcome_data(&t.app.db, &regions, Some("mushroom"), None).await.unwrap();
+    let rows_before = export_rows(&t, &regions).await;
     assert!(before.enrolments.iter().any(|e| e.name == NAME));
 
     // /deleteme explains in plain words; bad input on the way gets a clear answer.
@@ -257,7 +264,13 @@ async fn journey(store: Store) {
     let after = db::surveys::outcome_data(&t.app.db, &regions, Some("mushroom"), None).await.unwrap();
     let ids = |d: &db::surveys::OutcomeData| d.enrolments.iter().map(|e| e.order_id).collect::<Vec<_>>();
     assert_eq!(ids(&before), ids(&after));
-    assert_eq!(before.surveys.len(), after.surveys.len());
+    // The surveys already sent stay; waves not yet sent are gone (they will never be sent).
+    let now = t.app.now();
+    let sent = |d: &db::surveys::OutcomeData| {
+        d.surveys.iter().filter(|s| s.opens_at <= now).map(|s| (s.id, s.completed_at)).collect::<Vec<_>>()
+    };
+    assert_eq!(sent(&before), sent(&after));
+    assert!(after.surveys.iter().all(|s| s.opens_at <= now));
     let answers = |d: &db::surveys::OutcomeData| {
         d.answers.iter().map(|(s, q, r, _)| (*s, *q, format!("{r:?}"))).collect::<Vec<_>>()
     };
@@ -269,11 +282,37 @@ async fn journey(store: Store) {
             assert_eq!(x.2, y.2, "a figure changed");
         }
     }
+    // What /outcomes shows: the same figures; its export rows differ only in who (pseudonym, name,
+    // phone) and the comment, and only on her rows.
+    let rows_after = export_rows(&t, &regions).await;
+    assert_eq!(
+        fieldschool::domain::outcomes::compute(&rows_before),
+        fieldschool::domain::outcomes::compute(&rows_after)
+    );
+    assert_eq!(rows_before.len(), rows_after.len());
+    let mut hers = 0;
+    for (x, y) in rows_before.iter().zip(&rows_after) {
+        let mut anonymous = x.clone();
+        (anonymous.person, anonymous.name, anonymous.phone, anonymous.comment) =
+            (y.person.clone(), y.name.clone(), y.phone.clone(), y.comment.clone());
+        // A wave not yet due will now never be sent (due in neither case, so no figure moves).
+        if (x.status, y.status) == (WaveStatus::NotYetDue, WaveStatus::NotSurveyed) {
+            anonymous.status = WaveStatus::NotSurveyed;
+        }
+        assert_eq!(&anonymous, y, "only who it was may change");
+        if x != y {
+            hers += 1;
+            assert_eq!(x.name.as_deref(), Some(NAME));
+            assert_ne!(x.person, y.person, "a new pseudonym: old exports do not lead to the new one");
+            assert!(y.name.as_deref().unwrap_or_default().is_empty() && y.phone.is_none(), "{y:?}");
+        }
+    }
+    assert!(hers > 0);
     let erased = after.enrolments.iter().find(|e| e.order_id == small_order.id).unwrap();
     let kept = before.enrolments.iter().find(|e| e.order_id == small_order.id).unwrap();
     assert_eq!((erased.name.as_str(), erased.phone.as_deref()), ("", None));
     assert_eq!(erased.village_key, kept.village_key, "the village stays for county totals");
-    assert!(kept.pseudonym.is_some() && erased.pseudonym.is_none(), "the pseudonym link is broken");
+    assert!(kept.pseudonym.is_some() && erased.pseudonym != kept.pseudonym, "the pseudonym link is broken");
     assert!(erased.user_id < 0);
 
     // The name, phone and comment are nowhere in storage (before she writes again: a new message

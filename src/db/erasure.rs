@@ -139,7 +139,8 @@ pub async fn erase_person(
     sqlx::query(
         "UPDATE surveys SET user_id = $2,
              survey_key = CASE WHEN survey_key = $3 THEN $4 ELSE survey_key END,
-             stopped_at = CASE WHEN completed_at IS NULL AND stopped_at IS NULL THEN $5 ELSE stopped_at END
+             stopped_at = CASE WHEN completed_at IS NULL AND stopped_at IS NULL AND opens_at <= $5 THEN $5
+                               ELSE stopped_at END
          WHERE user_id = $1",
     )
     .bind(user)
@@ -148,6 +149,15 @@ pub async fn erase_person(
     .bind(format!("baseline:{tomb}"))
     .bind(at)
     .execute(&mut **tx)
+    .await?;
+    // Waves not yet sent will never be: gone, so they count neither as asked nor as unanswered (the
+    // figures already reported do not move). Waves already sent and not answered are stopped.
+    exec(
+        tx,
+        "DELETE FROM surveys WHERE user_id = $1 AND completed_at IS NULL AND opens_at > $2
+             AND NOT EXISTS (SELECT 1 FROM survey_answers a WHERE a.survey_id = surveys.id)",
+        &[tomb, at],
+    )
     .await?;
     // Comments are typed words: blanked; the answer stays counted.
     exec(
