@@ -62,6 +62,7 @@ pub async fn register_commands(bot: &Bot) -> anyhow::Result<()> {
             BotCommand::new("help", tr!(lang, "cmd-help")),
             BotCommand::new("settings", tr!(lang, "cmd-settings")),
             BotCommand::new("mydata", tr!(lang, "cmd-mydata")),
+            BotCommand::new("deleteme", tr!(lang, "cmd-deleteme")),
             BotCommand::new("cancel", tr!(lang, "cmd-cancel")),
         ];
         let mut req = bot.set_my_commands(commands).scope(BotCommandScope::Default);

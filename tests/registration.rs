@@ -12,8 +12,8 @@ async fn registers_a_villager_in_chinese(store: Store) {
     let consent = t.say(me, "/start").await;
     let text = consent.rendered_text();
     assert!(text.contains("田间学校") && text.contains("谁能看到"), "consent explains who sees the data: {text}");
-    // It promises only what exists: changing the data in settings (deletion is not offered yet).
-    assert!(text.contains("在“设置”里修改") && !text.contains("删除"), "{text}");
+    // It promises what exists: changing the data in settings, seeing it (/mydata), erasing it (/deleteme).
+    assert!(text.contains("在“设置”里修改") && text.contains("/mydata") && text.contains("/deleteme"), "{text}");
     let audience = t.tap(me, "同意").await;
     assert!(audience.rendered_text().contains("哪一类"));
     let name_q = t.tap(me, "农户").await;
@@ -75,7 +75,7 @@ async fn registers_in_english_from_the_telegram_hint_and_can_switch_language() {
     let me = t.user(502, "Amy", "en-US");
     let consent = t.say(me, "/start").await;
     assert!(consent.rendered_text().contains("Who sees it"), "{}", consent.rendered_text());
-    assert!(!consent.rendered_text().contains("delete"), "{}", consent.rendered_text());
+    assert!(consent.rendered_text().contains("/deleteme"), "{}", consent.rendered_text());
     // The switch button offers the other language; tapping it re-renders the consent in Chinese.
     let zh = t.tap(me, "中文").await;
     assert!(zh.rendered_text().contains("谁能看到"));

@@ -26,7 +26,8 @@ async fn a_newcomer_with_a_trainer_invite_consents_first(store: Store) {
     let consent = t.say(me, &format!("/start {token}")).await;
     let text = consent.rendered_text();
     assert!(text.contains("工作人员邀请") && text.contains("王立新") && text.contains("您同意吗"), "{text}");
-    assert!(!text.contains("删除"), "{text}");
+    // It promises what exists: seeing (/mydata) and erasing (/deleteme) the data.
+    assert!(text.contains("/mydata") && text.contains("/deleteme"), "{text}");
     // Nothing is granted before the consent, and the link is not used up.
     assert!(db::people::roles(&t.app.db, me).await.unwrap().is_empty());
     assert!(is_unused(&t, &token).await);
@@ -272,7 +273,7 @@ async fn the_invite_speaks_the_persons_language() {
     let token = invite(&t, Role::Trainer, None, Some("wang-lixin")).await;
     let consent = t.say(newcomer, &format!("/start {token}")).await.rendered_text();
     assert!(consent.contains("it makes you a trainer (the catalogue's trainer Wang Lixin)"), "{consent}");
-    assert!(!consent.contains("delete"), "{consent}");
+    assert!(consent.contains("/deleteme"), "{consent}");
 
     let villager = t.user(651, "Bob", "en");
     t.register(villager, "Bob Li", "I agree", "Villager").await;

@@ -38,7 +38,7 @@ reg-consent =
     • We keep: your name, your village, the courses you choose, and your phone number if you give it.
     • Why: to arrange training, remind you of classes and learn whether the training helped.
     • Who sees it: staff of the county and township training offices and the trainers of your courses. Nobody else.
-    • You can change it in Settings at any time.
+    • You can change it in Settings at any time; "📄 My data" (or /mydata) shows and sends it to you; "🗑 Erase my data" (or /deleteme) erases it. After erasing, your name, phone and what you typed are wiped; only figures that do not say who you are stay.
 
     Do you agree?
 reg-declined = All right, nothing about you has been kept. Send /start whenever you want to register.
@@ -136,7 +136,7 @@ reg-consent-staff =
     • We keep: your name, and your phone number if you give it.
     • Why: to arrange training, and so trainees and the training office can reach you.
     • Who sees it: staff of the county and township training offices; the notices you send to trainees carry your name.
-    • You can change it in Settings at any time.
+    • You can change it in Settings at any time; "📄 My data" (or /mydata) shows and sends it to you; "🗑 Erase my data" (or /deleteme) erases it.
 
     Once you agree and register, you have this role. Do you agree?
 reg-done-staff =

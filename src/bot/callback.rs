@@ -113,6 +113,8 @@ pub enum Cb {
     SurveysStopped(bool),
     /// A coordinator's `/outcomes` choices: a region; a scope in it; an export of that scope.
     Outcomes(OutcomeChoice),
+    /// `/deleteme`: "yes, erase" (true) or "cancel" under the explanation.
+    Erase(bool),
 }
 
 /// What an outcome report covers within a region.
@@ -204,6 +206,7 @@ impl Cb {
                     Item::Phone => "phone",
                     Item::Pause => "pause",
                     Item::MyData => "data",
+                    Item::Erase => "erase",
                 }
             ),
             Cb::Pause(days) => format!("pz:{days}"),
@@ -249,6 +252,7 @@ impl Cb {
             Cb::SurveyConfirm { survey, yuan, yes } => format!("vc:{survey}:{yuan}:{}", u8::from(*yes)),
             Cb::SurveysStopped(stopped) => format!("vx:{}", u8::from(*stopped)),
             Cb::Outcomes(choice) => choice.encode(),
+            Cb::Erase(yes) => format!("dx:{}", u8::from(*yes)),
         };
         debug_assert!(s.len() <= MAX_LEN, "callback data too long: {s}");
         s
@@ -291,6 +295,9 @@ impl Cb {
             ("s", "phone") => Cb::Settings(Item::Phone),
             ("s", "pause") => Cb::Settings(Item::Pause),
             ("s", "data") => Cb::Settings(Item::MyData),
+            ("s", "erase") => Cb::Settings(Item::Erase),
+            ("dx", "1") => Cb::Erase(true),
+            ("dx", "0") => Cb::Erase(false),
             ("pz", days) => Cb::Pause(days.parse().ok()?),
             ("ln", "1") => Cb::InstantLines(true),
             ("ln", "0") => Cb::InstantLines(false),
@@ -432,6 +439,9 @@ mod tests {
             Cb::Settings(Item::Village),
             Cb::Settings(Item::Pause),
             Cb::Settings(Item::MyData),
+            Cb::Settings(Item::Erase),
+            Cb::Erase(true),
+            Cb::Erase(false),
             Cb::Settings(Item::Lang),
             Cb::Settings(Item::Name),
             Cb::Settings(Item::Phone),

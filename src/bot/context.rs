@@ -46,6 +46,9 @@ pub enum Command {
     /// Everything stored about the person: a summary, a JSON file and a CSV of their answers.
     #[command(rename = "mydata")]
     MyData,
+    /// Erase everything about the person, after two confirmations.
+    #[command(rename = "deleteme")]
+    DeleteMe,
     /// Admins: updates that failed repeatedly (`/parked`, `/parked retry [ID]`).
     Parked(String),
 }

@@ -8,7 +8,8 @@ use teloxide::dptree::{self, case};
 use super::callback::Cb;
 use super::context::{self, Ctx, Incoming};
 use super::handlers::{
-    broadcast, commands, learning, menu, ordering, outcomes, registration, reports, requests, settings, surveys,
+    broadcast, commands, erasure, learning, menu, ordering, outcomes, registration, reports, requests, settings,
+    surveys,
 };
 use super::keyboards::MenuItem;
 use crate::domain::dialog::State;
@@ -29,6 +30,10 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         _ => None,
     })
     .endpoint(guarded!(commands::handle, context::Command));
+
+    // Someone who agreed to an older consent text is asked again before anything but a command.
+    let consent_renewal = dptree::filter_async(|ctx: Ctx| async move { erasure::must_renew_consent(&ctx).await })
+        .endpoint(guarded!(erasure::renew_consent));
 
     // Sign-up buttons of registered people work in any dialog state (an offer or an approval can be
     // pressed while another dialog is open); each is checked against storage by the service.
@@ -103,10 +108,12 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
                 .endpoint(guarded!(broadcast::handle, crate::domain::broadcast::BroadcastStep)),
         )
         .branch(case![State::Surveying(step)].endpoint(guarded!(surveys::handle, crate::domain::survey::SurveyStep)))
+        .branch(case![State::Erasing(step)].endpoint(guarded!(erasure::handle, crate::domain::erasure::ErasureStep)))
         .branch(case![State::Idle].endpoint(guarded!(menu::handle)));
 
     dptree::filter_map_async(context::load)
         .branch(commands)
+        .branch(consent_renewal)
         .branch(ordering_buttons)
         .branch(learning_buttons)
         .branch(learning_locations)

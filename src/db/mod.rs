@@ -7,6 +7,7 @@ pub mod broadcasts;
 pub mod catalog;
 pub mod dialogs;
 pub mod digest;
+pub mod erasure;
 pub mod inbox;
 pub mod invites;
 pub mod keyboards;
@@ -85,10 +86,11 @@ impl Db {
             Backend::Sqlite => AnyPoolOptions::new().max_connections(8).after_connect(|conn, _meta| {
                 Box::pin(async move {
                     // WAL lets readers run beside the one writer; busy_timeout makes a second
-                    // writer wait instead of failing at once.
+                    // writer wait instead of failing at once; secure_delete overwrites deleted
+                    // content with zeros, so an erased name leaves no bytes behind in free space.
                     conn.execute(
                         "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
-                             PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                             PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA secure_delete = ON;",
                     )
                     .await?;
                     Ok(())

@@ -54,12 +54,14 @@ pub async fn roles(db: &Db, user_id: i64) -> sqlx::Result<Vec<RoleGrant>> {
 pub async fn insert(db: &Db, user_id: i64, chat_id: i64, p: &NewPerson, now: DateTime<Utc>) -> sqlx::Result<()> {
     let now = to_epoch(now);
     sqlx::query(
-        "INSERT INTO people (user_id, chat_id, name, audience, lang, village_key, phone, consent_at, registered_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $8)
+        "INSERT INTO people (user_id, chat_id, name, audience, lang, village_key, phone, consent_at, registered_at, updated_at,
+                             consent_version)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $8, $9)
          ON CONFLICT (user_id) DO UPDATE SET chat_id = excluded.chat_id, name = excluded.name,
              audience = excluded.audience, lang = excluded.lang, village_key = excluded.village_key,
              phone = excluded.phone, consent_at = excluded.consent_at, registered_at = excluded.registered_at,
-             updated_at = excluded.updated_at, unreachable_at = NULL, trainee = 1",
+             updated_at = excluded.updated_at, unreachable_at = NULL, trainee = 1,
+             consent_version = excluded.consent_version",
     )
     .bind(user_id)
     .bind(chat_id)
@@ -69,6 +71,7 @@ pub async fn insert(db: &Db, user_id: i64, chat_id: i64, p: &NewPerson, now: Dat
     .bind(&p.village_key)
     .bind(p.phone.as_ref().map(|p| p.as_str().to_owned()))
     .bind(now)
+    .bind(crate::domain::erasure::CONSENT_VERSION)
     .execute(&db.pool)
     .await?;
     Ok(())
@@ -86,12 +89,13 @@ pub async fn insert_staff(
     let now = to_epoch(now);
     sqlx::query(
         "INSERT INTO people (user_id, chat_id, name, audience, lang, village_key, phone, consent_at, registered_at,
-                             updated_at, trainee)
-         VALUES ($1, $2, $3, $4, $5, NULL, $6, $7, $7, $7, 0)
+                             updated_at, trainee, consent_version)
+         VALUES ($1, $2, $3, $4, $5, NULL, $6, $7, $7, $7, 0, $8)
          ON CONFLICT (user_id) DO UPDATE SET chat_id = excluded.chat_id, name = excluded.name,
              audience = excluded.audience, lang = excluded.lang, village_key = NULL, phone = excluded.phone,
              consent_at = excluded.consent_at, registered_at = excluded.registered_at,
-             updated_at = excluded.updated_at, unreachable_at = NULL, trainee = 0",
+             updated_at = excluded.updated_at, unreachable_at = NULL, trainee = 0,
+             consent_version = excluded.consent_version",
     )
     .bind(user_id)
     .bind(chat_id)
@@ -100,6 +104,7 @@ pub async fn insert_staff(
     .bind(p.lang.code())
     .bind(p.phone.as_ref().map(|p| p.as_str().to_owned()))
     .bind(now)
+    .bind(crate::domain::erasure::CONSENT_VERSION)
     .execute(&mut **tx)
     .await?;
     Ok(())

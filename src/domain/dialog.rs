@@ -19,4 +19,6 @@ pub enum State {
     Broadcasting(crate::domain::broadcast::BroadcastStep),
     /// Answering a survey, one question at a time.
     Surveying(crate::domain::survey::SurveyStep),
+    /// Confirming the erasure of one's data (`/deleteme`).
+    Erasing(crate::domain::erasure::ErasureStep),
 }

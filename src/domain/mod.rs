@@ -5,6 +5,7 @@ pub mod calendar;
 pub mod catalog;
 pub mod csv;
 pub mod dialog;
+pub mod erasure;
 pub mod gate;
 pub mod income;
 pub mod labels;

@@ -28,6 +28,8 @@ pub enum Item {
     Pause,
     /// Everything stored about the person (`/mydata`).
     MyData,
+    /// Erase everything about the person (`/deleteme`).
+    Erase,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,6 +81,8 @@ pub enum Outcome {
     Close,
     /// Leave settings and send the person everything stored about them.
     ShowData,
+    /// Leave settings and explain erasure (`/deleteme`), asking for confirmation.
+    Erase,
 }
 
 impl SettingsStep {
@@ -108,6 +112,7 @@ impl SettingsStep {
             (S::Menu, Input::Open(Item::Phone)) => Outcome::Ask(S::Phone),
             (S::Menu, Input::Open(Item::Pause)) => Outcome::Ask(S::Pause),
             (S::Menu, Input::Open(Item::MyData)) => Outcome::ShowData,
+            (S::Menu, Input::Open(Item::Erase)) => Outcome::Erase,
             (S::Menu, Input::InstantLines(on)) => Outcome::Save(Change::InstantLines(on)),
             (S::Menu, Input::SurveysStopped(stopped)) => Outcome::Save(Change::SurveysStopped(stopped)),
             (S::Menu, Input::Audience(audience)) => Outcome::Save(Change::Audience(audience)),

@@ -1413,6 +1413,9 @@ pub async fn credits_csv(app: &App, coordinator: &Person, lang: Lang) -> anyhow:
 /// in `lang`. The code is read as people type it: any case, with or without its dash.
 pub async fn verify(app: &App, code: &str, lang: Lang) -> anyhow::Result<Option<String>> {
     let Some(code) = normalize_certificate_code(code) else { return Ok(None) };
+    if let Some(line) = crate::services::erasure::revoked_line(app, &code, lang).await? {
+        return Ok(Some(line));
+    }
     let Some(c) = store::completion_by_code(&app.db, &code).await? else { return Ok(None) };
     let person = db::people::find(&app.db, c.user_id).await?;
     let course = db::catalog::course(&app.db, &c.course_key).await?;

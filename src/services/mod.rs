@@ -3,6 +3,7 @@
 pub mod broadcasts;
 pub mod catalog_import;
 pub mod digest;
+pub mod erasure;
 pub mod invites;
 pub mod learning;
 pub mod notify;

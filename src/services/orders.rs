@@ -421,6 +421,33 @@ async fn offer_free_seats(tx: &mut Tx, app: &App, class_key: &str) -> anyhow::Re
     Ok(offered)
 }
 
+/// Cancels one order of a person whose data is being erased, inside the erasure's transaction, and
+/// offers a freed seat to the waitlist exactly as a normal cancellation does. No cut-off applies
+/// (erasure is a right) and no coordinator line names the person. An order whose class has begun is
+/// history and stays (unlinked from the person by the erasure). Returns whether it was cancelled.
+pub async fn cancel_for_erasure(tx: &mut Tx, app: &App, order_id: i64, class_begun: bool) -> anyhow::Result<bool> {
+    let Some(order) = store::get_in_tx(tx, order_id).await? else { return Ok(false) };
+    let cancel = match order.status {
+        OrderStatus::PendingApproval | OrderStatus::Waitlisted | OrderStatus::Offered => true,
+        OrderStatus::Confirmed => !class_begun,
+        _ => false,
+    };
+    if !cancel {
+        return Ok(false);
+    }
+    // Serialise with seat-taking on this class, then re-read under the lock.
+    store::lock_class(tx, app.db.backend, &order.class_key).await?;
+    let Some(order) = store::get_in_tx(tx, order_id).await? else { return Ok(false) };
+    if !order.status.is_cancellable()
+        || !store::transition(tx, order.id, order.status, OrderStatus::Cancelled, app.now(), None, None).await?
+    {
+        return Ok(false);
+    }
+    reminders::withdraw_for_order(tx, order.id).await?;
+    offer_free_seats(tx, app, &order.class_key).await?;
+    Ok(true)
+}
+
 /// What a button press on an order did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ActionOutcome {

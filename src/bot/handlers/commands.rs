@@ -17,6 +17,7 @@ pub async fn handle(ctx: Ctx, cmd: Command) -> anyhow::Result<()> {
             None => ctx.say(tr!(ctx.lang, "register-first")).await,
         },
         Command::Menu => menu(ctx).await,
+        Command::DeleteMe => super::erasure::command(&ctx).await,
         Command::Parked(args) => match ctx.person.clone() {
             Some(person) => super::parked::handle(&ctx, &person, args.trim()).await,
             None => ctx.say(tr!(ctx.lang, "register-first")).await,

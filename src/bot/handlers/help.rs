@@ -25,6 +25,7 @@ pub fn help_text(person: &Person, contact: Option<&str>) -> String {
     if let Some(contact) = contact {
         parts.push(tr!(lang, "help-contact", contact = contact));
     }
+    parts.push(tr!(lang, "help-data"));
     parts.push(tr!(lang, "help-footer"));
     parts.join("\n\n")
 }

@@ -302,9 +302,15 @@ pub async fn typed(ctx: &Ctx, person: &Person, text: &str) -> anyhow::Result<()>
 /// not, in the reader's language.
 pub async fn verify_link(ctx: &Ctx, code: &str) -> anyhow::Result<()> {
     let lang = ctx.lang;
-    let text = match learning::verify(&ctx.app, code, lang).await? {
-        Some(line) => tr!(lang, "verify-found", line = line),
-        None => {
+    let revoked = match crate::domain::learning::normalize_certificate_code(code) {
+        Some(code) => crate::services::erasure::revoked_line(&ctx.app, &code, lang).await?,
+        None => None,
+    };
+    let text = match (revoked, learning::verify(&ctx.app, code, lang).await?) {
+        // Revoked at the holder's request: said as it is, without the "checked" tick.
+        (Some(revoked), _) => revoked,
+        (None, Some(line)) => tr!(lang, "verify-found", line = line),
+        (None, None) => {
             tracing::info!(user = ctx.user_id, code, "verification of an unknown certificate code");
             tr!(lang, "verify-unknown")
         }

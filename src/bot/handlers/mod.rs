@@ -1,5 +1,6 @@
 pub mod broadcast;
 pub mod commands;
+pub mod erasure;
 pub mod help;
 pub mod learning;
 pub mod menu;

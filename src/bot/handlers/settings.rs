@@ -111,6 +111,11 @@ pub async fn handle(ctx: Ctx, step: SettingsStep) -> anyhow::Result<()> {
             ctx.set_state(State::Idle).await?;
             super::mydata::send(&ctx, &person).await
         }
+        Outcome::Erase => {
+            ctx.answer(None).await?;
+            ctx.retire_pressed_keyboard().await;
+            super::erasure::start(&ctx, &person).await
+        }
         Outcome::Close => {
             ctx.answer(None).await?;
             ctx.retire_pressed_keyboard().await;
@@ -159,7 +164,10 @@ async fn ask(ctx: &Ctx, person: &Person, step: &SettingsStep) -> anyhow::Result<
                 vec![keyboards::button(tr!(lang, "settings-village"), Cb::Settings(Item::Village))],
                 vec![keyboards::button(tr!(lang, "settings-phone"), Cb::Settings(Item::Phone))],
                 vec![keyboards::button(tr!(lang, "settings-pause"), Cb::Settings(Item::Pause))],
-                vec![keyboards::button(tr!(lang, "settings-mydata"), Cb::Settings(Item::MyData))],
+                vec![
+                    keyboards::button(tr!(lang, "settings-mydata"), Cb::Settings(Item::MyData)),
+                    keyboards::button(tr!(lang, "settings-deleteme"), Cb::Settings(Item::Erase)),
+                ],
             ];
             let stopped = services::surveys::is_stopped(&ctx.app, person.user_id).await?;
             let label =
