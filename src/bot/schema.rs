@@ -30,6 +30,12 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
     })
     .endpoint(guarded!(commands::handle, context::Command));
 
+    // `/audit` (admins and coordinators; see handlers::audit), in any state.
+    let audit_command = dptree::filter(|ctx: Ctx, update: teloxide::types::Update| {
+        ctx.incoming == Incoming::UnknownCommand && super::handlers::audit::is_audit_command(&update)
+    })
+    .endpoint(guarded!(super::handlers::audit::handle));
+
     // Sign-up buttons of registered people work in any dialog state (an offer or an approval can be
     // pressed while another dialog is open); each is checked against storage by the service.
     let ordering_buttons = dptree::filter_map(|ctx: Ctx| match &ctx.incoming {
@@ -107,6 +113,7 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
 
     dptree::filter_map_async(context::load)
         .branch(commands)
+        .branch(audit_command)
         .branch(ordering_buttons)
         .branch(learning_buttons)
         .branch(learning_locations)
