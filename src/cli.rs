@@ -126,3 +126,34 @@ pub async fn verify(config: Config, code: &str, lang: &str) -> anyhow::Result<()
         None => anyhow::bail!("{}", crate::tr!(lang, "verify-unknown")),
     }
 }
+
+/// `fieldschool audit [--since DATE] [--region KEY]`: the audit log, oldest first, one tab-separated
+/// line per entry (number, UTC time, actor, action, region, scope, detail).
+pub async fn audit(config: Config, since: Option<&str>, region: Option<&str>) -> anyhow::Result<()> {
+    let since = match since {
+        Some(text) => Some(
+            parse_since(text, config.default_timezone)
+                .with_context(|| format!("--since must be a day (YYYY-MM-DD) or an RFC 3339 instant (got {text:?})"))?,
+        ),
+        None => None,
+    };
+    let db = open_db(&config.database_url).await?;
+    let app = App::new(db, clock_from_config(&config), config);
+    let rows = services::audit::for_operator(&app, since, region).await?;
+    if rows.is_empty() {
+        eprintln!("no audit entries");
+    }
+    for row in &rows {
+        println!("{}", services::audit::operator_line(row));
+    }
+    Ok(())
+}
+
+/// The start of day `YYYY-MM-DD` in `tz`, or an RFC 3339 instant / `YYYY-MM-DD HH:MM`.
+fn parse_since(text: &str, tz: chrono_tz::Tz) -> Option<chrono::DateTime<chrono::Utc>> {
+    use chrono::TimeZone;
+    if let Ok(day) = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
+        return tz.from_local_datetime(&day.and_hms_opt(0, 0, 0)?).earliest().map(|t| t.to_utc());
+    }
+    crate::config::parse_instant(text, tz)
+}

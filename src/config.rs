@@ -65,6 +65,15 @@ pub struct Config {
     /// How long an update being handled stays claimed without a sign of life from its worker
     /// (`FIELDSCHOOL_INBOX_LEASE_SECS`, default 60): after a replica dies, others take its updates then.
     pub inbox_lease: Duration,
+    /// Phone numbers of people inactive this many months are removed
+    /// (`FIELDSCHOOL_PHONE_RETENTION_MONTHS`, default 24; 0 keeps them).
+    pub phone_retention_months: u32,
+    /// Free-text comments and request wordings are dropped after this many months
+    /// (`FIELDSCHOOL_COMMENT_RETENTION_MONTHS`, default 12; 0 keeps them).
+    pub comment_retention_months: u32,
+    /// Finished outbox messages lose their content after this long (`FIELDSCHOOL_OUTBOX_RETENTION_DAYS`,
+    /// default 30).
+    pub outbox_retention: Duration,
 }
 
 /// `2026-12-14 10:00` in `tz`, or an RFC 3339 instant (`2026-12-14T02:00:00Z`).
@@ -179,6 +188,9 @@ impl Config {
             inbox_workers: number("FIELDSCHOOL_WORKERS", 16)?.clamp(1, 256) as usize,
             inbox_retention: Duration::days(number("FIELDSCHOOL_INBOX_RETENTION_DAYS", 7)?.max(1) as i64),
             inbox_lease: Duration::seconds(number("FIELDSCHOOL_INBOX_LEASE_SECS", 60)?.clamp(3, 3600) as i64),
+            phone_retention_months: number("FIELDSCHOOL_PHONE_RETENTION_MONTHS", 24)?.min(1200) as u32,
+            comment_retention_months: number("FIELDSCHOOL_COMMENT_RETENTION_MONTHS", 12)?.min(1200) as u32,
+            outbox_retention: Duration::days(number("FIELDSCHOOL_OUTBOX_RETENTION_DAYS", 30)?.clamp(1, 36_500) as i64),
             clock_start,
             worker_id: var("FIELDSCHOOL_WORKER_ID"),
             bot_username: var("FIELDSCHOOL_BOT_USERNAME").map(|u| u.trim_start_matches('@').to_owned()),

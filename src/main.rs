@@ -65,6 +65,17 @@ enum Command {
         #[arg(long, default_value = "zh")]
         lang: String,
     },
+    /// Print the audit log (exports, role grants, hand-marked attendance, erasures, admin commands,
+    /// imports, retention runs), oldest first, tab-separated. Reads DATABASE_URL (default
+    /// sqlite://fieldschool.db).
+    Audit {
+        /// Only entries from this day on (YYYY-MM-DD, in FIELDSCHOOL_TIMEZONE) or this instant (RFC 3339).
+        #[arg(long)]
+        since: Option<String>,
+        /// Only entries about this region and the regions below it (example: xinan).
+        #[arg(long)]
+        region: Option<String>,
+    },
     /// Try the bot in this terminal: no token, no network, a throw-away database with the demo catalogue
     /// (DATABASE_URL is not used).
     Chat {
@@ -95,6 +106,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Import { file, allow_past } => fieldschool::cli::import(config, &file, allow_past).await,
         Command::Calendar { region, year, lang } => fieldschool::cli::calendar(config, &region, year, &lang).await,
         Command::Verify { code, lang } => fieldschool::cli::verify(config, &code, &lang).await,
+        Command::Audit { since, region } => fieldschool::cli::audit(config, since.as_deref(), region.as_deref()).await,
         Command::Chat { webhook } => fieldschool::chat::run(webhook).await,
     }
 }

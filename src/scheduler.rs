@@ -1,7 +1,8 @@
 //! Work that falls due at a time rather than on a message: seat offers that expire and pass to the
 //! next person on the waitlist, sessions whose attendance is final once they end, and the
-//! coordinators' daily digest. It sleeps on the injected clock until the next expiry (so
-//! tests and `chat` move it with a simulated clock) or until a use case wakes it.
+//! coordinators' daily digest, and the daily retention jobs (personal data past its keeping period).
+//! It sleeps on the injected clock until the next expiry (so tests and `chat` move it with a
+//! simulated clock) or until a use case wakes it.
 //!
 //! With several replicas on one database, one runs the scheduler at a time: the holder of the
 //! `scheduler` lease, renewed while it lives (wall-clock time: it is about machines, not the
@@ -19,14 +20,16 @@ use crate::services;
 const ERROR_PAUSE: Duration = Duration::from_secs(2);
 
 const LEASE: &str = "scheduler";
-/// Handled inbox rows past their retention are removed this often.
-const PRUNE_EVERY: Duration = Duration::from_secs(3600);
+/// The retention jobs (see `services::retention`) run this often on the programme's clock, and at
+/// the start of every lead.
+const RETENTION_EVERY: chrono::TimeDelta = chrono::TimeDelta::days(1);
+const RETENTION_RETRY: chrono::TimeDelta = chrono::TimeDelta::hours(1);
 
 /// Runs the scheduler as `holder` (this replica) while it holds the lease, until `shutdown`.
 pub async fn run(app: App, holder: String, lease: chrono::Duration, mut shutdown: watch::Receiver<bool>) {
     let renew_every = (lease / 3).to_std().unwrap_or(Duration::from_secs(1)).max(Duration::from_secs(1));
     let mut leading = false;
-    let mut pruned_at: Option<std::time::Instant> = None;
+    let mut retention_due: Option<chrono::DateTime<chrono::Utc>> = None;
     loop {
         if *shutdown.borrow() {
             break;
@@ -36,6 +39,7 @@ pub async fn run(app: App, holder: String, lease: chrono::Duration, mut shutdown
             Ok(true) => {
                 if !leading {
                     tracing::info!(%holder, "scheduler: this replica runs the scheduled work");
+                    retention_due = None;
                 }
                 leading = true;
             }
@@ -55,12 +59,14 @@ pub async fn run(app: App, holder: String, lease: chrono::Duration, mut shutdown
                 }
             }
         }
-        if pruned_at.is_none_or(|at| at.elapsed() >= PRUNE_EVERY) {
-            pruned_at = Some(std::time::Instant::now());
-            match db::inbox::prune(&app.db, chrono::Utc::now() - app.config.inbox_retention).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(updates = n, "inbox: handled updates past their retention removed"),
-                Err(e) => tracing::warn!(error = %e, "inbox: pruning failed"),
+        if retention_due.is_none_or(|at| app.now() >= at) {
+            // Each job is idempotent: after a failure they simply all run again.
+            match services::retention::run(&app).await {
+                Ok(_) => retention_due = Some(app.now() + RETENTION_EVERY),
+                Err(e) => {
+                    tracing::warn!(error = ?e, "retention: the jobs failed; tried again in an hour");
+                    retention_due = Some(app.now() + RETENTION_RETRY);
+                }
             }
         }
         let pass_began = app.now();
@@ -76,7 +82,7 @@ pub async fn run(app: App, holder: String, lease: chrono::Duration, mut shutdown
             }
         }
         let next = match next_due(&app, pass_began).await {
-            Ok(next) => next,
+            Ok(next) => next.into_iter().chain(retention_due).min(),
             Err(e) => {
                 tracing::error!(error = %e, "reading the next offer expiry failed");
                 tokio::select! {

@@ -31,6 +31,12 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
     })
     .endpoint(guarded!(commands::handle, context::Command));
 
+    // `/audit` (admins and coordinators; see handlers::audit), in any state.
+    let audit_command = dptree::filter(|ctx: Ctx, update: teloxide::types::Update| {
+        ctx.incoming == Incoming::UnknownCommand && super::handlers::audit::is_audit_command(&update)
+    })
+    .endpoint(guarded!(super::handlers::audit::handle));
+
     // Someone who agreed to an older consent text is asked again before anything but a command.
     let consent_renewal = dptree::filter_async(|ctx: Ctx| async move { erasure::must_renew_consent(&ctx).await })
         .endpoint(guarded!(erasure::renew_consent));
@@ -113,6 +119,7 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
 
     dptree::filter_map_async(context::load)
         .branch(commands)
+        .branch(audit_command)
         .branch(consent_renewal)
         .branch(ordering_buttons)
         .branch(learning_buttons)

@@ -7,7 +7,7 @@ use super::{Db, Tx, to_epoch};
 use crate::domain::person::{Role, RoleGrant};
 
 pub async fn insert(
-    db: &Db,
+    tx: &mut Tx,
     token: &str,
     grant: &RoleGrant,
     trainer_key: Option<&str>,
@@ -24,7 +24,7 @@ pub async fn insert(
     .bind(trainer_key)
     .bind(to_epoch(now))
     .bind(to_epoch(expires))
-    .execute(&db.pool)
+    .execute(&mut **tx)
     .await?;
     Ok(())
 }

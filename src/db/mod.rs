@@ -3,6 +3,7 @@
 //! (`BIGINT`) because `Any` has no chrono types. Where the two engines differ (DDL, locking) the
 //! code branches on [`Backend`].
 
+pub mod audit;
 pub mod broadcasts;
 pub mod catalog;
 pub mod dialogs;
@@ -18,6 +19,7 @@ pub mod people;
 pub mod personal_data;
 pub mod regions;
 pub mod reports;
+pub mod retention;
 pub mod surveys;
 
 use std::str::FromStr;

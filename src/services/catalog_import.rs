@@ -1053,6 +1053,18 @@ pub async fn import_str_with(
     text: &str,
     options: ImportOptions,
 ) -> Result<ImportReport, ImportError> {
+    import_audited(db, file, text, options, None).await
+}
+
+/// As [`import_str_with`]; with `audit`, the import is also an entry of the audit log (by that actor,
+/// at that time), written in the import's transaction.
+async fn import_audited(
+    db: &Db,
+    file: &str,
+    text: &str,
+    options: ImportOptions,
+    audit: Option<(crate::db::audit::Actor, DateTime<Utc>)>,
+) -> Result<ImportReport, ImportError> {
     let lines = Lines::new(text);
     let invalid = |mut problems: Vec<Problem>| {
         // In file order, as the reader goes through it; file-level problems first.
@@ -1072,6 +1084,20 @@ pub async fn import_str_with(
         return Err(invalid(sink.problems));
     }
     report.unattended_regions = crate::db::regions::unattended_in_tx(&mut tx).await?;
+    if let Some((actor, at)) = audit {
+        let counts = format!(
+            "regions={} trainers={} courses={} classes={} sessions={} cancelled_sessions={}",
+            report.regions,
+            report.trainers,
+            report.courses,
+            report.classes,
+            report.sessions,
+            report.cancelled_sessions.len()
+        );
+        let entry = crate::db::audit::AuditEntry::new(at, actor, crate::db::audit::AuditAction::CatalogImport, file)
+            .detail(counts);
+        crate::db::audit::record(&mut tx, &entry).await?;
+    }
     tx.commit().await?;
     Ok(report)
 }
@@ -1080,7 +1106,8 @@ pub async fn import_str_with(
 pub async fn import_file(app: &App, path: &std::path::Path, allow_past: bool) -> Result<ImportReport, ImportError> {
     let file = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|source| ImportError::Read { file: file.clone(), source })?;
-    import_str_with(&app.db, &file, &text, ImportOptions { now: app.now(), allow_past }).await
+    let audit = Some((crate::db::audit::Actor::Cli, app.now()));
+    import_audited(&app.db, &file, &text, ImportOptions { now: app.now(), allow_past }, audit).await
 }
 
 /// Where the reference checks put their problems.

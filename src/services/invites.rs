@@ -10,6 +10,7 @@ use rand::Rng;
 use rand::distributions::Alphanumeric;
 
 use crate::app::App;
+use crate::db::audit::{Actor, AuditAction, AuditEntry};
 use crate::db::{self, invites::Lookup, invites::Redeem};
 use crate::domain::catalog::Trainer;
 use crate::domain::person::{Person, Role, RoleGrant};
@@ -91,7 +92,18 @@ pub async fn create(app: &App, role: Role, region: Option<&str>, trainer: Option
         region,
     };
     let trainer_key = invite.trainer.as_ref().map(|t| t.key.as_str());
-    db::invites::insert(&app.db, &invite.token, &invite.grant, trainer_key, now, invite.expires_at).await?;
+    let mut tx = app.db.begin_write().await?;
+    db::invites::insert(&mut tx, &invite.token, &invite.grant, trainer_key, now, invite.expires_at).await?;
+    // Who holds a link that grants a role matters as much as who used it: the operator made this one.
+    let entry = AuditEntry::new(now, Actor::Cli, AuditAction::Invite, format!("role:{}", role.as_str()))
+        .region(invite.grant.region_key.clone())
+        .detail(format!(
+            "trainer={} expires={}",
+            trainer_key.unwrap_or("-"),
+            invite.expires_at.format("%Y-%m-%d %H:%M")
+        ));
+    db::audit::record(&mut tx, &entry).await?;
+    tx.commit().await?;
     Ok(invite)
 }
 
@@ -194,11 +206,19 @@ async fn use_in(tx: &mut db::Tx, app: &App, token: &str, user_id: i64) -> sqlx::
     let mut replaced_trainer = None;
     if let Redeem::Granted(grant) = &redeem {
         db::people::grant_role(tx, user_id, grant, now).await?;
+        let entry = AuditEntry::new(now, Actor::User(user_id), AuditAction::RoleGrant, format!("person:{user_id}"))
+            .region(grant.region_key.clone())
+            .detail(format!("role={} via=invite", grant.role.as_str()));
+        db::audit::record(tx, &entry).await?;
         if let Some(trainer_key) = db::invites::trainer_key(tx, token).await? {
             replaced_trainer = db::invites::linked_trainer(tx, user_id).await?.filter(|old| *old != trainer_key);
             db::invites::link_trainer(tx, user_id, &trainer_key, now).await?;
             if let Some(old) = &replaced_trainer {
                 tracing::info!(user_id, old, new = trainer_key, "trainer link replaced through an invite");
+                let entry =
+                    AuditEntry::new(now, Actor::User(user_id), AuditAction::RoleRemoval, format!("person:{user_id}"))
+                        .detail(format!("trainer={old} replaced-by={trainer_key}"));
+                db::audit::record(tx, &entry).await?;
             }
         }
     }

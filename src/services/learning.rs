@@ -623,6 +623,19 @@ pub async fn trainer_mark(
     let mark = if present { Mark::Present } else { Mark::Absent };
     let mut tx = app.db.begin_write().await?;
     store::mark(&mut tx, order_id, session_id, mark, Source::Trainer, Some(trainer.user_id), now).await?;
+    let entry = db::audit::AuditEntry::new(
+        now,
+        db::audit::Actor::User(trainer.user_id),
+        db::audit::AuditAction::HandMark,
+        format!("class:{}", info.class.key),
+    )
+    .region(info.class.region_key.clone())
+    .detail(format!(
+        "session={session_id} order={order_id} person={} {}",
+        order.user_id,
+        if present { "present" } else { "absent" }
+    ));
+    db::audit::record(&mut tx, &entry).await?;
     tx.commit().await?;
     tracing::info!(trainer = trainer.user_id, session_id, order_id, present, "attendance marked by hand");
     if info.session.ends_at <= now {

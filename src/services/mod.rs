@@ -1,5 +1,6 @@
 //! Use cases: each one a transaction over `db`, returning what the caller needs to reply.
 
+pub mod audit;
 pub mod broadcasts;
 pub mod catalog_import;
 pub mod digest;
@@ -14,4 +15,5 @@ pub mod personal_data;
 pub mod reminders;
 pub mod reports;
 pub mod requests;
+pub mod retention;
 pub mod surveys;

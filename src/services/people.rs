@@ -38,6 +38,15 @@ pub async fn apply_change(app: &App, user_id: i64, change: &Change) -> sqlx::Res
 pub async fn grant(app: &App, user_id: i64, grant: &crate::domain::person::RoleGrant) -> sqlx::Result<()> {
     let mut tx = app.db.begin_write().await?;
     db::people::grant_role(&mut tx, user_id, grant, app.now()).await?;
+    let entry = db::audit::AuditEntry::new(
+        app.now(),
+        db::audit::Actor::Cli,
+        db::audit::AuditAction::RoleGrant,
+        format!("person:{user_id}"),
+    )
+    .region(grant.region_key.clone())
+    .detail(format!("role={} via=direct", grant.role.as_str()));
+    db::audit::record(&mut tx, &entry).await?;
     tx.commit().await
 }
 

@@ -491,6 +491,18 @@ pub async fn export_credits(ctx: &Ctx, person: &Person) -> anyhow::Result<()> {
         return ctx.say(tr!(lang, "credits-export-none")).await;
     }
     let year = chrono::Datelike::year(&ctx.app.now().with_timezone(&ctx.app.config.default_timezone));
+    // Names leave the system: one audit entry per region the file covers.
+    for grant in person.roles.iter().filter(|g| g.role == Role::Coordinator) {
+        let entry = crate::db::audit::AuditEntry::new(
+            ctx.app.now(),
+            crate::db::audit::Actor::User(person.user_id),
+            crate::db::audit::AuditAction::Export,
+            "credits-csv",
+        )
+        .region(grant.region_key.clone())
+        .detail(format!("year={year} rows={rows}"));
+        crate::services::audit::record_now(&ctx.app, &entry).await?;
+    }
     ctx.bot
         .send_document(ctx.chat, InputFile::memory(csv).file_name(format!("credits-{year}.csv")))
         .caption(tr!(lang, "credits-export-caption", year = year, count = rows))

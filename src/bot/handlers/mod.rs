@@ -1,3 +1,4 @@
+pub mod audit;
 pub mod broadcast;
 pub mod commands;
 pub mod erasure;

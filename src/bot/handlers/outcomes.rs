@@ -8,6 +8,7 @@ use teloxide::types::{InlineKeyboardMarkup, InputFile};
 use crate::bot::callback::{Cb, OutcomeChoice, OutcomeScope};
 use crate::bot::context::Ctx;
 use crate::bot::keyboards::button;
+use crate::db::audit::{Actor, AuditAction, AuditEntry};
 use crate::domain::outcomes::{self, CsvText, Figure, Outcomes, WaveStatus};
 use crate::domain::person::Person;
 use crate::domain::report::CourseTag;
@@ -290,15 +291,18 @@ async fn export(
     let lang = person.lang;
     ctx.answer(None).await?;
     let rows = rows_of(ctx, lang, scope, resolved).await?;
-    if identifiable {
-        // Names and phones leave the system: who took them is worth a line in the log.
-        tracing::info!(
-            user = person.user_id,
-            region = scope.region.key,
-            rows = rows.len(),
-            "identifiable outcome export"
-        );
-    }
+    // Answers leave the system (with names and phones when identifiable): who took them, and which,
+    // goes into the audit log before the file does.
+    let what = match resolved {
+        Resolved::All => "all".to_owned(),
+        Resolved::Course(key, _) => format!("course:{key}"),
+        Resolved::Trainer(key, _) => format!("trainer:{key}"),
+    };
+    let kind = if identifiable { "identifiable" } else { "anonymised" };
+    let entry = AuditEntry::new(ctx.app.now(), Actor::User(person.user_id), AuditAction::Export, "outcomes-csv")
+        .region(scope.region.key.clone())
+        .detail(format!("{kind} {what} rows={}", rows.len()));
+    crate::services::audit::record_now(&ctx.app, &entry).await?;
     let csv = outcomes::write_csv(&rows, identifiable, &csv_text(lang));
     let date = ctx.app.now().with_timezone(&ctx.app.config.default_timezone).format("%Y%m%d");
     let name = format!("{}-{}-{date}.csv", tr!(lang, "outcomes-csv-file"), scope.region.key);

@@ -20,6 +20,7 @@ pub async fn handle(ctx: &Ctx, person: &Person, args: &str) -> anyhow::Result<()
         (Some("retry"), None) => {
             let n = db::inbox::retry_parked(&ctx.app.db, None).await?;
             tracing::warn!(admin = person.user_id, updates = n, "parked updates put back for another try");
+            audit(ctx, person, format!("parked retry all: {n}")).await?;
             ctx.say(tr!(lang, "parked-retried", count = n)).await
         }
         (Some("retry"), Some(id)) => match id.trim_start_matches('#').parse::<i64>() {
@@ -27,6 +28,7 @@ pub async fn handle(ctx: &Ctx, person: &Person, args: &str) -> anyhow::Result<()
                 0 => ctx.say(tr!(lang, "parked-retry-unknown", id = id)).await,
                 n => {
                     tracing::warn!(admin = person.user_id, update = id, "a parked update put back for another try");
+                    audit(ctx, person, format!("parked retry #{id}")).await?;
                     ctx.say(tr!(lang, "parked-retried", count = n)).await
                 }
             },
@@ -34,6 +36,18 @@ pub async fn handle(ctx: &Ctx, person: &Person, args: &str) -> anyhow::Result<()
         },
         _ => ctx.say(tr!(lang, "parked-usage")).await,
     }
+}
+
+/// An admin command that changed something, for the audit log.
+async fn audit(ctx: &Ctx, person: &Person, detail: String) -> anyhow::Result<()> {
+    let entry = db::audit::AuditEntry::new(
+        ctx.app.now(),
+        db::audit::Actor::User(person.user_id),
+        db::audit::AuditAction::AdminCommand,
+        "inbox",
+    )
+    .detail(detail);
+    Ok(crate::services::audit::record_now(&ctx.app, &entry).await?)
 }
 
 async fn list(ctx: &Ctx, person: &Person) -> anyhow::Result<()> {

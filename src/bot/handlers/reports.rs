@@ -129,6 +129,16 @@ async fn run(ctx: &Ctx, person: &Person, scope: &Scope, period: Period) -> anyho
     ctx.answer(Some(tr!(lang, "report-working"))).await?;
     let report = reports::build(&ctx.app, lang, scope, period).await?;
     tracing::info!(user = person.user_id, region = %scope.region.key, ?period, rows = report.csv_rows, "report made");
+    let course = scope.course.as_ref().map(|c| c.key.as_str()).unwrap_or("all");
+    let entry = crate::db::audit::AuditEntry::new(
+        ctx.app.now(),
+        crate::db::audit::Actor::User(person.user_id),
+        crate::db::audit::AuditAction::Export,
+        "report-csv",
+    )
+    .region(scope.region.key.clone())
+    .detail(format!("course={course} period={period:?} rows={}", report.csv_rows));
+    crate::services::audit::record_now(&ctx.app, &entry).await?;
     for part in split_message(&report.summary, MAX_TEXT) {
         ctx.say(part).await?;
     }
