@@ -17,6 +17,7 @@ pub mod registration;
 pub mod reminder;
 pub mod report;
 pub mod request;
+pub mod scope;
 pub mod settings;
 pub mod survey;
 pub mod translations;
