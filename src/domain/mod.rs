@@ -20,4 +20,5 @@ pub mod request;
 pub mod scope;
 pub mod settings;
 pub mod survey;
+pub mod text;
 pub mod translations;
