@@ -201,6 +201,8 @@ async fn sweep(store: Store) {
         // Attendance of a class one does not teach: another trainer, a villager, a coordinator.
         for who in [other_trainer, stranger, coordinator_a] {
             forged.push((who, Cb::OpenCheckin(s).encode()));
+            // The trainee's "签到" button of a class one is not booked on.
+            forged.push((who, Cb::CheckIn(s).encode()));
             forged.push((who, Cb::Roster(s).encode()));
             forged.push((who, Cb::CloseCheckin(s).encode()));
             forged.push((who, Cb::Mark { session: s, order: o, present: true }.encode()));

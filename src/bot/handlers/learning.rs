@@ -247,6 +247,10 @@ pub async fn location_update(ctx: Ctx, point: GeoPoint) -> anyhow::Result<()> {
 pub async fn check_in_button(ctx: &Ctx, person: &Person, session_id: i64) -> anyhow::Result<()> {
     let lang = person.lang;
     let outcome = learning::check_in_button(&ctx.app, person, session_id).await?;
+    // The check-in button of a class one is not booked on (or of no session at all) is someone else's.
+    if matches!(outcome, CheckinOutcome::NotBooked) {
+        return refuse(ctx, "check-in button of a class not booked").await;
+    }
     ctx.answer(None).await?;
     let text = checkin_reply(lang, &outcome);
     match outcome {
