@@ -167,6 +167,22 @@ async fn sweep(store: Store) {
         tx.commit().await.unwrap();
         id
     };
+    // A broadcast of the class's own trainer to it.
+    let teacher_person = db::people::find(&t.app.db, teacher).await.unwrap().unwrap();
+    let draft = fieldschool::domain::broadcast::Draft {
+        target: Target::Class("mushroom-2026-12".into()),
+        audience: None,
+        text: "明天改到村委会上课".into(),
+        photo_id: None,
+        urgent: false,
+    };
+    let broadcast =
+        match fieldschool::services::broadcasts::send(&t.app, &teacher_person, teacher, &draft).await.unwrap() {
+            fieldschool::services::broadcasts::SendOutcome::Queued { id, .. } => id,
+            other => panic!("{other:?}"),
+        };
+    t.emu.wait_updates_consumed().await.unwrap();
+    t.settled().await;
     let missing = 987_654;
     let o = order.id;
 
@@ -222,8 +238,11 @@ async fn sweep(store: Store) {
         forged.push((stranger, Cb::SurveyConfirm { survey: id, yuan: 30_000, yes: true }.encode()));
     }
     // A broadcast that is not theirs: its report, its acknowledgement.
-    forged.push((other_trainer, Cb::BcReport(missing).encode()));
-    forged.push((stranger, Cb::Ack(missing).encode()));
+    for id in [broadcast, missing] {
+        forged.push((other_trainer, Cb::BcReport(id).encode()));
+        forged.push((coordinator_b, Cb::BcReport(id).encode()));
+        forged.push((stranger, Cb::Ack(id).encode()));
+    }
     // Another region's report and outcomes: county B's coordinator on county A, a villager, a trainer.
     for who in [coordinator_b, stranger, teacher] {
         forged.push((who, Cb::Report(ReportStep::Region("xinan".into())).encode()));
