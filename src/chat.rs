@@ -88,6 +88,8 @@ pub async fn run(webhook: bool) -> anyhow::Result<()> {
         None => crate::config::parse_instant(DEMO_START, chrono_tz::Asia::Shanghai).context("demo start")?,
     };
     let clock = ManualClock::new(start);
+    // Flood control is timed on the programme clock, which stands still here between commands.
+    config.flood.burst = 0;
     config.database_url = url;
     config.token = Some(emulator.token().to_owned());
     config.api_url = Some(emulator.api_url());

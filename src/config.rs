@@ -24,6 +24,9 @@ pub struct Config {
     pub send_per_sec: u32,
     /// Least time between two outbox messages to one chat (Telegram: about one a second).
     pub per_chat_interval: std::time::Duration,
+    /// How fast one chat may send before its excess updates are dropped (`FIELDSCHOOL_FLOOD_BURST`,
+    /// default 20, 0 = off; `FIELDSCHOOL_FLOOD_WINDOW_SECS`, default 10). See `inbox::flood`.
+    pub flood: crate::inbox::flood::FloodLimit,
     /// How long a check-in code stays valid.
     pub checkin_ttl: Duration,
     /// Questions per quiz, and retakes after a failed attempt.
@@ -207,6 +210,10 @@ impl Config {
             },
             send_per_sec,
             per_chat_interval: std::time::Duration::from_millis(per_chat_ms),
+            flood: crate::inbox::flood::FloodLimit {
+                burst: u32::try_from(number("FIELDSCHOOL_FLOOD_BURST", 20)?).unwrap_or(u32::MAX),
+                window: std::time::Duration::from_secs(number("FIELDSCHOOL_FLOOD_WINDOW_SECS", 10)?.max(1)),
+            },
             cancel_cutoff: hours("FIELDSCHOOL_CANCEL_CUTOFF_HOURS", 24)?,
             offer_ttl: hours("FIELDSCHOOL_OFFER_HOURS", 24)?,
             request_threshold,

@@ -191,6 +191,8 @@ pub async fn start_bot(mut app: App, bot: Bot) -> anyhow::Result<Running> {
         wake,
         clock: app.clock.clone(),
         settled: settled.clone(),
+        flood: std::sync::Arc::new(crate::inbox::flood::FloodGate::new(app.config.flood)),
+        bot: bot.clone(),
     }
     .spawn(stop_rx)
     .await;

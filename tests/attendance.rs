@@ -640,7 +640,7 @@ async fn certificates(store: Store) {
     assert!(again.photo.is_some() && again.rendered_text().contains(&cert), "{}", again.rendered_text());
     let before = t.emu.sent_count(b);
     let last = t.emu.last_message(b).unwrap();
-    assert!(press(&t, b, &last, &data).await.contains("还没有结业证书"));
+    assert!(press(&t, b, &last, &data).await.contains("没有权限"));
     assert_eq!(t.emu.sent_count(b), before);
 
     // `fieldschool verify`: the code without its dash, in lower case; `--lang en` answers in English.

@@ -153,11 +153,11 @@ async fn a_trainer_cannot_take_attendance_for_another_trainers_class() {
     let last = t.emu.last_message(other).unwrap();
     let id = t.emu.press(other, last.message_id, &format!("ck:{}", sessions[0].id));
     let answer = t.emu.callback_answer(&id).await.unwrap();
-    assert!(answer.text.unwrap_or_default().contains("不是您的课"));
+    assert!(answer.text.unwrap_or_default().contains("没有权限"));
     assert!(db::learning::checkin(&t.app.db, sessions[0].id).await.unwrap().is_none());
     // A trainee has no /checkin at all.
     let me = t.villager(811, "甲").await;
-    assert!(t.say(me, "/checkin").await.rendered_text().contains("只有老师"));
+    assert!(t.say(me, "/checkin").await.rendered_text().contains("没有权限"));
     t.stop().await;
 }
 

@@ -103,6 +103,14 @@ fn check_length(text: &str, photo: bool) -> Result<(), Problem> {
 impl BroadcastStep {
     pub fn step(self, input: Input) -> Outcome {
         use BroadcastStep as S;
+        // Broadcast text is stored and sent literally, less control characters (see `domain::text`).
+        let input = match input {
+            Input::Text(text) => Input::Text(crate::domain::text::clean(&text, true)),
+            Input::Photo { file_id, caption } => {
+                Input::Photo { file_id, caption: crate::domain::text::clean(&caption, true) }
+            }
+            other => other,
+        };
         match (self.clone(), input) {
             (S::Target, Input::Target { target, ask_audience: true }) => Outcome::Ask(S::Audience { target }),
             (S::Target, Input::Target { target, ask_audience: false }) => {

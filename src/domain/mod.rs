@@ -18,6 +18,8 @@ pub mod registration;
 pub mod reminder;
 pub mod report;
 pub mod request;
+pub mod scope;
 pub mod settings;
 pub mod survey;
+pub mod text;
 pub mod translations;

@@ -54,7 +54,8 @@ const WISH_OPENINGS: [&str; 11] = [
 /// Cleans a typed topic: trims, collapses spaces, leaves off "I want to learn", requires at least one
 /// letter, at most 30 characters.
 pub fn parse_typed(input: &str) -> Result<Topic, TopicProblem> {
-    let text = input.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = crate::domain::text::clean(input, false);
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let lower = text.to_lowercase();
     let text = match WISH_OPENINGS.iter().find(|w| lower.starts_with(*w) && text.is_char_boundary(w.len())) {
         // Latin openings lower-case to the same byte length; Chinese ones have no case.

@@ -343,6 +343,8 @@ impl SurveyStep {
                         Err(e) => Outcome::Reask(SurveyStep { confirming: None, ..self }, Problem::Number(e)),
                     },
                     Question::Comment => {
+                        let text = crate::domain::text::clean(text, true);
+                        let text = text.trim();
                         if text.chars().count() > MAX_COMMENT {
                             Outcome::Reask(self, Problem::CommentTooLong)
                         } else if text.is_empty() {

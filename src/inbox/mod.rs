@@ -14,6 +14,7 @@
 //!   [`MAX_ATTEMPTS`](crate::db::inbox::MAX_ATTEMPTS) it is parked with its error, visible to admins and
 //!   retried by them, and the rest of that chat goes on.
 
+pub mod flood;
 pub mod webhook;
 
 use std::panic::AssertUnwindSafe;
@@ -217,6 +218,10 @@ pub struct Workers {
     pub clock: crate::clock::SharedClock,
     /// Each update id once its handling is over (handled, retried or parked): tests wait on it.
     pub settled: tokio::sync::broadcast::Sender<i64>,
+    /// Slows down one chat that floods the bot (see [`flood`]); timed on `clock`.
+    pub flood: Arc<flood::FloodGate>,
+    /// Answers the updates the flood gate drops.
+    pub bot: Bot,
 }
 
 /// One claim at a time per process: a claim is a short write transaction, and sixteen idle workers
@@ -343,6 +348,10 @@ impl Workers {
                 return;
             }
         };
+        if let flood::Verdict::Drop { notify } = self.flood.admit(claimed.chat_key, self.clock.now()) {
+            self.drop_flooded(&claimed, &update, notify).await;
+            return;
+        }
         let started = std::time::Instant::now();
         let deps = (self.deps)(update);
         let handling = Arc::new(Handling::default());
@@ -380,6 +389,53 @@ impl Workers {
                     Err(e) => tracing::error!(update = id, error = %e, "inbox: recording a failure failed"),
                 }
             }
+        }
+    }
+}
+
+impl Workers {
+    /// An update the flood gate dropped: marked handled without its handler, its button press answered
+    /// (so the spinner stops), and — at most once a minute — the chat told to slow down.
+    async fn drop_flooded(&self, claimed: &db::inbox::Claimed, update: &Update, notify: bool) {
+        let id = claimed.update_id;
+        if notify {
+            tracing::warn!(
+                chat = claimed.chat_key,
+                update = id,
+                "inbox: a chat floods the bot; its excess updates are dropped"
+            );
+        } else {
+            tracing::debug!(chat = claimed.chat_key, update = id, "inbox: flooded update dropped");
+        }
+        let lang = match update.from() {
+            Some(from) => match db::people::find(&self.db, from.id.0 as i64).await {
+                Ok(Some(person)) => person.lang,
+                _ => crate::i18n::Lang::from_telegram_hint(from.language_code.as_deref()),
+            },
+            None => crate::i18n::Lang::Zh,
+        };
+        let text = notify.then(|| crate::tr!(lang, "access-slow-down"));
+        let answered = match (&update.kind, update.chat()) {
+            (UpdateKind::CallbackQuery(q), _) => {
+                let mut answer = self.bot.answer_callback_query(q.id.clone());
+                if let Some(text) = &text {
+                    answer = answer.text(text.clone());
+                }
+                answer.await.map(|_| ())
+            }
+            (_, Some(chat)) if text.is_some() && chat.is_private() => {
+                self.bot.send_message(chat.id, text.unwrap_or_default()).await.map(|_| ())
+            }
+            _ => Ok(()),
+        };
+        if let Err(e) = answered {
+            tracing::debug!(chat = claimed.chat_key, error = %e, "inbox: answering a flooded update failed");
+        }
+        let done =
+            db::inbox::finish(&self.db, id, &db::inbox::ChatStep::default(), self.clock.now(), chrono::Utc::now())
+                .await;
+        if let Err(e) = done {
+            tracing::error!(update = id, error = %e, "inbox: marking a dropped update handled failed");
         }
     }
 }

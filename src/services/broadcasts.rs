@@ -56,7 +56,7 @@ pub async fn choices(app: &App, person: &Person) -> anyhow::Result<(Vec<Choice>,
             }
         }
         for (class, course) in live_classes(app).await? {
-            if within(app, &class.region_key, &coordinator_scopes).await? {
+            if crate::services::access::may_see_region(app, person, &class.region_key).await? {
                 out.push(Choice::Class { class, course });
             }
         }
@@ -97,23 +97,23 @@ async fn live_classes(app: &App) -> anyhow::Result<Vec<(Class, Course)>> {
     Ok(out)
 }
 
-async fn within(app: &App, region_key: &str, scopes: &[String]) -> anyhow::Result<bool> {
-    Ok(db::regions::ancestry(&app.db, region_key).await?.iter().any(|r| scopes.contains(&r.key)))
+/// Whether `person` may address `target` (checked at every step and again before sending): one
+/// of the choices offered, and within their scope ([`crate::domain::scope::may`]): a region for its
+/// coordinators, a class for its trainer and the coordinators of its region. A coordinator may also
+/// address a village or class deeper in their region than the choices list.
+pub async fn allowed(app: &App, person: &Person, target: &Target) -> anyhow::Result<bool> {
+    match target {
+        Target::Region(key) => crate::services::access::may_see_region(app, person, key).await,
+        Target::Class(key) => {
+            // A class is addressed while it is live (people booked, not long over).
+            Ok(crate::services::access::may_address_class(app, person, key).await? && live_class(app, key).await?)
+        }
+    }
 }
 
-/// Whether `person` may address `target` (checked at every step and again before sending).
-pub async fn allowed(app: &App, person: &Person, target: &Target) -> anyhow::Result<bool> {
-    let (choices, _) = choices(app, person).await?;
-    if choices.iter().any(|c| &c.target() == target) {
-        return Ok(true);
-    }
-    // A coordinator may also address a village or class deeper in their region.
-    let scopes: Vec<String> =
-        person.roles.iter().filter(|g| g.role == Role::Coordinator).map(|g| g.region_key.clone()).collect();
-    Ok(match target {
-        Target::Region(key) if !scopes.is_empty() => within(app, key, &scopes).await?,
-        _ => false,
-    })
+/// Whether the class is one a broadcast may still go to (see [`live_classes`]).
+async fn live_class(app: &App, class_key: &str) -> anyhow::Result<bool> {
+    Ok(live_classes(app).await?.iter().any(|(class, _)| class.key == class_key))
 }
 
 /// The people a draft reaches: the target, narrowed to an audience, never the sender themselves.
@@ -295,5 +295,5 @@ pub async fn ack(app: &App, person: &Person, id: i64) -> anyhow::Result<Option<b
 
 /// Whether `person` sent broadcast `id` (only the sender sees its report).
 pub async fn is_sender(app: &App, person: &Person, id: i64) -> anyhow::Result<bool> {
-    Ok(store::get(&app.db, id).await?.is_some_and(|b| b.sender_id == person.user_id))
+    Ok(store::get(&app.db, id).await?.is_some_and(|b| crate::services::access::owns(person, b.sender_id)))
 }

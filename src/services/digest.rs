@@ -7,7 +7,9 @@ use crate::app::App;
 use crate::db;
 use crate::domain::catalog::SessionStatus;
 use crate::domain::gate::MessageKind;
+use crate::domain::person::{Role, RoleGrant};
 use crate::domain::region::{Region, RegionLevel};
+use crate::domain::scope;
 use crate::domain::translations::Localized;
 use crate::i18n::{Lang, local_date};
 use crate::services::notify::{self, Note, payload};
@@ -77,16 +79,22 @@ pub async fn figures(
     until: DateTime<Utc>,
 ) -> anyhow::Result<Figures> {
     let regions = db::catalog::all_regions(&app.db).await?;
+    // The coordinator's scope, decided by the one rule (`domain::scope`): a region counts when one of
+    // their grants is the region or above it.
+    let grants: Vec<RoleGrant> =
+        scopes.iter().map(|key| RoleGrant { role: Role::Coordinator, region_key: key.clone() }).collect();
+    let actor = scope::Actor { user_id: 0, grants: &grants, trainer_key: None };
     let under = |r: &Region| {
+        let mut chain = Vec::new();
         let mut key = Some(r.key.clone());
-        for _ in 0..4 {
-            let Some(k) = key else { return false };
-            if scopes.contains(&k) {
-                return true;
+        while let Some(k) = key.take() {
+            if chain.len() > 8 {
+                break; // a malformed cycle cannot loop forever
             }
             key = regions.iter().find(|x| x.key == k).and_then(|x| x.parent_key.clone());
+            chain.push(k);
         }
-        false
+        scope::may(&actor, &scope::Target::Region { chain: &chain }).is_ok()
     };
     let townships: Vec<String> =
         regions.iter().filter(|r| r.level == RegionLevel::Township && under(r)).map(|r| r.key.clone()).collect();

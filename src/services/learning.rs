@@ -94,11 +94,7 @@ pub async fn session_info(app: &App, session_id: i64) -> anyhow::Result<Option<S
 
 /// Whether `person` teaches the course of the session (their trainer link names its trainer).
 async fn teaches(app: &App, person: &Person, info: &SessionInfo) -> anyhow::Result<bool> {
-    if !person.has_role(Role::Trainer) {
-        return Ok(false);
-    }
-    let key = db::people::trainer_key(&app.db, person.user_id).await?;
-    Ok(key.is_some_and(|k| k == info.course.trainer_key))
+    crate::services::access::teaches(app, person, &info.course.trainer_key).await
 }
 
 /// Whether `person` teaches the course of `session_id`.
@@ -1051,8 +1047,9 @@ pub async fn answer(
     position: usize,
     shown: usize,
 ) -> anyhow::Result<AnswerOutcome> {
-    let Some(attempt) = store::attempt(&app.db, attempt_id).await? else { return Ok(AnswerOutcome::Closed) };
-    if attempt.user_id != person.user_id {
+    // An attempt that does not exist is answered as one of someone else's: nothing to learn from it.
+    let Some(attempt) = store::attempt(&app.db, attempt_id).await? else { return Ok(AnswerOutcome::NotYours) };
+    if !crate::services::access::owns(person, attempt.user_id) {
         tracing::warn!(user = person.user_id, attempt_id, "quiz answer for someone else's attempt");
         return Ok(AnswerOutcome::NotYours);
     }

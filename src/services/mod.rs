@@ -1,5 +1,6 @@
 //! Use cases: each one a transaction over `db`, returning what the caller needs to reply.
 
+pub mod access;
 pub mod audit;
 pub mod broadcasts;
 pub mod catalog_import;

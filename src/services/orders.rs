@@ -488,10 +488,12 @@ pub async fn act(app: &App, presser: &Person, action: OrderAction) -> anyhow::Re
         action,
         OrderAction::Approve(_) | OrderAction::Reject(_) | OrderAction::AllowCancel(_) | OrderAction::RefuseCancel(_)
     );
+    // The one scope rule: a decision is for a coordinator up the class's region chain (or an admin),
+    // anything else only for the order's owner.
     let allowed = if coordinator_action {
-        may_decide_for_class(app, presser, &info.class.region_key).await?
+        crate::services::access::may_decide(app, presser, &info.class.region_key).await?
     } else {
-        order.user_id == presser.user_id
+        crate::services::access::owns(presser, order.user_id)
     };
     if !allowed {
         tracing::warn!(user = presser.user_id, order = id, ?action, "order action refused: not allowed");
@@ -693,15 +695,6 @@ pub async fn deciders_for_class(app: &App, class_key: &str) -> anyhow::Result<Ve
         return Ok(coordinators);
     }
     Ok(db::people::admins(&app.db).await?)
-}
-
-/// Whether `person` may decide for a class in `region_key`: a coordinator up its chain, or an admin.
-async fn may_decide_for_class(app: &App, person: &Person, region_key: &str) -> anyhow::Result<bool> {
-    if person.roles.iter().any(|g| g.role == crate::domain::person::Role::Admin) {
-        return Ok(true);
-    }
-    let chain = keys(&region_chain(app, region_key).await?);
-    Ok(db::people::coordinates_any(&app.db, person.user_id, &chain).await?)
 }
 
 /// The coordinators of a class's region and its ancestors (read outside any transaction).

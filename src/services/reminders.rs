@@ -277,8 +277,9 @@ pub async fn answer(
     session_id: i64,
     coming: bool,
 ) -> anyhow::Result<RsvpOutcome> {
-    let Some(order) = db::orders::get(&app.db, order_id).await? else { return Ok(RsvpOutcome::Stale) };
-    if order.user_id != person.user_id {
+    // No such order is answered like someone else's: a forged id learns nothing.
+    let Some(order) = db::orders::get(&app.db, order_id).await? else { return Ok(RsvpOutcome::NotAllowed) };
+    if !crate::services::access::owns(person, order.user_id) {
         tracing::warn!(user = person.user_id, order_id, "reminder answer for someone else's order");
         return Ok(RsvpOutcome::NotAllowed);
     }

@@ -12,6 +12,7 @@ use crate::domain::csv;
 use crate::domain::person::{Person, Role};
 use crate::domain::region::{Region, RegionLevel};
 use crate::domain::report::{self, Bounds, ClassFacts, CourseFigures, CourseTag, OrderFacts, Period, Rate, RateView};
+use crate::domain::scope::{self, Target};
 use crate::i18n::Lang;
 use crate::render::{BarChart, RenderError};
 use crate::services::orders::status_label;
@@ -22,20 +23,19 @@ fn grants(person: &Person) -> Vec<&str> {
     person.roles.iter().filter(|g| g.role == Role::Coordinator).map(|g| g.region_key.as_str()).collect()
 }
 
-/// Whether `key` lies within one of `grants` (the granted region itself or anything below it).
-fn covered(regions: &[Region], grants: &[&str], key: &str) -> bool {
-    if grants.contains(&"") {
-        return regions.iter().any(|r| r.key == key);
-    }
+/// `key` and its ancestors' keys, nearest first; empty when `key` is not a region.
+fn chain_in(regions: &[Region], key: &str) -> Vec<String> {
+    let mut out = Vec::new();
     let mut next = Some(key);
-    for _ in 0..8 {
-        let Some(k) = next else { return false };
-        if grants.contains(&k) {
-            return true;
+    while let Some(k) = next {
+        let Some(r) = regions.iter().find(|r| r.key == k) else { break };
+        out.push(r.key.clone());
+        next = r.parent_key.as_deref();
+        if out.len() > 8 {
+            break; // a malformed cycle cannot loop forever
         }
-        next = regions.iter().find(|r| r.key == k).and_then(|r| r.parent_key.as_deref());
     }
-    false
+    out
 }
 
 /// `key` and every region below it.
@@ -115,19 +115,21 @@ pub enum Checked {
     CourseRefused,
 }
 
-/// Checks a claimed region and course against the person's coordinator grants and the catalogue.
+/// Checks a claimed region and course against the person's scope ([`crate::domain::scope::may`]) and
+/// the catalogue.
 pub async fn check(app: &App, person: &Person, region_key: &str, course: Option<CourseTag>) -> anyhow::Result<Checked> {
-    let grants = grants(person);
-    if grants.is_empty() {
+    let facts = crate::services::access::actor(app, person).await?;
+    if scope::may(&facts.actor(), &Target::Command(Role::Coordinator)).is_err() {
         return Ok(Checked::NotCoordinator);
     }
     let regions = db::catalog::all_regions(&app.db).await?;
+    let chain = chain_in(&regions, region_key);
+    if scope::may(&facts.actor(), &Target::Region { chain: &chain }).is_err() {
+        return Ok(Checked::RegionRefused);
+    }
     let Some(region) = regions.iter().find(|r| r.key == region_key).cloned() else {
         return Ok(Checked::RegionRefused);
     };
-    if !covered(&regions, &grants, region_key) {
-        return Ok(Checked::RegionRefused);
-    }
     let region_keys = subtree(&regions, region_key);
     let courses = db::reports::courses_in(&app.db, &region_keys).await?;
     let course = match course {
@@ -425,12 +427,21 @@ mod tests {
             region("b", None, RegionLevel::County),
             region("b-t", Some("b"), RegionLevel::Township),
         ];
-        assert!(covered(&regions, &["a"], "a-t-v"));
-        assert!(covered(&regions, &["a"], "a"));
-        assert!(!covered(&regions, &["a"], "b-t"));
-        assert!(!covered(&regions, &["a-t"], "a"));
-        assert!(!covered(&regions, &["a"], "nowhere"));
-        assert!(covered(&regions, &[""], "b-t"));
+        let covered = |grants: &[&str], key: &str| {
+            let grants: Vec<crate::domain::person::RoleGrant> = grants
+                .iter()
+                .map(|g| crate::domain::person::RoleGrant { role: Role::Coordinator, region_key: (*g).to_owned() })
+                .collect();
+            let actor = scope::Actor { user_id: 1, grants: &grants, trainer_key: None };
+            scope::may(&actor, &Target::Region { chain: &chain_in(&regions, key) }).is_ok()
+        };
+        assert!(covered(&["a"], "a-t-v"));
+        assert!(covered(&["a"], "a"));
+        assert!(!covered(&["a"], "b-t"));
+        assert!(!covered(&["a-t"], "a"));
+        assert!(!covered(&["a"], "nowhere"));
+        assert!(covered(&[""], "b-t"));
+        assert_eq!(chain_in(&regions, "a-t-v"), vec!["a-t-v", "a-t", "a"]);
         assert_eq!(subtree(&regions, "a"), vec!["a", "a-t", "a-t-v"]);
     }
 }

@@ -92,7 +92,7 @@ pub enum Begin {
 /// "Start answering": where the person left off.
 pub async fn begin(app: &App, person: &Person, survey_id: i64) -> anyhow::Result<Begin> {
     let Some(survey) = store::get(&app.db, survey_id).await? else { return Ok(Begin::NotYours) };
-    if survey.user_id != person.user_id {
+    if !crate::services::access::owns(person, survey.user_id) {
         return Ok(Begin::NotYours);
     }
     if survey.completed_at.is_some() {
@@ -130,7 +130,7 @@ pub async fn answer(
     let now = app.now();
     let mut tx = app.db.begin_write().await?;
     let Some(survey) = store::lock(&mut tx, app.db.backend, survey_id).await? else { return Ok(Answered::NotYours) };
-    if survey.user_id != person.user_id || !survey.wave.questions().contains(&question) {
+    if !crate::services::access::owns(person, survey.user_id) || !survey.wave.questions().contains(&question) {
         return Ok(Answered::NotYours);
     }
     let mut answered = store::answered_questions(&mut tx, survey_id).await?;

@@ -89,6 +89,9 @@ impl TestBot {
         // Pacing is the outbox tests' subject; elsewhere it would only slow the tests down.
         config.send_per_sec = 0;
         config.per_chat_interval = std::time::Duration::ZERO;
+        // Flood control is timed on the programme clock, which most tests hold still: off but in its
+        // own test (tests/flood.rs).
+        config.flood.burst = 0;
         configure(&mut config);
         let app = App::new(db, Arc::new(clock.clone()), config);
         let bot = Bot::new(emu.token()).set_api_url(emu.api_url().parse().unwrap());

@@ -19,14 +19,12 @@ use crate::tr;
 
 /// `/broadcast`: who may write to whom; trainees have no such command.
 pub async fn start(ctx: &Ctx, person: &Person) -> anyhow::Result<()> {
-    let lang = person.lang;
     let (choices, _) = broadcasts::choices(&ctx.app, person).await?;
     if choices.is_empty() {
         if !person.roles.is_empty() {
             return super::staff::explain_no_targets(ctx, person).await;
         }
-        tracing::warn!(user = person.user_id, "/broadcast from a trainee refused");
-        return ctx.say(tr!(lang, "not-allowed")).await;
+        return crate::bot::access::refuse(ctx, "/broadcast from a trainee").await;
     }
     ctx.set_state(State::Broadcasting(BroadcastStep::Target)).await?;
     ask(ctx, person, &BroadcastStep::Target).await
@@ -134,8 +132,7 @@ pub async fn handle(ctx: Ctx, step: BroadcastStep) -> anyhow::Result<()> {
         Incoming::Callback(Some(Cb::BcTarget(target))) => {
             // Never trust the button: the target must be this sender's to address.
             if !broadcasts::allowed(&ctx.app, &person, target).await? {
-                tracing::warn!(user = person.user_id, ?target, "broadcast target not theirs");
-                return ctx.answer(Some(tr!(lang, "not-allowed"))).await;
+                return crate::bot::access::refuse(&ctx, "broadcast target not theirs").await;
             }
             let (_, ask_audience) = broadcasts::choices(&ctx.app, &person).await?;
             Input::Target { target: target.clone(), ask_audience: ask_audience && matches!(target, Target::Region(_)) }
@@ -181,7 +178,7 @@ pub async fn handle(ctx: Ctx, step: BroadcastStep) -> anyhow::Result<()> {
                 SendOutcome::NoRecipients => {
                     ctx.say_with(tr!(lang, "broadcast-no-recipients"), keyboards::main_menu(&person)).await
                 }
-                SendOutcome::NotAllowed => ctx.say_with(tr!(lang, "not-allowed"), keyboards::main_menu(&person)).await,
+                SendOutcome::NotAllowed => crate::bot::access::refuse(&ctx, "broadcast to a target not theirs").await,
             }
         }
     }
@@ -273,12 +270,11 @@ pub async fn callback(ctx: Ctx, cb: Cb) -> anyhow::Result<()> {
                 ctx.retire_pressed_keyboard().await;
                 ctx.answer(Some(tr!(lang, "broadcast-acked"))).await
             }
-            None => ctx.answer(Some(tr!(lang, "not-allowed"))).await,
+            None => crate::bot::access::refuse(&ctx, "acknowledgement of a broadcast not sent to them").await,
         },
         Cb::BcReport(id) => {
             if !broadcasts::is_sender(&ctx.app, &person, id).await? {
-                tracing::warn!(user = person.user_id, broadcast = id, "report of someone else's broadcast");
-                return ctx.answer(Some(tr!(lang, "not-allowed"))).await;
+                return crate::bot::access::refuse(&ctx, "report of a broadcast not theirs").await;
             }
             let Some(d) = broadcasts::delivery(&ctx.app, id).await? else { return ctx.answer_stale().await };
             let text = report_text(&ctx.app, lang, &d).await?;

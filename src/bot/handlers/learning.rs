@@ -12,6 +12,7 @@ use teloxide::types::{
     ButtonRequest, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, KeyboardButton, KeyboardMarkup, MessageId,
 };
 
+use crate::bot::access::refuse;
 use crate::bot::callback::Cb;
 use crate::bot::context::Ctx;
 use crate::bot::keyboards::{self, button};
@@ -39,9 +40,8 @@ fn local_time(lang: Lang, tz: chrono_tz::Tz, at: chrono::DateTime<chrono::Utc>) 
 /// `/checkin`: the trainer's sessions of today whose check-in window is open, to open check-in for one.
 pub async fn choose_session(ctx: &Ctx, person: &Person) -> anyhow::Result<()> {
     let lang = person.lang;
-    if !person.has_role(Role::Trainer) {
-        tracing::warn!(user = person.user_id, "/checkin from a non-trainer");
-        return ctx.say(tr!(lang, "not-a-trainer")).await;
+    if !crate::services::access::holds(&ctx.app, person, Role::Trainer).await? {
+        return refuse(ctx, "/checkin from a non-trainer").await;
     }
     let choices = learning::checkin_choices(&ctx.app, person).await?;
     if choices.open.is_empty() {
@@ -81,12 +81,12 @@ pub async fn open(ctx: &Ctx, person: &Person, session_id: i64) -> anyhow::Result
             ctx.say(tr!(lang, "checkin-opened", code = code.as_str(), minutes = minutes)).await?;
             send_roster(ctx, person, session_id).await
         }
-        OpenOutcome::NotYours => ctx.answer(Some(tr!(lang, "checkin-not-yours"))).await,
+        // Someone else's session and no session at all are told apart by nobody.
+        OpenOutcome::NotYours | OpenOutcome::Unknown => refuse(ctx, "opening check-in of a session not taught").await,
         OpenOutcome::NotYet { opens, tz } => {
             ctx.answer(Some(tr!(lang, "checkin-not-yet", opens = local_time(lang, tz, opens)))).await
         }
         OpenOutcome::Ended => ctx.answer(Some(tr!(lang, "checkin-ended"))).await,
-        OpenOutcome::Unknown => ctx.answer_stale().await,
     }
 }
 
@@ -142,8 +142,7 @@ async fn refresh_rosters(ctx: &Ctx, session_id: i64) {
 
 pub async fn roster_button(ctx: &Ctx, person: &Person, session_id: i64) -> anyhow::Result<()> {
     if !learning::is_trainer_of(&ctx.app, person, session_id).await? {
-        tracing::warn!(user = person.user_id, session_id, "roster of another trainer's session refused");
-        return ctx.answer(Some(tr!(person.lang, "checkin-not-yours"))).await;
+        return refuse(ctx, "roster of a session not taught").await;
     }
     // Redraw first: the answered button then means the roster shows the change.
     refresh_rosters(ctx, session_id).await;
@@ -152,8 +151,7 @@ pub async fn roster_button(ctx: &Ctx, person: &Person, session_id: i64) -> anyho
 
 pub async fn close(ctx: &Ctx, person: &Person, session_id: i64) -> anyhow::Result<()> {
     if !learning::is_trainer_of(&ctx.app, person, session_id).await? {
-        tracing::warn!(user = person.user_id, session_id, "closing another trainer's check-in refused");
-        return ctx.answer(Some(tr!(person.lang, "checkin-not-yours"))).await;
+        return refuse(ctx, "closing check-in of a session not taught").await;
     }
     db::learning::close_checkin(&ctx.app.db, session_id, ctx.app.now()).await?;
     refresh_rosters(ctx, session_id).await;
@@ -166,7 +164,7 @@ pub async fn mark(ctx: &Ctx, person: &Person, session: i64, order: i64, present:
             refresh_rosters(ctx, session).await;
             ctx.answer(None).await
         }
-        MarkOutcome::NotYours => ctx.answer(Some(tr!(person.lang, "checkin-not-yours"))).await,
+        MarkOutcome::NotYours => refuse(ctx, "attendance mark in a session not taught").await,
         MarkOutcome::TooLate => {
             refresh_rosters(ctx, session).await;
             ctx.answer(Some(tr!(person.lang, "mark-too-late"))).await
@@ -176,7 +174,7 @@ pub async fn mark(ctx: &Ctx, person: &Person, session: i64, order: i64, present:
 
 pub async fn practical(ctx: &Ctx, person: &Person, session: i64, order: i64, passed: bool) -> anyhow::Result<()> {
     if !learning::trainer_practical(&ctx.app, person, session, order, passed).await? {
-        return ctx.answer(Some(tr!(person.lang, "checkin-not-yours"))).await;
+        return refuse(ctx, "practical check in a session not taught").await;
     }
     refresh_rosters(ctx, session).await;
     ctx.answer(None).await
@@ -249,6 +247,10 @@ pub async fn location_update(ctx: Ctx, point: GeoPoint) -> anyhow::Result<()> {
 pub async fn check_in_button(ctx: &Ctx, person: &Person, session_id: i64) -> anyhow::Result<()> {
     let lang = person.lang;
     let outcome = learning::check_in_button(&ctx.app, person, session_id).await?;
+    // The check-in button of a class one is not booked on (or of no session at all) is someone else's.
+    if matches!(outcome, CheckinOutcome::NotBooked) {
+        return refuse(ctx, "check-in button of a class not booked").await;
+    }
     ctx.answer(None).await?;
     let text = checkin_reply(lang, &outcome);
     match outcome {
@@ -323,6 +325,9 @@ pub async fn verify_link(ctx: &Ctx, code: &str) -> anyhow::Result<()> {
 
 /// The certificate of a completed order again (checked: the presser's own completed order).
 pub async fn certificate(ctx: &Ctx, person: &Person, order_id: i64) -> anyhow::Result<()> {
+    if !crate::services::access::owns_order(&ctx.app, person, order_id).await? {
+        return refuse(ctx, "certificate of an order not theirs").await;
+    }
     let Some(copy) = learning::certificate_again(&ctx.app, person, order_id).await? else {
         return ctx.answer(Some(tr!(person.lang, "certificate-none"))).await;
     };
@@ -361,6 +366,9 @@ fn question_message(lang: Lang, q: &QuestionView) -> (String, InlineKeyboardMark
 
 pub async fn quiz_start(ctx: &Ctx, person: &Person, order_id: i64) -> anyhow::Result<()> {
     let lang = person.lang;
+    if !crate::services::access::owns_order(&ctx.app, person, order_id).await? {
+        return refuse(ctx, "quiz of an order not theirs").await;
+    }
     let reply = match learning::start_quiz(&ctx.app, person, order_id).await? {
         QuizStart::Question(q) => {
             ctx.retire_pressed_keyboard().await;
@@ -443,7 +451,7 @@ pub async fn quiz_answer(ctx: &Ctx, person: &Person, attempt: i64, position: u16
                 ctx.say(tr!(lang, "quiz-closed")).await
             }
         }
-        AnswerOutcome::NotYours => ctx.answer(Some(tr!(lang, "not-allowed"))).await,
+        AnswerOutcome::NotYours => refuse(ctx, "answer to a quiz attempt not theirs").await,
     }
 }
 
@@ -479,12 +487,11 @@ pub async fn credits(ctx: &Ctx, person: &Person) -> anyhow::Result<()> {
 /// `/export_credits`: the coordinator's CSV of cadres' credits this year.
 pub async fn export_credits(ctx: &Ctx, person: &Person) -> anyhow::Result<()> {
     let lang = person.lang;
-    if !person.has_role(Role::Coordinator) {
-        tracing::warn!(user = person.user_id, "/export_credits from a non-coordinator");
-        return ctx.say(tr!(lang, "not-allowed")).await;
+    if !crate::services::access::holds(&ctx.app, person, Role::Coordinator).await? {
+        return refuse(ctx, "/export_credits from a non-coordinator").await;
     }
     let Some(csv) = learning::credits_csv(&ctx.app, person, lang).await? else {
-        return ctx.say(tr!(lang, "not-allowed")).await;
+        return refuse(ctx, "/export_credits without a region").await;
     };
     let rows = String::from_utf8_lossy(&csv).lines().count().saturating_sub(1);
     if rows == 0 {

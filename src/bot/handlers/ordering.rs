@@ -245,8 +245,10 @@ pub async fn order_action(ctx: &Ctx, person: &Person, action: OrderAction) -> an
         async move { orders::class_info(&app, &key).await.map(|i| i.map(|i| i.reference().label(lang))) }
     };
     let reply = match (&action, outcome) {
-        (_, ActionOutcome::NotAllowed) => return ctx.answer(Some(tr!(lang, "not-allowed"))).await,
-        (_, ActionOutcome::Unknown) => return ctx.answer_stale().await,
+        // No such order and someone else's are answered alike.
+        (_, ActionOutcome::NotAllowed | ActionOutcome::Unknown) => {
+            return crate::bot::access::refuse(ctx, action).await;
+        }
         (OrderAction::Cancel(_), ActionOutcome::Done(order)) => {
             let rows = vec![vec![
                 button(tr!(lang, "btn-yes-cancel"), Cb::Order(OrderAction::ConfirmCancel(order.id))),
@@ -361,7 +363,9 @@ async fn rsvp(ctx: &Ctx, person: &Person, order: i64, session: i64, coming: bool
     let lang = person.lang;
     let (session, tz, cancel) = match reminders::answer(&ctx.app, person, order, session, coming).await? {
         RsvpOutcome::Noted { session, tz, cancel } => (session, tz, cancel),
-        RsvpOutcome::NotAllowed => return ctx.answer(Some(tr!(lang, "not-allowed"))).await,
+        RsvpOutcome::NotAllowed => {
+            return crate::bot::access::refuse(ctx, "reminder answer for an order not theirs").await;
+        }
         RsvpOutcome::Stale => {
             ctx.retire_pressed_keyboard().await;
             ctx.answer(None).await?;

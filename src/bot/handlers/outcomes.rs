@@ -72,27 +72,19 @@ pub async fn callback(ctx: Ctx, choice: OutcomeChoice) -> anyhow::Result<()> {
     };
     let scope = match reports::check(&ctx.app, &person, region, None).await? {
         Checked::Allowed(scope) => scope,
-        Checked::NotCoordinator | Checked::CourseRefused => {
-            tracing::warn!(user = person.user_id, ?choice, "outcomes button pressed by a non-coordinator");
-            return ctx.answer(Some(tr!(lang, "not-allowed"))).await;
-        }
-        Checked::RegionRefused => {
-            tracing::warn!(user = person.user_id, ?choice, "outcomes of a region outside the coordinator's scope");
-            return ctx.answer(Some(tr!(lang, "report-out-of-scope"))).await;
-        }
+        refused => return crate::bot::access::refuse(&ctx, refused).await,
     };
     match choice {
         OutcomeChoice::Region(_) => choose_scope(&ctx, lang, &scope).await,
         OutcomeChoice::Scope { scope: which, .. } => {
             let Some(resolved) = resolve(&ctx, lang, &scope, which).await? else {
-                tracing::warn!(user = person.user_id, "outcomes of a course or trainer not in the region");
-                return ctx.answer(Some(tr!(lang, "report-course-refused"))).await;
+                return crate::bot::access::refuse(&ctx, "outcomes of a course or trainer not in the region").await;
             };
             show(&ctx, lang, &scope, which, &resolved).await
         }
         OutcomeChoice::Export { scope: which, identifiable, .. } => {
             let Some(resolved) = resolve(&ctx, lang, &scope, which).await? else {
-                return ctx.answer(Some(tr!(lang, "report-course-refused"))).await;
+                return crate::bot::access::refuse(&ctx, "export of a course or trainer not in the region").await;
             };
             export(&ctx, &person, &scope, &resolved, identifiable).await
         }

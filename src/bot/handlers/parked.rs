@@ -11,8 +11,8 @@ const LISTED: i64 = 20;
 
 pub async fn handle(ctx: &Ctx, person: &Person, args: &str) -> anyhow::Result<()> {
     let lang = person.lang;
-    if !person.has_role(Role::Admin) {
-        return ctx.say(tr!(lang, "not-allowed")).await;
+    if !crate::services::access::holds(&ctx.app, person, Role::Admin).await? {
+        return crate::bot::access::refuse(ctx, "/parked from a non-admin").await;
     }
     let mut words = args.split_whitespace();
     match (words.next(), words.next()) {

@@ -33,9 +33,8 @@ pub async fn choose_region(
     pick: impl Fn(String) -> Cb,
 ) -> anyhow::Result<()> {
     let lang = person.lang;
-    if !person.has_role(Role::Coordinator) {
-        tracing::warn!(user = person.user_id, command, "coordinator command from a non-coordinator");
-        return ctx.say(tr!(lang, "not-allowed")).await;
+    if !crate::services::access::holds(&ctx.app, person, Role::Coordinator).await? {
+        return crate::bot::access::refuse(ctx, command).await;
     }
     let regions = reports::region_choices(&ctx.app, person).await?;
     if regions.is_empty() {
@@ -53,25 +52,15 @@ pub fn is_report_button(cb: &Cb) -> bool {
 pub async fn callback(ctx: Ctx, cb: Cb) -> anyhow::Result<()> {
     let Cb::Report(step) = cb else { return ctx.answer_stale().await };
     let Some(person) = ctx.person.clone() else { return ctx.answer_stale().await };
-    let lang = person.lang;
     let (region, course) = match &step {
         ReportStep::Region(region) => (region, None),
         ReportStep::Course { region, course } | ReportStep::Run { region, course, .. } => (region, *course),
     };
+    // Not a coordinator, a region outside their scope (or none at all), a course not held there: one
+    // answer for all, so a forged press learns nothing about what exists.
     let scope = match reports::check(&ctx.app, &person, region, course).await? {
         Checked::Allowed(scope) => scope,
-        Checked::NotCoordinator => {
-            tracing::warn!(user = person.user_id, ?step, "report button pressed by a non-coordinator");
-            return ctx.answer(Some(tr!(lang, "not-allowed"))).await;
-        }
-        Checked::RegionRefused => {
-            tracing::warn!(user = person.user_id, ?step, "report for a region outside the coordinator's scope refused");
-            return ctx.answer(Some(tr!(lang, "report-out-of-scope"))).await;
-        }
-        Checked::CourseRefused => {
-            tracing::warn!(user = person.user_id, ?step, "report for a course not held in the region refused");
-            return ctx.answer(Some(tr!(lang, "report-course-refused"))).await;
-        }
+        refused => return crate::bot::access::refuse(&ctx, refused).await,
     };
     match step {
         ReportStep::Region(_) => choose_course(&ctx, &person, &scope).await,

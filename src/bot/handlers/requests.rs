@@ -105,9 +105,8 @@ async fn record(ctx: &Ctx, person: &Person, topic: Topic) -> anyhow::Result<()> 
 /// `/requests`: the tally for a coordinator's townships.
 pub async fn tally(ctx: &Ctx, person: &Person) -> anyhow::Result<()> {
     let lang = person.lang;
-    if !person.has_role(Role::Coordinator) {
-        tracing::warn!(user = person.user_id, "/requests from a non-coordinator");
-        return ctx.say(tr!(lang, "not-allowed")).await;
+    if !crate::services::access::holds(&ctx.app, person, Role::Coordinator).await? {
+        return crate::bot::access::refuse(ctx, "/requests from a non-coordinator").await;
     }
     let lines = requests::tally_for(&ctx.app, person).await?;
     if lines.is_empty() {

@@ -150,6 +150,10 @@ pub async fn callback(ctx: Ctx, cb: Cb) -> anyhow::Result<()> {
         }
         _ => return ctx.answer_stale().await,
     };
+    // Every survey button names a survey: it must be the presser's (no such survey looks the same).
+    if !crate::services::access::owns_survey(&ctx.app, &person, survey).await? {
+        return crate::bot::access::refuse(&ctx, "survey button of a survey not theirs").await;
+    }
     if let Cb::SurveyLater(_) = cb {
         ctx.retire_pressed_keyboard().await;
         ctx.answer(None).await?;
@@ -171,10 +175,7 @@ pub async fn callback(ctx: Ctx, cb: Cb) -> anyhow::Result<()> {
                 ctx.retire_pressed_keyboard().await;
                 return ctx.answer(Some(tr!(lang, "survey-closed"))).await;
             }
-            Begin::NotYours => {
-                tracing::warn!(user = person.user_id, survey, "survey button of someone else's survey");
-                return ctx.answer(Some(tr!(lang, "not-allowed"))).await;
-            }
+            Begin::NotYours => return crate::bot::access::refuse(&ctx, "survey button of a survey not theirs").await,
         },
     };
     let input = match cb {
@@ -229,7 +230,7 @@ async fn apply(ctx: &Ctx, person: &Person, step: SurveyStep, input: Input) -> an
                     ctx.set_state(State::Idle).await?;
                     ctx.say_with(tr!(lang, "survey-closed"), keyboards::main_menu(person)).await
                 }
-                Answered::NotYours => ctx.answer(Some(tr!(lang, "not-allowed"))).await,
+                Answered::NotYours => crate::bot::access::refuse(ctx, "answer to a survey not theirs").await,
             }
         }
         Outcome::Confirm(next) => {
