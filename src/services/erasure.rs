@@ -88,6 +88,19 @@ pub async fn erase(app: &App, user_id: i64) -> anyhow::Result<Option<Erased>> {
         }
     }
     let scrubbed = db::erasure::erase_person(&mut tx, app.db.backend, &erasure, now).await?;
+    // The audit names the erasure by its tombstone and village only: nothing in it leads back.
+    let entry = db::audit::AuditEntry::new(
+        now,
+        db::audit::Actor::User(erasure.tombstone),
+        db::audit::AuditAction::Erasure,
+        format!("person:{}", erasure.tombstone),
+    )
+    .region(person.village_key.clone().unwrap_or_default())
+    .detail(format!(
+        "orders cancelled {orders_cancelled}, messages withdrawn {}, certificates revoked {}",
+        scrubbed.withdrawn, scrubbed.certificates_revoked
+    ));
+    db::audit::record(&mut tx, &entry).await?;
     tx.commit().await?;
     app.wake_outbox();
     app.wake_scheduler();

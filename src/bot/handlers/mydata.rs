@@ -21,16 +21,9 @@ pub async fn send(ctx: &Ctx, person: &Person) -> anyhow::Result<()> {
     let Some(export) = personal_data::load(&ctx.app, person.user_id).await? else {
         return ctx.say(tr!(lang, "register-first")).await;
     };
-    // Identifiable data leaving the system, even to its owner, is worth a line in the log.
+    // Identifiable data leaving the system, even to its owner, is worth a line in the log (not in the
+    // audit table: it is append-only and would keep the person's id after an erasure).
     tracing::info!(user = person.user_id, orders = export.data.orders.len(), "personal data sent to its owner");
-    let entry = crate::db::audit::AuditEntry::new(
-        ctx.app.now(),
-        crate::db::audit::Actor::User(person.user_id),
-        crate::db::audit::AuditAction::Export,
-        format!("person:{}", person.user_id),
-    )
-    .detail("mydata");
-    crate::services::audit::record_now(&ctx.app, &entry).await?;
     let csv = personal_data::answers_csv(&export.data, &super::outcomes::csv_text(lang), export.tz);
     ctx.say(summary(lang, &export, csv.is_some())).await?;
     let date = export.data.exported_at.with_timezone(&export.tz).format("%Y-%m-%d");
