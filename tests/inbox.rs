@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::burst::{TO_THE_ORDER_SUMMARY, run_steps, wait_for};
+use common::burst::{TO_THE_ORDER_SUMMARY, drained, run_steps, wait_for};
 
 use std::collections::HashMap;
 use std::process::Stdio;
@@ -94,6 +94,7 @@ async fn scenario(db: Db) {
 
     // A burst of names, SIGKILL after a tenth of the answers, a restart.
     bot = burst_with_kill(&emu, &db.url, bot, "王秀英", "请选择您所在的县", (PEOPLE / 10) as usize).await;
+    drained(&db).await;
     // Nobody's name step was lost or done twice: everyone is at the county question, and nobody was
     // told their name was not understood (a redone step would read "王秀英" as a county).
     for who in FIRST..FIRST + PEOPLE {
@@ -107,6 +108,7 @@ async fn scenario(db: Db) {
 
     // A burst of confirmations, SIGKILL again, a restart.
     bot = burst_with_kill(&emu, &db.url, bot, "确认报名", "订单号", (PEOPLE / 10) as usize).await;
+    drained(&db).await;
     let mut per_person: HashMap<usize, usize> = HashMap::new();
     for who in FIRST..FIRST + PEOPLE {
         *per_person.entry(db::orders::of_user(&db, who).await.unwrap().len()).or_default() += 1;

@@ -49,3 +49,18 @@ pub const TO_THE_ORDER_SUMMARY: [(&str, &str); 8] = [
     ("食用菌种植技术", "请选择班次"),
     ("铁山镇农业技术推广站", "请核对您的报名"),
 ];
+
+/// Returns once the inbox holds nothing pending or being handled. A bot in another process gives no
+/// signal when it is done, and an update whose reply came before a kill may still be redone after the
+/// restart (its step was not committed yet), so tests that read storage wait for the inbox to drain.
+pub async fn drained(db: &fieldschool::db::Db) {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(120);
+    loop {
+        let depth = fieldschool::db::inbox::depth(db).await.unwrap();
+        if depth.pending + depth.working == 0 {
+            return;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "the inbox did not drain in 120 s: {depth:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
