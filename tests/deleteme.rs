@@ -233,6 +233,7 @@ async fn journey(store: Store) {
 
     let done = t.say(a, "删除").await.rendered_text();
     assert!(done.contains("已经删除了") && done.contains("/start"), "{done}");
+    assert!(done.contains("1 张证书已作废"), "the certificate she had is named: {done}");
     t.settled().await;
 
     // The seat went to the waitlist; nothing waits for 王秀英 any more.

@@ -35,7 +35,15 @@ erase-reask-need-word =
     This step needs typing. To erase, type "{ $word }"; to keep your data, press "Cancel".
 erase-cancelled = All right, nothing was erased; your data is still here.
 erase-done =
-    ✅ Done. Your name, phone number and what you typed are wiped, your orders cancelled and your certificates revoked.
+    ✅ Done. Your name, phone number and what you typed are wiped{ $orders ->
+        [0] {""}
+        [one] , your order cancelled
+       *[other] , { $orders } orders cancelled
+    }{ $certificates ->
+        [0] {""}
+        [one] , your certificate revoked
+       *[other] , { $certificates } certificates revoked
+    }.
     To take courses again later, send /start and register anew.
 erase-not-registered = We store nothing about you: there is nothing to erase.
 

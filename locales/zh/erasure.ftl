@@ -35,7 +35,13 @@ erase-reask-need-word =
     这一步要打字。要删除，请打字输入“{ $word }”；不删了，请点“取消”。
 erase-cancelled = 好的，没有删除，您的信息都还在。
 erase-done =
-    ✅ 已经删除了。您的姓名、手机号和您打过的字都已抹掉，报名已取消，证书已作废。
+    ✅ 已经删除了。您的姓名、手机号和您打过的字都已抹掉{ $orders ->
+        [0] {""}
+       *[other] ，{ $orders } 份报名已取消
+    }{ $certificates ->
+        [0] {""}
+       *[other] ，{ $certificates } 张证书已作废
+    }。
     以后想再参加培训，发送 /start 重新登记。
 erase-not-registered = 我们没有保存您的信息，不需要删除。
 

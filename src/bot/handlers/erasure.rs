@@ -99,8 +99,11 @@ pub async fn handle(ctx: Ctx, step: ErasureStep) -> anyhow::Result<()> {
             ctx.retire_pressed_keyboard().await;
             // The dialog state, the buttons on record and this very update go with the erasure: nothing
             // is written for this chat afterwards (no state is set; the reply carries no buttons).
-            services::erasure::erase(&ctx.app, person.user_id).await?;
-            ctx.say_with(tr!(lang, "erase-done"), keyboards::remove()).await
+            let erased = services::erasure::erase(&ctx.app, person.user_id).await?;
+            let (orders, certificates) =
+                erased.map_or((0, 0), |e| (e.orders_cancelled as i64, e.scrubbed.certificates_revoked as i64));
+            ctx.say_with(tr!(lang, "erase-done", orders = orders, certificates = certificates), keyboards::remove())
+                .await
         }
     }
 }
