@@ -118,6 +118,12 @@ pub async fn verify(config: Config, code: &str, lang: &str) -> anyhow::Result<()
     let lang = parse_lang(lang)?;
     let db = open_db(&config.database_url).await?;
     let app = App::new(db, clock_from_config(&config), config);
+    // A revoked certificate is said, and is not valid: the exit status says so to scripts too.
+    if let Some(code) = crate::domain::learning::normalize_certificate_code(code)
+        && let Some(line) = services::erasure::revoked_line(&app, &code, lang).await?
+    {
+        anyhow::bail!("{line}");
+    }
     match services::learning::verify(&app, code, lang).await? {
         Some(line) => {
             println!("{line}");

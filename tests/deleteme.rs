@@ -245,6 +245,15 @@ async fn journey(store: Store) {
     assert!(line.contains("已作废") && line.contains("本人要求"), "{line}");
     let en = fieldschool::services::learning::verify(&t.app, &certificate, Lang::En).await.unwrap().unwrap();
     assert!(en.contains("revoked"), "{en}");
+    // `fieldschool verify` says it too, and exits as for a certificate that is not valid.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_fieldschool"))
+        .args(["verify", &certificate.to_lowercase(), "--lang", "en"])
+        .env("DATABASE_URL", &t.app.db.url)
+        .env("RUST_LOG", "error")
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && said.contains("revoked"), "{said}");
     let link = t.say(b, &format!("/start v-{certificate}")).await.rendered_text();
     assert!(link.contains("已作废") && !link.contains(NAME), "{link}");
     // Roles and ids: nobody with the Telegram id, no row with the chat.
