@@ -387,6 +387,7 @@ async fn consent_bump(store: Store) {
     let Some(t) = TestBot::start(store).await else { return };
     let a = t.villager(1421, "钱多多").await;
     let b = t.villager(1422, "孙小妹").await;
+    let trainer = t.trainer(1423, "wang-lixin", "王立新").await;
     let version = |user: i64| {
         let db = t.app.db.clone();
         async move { db::erasure::consent_version(&db, user).await.unwrap() }
@@ -411,6 +412,11 @@ async fn consent_bump(store: Store) {
     assert!(agreed.rendered_text().contains("已记录您同意新的说明"), "{}", agreed.rendered_text());
     assert_eq!(version(a).await, Some(fieldschool::domain::erasure::CONSENT_VERSION));
     assert!(!t.say(a, "📚 报名培训").await.rendered_text().contains("说明更新了"));
+
+    // A trainer who takes no courses sees the staff terms again, not a villager's.
+    let staff = t.say(trainer, "你好").await.rendered_text();
+    assert!(staff.contains("说明更新了") && staff.contains("让学员和培训办联系得到您"), "{staff}");
+    assert!(!staff.contains("您选择的培训"), "not the villager's terms: {staff}");
 
     // Declining is erasure, after the same two confirmations.
     t.say(b, "hello").await;

@@ -132,13 +132,16 @@ role-admin = an admin
 reg-consent-staff =
     Welcome to Field School! You opened a staff invite: it makes you { $role }.
 
+    { consent-staff-terms }
+
+    Once you agree and register, you have this role. Do you agree?
+# What staff agree to (in the invite above, and asked again when the consent text changes).
+consent-staff-terms =
     Before you register:
     • We keep: your name, and your phone number if you give it.
     • Why: to arrange training, and so trainees and the training office can reach you.
     • Who sees it: staff of the county and township training offices; the notices you send to trainees carry your name.
     • You can change it in Settings at any time; "📄 My data" (or /mydata) shows and sends it to you; "🗑 Erase my data" (or /deleteme) erases it.
-
-    Once you agree and register, you have this role. Do you agree?
 reg-done-staff =
     You are registered!
     Name: { $name }

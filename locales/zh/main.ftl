@@ -132,13 +132,16 @@ role-admin = 管理员
 reg-consent-staff =
     欢迎来到田间学校！您打开的是工作人员邀请：{ $role }。
 
+    { consent-staff-terms }
+
+    同意并登记后，您就有了这个身份。您同意吗？
+# What staff agree to (in the invite above, and asked again when the consent text changes).
+consent-staff-terms =
     登记前请了解：
     • 我们记录：您的姓名，以及您愿意留下的手机号。
     • 用途：安排培训，让学员和培训办联系得到您。
     • 谁能看到：县乡培训办的工作人员；您发给学员的通知上有您的姓名。
     • 您可以随时在“设置”里修改这些信息；点“📄 我的数据”（或发送 /mydata）查看和下载；点“🗑 删除我的信息”（或发送 /deleteme）删除。
-
-    同意并登记后，您就有了这个身份。您同意吗？
 reg-done-staff =
     登记成功！
     姓名：{ $name }

@@ -146,8 +146,13 @@ pub async fn renew_consent(ctx: Ctx) -> anyhow::Result<()> {
         }
         _ => {
             ctx.answer(None).await?;
-            let text =
-                tr!(lang, "consent-renew", changes = tr!(lang, "consent-changes"), consent = tr!(lang, "reg-consent"));
+            // Staff who take no courses agreed to the staff terms, so those are what they see again.
+            let consent = if !person.trainee && !person.roles.is_empty() {
+                tr!(lang, "consent-staff-terms")
+            } else {
+                tr!(lang, "reg-consent")
+            };
+            let text = tr!(lang, "consent-renew", changes = tr!(lang, "consent-changes"), consent = consent);
             let markup = InlineKeyboardMarkup::new(vec![
                 vec![keyboards::button(tr!(lang, "btn-agree"), Cb::Consent(true))],
                 vec![keyboards::button(tr!(lang, "btn-decline"), Cb::Consent(false))],
