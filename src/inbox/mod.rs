@@ -108,9 +108,7 @@ pub async fn store(db: &Db, wake: &Notify, updates: &[db::inbox::Incoming]) -> s
     if new > 0 {
         // One worker per new update: waking them all would send every idle worker to claim at once,
         // and all but a few would find nothing.
-        for _ in 0..new.min(MAX_WAKE) {
-            wake.notify_one();
-        }
+        wake_workers(wake, new);
         if db.backend == db::Backend::Postgres
             && let Err(e) = sqlx::query("SELECT pg_notify('fieldschool_inbox', $1)")
                 .bind(format!("{} {new}", replica_tag()))
@@ -125,6 +123,13 @@ pub async fn store(db: &Db, wake: &Notify, updates: &[db::inbox::Incoming]) -> s
 
 /// At most this many workers are woken for one batch (a process never runs more).
 const MAX_WAKE: u64 = 64;
+
+/// Wakes one idle worker per update that can be claimed now (a permit is kept when none is idle).
+fn wake_workers(wake: &Notify, updates: u64) {
+    for _ in 0..updates.min(MAX_WAKE) {
+        wake.notify_one();
+    }
+}
 
 /// Tells this process's own inbox notifications apart from other replicas' (its workers were woken
 /// when it stored the updates).
@@ -261,9 +266,7 @@ impl Workers {
                 Ok(0) => {}
                 Ok(k) => {
                     tracing::warn!(updates = k, "inbox: taken back from workers whose lease ran out");
-                    for _ in 0..k.min(MAX_WAKE) {
-                        self.wake.notify_one();
-                    }
+                    wake_workers(&self.wake, k);
                 }
                 Err(e) => tracing::warn!(error = %e, "inbox: taking back expired claims failed"),
             }
@@ -415,17 +418,15 @@ impl Workers {
             None => crate::i18n::Lang::Zh,
         };
         let text = notify.then(|| crate::tr!(lang, "access-slow-down"));
-        let answered = match (&update.kind, update.chat()) {
-            (UpdateKind::CallbackQuery(q), _) => {
+        let answered = match (&update.kind, update.chat(), text) {
+            (UpdateKind::CallbackQuery(q), _, text) => {
                 let mut answer = self.bot.answer_callback_query(q.id.clone());
-                if let Some(text) = &text {
-                    answer = answer.text(text.clone());
+                if let Some(text) = text {
+                    answer = answer.text(text);
                 }
                 answer.await.map(|_| ())
             }
-            (_, Some(chat)) if text.is_some() && chat.is_private() => {
-                self.bot.send_message(chat.id, text.unwrap_or_default()).await.map(|_| ())
-            }
+            (_, Some(chat), Some(text)) if chat.is_private() => self.bot.send_message(chat.id, text).await.map(|_| ()),
             _ => Ok(()),
         };
         if let Err(e) = answered {
@@ -461,9 +462,7 @@ async fn listen_for_other_replicas(db: Db, wake: Arc<Notify>, mut stop: watch::R
                     // "<replica> <how many>": our own updates woke our workers when they were stored.
                     let (from, count) = n.payload().split_once(' ').unwrap_or((n.payload(), "1"));
                     if from != replica_tag() {
-                        for _ in 0..count.parse::<u64>().unwrap_or(1).clamp(1, MAX_WAKE) {
-                            wake.notify_one();
-                        }
+                        wake_workers(&wake, count.parse::<u64>().unwrap_or(1).max(1));
                     }
                 }
                 Err(e) => {
