@@ -38,8 +38,8 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
     .endpoint(guarded!(super::handlers::audit::handle));
 
     // Someone who agreed to an older consent text is asked again before anything but a command.
-    let consent_renewal = dptree::filter_async(|ctx: Ctx| async move { erasure::must_renew_consent(&ctx).await })
-        .endpoint(guarded!(erasure::renew_consent));
+    let consent_renewal =
+        dptree::filter(|ctx: Ctx| erasure::must_renew_consent(&ctx)).endpoint(guarded!(erasure::renew_consent));
 
     // Sign-up buttons of registered people work in any dialog state (an offer or an approval can be
     // pressed while another dialog is open); each is checked against storage by the service.

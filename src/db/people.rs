@@ -9,7 +9,12 @@ use crate::domain::registration::NewPerson;
 use crate::i18n::Lang;
 use chrono::{DateTime, Utc};
 
-const PERSON_COLUMNS: &str = "user_id, chat_id, name, audience, lang, village_key, phone, trainee";
+const PERSON_COLUMNS: &str = "user_id, chat_id, name, audience, lang, village_key, phone, trainee, consent_version";
+
+/// [`PERSON_COLUMNS`] of the table aliased `alias` (for joins).
+fn person_columns_of(alias: &str) -> String {
+    PERSON_COLUMNS.split(", ").map(|c| format!("{alias}.{c}")).collect::<Vec<_>>().join(", ")
+}
 
 fn person_from_row(row: &AnyRow) -> sqlx::Result<Person> {
     Ok(Person {
@@ -22,6 +27,7 @@ fn person_from_row(row: &AnyRow) -> sqlx::Result<Person> {
         phone: row.try_get::<Option<String>, _>("phone")?.map(Phone::from_stored),
         roles: Vec::new(),
         trainee: row.try_get::<i64, _>("trainee")? != 0,
+        consent_version: row.try_get("consent_version")?,
     })
 }
 
@@ -205,10 +211,10 @@ pub async fn coordinators_for(db: &Db, region_keys: &[String]) -> sqlx::Result<V
     }
     let placeholders: Vec<String> = (1..=region_keys.len()).map(|i| format!("${i}")).collect();
     let sql = format!(
-        "SELECT DISTINCT p.user_id, p.chat_id, p.name, p.audience, p.lang, p.village_key, p.phone, p.trainee
-         FROM people p JOIN person_roles r ON r.user_id = p.user_id
+        "SELECT DISTINCT {} FROM people p JOIN person_roles r ON r.user_id = p.user_id
          WHERE r.role = 'coordinator' AND r.region_key IN ({}) AND p.unreachable_at IS NULL
          ORDER BY p.user_id",
+        person_columns_of("p"),
         placeholders.join(", ")
     );
     let mut q = sqlx::query(&sql);
@@ -230,7 +236,7 @@ pub async fn admins(db: &Db) -> sqlx::Result<Vec<Person>> {
     let rows = sqlx::query(&format!(
         "SELECT DISTINCT {} FROM people p JOIN person_roles r ON r.user_id = p.user_id
          WHERE r.role = 'admin' AND p.unreachable_at IS NULL ORDER BY p.user_id",
-        PERSON_COLUMNS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ")
+        person_columns_of("p")
     ))
     .fetch_all(&db.pool)
     .await?;

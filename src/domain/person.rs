@@ -80,6 +80,8 @@ pub struct Person {
     /// chosen an audience (settings, or the first time they open the courses): `audience` means
     /// nothing for them until then.
     pub trainee: bool,
+    /// The version of the consent text they agreed to (see `domain::erasure::CONSENT_VERSION`).
+    pub consent_version: i64,
 }
 
 impl Person {

@@ -117,11 +117,6 @@ pub async fn erase(app: &App, user_id: i64) -> anyhow::Result<Option<Erased>> {
     Ok(Some(Erased { orders_cancelled, scrubbed, checkpointed }))
 }
 
-/// Whether the registered person agreed to an older consent text and must be asked again.
-pub async fn needs_consent_again(app: &App, user_id: i64) -> anyhow::Result<bool> {
-    Ok(db::erasure::consent_version(&app.db, user_id).await?.is_some_and(crate::domain::erasure::consent_outdated))
-}
-
 /// Records agreement to the current consent text.
 pub async fn agree_to_current_consent(app: &App, user_id: i64) -> anyhow::Result<()> {
     db::erasure::record_consent(&app.db, user_id, CONSENT_VERSION, app.now()).await?;

@@ -110,17 +110,10 @@ pub async fn handle(ctx: Ctx, step: ErasureStep) -> anyhow::Result<()> {
 
 /// Whether a registered person agreed to an older consent text and this update should ask again
 /// (not while they register or confirm an erasure).
-pub async fn must_renew_consent(ctx: &Ctx) -> bool {
-    if ctx.person.is_none() || matches!(ctx.state, State::Erasing(_) | State::Registering(_)) {
-        return false;
-    }
-    match services::erasure::needs_consent_again(&ctx.app, ctx.user_id).await {
-        Ok(outdated) => outdated,
-        Err(e) => {
-            tracing::warn!(user = ctx.user_id, error = %e, "reading the consent version");
-            false
-        }
-    }
+pub fn must_renew_consent(ctx: &Ctx) -> bool {
+    let Some(person) = &ctx.person else { return false };
+    !matches!(ctx.state, State::Erasing(_) | State::Registering(_))
+        && crate::domain::erasure::consent_outdated(person.consent_version)
 }
 
 /// The consent asked again: agree (the new version is recorded) or decline (erasure, confirmed the
