@@ -51,8 +51,27 @@ static SHUTDOWN_HANGS: AtomicU64 = AtomicU64::new(0);
 struct SqlCounter;
 
 impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for SqlCounter {
-    fn on_event(&self, _event: &tracing::Event<'_>, _ctx: tracing_subscriber::layer::Context<'_, S>) {
+    fn on_event(&self, event: &tracing::Event<'_>, _ctx: tracing_subscriber::layer::Context<'_, S>) {
         SQL_STATEMENTS.fetch_add(1, Ordering::Relaxed);
+        // `BENCH_SQL_LOG=1` prints each counted statement's summary: where a step's statements go.
+        if std::env::var_os("BENCH_SQL_LOG").is_some() {
+            struct Summary(String);
+            impl tracing::field::Visit for Summary {
+                fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+                    if field.name() == "summary" {
+                        self.0 = format!("{value:?}");
+                    }
+                }
+                fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+                    if field.name() == "summary" {
+                        self.0 = value.to_owned();
+                    }
+                }
+            }
+            let mut summary = Summary(String::new());
+            event.record(&mut summary);
+            eprintln!("      sql: {}", summary.0);
+        }
     }
 }
 

@@ -130,3 +130,59 @@ async fn dialog_state_survives_a_reconnect() {
         assert_eq!(db::dialogs::load(&db, 5).await.unwrap(), None, "{backend}: Idle is stored as no row");
     }
 }
+
+/// What an update reads first, in one statement: the person with every role, the dialog step and the
+/// buttons on screen; and `finish` writes a step, buttons and the handled mark together.
+#[tokio::test]
+async fn an_updates_chat_facts_read_in_one_go_and_its_step_commits_with_its_mark() {
+    use fieldschool::db::chat_facts;
+    use fieldschool::db::inbox::{ChatStep, Incoming};
+    use fieldschool::db::keyboards::ScreenKeyboard;
+    for (backend, db, _guard) in backends().await {
+        let (app, _clock) = app(db.clone());
+        // Nobody yet: no person, no step, no buttons.
+        assert_eq!(chat_facts::load(&db, 42, 42).await.unwrap(), chat_facts::ChatFacts::default(), "{backend}");
+
+        services::people::register(&app, 42, 42, &new_person("王秀英")).await.unwrap();
+        let mut tx = db.begin_write().await.unwrap();
+        for grant in [
+            fieldschool::domain::person::RoleGrant { role: Role::Trainer, region_key: String::new() },
+            fieldschool::domain::person::RoleGrant { role: Role::Coordinator, region_key: "v1".into() },
+        ] {
+            db::people::grant_role(&mut tx, 42, &grant, t0()).await.unwrap();
+        }
+        tx.commit().await.unwrap();
+        db::people::mark_unreachable(&db, 42, t0()).await.unwrap();
+
+        // An update arrives and is claimed; its handler moves the dialog on and shows buttons.
+        let update = Incoming { update_id: 7, chat_key: 42, kind: "message".into(), payload: "{}".into() };
+        assert_eq!(db::inbox::store(&db, &[update.clone(), update], t0()).await.unwrap(), 1, "{backend}: a replay");
+        db::inbox::claim(&db, "w", t0(), Duration::seconds(60)).await.unwrap().unwrap();
+        let state = State::Registering(Registration {
+            lang: Lang::En,
+            step: RegStep::County { audience: Audience::Cadre, name: PersonName::parse("Li Jianguo").unwrap() },
+        });
+        let keyboard = ScreenKeyboard { message_id: Some(9), buttons: vec![("是".into(), "yes".into())] };
+        let step = ChatStep { dialog: Some((42, state.clone())), keyboard: Some((42, Some(keyboard.clone()))) };
+        db::inbox::finish(&db, 7, &step, t0(), t0()).await.unwrap();
+        assert_eq!(db::inbox::status(&db, 7).await.unwrap().as_deref(), Some("handled"), "{backend}");
+
+        let facts = chat_facts::load(&db, 42, 42).await.unwrap();
+        let person = facts.person.expect("registered");
+        assert_eq!(person, db::people::find(&db, 42).await.unwrap().unwrap(), "{backend}: same as the plain read");
+        assert_eq!(person.roles.len(), 2, "{backend}");
+        assert!(facts.unreachable, "{backend}");
+        assert_eq!(facts.dialog, Some(state), "{backend}");
+        assert_eq!(facts.keyboard, Some(keyboard), "{backend}");
+
+        // The next update ends the dialog and takes the buttons away, in the same single write.
+        let update = Incoming { update_id: 8, chat_key: 42, kind: "message".into(), payload: "{}".into() };
+        db::inbox::store(&db, &[update], t0()).await.unwrap();
+        db::inbox::claim(&db, "w", t0(), Duration::seconds(60)).await.unwrap().unwrap();
+        let step = ChatStep { dialog: Some((42, State::Idle)), keyboard: Some((42, None)) };
+        db::inbox::finish(&db, 8, &step, t0(), t0()).await.unwrap();
+        let facts = chat_facts::load(&db, 42, 42).await.unwrap();
+        assert_eq!((facts.dialog, facts.keyboard), (None, None), "{backend}");
+        assert_eq!(db::inbox::status(&db, 8).await.unwrap().as_deref(), Some("handled"), "{backend}");
+    }
+}

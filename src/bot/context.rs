@@ -136,31 +136,20 @@ pub async fn load(update: Update, app: App, bot: Bot, me: Me, storage: Arc<Dialo
         _ => return None,
     };
     let user_id = from.id.0 as i64;
-    let person = match db::people::find(&app.db, user_id).await {
-        Ok(p) => p,
+    let facts = match db::chat_facts::load(&app.db, user_id, chat.0).await {
+        Ok(facts) => facts,
         Err(e) => {
-            tracing::error!(user_id, error = %e, "loading person");
-            None
+            tracing::error!(user_id, chat = chat.0, error = %e, "loading the person and their dialog");
+            db::chat_facts::ChatFacts::default()
         }
     };
-    let state = match db::dialogs::load(&app.db, chat.0).await {
-        Ok(s) => s.unwrap_or_default(),
-        Err(e) => {
-            tracing::error!(chat = chat.0, error = %e, "loading dialog state");
-            State::Idle
-        }
-    };
+    let db::chat_facts::ChatFacts { person, unreachable, dialog, keyboard } = facts;
+    let state = dialog.unwrap_or_default();
+    crate::inbox::note_loaded(chat.0, &state, keyboard.as_ref());
     let lang = match (&person, &state) {
         (Some(p), _) => p.lang,
         (None, State::Registering(r)) => r.lang,
         (None, _) => Lang::from_telegram_hint(from.language_code.as_deref()),
-    };
-    let keyboard = match db::keyboards::load(&app.db, chat.0).await {
-        Ok(k) => k,
-        Err(e) => {
-            tracing::warn!(chat = chat.0, error = %e, "loading the keyboard on screen");
-            None
-        }
     };
     let (incoming, callback) = match typed_label(&incoming, keyboard.as_ref(), person.is_some(), lang) {
         Some(Typed::Press(cb, message)) => {
@@ -170,7 +159,7 @@ pub async fn load(update: Update, app: App, bot: Bot, me: Me, storage: Arc<Dialo
         Some(Typed::MenuTap(label)) => (Incoming::Text(label), callback),
         None => (incoming, callback),
     };
-    if person.is_some() {
+    if person.is_some() && unreachable {
         // Writing to the bot again means they unblocked it.
         if let Err(e) = db::people::mark_reachable(&app.db, user_id).await {
             tracing::warn!(user_id, error = %e, "marking reachable");

@@ -10,7 +10,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
-use super::{Backend, Db, Tx, from_epoch, to_epoch};
+use super::{Backend, Db, from_epoch, to_epoch};
 
 /// Handlings begun before an update is parked (a crash in the middle counts as one).
 pub const MAX_ATTEMPTS: i64 = 3;
@@ -45,30 +45,28 @@ pub struct Parked {
     pub received_at: DateTime<Utc>,
 }
 
-/// Stores updates in one transaction; one already stored (a replay) is left as it is. Returns how many
-/// were new.
+/// Stores updates in one statement (so atomically, and one round trip however many came in a poll);
+/// one already stored (a replay) is left as it is. Returns how many were new.
 pub async fn store(db: &Db, updates: &[Incoming], now: DateTime<Utc>) -> sqlx::Result<u64> {
     if updates.is_empty() {
         return Ok(0);
     }
-    let mut tx = db.begin_write().await?;
-    let mut new = 0;
+    let rows: Vec<String> = (0..updates.len())
+        .map(|i| {
+            let n = i * 4;
+            format!("(${}, ${}, ${}, ${}, 'pending', 0, $1)", n + 2, n + 3, n + 4, n + 5)
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO inbox (update_id, chat_key, kind, payload, status, attempts, received_at)
+         VALUES {} ON CONFLICT (update_id) DO NOTHING",
+        rows.join(", ")
+    );
+    let mut query = sqlx::query(&sql).bind(to_epoch(now));
     for u in updates {
-        new += sqlx::query(
-            "INSERT INTO inbox (update_id, chat_key, kind, payload, status, attempts, received_at)
-             VALUES ($1, $2, $3, $4, 'pending', 0, $5) ON CONFLICT (update_id) DO NOTHING",
-        )
-        .bind(u.update_id)
-        .bind(u.chat_key)
-        .bind(&u.kind)
-        .bind(&u.payload)
-        .bind(to_epoch(now))
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        query = query.bind(u.update_id).bind(u.chat_key).bind(&u.kind).bind(&u.payload);
     }
-    tx.commit().await?;
-    Ok(new)
+    Ok(query.execute(&db.pool).await?.rows_affected())
 }
 
 /// The highest update id stored (the polling offset goes past it).
@@ -132,19 +130,6 @@ pub async fn reclaim_expired(db: &Db, now: DateTime<Utc>) -> sqlx::Result<u64> {
     .rows_affected())
 }
 
-/// Marks an update handled. No-op when it is no longer this worker's.
-pub async fn mark_handled_in(tx: &mut Tx, update_id: i64, now: DateTime<Utc>) -> sqlx::Result<()> {
-    sqlx::query(
-        "UPDATE inbox SET status = 'handled', handled_at = $2, claimed_by = NULL, claimed_until = NULL, last_error = NULL
-         WHERE update_id = $1 AND status = 'working'",
-    )
-    .bind(update_id)
-    .bind(to_epoch(now))
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
 /// What an update changed in its chat's conversation, kept until its handler finished.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct ChatStep {
@@ -154,8 +139,20 @@ pub struct ChatStep {
     pub keyboard: Option<(i64, Option<super::keyboards::ScreenKeyboard>)>,
 }
 
-/// Marks an update handled in the transaction that saves its chat step: a restart then neither redoes
-/// the step nor loses it.
+impl ChatStep {
+    /// What of `self` differs from `loaded` (the chat as the update found it): an unchanged dialog or
+    /// keyboard need not be written again.
+    pub fn changed_since(self, loaded: &ChatStep) -> ChatStep {
+        ChatStep {
+            dialog: self.dialog.filter(|d| loaded.dialog.as_ref() != Some(d)),
+            keyboard: self.keyboard.filter(|k| loaded.keyboard.as_ref() != Some(k)),
+        }
+    }
+}
+
+/// Marks an update handled together with the chat step it made, atomically: a restart then neither
+/// redoes the step nor loses it. It runs on every update, so it is one statement where it can be (on
+/// PostgreSQL the writes are data-modifying CTEs of the mark; on SQLite one batch inside a transaction).
 pub async fn finish(
     db: &Db,
     update_id: i64,
@@ -163,16 +160,92 @@ pub async fn finish(
     now: DateTime<Utc>,
     handled_at: DateTime<Utc>,
 ) -> Result<(), super::dialogs::DialogStorageError> {
-    let mut tx = db.begin_write().await?;
+    let mut writes: Vec<String> = Vec::new();
+    let mut args = sqlx::any::AnyArguments::default();
+    let mut placeholder = 0;
+    let mut bind = |args: &mut sqlx::any::AnyArguments<'_>, value: FinishValue| -> sqlx::Result<String> {
+        use sqlx::Arguments as _;
+        placeholder += 1;
+        match value {
+            FinishValue::Int(v) => args.add(v),
+            FinishValue::OptInt(v) => args.add(v),
+            FinishValue::Text(v) => args.add(v),
+        }
+        .map_err(sqlx::Error::Encode)?;
+        Ok(format!("${placeholder}"))
+    };
     if let Some((chat, state)) = &step.dialog {
-        super::dialogs::save_in(&mut tx, *chat, state, to_epoch(now)).await?;
+        let chat = bind(&mut args, FinishValue::Int(*chat))?;
+        if *state == crate::domain::dialog::State::Idle {
+            writes.push(format!("DELETE FROM dialogs WHERE chat_id = {chat}"));
+        } else {
+            let json = bind(&mut args, FinishValue::Text(serde_json::to_string(state)?))?;
+            let at = bind(&mut args, FinishValue::Int(to_epoch(now)))?;
+            writes.push(format!(
+                "INSERT INTO dialogs (chat_id, state, updated_at) VALUES ({chat}, {json}, {at})
+                 ON CONFLICT (chat_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at"
+            ));
+        }
     }
     if let Some((chat, keyboard)) = &step.keyboard {
-        super::keyboards::record_in(&mut tx, *chat, keyboard.as_ref(), now).await?;
+        let chat = bind(&mut args, FinishValue::Int(*chat))?;
+        match keyboard {
+            None => writes.push(format!("DELETE FROM chat_keyboards WHERE chat_id = {chat}")),
+            Some(keyboard) => {
+                let buttons = serde_json::to_string(&keyboard.buttons)?;
+                let message = bind(&mut args, FinishValue::OptInt(keyboard.message_id.map(i64::from)))?;
+                let buttons = bind(&mut args, FinishValue::Text(buttons))?;
+                let at = bind(&mut args, FinishValue::Int(to_epoch(now)))?;
+                writes.push(format!(
+                    "INSERT INTO chat_keyboards (chat_id, message_id, buttons, updated_at)
+                     VALUES ({chat}, {message}, {buttons}, {at})
+                     ON CONFLICT (chat_id) DO UPDATE SET message_id = excluded.message_id, buttons = excluded.buttons,
+                         updated_at = excluded.updated_at"
+                ));
+            }
+        }
     }
-    mark_handled_in(&mut tx, update_id, handled_at).await?;
-    tx.commit().await?;
+    let id = bind(&mut args, FinishValue::Int(update_id))?;
+    let at = bind(&mut args, FinishValue::Int(to_epoch(handled_at)))?;
+    let mark = format!(
+        "UPDATE inbox SET status = 'handled', handled_at = {at}, claimed_by = NULL, claimed_until = NULL,
+                          last_error = NULL
+         WHERE update_id = {id} AND status = 'working'"
+    );
+    if writes.is_empty() {
+        sqlx::query_with(&mark, args).execute(&db.pool).await?;
+        return Ok(());
+    }
+    match db.backend {
+        Backend::Postgres => {
+            // Data-modifying CTEs run exactly once, with the mark, in the statement's own transaction.
+            let ctes: Vec<String> = writes.iter().enumerate().map(|(i, w)| format!("w{i} AS ({w})")).collect();
+            let sql = format!("WITH {} {mark}", ctes.join(", "));
+            sqlx::query_with(&sql, args).execute(&db.pool).await?;
+        }
+        Backend::Sqlite => {
+            // One batch, transaction included, so one hand-off to SQLite's thread instead of five; each
+            // statement takes its `$n` from the shared arguments.
+            let batch = format!("BEGIN IMMEDIATE;\n{};\n{mark};\nCOMMIT", writes.join(";\n"));
+            let mut conn = db.pool.acquire().await?;
+            if let Err(e) = sqlx::query_with(&batch, args).execute(&mut *conn).await {
+                // What ran of the batch is undone, so the connection goes back to the pool clean; if
+                // even that fails, the connection is closed rather than reused mid-transaction.
+                if sqlx::query("ROLLBACK").execute(&mut *conn).await.is_err() {
+                    conn.close_on_drop();
+                }
+                return Err(e.into());
+            }
+        }
+    }
     Ok(())
+}
+
+/// A value [`finish`] binds.
+enum FinishValue {
+    Int(i64),
+    OptInt(Option<i64>),
+    Text(String),
 }
 
 /// A handling failed: pending again for another try, or parked with the error after [`MAX_ATTEMPTS`].

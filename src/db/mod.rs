@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod broadcasts;
 pub mod catalog;
+pub mod chat_facts;
 pub mod dialogs;
 pub mod digest;
 pub mod erasure;

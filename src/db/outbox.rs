@@ -270,9 +270,20 @@ fn claimed_from_row(row: &AnyRow) -> sqlx::Result<Claimed> {
     })
 }
 
-/// Queues a message inside the caller's transaction. A `dedupe_key` already used by a row that is
-/// not cancelled makes this a no-op returning `None`.
-pub async fn enqueue(tx: &mut Tx, msg: &NewMessage) -> sqlx::Result<Option<i64>> {
+/// The columns [`enqueue`] and [`enqueue_many`] write, in their order, and the values of one row.
+const ENQUEUE_COLUMNS: &str = "chat_id, kind, payload, photo, document_name, document, dedupe_key, group_key,
+                             planned_at, due_at, deadline_at, send_rule, status, attempts, created_at";
+
+/// One row's `VALUES` tuple with its twelve placeholders from `$first` on.
+fn enqueue_values(first: usize) -> String {
+    let p: Vec<String> = (first..first + 12).map(|n| format!("${n}")).collect();
+    format!("({}, 'pending', 0, {})", p.join(", "), p[8])
+}
+
+fn bind_message<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    msg: &'q NewMessage,
+) -> sqlx::Result<sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>> {
     let stored = StoredPayload {
         text: msg.payload.text.clone(),
         parse_mode: msg.payload.parse_mode,
@@ -285,28 +296,51 @@ pub async fn enqueue(tx: &mut Tx, msg: &NewMessage) -> sqlx::Result<Option<i64>>
         Some((name, bytes)) => (Some(name.clone()), Some(bytes.clone())),
         None => (None, None),
     };
-    let row = sqlx::query(
-        "INSERT INTO outbox (chat_id, kind, payload, photo, document_name, document, dedupe_key, group_key,
-                             planned_at, due_at, deadline_at, send_rule, status, attempts, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'pending', 0, $9)
+    Ok(query
+        .bind(msg.chat_id)
+        .bind(&msg.kind)
+        .bind(json)
+        .bind(msg.payload.photo_png.clone())
+        .bind(document_name)
+        .bind(document)
+        .bind(&msg.dedupe_key)
+        .bind(&msg.group_key)
+        .bind(to_epoch(msg.planned_at))
+        .bind(to_epoch(msg.due_at))
+        .bind(msg.deadline_at.map(to_epoch))
+        .bind(rule_to_text(&msg.rule)))
+}
+
+/// Queues a message inside the caller's transaction. A `dedupe_key` already used by a row that is
+/// not cancelled makes this a no-op returning `None`.
+pub async fn enqueue(tx: &mut Tx, msg: &NewMessage) -> sqlx::Result<Option<i64>> {
+    let sql = format!(
+        "INSERT INTO outbox ({ENQUEUE_COLUMNS}) VALUES {}
          ON CONFLICT (dedupe_key) WHERE status <> 'cancelled' DO NOTHING
          RETURNING id",
-    )
-    .bind(msg.chat_id)
-    .bind(&msg.kind)
-    .bind(json)
-    .bind(msg.payload.photo_png.clone())
-    .bind(document_name)
-    .bind(document)
-    .bind(&msg.dedupe_key)
-    .bind(&msg.group_key)
-    .bind(to_epoch(msg.planned_at))
-    .bind(to_epoch(msg.due_at))
-    .bind(msg.deadline_at.map(to_epoch))
-    .bind(rule_to_text(&msg.rule))
-    .fetch_optional(&mut **tx)
-    .await?;
+        enqueue_values(1)
+    );
+    let row = bind_message(sqlx::query(&sql), msg)?.fetch_optional(&mut **tx).await?;
     row.map(|r| r.try_get("id")).transpose()
+}
+
+/// Queues several messages in one statement (a confirmed order's reminders); those whose
+/// `dedupe_key` is taken are skipped as in [`enqueue`]. Returns how many were queued.
+pub async fn enqueue_many(tx: &mut Tx, messages: &[NewMessage]) -> sqlx::Result<u64> {
+    if messages.is_empty() {
+        return Ok(0);
+    }
+    let values: Vec<String> = (0..messages.len()).map(|i| enqueue_values(1 + 12 * i)).collect();
+    let sql = format!(
+        "INSERT INTO outbox ({ENQUEUE_COLUMNS}) VALUES {}
+         ON CONFLICT (dedupe_key) WHERE status <> 'cancelled' DO NOTHING",
+        values.join(", ")
+    );
+    let mut query = sqlx::query(&sql);
+    for msg in messages {
+        query = bind_message(query, msg)?;
+    }
+    Ok(query.execute(&mut **tx).await?.rows_affected())
 }
 
 /// Withdraws one pending row. Returns whether it was pending (a row already being sent is not

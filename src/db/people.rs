@@ -12,11 +12,11 @@ use chrono::{DateTime, Utc};
 const PERSON_COLUMNS: &str = "user_id, chat_id, name, audience, lang, village_key, phone, trainee, consent_version";
 
 /// [`PERSON_COLUMNS`] of the table aliased `alias` (for joins).
-fn person_columns_of(alias: &str) -> String {
+pub(super) fn person_columns_of(alias: &str) -> String {
     PERSON_COLUMNS.split(", ").map(|c| format!("{alias}.{c}")).collect::<Vec<_>>().join(", ")
 }
 
-fn person_from_row(row: &AnyRow) -> sqlx::Result<Person> {
+pub(super) fn person_from_row(row: &AnyRow) -> sqlx::Result<Person> {
     Ok(Person {
         user_id: row.try_get("user_id")?,
         chat_id: row.try_get("chat_id")?,
@@ -40,6 +40,19 @@ pub async fn find(db: &Db, user_id: i64) -> sqlx::Result<Option<Person>> {
     let mut person = person_from_row(&row)?;
     person.roles = roles(db, user_id).await?;
     Ok(Some(person))
+}
+
+/// Role grants from their stored pair `[role, region_key]` (as [`super::chat_facts`] aggregates them),
+/// sorted as [`roles`] returns them; unknown roles are skipped.
+pub(super) fn roles_from_pairs(pairs: Vec<(String, Option<String>)>) -> Vec<RoleGrant> {
+    let mut grants: Vec<RoleGrant> = pairs
+        .into_iter()
+        .filter_map(|(role, region)| {
+            Some(RoleGrant { role: Role::parse(&role)?, region_key: region.unwrap_or_default() })
+        })
+        .collect();
+    grants.sort_by(|a, b| (a.role.as_str(), &a.region_key).cmp(&(b.role.as_str(), &b.region_key)));
+    grants
 }
 
 pub async fn roles(db: &Db, user_id: i64) -> sqlx::Result<Vec<RoleGrant>> {

@@ -38,6 +38,8 @@ use crate::metrics;
 #[derive(Default)]
 pub struct Handling {
     staged: std::sync::Mutex<db::inbox::ChatStep>,
+    /// The chat's step as the update found it: what is staged unchanged need not be written again.
+    loaded: std::sync::Mutex<db::inbox::ChatStep>,
 }
 
 impl Handling {
@@ -54,6 +56,19 @@ tokio::task_local! {
 /// (a task a handler spawned, a test), returns false and the caller saves at once.
 pub fn stage_dialog(chat_id: i64, state: &crate::domain::dialog::State) -> bool {
     HANDLING.try_with(|h| h.with(|s| s.dialog = Some((chat_id, state.clone())))).is_ok()
+}
+
+/// Inside an inbox handling: notes the chat's dialog step and buttons as the update found them, so that
+/// staging the same again writes nothing when the update is marked handled.
+pub fn note_loaded(
+    chat_id: i64,
+    state: &crate::domain::dialog::State,
+    keyboard: Option<&db::keyboards::ScreenKeyboard>,
+) {
+    let _ = HANDLING.try_with(|h| {
+        *h.loaded.lock().unwrap_or_else(|e| e.into_inner()) =
+            db::inbox::ChatStep { dialog: Some((chat_id, state.clone())), keyboard: Some((chat_id, keyboard.cloned())) }
+    });
 }
 
 /// The step staged for `chat_id` by the running handling, if any (read back within the same update).
@@ -374,7 +389,8 @@ impl Workers {
         };
         match failure {
             None => {
-                let step = handling.with(std::mem::take);
+                let loaded = std::mem::take(&mut *handling.loaded.lock().unwrap_or_else(|e| e.into_inner()));
+                let step = handling.with(std::mem::take).changed_since(&loaded);
                 let done = db::inbox::finish(&self.db, id, &step, self.clock.now(), chrono::Utc::now()).await;
                 if let Err(e) = done {
                     // It stays working until its lease runs out, then is tried again.

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 
 use crate::app::App;
 use crate::db::outbox::{NewMessage, Payload, PayloadButton};
+use crate::db::people::Addressee;
 use crate::db::{self, Tx};
 use crate::domain::calendar::RegionCalendar;
 use crate::domain::gate::{Decision, MessageKind, SendRule, gate};
@@ -99,23 +100,28 @@ pub struct Planned {
 /// unreachable, or the gate found no allowed time).
 pub async fn plan(tx: &mut Tx, app: &App, user_id: i64, note: &Note) -> sqlx::Result<Option<Planned>> {
     let Some(to) = db::people::addressee(tx, user_id).await? else { return Ok(None) };
-    if to.unreachable {
-        return Ok(None);
-    }
     let calendar = calendar_for(tx, app, to.village_key.as_deref()).await?;
+    Ok(plan_for(app, &to, &calendar, note))
+}
+
+/// [`plan`] for an addressee and calendar already read (several notes to one person).
+pub fn plan_for(app: &App, to: &Addressee, calendar: &RegionCalendar, note: &Note) -> Option<Planned> {
+    if to.unreachable {
+        return None;
+    }
     let recipient = note.rule().recipient(to.paused_until);
-    match gate(&calendar, &recipient, &note.kind, note.planned_at, app.now()) {
-        Decision::SendAt(due_at) => Ok(Some(Planned { chat_id: to.chat_id, lang: to.lang, due_at })),
+    match gate(calendar, &recipient, &note.kind, note.planned_at, app.now()) {
+        Decision::SendAt(due_at) => Some(Planned { chat_id: to.chat_id, lang: to.lang, due_at }),
         Decision::Drop(reason) => {
-            tracing::info!(user_id, label = note.label, ?reason, "gate dropped a message");
-            Ok(None)
+            tracing::info!(user_id = to.user_id, label = note.label, ?reason, "gate dropped a message");
+            None
         }
     }
 }
 
-/// Writes a planned note to the outbox; `false` when its dedupe key was queued already.
-pub async fn write(tx: &mut Tx, note: &Note, planned: &Planned) -> sqlx::Result<bool> {
-    let message = NewMessage {
+/// The outbox row of a planned note, rendered in the recipient's language.
+pub fn message(note: &Note, planned: &Planned) -> NewMessage {
+    NewMessage {
         chat_id: planned.chat_id,
         kind: note.label.to_owned(),
         payload: (note.render)(planned.lang),
@@ -125,8 +131,12 @@ pub async fn write(tx: &mut Tx, note: &Note, planned: &Planned) -> sqlx::Result<
         deadline_at: note.deadline_at,
         group_key: note.group.clone(),
         rule: note.rule(),
-    };
-    Ok(db::outbox::enqueue(tx, &message).await?.is_some())
+    }
+}
+
+/// Writes a planned note to the outbox; `false` when its dedupe key was queued already.
+pub async fn write(tx: &mut Tx, note: &Note, planned: &Planned) -> sqlx::Result<bool> {
+    Ok(db::outbox::enqueue(tx, &message(note, planned)).await?.is_some())
 }
 
 /// Queues `note` for `user_id` inside `tx`. Returns when it will go, or `None` when it will not (see

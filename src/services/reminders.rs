@@ -45,6 +45,22 @@ async fn class_context(tx: &mut Tx, app: &App, class_key: &str) -> anyhow::Resul
     Ok(Some(ClassContext { class, course, tz }))
 }
 
+/// Who a reminder goes to and how their reminders are timed, read once per order.
+struct Recipient {
+    to: db::people::Addressee,
+    calendar: crate::domain::calendar::RegionCalendar,
+    plan: crate::domain::reminder::ReminderPlan,
+}
+
+impl Recipient {
+    async fn load(tx: &mut Tx, app: &App, order: &OrderRow, ctx: &ClassContext) -> anyhow::Result<Option<Recipient>> {
+        let Some(to) = db::people::addressee(tx, order.user_id).await? else { return Ok(None) };
+        let calendar = notify::calendar_for(tx, app, to.village_key.as_deref()).await?;
+        let plan = db::catalog::reminder_plan_conn(tx, &ctx.class.region_key).await?;
+        Ok(Some(Recipient { to, calendar, plan }))
+    }
+}
+
 /// Plans the reminders of one session for one order (inside `tx`). Returns how many were queued.
 async fn plan_session(
     tx: &mut Tx,
@@ -53,14 +69,26 @@ async fn plan_session(
     ctx: &ClassContext,
     session: &Session,
 ) -> anyhow::Result<usize> {
+    let Some(recipient) = Recipient::load(tx, app, order, ctx).await? else { return Ok(0) };
+    let messages = session_reminders(app, order, ctx, session, &recipient);
+    Ok(db::outbox::enqueue_many(tx, &messages).await? as usize)
+}
+
+/// The outbox rows of one session's reminders for one order, as the gate times them for the person.
+fn session_reminders(
+    app: &App,
+    order: &OrderRow,
+    ctx: &ClassContext,
+    session: &Session,
+    recipient: &Recipient,
+) -> Vec<db::outbox::NewMessage> {
     let now = app.now();
     if session.status != SessionStatus::Scheduled || session.starts_at <= now {
-        return Ok(0);
+        return Vec::new();
     }
-    let plan = db::catalog::reminder_plan_conn(tx, &ctx.class.region_key).await?;
     let mut last_due: Option<DateTime<Utc>> = None;
-    let mut queued = 0;
-    for (which, planned_at) in plan.instants(ctx.tz, session.starts_at) {
+    let mut messages = Vec::new();
+    for (which, planned_at) in recipient.plan.instants(ctx.tz, session.starts_at) {
         // The text says "today" or "tomorrow" as seen from when it goes, so it is rendered once the gate
         // has said when that is.
         let note_sent_at = |sent_at: Option<DateTime<Utc>>| {
@@ -80,16 +108,16 @@ async fn plan_session(
                 group: None,
             }
         };
-        let Some(planned) = notify::plan(tx, app, order.user_id, &note_sent_at(None)).await? else { continue };
+        let Some(planned) = notify::plan_for(app, &recipient.to, &recipient.calendar, &note_sent_at(None)) else {
+            continue;
+        };
         if last_due.is_some_and(|prev| planned.due_at - prev < MIN_GAP) {
             continue; // the gate moved it next to the previous one: one reminder is enough
         }
-        if notify::write(tx, &note_sent_at(Some(planned.due_at)), &planned).await? {
-            queued += 1;
-        }
+        messages.push(notify::message(&note_sent_at(Some(planned.due_at)), &planned));
         last_due = Some(planned.due_at);
     }
-    Ok(queued)
+    messages
 }
 
 /// One reminder of one session, as a person reads it.
@@ -155,11 +183,14 @@ fn relative_day(lang: Lang, session_day: chrono::NaiveDate, today: chrono::Naive
 /// Plans every reminder of a newly confirmed order (inside the transaction that confirmed it).
 pub async fn plan_for_order(tx: &mut Tx, app: &App, order: &OrderRow) -> anyhow::Result<usize> {
     let Some(ctx) = class_context(tx, app, &order.class_key).await? else { return Ok(0) };
-    let mut queued = 0;
-    for session in db::catalog::sessions_of_class_conn(tx, &order.class_key).await? {
-        queued += plan_session(tx, app, order, &ctx, &session).await?;
-    }
-    Ok(queued)
+    let Some(recipient) = Recipient::load(tx, app, order, &ctx).await? else { return Ok(0) };
+    // Every session's reminders in one statement: a confirmation is the busiest update there is.
+    let messages: Vec<db::outbox::NewMessage> = db::catalog::sessions_of_class_conn(tx, &order.class_key)
+        .await?
+        .iter()
+        .flat_map(|session| session_reminders(app, order, &ctx, session, &recipient))
+        .collect();
+    Ok(db::outbox::enqueue_many(tx, &messages).await? as usize)
 }
 
 /// Withdraws the order's pending reminders (it was cancelled, rejected…).

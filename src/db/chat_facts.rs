@@ -1,0 +1,83 @@
+//! What handling an update needs to know about its chat before anything else: who is writing (with
+//! their roles), the dialog step and the buttons on screen. Read in one statement, because it is read
+//! for every update: three or four separate queries were a quarter of a simple step's statements.
+
+use sqlx::Row;
+
+use super::keyboards::ScreenKeyboard;
+use super::{Backend, Db};
+use crate::domain::dialog::State;
+use crate::domain::person::Person;
+
+/// The chat's facts as stored when the update arrives.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ChatFacts {
+    pub person: Option<Person>,
+    /// The person's messages were refused (they blocked the bot); writing again undoes it.
+    pub unreachable: bool,
+    /// `None`: no dialog stored (idle), or one an older version wrote that no longer decodes.
+    pub dialog: Option<State>,
+    pub keyboard: Option<ScreenKeyboard>,
+}
+
+/// The person `user_id`, the dialog and the keyboard of `chat_id`, in one statement.
+pub async fn load(db: &Db, user_id: i64, chat_id: i64) -> sqlx::Result<ChatFacts> {
+    // Roles come along as one JSON array of [role, region] pairs, so a person with several grants is
+    // still one row.
+    let roles = match db.backend {
+        Backend::Sqlite => {
+            "(SELECT json_group_array(json_array(r.role, r.region_key)) FROM person_roles r WHERE r.user_id = p.user_id)"
+        }
+        Backend::Postgres => {
+            "(SELECT json_agg(json_build_array(r.role, r.region_key))::text FROM person_roles r WHERE r.user_id = p.user_id)"
+        }
+    };
+    let row = sqlx::query(&format!(
+        "SELECT d.state AS dialog_state, k.message_id AS keyboard_message_id, k.buttons AS keyboard_buttons,
+                p.unreachable_at, {roles} AS roles_json, {person}
+         FROM (SELECT 1 AS one) o
+         LEFT JOIN dialogs d ON d.chat_id = $1
+         LEFT JOIN chat_keyboards k ON k.chat_id = $1
+         LEFT JOIN people p ON p.user_id = $2",
+        person = super::people::person_columns_of("p"),
+    ))
+    .bind(chat_id)
+    .bind(user_id)
+    .fetch_one(&db.pool)
+    .await?;
+
+    let person = match row.try_get::<Option<i64>, _>("user_id")? {
+        Some(_) => {
+            let mut person = super::people::person_from_row(&row)?;
+            let roles: Option<String> = row.try_get("roles_json")?;
+            // A record that does not decode grants nothing rather than locking the person out.
+            let pairs: Vec<(String, Option<String>)> =
+                roles.as_deref().and_then(|json| serde_json::from_str(json).ok()).unwrap_or_default();
+            person.roles = super::people::roles_from_pairs(pairs);
+            Some(person)
+        }
+        None => None,
+    };
+    let unreachable = row.try_get::<Option<i64>, _>("unreachable_at")?.is_some();
+    let dialog = match row.try_get::<Option<String>, _>("dialog_state")? {
+        // A state written by an older version that no longer decodes starts the person afresh
+        // instead of locking them out of the bot.
+        Some(json) => match serde_json::from_str(&json) {
+            Ok(state) => Some(state),
+            Err(e) => {
+                tracing::warn!(chat_id, error = %e, "dropping undecodable dialog state");
+                None
+            }
+        },
+        None => None,
+    };
+    let keyboard = match row.try_get::<Option<String>, _>("keyboard_buttons")? {
+        Some(buttons) => Some(ScreenKeyboard {
+            message_id: row.try_get::<Option<i64>, _>("keyboard_message_id")?.and_then(|id| i32::try_from(id).ok()),
+            // A record that no longer decodes is as good as none: typed text is then only text.
+            buttons: serde_json::from_str(&buttons).unwrap_or_default(),
+        }),
+        None => None,
+    };
+    Ok(ChatFacts { person, unreachable, dialog, keyboard })
+}
