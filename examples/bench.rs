@@ -10,8 +10,9 @@
 //! PostgreSQL part runs in a fresh database that is dropped afterwards. `FIELDSCHOOL_SKIP_PG=1` skips them.
 //!
 //! 1. Throughput: simulated people walk the real sign-up and ordering dialog; the same emulator code drives a
-//!    bare teloxide echo bot right before, which is the framework's ceiling. Latency is measured from the
-//!    emulator's event stream (see [`Recorder`]).
+//!    bare teloxide echo bot right before, which is the framework's ceiling, and a bare aiogram 3 echo bot
+//!    (`examples/aiogram_echo.py`, a Python child process; skipped unless `python3 -c "import aiogram"` works).
+//!    Latency is measured from the emulator's event stream (see [`Recorder`]).
 //! 2. Broadcast: outbox rows for N recipients, the outbox worker, the emulator enforcing 30/s and 1/s/chat.
 //! 3. Scheduler: one `claim_due` with 10k and with 1M rows pending but not yet due.
 //! 4. Memory: resident memory of the bot run as a separate process (`fieldschool run`'s code path) over a
@@ -135,6 +136,9 @@ struct Args {
     /// Part 1 with the echo bot only (to profile the ceiling itself).
     #[arg(long, hide = true)]
     echo_only: bool,
+    /// Part 1 with the aiogram echo bot only (to profile it alone).
+    #[arg(long, hide = true)]
+    aiogram_only: bool,
     /// Runs the echo bot from the environment (used by the memory part).
     #[arg(long, hide = true)]
     serve_echo: bool,
@@ -563,10 +567,12 @@ async fn walk(
     out
 }
 
-/// A bot under test: ours (the real dispatcher via `startup::start_bot`) or the bare echo bot.
+/// A bot under test: ours (the real dispatcher via `startup::start_bot`), the bare echo bot, or the aiogram
+/// echo bot's process.
 enum RunningBot {
     Ours(fieldschool::startup::Running, BenchDb),
     Echo(teloxide::dispatching::ShutdownToken, tokio::task::JoinHandle<()>),
+    Aiogram(AiogramBot),
 }
 
 impl RunningBot {
@@ -583,6 +589,15 @@ impl RunningBot {
                 }
                 let _ = join.await;
             }
+            RunningBot::Aiogram(mut bot) => bot.stop().await,
+        }
+    }
+
+    /// CPU time of the bot's own process so far, when it runs in one.
+    fn process_cpu(&self) -> Option<Duration> {
+        match self {
+            RunningBot::Aiogram(bot) => Some(bot.cpu()),
+            _ => None,
         }
     }
 }
@@ -644,6 +659,98 @@ fn start_echo_bot(token: &str, api_url: &str) -> anyhow::Result<RunningBot> {
     let token = dispatcher.shutdown_token();
     let join = tokio::spawn(async move { dispatcher.dispatch().await });
     Ok(RunningBot::Echo(token, join))
+}
+
+/// The aiogram echo bot: `examples/aiogram_echo.py`, run by `python3`.
+const AIOGRAM_ECHO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/aiogram_echo.py");
+
+/// Whether `python3 -c "import aiogram"` works.
+fn aiogram_available() -> bool {
+    std::process::Command::new("python3")
+        .args(["-c", "import aiogram"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// The aiogram echo bot's process. Its CPU time counts as the bench's own (in [`BOT_PIDS`]) while it runs;
+/// dropping it kills the process (on every path, errors and panics included).
+struct AiogramBot {
+    child: ChildGuard,
+    pid: u32,
+}
+
+impl AiogramBot {
+    fn cpu(&self) -> Duration {
+        proc_cpu(Path::new(&format!("/proc/{}/stat", self.pid))).unwrap_or_default()
+    }
+
+    /// SIGTERM, as a service manager would stop it, and up to 10 s for a clean exit (the guard kills it after).
+    async fn stop(&mut self) {
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", &self.pid.to_string()])
+            .stderr(std::process::Stdio::null())
+            .status();
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(10) {
+            match self.child.0.try_wait() {
+                Ok(Some(status)) if status.success() => return,
+                Ok(Some(status)) => {
+                    println!("    WARNING: the aiogram echo bot exited with {status} on SIGTERM");
+                    return;
+                }
+                Ok(None) => tokio::time::sleep(Duration::from_millis(50)).await,
+                Err(_) => break,
+            }
+        }
+        println!("    WARNING: the aiogram echo bot did not exit within 10 s of SIGTERM (killed)");
+    }
+}
+
+impl Drop for AiogramBot {
+    fn drop(&mut self) {
+        BOT_PIDS.lock().unwrap_or_else(|e| e.into_inner()).retain(|pid| *pid != self.pid);
+        // The child guard, dropped next, kills the process (a no-op once it has exited and been reaped).
+    }
+}
+
+/// Starts the aiogram echo bot against `emu` and waits until it polls (one probe update taken and answered).
+async fn start_aiogram(emu: &Emulator) -> anyhow::Result<RunningBot> {
+    let child = std::process::Command::new("python3")
+        .arg(AIOGRAM_ECHO)
+        .arg(emu.token())
+        .arg(emu.api_url())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .context("starting python3 examples/aiogram_echo.py")?;
+    let pid = child.id();
+    let mut bot = AiogramBot { child: ChildGuard(child), pid };
+    BOT_PIDS.lock().unwrap_or_else(|e| e.into_inner()).push(pid);
+    // The emulator confirms nothing until the bot asks for updates: wait for one probe text to be answered.
+    let probe = 1;
+    emu.add_user(EmuUser::new(probe, "探针").with_language("zh-hans"));
+    let mut events = emu.subscribe();
+    emu.send_text(probe, "/ping");
+    let started = Instant::now();
+    loop {
+        if let Some(status) = bot.child.0.try_wait()? {
+            bail!("the aiogram echo bot exited with {status} before polling");
+        }
+        if started.elapsed() > Duration::from_secs(30) {
+            bail!("the aiogram echo bot did not answer within 30 s");
+        }
+        match tokio::time::timeout(Duration::from_millis(100), events.recv()).await {
+            Ok(Ok(EmuEvent::Sent(m))) if m.chat_id == probe => break,
+            Ok(Ok(EmuEvent::Refused { method, description, .. })) => {
+                bail!("the emulator refused the aiogram echo bot's {method}: {description}")
+            }
+            Ok(Err(broadcast::error::RecvError::Closed)) => bail!("event stream closed"),
+            _ => {}
+        }
+    }
+    Ok(RunningBot::Aiogram(bot))
 }
 
 /// One measured run: `people` simulated people, at most `concurrency` of them walking at once.
@@ -848,6 +955,8 @@ struct BotRuns {
     burst: RunResult,
     light: RunResult,
     calibration: Calibration,
+    /// CPU time of the bot's own process in the light-load run and the burst, when it runs in one.
+    process_cpu: Option<(Duration, Duration)>,
 }
 
 /// Which bot part 1 drives.
@@ -858,38 +967,47 @@ enum Subject<'a> {
     Mimic(&'a [usize]),
     /// fieldschool itself.
     Ours,
+    /// The bare aiogram 3 echo bot (`examples/aiogram_echo.py`) as a child process: one sendMessage per update.
+    Aiogram,
 }
 
 /// Part 1 for one bot: calibration, the light-load run, then the burst (everybody at once).
 async fn measure_bot(subject: Subject<'_>, store: Store, sizes: &ThroughputSizes) -> anyhow::Result<Option<BotRuns>> {
     let echo = !matches!(subject, Subject::Ours);
     let emu = Emulator::start(emulator_options()).await?;
-    let bot = if echo {
-        start_echo(&emu).await?
-    } else {
-        match start_ours(&emu, store).await? {
+    let bot = match subject {
+        Subject::Echo | Subject::Mimic(_) => start_echo(&emu).await?,
+        Subject::Aiogram => start_aiogram(&emu).await?,
+        Subject::Ours => match start_ours(&emu, store).await? {
             Some(bot) => bot,
             None => return Ok(None),
-        }
+        },
     };
     let steps = Arc::new(match subject {
-        Subject::Echo => echo_steps(dialog_steps().len()),
+        Subject::Echo | Subject::Aiogram => echo_steps(dialog_steps().len()),
         Subject::Mimic(signature) => mimic_steps(signature),
         Subject::Ours => dialog_steps(),
     });
     // The echo bot's answers are known; our bot's pattern is learnt.
     let calibration = match subject {
-        Subject::Echo => Calibration { signature: vec![1; steps.len()], sql: vec![0; steps.len()] },
+        Subject::Echo | Subject::Aiogram => Calibration { signature: vec![1; steps.len()], sql: vec![0; steps.len()] },
         Subject::Mimic(signature) => Calibration { signature: signature.to_vec(), sql: vec![0; steps.len()] },
         Subject::Ours => calibrate_person(&emu, 10, &steps, true).await?,
     };
     let signature = Arc::new(calibration.signature.clone());
     let pg = store == Store::Postgres && !echo;
+    let cpu_start = bot.process_cpu();
     let light =
         drive(&emu, walkers(100_000, sizes.light_people, &steps, &signature), sizes.light_concurrency, pg).await;
+    let cpu_light = bot.process_cpu();
     let burst = drive(&emu, walkers(1_000_000, sizes.people, &steps, &signature), sizes.people, pg).await;
+    let cpu_burst = bot.process_cpu();
+    let process_cpu = match (cpu_start, cpu_light, cpu_burst) {
+        (Some(a), Some(b), Some(c)) => Some((b.saturating_sub(a), c.saturating_sub(b))),
+        _ => None,
+    };
     bot.stop().await;
-    Ok(Some(BotRuns { burst, light, calibration }))
+    Ok(Some(BotRuns { burst, light, calibration, process_cpu }))
 }
 
 /// Walks one person through `steps` alone and returns the number of bot API calls of each step.
@@ -920,8 +1038,18 @@ async fn part_throughput(args: &Args, report: &mut Report) -> anyhow::Result<()>
         sizes.light_people,
         sizes.light_concurrency
     );
+    let aiogram = aiogram_available();
+    if !aiogram {
+        println!("  (aiogram echo bot skipped: python3 cannot import aiogram; `pip install aiogram` adds it)");
+    }
     for store in args.stores() {
         println!("  [{}]", store.name());
+        if args.aiogram_only {
+            if aiogram && let Some(runs) = measure_bot(Subject::Aiogram, store, &sizes).await? {
+                describe_aiogram(&runs);
+            }
+            continue;
+        }
         let Some(BotRuns { burst: echo_burst, light: echo_light, .. }) =
             measure_bot(Subject::Echo, store, &sizes).await?
         else {
@@ -932,7 +1060,22 @@ async fn part_throughput(args: &Args, report: &mut Report) -> anyhow::Result<()>
         if args.echo_only {
             continue;
         }
-        let Some(BotRuns { burst: ours_burst, light: ours_light, calibration }) =
+        // Beside the teloxide echo bot, so that the ratio to ours comes from the same run. It uses no store.
+        // A failing Python side costs the comparison, not the rest of the benchmark.
+        let mut aiogram_failed = false;
+        let aiogram_runs = if aiogram {
+            measure_bot(Subject::Aiogram, store, &sizes).await.unwrap_or_else(|e| {
+                println!("    aiogram echo bot FAILED: {e:#}");
+                aiogram_failed = true;
+                None
+            })
+        } else {
+            None
+        };
+        if let Some(runs) = &aiogram_runs {
+            describe_aiogram(runs);
+        }
+        let Some(BotRuns { burst: ours_burst, light: ours_light, calibration, .. }) =
             measure_bot(Subject::Ours, store, &sizes).await?
         else {
             println!("    (skipped: FIELDSCHOOL_SKIP_PG=1)");
@@ -968,6 +1111,26 @@ async fn part_throughput(args: &Args, report: &mut Report) -> anyhow::Result<()>
         );
         report.add(&part, "fieldschool, updates/s", format!("{:.0}", ours_burst.rate()), "", None);
         report.add(&part, "fieldschool ÷ echo", format!("{ratio:.3}"), "≥ 0.5", Some(ratio >= 0.5));
+        if let Some(BotRuns { burst: aiogram_burst, light: aiogram_light, .. }) = &aiogram_runs {
+            report.add(&part, "aiogram echo bot, updates/s", format!("{:.0}", aiogram_burst.rate()), "", None);
+            let target = if store == Store::Sqlite { 2.0 } else { 1.5 };
+            let ratio = ours_burst.rate() / aiogram_burst.rate();
+            let broken = aiogram_burst.stalled + aiogram_light.stalled + aiogram_burst.refused + aiogram_light.refused;
+            report.add(
+                &part,
+                "fieldschool ÷ aiogram echo",
+                if broken > 0 {
+                    format!("{ratio:.2} ({broken} aiogram walks stalled / calls refused)")
+                } else {
+                    format!("{ratio:.2}")
+                },
+                &format!("≥ {target}"),
+                Some(ratio >= target && broken == 0),
+            );
+        } else if aiogram_failed {
+            let target = if store == Store::Sqlite { "≥ 2" } else { "≥ 1.5" };
+            report.add(&part, "fieldschool ÷ aiogram echo", "aiogram bot failed".to_owned(), target, Some(false));
+        }
         // The same HTTP work as ours without storage or logic: what is left of the gap is the bot's own.
         report.add(
             &part,
@@ -980,6 +1143,14 @@ async fn part_throughput(args: &Args, report: &mut Report) -> anyhow::Result<()>
             / ours_burst.updates.max(1) as f64
             / (echo_burst.cpu.total().as_secs_f64() / echo_burst.updates.max(1) as f64);
         report.add(&part, "CPU per update, fieldschool ÷ echo", format!("{cpu_ratio:.1}"), "", None);
+        if let Some(BotRuns { burst: aiogram_burst, .. }) = &aiogram_runs {
+            // Both include the emulator and the simulated people (this process); the aiogram bot's own process
+            // is added to it.
+            let cpu_ratio = ours_burst.cpu.total().as_secs_f64()
+                / ours_burst.updates.max(1) as f64
+                / (aiogram_burst.cpu.total().as_secs_f64() / aiogram_burst.updates.max(1) as f64);
+            report.add(&part, "CPU per update, fieldschool ÷ aiogram echo", format!("{cpu_ratio:.1}"), "", None);
+        }
         report.add(
             &part,
             "bot API calls / SQL statements per update",
@@ -1005,10 +1176,38 @@ async fn part_throughput(args: &Args, report: &mut Report) -> anyhow::Result<()>
             "",
             None,
         );
+        if let Some(BotRuns { light: aiogram_light, .. }) = &aiogram_runs {
+            report.add(
+                &part,
+                "aiogram latency p50 / p99, light load (ms)",
+                format!(
+                    "{} / {}",
+                    ms(percentile(&aiogram_light.latencies, 0.5)),
+                    ms(percentile(&aiogram_light.latencies, 0.99))
+                ),
+                "",
+                None,
+            );
+        }
         let broken = ours_burst.stalled + ours_light.stalled + ours_burst.refused + ours_light.refused;
         report.add(&part, "stalled walks + refused calls", broken.to_string(), "0", Some(broken == 0));
     }
     Ok(())
+}
+
+/// The aiogram echo bot's runs, and the CPU time of its own process per update (the rest of the run's CPU per
+/// update is the emulator and the simulated people, in this process).
+fn describe_aiogram(runs: &BotRuns) {
+    describe_run("aiogram echo, light load", &runs.light);
+    describe_run("aiogram echo, burst", &runs.burst);
+    if let Some((light, burst)) = runs.process_cpu {
+        let us = |d: Duration, r: &RunResult| d.as_secs_f64() * 1e6 / r.updates.max(1) as f64;
+        println!(
+            "    aiogram process alone, CPU/update: light load {:.0} µs, burst {:.0} µs",
+            us(light, &runs.light),
+            us(burst, &runs.burst)
+        );
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------------
