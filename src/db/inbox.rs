@@ -48,6 +48,18 @@ pub struct Parked {
 /// Stores updates in one statement (so atomically, and one round trip however many came in a poll);
 /// one already stored (a replay) is left as it is. Returns how many were new.
 pub async fn store(db: &Db, updates: &[Incoming], now: DateTime<Utc>) -> sqlx::Result<u64> {
+    store_announced(db, updates, now, None).await
+}
+
+/// [`store`], and on PostgreSQL with `announce` set, tells the other replicas in the same statement
+/// (`pg_notify` on `fieldschool_inbox` with "<announce> <how many new>", sent when it commits; nothing
+/// when none was new).
+pub async fn store_announced(
+    db: &Db,
+    updates: &[Incoming],
+    now: DateTime<Utc>,
+    announce: Option<&str>,
+) -> sqlx::Result<u64> {
     if updates.is_empty() {
         return Ok(0);
     }
@@ -62,11 +74,30 @@ pub async fn store(db: &Db, updates: &[Incoming], now: DateTime<Utc>) -> sqlx::R
          VALUES {} ON CONFLICT (update_id) DO NOTHING",
         rows.join(", ")
     );
+    let announce = announce.filter(|_| db.backend == Backend::Postgres);
+    let sql = match announce {
+        None => sql,
+        Some(_) => {
+            let tag = 4 * updates.len() + 2;
+            format!(
+                "WITH stored AS ({sql} RETURNING 1), counted AS (SELECT COUNT(*) AS new FROM stored)
+                 SELECT new, (SELECT COUNT(*) FROM (SELECT pg_notify('fieldschool_inbox', ${tag} || ' ' || new::text)
+                                                    WHERE new > 0) n) AS announced
+                 FROM counted"
+            )
+        }
+    };
     let mut query = sqlx::query(&sql).bind(to_epoch(now));
     for u in updates {
         query = query.bind(u.update_id).bind(u.chat_key).bind(&u.kind).bind(&u.payload);
     }
-    Ok(query.execute(&db.pool).await?.rows_affected())
+    match announce {
+        None => Ok(query.execute(&db.pool).await?.rows_affected()),
+        Some(tag) => {
+            let new: i64 = query.bind(tag).fetch_one(&db.pool).await?.try_get("new")?;
+            Ok(new as u64)
+        }
+    }
 }
 
 /// The highest update id stored (the polling offset goes past it).

@@ -116,7 +116,8 @@ pub fn kind_name(kind: &UpdateKind) -> &'static str {
 
 /// Stores updates and lets the workers (here and, on PostgreSQL, on other replicas) know.
 pub async fn store(db: &Db, wake: &Notify, updates: &[db::inbox::Incoming]) -> sqlx::Result<u64> {
-    let new = db::inbox::store(db, updates, chrono::Utc::now()).await?;
+    // On PostgreSQL the other replicas hear of them in the same statement.
+    let new = db::inbox::store_announced(db, updates, chrono::Utc::now(), Some(replica_tag())).await?;
     for u in updates {
         metrics::update_received(&u.kind);
     }
@@ -124,14 +125,6 @@ pub async fn store(db: &Db, wake: &Notify, updates: &[db::inbox::Incoming]) -> s
         // One worker per new update: waking them all would send every idle worker to claim at once,
         // and all but a few would find nothing.
         wake_workers(wake, new);
-        if db.backend == db::Backend::Postgres
-            && let Err(e) = sqlx::query("SELECT pg_notify('fieldschool_inbox', $1)")
-                .bind(format!("{} {new}", replica_tag()))
-                .execute(&db.pool)
-                .await
-        {
-            tracing::warn!(error = %e, "inbox: notifying other replicas failed; they find the updates on their next look");
-        }
     }
     Ok(new)
 }
