@@ -101,7 +101,14 @@ impl Db {
             }),
             Backend::Postgres => AnyPoolOptions::new().max_connections(16),
         };
-        let pool = pool_options.acquire_timeout(Duration::from_secs(30)).connect_with(options).await?;
+        // No ping before each acquire: it doubled the round trips of every pooled statement (a second
+        // hand-off to SQLite's thread, a second loopback trip to PostgreSQL). A connection that died is
+        // found by the statement that uses it, and that update is handled again (see `crate::inbox`).
+        let pool = pool_options
+            .acquire_timeout(Duration::from_secs(30))
+            .test_before_acquire(false)
+            .connect_with(options)
+            .await?;
         Ok(Db { pool, backend, url: given_url })
     }
 
