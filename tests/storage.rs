@@ -175,10 +175,20 @@ async fn an_updates_chat_facts_read_in_one_go_and_its_step_commits_with_its_mark
         assert_eq!(facts.dialog, Some(state), "{backend}");
         assert_eq!(facts.keyboard, Some(keyboard), "{backend}");
 
-        // The next update ends the dialog and takes the buttons away, in the same single write.
+        // The next update's claim reads the same facts in the same statement; it ends the dialog and
+        // takes the buttons away, in the same single write.
         let update = Incoming { update_id: 8, chat_key: 42, kind: "message".into(), payload: "{}".into() };
         db::inbox::store(&db, &[update], t0()).await.unwrap();
-        db::inbox::claim(&db, "w", t0(), Duration::seconds(60)).await.unwrap().unwrap();
+        let (claimed, claimed_facts) =
+            db::inbox::claim_with_facts(&db, "w", t0(), Duration::seconds(60)).await.unwrap().unwrap();
+        assert_eq!(claimed.update_id, 8, "{backend}");
+        assert_eq!(claimed_facts, chat_facts::load(&db, 42, 42).await.unwrap(), "{backend}");
+        assert!(db::inbox::claim_with_facts(&db, "w", t0(), Duration::seconds(60)).await.unwrap().is_none());
+        // Someone who never wrote before: no facts at all.
+        let stranger = Incoming { update_id: 9, chat_key: 77, kind: "message".into(), payload: "{}".into() };
+        db::inbox::store(&db, &[stranger], t0()).await.unwrap();
+        let (_, none) = db::inbox::claim_with_facts(&db, "w", t0(), Duration::seconds(60)).await.unwrap().unwrap();
+        assert_eq!(none, chat_facts::ChatFacts::default(), "{backend}");
         let step = ChatStep { dialog: Some((42, State::Idle)), keyboard: Some((42, None)) };
         db::inbox::finish(&db, 8, &step, t0(), t0()).await.unwrap();
         let facts = chat_facts::load(&db, 42, 42).await.unwrap();

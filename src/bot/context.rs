@@ -136,12 +136,17 @@ pub async fn load(update: Update, app: App, bot: Bot, me: Me, storage: Arc<Dialo
         _ => return None,
     };
     let user_id = from.id.0 as i64;
-    let facts = match db::chat_facts::load(&app.db, user_id, chat.0).await {
-        Ok(facts) => facts,
-        Err(e) => {
-            tracing::error!(user_id, chat = chat.0, error = %e, "loading the person and their dialog");
-            db::chat_facts::ChatFacts::default()
-        }
+    // The inbox's claim read them already for a private chat (whose id is the user's).
+    let prefetched = if chat.0 == user_id { crate::inbox::take_prefetched(chat.0) } else { None };
+    let facts = match prefetched {
+        Some(facts) => facts,
+        None => match db::chat_facts::load(&app.db, user_id, chat.0).await {
+            Ok(facts) => facts,
+            Err(e) => {
+                tracing::error!(user_id, chat = chat.0, error = %e, "loading the person and their dialog");
+                db::chat_facts::ChatFacts::default()
+            }
+        },
     };
     let db::chat_facts::ChatFacts { person, unreachable, dialog, keyboard } = facts;
     let state = dialog.unwrap_or_default();

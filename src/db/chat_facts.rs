@@ -20,18 +20,21 @@ pub struct ChatFacts {
     pub keyboard: Option<ScreenKeyboard>,
 }
 
+/// The aggregate of a person's role grants as one JSON array of `[role, region]` pairs (so a person
+/// with several grants is still one row), for the person row aliased `p`'s `user_id` expression.
+pub(super) fn roles_json(backend: Backend, user_id: &str) -> String {
+    match backend {
+        Backend::Sqlite => format!(
+            "(SELECT json_group_array(json_array(r.role, r.region_key)) FROM person_roles r WHERE r.user_id = {user_id})"
+        ),
+        Backend::Postgres => format!(
+            "(SELECT json_agg(json_build_array(r.role, r.region_key))::text FROM person_roles r WHERE r.user_id = {user_id})"
+        ),
+    }
+}
+
 /// The person `user_id`, the dialog and the keyboard of `chat_id`, in one statement.
 pub async fn load(db: &Db, user_id: i64, chat_id: i64) -> sqlx::Result<ChatFacts> {
-    // Roles come along as one JSON array of [role, region] pairs, so a person with several grants is
-    // still one row.
-    let roles = match db.backend {
-        Backend::Sqlite => {
-            "(SELECT json_group_array(json_array(r.role, r.region_key)) FROM person_roles r WHERE r.user_id = p.user_id)"
-        }
-        Backend::Postgres => {
-            "(SELECT json_agg(json_build_array(r.role, r.region_key))::text FROM person_roles r WHERE r.user_id = p.user_id)"
-        }
-    };
     let row = sqlx::query(&format!(
         "SELECT d.state AS dialog_state, k.message_id AS keyboard_message_id, k.buttons AS keyboard_buttons,
                 p.unreachable_at, {roles} AS roles_json, {person}
@@ -39,16 +42,22 @@ pub async fn load(db: &Db, user_id: i64, chat_id: i64) -> sqlx::Result<ChatFacts
          LEFT JOIN dialogs d ON d.chat_id = $1
          LEFT JOIN chat_keyboards k ON k.chat_id = $1
          LEFT JOIN people p ON p.user_id = $2",
+        roles = roles_json(db.backend, "p.user_id"),
         person = super::people::person_columns_of("p"),
     ))
     .bind(chat_id)
     .bind(user_id)
     .fetch_one(&db.pool)
     .await?;
+    from_row(&row, chat_id)
+}
 
+/// Reads the columns [`load`] selects (also selected by the inbox's claim, see
+/// [`super::inbox::claim_with_facts`]).
+pub(super) fn from_row(row: &sqlx::any::AnyRow, chat_id: i64) -> sqlx::Result<ChatFacts> {
     let person = match row.try_get::<Option<i64>, _>("user_id")? {
         Some(_) => {
-            let mut person = super::people::person_from_row(&row)?;
+            let mut person = super::people::person_from_row(row)?;
             let roles: Option<String> = row.try_get("roles_json")?;
             // A record that does not decode grants nothing rather than locking the person out.
             let pairs: Vec<(String, Option<String>)> =

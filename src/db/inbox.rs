@@ -105,44 +105,108 @@ pub async fn last_update_id(db: &Db) -> sqlx::Result<Option<i64>> {
     sqlx::query("SELECT MAX(update_id) AS m FROM inbox").fetch_one(&db.pool).await?.try_get("m")
 }
 
-/// Claims the next update a worker may handle: the earliest pending one of a chat that has nothing
-/// earlier pending or being handled, so each chat's updates go one at a time, in order, whichever
-/// worker or replica takes them. One statement, so one round trip (rows whose lease ran out are put
-/// back by [`reclaim_expired`], not here: that would be a second write on every claim).
+/// The next claimable update: the earliest pending one of a chat that has nothing earlier pending or
+/// being handled, so each chat's updates go one at a time, in order, whichever worker or replica takes
+/// them.
+fn next_claimable(backend: Backend) -> String {
+    let lock = match backend {
+        Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+        Backend::Sqlite => "",
+    };
+    format!(
+        "SELECT i.update_id FROM inbox i
+         WHERE i.status = 'pending'
+           AND NOT EXISTS (SELECT 1 FROM inbox j WHERE j.chat_key = i.chat_key AND j.update_id < i.update_id
+                                                    AND j.status IN ('pending', 'working'))
+         ORDER BY i.update_id LIMIT 1 {lock}"
+    )
+}
+
+const CLAIM_SET: &str = "status = 'working', claimed_by = $1, claimed_until = $2, attempts = attempts + 1";
+
+fn claimed_from_row(r: &sqlx::any::AnyRow) -> sqlx::Result<Claimed> {
+    Ok(Claimed {
+        update_id: r.try_get("update_id")?,
+        chat_key: r.try_get("chat_key")?,
+        kind: r.try_get("kind")?,
+        payload: r.try_get("payload")?,
+        attempts: r.try_get("attempts")?,
+    })
+}
+
+/// Claims the next update a worker may handle (see [`next_claimable`]). One statement, so one round trip
+/// (rows whose lease ran out are put back by [`reclaim_expired`], not here: that would be a second write
+/// on every claim).
 pub async fn claim(
     db: &Db,
     worker: &str,
     now: DateTime<Utc>,
     lease: chrono::Duration,
 ) -> sqlx::Result<Option<Claimed>> {
-    let lock = match db.backend {
-        Backend::Postgres => "FOR UPDATE SKIP LOCKED",
-        Backend::Sqlite => "",
-    };
     let row = sqlx::query(&format!(
-        "UPDATE inbox SET status = 'working', claimed_by = $1, claimed_until = $2, attempts = attempts + 1
-         WHERE update_id = (
-             SELECT i.update_id FROM inbox i
-             WHERE i.status = 'pending'
-               AND NOT EXISTS (SELECT 1 FROM inbox j WHERE j.chat_key = i.chat_key AND j.update_id < i.update_id
-                                                        AND j.status IN ('pending', 'working'))
-             ORDER BY i.update_id LIMIT 1 {lock})
-         RETURNING update_id, chat_key, kind, payload, attempts"
+        "UPDATE inbox SET {CLAIM_SET} WHERE update_id = ({})
+         RETURNING update_id, chat_key, kind, payload, attempts",
+        next_claimable(db.backend)
     ))
     .bind(worker)
     .bind(to_epoch(now + lease))
     .fetch_optional(&db.pool)
     .await?;
-    row.map(|r| {
-        Ok(Claimed {
-            update_id: r.try_get("update_id")?,
-            chat_key: r.try_get("chat_key")?,
-            kind: r.try_get("kind")?,
-            payload: r.try_get("payload")?,
-            attempts: r.try_get("attempts")?,
-        })
-    })
-    .transpose()
+    row.as_ref().map(claimed_from_row).transpose()
+}
+
+/// [`claim`], and in the same statement what handling it will read first: the facts of its chat
+/// ([`super::chat_facts`]) as they stand once the chat's earlier updates are done, read as those of
+/// the person whose private chat it is (the chat id is the user id there; the bot answers nowhere else).
+pub async fn claim_with_facts(
+    db: &Db,
+    worker: &str,
+    now: DateTime<Utc>,
+    lease: chrono::Duration,
+) -> sqlx::Result<Option<(Claimed, super::chat_facts::ChatFacts)>> {
+    let sql = match db.backend {
+        Backend::Postgres => format!(
+            "WITH claimed AS (
+                 UPDATE inbox SET {CLAIM_SET} WHERE update_id = ({next})
+                 RETURNING update_id, chat_key, kind, payload, attempts)
+             SELECT c.update_id, c.chat_key, c.kind, c.payload, c.attempts,
+                    d.state AS dialog_state, k.message_id AS keyboard_message_id, k.buttons AS keyboard_buttons,
+                    p.unreachable_at, {roles} AS roles_json, {person}
+             FROM claimed c
+             LEFT JOIN dialogs d ON d.chat_id = c.chat_key
+             LEFT JOIN chat_keyboards k ON k.chat_id = c.chat_key
+             LEFT JOIN people p ON p.user_id = c.chat_key",
+            next = next_claimable(db.backend),
+            roles = super::chat_facts::roles_json(db.backend, "p.user_id"),
+            person = super::people::person_columns_of("p"),
+        ),
+        Backend::Sqlite => {
+            // SQLite's RETURNING cannot join, but it can run subqueries on the row it updated; each is a
+            // primary-key lookup inside the same step, with no extra trip to SQLite's thread.
+            let of = |table: &str, key: &str, column: &str, alias: &str| {
+                format!("(SELECT x.{column} FROM {table} x WHERE x.{key} = inbox.chat_key) AS {alias}")
+            };
+            let mut facts = vec![
+                of("dialogs", "chat_id", "state", "dialog_state"),
+                of("chat_keyboards", "chat_id", "message_id", "keyboard_message_id"),
+                of("chat_keyboards", "chat_id", "buttons", "keyboard_buttons"),
+                of("people", "user_id", "unreachable_at", "unreachable_at"),
+                format!("{} AS roles_json", super::chat_facts::roles_json(db.backend, "inbox.chat_key")),
+            ];
+            facts.extend(super::people::PERSON_COLUMNS.split(", ").map(|c| of("people", "user_id", c, c)));
+            format!(
+                "UPDATE inbox SET {CLAIM_SET} WHERE update_id = ({next})
+                 RETURNING update_id, chat_key, kind, payload, attempts, {facts}",
+                next = next_claimable(db.backend),
+                facts = facts.join(", ")
+            )
+        }
+    };
+    let row = sqlx::query(&sql).bind(worker).bind(to_epoch(now + lease)).fetch_optional(&db.pool).await?;
+    let Some(row) = row else { return Ok(None) };
+    let claimed = claimed_from_row(&row)?;
+    let facts = super::chat_facts::from_row(&row, claimed.chat_key)?;
+    Ok(Some((claimed, facts)))
 }
 
 /// Puts back the updates whose worker's lease ran out (it died, or its replica did): pending again,

@@ -9,7 +9,8 @@ use crate::domain::registration::NewPerson;
 use crate::i18n::Lang;
 use chrono::{DateTime, Utc};
 
-const PERSON_COLUMNS: &str = "user_id, chat_id, name, audience, lang, village_key, phone, trainee, consent_version";
+pub(super) const PERSON_COLUMNS: &str =
+    "user_id, chat_id, name, audience, lang, village_key, phone, trainee, consent_version";
 
 /// [`PERSON_COLUMNS`] of the table aliased `alias` (for joins).
 pub(super) fn person_columns_of(alias: &str) -> String {

@@ -40,6 +40,8 @@ pub struct Handling {
     staged: std::sync::Mutex<db::inbox::ChatStep>,
     /// The chat's step as the update found it: what is staged unchanged need not be written again.
     loaded: std::sync::Mutex<db::inbox::ChatStep>,
+    /// The chat's facts, read by the claim (see [`take_prefetched`]).
+    prefetched: std::sync::Mutex<Option<(i64, db::chat_facts::ChatFacts)>>,
 }
 
 impl Handling {
@@ -69,6 +71,21 @@ pub fn note_loaded(
         *h.loaded.lock().unwrap_or_else(|e| e.into_inner()) =
             db::inbox::ChatStep { dialog: Some((chat_id, state.clone())), keyboard: Some((chat_id, keyboard.cloned())) }
     });
+}
+
+/// Inside an inbox handling: the facts of `chat_id` read when the update was claimed, once (the handler's
+/// first read of them; a second asks the database).
+pub fn take_prefetched(chat_id: i64) -> Option<db::chat_facts::ChatFacts> {
+    HANDLING
+        .try_with(|h| {
+            let mut prefetched = h.prefetched.lock().unwrap_or_else(|e| e.into_inner());
+            match prefetched.take() {
+                Some((chat, facts)) if chat == chat_id => Some(facts),
+                _ => None,
+            }
+        })
+        .ok()
+        .flatten()
 }
 
 /// The step staged for `chat_id` by the running handling, if any (read back within the same update).
@@ -300,10 +317,10 @@ impl Workers {
             woken.as_mut().enable();
             let claimed = {
                 let _one_at_a_time = CLAIMING.lock().await;
-                db::inbox::claim(&self.db, &name, chrono::Utc::now(), self.lease).await
+                db::inbox::claim_with_facts(&self.db, &name, chrono::Utc::now(), self.lease).await
             };
             match claimed {
-                Ok(Some(claimed)) => self.handle_alive(&name, claimed).await,
+                Ok(Some((claimed, facts))) => self.handle_alive(&name, claimed, facts).await,
                 Ok(None) => {
                     tokio::select! {
                         _ = &mut woken => {}
@@ -324,9 +341,9 @@ impl Workers {
 
     /// Handles an update while renewing its lease (every third of it), so a slow handler keeps its
     /// update and a dead replica's lease runs out soon.
-    async fn handle_alive(&self, name: &str, claimed: db::inbox::Claimed) {
+    async fn handle_alive(&self, name: &str, claimed: db::inbox::Claimed, facts: db::chat_facts::ChatFacts) {
         let id = claimed.update_id;
-        let handling = self.handle(claimed);
+        let handling = self.handle(claimed, facts);
         tokio::pin!(handling);
         let every = (self.lease / 3).to_std().unwrap_or(Duration::from_secs(1)).max(Duration::from_secs(1));
         loop {
@@ -343,13 +360,13 @@ impl Workers {
         }
     }
 
-    async fn handle(&self, claimed: db::inbox::Claimed) {
+    async fn handle(&self, claimed: db::inbox::Claimed, facts: db::chat_facts::ChatFacts) {
         let id = claimed.update_id;
-        self.handle_inner(claimed).await;
+        self.handle_inner(claimed, facts).await;
         let _ = self.settled.send(id);
     }
 
-    async fn handle_inner(&self, claimed: db::inbox::Claimed) {
+    async fn handle_inner(&self, claimed: db::inbox::Claimed, facts: db::chat_facts::ChatFacts) {
         let id = claimed.update_id;
         let update: Update = match serde_json::from_str(&claimed.payload) {
             Ok(update) => update,
@@ -366,6 +383,7 @@ impl Workers {
         let started = std::time::Instant::now();
         let deps = (self.deps)(update);
         let handling = Arc::new(Handling::default());
+        *handling.prefetched.lock().unwrap_or_else(|e| e.into_inner()) = Some((claimed.chat_key, facts));
         let dispatch = crate::update_scope::scope(id, self.handler.dispatch(deps));
         let run = HANDLING.scope(handling.clone(), AssertUnwindSafe(dispatch).catch_unwind()).await;
         metrics::update_handled(&claimed.kind, started.elapsed());
