@@ -137,7 +137,7 @@ pub async fn start_bot(mut app: App, bot: Bot) -> anyhow::Result<Running> {
     let worker_id = app.config.worker_id.clone().unwrap_or_else(crate::outbox::default_worker_id);
     let storage = DialogStorage::new(app.db.clone(), app.clock.clone());
     let (stop, stop_rx) = watch::channel(false);
-    let wake = std::sync::Arc::new(tokio::sync::Notify::new());
+    let wake = std::sync::Arc::new(crate::inbox::Wake::new());
     let (settled, _) = tokio::sync::broadcast::channel(1024);
 
     // Ingress: stored before Telegram hears the update arrived.

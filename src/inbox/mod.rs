@@ -131,30 +131,102 @@ pub fn kind_name(kind: &UpdateKind) -> &'static str {
     }
 }
 
+/// Wakes idle inbox workers and keeps count of the updates no claim has taken yet, so that a worker that
+/// has just handled one claims again only when there may be something to claim (an empty claim is a
+/// statement per update at light load).
+#[derive(Default)]
+pub struct Wake {
+    notify: Notify,
+    /// Under one lock, so that a worker finishing a handling and another finding nothing cannot both
+    /// conclude that nothing is waiting.
+    counts: std::sync::Mutex<WakeCounts>,
+}
+
+#[derive(Default)]
+struct WakeCounts {
+    /// Updates stored here, announced by other replicas or put back, not yet claimed here (a hint: it
+    /// may count updates another replica took).
+    unclaimed: u64,
+    /// Updates being handled by this process's workers.
+    in_flight: u64,
+    /// Bumped whenever something may have become claimable (updates counted, a handling over, which
+    /// unblocks its chat's next update): a claim that began before cannot have seen it.
+    generation: u64,
+}
+
+impl Wake {
+    pub fn new() -> Wake {
+        Wake::default()
+    }
+
+    fn counts(&self) -> std::sync::MutexGuard<'_, WakeCounts> {
+        self.counts.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// `updates` may be claimable now: one idle worker woken for each (a permit is kept when none is
+    /// idle); waking them all would send every idle worker to claim at once, and all but a few would
+    /// find nothing.
+    fn updates(&self, updates: u64) {
+        let mut counts = self.counts();
+        counts.unclaimed = counts.unclaimed.saturating_add(updates);
+        counts.generation += 1;
+        drop(counts);
+        for _ in 0..updates.min(MAX_WAKE) {
+            self.notify.notify_one();
+        }
+    }
+
+    /// Nothing is known of what the inbox holds: claim until a claim finds nothing.
+    fn may_hold_anything(&self) {
+        self.counts().unclaimed = u64::MAX;
+    }
+
+    fn claimed(&self) {
+        let mut counts = self.counts();
+        counts.unclaimed = counts.unclaimed.saturating_sub(1);
+        counts.in_flight += 1;
+    }
+
+    /// Taken before a claim runs, for [`Wake::found_nothing`].
+    fn generation(&self) -> u64 {
+        self.counts().generation
+    }
+
+    /// A claim begun at `generation` found nothing. With nothing in hand here and nothing changed since
+    /// it began, no update counted can be waiting for one of our chats: the count was of updates other
+    /// replicas took, and starts again from zero.
+    fn found_nothing(&self, generation: u64) {
+        let mut counts = self.counts();
+        if counts.in_flight == 0 && counts.generation == generation {
+            counts.unclaimed = 0;
+        }
+    }
+
+    /// A handling is over; whether the worker should claim again at once (something may be waiting,
+    /// perhaps for the chat it just finished).
+    fn handled(&self) -> bool {
+        let mut counts = self.counts();
+        counts.in_flight = counts.in_flight.saturating_sub(1);
+        counts.generation += 1;
+        counts.unclaimed > 0
+    }
+}
+
 /// Stores updates and lets the workers (here and, on PostgreSQL, on other replicas) know.
-pub async fn store(db: &Db, wake: &Notify, updates: &[db::inbox::Incoming]) -> sqlx::Result<u64> {
+pub async fn store(db: &Db, wake: &Wake, updates: &[db::inbox::Incoming]) -> sqlx::Result<u64> {
     // On PostgreSQL the other replicas hear of them in the same statement.
     let new = db::inbox::store_announced(db, updates, chrono::Utc::now(), Some(replica_tag())).await?;
     for u in updates {
         metrics::update_received(&u.kind);
     }
     if new > 0 {
-        // One worker per new update: waking them all would send every idle worker to claim at once,
-        // and all but a few would find nothing.
-        wake_workers(wake, new);
+        wake.updates(new);
     }
     Ok(new)
 }
 
 /// At most this many workers are woken for one batch (a process never runs more).
 const MAX_WAKE: u64 = 64;
-
-/// Wakes one idle worker per update that can be claimed now (a permit is kept when none is idle).
-fn wake_workers(wake: &Notify, updates: u64) {
-    for _ in 0..updates.min(MAX_WAKE) {
-        wake.notify_one();
-    }
-}
 
 /// Tells this process's own inbox notifications apart from other replicas' (its workers were woken
 /// when it stored the updates).
@@ -165,7 +237,7 @@ fn replica_tag() -> &'static str {
 
 /// Polling ingress: long-polls Telegram and stores each batch before asking for the next (which is
 /// what confirms the batch to Telegram). Runs until `stop`.
-pub async fn poll(bot: Bot, db: Db, wake: Arc<Notify>, mut stop: watch::Receiver<bool>) {
+pub async fn poll(bot: Bot, db: Db, wake: Arc<Wake>, mut stop: watch::Receiver<bool>) {
     let mut offset: Option<i32> = match db::inbox::last_update_id(&db).await {
         Ok(last) => last.and_then(|id| i32::try_from(id + 1).ok()),
         Err(e) => {
@@ -243,7 +315,7 @@ pub struct Workers {
     pub count: usize,
     /// How long a claim holds before another worker may take the update (its worker died).
     pub lease: chrono::Duration,
-    pub wake: Arc<Notify>,
+    pub wake: Arc<Wake>,
     /// The dialog's `updated_at` is on the programme's clock.
     pub clock: crate::clock::SharedClock,
     /// Each update id once its handling is over (handled, retried or parked): tests wait on it.
@@ -273,6 +345,9 @@ impl Workers {
                 Err(e) => tracing::error!(error = %e, "inbox: taking back a dead worker's updates failed"),
             }
         }
+        // What the inbox holds from before the start (a restart, a dead predecessor) is not counted:
+        // until a claim finds nothing, every worker claims again after each handling.
+        this.wake.may_hold_anything();
         let mut joins: Vec<JoinHandle<()>> =
             (0..this.count).map(|n| tokio::spawn(this.clone().run(n, stop.clone()))).collect();
         joins.push(tokio::spawn(this.clone().reclaim_expired(stop.clone())));
@@ -291,7 +366,7 @@ impl Workers {
                 Ok(0) => {}
                 Ok(k) => {
                     tracing::warn!(updates = k, "inbox: taken back from workers whose lease ran out");
-                    wake_workers(&self.wake, k);
+                    self.wake.updates(k);
                 }
                 Err(e) => tracing::warn!(error = %e, "inbox: taking back expired claims failed"),
             }
@@ -312,15 +387,38 @@ impl Workers {
                 break;
             }
             // Registered before looking, so an update stored meanwhile still wakes this worker.
-            let woken = self.wake.notified();
-            tokio::pin!(woken);
+            let mut woken = Box::pin(self.wake.notify.notified());
             woken.as_mut().enable();
             let claimed = {
                 let _one_at_a_time = CLAIMING.lock().await;
-                db::inbox::claim_with_facts(&self.db, &name, chrono::Utc::now(), self.lease).await
+                let generation = self.wake.generation();
+                let claimed = db::inbox::claim_with_facts(&self.db, &name, chrono::Utc::now(), self.lease).await;
+                // Counted before the next claim of this process runs, so that one finding nothing knows
+                // this update is in hand (see `Wake::found_nothing`).
+                match &claimed {
+                    Ok(Some(_)) => self.wake.claimed(),
+                    Ok(None) => self.wake.found_nothing(generation),
+                    Err(_) => {}
+                }
+                claimed
             };
             match claimed {
-                Ok(Some((claimed, facts))) => self.handle_alive(&name, claimed, facts).await,
+                Ok(Some((claimed, facts))) => {
+                    // Not registered while busy: what is stored meanwhile wakes an idle worker.
+                    drop(woken);
+                    self.handle_alive(&name, claimed, facts).await;
+                    let mut woken = Box::pin(self.wake.notify.notified());
+                    woken.as_mut().enable();
+                    if self.wake.handled() {
+                        continue;
+                    }
+                    // Nothing known to be waiting: sleep until something is stored (as below).
+                    tokio::select! {
+                        _ = &mut woken => {}
+                        _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+                        _ = stop.changed() => {}
+                    }
+                }
                 Ok(None) => {
                     tokio::select! {
                         _ = &mut woken => {}
@@ -415,7 +513,7 @@ impl Workers {
                         metrics::update_parked();
                         tracing::error!(update = id, "inbox: update parked after repeated failures (see /parked)");
                     }
-                    Ok(false) => self.wake.notify_one(),
+                    Ok(false) => self.wake.updates(1),
                     Err(e) => tracing::error!(update = id, error = %e, "inbox: recording a failure failed"),
                 }
             }
@@ -469,7 +567,7 @@ impl Workers {
 }
 
 /// On PostgreSQL, wakes this replica's workers when another replica stores updates.
-async fn listen_for_other_replicas(db: Db, wake: Arc<Notify>, mut stop: watch::Receiver<bool>) {
+async fn listen_for_other_replicas(db: Db, wake: Arc<Wake>, mut stop: watch::Receiver<bool>) {
     let url = db.url.clone();
     let mut listener = match sqlx::postgres::PgListener::connect(&url).await {
         Ok(l) => l,
@@ -489,7 +587,7 @@ async fn listen_for_other_replicas(db: Db, wake: Arc<Notify>, mut stop: watch::R
                     // "<replica> <how many>": our own updates woke our workers when they were stored.
                     let (from, count) = n.payload().split_once(' ').unwrap_or((n.payload(), "1"));
                     if from != replica_tag() {
-                        wake_workers(&wake, count.parse::<u64>().unwrap_or(1).max(1));
+                        wake.updates(count.parse::<u64>().unwrap_or(1).max(1));
                     }
                 }
                 Err(e) => {
@@ -499,5 +597,55 @@ async fn listen_for_other_replicas(db: Db, wake: Arc<Notify>, mut stop: watch::R
             },
             _ = stop.changed() => return,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Wake;
+
+    #[test]
+    fn a_worker_claims_again_after_a_handling_only_when_something_may_wait() {
+        // Alone: nothing stored meanwhile, nothing to claim after.
+        let wake = Wake::new();
+        wake.updates(1);
+        wake.claimed();
+        assert!(!wake.handled());
+
+        // The chat's next update came while its first was handled; another worker looked and found it
+        // blocked behind the first: the worker that finishes the first claims it.
+        wake.updates(1);
+        let looked = wake.generation();
+        wake.claimed();
+        wake.updates(1);
+        wake.found_nothing(looked);
+        assert!(wake.handled());
+        wake.claimed();
+        assert!(!wake.handled());
+
+        // Announced by another replica and taken there: found nothing with nothing in hand, so the
+        // count starts again and handlings are not followed by empty claims.
+        wake.updates(2);
+        wake.found_nothing(wake.generation());
+        wake.updates(1);
+        wake.claimed();
+        assert!(!wake.handled());
+
+        // A claim that began before updates were stored found nothing: they still count.
+        let looked = wake.generation();
+        wake.updates(3);
+        wake.found_nothing(looked);
+        wake.claimed();
+        assert!(wake.handled());
+
+        // Nor does one that began while the chat's earlier update was still being handled.
+        let wake = Wake::new();
+        wake.updates(2);
+        wake.claimed();
+        let looked = wake.generation();
+        assert!(wake.handled());
+        wake.found_nothing(looked);
+        wake.claimed();
+        assert!(!wake.handled());
     }
 }

@@ -15,7 +15,6 @@ use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use teloxide::types::{Update, UpdateKind};
-use tokio::sync::Notify;
 
 use crate::db::Db;
 use crate::metrics;
@@ -28,12 +27,12 @@ pub const SECRET_HEADER: &str = "x-telegram-bot-api-secret-token";
 #[derive(Clone)]
 struct Ingress {
     db: Db,
-    wake: Arc<Notify>,
+    wake: Arc<super::Wake>,
     secret: Option<String>,
 }
 
 /// The webhook route at `path` (the path of the URL given to `setWebhook`).
-pub fn router(path: &str, db: Db, wake: Arc<Notify>, secret: Option<String>) -> Router {
+pub fn router(path: &str, db: Db, wake: Arc<super::Wake>, secret: Option<String>) -> Router {
     let path = if path.starts_with('/') { path.to_owned() } else { format!("/{path}") };
     Router::new().route(&path, post(receive)).layer(DefaultBodyLimit::max(MAX_BODY)).with_state(Ingress {
         db,
