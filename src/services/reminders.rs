@@ -36,13 +36,12 @@ struct ClassContext {
 }
 
 async fn class_context(tx: &mut Tx, app: &App, class_key: &str) -> anyhow::Result<Option<ClassContext>> {
-    let Some(class) = db::catalog::class_in_tx(tx, class_key).await? else { return Ok(None) };
-    let course = db::catalog::course_in_tx(tx, &class.course_key).await?;
-    let tz = db::regions::timezone_in_tx(tx, &class.region_key)
-        .await?
-        .and_then(|t| t.parse().ok())
-        .unwrap_or(app.config.default_timezone);
-    Ok(Some(ClassContext { class, course, tz }))
+    let catalog = app.db.catalog_in_tx(tx).await?;
+    let Some(class) = catalog.class(class_key) else { return Ok(None) };
+    let course = catalog.course(&class.course_key).cloned();
+    let tz =
+        catalog.region(&class.region_key).and_then(|r| r.timezone.parse().ok()).unwrap_or(app.config.default_timezone);
+    Ok(Some(ClassContext { class: class.clone(), course, tz }))
 }
 
 /// Plans the reminders of one session for one order (inside `tx`). Returns how many were queued.
@@ -57,7 +56,7 @@ async fn plan_session(
     if session.status != SessionStatus::Scheduled || session.starts_at <= now {
         return Ok(0);
     }
-    let plan = db::catalog::reminder_plan_conn(tx, &ctx.class.region_key).await?;
+    let plan = app.db.catalog_in_tx(tx).await?.reminder_plan(&ctx.class.region_key);
     let mut last_due: Option<DateTime<Utc>> = None;
     let mut queued = 0;
     for (which, planned_at) in plan.instants(ctx.tz, session.starts_at) {
@@ -155,9 +154,10 @@ fn relative_day(lang: Lang, session_day: chrono::NaiveDate, today: chrono::Naive
 /// Plans every reminder of a newly confirmed order (inside the transaction that confirmed it).
 pub async fn plan_for_order(tx: &mut Tx, app: &App, order: &OrderRow) -> anyhow::Result<usize> {
     let Some(ctx) = class_context(tx, app, &order.class_key).await? else { return Ok(0) };
+    let catalog = app.db.catalog_in_tx(tx).await?;
     let mut queued = 0;
-    for session in db::catalog::sessions_of_class_conn(tx, &order.class_key).await? {
-        queued += plan_session(tx, app, order, &ctx, &session).await?;
+    for session in catalog.sessions_of_class(&order.class_key) {
+        queued += plan_session(tx, app, order, &ctx, session).await?;
     }
     Ok(queued)
 }
