@@ -200,8 +200,8 @@ impl Db {
         }
     }
 
-    /// For work that does not start from an update (a scheduler pass, the outbox): one tiny query;
-    /// loads the catalogue again if it changed.
+    /// For work that does not start from an update (a scheduler pass, inside [`observing`]): one tiny
+    /// query; loads the catalogue again if it changed, and the pass trusts that version from then on.
     pub async fn refresh_catalog_if_changed(&self) -> sqlx::Result<()> {
         let mut conn = self.pool.acquire().await?;
         let now = version(&mut conn).await?;
