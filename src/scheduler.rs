@@ -70,10 +70,16 @@ pub async fn run(app: App, holder: String, lease: chrono::Duration, mut shutdown
             }
         }
         let pass_began = app.now();
-        let finalized = services::learning::finalize_due(&app).await;
-        let expired = services::orders::expire_offers(&app).await;
-        let digests = services::digest::run_due(&app).await;
-        if let Err(e) = finalized.map(|_| ()).and(expired.map(|_| ())).and(digests.map(|_| ())) {
+        // One look at the catalogue version for the whole pass (no update brings it here).
+        let pass = db::snapshot::observing(async {
+            app.db.refresh_catalog_if_changed().await?;
+            let finalized = services::learning::finalize_due(&app).await;
+            let expired = services::orders::expire_offers(&app).await;
+            let digests = services::digest::run_due(&app).await;
+            finalized.map(|_| ()).and(expired.map(|_| ())).and(digests.map(|_| ()))
+        })
+        .await;
+        if let Err(e) = pass {
             // Whatever is due stays due: pause rather than spin on it.
             tracing::error!(error = ?e, "scheduled work failed");
             tokio::select! {

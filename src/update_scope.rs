@@ -12,7 +12,8 @@ pub fn current() -> Option<i64> {
     UPDATE_ID.try_with(|id| *id).ok()
 }
 
-/// Runs `work` as the handling of update `id`.
+/// Runs `work` as the handling of update `id`; the catalogue version is looked up once in it (see
+/// `crate::db::snapshot`).
 pub async fn scope<F: Future>(id: i64, work: F) -> F::Output {
-    UPDATE_ID.scope(id, work).await
+    UPDATE_ID.scope(id, crate::db::snapshot::observing(work)).await
 }

@@ -140,8 +140,11 @@ async fn an_updates_chat_facts_read_in_one_go_and_its_step_commits_with_its_mark
     use fieldschool::db::keyboards::ScreenKeyboard;
     for (backend, db, _guard) in backends().await {
         let (app, _clock) = app(db.clone());
-        // Nobody yet: no person, no step, no buttons.
-        assert_eq!(chat_facts::load(&db, 42, 42).await.unwrap(), chat_facts::ChatFacts::default(), "{backend}");
+        // Nobody yet: no person, no step, no buttons; the catalogue's version comes along.
+        let nobody = chat_facts::load(&db, 42, 42).await.unwrap();
+        assert!(nobody.catalog_version.is_some(), "{backend}");
+        let version = nobody.catalog_version;
+        assert_eq!(nobody, chat_facts::ChatFacts { catalog_version: version, ..Default::default() }, "{backend}");
 
         services::people::register(&app, 42, 42, &new_person("王秀英")).await.unwrap();
         let mut tx = db.begin_write().await.unwrap();
@@ -188,7 +191,7 @@ async fn an_updates_chat_facts_read_in_one_go_and_its_step_commits_with_its_mark
         let stranger = Incoming { update_id: 9, chat_key: 77, kind: "message".into(), payload: "{}".into() };
         db::inbox::store(&db, &[stranger], t0()).await.unwrap();
         let (_, none) = db::inbox::claim_with_facts(&db, "w", t0(), Duration::seconds(60)).await.unwrap().unwrap();
-        assert_eq!(none, chat_facts::ChatFacts::default(), "{backend}");
+        assert_eq!(none, chat_facts::ChatFacts { catalog_version: version, ..Default::default() }, "{backend}");
         let step = ChatStep { dialog: Some((42, State::Idle)), keyboard: Some((42, None)) };
         db::inbox::finish(&db, 8, &step, t0(), t0()).await.unwrap();
         let facts = chat_facts::load(&db, 42, 42).await.unwrap();

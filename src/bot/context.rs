@@ -148,7 +148,10 @@ pub async fn load(update: Update, app: App, bot: Bot, me: Me, storage: Arc<Dialo
             }
         },
     };
-    let db::chat_facts::ChatFacts { person, unreachable, dialog, keyboard } = facts;
+    let db::chat_facts::ChatFacts { person, unreachable, dialog, keyboard, catalog_version } = facts;
+    if let Some(version) = catalog_version {
+        app.db.observe_catalog_version(version);
+    }
     let state = dialog.unwrap_or_default();
     crate::inbox::note_loaded(chat.0, &state, keyboard.as_ref());
     let lang = match (&person, &state) {

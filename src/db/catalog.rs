@@ -163,7 +163,8 @@ pub async fn upsert_region(tx: &mut Tx, r: &RegionEntry) -> sqlx::Result<Upsert>
 }
 
 /// When people in a region are reminded of their sessions (its own settings, else its ancestors',
-/// else the defaults).
+/// else the defaults), read from storage on a given connection; readers use
+/// [`crate::domain::catalog_snapshot::CatalogSnapshot::reminder_plan`].
 pub async fn reminder_plan_conn(conn: &mut AnyConnection, region_key: &str) -> sqlx::Result<ReminderPlan> {
     let mut chain = Vec::new();
     let mut next = Some(region_key.to_owned());
@@ -241,7 +242,7 @@ pub async fn resolve_region_inheritance(tx: &mut Tx, default_timezone: &str) -> 
     Ok(())
 }
 
-fn schedule_from_row(row: &AnyRow) -> sqlx::Result<RegionSchedule> {
+pub(super) fn schedule_from_row(row: &AnyRow) -> sqlx::Result<RegionSchedule> {
     let busy: String = row.try_get("busy_json")?;
     let mode: String = row.try_get("busy_mode")?;
     let quiet: Option<String> = row.try_get("quiet_hours")?;
@@ -257,11 +258,11 @@ fn schedule_from_row(row: &AnyRow) -> sqlx::Result<RegionSchedule> {
 /// The calendar of a region: its zone's busy seasons with the overrides of its ancestry applied, and
 /// its daily windows. `None` when the region is unknown.
 pub async fn calendar_of(db: &Db, region_key: &str) -> sqlx::Result<Option<RegionCalendar>> {
-    let mut conn = db.pool.acquire().await?;
-    calendar_of_conn(&mut conn, region_key).await
+    Ok(db.catalog().await?.calendar(region_key))
 }
 
-/// [`calendar_of`] on a given connection (inside a transaction: `&mut *tx`).
+/// [`calendar_of`] read from storage on a given connection: inside the import's transaction its own
+/// writes count (everyone else reads the snapshot).
 pub async fn calendar_of_conn(conn: &mut AnyConnection, region_key: &str) -> sqlx::Result<Option<RegionCalendar>> {
     let mut chain = Vec::new();
     let mut resolved: Option<(String, String)> = None;
@@ -294,34 +295,16 @@ pub async fn calendar_of_conn(conn: &mut AnyConnection, region_key: &str) -> sql
 
 /// All regions, counties first then in catalogue order (for listings and the `calendar` command).
 pub async fn all_regions(db: &Db) -> sqlx::Result<Vec<Region>> {
-    let rows = sqlx::query(
-        "SELECT key, parent_key, level, name, tr_json, timezone, agri_zone FROM regions ORDER BY sort_order, key",
-    )
-    .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|row| {
-            let level: String = row.try_get("level")?;
-            Ok(Region {
-                key: row.try_get("key")?,
-                parent_key: row.try_get("parent_key")?,
-                level: RegionLevel::parse(&level).ok_or_else(|| decode_err("region level", &level))?,
-                name: row.try_get("name")?,
-                tr: Translations::from_json(&row.try_get::<String, _>("tr_json")?),
-                timezone: row.try_get("timezone")?,
-                agri_zone: row.try_get("agri_zone")?,
-            })
-        })
-        .collect()
+    Ok(db.catalog().await?.all_regions())
 }
 
 // ---------------------------------------------------------------------------------------------------
 // Trainers
 // ---------------------------------------------------------------------------------------------------
 
-const TRAINER_COLUMNS: &str = "key, name, title, kind, bio, tr_json";
+pub(super) const TRAINER_COLUMNS: &str = "key, name, title, kind, bio, tr_json";
 
-fn trainer_from_row(row: &AnyRow) -> sqlx::Result<Trainer> {
+pub(super) fn trainer_from_row(row: &AnyRow) -> sqlx::Result<Trainer> {
     let kind: String = row.try_get("kind")?;
     Ok(Trainer {
         key: row.try_get("key")?,
@@ -363,13 +346,7 @@ pub async fn upsert_trainer(tx: &mut Tx, t: &Trainer, sort_order: i64) -> sqlx::
 }
 
 pub async fn trainer(db: &Db, key: &str) -> sqlx::Result<Option<Trainer>> {
-    sqlx::query(&format!("SELECT {TRAINER_COLUMNS} FROM trainers WHERE key = $1"))
-        .bind(key)
-        .fetch_optional(&db.pool)
-        .await?
-        .as_ref()
-        .map(trainer_from_row)
-        .transpose()
+    Ok(db.catalog().await?.trainer(key).cloned())
 }
 
 pub async fn trainer_exists(tx: &mut Tx, key: &str) -> sqlx::Result<bool> {
@@ -380,11 +357,11 @@ pub async fn trainer_exists(tx: &mut Tx, key: &str) -> sqlx::Result<bool> {
 // Courses and questions
 // ---------------------------------------------------------------------------------------------------
 
-const COURSE_COLUMNS: &str =
+pub(super) const COURSE_COLUMNS: &str =
     "key, title, tr_json, audience, category, summary, mode, trainer_key, cost_yuan, funded_by,
     needs_approval, credits_tenths, what_to_bring, photo, min_attendance_pct, practical_check, pass_mark_pct";
 
-fn course_from_row(row: &AnyRow) -> sqlx::Result<Course> {
+pub(super) fn course_from_row(row: &AnyRow) -> sqlx::Result<Course> {
     let audience: String = row.try_get("audience")?;
     let category: String = row.try_get("category")?;
     let mode: String = row.try_get("mode")?;
@@ -469,13 +446,7 @@ pub async fn course_in_tx(tx: &mut Tx, key: &str) -> sqlx::Result<Option<Course>
 }
 
 pub async fn course(db: &Db, key: &str) -> sqlx::Result<Option<Course>> {
-    sqlx::query(&format!("SELECT {COURSE_COLUMNS} FROM courses WHERE key = $1"))
-        .bind(key)
-        .fetch_optional(&db.pool)
-        .await?
-        .as_ref()
-        .map(course_from_row)
-        .transpose()
+    Ok(db.catalog().await?.course(key).cloned())
 }
 
 /// Courses of an audience that have at least one open class whose first session is still ahead, in
@@ -487,22 +458,7 @@ pub async fn offered_courses(
     now: DateTime<Utc>,
     county: Option<&str>,
 ) -> sqlx::Result<Vec<Course>> {
-    let rows = sqlx::query(&format!(
-        "SELECT {COURSE_COLUMNS} FROM courses co WHERE co.audience = $1 AND EXISTS (
-             SELECT 1 FROM classes cl
-               JOIN regions r ON r.key = cl.region_key
-               LEFT JOIN regions p ON p.key = r.parent_key
-             WHERE cl.course_key = co.key AND cl.status = 'open'
-               AND ($3 = '' OR r.key = $3 OR r.parent_key = $3 OR p.parent_key = $3)
-               AND (SELECT MIN(s.starts_at) FROM sessions s WHERE s.class_key = cl.key AND s.status = 'scheduled') > $2)
-         ORDER BY co.sort_order, co.key"
-    ))
-    .bind(audience.as_str())
-    .bind(to_epoch(now))
-    .bind(county.unwrap_or(""))
-    .fetch_all(&db.pool)
-    .await?;
-    rows.iter().map(course_from_row).collect()
+    Ok(db.catalog().await?.offered_courses(audience, now, county))
 }
 
 /// Stores a question; questions are matched on (course, key) so re-imports keep their ids.
@@ -612,10 +568,10 @@ async fn questions_where(db: &Db, course_key: &str, filter: &str) -> sqlx::Resul
 // Classes and sessions
 // ---------------------------------------------------------------------------------------------------
 
-const CLASS_COLUMNS: &str =
+pub(super) const CLASS_COLUMNS: &str =
     "key, course_key, region_key, place, capacity, status, venue_lat_e6, venue_lon_e6, venue_radius_m, tr_json";
 
-fn class_from_row(row: &AnyRow) -> sqlx::Result<Class> {
+pub(super) fn class_from_row(row: &AnyRow) -> sqlx::Result<Class> {
     let status: String = row.try_get("status")?;
     Ok(Class {
         key: row.try_get("key")?,
@@ -692,16 +648,9 @@ pub async fn class_in_tx(tx: &mut Tx, key: &str) -> sqlx::Result<Option<Class>> 
 }
 
 pub async fn class(db: &Db, key: &str) -> sqlx::Result<Option<Class>> {
-    sqlx::query(&format!("SELECT {CLASS_COLUMNS} FROM classes WHERE key = $1"))
-        .bind(key)
-        .fetch_optional(&db.pool)
-        .await?
-        .as_ref()
-        .map(class_from_row)
-        .transpose()
+    Ok(db.catalog().await?.class(key).cloned())
 }
 
-/// A course's classes, in catalogue order.
 /// The regions of the classes of the courses a trainer (a person linked to a catalogue trainer) teaches.
 pub async fn trainer_class_regions(db: &Db, user_id: i64) -> sqlx::Result<Vec<String>> {
     let rows = sqlx::query(
@@ -714,13 +663,9 @@ pub async fn trainer_class_regions(db: &Db, user_id: i64) -> sqlx::Result<Vec<St
     rows.iter().map(|r| r.try_get("region_key")).collect()
 }
 
+/// A course's classes, in catalogue order.
 pub async fn classes_of_course(db: &Db, course_key: &str) -> sqlx::Result<Vec<Class>> {
-    let rows =
-        sqlx::query(&format!("SELECT {CLASS_COLUMNS} FROM classes WHERE course_key = $1 ORDER BY sort_order, key"))
-            .bind(course_key)
-            .fetch_all(&db.pool)
-            .await?;
-    rows.iter().map(class_from_row).collect()
+    Ok(db.catalog().await?.classes_of_course(course_key).cloned().collect())
 }
 
 /// Marks classes not in `keep` cancelled (an import never deletes: orders point at classes).
@@ -738,10 +683,10 @@ pub async fn cancel_classes_except(tx: &mut Tx, keep: &[String]) -> sqlx::Result
     Ok(cancelled)
 }
 
-const SESSION_COLUMNS: &str =
+pub(super) const SESSION_COLUMNS: &str =
     "id, class_key, key, starts_at, ends_at, place, topic, status, venue_lat_e6, venue_lon_e6, venue_radius_m, tr_json";
 
-fn session_from_row(row: &AnyRow) -> sqlx::Result<Session> {
+pub(super) fn session_from_row(row: &AnyRow) -> sqlx::Result<Session> {
     let status: String = row.try_get("status")?;
     Ok(Session {
         id: row.try_get("id")?,
@@ -853,12 +798,7 @@ pub async fn cancel_sessions_except(tx: &mut Tx, class_key: &str, keep: &[String
 
 /// A class's sessions in time order (cancelled ones included, so a timetable can show them struck).
 pub async fn sessions_of_class(db: &Db, class_key: &str) -> sqlx::Result<Vec<Session>> {
-    let rows =
-        sqlx::query(&format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE class_key = $1 ORDER BY starts_at, id"))
-            .bind(class_key)
-            .fetch_all(&db.pool)
-            .await?;
-    rows.iter().map(session_from_row).collect()
+    Ok(db.catalog().await?.sessions_of_class(class_key).cloned().collect())
 }
 
 /// Scheduled and cancelled sessions of a trainer's courses ending after `from`, in time order, with
@@ -868,26 +808,10 @@ pub async fn sessions_of_trainer(
     trainer_key: &str,
     from: DateTime<Utc>,
 ) -> sqlx::Result<Vec<(Session, Class, Course)>> {
-    let rows = sqlx::query(&format!(
-        "SELECT {} FROM sessions s JOIN classes cl ON cl.key = s.class_key JOIN courses co ON co.key = cl.course_key
-         WHERE co.trainer_key = $1 AND s.ends_at > $2 ORDER BY s.starts_at, s.id LIMIT 50",
-        SESSION_COLUMNS.split(", ").map(|c| format!("s.{c}")).collect::<Vec<_>>().join(", ")
-    ))
-    .bind(trainer_key)
-    .bind(to_epoch(from))
-    .fetch_all(&db.pool)
-    .await?;
-    let mut out = Vec::new();
-    for row in &rows {
-        let session = session_from_row(row)?;
-        let Some(class) = class(db, &session.class_key).await? else { continue };
-        let Some(course) = course(db, &class.course_key).await? else { continue };
-        out.push((session, class, course));
-    }
-    Ok(out)
+    Ok(db.catalog().await?.sessions_of_trainer(trainer_key, from, 50))
 }
 
-/// [`sessions_of_class`] on a given connection (inside a transaction: `&mut *tx`).
+/// [`sessions_of_class`] read from storage on a given connection (inside a transaction: `&mut *tx`).
 pub async fn sessions_of_class_conn(conn: &mut AnyConnection, class_key: &str) -> sqlx::Result<Vec<Session>> {
     let rows =
         sqlx::query(&format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE class_key = $1 ORDER BY starts_at, id"))
@@ -898,13 +822,7 @@ pub async fn sessions_of_class_conn(conn: &mut AnyConnection, class_key: &str) -
 }
 
 pub async fn session(db: &Db, id: i64) -> sqlx::Result<Option<Session>> {
-    sqlx::query(&format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(&db.pool)
-        .await?
-        .as_ref()
-        .map(session_from_row)
-        .transpose()
+    Ok(db.catalog().await?.session(id).cloned())
 }
 
 /// Counts for an operator's summary line.

@@ -18,7 +18,13 @@ pub struct ChatFacts {
     /// `None`: no dialog stored (idle), or one an older version wrote that no longer decodes.
     pub dialog: Option<State>,
     pub keyboard: Option<ScreenKeyboard>,
+    /// The catalogue's version as storage has it now (see [`Db::observe_catalog_version`]): the update
+    /// learns whether its in-memory catalogue is current without another query.
+    pub catalog_version: Option<i64>,
 }
+
+/// The select-list item that reads the catalogue's version.
+pub(super) const CATALOG_VERSION: &str = "(SELECT cv.version FROM catalog_version cv) AS catalog_version";
 
 /// The aggregate of a person's role grants as one JSON array of `[role, region]` pairs (so a person
 /// with several grants is still one row), for the person row aliased `p`'s `user_id` expression.
@@ -37,7 +43,7 @@ pub(super) fn roles_json(backend: Backend, user_id: &str) -> String {
 pub async fn load(db: &Db, user_id: i64, chat_id: i64) -> sqlx::Result<ChatFacts> {
     let row = sqlx::query(&format!(
         "SELECT d.state AS dialog_state, k.message_id AS keyboard_message_id, k.buttons AS keyboard_buttons,
-                p.unreachable_at, {roles} AS roles_json, {person}
+                p.unreachable_at, {roles} AS roles_json, {person}, {CATALOG_VERSION}
          FROM (SELECT 1 AS one) o
          LEFT JOIN dialogs d ON d.chat_id = $1
          LEFT JOIN chat_keyboards k ON k.chat_id = $1
@@ -88,5 +94,6 @@ pub(super) fn from_row(row: &sqlx::any::AnyRow, chat_id: i64) -> sqlx::Result<Ch
         }),
         None => None,
     };
-    Ok(ChatFacts { person, unreachable, dialog, keyboard })
+    let catalog_version = row.try_get::<Option<i64>, _>("catalog_version")?;
+    Ok(ChatFacts { person, unreachable, dialog, keyboard, catalog_version })
 }

@@ -171,7 +171,7 @@ pub async fn claim_with_facts(
                  RETURNING update_id, chat_key, kind, payload, attempts)
              SELECT c.update_id, c.chat_key, c.kind, c.payload, c.attempts,
                     d.state AS dialog_state, k.message_id AS keyboard_message_id, k.buttons AS keyboard_buttons,
-                    p.unreachable_at, {roles} AS roles_json, {person}
+                    p.unreachable_at, {roles} AS roles_json, {person}, {version}
              FROM claimed c
              LEFT JOIN dialogs d ON d.chat_id = c.chat_key
              LEFT JOIN chat_keyboards k ON k.chat_id = c.chat_key
@@ -179,6 +179,7 @@ pub async fn claim_with_facts(
             next = next_claimable(db.backend),
             roles = super::chat_facts::roles_json(db.backend, "p.user_id"),
             person = super::people::person_columns_of("p"),
+            version = super::chat_facts::CATALOG_VERSION,
         ),
         Backend::Sqlite => {
             // SQLite's RETURNING cannot join, but it can run subqueries on the row it updated; each is a
@@ -194,6 +195,7 @@ pub async fn claim_with_facts(
                 format!("{} AS roles_json", super::chat_facts::roles_json(db.backend, "inbox.chat_key")),
             ];
             facts.extend(super::people::PERSON_COLUMNS.split(", ").map(|c| of("people", "user_id", c, c)));
+            facts.push(super::chat_facts::CATALOG_VERSION.to_owned());
             format!(
                 "UPDATE inbox SET {CLAIM_SET} WHERE update_id = ({next})
                  RETURNING update_id, chat_key, kind, payload, attempts, {facts}",

@@ -21,6 +21,7 @@ pub mod personal_data;
 pub mod regions;
 pub mod reports;
 pub mod retention;
+pub mod snapshot;
 pub mod surveys;
 
 use std::str::FromStr;
@@ -43,6 +44,8 @@ pub struct Db {
     pub backend: Backend,
     /// Where it is (PostgreSQL's LISTEN needs a connection of its own).
     pub url: String,
+    /// The in-memory catalogue, shared by the clones (see [`snapshot`]).
+    catalog_cache: std::sync::Arc<snapshot::CatalogCache>,
 }
 
 pub type Tx = Transaction<'static, Any>;
@@ -109,7 +112,7 @@ impl Db {
             .test_before_acquire(false)
             .connect_with(options)
             .await?;
-        Ok(Db { pool, backend, url: given_url })
+        Ok(Db { pool, backend, url: given_url, catalog_cache: Default::default() })
     }
 
     pub async fn migrate(&self) -> anyhow::Result<()> {

@@ -6,9 +6,9 @@ use sqlx::any::AnyRow;
 use super::Db;
 use crate::domain::region::{Region, RegionLevel};
 
-const COLUMNS: &str = "key, parent_key, level, name, tr_json, timezone, agri_zone";
+pub(super) const COLUMNS: &str = "key, parent_key, level, name, tr_json, timezone, agri_zone";
 
-fn from_row(row: &AnyRow) -> sqlx::Result<Region> {
+pub(super) fn from_row(row: &AnyRow) -> sqlx::Result<Region> {
     let level: String = row.try_get("level")?;
     Ok(Region {
         key: row.try_get("key")?,
@@ -22,46 +22,17 @@ fn from_row(row: &AnyRow) -> sqlx::Result<Region> {
 }
 
 pub async fn get(db: &Db, key: &str) -> sqlx::Result<Option<Region>> {
-    sqlx::query(&format!("SELECT {COLUMNS} FROM regions WHERE key = $1"))
-        .bind(key)
-        .fetch_optional(&db.pool)
-        .await?
-        .as_ref()
-        .map(from_row)
-        .transpose()
+    Ok(db.catalog().await?.region(key).cloned())
 }
 
 /// Counties when `parent` is `None`, otherwise the children of `parent`, in catalogue order.
 pub async fn children(db: &Db, parent: Option<&str>) -> sqlx::Result<Vec<Region>> {
-    let rows = match parent {
-        None => {
-            sqlx::query(&format!("SELECT {COLUMNS} FROM regions WHERE parent_key IS NULL ORDER BY sort_order, key"))
-                .fetch_all(&db.pool)
-                .await?
-        }
-        Some(p) => {
-            sqlx::query(&format!("SELECT {COLUMNS} FROM regions WHERE parent_key = $1 ORDER BY sort_order, key"))
-                .bind(p)
-                .fetch_all(&db.pool)
-                .await?
-        }
-    };
-    rows.iter().map(from_row).collect()
+    Ok(db.catalog().await?.children(parent))
 }
 
 /// The region and all its ancestors, nearest first (village, township, county).
 pub async fn ancestry(db: &Db, key: &str) -> sqlx::Result<Vec<Region>> {
-    let mut out = Vec::new();
-    let mut next = Some(key.to_owned());
-    while let Some(k) = next {
-        let Some(r) = get(db, &k).await? else { break };
-        next = r.parent_key.clone();
-        out.push(r);
-        if out.len() > 8 {
-            break; // a malformed cycle cannot loop forever
-        }
-    }
-    Ok(out)
+    Ok(db.catalog().await?.ancestry(key))
 }
 
 /// The resolved time zone of a region, inside a transaction (an import's own writes are visible).
@@ -76,25 +47,7 @@ pub async fn timezone_in_tx(tx: &mut super::Tx, key: &str) -> sqlx::Result<Optio
 
 /// The training office's contact for someone in `key`: the nearest `contact` up the region's chain.
 pub async fn office_contact(db: &Db, key: &str) -> sqlx::Result<Option<crate::domain::translations::Localized>> {
-    let mut next = Some(key.to_owned());
-    // The tree is at most three levels deep; the bound guards against a corrupt cycle.
-    for _ in 0..8 {
-        let Some(k) = next.take() else { break };
-        let Some(row) = sqlx::query("SELECT parent_key, contact, tr_json FROM regions WHERE key = $1")
-            .bind(&k)
-            .fetch_optional(&db.pool)
-            .await?
-        else {
-            break;
-        };
-        let contact: Option<String> = row.try_get("contact")?;
-        if let Some(contact) = contact.filter(|c| !c.trim().is_empty()) {
-            let tr = crate::domain::translations::Translations::from_json(&row.try_get::<String, _>("tr_json")?);
-            return Ok(Some(crate::domain::translations::Localized::field(&contact, &tr, "contact")));
-        }
-        next = row.try_get("parent_key")?;
-    }
-    Ok(None)
+    Ok(db.catalog().await?.office_contact(key))
 }
 
 /// Regions holding classes that are not cancelled where nobody would receive orders and requests: no

@@ -3,6 +3,7 @@
 pub mod broadcast;
 pub mod calendar;
 pub mod catalog;
+pub mod catalog_snapshot;
 pub mod csv;
 pub mod dialog;
 pub mod erasure;

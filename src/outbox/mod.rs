@@ -305,11 +305,12 @@ impl OutboxWorker {
     async fn load_send_facts(&self, batch: &[db::outbox::Claimed], facts: &mut SendFacts) -> sqlx::Result<()> {
         let chats: Vec<i64> = batch.iter().map(|c| c.chat_id).collect::<HashSet<_>>().into_iter().collect();
         let people = db::people::send_facts(&self.db, &chats).await?;
+        let catalog = self.db.catalog().await?;
         for (village, _) in people.values() {
             if let Some(village) = village
                 && !facts.calendars.contains_key(village)
             {
-                facts.calendars.insert(village.clone(), db::catalog::calendar_of(&self.db, village).await?);
+                facts.calendars.insert(village.clone(), catalog.calendar(village));
             }
         }
         facts.people.extend(people);

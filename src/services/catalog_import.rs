@@ -1065,6 +1065,19 @@ async fn import_audited(
     options: ImportOptions,
     audit: Option<(crate::db::audit::Actor, DateTime<Utc>)>,
 ) -> Result<ImportReport, ImportError> {
+    let outcome = import_in_tx(db, file, text, options, audit).await;
+    // This process sees its import at once, without waiting for the next version check.
+    db.invalidate_catalog();
+    outcome
+}
+
+async fn import_in_tx(
+    db: &Db,
+    file: &str,
+    text: &str,
+    options: ImportOptions,
+    audit: Option<(crate::db::audit::Actor, DateTime<Utc>)>,
+) -> Result<ImportReport, ImportError> {
     let lines = Lines::new(text);
     let invalid = |mut problems: Vec<Problem>| {
         // In file order, as the reader goes through it; file-level problems first.

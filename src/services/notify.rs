@@ -81,7 +81,7 @@ pub fn payload(text: String, rows: Vec<Vec<(String, String)>>) -> Payload {
 /// busy seasons (quiet hours still apply).
 pub async fn calendar_for(tx: &mut Tx, app: &App, village_key: Option<&str>) -> sqlx::Result<RegionCalendar> {
     if let Some(village) = village_key
-        && let Some(calendar) = db::catalog::calendar_of_conn(tx, village).await?
+        && let Some(calendar) = app.db.catalog_in_tx(tx).await?.calendar(village)
     {
         return Ok(calendar);
     }

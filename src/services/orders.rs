@@ -9,6 +9,7 @@ use crate::app::App;
 use crate::db::orders::{self as store, NewOrder, OrderRow};
 use crate::db::{self, Tx};
 use crate::domain::catalog::{Class, Course, Session, SessionStatus};
+use crate::domain::catalog_snapshot::CatalogSnapshot;
 use crate::domain::order::{
     CancelRule, ClassTiming, OrderAction, OrderNumber, OrderStatus, cancel_rule, place_new_order,
 };
@@ -83,17 +84,15 @@ impl ClassRef {
     }
 }
 
-/// The reference of a class read inside a transaction.
+/// The reference of a class, for a message written inside a transaction.
 async fn class_ref_in_tx(tx: &mut Tx, app: &App, class_key: &str) -> anyhow::Result<Option<ClassRef>> {
-    let Some(class) = db::catalog::class_in_tx(tx, class_key).await? else { return Ok(None) };
-    let course = db::catalog::course_in_tx(tx, &class.course_key).await?;
-    let tz = db::regions::timezone_in_tx(tx, &class.region_key)
-        .await?
-        .and_then(|t| t.parse().ok())
-        .unwrap_or(app.config.default_timezone);
-    let first = db::catalog::sessions_of_class_conn(tx, class_key)
-        .await?
-        .into_iter()
+    let catalog = app.db.catalog_in_tx(tx).await?;
+    let Some(class) = catalog.class(class_key) else { return Ok(None) };
+    let course = catalog.course(&class.course_key).cloned();
+    let tz =
+        catalog.region(&class.region_key).and_then(|r| r.timezone.parse().ok()).unwrap_or(app.config.default_timezone);
+    let first = catalog
+        .sessions_of_class(class_key)
         .filter(|s| s.status == SessionStatus::Scheduled)
         .map(|s| s.starts_at)
         .min();
@@ -102,19 +101,17 @@ async fn class_ref_in_tx(tx: &mut Tx, app: &App, class_key: &str) -> anyhow::Res
 }
 
 pub async fn class_info(app: &App, class_key: &str) -> anyhow::Result<Option<ClassInfo>> {
-    let Some(class) = db::catalog::class(&app.db, class_key).await? else { return Ok(None) };
-    let Some(course) = db::catalog::course(&app.db, &class.course_key).await? else { return Ok(None) };
-    let sessions: Vec<Session> = db::catalog::sessions_of_class(&app.db, class_key)
-        .await?
-        .into_iter()
-        .filter(|s| s.status == SessionStatus::Scheduled)
-        .collect();
-    let tz = match db::regions::get(&app.db, &class.region_key).await? {
+    let catalog = app.db.catalog().await?;
+    let Some(class) = catalog.class(class_key) else { return Ok(None) };
+    let Some(course) = catalog.course(&class.course_key) else { return Ok(None) };
+    let sessions: Vec<Session> =
+        catalog.sessions_of_class(class_key).filter(|s| s.status == SessionStatus::Scheduled).cloned().collect();
+    let tz = match catalog.region(&class.region_key) {
         Some(region) => region.timezone.parse().unwrap_or(app.config.default_timezone),
         None => app.config.default_timezone,
     };
     let seats_held = store::seats_held_now(&app.db, class_key).await?;
-    Ok(Some(ClassInfo { course, class, sessions, tz, seats_held }))
+    Ok(Some(ClassInfo { course: course.clone(), class: class.clone(), sessions, tz, seats_held }))
 }
 
 /// Whether a class can take orders at `now`: open, with a first session still ahead.
@@ -137,19 +134,25 @@ pub async fn offered_courses(app: &App, person: &Person) -> anyhow::Result<Vec<C
 
 /// Whether a class is held in the person's county (or the person has no county on record).
 async fn is_near(app: &App, person: &Person, class: &Class) -> anyhow::Result<bool> {
-    let Some(county) = county_of(app, person).await? else { return Ok(true) };
-    let chain = db::regions::ancestry(&app.db, &class.region_key).await?;
-    Ok(chain.iter().any(|r| r.key == county))
+    let county = county_of(app, person).await?;
+    Ok(held_in(&*app.db.catalog().await?, county.as_deref(), class))
+}
+
+/// Whether `class` is held in `county` (any class, without one).
+fn held_in(catalog: &CatalogSnapshot, county: Option<&str>, class: &Class) -> bool {
+    county.is_none_or(|county| catalog.ancestry(&class.region_key).iter().any(|r| r.key == county))
 }
 
 /// The classes of a course a person may order now.
 pub async fn orderable_classes(app: &App, person: &Person, course_key: &str) -> anyhow::Result<Vec<ClassInfo>> {
     let now = app.now();
+    let catalog = app.db.catalog().await?;
+    let county = county_of(app, person).await?;
     let mut out = Vec::new();
-    for class in db::catalog::classes_of_course(&app.db, course_key).await? {
+    for class in catalog.classes_of_course(course_key) {
         if let Some(info) = class_info(app, &class.key).await?
             && is_orderable(&info, now)
-            && is_near(app, person, &info.class).await?
+            && held_in(&catalog, county.as_deref(), &info.class)
         {
             out.push(info);
         }

@@ -36,13 +36,12 @@ struct ClassContext {
 }
 
 async fn class_context(tx: &mut Tx, app: &App, class_key: &str) -> anyhow::Result<Option<ClassContext>> {
-    let Some(class) = db::catalog::class_in_tx(tx, class_key).await? else { return Ok(None) };
-    let course = db::catalog::course_in_tx(tx, &class.course_key).await?;
-    let tz = db::regions::timezone_in_tx(tx, &class.region_key)
-        .await?
-        .and_then(|t| t.parse().ok())
-        .unwrap_or(app.config.default_timezone);
-    Ok(Some(ClassContext { class, course, tz }))
+    let catalog = app.db.catalog_in_tx(tx).await?;
+    let Some(class) = catalog.class(class_key) else { return Ok(None) };
+    let course = catalog.course(&class.course_key).cloned();
+    let tz =
+        catalog.region(&class.region_key).and_then(|r| r.timezone.parse().ok()).unwrap_or(app.config.default_timezone);
+    Ok(Some(ClassContext { class: class.clone(), course, tz }))
 }
 
 /// Who a reminder goes to and how their reminders are timed, read once per order.
@@ -56,7 +55,7 @@ impl Recipient {
     async fn load(tx: &mut Tx, app: &App, order: &OrderRow, ctx: &ClassContext) -> anyhow::Result<Option<Recipient>> {
         let Some(to) = db::people::addressee(tx, order.user_id).await? else { return Ok(None) };
         let calendar = notify::calendar_for(tx, app, to.village_key.as_deref()).await?;
-        let plan = db::catalog::reminder_plan_conn(tx, &ctx.class.region_key).await?;
+        let plan = app.db.catalog_in_tx(tx).await?.reminder_plan(&ctx.class.region_key);
         Ok(Some(Recipient { to, calendar, plan }))
     }
 }
@@ -185,9 +184,10 @@ pub async fn plan_for_order(tx: &mut Tx, app: &App, order: &OrderRow) -> anyhow:
     let Some(ctx) = class_context(tx, app, &order.class_key).await? else { return Ok(0) };
     let Some(recipient) = Recipient::load(tx, app, order, &ctx).await? else { return Ok(0) };
     // Every session's reminders in one statement: a confirmation is the busiest update there is.
-    let messages: Vec<db::outbox::NewMessage> = db::catalog::sessions_of_class_conn(tx, &order.class_key)
-        .await?
-        .iter()
+    let catalog = app.db.catalog_in_tx(tx).await?;
+    let messages: Vec<db::outbox::NewMessage> = catalog
+        .sessions_of_class(&order.class_key)
+        .into_iter()
         .flat_map(|session| session_reminders(app, order, &ctx, session, &recipient))
         .collect();
     Ok(db::outbox::enqueue_many(tx, &messages).await? as usize)
