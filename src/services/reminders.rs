@@ -187,7 +187,6 @@ pub async fn plan_for_order(tx: &mut Tx, app: &App, order: &OrderRow) -> anyhow:
     let catalog = app.db.catalog_in_tx(tx).await?;
     let messages: Vec<db::outbox::NewMessage> = catalog
         .sessions_of_class(&order.class_key)
-        .into_iter()
         .flat_map(|session| session_reminders(app, order, &ctx, session, &recipient))
         .collect();
     Ok(db::outbox::enqueue_many(tx, &messages).await? as usize)
