@@ -196,6 +196,16 @@ async fn an_updates_chat_facts_read_in_one_go_and_its_step_commits_with_its_mark
         db::inbox::finish(&db, 8, &step, t0(), t0()).await.unwrap();
         let facts = chat_facts::load(&db, 42, 42).await.unwrap();
         assert_eq!((facts.dialog, facts.keyboard), (None, None), "{backend}");
+        assert!(!facts.dialog_unreadable, "{backend}");
+
+        // A step an older version wrote that no longer decodes: read as none, and known to need replacing.
+        sqlx::query("INSERT INTO dialogs (chat_id, state, updated_at) VALUES (42, '{\"Gone\":1}', 0)")
+            .execute(&db.pool)
+            .await
+            .unwrap();
+        let facts = chat_facts::load(&db, 42, 42).await.unwrap();
+        assert_eq!(facts.dialog, None, "{backend}");
+        assert!(facts.dialog_unreadable, "{backend}");
         assert_eq!(db::inbox::status(&db, 8).await.unwrap().as_deref(), Some("handled"), "{backend}");
     }
 }

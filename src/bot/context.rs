@@ -148,12 +148,12 @@ pub async fn load(update: Update, app: App, bot: Bot, me: Me, storage: Arc<Dialo
             }
         },
     };
-    let db::chat_facts::ChatFacts { person, unreachable, dialog, keyboard, catalog_version } = facts;
+    let db::chat_facts::ChatFacts { person, unreachable, dialog, dialog_unreadable, keyboard, catalog_version } = facts;
     if let Some(version) = catalog_version {
         app.db.observe_catalog_version(version);
     }
     let state = dialog.unwrap_or_default();
-    crate::inbox::note_loaded(chat.0, &state, keyboard.as_ref());
+    crate::inbox::note_loaded(chat.0, (!dialog_unreadable).then_some(&state), keyboard.as_ref());
     let lang = match (&person, &state) {
         (Some(p), _) => p.lang,
         (None, State::Registering(r)) => r.lang,

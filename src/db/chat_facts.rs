@@ -17,6 +17,8 @@ pub struct ChatFacts {
     pub unreachable: bool,
     /// `None`: no dialog stored (idle), or one an older version wrote that no longer decodes.
     pub dialog: Option<State>,
+    /// A dialog is stored that no longer decodes: the next step must overwrite or remove it.
+    pub dialog_unreadable: bool,
     pub keyboard: Option<ScreenKeyboard>,
     /// The catalogue's version as storage has it now (see [`Db::observe_catalog_version`]): the update
     /// learns whether its in-memory catalogue is current without another query.
@@ -74,6 +76,7 @@ pub(super) fn from_row(row: &sqlx::any::AnyRow, chat_id: i64) -> sqlx::Result<Ch
         None => None,
     };
     let unreachable = row.try_get::<Option<i64>, _>("unreachable_at")?.is_some();
+    let mut dialog_unreadable = false;
     let dialog = match row.try_get::<Option<String>, _>("dialog_state")? {
         // A state written by an older version that no longer decodes starts the person afresh
         // instead of locking them out of the bot.
@@ -81,6 +84,7 @@ pub(super) fn from_row(row: &sqlx::any::AnyRow, chat_id: i64) -> sqlx::Result<Ch
             Ok(state) => Some(state),
             Err(e) => {
                 tracing::warn!(chat_id, error = %e, "dropping undecodable dialog state");
+                dialog_unreadable = true;
                 None
             }
         },
@@ -95,5 +99,5 @@ pub(super) fn from_row(row: &sqlx::any::AnyRow, chat_id: i64) -> sqlx::Result<Ch
         None => None,
     };
     let catalog_version = row.try_get::<Option<i64>, _>("catalog_version")?;
-    Ok(ChatFacts { person, unreachable, dialog, keyboard, catalog_version })
+    Ok(ChatFacts { person, unreachable, dialog, dialog_unreadable, keyboard, catalog_version })
 }

@@ -61,15 +61,18 @@ pub fn stage_dialog(chat_id: i64, state: &crate::domain::dialog::State) -> bool 
 }
 
 /// Inside an inbox handling: notes the chat's dialog step and buttons as the update found them, so that
-/// staging the same again writes nothing when the update is marked handled.
+/// staging the same again writes nothing when the update is marked handled. `state` is `None` when what
+/// is stored is unknown (a dialog that no longer decodes): any step is then written.
 pub fn note_loaded(
     chat_id: i64,
-    state: &crate::domain::dialog::State,
+    state: Option<&crate::domain::dialog::State>,
     keyboard: Option<&db::keyboards::ScreenKeyboard>,
 ) {
     let _ = HANDLING.try_with(|h| {
-        *h.loaded.lock().unwrap_or_else(|e| e.into_inner()) =
-            db::inbox::ChatStep { dialog: Some((chat_id, state.clone())), keyboard: Some((chat_id, keyboard.cloned())) }
+        *h.loaded.lock().unwrap_or_else(|e| e.into_inner()) = db::inbox::ChatStep {
+            dialog: state.map(|state| (chat_id, state.clone())),
+            keyboard: Some((chat_id, keyboard.cloned())),
+        }
     });
 }
 
