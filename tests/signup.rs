@@ -385,7 +385,8 @@ async fn a_class_that_has_ended_is_listed_apart_and_cannot_be_cancelled() {
     let old = before.inline_keyboard.iter().flatten().find(|b| b.text.contains("取消")).unwrap();
     let id = t.emu.press(me, before.message_id, old.callback_data.as_deref().unwrap());
     t.emu.callback_answer(&id).await.unwrap();
-    assert!(t.next(me).await.rendered_text().contains("已经结束了"));
+    let answer = t.next(me).await.rendered_text();
+    assert!(answer.contains("已经结束了"), "{answer}");
     let to_coordinator: Vec<String> = t.emu.messages(coord).iter().map(|m| m.rendered_text()).collect();
     assert!(to_coordinator.iter().all(|m| !m.contains("申请取消")), "{to_coordinator:?}");
     t.stop().await;

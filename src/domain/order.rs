@@ -192,11 +192,13 @@ pub fn cancel_rule(
     now: DateTime<Utc>,
     cutoff: chrono::Duration,
 ) -> CancelRule {
-    if !status.is_cancellable() {
-        return CancelRule::NotCancellable;
-    }
+    // A class that is over says so whatever became of the order since (marked absent or attended by
+    // the scheduler, say): an old cancel button must not answer differently by when that ran.
     if class.has_ended(now) {
         return CancelRule::ClassEnded;
+    }
+    if !status.is_cancellable() {
+        return CancelRule::NotCancellable;
     }
     let before_cutoff = class.first_start.is_none_or(|start| start - now >= cutoff);
     if before_cutoff || matches!(status, OrderStatus::Waitlisted | OrderStatus::Offered) {
@@ -365,6 +367,7 @@ mod tests {
         assert_eq!(rule(OrderStatus::Offered, false, at(30)), CancelRule::Now);
         // Over: nothing to cancel, and no button.
         assert_eq!(rule(OrderStatus::Confirmed, false, at(200)), CancelRule::ClassEnded);
+        assert_eq!(rule(OrderStatus::NoShow, false, at(200)), CancelRule::ClassEnded, "marked absent meanwhile");
         assert!(!CancelRule::ClassEnded.offers_button());
         assert_eq!(rule(OrderStatus::Cancelled, false, at(0)), CancelRule::NotCancellable);
         assert_eq!(rule(OrderStatus::Completed, false, at(0)), CancelRule::NotCancellable);
