@@ -105,31 +105,23 @@ async fn read_tables(conn: &mut AnyConnection, version: i64) -> sqlx::Result<Cat
         })
     })
     .collect::<sqlx::Result<Vec<_>>>()?;
-    let trainers = sqlx::query(&format!("SELECT {TRAINER_COLUMNS} FROM trainers"))
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(trainer_from_row)
-        .collect::<sqlx::Result<Vec<_>>>()?;
-    let courses = sqlx::query(&format!("SELECT {COURSE_COLUMNS} FROM courses ORDER BY sort_order, key"))
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(course_from_row)
-        .collect::<sqlx::Result<Vec<_>>>()?;
-    let classes = sqlx::query(&format!("SELECT {CLASS_COLUMNS} FROM classes ORDER BY sort_order, key"))
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(class_from_row)
-        .collect::<sqlx::Result<Vec<_>>>()?;
-    let sessions = sqlx::query(&format!("SELECT {SESSION_COLUMNS} FROM sessions ORDER BY starts_at, id"))
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(session_from_row)
-        .collect::<sqlx::Result<Vec<_>>>()?;
+    let trainers = all(conn, &format!("SELECT {TRAINER_COLUMNS} FROM trainers"), trainer_from_row).await?;
+    let courses =
+        all(conn, &format!("SELECT {COURSE_COLUMNS} FROM courses ORDER BY sort_order, key"), course_from_row).await?;
+    let classes =
+        all(conn, &format!("SELECT {CLASS_COLUMNS} FROM classes ORDER BY sort_order, key"), class_from_row).await?;
+    let sessions =
+        all(conn, &format!("SELECT {SESSION_COLUMNS} FROM sessions ORDER BY starts_at, id"), session_from_row).await?;
     Ok(CatalogSnapshot::new(version, regions, trainers, courses, classes, sessions))
+}
+
+/// Every row `sql` returns, decoded.
+async fn all<T>(
+    conn: &mut sqlx::AnyConnection,
+    sql: &str,
+    decode: fn(&sqlx::any::AnyRow) -> sqlx::Result<T>,
+) -> sqlx::Result<Vec<T>> {
+    sqlx::query(sql).fetch_all(&mut *conn).await?.iter().map(decode).collect()
 }
 
 impl Db {
