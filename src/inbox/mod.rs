@@ -478,7 +478,7 @@ impl Workers {
             }
         };
         if let flood::Verdict::Drop { notify } = self.flood.admit(claimed.chat_key, self.clock.now()) {
-            self.drop_flooded(&claimed, &update, notify).await;
+            self.drop_flooded(&claimed, &update, notify, facts.person.as_ref()).await;
             return;
         }
         let started = std::time::Instant::now();
@@ -527,7 +527,13 @@ impl Workers {
 impl Workers {
     /// An update the flood gate dropped: marked handled without its handler, its button press answered
     /// (so the spinner stops), and — at most once a minute — the chat told to slow down.
-    async fn drop_flooded(&self, claimed: &db::inbox::Claimed, update: &Update, notify: bool) {
+    async fn drop_flooded(
+        &self,
+        claimed: &db::inbox::Claimed,
+        update: &Update,
+        notify: bool,
+        person: Option<&crate::domain::person::Person>,
+    ) {
         let id = claimed.update_id;
         if notify {
             tracing::warn!(
@@ -538,12 +544,11 @@ impl Workers {
         } else {
             tracing::debug!(chat = claimed.chat_key, update = id, "inbox: flooded update dropped");
         }
-        let lang = match update.from() {
-            Some(from) => match db::people::find(&self.db, from.id.0 as i64).await {
-                Ok(Some(person)) => person.lang,
-                _ => crate::i18n::Lang::from_telegram_hint(from.language_code.as_deref()),
-            },
-            None => crate::i18n::Lang::Zh,
+        // The claim read the person of this private chat already.
+        let lang = match (person, update.from()) {
+            (Some(person), _) => person.lang,
+            (None, Some(from)) => crate::i18n::Lang::from_telegram_hint(from.language_code.as_deref()),
+            (None, None) => crate::i18n::Lang::Zh,
         };
         let text = notify.then(|| crate::tr!(lang, "access-slow-down"));
         let answered = match (&update.kind, update.chat(), text) {
