@@ -436,8 +436,12 @@ pub struct Depth {
 
 pub async fn depth(db: &Db) -> sqlx::Result<Depth> {
     let rows = sqlx::query(
-        "SELECT status, COUNT(*) AS n, MIN(received_at) AS oldest FROM inbox
-         WHERE status IN ('pending', 'working', 'parked') GROUP BY status",
+        // One branch per status, each answered from its own partial index (a handled row is in none).
+        "SELECT 'pending' AS status, COUNT(*) AS n, MIN(received_at) AS oldest FROM inbox WHERE status = 'pending'
+         UNION ALL
+         SELECT 'working', COUNT(*), MIN(received_at) FROM inbox WHERE status = 'working'
+         UNION ALL
+         SELECT 'parked', COUNT(*), MIN(received_at) FROM inbox WHERE status = 'parked'",
     )
     .fetch_all(&db.pool)
     .await?;

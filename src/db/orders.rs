@@ -63,21 +63,21 @@ pub async fn lock_class(tx: &mut Tx, backend: Backend, class_key: &str) -> sqlx:
         Backend::Postgres => " FOR UPDATE OF cl",
         Backend::Sqlite => "",
     };
+    // The sessions' span comes in the same statement: what the lock may wait for is another order of
+    // the class, which changes no session.
     let row = sqlx::query(&format!(
-        "SELECT cl.key, cl.course_key, cl.region_key, cl.capacity, cl.status, co.audience, co.needs_approval
+        "SELECT cl.key, cl.course_key, cl.region_key, cl.capacity, cl.status, co.audience, co.needs_approval,
+                (SELECT MIN(s.starts_at) FROM sessions s WHERE s.class_key = cl.key AND s.status = 'scheduled')
+                    AS first_start,
+                (SELECT MAX(s.ends_at) FROM sessions s WHERE s.class_key = cl.key AND s.status = 'scheduled')
+                    AS last_end
          FROM classes cl JOIN courses co ON co.key = cl.course_key WHERE cl.key = $1{lock}"
     ))
     .bind(class_key)
     .fetch_optional(&mut **tx)
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let span = sqlx::query(
-        "SELECT MIN(starts_at) AS first_start, MAX(ends_at) AS last_end FROM sessions
-         WHERE class_key = $1 AND status = 'scheduled'",
-    )
-    .bind(class_key)
-    .fetch_one(&mut **tx)
-    .await?;
+    let span = &row;
     let audience: String = row.try_get("audience")?;
     Ok(Some(ClassForOrder {
         class_key: row.try_get("key")?,
@@ -119,22 +119,36 @@ pub async fn seats_held_now(db: &Db, class_key: &str) -> sqlx::Result<i64> {
     .try_get("n")
 }
 
-pub async fn live_order_in_tx(tx: &mut Tx, user_id: i64, class_key: &str) -> sqlx::Result<Option<OrderRow>> {
-    sqlx::query(&format!(
-        "SELECT {ORDER_COLUMNS} FROM orders WHERE user_id = $1 AND class_key = $2
-         AND status NOT IN ('cancelled', 'rejected')"
+/// What placing an order in a class finds, read under the class lock in one statement: the seats held
+/// and the person's live order there (with the update that placed it: handled again after a crash, that update finds its own order).
+pub struct SeatsAndOrder {
+    pub held: i64,
+    pub live: Option<(OrderRow, Option<i64>)>,
+}
+
+pub async fn seats_and_live_order(tx: &mut Tx, user_id: i64, class_key: &str) -> sqlx::Result<SeatsAndOrder> {
+    let columns: Vec<String> = ORDER_COLUMNS.split(", ").map(|c| format!("o.{c}")).collect();
+    let row = sqlx::query(&format!(
+        "SELECT (SELECT COUNT(*) FROM orders h WHERE h.class_key = $2 AND h.status IN ({seats})) AS held,
+                {columns}, o.placed_by_update
+         FROM (SELECT 1 AS one) x
+         LEFT JOIN orders o ON o.user_id = $1 AND o.class_key = $2 AND o.status NOT IN ('cancelled', 'rejected')",
+        seats = seat_statuses_sql(),
+        columns = columns.join(", ")
     ))
     .bind(user_id)
     .bind(class_key)
-    .fetch_optional(&mut **tx)
-    .await?
-    .as_ref()
-    .map(order_from_row)
-    .transpose()
+    .fetch_one(&mut **tx)
+    .await?;
+    let live = match row.try_get::<Option<i64>, _>("id")? {
+        Some(_) => Some((order_from_row(&row)?, row.try_get("placed_by_update")?)),
+        None => None,
+    };
+    Ok(SeatsAndOrder { held: row.try_get("held")?, live })
 }
 
 pub struct NewOrder<'a> {
-    /// The update whose handling places it (see [`placed_by_update`]).
+    /// The update whose handling places it (see [`seats_and_live_order`]).
     pub update_id: Option<i64>,
     pub number: &'a OrderNumber,
     pub user_id: i64,
@@ -143,13 +157,14 @@ pub struct NewOrder<'a> {
     pub now: DateTime<Utc>,
 }
 
-pub async fn insert(tx: &mut Tx, o: &NewOrder<'_>) -> sqlx::Result<i64> {
+/// Inserts the order, or returns `None` when its number is taken already (the caller draws another).
+pub async fn insert(tx: &mut Tx, o: &NewOrder<'_>) -> sqlx::Result<Option<OrderRow>> {
     let now = to_epoch(o.now);
     let waitlisted_at = (o.status == OrderStatus::Waitlisted).then_some(now);
-    let id: i64 = sqlx::query(
+    let row = sqlx::query(&format!(
         "INSERT INTO orders (number, user_id, class_key, status, created_at, updated_at, waitlisted_at, placed_by_update)
-         VALUES ($1, $2, $3, $4, $5, $5, $6, $7) RETURNING id",
-    )
+         VALUES ($1, $2, $3, $4, $5, $5, $6, $7) ON CONFLICT (number) DO NOTHING RETURNING {ORDER_COLUMNS}"
+    ))
     .bind(o.number.as_str())
     .bind(o.user_id)
     .bind(o.class_key)
@@ -157,30 +172,12 @@ pub async fn insert(tx: &mut Tx, o: &NewOrder<'_>) -> sqlx::Result<i64> {
     .bind(now)
     .bind(waitlisted_at)
     .bind(o.update_id)
-    .fetch_one(&mut **tx)
-    .await?
-    .try_get("id")?;
-    record_event(tx, id, None, o.status, o.now, Some(o.user_id)).await?;
-    Ok(id)
-}
-
-/// The update whose handling placed an order, if it was placed while handling one.
-pub async fn placed_by_update(tx: &mut Tx, order_id: i64) -> sqlx::Result<Option<i64>> {
-    sqlx::query("SELECT placed_by_update FROM orders WHERE id = $1")
-        .bind(order_id)
-        .fetch_optional(&mut **tx)
-        .await?
-        .map(|r| r.try_get("placed_by_update"))
-        .transpose()
-        .map(Option::flatten)
-}
-
-pub async fn number_exists(tx: &mut Tx, number: &OrderNumber) -> sqlx::Result<bool> {
-    Ok(sqlx::query("SELECT 1 AS one FROM orders WHERE number = $1")
-        .bind(number.as_str())
-        .fetch_optional(&mut **tx)
-        .await?
-        .is_some())
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let order = order_from_row(&row)?;
+    record_event(tx, order.id, None, o.status, o.now, Some(o.user_id)).await?;
+    Ok(Some(order))
 }
 
 async fn record_event(

@@ -643,14 +643,14 @@ pub async fn mark_cancelled(db: &Db, id: i64, reason: &str) -> sqlx::Result<()> 
 /// When the worker next has something to do: the earliest pending due time or the earliest lease
 /// expiry of a row being sent, whichever comes first.
 pub async fn next_due_at(db: &Db) -> sqlx::Result<Option<DateTime<Utc>>> {
-    let pending: Option<i64> = sqlx::query("SELECT MIN(due_at) AS t FROM outbox WHERE status = 'pending'")
-        .fetch_one(&db.pool)
-        .await?
-        .try_get("t")?;
-    let lease: Option<i64> = sqlx::query("SELECT MIN(claimed_until) AS t FROM outbox WHERE status = 'sending'")
-        .fetch_one(&db.pool)
-        .await?
-        .try_get("t")?;
+    // One round trip; each MIN is the first entry of its partial index.
+    let row = sqlx::query(
+        "SELECT (SELECT MIN(due_at) FROM outbox WHERE status = 'pending') AS pending,
+                (SELECT MIN(claimed_until) FROM outbox WHERE status = 'sending') AS lease",
+    )
+    .fetch_one(&db.pool)
+    .await?;
+    let (pending, lease): (Option<i64>, Option<i64>) = (row.try_get("pending")?, row.try_get("lease")?);
     Ok(match (pending, lease) {
         (Some(a), Some(b)) => Some(from_epoch(a.min(b))),
         (a, b) => a.or(b).map(from_epoch),

@@ -245,6 +245,56 @@ pub async fn coordinators_for(db: &Db, region_keys: &[String]) -> sqlx::Result<V
     Ok(out)
 }
 
+/// Someone who decides for a region what a coordinator decides.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decider {
+    pub person: Person,
+    /// A coordinator of the region (else an admin standing in for missing coordinators).
+    pub coordinator: bool,
+    /// A coordinator who asked for a one-line message about every order.
+    pub wants_lines: bool,
+}
+
+/// Who decides for `region_keys` (a region and its ancestors): its reachable coordinators, else the
+/// reachable admins; with whether each wants instant lines and with their roles. One statement, driven
+/// from the few role grants (index `person_roles_role_region`), however many people there are.
+pub async fn deciders_for(db: &Db, region_keys: &[String]) -> sqlx::Result<Vec<Decider>> {
+    let in_chain = if region_keys.is_empty() {
+        "FALSE".to_owned()
+    } else {
+        let placeholders: Vec<String> = (1..=region_keys.len()).map(|i| format!("${i}")).collect();
+        format!("g.region_key IN ({})", placeholders.join(", "))
+    };
+    let sql = format!(
+        "WITH held AS (
+             SELECT DISTINCT g.role, g.user_id FROM person_roles g JOIN people p ON p.user_id = g.user_id
+             WHERE p.unreachable_at IS NULL AND ((g.role = 'coordinator' AND {in_chain}) OR g.role = 'admin'))
+         SELECT {person}, p.instant_lines, h.role AS decides_as, {roles} AS roles_json
+         FROM held h JOIN people p ON p.user_id = h.user_id
+         WHERE h.role = 'coordinator' OR NOT EXISTS (SELECT 1 FROM held c WHERE c.role = 'coordinator')
+         ORDER BY p.user_id",
+        person = person_columns_of("p"),
+        roles = super::chat_facts::roles_json(db.backend, "p.user_id"),
+    );
+    let mut q = sqlx::query(&sql);
+    for k in region_keys {
+        q = q.bind(k);
+    }
+    let rows = q.fetch_all(&db.pool).await?;
+    rows.iter()
+        .map(|row| {
+            let mut person = person_from_row(row)?;
+            let roles: Option<String> = row.try_get("roles_json")?;
+            let pairs: Vec<(String, Option<String>)> =
+                roles.as_deref().and_then(|json| serde_json::from_str(json).ok()).unwrap_or_default();
+            person.roles = roles_from_pairs(pairs);
+            let coordinator = row.try_get::<String, _>("decides_as")? == Role::Coordinator.as_str();
+            let wants_lines = coordinator && row.try_get::<i64, _>("instant_lines")? != 0;
+            Ok(Decider { person, coordinator, wants_lines })
+        })
+        .collect()
+}
+
 /// Admins, reachable ones only: they decide what no coordinator is there to decide.
 pub async fn admins(db: &Db) -> sqlx::Result<Vec<Person>> {
     let rows = sqlx::query(&format!(

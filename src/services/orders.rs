@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 
 use crate::app::App;
 use crate::db::orders::{self as store, NewOrder, OrderRow};
+use crate::db::people::Decider;
 use crate::db::{self, Tx};
 use crate::domain::catalog::{Class, Course, Session, SessionStatus};
 use crate::domain::catalog_snapshot::CatalogSnapshot;
@@ -195,7 +196,7 @@ pub async fn place(app: &App, person: &Person, class_key: &str) -> anyhow::Resul
         tracing::warn!(user = person.user_id, class_key, "order for a class of another audience or county refused");
         return Ok(PlaceOutcome::NotForYou);
     }
-    let coordinators = deciders_for_class(app, class_key).await?;
+    let deciders = deciders_for_class(app, class_key).await?;
     let village = match &person.village_key {
         Some(v) => db::regions::get(&app.db, v).await?,
         None => None,
@@ -211,10 +212,11 @@ pub async fn place(app: &App, person: &Person, class_key: &str) -> anyhow::Resul
     if locked.first_session_at.is_none_or(|t| t <= now) {
         return Ok(PlaceOutcome::ClassStarted);
     }
-    if let Some(existing) = store::live_order_in_tx(&mut tx, person.user_id, class_key).await? {
+    let found = store::seats_and_live_order(&mut tx, person.user_id, class_key).await?;
+    if let Some((existing, placed_by)) = found.live {
         // The same update handled again after a crash: its own order, answered as the first time.
         let update = crate::update_scope::current();
-        if update.is_some() && store::placed_by_update(&mut tx, existing.id).await? == update {
+        if update.is_some() && placed_by == update {
             tx.commit().await?;
             let position = match existing.status {
                 OrderStatus::Waitlisted => Some(store::waitlist_position(&app.db, &existing).await?),
@@ -224,34 +226,22 @@ pub async fn place(app: &App, person: &Person, class_key: &str) -> anyhow::Resul
         }
         return Ok(PlaceOutcome::Already(existing));
     }
-    let held = store::seats_held(&mut tx, class_key).await?;
+    let held = found.held;
     let status = place_new_order(locked.capacity, held, locked.needs_approval);
-    let number = unique_number(&mut tx).await?;
-    let id = store::insert(
-        &mut tx,
-        &NewOrder {
-            update_id: crate::update_scope::current(),
-            number: &number,
-            user_id: person.user_id,
-            class_key,
-            status,
-            now,
-        },
-    )
-    .await?;
+    let order = insert_with_fresh_number(&mut tx, person.user_id, class_key, status, now).await?;
+    let (id, number) = (order.id, order.number.clone());
     let taken = held + i64::from(status.holds_seat());
 
     let line = OrderLine::new(person, village, &info, taken, locked.capacity, status, &number, id);
-    // Approval requests go to every coordinator; the plain line only to those who want it.
-    let wanting = db::people::line_coordinators_of_class(&mut tx, class_key).await?;
-    for coordinator in &coordinators {
-        if status != OrderStatus::PendingApproval && !wanting.contains(&coordinator.user_id) {
+    // Approval requests go to every decider; the plain line only to coordinators who want it.
+    for decider in &deciders {
+        if status != OrderStatus::PendingApproval && !decider.wants_lines {
             continue;
         }
-        let note = line.clone().note(now).dedupe(format!("order:{id}:new:{}", coordinator.user_id));
-        notify::queue(&mut tx, app, coordinator.user_id, &note).await?;
+        let to = decider.person.user_id;
+        let note = line.clone().note(now).dedupe(format!("order:{id}:new:{to}"));
+        notify::queue(&mut tx, app, to, &note).await?;
     }
-    let order = store::get_in_tx(&mut tx, id).await?.ok_or_else(|| anyhow::anyhow!("order {id} vanished"))?;
     if status == OrderStatus::Confirmed {
         reminders::plan_for_order(&mut tx, app, &order).await?;
     }
@@ -261,7 +251,7 @@ pub async fn place(app: &App, person: &Person, class_key: &str) -> anyhow::Resul
         OrderStatus::Waitlisted => Some(store::waitlist_position(&app.db, &order).await?),
         _ => None,
     };
-    let no_approver = status == OrderStatus::PendingApproval && coordinators.is_empty();
+    let no_approver = status == OrderStatus::PendingApproval && deciders.is_empty();
     if no_approver {
         tracing::warn!(class_key, order = order.id, "an order waits for approval and nobody can approve it");
     }
@@ -351,12 +341,21 @@ impl OrderLine {
     }
 }
 
-async fn unique_number(tx: &mut Tx) -> anyhow::Result<OrderNumber> {
+/// Inserts a new order under a freshly drawn number.
+async fn insert_with_fresh_number(
+    tx: &mut Tx,
+    user_id: i64,
+    class_key: &str,
+    status: OrderStatus,
+    now: DateTime<Utc>,
+) -> anyhow::Result<OrderRow> {
     // 29^4 ≈ 700k numbers: a collision is rare, and simply drawn again.
     for _ in 0..20 {
         let number = OrderNumber::generate(&mut rand::thread_rng());
-        if !store::number_exists(tx, &number).await? {
-            return Ok(number);
+        let new =
+            NewOrder { update_id: crate::update_scope::current(), number: &number, user_id, class_key, status, now };
+        if let Some(order) = store::insert(tx, &new).await? {
+            return Ok(order);
         }
     }
     anyhow::bail!("could not draw a free order number")
@@ -507,11 +506,11 @@ pub async fn act(app: &App, presser: &Person, action: OrderAction) -> anyhow::Re
     // Read before the transaction: nothing inside it may wait for a second pool connection, or a
     // burst of presses on one class (each holding a connection while it waits for the class lock)
     // starves the pool while the lock holder waits for a connection.
-    let (coordinators, deciders) = match action {
+    let deciders = match action {
         OrderAction::ConfirmCancel(_) | OrderAction::AcceptOffer(_) => {
-            (class_coordinators(app, &order.class_key).await?, deciders_for_class(app, &order.class_key).await?)
+            deciders_for_class(app, &order.class_key).await?
         }
-        _ => (Vec::new(), Vec::new()),
+        _ => Vec::new(),
     };
     // An offer accepted in a class that needs approval goes to the deciders like a new order.
     let accept_village = match (action, &presser.village_key) {
@@ -586,8 +585,9 @@ pub async fn act(app: &App, presser: &Person, action: OrderAction) -> anyhow::Re
                     let line =
                         OrderLine::new(presser, accept_village.clone(), &info, taken, class.capacity, to, &number, id);
                     for decider in &deciders {
-                        let note = line.clone().note(now).dedupe(format!("order:{id}:pending:{}", decider.user_id));
-                        notify::queue(&mut tx, app, decider.user_id, &note).await?;
+                        let to = decider.person.user_id;
+                        let note = line.clone().note(now).dedupe(format!("order:{id}:pending:{to}"));
+                        notify::queue(&mut tx, app, to, &note).await?;
                     }
                 }
                 ActionOutcome::Done(order.clone())
@@ -617,7 +617,7 @@ pub async fn act(app: &App, presser: &Person, action: OrderAction) -> anyhow::Re
                 store::transition(&mut tx, id, from, OrderStatus::Cancelled, now, actor, None).await?;
                 reminders::withdraw_for_order(&mut tx, id).await?;
                 let seat_passed_on = from.holds_seat() && offer_free_seats(&mut tx, app, &order.class_key).await? > 0;
-                queue_coordinator_line(&mut tx, app, &coordinators, &order, presser, &class_ref).await?;
+                queue_coordinator_line(&mut tx, app, &deciders, &order, presser, &class_ref).await?;
                 ActionOutcome::Cancelled { order: order.clone(), seat_passed_on }
             }
             CancelRule::Request if deciders.is_empty() => {
@@ -691,33 +691,28 @@ pub async fn act(app: &App, presser: &Person, action: OrderAction) -> anyhow::Re
 }
 
 /// Who decides for a class what a coordinator decides (approvals, late cancellations): the coordinators
-/// up its region chain, else the admins. Empty when nobody can.
-pub async fn deciders_for_class(app: &App, class_key: &str) -> anyhow::Result<Vec<Person>> {
-    let coordinators = class_coordinators(app, class_key).await?;
-    if !coordinators.is_empty() {
-        return Ok(coordinators);
-    }
-    Ok(db::people::admins(&app.db).await?)
-}
-
-/// The coordinators of a class's region and its ancestors (read outside any transaction).
-pub async fn class_coordinators(app: &App, class_key: &str) -> anyhow::Result<Vec<Person>> {
-    let Some(class) = db::catalog::class(&app.db, class_key).await? else { return Ok(Vec::new()) };
-    let chain = keys(&region_chain(app, &class.region_key).await?);
-    Ok(db::people::coordinators_for(&app.db, &chain).await?)
+/// up its region chain, else the admins; empty when nobody can. Each says whether they want the
+/// one-line messages about orders. Read before a transaction: nothing inside one may wait for a second
+/// pool connection.
+pub async fn deciders_for_class(app: &App, class_key: &str) -> anyhow::Result<Vec<Decider>> {
+    let region = app.db.catalog().await?.class(class_key).map(|c| c.region_key.clone());
+    let chain = match region {
+        Some(region) => keys(&region_chain(app, &region).await?),
+        None => Vec::new(),
+    };
+    Ok(db::people::deciders_for(&app.db, &chain).await?)
 }
 
 /// One line to the class region's `coordinators` (those who want lines) that `order` was cancelled.
 async fn queue_coordinator_line(
     tx: &mut Tx,
     app: &App,
-    coordinators: &[Person],
+    deciders: &[Decider],
     order: &OrderRow,
     person: &Person,
     class_ref: &ClassRef,
 ) -> anyhow::Result<()> {
-    let wanting = db::people::line_coordinators_of_class(tx, &order.class_key).await?;
-    for coordinator in coordinators.iter().filter(|c| wanting.contains(&c.user_id)) {
+    for coordinator in deciders.iter().filter(|d| d.wants_lines).map(|d| &d.person) {
         let (name, number, class_ref) = (person.name.as_str().to_owned(), order.number.clone(), class_ref.clone());
         let note = Note::notice("coordinator", app.now(), move |lang| {
             payload(
@@ -740,7 +735,7 @@ async fn queue_coordinator_line(
 async fn queue_cancel_request(
     tx: &mut Tx,
     app: &App,
-    deciders: &[Person],
+    deciders: &[Decider],
     order: &OrderRow,
     person: &Person,
     class_ref: &ClassRef,
@@ -766,8 +761,8 @@ async fn queue_cancel_request(
                 ]],
             )
         })
-        .dedupe(format!("order:{id}:cancel-request:{request}:{}", decider.user_id));
-        notify::queue(tx, app, decider.user_id, &note).await?;
+        .dedupe(format!("order:{id}:cancel-request:{request}:{}", decider.person.user_id));
+        notify::queue(tx, app, decider.person.user_id, &note).await?;
     }
     Ok(())
 }

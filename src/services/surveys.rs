@@ -48,15 +48,16 @@ pub async fn baseline_to_offer(app: &App, user_id: i64) -> anyhow::Result<Option
     if let Some(s) = store::by_key(&app.db, &key).await? {
         return Ok((s.completed_at.is_none() && s.stopped_at.is_none()).then_some(s.id));
     }
-    let mut tx = app.db.begin_write().await?;
-    if store::stopped(&mut tx, user_id).await? {
-        return Ok(None);
-    }
     let survey =
         NewSurvey { key: &key, user_id, wave: Wave::Baseline, order_id: None, opens_at: app.now(), closes_at: None };
-    store::create(&mut tx, &survey, app.now()).await?;
-    tx.commit().await?;
-    Ok(store::by_key(&app.db, &key).await?.map(|s| s.id))
+    match store::create_unless_stopped(&app.db, &survey, app.now()).await? {
+        Some(id) => Ok(Some(id)),
+        // Stopped, or another update of the same person created it meanwhile.
+        None => Ok(store::by_key(&app.db, &key)
+            .await?
+            .filter(|s| s.completed_at.is_none() && s.stopped_at.is_none())
+            .map(|s| s.id)),
+    }
 }
 
 /// The step asking the first unanswered question of `survey`, with what the income check needs.
