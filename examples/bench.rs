@@ -1806,8 +1806,14 @@ async fn part_scheduler(args: &Args, report: &mut Report) -> anyhow::Result<()> 
         report.add(&part, &format!("claim_due p50 at {small} pending (ms)"), ms(small_p50), "", None);
         report.add(&part, &format!("claim_due p50 at {big} pending (ms)"), ms(big_p50), "", None);
         report.add(&part, "claim ratio big ÷ small", format!("{ratio:.2}"), "≤ 1.5", Some(ratio <= 1.5));
-        let uses_index = plan.contains("outbox_due");
-        report.add(&part, "due query uses the outbox_due index", uses_index.to_string(), "true", Some(uses_index));
+        let uses_index = plan.contains("outbox_pending_due");
+        report.add(
+            &part,
+            "due query uses the outbox_pending_due index",
+            uses_index.to_string(),
+            "true",
+            Some(uses_index),
+        );
         bench_db.close().await;
     }
     Ok(())
