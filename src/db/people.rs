@@ -295,24 +295,6 @@ pub async fn deciders_for(db: &Db, region_keys: &[String]) -> sqlx::Result<Vec<D
         .collect()
 }
 
-/// Admins, reachable ones only: they decide what no coordinator is there to decide.
-pub async fn admins(db: &Db) -> sqlx::Result<Vec<Person>> {
-    let rows = sqlx::query(&format!(
-        "SELECT DISTINCT {} FROM people p JOIN person_roles r ON r.user_id = p.user_id
-         WHERE r.role = 'admin' AND p.unreachable_at IS NULL ORDER BY p.user_id",
-        person_columns_of("p")
-    ))
-    .fetch_all(&db.pool)
-    .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let mut p = person_from_row(row)?;
-        p.roles = roles(db, p.user_id).await?;
-        out.push(p);
-    }
-    Ok(out)
-}
-
 /// Whether `user_id` coordinates any of `region_keys` (a region and its ancestors).
 pub async fn coordinates_any(db: &Db, user_id: i64, region_keys: &[String]) -> sqlx::Result<bool> {
     let grants = roles(db, user_id).await?;
