@@ -630,8 +630,8 @@ async fn certificates(store: Store) {
         other => panic!("{other:?}"),
     };
     assert_eq!(
-        fieldschool::bot::callback::Cb::decode(&data),
-        Some(fieldschool::bot::callback::Cb::Certificate(order.id))
+        fieldschool::domain::callback::Cb::decode(&data),
+        Some(fieldschool::domain::callback::Cb::Certificate(order.id))
     );
     // It is offered in "my courses", among what is over.
     let mine = say_until(&t, a, "/my", "已结束的").await;

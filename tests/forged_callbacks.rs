@@ -12,9 +12,9 @@ use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use common::{Store, TestBot};
-use fieldschool::bot::callback::{Cb, OutcomeChoice, OutcomeScope};
 use fieldschool::db;
 use fieldschool::domain::broadcast::Target;
+use fieldschool::domain::callback::{Cb, OutcomeChoice, OutcomeScope};
 use fieldschool::domain::order::OrderAction;
 use fieldschool::domain::person::{Role, RoleGrant};
 use fieldschool::domain::report::{Period, ReportStep};

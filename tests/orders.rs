@@ -16,6 +16,7 @@ use fieldschool::config::Config;
 use fieldschool::db::orders::OrderRow;
 use fieldschool::db::outbox::PayloadButton;
 use fieldschool::db::{self, from_epoch};
+use fieldschool::domain::callback::Cb;
 use fieldschool::domain::order::{OrderAction, OrderStatus};
 use fieldschool::domain::person::{Audience, Person, PersonName, Phone, Role, RoleGrant};
 use fieldschool::domain::registration::NewPerson;
@@ -450,8 +451,8 @@ async fn a_freed_seat_is_offered_to_the_first_in_line(store: Store) {
         "{b}: Accept / Decline buttons"
     );
     assert_eq!(
-        OrderAction::decode(offer.callbacks()[0]),
-        Some(OrderAction::AcceptOffer(c_order.id)),
+        Cb::decode(offer.callbacks()[0]),
+        Some(Cb::Order(OrderAction::AcceptOffer(c_order.id))),
         "{b}: the button decodes to the action"
     );
     // Nobody else got an offer; D and E moved up.

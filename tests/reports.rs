@@ -7,6 +7,7 @@ mod common;
 
 use common::{DEMO_CATALOG, Store, TestBot, beijing};
 use fieldschool::db;
+use fieldschool::domain::callback::Cb;
 use fieldschool::domain::report::{CourseTag, Period, ReportStep};
 use fieldschool::emulator::BotMessage;
 use fieldschool::render::BAR_CHART_SIZE;
@@ -247,15 +248,15 @@ async fn report_scenario(store: Store) {
 
     // Forged presses: another county, a course not held in the region, a villager.
     let last = t.emu.last_message(coord).unwrap();
-    let forged = ReportStep::Run { region: "qianshan".into(), course: None, period: Period::All }.encode();
+    let forged = Cb::Report(ReportStep::Run { region: "qianshan".into(), course: None, period: Period::All }).encode();
     assert!(press(&t, coord, &last, &forged).await.contains("没有权限"));
-    let forged = ReportStep::Region("qianshan-chaxiang".into()).encode();
+    let forged = Cb::Report(ReportStep::Region("qianshan-chaxiang".into())).encode();
     assert!(press(&t, coord, &last, &forged).await.contains("没有权限"));
     let farmstay =
         ReportStep::Run { region: "xinan".into(), course: Some(CourseTag::of("farmstay")), period: Period::All };
-    assert!(press(&t, coord, &last, &farmstay.encode()).await.contains("没有权限"));
+    assert!(press(&t, coord, &last, &Cb::Report(farmstay).encode()).await.contains("没有权限"));
     let last_c = t.emu.last_message(c).unwrap();
-    let own = ReportStep::Region("xinan".into()).encode();
+    let own = Cb::Report(ReportStep::Region("xinan".into())).encode();
     assert!(press(&t, c, &last_c, &own).await.contains("没有权限"));
     t.stop().await;
 }

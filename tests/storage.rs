@@ -65,7 +65,7 @@ async fn an_invite_works_once_and_expires() {
     for (backend, db, _guard) in backends().await {
         let (app, clock) = app(db.clone());
         let invite = services::invites::create(&app, Role::Trainer, None, None).await.unwrap();
-        assert!(services::invites::looks_like_token(&invite.token));
+        assert!(fieldschool::domain::person::looks_like_invite_token(&invite.token));
         assert!(invite.link("fieldschool_bot").starts_with("https://t.me/fieldschool_bot?start="));
         let granted = services::invites::redeem(&app, &invite.token, 7).await.unwrap();
         assert!(matches!(granted, Redeem::Granted(ref g) if g.role == Role::Trainer), "{backend}");

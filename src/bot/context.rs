@@ -11,12 +11,12 @@ use teloxide::types::{
 };
 use teloxide::utils::command::BotCommands;
 
-use super::callback::Cb;
 use super::dialog_storage::DialogStorage;
 use super::keyboards::MenuItem;
 use crate::app::App;
 use crate::db;
 use crate::db::keyboards::ScreenKeyboard;
+use crate::domain::callback::Cb;
 use crate::domain::dialog::State;
 use crate::domain::labels;
 use crate::domain::person::Person;

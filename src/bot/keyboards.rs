@@ -2,7 +2,7 @@
 
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, KeyboardMarkup, KeyboardRemove};
 
-use super::callback::Cb;
+use crate::domain::callback::Cb;
 use crate::domain::person::Person;
 use crate::domain::region::Region;
 use crate::i18n::Lang;

@@ -1,7 +1,6 @@
 //! The Telegram side: the handler tree, thin handlers, keyboards, callback data.
 
 pub mod access;
-pub mod callback;
 pub mod context;
 pub mod dialog_storage;
 pub mod format;

@@ -11,9 +11,9 @@ use tokio::sync::{broadcast, watch};
 use tokio::time::Instant;
 
 use crate::app::App;
-use crate::bot::callback::Cb;
 use crate::bot::handlers::broadcast::{progress_text, report_text};
 use crate::db;
+use crate::domain::callback::Cb;
 use crate::outbox::OutboxEvent;
 use crate::services::broadcasts;
 use crate::services::notify::{self, Note, payload};

@@ -5,13 +5,13 @@
 use teloxide::dispatching::UpdateHandler;
 use teloxide::dptree::{self, case};
 
-use super::callback::Cb;
 use super::context::{self, Ctx, Incoming};
 use super::handlers::{
     broadcast, commands, erasure, learning, menu, ordering, outcomes, registration, reports, requests, settings,
     surveys,
 };
 use super::keyboards::MenuItem;
+use crate::domain::callback::Cb;
 use crate::domain::dialog::State;
 
 /// Wraps a handler so its error is logged and apologised for in one place (see [`Ctx::guard`]).
@@ -90,7 +90,7 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         Incoming::Callback(Some(Cb::Outcomes(choice))) if ctx.person.is_some() => Some(choice.clone()),
         _ => None,
     })
-    .endpoint(guarded!(outcomes::callback, crate::bot::callback::OutcomeChoice));
+    .endpoint(guarded!(outcomes::callback, crate::domain::callback::OutcomeChoice));
 
     // A main-menu tap in the middle of a dialog leaves the dialog and opens that section.
     let menu_taps = dptree::filter(|ctx: Ctx| {

@@ -2,6 +2,7 @@
 
 pub mod broadcast;
 pub mod calendar;
+pub mod callback;
 pub mod catalog;
 pub mod catalog_snapshot;
 pub mod csv;

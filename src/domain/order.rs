@@ -243,38 +243,6 @@ pub enum OrderAction {
     RefuseCancel(i64),
 }
 
-impl OrderAction {
-    pub fn encode(self) -> String {
-        let (tag, id) = match self {
-            OrderAction::Approve(id) => ("oa", id),
-            OrderAction::Reject(id) => ("or", id),
-            OrderAction::AcceptOffer(id) => ("ox", id),
-            OrderAction::DeclineOffer(id) => ("od", id),
-            OrderAction::Cancel(id) => ("oc", id),
-            OrderAction::ConfirmCancel(id) => ("oC", id),
-            OrderAction::AllowCancel(id) => ("ol", id),
-            OrderAction::RefuseCancel(id) => ("of", id),
-        };
-        format!("{tag}:{id}")
-    }
-
-    pub fn decode(data: &str) -> Option<OrderAction> {
-        let (tag, id) = data.split_once(':')?;
-        let id: i64 = id.parse().ok().filter(|id| *id > 0)?;
-        Some(match tag {
-            "oa" => OrderAction::Approve(id),
-            "or" => OrderAction::Reject(id),
-            "ox" => OrderAction::AcceptOffer(id),
-            "od" => OrderAction::DeclineOffer(id),
-            "oc" => OrderAction::Cancel(id),
-            "oC" => OrderAction::ConfirmCancel(id),
-            "ol" => OrderAction::AllowCancel(id),
-            "of" => OrderAction::RefuseCancel(id),
-            _ => return None,
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -328,26 +296,6 @@ mod tests {
         assert_eq!(place_new_order(2, 2, false), OrderStatus::Waitlisted);
         assert_eq!(place_new_order(2, 2, true), OrderStatus::Waitlisted);
         assert!(OrderStatus::PendingApproval.holds_seat() && !OrderStatus::Waitlisted.holds_seat());
-    }
-
-    #[test]
-    fn order_actions_round_trip_and_refuse_garbage() {
-        for a in [
-            OrderAction::Approve(1),
-            OrderAction::Reject(2),
-            OrderAction::AcceptOffer(3),
-            OrderAction::DeclineOffer(i64::MAX),
-            OrderAction::Cancel(5),
-            OrderAction::ConfirmCancel(6),
-            OrderAction::AllowCancel(7),
-            OrderAction::RefuseCancel(8),
-        ] {
-            assert!(a.encode().len() <= 64);
-            assert_eq!(OrderAction::decode(&a.encode()), Some(a));
-        }
-        for bad in ["oa:", "oa:-1", "oa:0", "oa:x", "zz:1", "oa"] {
-            assert_eq!(OrderAction::decode(bad), None, "{bad}");
-        }
     }
 
     #[test]

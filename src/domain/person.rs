@@ -170,6 +170,12 @@ impl Phone {
     }
 }
 
+/// Whether a `/start` payload or a button's token looks like a staff invite token at all (anything
+/// else is ignored before storage is asked).
+pub fn looks_like_invite_token(payload: &str) -> bool {
+    payload.len() == 24 && payload.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

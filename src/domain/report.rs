@@ -10,7 +10,6 @@
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 
 use super::order::OrderStatus;
-use super::region::Region;
 
 // ---------------------------------------------------------------------------------------------------
 // Period
@@ -132,17 +131,6 @@ impl CourseTag {
     pub fn matches(self, course_key: &str) -> bool {
         CourseTag::of(course_key) == self
     }
-
-    fn encode(self) -> String {
-        format!("{:08x}", self.0)
-    }
-
-    fn decode(s: &str) -> Option<CourseTag> {
-        if s.len() != 8 || !s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
-            return None;
-        }
-        u32::from_str_radix(s, 16).ok().map(CourseTag)
-    }
 }
 
 /// One step of the `/report` buttons. Data is only a claim: every press is checked against the
@@ -155,46 +143,6 @@ pub enum ReportStep {
     Course { region: String, course: Option<CourseTag> },
     /// Everything chosen: make the report.
     Run { region: String, course: Option<CourseTag>, period: Period },
-}
-
-impl ReportStep {
-    pub const PREFIX: &'static str = "rp:";
-
-    /// `rp:r:REGION`, `rp:c:REGION:TAG`, `rp:p:REGION:TAG:P` (TAG `-` = all courses); at most
-    /// 5 + 48 + 1 + 8 + 1 + 1 = 64 bytes.
-    pub fn encode(&self) -> String {
-        let course = |c: &Option<CourseTag>| c.map(CourseTag::encode).unwrap_or_else(|| "-".to_owned());
-        match self {
-            ReportStep::Region(r) => format!("{}r:{r}", Self::PREFIX),
-            ReportStep::Course { region, course: c } => format!("{}c:{region}:{}", Self::PREFIX, course(c)),
-            ReportStep::Run { region, course: c, period } => {
-                format!("{}p:{region}:{}:{}", Self::PREFIX, course(c), period.code())
-            }
-        }
-    }
-
-    pub fn decode(data: &str) -> Option<ReportStep> {
-        let rest = data.strip_prefix(Self::PREFIX)?;
-        let mut parts = rest.split(':');
-        let kind = parts.next()?;
-        let region = parts.next().filter(|r| Region::is_valid_key(r))?.to_owned();
-        let course = |p: Option<&str>| -> Option<Option<CourseTag>> {
-            match p? {
-                "-" => Some(None),
-                tag => CourseTag::decode(tag).map(Some),
-            }
-        };
-        let step = match kind {
-            "r" => ReportStep::Region(region),
-            "c" => ReportStep::Course { region, course: course(parts.next())? },
-            "p" => {
-                let course = course(parts.next())?;
-                ReportStep::Run { region, course, period: Period::from_code(parts.next()?)? }
-            }
-            _ => return None,
-        };
-        parts.next().is_none().then_some(step)
-    }
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -451,35 +399,7 @@ mod tests {
     }
 
     #[test]
-    fn report_steps_round_trip_within_64_bytes() {
-        let long = "k".repeat(Region::MAX_KEY_LEN);
-        for step in [
-            ReportStep::Region(long.clone()),
-            ReportStep::Course { region: long.clone(), course: None },
-            ReportStep::Course { region: long.clone(), course: Some(CourseTag(u32::MAX)) },
-            ReportStep::Run { region: long.clone(), course: Some(CourseTag::of("mushroom")), period: Period::Week },
-            ReportStep::Run { region: "xinan".into(), course: None, period: Period::All },
-        ] {
-            let data = step.encode();
-            assert!(data.len() <= 64 && data.starts_with("rp:"), "{data}");
-            assert_eq!(ReportStep::decode(&data), Some(step));
-        }
-        for bad in [
-            "rp:",
-            "rp:r:",
-            "rp:r:A B",
-            "rp:x:xinan",
-            "rp:c:xinan",
-            "rp:c:xinan:XYZ",
-            "rp:c:xinan:0000000g",
-            "rp:c:xinan:-:w",
-            "rp:p:xinan:-",
-            "rp:p:xinan:-:q",
-            "rp:p:xinan:-:ww",
-            "rp:r:xinan:extra",
-        ] {
-            assert_eq!(ReportStep::decode(bad), None, "{bad}");
-        }
+    fn a_course_tag_matches_its_course_only() {
         assert!(CourseTag::of("mushroom").matches("mushroom"));
         assert!(!CourseTag::of("mushroom").matches("farmstay"));
     }

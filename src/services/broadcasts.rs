@@ -16,9 +16,9 @@ use crate::i18n::Lang;
 use crate::services::notify::{self, Note, payload};
 use crate::tr;
 
-/// Callback data of the "收到" button (decoded by the bot as `Cb::Ack`): keep in step.
+/// Callback data of the acknowledgement button under a broadcast.
 pub fn ack_data(broadcast_id: i64) -> String {
-    format!("ak:{broadcast_id}")
+    crate::domain::callback::Cb::Ack(broadcast_id).encode()
 }
 
 /// A target a sender may choose, with what its button shows.

@@ -115,11 +115,6 @@ pub async fn known_keys(app: &App, role: Role) -> sqlx::Result<Vec<String>> {
     }
 }
 
-/// Whether a `/start` payload looks like an invite token at all (anything else is ignored).
-pub fn looks_like_token(payload: &str) -> bool {
-    payload.len() == 24 && payload.bytes().all(|b| b.is_ascii_alphanumeric())
-}
-
 /// An invite someone opened, with the names of what it grants.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Offer {

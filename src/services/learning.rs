@@ -10,6 +10,7 @@ use crate::app::App;
 use crate::db::learning::{self as store, Attempt, Completion, Lockout, Source};
 use crate::db::orders::OrderRow;
 use crate::db::{self, Tx};
+use crate::domain::callback::Cb;
 use crate::domain::catalog::{Class, ClassStatus, Course, Question, Session, SessionStatus};
 use crate::domain::gate::MessageKind;
 use crate::domain::learning::{
@@ -24,35 +25,35 @@ use crate::services::notify::{self, Note, payload};
 use crate::tr;
 
 // ---------------------------------------------------------------------------------------------------
-// Buttons built here (for outbox messages and for the roster): the bot decodes them in `Cb`, keep in step
+// Buttons built here (for outbox messages and for the roster), as `Cb` values
 // ---------------------------------------------------------------------------------------------------
 
 pub fn checkin_button_data(session_id: i64) -> String {
-    format!("ci:{session_id}")
+    Cb::CheckIn(session_id).encode()
 }
 
 pub fn quiz_start_data(order_id: i64) -> String {
-    format!("qs:{order_id}")
+    Cb::QuizStart(order_id).encode()
 }
 
 pub fn mark_data(session_id: i64, order_id: i64, present: bool) -> String {
-    format!("mk:{session_id}:{order_id}:{}", u8::from(present))
+    Cb::Mark { session: session_id, order: order_id, present }.encode()
 }
 
 pub fn practical_data(session_id: i64, order_id: i64, passed: bool) -> String {
-    format!("pc:{session_id}:{order_id}:{}", u8::from(passed))
+    Cb::Practical { session: session_id, order: order_id, passed }.encode()
 }
 
 pub fn roster_data(session_id: i64) -> String {
-    format!("rs:{session_id}")
+    Cb::Roster(session_id).encode()
 }
 
 pub fn close_checkin_data(session_id: i64) -> String {
-    format!("cc:{session_id}")
+    Cb::CloseCheckin(session_id).encode()
 }
 
 pub fn certificate_data(order_id: i64) -> String {
-    format!("cf:{order_id}")
+    Cb::Certificate(order_id).encode()
 }
 
 /// Deep links `https://t.me/<bot>?start=v-<CODE>` verify a certificate (the QR code on the card).

@@ -9,6 +9,7 @@ use crate::app::App;
 use crate::db::orders::{self as store, NewOrder, OrderRow};
 use crate::db::people::Decider;
 use crate::db::{self, Tx};
+use crate::domain::callback::Cb;
 use crate::domain::catalog::{Class, Course, Session, SessionStatus};
 use crate::domain::catalog_snapshot::CatalogSnapshot;
 use crate::domain::order::{
@@ -330,8 +331,8 @@ impl OrderLine {
                 payload(
                     text,
                     vec![vec![
-                        (tr!(lang, "btn-approve"), OrderAction::Approve(l.id).encode()),
-                        (tr!(lang, "btn-reject"), OrderAction::Reject(l.id).encode()),
+                        (tr!(lang, "btn-approve"), Cb::Order(OrderAction::Approve(l.id)).encode()),
+                        (tr!(lang, "btn-reject"), Cb::Order(OrderAction::Reject(l.id)).encode()),
                     ]],
                 )
             } else {
@@ -395,8 +396,8 @@ async fn offer_free_seats(tx: &mut Tx, app: &App, class_key: &str) -> anyhow::Re
             payload(
                 tr!(lang, "offer-seat", class = class_ref.label(lang), number = number.as_str(), hours = ttl_hours),
                 vec![vec![
-                    (tr!(lang, "btn-accept-offer"), OrderAction::AcceptOffer(id).encode()),
-                    (tr!(lang, "btn-decline-offer"), OrderAction::DeclineOffer(id).encode()),
+                    (tr!(lang, "btn-accept-offer"), Cb::Order(OrderAction::AcceptOffer(id)).encode()),
+                    (tr!(lang, "btn-decline-offer"), Cb::Order(OrderAction::DeclineOffer(id)).encode()),
                 ]],
             )
         })
@@ -756,8 +757,8 @@ async fn queue_cancel_request(
                     number = number.as_str()
                 ),
                 vec![vec![
-                    (tr!(lang, "btn-allow-cancel"), OrderAction::AllowCancel(id).encode()),
-                    (tr!(lang, "btn-refuse-cancel"), OrderAction::RefuseCancel(id).encode()),
+                    (tr!(lang, "btn-allow-cancel"), Cb::Order(OrderAction::AllowCancel(id)).encode()),
+                    (tr!(lang, "btn-refuse-cancel"), Cb::Order(OrderAction::RefuseCancel(id)).encode()),
                 ]],
             )
         })

@@ -23,10 +23,9 @@ fn reminder_key(order_id: i64, session_id: i64, which: Which) -> String {
     format!("remind:{order_id}:{session_id}:{}", which.as_str())
 }
 
-/// Callback data of the reminder buttons, built here so the outbox payload needs no bot types; the
-/// bot decodes them into `Cb::Rsvp`.
+/// Callback data of the reminder buttons ("I'll come" / "can't come").
 pub fn rsvp_data(order_id: i64, session_id: i64, coming: bool) -> String {
-    format!("rv:{order_id}:{session_id}:{}", u8::from(coming))
+    crate::domain::callback::Cb::Rsvp { order: order_id, session: session_id, coming }.encode()
 }
 
 struct ClassContext {

@@ -23,14 +23,13 @@ use crate::tr;
 /// How many reminders follow a follow-up's invitation when it is not answered.
 pub const NUDGES: usize = 2;
 
-/// Callback data of "start answering" and "later", built here for outbox messages; the bot decodes
-/// them into `Cb::SurveyStart` / `Cb::SurveyLater`.
+/// Callback data of "start answering" and "later", for outbox messages.
 pub fn start_data(survey_id: i64) -> String {
-    format!("vs:{survey_id}")
+    crate::domain::callback::Cb::SurveyStart(survey_id).encode()
 }
 
 pub fn later_data(survey_id: i64) -> String {
-    format!("vl:{survey_id}")
+    crate::domain::callback::Cb::SurveyLater(survey_id).encode()
 }
 
 /// Prefix of the dedupe keys of a person's survey messages (all, or one survey's).

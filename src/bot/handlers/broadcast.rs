@@ -6,11 +6,11 @@ use std::collections::HashMap;
 use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, InputFile};
 
-use crate::bot::callback::Cb;
 use crate::bot::context::{Ctx, Incoming};
 use crate::bot::keyboards::{self, button};
 use crate::db;
 use crate::domain::broadcast::{BroadcastStep, Draft, Input, Outcome, Problem, Target};
+use crate::domain::callback::Cb;
 use crate::domain::dialog::State;
 use crate::domain::person::{Audience, Person};
 use crate::i18n::Lang;

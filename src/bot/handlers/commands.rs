@@ -59,7 +59,7 @@ async fn start(ctx: Ctx, payload: &str) -> anyhow::Result<()> {
         return super::learning::verify_link(&ctx, code).await;
     }
     // An invite link: a newcomer registers first, someone registered confirms (see handlers::staff).
-    if services::invites::looks_like_token(payload) && super::staff::open_invite(&ctx, payload).await? {
+    if crate::domain::person::looks_like_invite_token(payload) && super::staff::open_invite(&ctx, payload).await? {
         return Ok(());
     }
     match (&ctx.person, &ctx.state) {

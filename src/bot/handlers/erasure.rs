@@ -4,9 +4,9 @@
 
 use teloxide::types::InlineKeyboardMarkup;
 
-use crate::bot::callback::Cb;
 use crate::bot::context::{Ctx, Incoming};
 use crate::bot::keyboards;
+use crate::domain::callback::Cb;
 use crate::domain::dialog::State;
 use crate::domain::erasure::{ErasureStep, Input, Outcome, Problem};
 use crate::domain::person::Person;

@@ -13,10 +13,10 @@ use teloxide::types::{
 };
 
 use crate::bot::access::refuse;
-use crate::bot::callback::Cb;
 use crate::bot::context::Ctx;
 use crate::bot::keyboards::{self, button};
 use crate::db;
+use crate::domain::callback::Cb;
 use crate::domain::learning::{CheckinCode, GeoPoint, typed_option};
 use crate::domain::person::{Person, Role};
 use crate::i18n::Lang;

@@ -1,8 +1,8 @@
 //! No dialog in progress: main-menu taps, or anything else.
 
-use crate::bot::callback::Cb;
 use crate::bot::context::{Ctx, Incoming};
 use crate::bot::keyboards::{self, MenuItem};
+use crate::domain::callback::Cb;
 use crate::domain::person::Person;
 use crate::tr;
 

@@ -5,11 +5,11 @@
 use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, InputFile};
 
-use crate::bot::callback::Cb;
 use crate::bot::context::Ctx;
 use crate::bot::format;
 use crate::bot::keyboards::{self, button};
 use crate::db;
+use crate::domain::callback::Cb;
 use crate::domain::catalog::Category;
 use crate::domain::order::{OrderAction, OrderStatus};
 use crate::domain::person::Person;

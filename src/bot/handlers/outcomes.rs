@@ -5,10 +5,10 @@
 use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardMarkup, InputFile};
 
-use crate::bot::callback::{Cb, OutcomeChoice, OutcomeScope};
 use crate::bot::context::Ctx;
 use crate::bot::keyboards::button;
 use crate::db::audit::{Actor, AuditAction, AuditEntry};
+use crate::domain::callback::{Cb, OutcomeChoice, OutcomeScope};
 use crate::domain::outcomes::{self, CsvText, Figure, Outcomes, WaveStatus};
 use crate::domain::person::Person;
 use crate::domain::report::CourseTag;

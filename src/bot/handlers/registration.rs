@@ -3,11 +3,11 @@
 
 use teloxide::types::InlineKeyboardMarkup;
 
-use crate::bot::callback::Cb;
 use crate::bot::context::{Ctx, Incoming};
 use crate::bot::keyboards;
 use crate::db;
 use crate::db::invites::Redeem;
+use crate::domain::callback::Cb;
 use crate::domain::dialog::State;
 use crate::domain::person::{NameError, Phone};
 use crate::domain::region::RegionLevel;

@@ -5,9 +5,9 @@
 use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, InputFile};
 
-use crate::bot::callback::Cb;
 use crate::bot::context::Ctx;
 use crate::bot::keyboards::button;
+use crate::domain::callback::Cb;
 use crate::domain::person::{Person, Role};
 use crate::domain::report::{CourseTag, Period, ReportStep, split_message};
 use crate::render::RenderError;

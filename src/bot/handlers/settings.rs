@@ -2,11 +2,11 @@
 
 use teloxide::types::InlineKeyboardMarkup;
 
-use crate::bot::callback::Cb;
 use crate::bot::context::{Ctx, Incoming};
 use crate::bot::handlers::registration::{ask_region, problem_text};
 use crate::bot::keyboards;
 use crate::db;
+use crate::domain::callback::Cb;
 use crate::domain::dialog::State;
 use crate::domain::person::{Person, Phone};
 use crate::domain::settings::{Change, Input, Item, Outcome, SettingsStep};

@@ -3,11 +3,11 @@
 
 use teloxide::types::InlineKeyboardMarkup;
 
-use crate::bot::callback::Cb;
 use crate::bot::context::Ctx;
 use crate::bot::keyboards::{self, button};
 use crate::db;
 use crate::db::invites::Redeem;
+use crate::domain::callback::Cb;
 use crate::domain::dialog::State;
 use crate::domain::person::{Audience, Person, Role, RoleGrant};
 use crate::domain::registration::{Registration, StaffInvite};

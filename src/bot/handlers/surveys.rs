@@ -5,9 +5,9 @@
 
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
-use crate::bot::callback::Cb;
 use crate::bot::context::{Ctx, Incoming};
 use crate::bot::keyboards::{self, button};
+use crate::domain::callback::Cb;
 use crate::domain::dialog::State;
 use crate::domain::income::IncomeError;
 use crate::domain::person::Person;

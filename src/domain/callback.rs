@@ -1,5 +1,8 @@
-//! Callback data as a typed enum. Buttons in old messages stay tappable, so decoded data is only a
-//! claim: handlers check it against the current dialog state and storage, never trust it.
+//! Callback data: every button the bot makes, as one typed enum with one `encode` and one `decode`.
+//! Handlers and the services that build buttons for outbox messages (reminders, offers, broadcasts,
+//! surveys, learning) all go through [`Cb`], so a payload cannot be written one way and read another.
+//! Buttons in old messages stay tappable, so decoded data is only a claim: handlers check it against
+//! the current dialog state and storage, never trust it.
 
 use crate::domain::catalog::Category;
 use crate::domain::order::OrderAction;
@@ -136,20 +139,100 @@ impl OutcomeScope {
     fn encode(self) -> String {
         match self {
             OutcomeScope::All => "a".to_owned(),
-            OutcomeScope::Course(t) => format!("c{:08x}", t.0),
-            OutcomeScope::Trainer(t) => format!("t{:08x}", t.0),
+            OutcomeScope::Course(t) => format!("c{}", encode_tag(t)),
+            OutcomeScope::Trainer(t) => format!("t{}", encode_tag(t)),
         }
     }
 
     fn decode(s: &str) -> Option<OutcomeScope> {
-        let tag = |hex: &str| (hex.len() == 8).then(|| u32::from_str_radix(hex, 16).ok()).flatten().map(CourseTag);
         match s.split_at_checked(1)? {
             ("a", "") => Some(OutcomeScope::All),
-            ("c", hex) => Some(OutcomeScope::Course(tag(hex)?)),
-            ("t", hex) => Some(OutcomeScope::Trainer(tag(hex)?)),
+            ("c", hex) => Some(OutcomeScope::Course(decode_tag(hex)?)),
+            ("t", hex) => Some(OutcomeScope::Trainer(decode_tag(hex)?)),
             _ => None,
         }
     }
+}
+
+/// A course tag as eight lowercase hex digits.
+fn encode_tag(tag: CourseTag) -> String {
+    format!("{:08x}", tag.0)
+}
+
+fn decode_tag(s: &str) -> Option<CourseTag> {
+    if s.len() != 8 || !s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+        return None;
+    }
+    u32::from_str_radix(s, 16).ok().map(CourseTag)
+}
+
+/// `oa:ID` … : an order action and the order it acts on (ids are positive).
+fn encode_order(action: OrderAction) -> String {
+    let (tag, id) = match action {
+        OrderAction::Approve(id) => ("oa", id),
+        OrderAction::Reject(id) => ("or", id),
+        OrderAction::AcceptOffer(id) => ("ox", id),
+        OrderAction::DeclineOffer(id) => ("od", id),
+        OrderAction::Cancel(id) => ("oc", id),
+        OrderAction::ConfirmCancel(id) => ("oC", id),
+        OrderAction::AllowCancel(id) => ("ol", id),
+        OrderAction::RefuseCancel(id) => ("of", id),
+    };
+    format!("{tag}:{id}")
+}
+
+fn decode_order(data: &str) -> Option<OrderAction> {
+    let (tag, id) = data.split_once(':')?;
+    let id: i64 = id.parse().ok().filter(|id| *id > 0)?;
+    Some(match tag {
+        "oa" => OrderAction::Approve(id),
+        "or" => OrderAction::Reject(id),
+        "ox" => OrderAction::AcceptOffer(id),
+        "od" => OrderAction::DeclineOffer(id),
+        "oc" => OrderAction::Cancel(id),
+        "oC" => OrderAction::ConfirmCancel(id),
+        "ol" => OrderAction::AllowCancel(id),
+        "of" => OrderAction::RefuseCancel(id),
+        _ => return None,
+    })
+}
+
+const REPORT_PREFIX: &str = "rp:";
+
+/// `rp:r:REGION`, `rp:c:REGION:TAG`, `rp:p:REGION:TAG:P` (TAG `-` = all courses); at most
+/// 5 + 48 + 1 + 8 + 1 + 1 = 64 bytes.
+fn encode_report(step: &ReportStep) -> String {
+    let course = |c: &Option<CourseTag>| c.map(encode_tag).unwrap_or_else(|| "-".to_owned());
+    match step {
+        ReportStep::Region(r) => format!("{REPORT_PREFIX}r:{r}"),
+        ReportStep::Course { region, course: c } => format!("{REPORT_PREFIX}c:{region}:{}", course(c)),
+        ReportStep::Run { region, course: c, period } => {
+            format!("{REPORT_PREFIX}p:{region}:{}:{}", course(c), period.code())
+        }
+    }
+}
+
+fn decode_report(data: &str) -> Option<ReportStep> {
+    let rest = data.strip_prefix(REPORT_PREFIX)?;
+    let mut parts = rest.split(':');
+    let kind = parts.next()?;
+    let region = parts.next().filter(|r| crate::domain::region::Region::is_valid_key(r))?.to_owned();
+    let course = |p: Option<&str>| -> Option<Option<CourseTag>> {
+        match p? {
+            "-" => Some(None),
+            tag => decode_tag(tag).map(Some),
+        }
+    };
+    let step = match kind {
+        "r" => ReportStep::Region(region),
+        "c" => ReportStep::Course { region, course: course(parts.next())? },
+        "p" => {
+            let course = course(parts.next())?;
+            ReportStep::Run { region, course, period: crate::domain::report::Period::from_code(parts.next()?)? }
+        }
+        _ => return None,
+    };
+    parts.next().is_none().then_some(step)
 }
 
 impl OutcomeChoice {
@@ -216,23 +299,20 @@ impl Cb {
             Cb::Course(key) => format!("bo:{key}"),
             Cb::Class(key) => format!("bl:{key}"),
             Cb::ConfirmOrder(key) => format!("bf:{key}"),
-            Cb::Order(action) => action.encode(),
+            Cb::Order(action) => encode_order(*action),
             Cb::MyCourses => "my".to_owned(),
             Cb::RequestTopic(c) => format!("rq:{}", c.as_str()),
             Cb::RequestOpen => "ro".to_owned(),
             Cb::RequestTyped => "rt".to_owned(),
-            // Built by the reminder service too (`services::reminders::rsvp_data`): keep in step.
             Cb::Rsvp { order, session, coming } => format!("rv:{order}:{session}:{}", u8::from(*coming)),
             Cb::OpenCheckin(s) => format!("ck:{s}"),
             Cb::Roster(s) => format!("rs:{s}"),
             Cb::CloseCheckin(s) => format!("cc:{s}"),
             Cb::Mark { session, order, present } => format!("mk:{session}:{order}:{}", u8::from(*present)),
             Cb::Practical { session, order, passed } => format!("pc:{session}:{order}:{}", u8::from(*passed)),
-            // Built by services::learning for outbox messages too: keep in step.
             Cb::CheckIn(s) => format!("ci:{s}"),
             Cb::QuizStart(o) => format!("qs:{o}"),
             Cb::QuizAnswer { attempt, position, choice } => format!("qa:{attempt}:{position}:{choice}"),
-            // Built by services::learning too: keep in step.
             Cb::Certificate(o) => format!("cf:{o}"),
             Cb::BcTarget(crate::domain::broadcast::Target::Class(k)) => format!("bt:c:{k}"),
             Cb::BcTarget(crate::domain::broadcast::Target::Region(k)) => format!("bt:r:{k}"),
@@ -240,11 +320,9 @@ impl Cb {
             Cb::BcUrgent(u) => format!("bu:{}", u8::from(*u)),
             Cb::BcSend => "bs".to_owned(),
             Cb::BcCancel => "bx".to_owned(),
-            // Built by services::broadcasts for the outbox too: keep in step.
             Cb::Ack(id) => format!("ak:{id}"),
             Cb::BcReport(id) => format!("br:{id}"),
-            Cb::Report(step) => step.encode(),
-            // Built by services::surveys for the outbox too: keep in step.
+            Cb::Report(step) => encode_report(step),
             Cb::SurveyStart(id) => format!("vs:{id}"),
             Cb::SurveyLater(id) => format!("vl:{id}"),
             Cb::SurveyChoice { survey, question, choice } => format!("va:{survey}:{}:{choice}", question.code()),
@@ -262,7 +340,7 @@ impl Cb {
         if data.len() > MAX_LEN {
             return None;
         }
-        if let Some(action) = OrderAction::decode(data) {
+        if let Some(action) = decode_order(data) {
             return Some(Cb::Order(action));
         }
         let key = |k: &str| crate::domain::region::Region::is_valid_key(k).then(|| k.to_owned());
@@ -282,13 +360,13 @@ impl Cb {
                     "0" => false,
                     _ => return None,
                 };
-                if !crate::services::invites::looks_like_token(token) {
+                if !crate::domain::person::looks_like_invite_token(token) {
                     return None;
                 }
                 Cb::Invite { token: token.to_owned(), accept }
             }
             ("rp", "") if data == "rp" => Cb::RemovePhone,
-            ("rp", _) => Cb::Report(ReportStep::decode(data)?),
+            ("rp", _) => Cb::Report(decode_report(data)?),
             ("s", "lang") => Cb::Settings(Item::Lang),
             ("s", "name") => Cb::Settings(Item::Name),
             ("s", "village") => Cb::Settings(Item::Village),
@@ -515,29 +593,197 @@ mod tests {
         }
     }
 
-    #[test]
-    fn reminder_buttons_built_by_the_service_decode_here() {
-        let data = crate::services::reminders::rsvp_data(12, 34, false);
-        assert_eq!(Cb::decode(&data), Some(Cb::Rsvp { order: 12, session: 34, coming: false }));
+    /// Every variant, so a new one cannot be left out of [`random_callback`]: this `match` has no
+    /// wildcard, and the property test checks each index was drawn.
+    fn variant(cb: &Cb) -> usize {
+        match cb {
+            Cb::Lang(_) => 0,
+            Cb::Consent(_) => 1,
+            Cb::Audience(_) => 2,
+            Cb::Region(_) => 3,
+            Cb::Back => 4,
+            Cb::SkipPhone => 5,
+            Cb::Invite { .. } => 6,
+            Cb::RemovePhone => 7,
+            Cb::Settings(_) => 8,
+            Cb::Pause(_) => 9,
+            Cb::InstantLines(_) => 10,
+            Cb::Browse => 11,
+            Cb::Category(..) => 12,
+            Cb::Course(_) => 13,
+            Cb::Class(_) => 14,
+            Cb::ConfirmOrder(_) => 15,
+            Cb::Order(_) => 16,
+            Cb::MyCourses => 17,
+            Cb::RequestOpen => 18,
+            Cb::RequestTopic(_) => 19,
+            Cb::RequestTyped => 20,
+            Cb::Rsvp { .. } => 21,
+            Cb::OpenCheckin(_) => 22,
+            Cb::Roster(_) => 23,
+            Cb::CloseCheckin(_) => 24,
+            Cb::Mark { .. } => 25,
+            Cb::Practical { .. } => 26,
+            Cb::CheckIn(_) => 27,
+            Cb::QuizStart(_) => 28,
+            Cb::QuizAnswer { .. } => 29,
+            Cb::Certificate(_) => 30,
+            Cb::BcTarget(_) => 31,
+            Cb::BcAudience(_) => 32,
+            Cb::BcUrgent(_) => 33,
+            Cb::BcSend => 34,
+            Cb::BcCancel => 35,
+            Cb::Ack(_) => 36,
+            Cb::BcReport(_) => 37,
+            Cb::Report(_) => 38,
+            Cb::SurveyStart(_) => 39,
+            Cb::SurveyLater(_) => 40,
+            Cb::SurveyChoice { .. } => 41,
+            Cb::SurveyDecline { .. } => 42,
+            Cb::SurveyConfirm { .. } => 43,
+            Cb::SurveysStopped(_) => 44,
+            Cb::Outcomes(_) => 45,
+            Cb::Erase(_) => 46,
+        }
+    }
+    const VARIANTS: usize = 47;
+
+    /// A random valid value of variant `which`, its fields drawn over their whole range (ids up to
+    /// `i64::MAX`, keys up to the longest a catalogue allows).
+    fn random_callback(rng: &mut rand::rngs::StdRng, which: usize) -> Cb {
+        use crate::domain::broadcast::Target;
+        use crate::domain::report::Period;
+        use rand::Rng;
+        use rand::seq::SliceRandom;
+        let key = |rng: &mut rand::rngs::StdRng| -> String {
+            const CHARS: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789-_";
+            let len = rng.gen_range(1..=crate::domain::region::Region::MAX_KEY_LEN);
+            (0..len).map(|_| char::from(*CHARS.choose(rng).expect("chars"))).collect()
+        };
+        let id = |rng: &mut rand::rngs::StdRng| -> i64 {
+            if rng.gen_bool(0.2) { i64::MAX } else { rng.gen_range(1..=i64::MAX) }
+        };
+        let course = |rng: &mut rand::rngs::StdRng| rng.gen_bool(0.5).then(|| CourseTag(rng.r#gen()));
+        let scope = |rng: &mut rand::rngs::StdRng| match rng.gen_range(0..3) {
+            0 => OutcomeScope::All,
+            1 => OutcomeScope::Course(CourseTag(rng.r#gen())),
+            _ => OutcomeScope::Trainer(CourseTag(rng.r#gen())),
+        };
+        let audience = |rng: &mut rand::rngs::StdRng| *[Audience::Villager, Audience::Cadre].choose(rng).expect("two");
+        let question = |rng: &mut rand::rngs::StdRng| *Question::ALL.choose(rng).expect("questions");
+        let category = |rng: &mut rand::rngs::StdRng| *Category::ALL.choose(rng).expect("categories");
+        match which {
+            0 => Cb::Lang(*Lang::ALL.choose(rng).expect("languages")),
+            1 => Cb::Consent(rng.r#gen()),
+            2 => Cb::Audience(audience(rng)),
+            3 => Cb::Region(key(rng)),
+            4 => Cb::Back,
+            5 => Cb::SkipPhone,
+            6 => {
+                const TOKEN: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+                let token = (0..24).map(|_| char::from(*TOKEN.choose(rng).expect("chars"))).collect();
+                Cb::Invite { token, accept: rng.r#gen() }
+            }
+            7 => Cb::RemovePhone,
+            8 => Cb::Settings(
+                *[Item::Lang, Item::Name, Item::Village, Item::Phone, Item::Pause, Item::MyData, Item::Erase]
+                    .choose(rng)
+                    .expect("items"),
+            ),
+            9 => Cb::Pause(rng.r#gen()),
+            10 => Cb::InstantLines(rng.r#gen()),
+            11 => Cb::Browse,
+            12 => Cb::Category(category(rng), rng.r#gen()),
+            13 => Cb::Course(key(rng)),
+            14 => Cb::Class(key(rng)),
+            15 => Cb::ConfirmOrder(key(rng)),
+            16 => {
+                let id = id(rng);
+                Cb::Order(
+                    *[
+                        OrderAction::Approve(id),
+                        OrderAction::Reject(id),
+                        OrderAction::AcceptOffer(id),
+                        OrderAction::DeclineOffer(id),
+                        OrderAction::Cancel(id),
+                        OrderAction::ConfirmCancel(id),
+                        OrderAction::AllowCancel(id),
+                        OrderAction::RefuseCancel(id),
+                    ]
+                    .choose(rng)
+                    .expect("actions"),
+                )
+            }
+            17 => Cb::MyCourses,
+            18 => Cb::RequestOpen,
+            19 => Cb::RequestTopic(category(rng)),
+            20 => Cb::RequestTyped,
+            21 => Cb::Rsvp { order: id(rng), session: id(rng), coming: rng.r#gen() },
+            22 => Cb::OpenCheckin(id(rng)),
+            23 => Cb::Roster(id(rng)),
+            24 => Cb::CloseCheckin(id(rng)),
+            25 => Cb::Mark { session: id(rng), order: id(rng), present: rng.r#gen() },
+            26 => Cb::Practical { session: id(rng), order: id(rng), passed: rng.r#gen() },
+            27 => Cb::CheckIn(id(rng)),
+            28 => Cb::QuizStart(id(rng)),
+            29 => Cb::QuizAnswer { attempt: id(rng), position: rng.r#gen(), choice: rng.r#gen() },
+            30 => Cb::Certificate(id(rng)),
+            31 => Cb::BcTarget(if rng.r#gen() { Target::Class(key(rng)) } else { Target::Region(key(rng)) }),
+            32 => Cb::BcAudience(rng.gen_bool(0.5).then(|| audience(rng))),
+            33 => Cb::BcUrgent(rng.r#gen()),
+            34 => Cb::BcSend,
+            35 => Cb::BcCancel,
+            36 => Cb::Ack(id(rng)),
+            37 => Cb::BcReport(id(rng)),
+            38 => Cb::Report(match rng.gen_range(0..3) {
+                0 => ReportStep::Region(key(rng)),
+                1 => ReportStep::Course { region: key(rng), course: course(rng) },
+                _ => ReportStep::Run {
+                    region: key(rng),
+                    course: course(rng),
+                    period: *Period::ALL.choose(rng).expect("periods"),
+                },
+            }),
+            39 => Cb::SurveyStart(id(rng)),
+            40 => Cb::SurveyLater(id(rng)),
+            41 => {
+                let question = *Question::ALL
+                    .iter()
+                    .filter(|q| !q.choices().is_empty())
+                    .collect::<Vec<_>>()
+                    .choose(rng)
+                    .expect("questions with choices");
+                let choice = rng.gen_range(0..question.choices().len()) as u8;
+                Cb::SurveyChoice { survey: id(rng), question: *question, choice }
+            }
+            42 => Cb::SurveyDecline { survey: id(rng), question: question(rng) },
+            43 => Cb::SurveyConfirm { survey: id(rng), yuan: rng.gen_range(0..=10_000_000_000), yes: rng.r#gen() },
+            44 => Cb::SurveysStopped(rng.r#gen()),
+            45 => Cb::Outcomes(match rng.gen_range(0..3) {
+                0 => OutcomeChoice::Region(key(rng)),
+                1 => OutcomeChoice::Scope { region: key(rng), scope: scope(rng) },
+                _ => OutcomeChoice::Export { region: key(rng), scope: scope(rng), identifiable: rng.r#gen() },
+            }),
+            46 => Cb::Erase(rng.r#gen()),
+            _ => unreachable!("variant {which} of {VARIANTS}"),
+        }
     }
 
     #[test]
-    fn buttons_built_by_the_learning_service_decode_here() {
-        use crate::services::learning::{checkin_button_data, quiz_start_data};
-        assert_eq!(Cb::decode(&checkin_button_data(3)), Some(Cb::CheckIn(3)));
-        assert_eq!(Cb::decode(&quiz_start_data(4)), Some(Cb::QuizStart(4)));
-    }
-
-    #[test]
-    fn survey_buttons_built_by_the_service_decode_here() {
-        use crate::services::surveys::{later_data, start_data};
-        assert_eq!(Cb::decode(&start_data(5)), Some(Cb::SurveyStart(5)));
-        assert_eq!(Cb::decode(&later_data(5)), Some(Cb::SurveyLater(5)));
-    }
-
-    #[test]
-    fn the_acknowledgement_button_built_by_the_service_decodes_here() {
-        assert_eq!(Cb::decode(&crate::services::broadcasts::ack_data(8)), Some(Cb::Ack(8)));
+    fn every_payload_decodes_to_what_was_encoded_and_fits_telegram() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand::rngs::StdRng::seed_from_u64(20_261_203);
+        let mut drawn = [0usize; VARIANTS];
+        for _ in 0..20_000 {
+            let which = rng.gen_range(0..VARIANTS);
+            let cb = random_callback(&mut rng, which);
+            assert_eq!(variant(&cb), which, "{cb:?}");
+            drawn[which] += 1;
+            let data = cb.encode();
+            assert!(data.len() <= MAX_LEN, "{} bytes: {data}", data.len());
+            assert_eq!(Cb::decode(&data), Some(cb), "{data}");
+        }
+        assert!(drawn.iter().all(|n| *n > 100), "every variant drawn: {drawn:?}");
     }
 
     #[test]
@@ -581,6 +827,20 @@ mod tests {
             "iv:1:short",
             "iv:2:aB3aB3aB3aB3aB3aB3aB3aB3",
             "iv:1:aB3aB3aB3aB3aB3aB3aB3aB3:x",
+            "oa:",
+            "oa:x",
+            "oa",
+            "zz:1",
+            "rp:r:A B",
+            "rp:x:xinan",
+            "rp:c:xinan",
+            "rp:c:xinan:XYZ",
+            "rp:c:xinan:0000000g",
+            "rp:c:xinan:-:w",
+            "rp:p:xinan:-",
+            "rp:p:xinan:-:q",
+            "rp:p:xinan:-:ww",
+            "rp:r:xinan:extra",
         ] {
             assert_eq!(Cb::decode(data), None, "{data}");
         }
