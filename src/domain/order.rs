@@ -243,6 +243,211 @@ pub enum OrderAction {
     RefuseCancel(i64),
 }
 
+impl OrderAction {
+    /// The order the button acts on.
+    pub fn order_id(self) -> i64 {
+        match self {
+            OrderAction::Approve(id)
+            | OrderAction::Reject(id)
+            | OrderAction::AcceptOffer(id)
+            | OrderAction::DeclineOffer(id)
+            | OrderAction::Cancel(id)
+            | OrderAction::ConfirmCancel(id)
+            | OrderAction::AllowCancel(id)
+            | OrderAction::RefuseCancel(id) => id,
+        }
+    }
+
+    /// A decision a coordinator (or an admin) takes; every other action is the order owner's.
+    pub fn is_coordinators(self) -> bool {
+        matches!(
+            self,
+            OrderAction::Approve(_)
+                | OrderAction::Reject(_)
+                | OrderAction::AllowCancel(_)
+                | OrderAction::RefuseCancel(_)
+        )
+    }
+}
+
+/// What deciding an order action needs to know, read under the class lock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OrderFacts {
+    pub status: OrderStatus,
+    /// A late cancellation was asked for and not yet answered.
+    pub cancel_requested: bool,
+    pub offer_expires_at: Option<DateTime<Utc>>,
+    /// The class confirms orders only after a coordinator approves them.
+    pub class_needs_approval: bool,
+    pub timing: ClassTiming,
+    /// Someone (a coordinator up the class's region chain, else an admin) can decide for the class.
+    pub has_deciders: bool,
+}
+
+/// Who pressed, as far as the order is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Presser {
+    /// The order is theirs.
+    pub owns: bool,
+    /// They decide for the class's region (a coordinator up its chain, or an admin).
+    pub decides: bool,
+}
+
+/// The programme's rules that a county may set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OrderPolicy {
+    /// How long before the first session a person may still cancel on their own.
+    pub cancel_cutoff: chrono::Duration,
+}
+
+/// What an order action comes to, decided before anything is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OrderDecision {
+    /// Nothing changes; the reply says why.
+    Refused(Refusal),
+    /// Nothing changes yet: the person is asked whether they really want to cancel.
+    AskToConfirmCancel,
+    /// The order changes (a compare-and-set on its status: if it moved meanwhile, nothing happens and
+    /// the press is stale); then the effects follow, in order.
+    Change { change: OrderChange, effects: Vec<OrderEffect> },
+}
+
+/// Why an order action changes nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// The presser may not do this (not their order, not their region).
+    NotAllowed,
+    /// The order is no longer where the button assumed (double tap, old message, expired offer).
+    Stale,
+    /// The class is over.
+    ClassEnded,
+    /// A late cancellation is waiting for a coordinator's answer already.
+    CancelAlreadyRequested,
+    /// A late cancellation, and nobody can decide it.
+    NobodyToAsk,
+}
+
+/// The change to the order itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrderChange {
+    /// From its current status to this one.
+    Move(OrderStatus),
+    /// A late cancellation is asked for.
+    RequestCancel,
+    /// A late cancellation request is refused: the order stays as it was.
+    ClearCancelRequest,
+}
+
+/// What follows a change: messages to send (rendered later, in the addressee's language) and the
+/// seats, reminders and waitlist it moves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrderEffect {
+    /// Tell the order's owner.
+    TellOwner(OwnerNotice),
+    /// Plan the class's session reminders for the owner.
+    PlanReminders,
+    /// Withdraw the reminders not yet sent.
+    WithdrawReminders,
+    /// A seat may be free: offer it to the first on the waitlist.
+    OfferFreedSeat,
+    /// Ask the deciders to approve the order (with Approve / Reject buttons).
+    AskDecidersToApprove,
+    /// Ask the deciders to allow a late cancellation (with Allow / Refuse buttons).
+    AskDecidersToAllowCancel,
+    /// A line to the coordinators who want one.
+    LineToCoordinators,
+}
+
+/// A message to the order's owner about a coordinator's decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OwnerNotice {
+    Approved,
+    Rejected,
+    CancelAllowed,
+    CancelRefused,
+}
+
+/// Decides an order action: rights, the order's state machine and the cancellation rule, in one place
+/// with no storage and no clock of its own.
+pub fn decide(
+    order: &OrderFacts,
+    action: OrderAction,
+    presser: Presser,
+    now: DateTime<Utc>,
+    policy: &OrderPolicy,
+) -> OrderDecision {
+    use OrderDecision::{AskToConfirmCancel, Change, Refused};
+    use OrderEffect::*;
+    let allowed = if action.is_coordinators() { presser.decides } else { presser.owns };
+    if !allowed {
+        return Refused(Refusal::NotAllowed);
+    }
+    let status = order.status;
+    let change = |to: OrderStatus, effects: Vec<OrderEffect>| Change { change: OrderChange::Move(to), effects };
+    let rule = || cancel_rule(status, order.cancel_requested, order.timing, now, policy.cancel_cutoff);
+    let cancel_refusal = |rule: CancelRule| match rule {
+        CancelRule::AlreadyRequested => Refused(Refusal::CancelAlreadyRequested),
+        CancelRule::ClassEnded => Refused(Refusal::ClassEnded),
+        _ => Refused(Refusal::Stale),
+    };
+    match action {
+        OrderAction::Approve(_) | OrderAction::Reject(_) if status != OrderStatus::PendingApproval => {
+            Refused(Refusal::Stale)
+        }
+        OrderAction::Approve(_) => {
+            change(OrderStatus::Confirmed, vec![TellOwner(OwnerNotice::Approved), PlanReminders])
+        }
+        OrderAction::Reject(_) => change(OrderStatus::Rejected, vec![TellOwner(OwnerNotice::Rejected), OfferFreedSeat]),
+        OrderAction::AcceptOffer(_) => {
+            let live = status == OrderStatus::Offered && order.offer_expires_at.is_some_and(|t| t > now);
+            match (live, order.class_needs_approval) {
+                (false, _) => Refused(Refusal::Stale),
+                (true, true) => change(OrderStatus::PendingApproval, vec![AskDecidersToApprove]),
+                (true, false) => change(OrderStatus::Confirmed, vec![PlanReminders]),
+            }
+        }
+        OrderAction::DeclineOffer(_) if status == OrderStatus::Offered => {
+            change(OrderStatus::Cancelled, vec![OfferFreedSeat])
+        }
+        OrderAction::DeclineOffer(_) => Refused(Refusal::Stale),
+        OrderAction::Cancel(_) => match rule() {
+            CancelRule::Now | CancelRule::Request => AskToConfirmCancel,
+            other => cancel_refusal(other),
+        },
+        OrderAction::ConfirmCancel(_) => match rule() {
+            CancelRule::Now => {
+                let mut effects = vec![WithdrawReminders];
+                if status.holds_seat() {
+                    effects.push(OfferFreedSeat);
+                }
+                effects.push(LineToCoordinators);
+                change(OrderStatus::Cancelled, effects)
+            }
+            CancelRule::Request if !order.has_deciders => Refused(Refusal::NobodyToAsk),
+            CancelRule::Request => {
+                Change { change: OrderChange::RequestCancel, effects: vec![AskDecidersToAllowCancel] }
+            }
+            other => cancel_refusal(other),
+        },
+        OrderAction::AllowCancel(_) | OrderAction::RefuseCancel(_)
+            if !(order.cancel_requested && status.is_cancellable()) =>
+        {
+            Refused(Refusal::Stale)
+        }
+        OrderAction::AllowCancel(_) => {
+            let mut effects = vec![WithdrawReminders];
+            if status.holds_seat() {
+                effects.push(OfferFreedSeat);
+            }
+            effects.push(TellOwner(OwnerNotice::CancelAllowed));
+            change(OrderStatus::Cancelled, effects)
+        }
+        OrderAction::RefuseCancel(_) => {
+            Change { change: OrderChange::ClearCancelRequest, effects: vec![TellOwner(OwnerNotice::CancelRefused)] }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -321,6 +526,202 @@ mod tests {
         assert_eq!(rule(OrderStatus::Completed, false, at(0)), CancelRule::NotCancellable);
         assert!(is_past(OrderStatus::Confirmed, class, at(200)) && !is_past(OrderStatus::Confirmed, class, at(199)));
         assert!(is_past(OrderStatus::Cancelled, class, at(0)));
+    }
+
+    mod decide {
+        use super::super::*;
+        use OrderEffect::*;
+
+        fn at(h: i64) -> DateTime<Utc> {
+            DateTime::<Utc>::from_timestamp(1_800_000_000 + h * 3600, 0).unwrap()
+        }
+
+        const POLICY: OrderPolicy = OrderPolicy { cancel_cutoff: chrono::Duration::hours(24) };
+        const OWNER: Presser = Presser { owns: true, decides: false };
+        const DECIDER: Presser = Presser { owns: false, decides: true };
+        const STRANGER: Presser = Presser { owns: false, decides: false };
+
+        /// A confirmed order in a class whose first session is in 48 h and last ends in 200 h.
+        fn facts(status: OrderStatus) -> OrderFacts {
+            OrderFacts {
+                status,
+                cancel_requested: false,
+                offer_expires_at: None,
+                class_needs_approval: false,
+                timing: ClassTiming { first_start: Some(at(48)), last_end: Some(at(200)) },
+                has_deciders: true,
+            }
+        }
+
+        fn moved(to: OrderStatus, effects: &[OrderEffect]) -> OrderDecision {
+            OrderDecision::Change { change: OrderChange::Move(to), effects: effects.to_vec() }
+        }
+
+        fn refused(why: Refusal) -> OrderDecision {
+            OrderDecision::Refused(why)
+        }
+
+        #[test]
+        fn only_a_decider_approves_or_rejects_and_only_what_waits() {
+            let pending = facts(OrderStatus::PendingApproval);
+            assert_eq!(
+                decide(&pending, OrderAction::Approve(1), DECIDER, at(0), &POLICY),
+                moved(OrderStatus::Confirmed, &[TellOwner(OwnerNotice::Approved), PlanReminders])
+            );
+            assert_eq!(
+                decide(&pending, OrderAction::Reject(1), DECIDER, at(0), &POLICY),
+                moved(OrderStatus::Rejected, &[TellOwner(OwnerNotice::Rejected), OfferFreedSeat])
+            );
+            // The owner cannot approve their own order; nor can a stranger.
+            for presser in [OWNER, STRANGER] {
+                assert_eq!(
+                    decide(&pending, OrderAction::Approve(1), presser, at(0), &POLICY),
+                    refused(Refusal::NotAllowed)
+                );
+            }
+            // Decided already (a second coordinator, a double tap).
+            for status in [OrderStatus::Confirmed, OrderStatus::Rejected, OrderStatus::Cancelled] {
+                for action in [OrderAction::Approve(1), OrderAction::Reject(1)] {
+                    assert_eq!(decide(&facts(status), action, DECIDER, at(0), &POLICY), refused(Refusal::Stale));
+                }
+            }
+        }
+
+        #[test]
+        fn an_offer_is_taken_while_it_lasts_and_waits_for_approval_where_the_class_needs_it() {
+            let offered = OrderFacts { offer_expires_at: Some(at(10)), ..facts(OrderStatus::Offered) };
+            assert_eq!(
+                decide(&offered, OrderAction::AcceptOffer(1), OWNER, at(9), &POLICY),
+                moved(OrderStatus::Confirmed, &[PlanReminders])
+            );
+            let approval = OrderFacts { class_needs_approval: true, ..offered };
+            assert_eq!(
+                decide(&approval, OrderAction::AcceptOffer(1), OWNER, at(9), &POLICY),
+                moved(OrderStatus::PendingApproval, &[AskDecidersToApprove])
+            );
+            // Expired, or no longer an offer, or not theirs.
+            assert_eq!(decide(&offered, OrderAction::AcceptOffer(1), OWNER, at(10), &POLICY), refused(Refusal::Stale));
+            let gone = facts(OrderStatus::Cancelled);
+            assert_eq!(decide(&gone, OrderAction::AcceptOffer(1), OWNER, at(0), &POLICY), refused(Refusal::Stale));
+            assert_eq!(
+                decide(&offered, OrderAction::AcceptOffer(1), DECIDER, at(0), &POLICY),
+                refused(Refusal::NotAllowed)
+            );
+            // Declining passes the seat on; an old decline button does nothing.
+            assert_eq!(
+                decide(&offered, OrderAction::DeclineOffer(1), OWNER, at(9), &POLICY),
+                moved(OrderStatus::Cancelled, &[OfferFreedSeat])
+            );
+            let confirmed = facts(OrderStatus::Confirmed);
+            assert_eq!(
+                decide(&confirmed, OrderAction::DeclineOffer(1), OWNER, at(0), &POLICY),
+                refused(Refusal::Stale)
+            );
+            assert_eq!(
+                decide(&offered, OrderAction::DeclineOffer(1), STRANGER, at(0), &POLICY),
+                refused(Refusal::NotAllowed)
+            );
+        }
+
+        #[test]
+        fn cancelling_asks_first_then_follows_the_one_cancel_rule() {
+            let confirmed = facts(OrderStatus::Confirmed);
+            // Before the cut-off and after it, the first tap only asks.
+            for now in [at(0), at(30)] {
+                assert_eq!(
+                    decide(&confirmed, OrderAction::Cancel(1), OWNER, now, &POLICY),
+                    OrderDecision::AskToConfirmCancel
+                );
+            }
+            // Before the cut-off: at once, the seat passed on, the coordinators told.
+            assert_eq!(
+                decide(&confirmed, OrderAction::ConfirmCancel(1), OWNER, at(0), &POLICY),
+                moved(OrderStatus::Cancelled, &[WithdrawReminders, OfferFreedSeat, LineToCoordinators])
+            );
+            // A waitlist place holds no seat: nothing to pass on, even after the cut-off.
+            let waiting = facts(OrderStatus::Waitlisted);
+            assert_eq!(
+                decide(&waiting, OrderAction::ConfirmCancel(1), OWNER, at(30), &POLICY),
+                moved(OrderStatus::Cancelled, &[WithdrawReminders, LineToCoordinators])
+            );
+            // After the cut-off: a request to the deciders, or a refusal when there are none.
+            assert_eq!(
+                decide(&confirmed, OrderAction::ConfirmCancel(1), OWNER, at(30), &POLICY),
+                OrderDecision::Change { change: OrderChange::RequestCancel, effects: vec![AskDecidersToAllowCancel] }
+            );
+            let alone = OrderFacts { has_deciders: false, ..confirmed };
+            assert_eq!(
+                decide(&alone, OrderAction::ConfirmCancel(1), OWNER, at(30), &POLICY),
+                refused(Refusal::NobodyToAsk)
+            );
+            // Asked already; the class over; the order not live; not theirs.
+            let asked = OrderFacts { cancel_requested: true, ..confirmed };
+            for action in [OrderAction::Cancel(1), OrderAction::ConfirmCancel(1)] {
+                assert_eq!(decide(&asked, action, OWNER, at(30), &POLICY), refused(Refusal::CancelAlreadyRequested));
+                assert_eq!(decide(&confirmed, action, OWNER, at(200), &POLICY), refused(Refusal::ClassEnded));
+                let gone = facts(OrderStatus::Cancelled);
+                assert_eq!(decide(&gone, action, OWNER, at(0), &POLICY), refused(Refusal::Stale));
+                assert_eq!(decide(&confirmed, action, DECIDER, at(0), &POLICY), refused(Refusal::NotAllowed));
+            }
+        }
+
+        #[test]
+        fn a_late_cancellation_is_allowed_or_refused_once_by_a_decider() {
+            let asked = OrderFacts { cancel_requested: true, ..facts(OrderStatus::Confirmed) };
+            assert_eq!(
+                decide(&asked, OrderAction::AllowCancel(1), DECIDER, at(30), &POLICY),
+                moved(
+                    OrderStatus::Cancelled,
+                    &[WithdrawReminders, OfferFreedSeat, TellOwner(OwnerNotice::CancelAllowed)]
+                )
+            );
+            assert_eq!(
+                decide(&asked, OrderAction::RefuseCancel(1), DECIDER, at(30), &POLICY),
+                OrderDecision::Change {
+                    change: OrderChange::ClearCancelRequest,
+                    effects: vec![TellOwner(OwnerNotice::CancelRefused)]
+                }
+            );
+            // A waitlist place holds no seat: allowing frees nothing.
+            let waiting = OrderFacts { cancel_requested: true, ..facts(OrderStatus::Waitlisted) };
+            assert_eq!(
+                decide(&waiting, OrderAction::AllowCancel(1), DECIDER, at(30), &POLICY),
+                moved(OrderStatus::Cancelled, &[WithdrawReminders, TellOwner(OwnerNotice::CancelAllowed)])
+            );
+            // Answered already (no request left), the order gone meanwhile, or not a decider.
+            let answered = facts(OrderStatus::Confirmed);
+            let gone = OrderFacts { cancel_requested: true, ..facts(OrderStatus::Cancelled) };
+            for action in [OrderAction::AllowCancel(1), OrderAction::RefuseCancel(1)] {
+                assert_eq!(decide(&answered, action, DECIDER, at(30), &POLICY), refused(Refusal::Stale));
+                assert_eq!(decide(&gone, action, DECIDER, at(30), &POLICY), refused(Refusal::Stale));
+                assert_eq!(decide(&asked, action, OWNER, at(30), &POLICY), refused(Refusal::NotAllowed));
+            }
+        }
+
+        #[test]
+        fn every_action_names_its_order_and_whose_it_is() {
+            let all = [
+                OrderAction::Approve(7),
+                OrderAction::Reject(7),
+                OrderAction::AcceptOffer(7),
+                OrderAction::DeclineOffer(7),
+                OrderAction::Cancel(7),
+                OrderAction::ConfirmCancel(7),
+                OrderAction::AllowCancel(7),
+                OrderAction::RefuseCancel(7),
+            ];
+            assert!(all.iter().all(|a| a.order_id() == 7));
+            let coordinators: Vec<_> = all.iter().filter(|a| a.is_coordinators()).collect();
+            assert_eq!(
+                coordinators,
+                [
+                    &OrderAction::Approve(7),
+                    &OrderAction::Reject(7),
+                    &OrderAction::AllowCancel(7),
+                    &OrderAction::RefuseCancel(7)
+                ]
+            );
+        }
     }
 
     #[test]

@@ -13,7 +13,8 @@ use crate::domain::callback::Cb;
 use crate::domain::catalog::{Class, Course, Session, SessionStatus};
 use crate::domain::catalog_snapshot::CatalogSnapshot;
 use crate::domain::order::{
-    CancelRule, ClassTiming, OrderAction, OrderNumber, OrderStatus, cancel_rule, place_new_order,
+    self, CancelRule, ClassTiming, OrderAction, OrderChange, OrderDecision, OrderEffect, OrderNumber, OrderStatus,
+    OwnerNotice, Refusal, cancel_rule, place_new_order,
 };
 use crate::domain::person::Person;
 use crate::domain::region::Region;
@@ -473,35 +474,19 @@ pub enum ActionOutcome {
     Unknown,
 }
 
-/// Carries out an order button. Every action re-reads the order and checks the presser's rights.
+/// Carries out an order button: loads the facts, lets [`order::decide`] decide, then writes the change
+/// and carries out its effects in one transaction. Every press re-reads the order under the class lock.
 pub async fn act(app: &App, presser: &Person, action: OrderAction) -> anyhow::Result<ActionOutcome> {
-    let id = match action {
-        OrderAction::Approve(id)
-        | OrderAction::Reject(id)
-        | OrderAction::AcceptOffer(id)
-        | OrderAction::DeclineOffer(id)
-        | OrderAction::Cancel(id)
-        | OrderAction::ConfirmCancel(id)
-        | OrderAction::AllowCancel(id)
-        | OrderAction::RefuseCancel(id) => id,
-    };
+    let id = action.order_id();
     let Some(order) = store::get(&app.db, id).await? else { return Ok(ActionOutcome::Unknown) };
     let Some(info) = class_info(app, &order.class_key).await? else { return Ok(ActionOutcome::Unknown) };
-    let coordinator_action = matches!(
-        action,
-        OrderAction::Approve(_) | OrderAction::Reject(_) | OrderAction::AllowCancel(_) | OrderAction::RefuseCancel(_)
-    );
     // The one scope rule: a decision is for a coordinator up the class's region chain (or an admin),
     // anything else only for the order's owner.
-    let allowed = if coordinator_action {
-        crate::services::access::may_decide(app, presser, &info.class.region_key).await?
-    } else {
-        crate::services::access::owns(presser, order.user_id)
+    let rights = order::Presser {
+        owns: crate::services::access::owns(presser, order.user_id),
+        decides: action.is_coordinators()
+            && crate::services::access::may_decide(app, presser, &info.class.region_key).await?,
     };
-    if !allowed {
-        tracing::warn!(user = presser.user_id, order = id, ?action, "order action refused: not allowed");
-        return Ok(ActionOutcome::NotAllowed);
-    }
     let now = app.now();
     let class_ref = info.reference();
     // Read before the transaction: nothing inside it may wait for a second pool connection, or a
@@ -531,164 +516,134 @@ pub async fn act(app: &App, presser: &Person, action: OrderAction) -> anyhow::Re
     // Serialise with seat-taking on this class.
     let locked = store::lock_class(&mut tx, app.db.backend, &order.class_key).await?;
     let Some(order) = store::get_in_tx(&mut tx, id).await? else { return Ok(ActionOutcome::Unknown) };
-    let from = order.status;
-    let actor = Some(presser.user_id);
-    let number = order.number.clone();
-    let rule = cancel_rule(from, order.cancel_requested_at.is_some(), info.timing(), now, app.config.cancel_cutoff);
-    let outcome = match action {
-        OrderAction::Approve(_) | OrderAction::Reject(_) => {
-            let approve = matches!(action, OrderAction::Approve(_));
-            let to = if approve { OrderStatus::Confirmed } else { OrderStatus::Rejected };
-            if from != OrderStatus::PendingApproval
-                || !store::transition(&mut tx, id, from, to, now, actor, None).await?
-            {
-                ActionOutcome::Stale(order.clone())
-            } else {
-                let (class_ref, contact) = (class_ref.clone(), contact.clone());
-                let note = Note::notice("notice", now, move |lang| {
-                    let (class, number) = (class_ref.label(lang), number.as_str());
-                    let key_text = if approve {
-                        tr!(lang, "order-approved", class = class, number = number)
-                    } else {
-                        tr!(
-                            lang,
-                            "order-rejected",
-                            class = class,
-                            number = number,
-                            contact = crate::services::office::contact_arg(contact.as_ref(), lang)
-                        )
-                    };
-                    payload(key_text, vec![])
-                })
-                .dedupe(format!("order:{id}:decided"))
-                .personal();
-                notify::queue(&mut tx, app, order.user_id, &note).await?;
-                if approve {
-                    reminders::plan_for_order(&mut tx, app, &order).await?;
-                } else {
-                    offer_free_seats(&mut tx, app, &order.class_key).await?;
-                }
-                ActionOutcome::Done(order.clone())
+    let facts = order::OrderFacts {
+        status: order.status,
+        cancel_requested: order.cancel_requested_at.is_some(),
+        offer_expires_at: order.offer_expires_at,
+        class_needs_approval: locked.as_ref().is_some_and(|c| c.needs_approval),
+        timing: info.timing(),
+        has_deciders: !deciders.is_empty(),
+    };
+    let policy = order::OrderPolicy { cancel_cutoff: app.config.cancel_cutoff };
+    let (change, effects) = match order::decide(&facts, action, rights, now, &policy) {
+        OrderDecision::Refused(refusal) => {
+            if refusal == Refusal::NotAllowed {
+                tracing::warn!(user = presser.user_id, order = id, ?action, "order action refused: not allowed");
             }
-        }
-        OrderAction::AcceptOffer(_) => {
-            let live = from == OrderStatus::Offered && order.offer_expires_at.is_some_and(|t| t > now);
-            let needs_approval = locked.as_ref().is_some_and(|c| c.needs_approval);
-            let to = if needs_approval { OrderStatus::PendingApproval } else { OrderStatus::Confirmed };
-            if live && store::transition(&mut tx, id, from, to, now, actor, None).await? {
-                if to == OrderStatus::Confirmed {
-                    reminders::plan_for_order(&mut tx, app, &order).await?;
-                }
-                if to == OrderStatus::PendingApproval
-                    && let Some(class) = &locked
-                {
-                    let taken = store::seats_held(&mut tx, &order.class_key).await?;
-                    let line =
-                        OrderLine::new(presser, accept_village.clone(), &info, taken, class.capacity, to, &number, id);
-                    for decider in &deciders {
-                        let to = decider.person.user_id;
-                        let note = line.clone().note(now).dedupe(format!("order:{id}:pending:{to}"));
-                        notify::queue(&mut tx, app, to, &note).await?;
-                    }
-                }
-                ActionOutcome::Done(order.clone())
-            } else {
-                ActionOutcome::Stale(order.clone())
+            if refusal == Refusal::NobodyToAsk {
+                tracing::warn!(order = id, class = %order.class_key, "late cancellation with nobody to decide it");
             }
-        }
-        OrderAction::DeclineOffer(_) => {
-            if from == OrderStatus::Offered
-                && store::transition(&mut tx, id, from, OrderStatus::Cancelled, now, actor, None).await?
-            {
-                offer_free_seats(&mut tx, app, &order.class_key).await?;
-                ActionOutcome::Done(order.clone())
-            } else {
-                ActionOutcome::Stale(order.clone())
-            }
+            return Ok(match refusal {
+                Refusal::NotAllowed => ActionOutcome::NotAllowed,
+                Refusal::Stale => ActionOutcome::Stale(order),
+                Refusal::ClassEnded => ActionOutcome::ClassEnded(order),
+                Refusal::CancelAlreadyRequested => ActionOutcome::CancelRequested(order),
+                Refusal::NobodyToAsk => ActionOutcome::NobodyToAsk(order),
+            });
         }
         // Asking for confirmation changes nothing; the handler shows the question.
-        OrderAction::Cancel(_) => match rule {
-            CancelRule::Now | CancelRule::Request => ActionOutcome::Done(order.clone()),
-            CancelRule::AlreadyRequested => ActionOutcome::CancelRequested(order.clone()),
-            CancelRule::ClassEnded => ActionOutcome::ClassEnded(order.clone()),
-            CancelRule::NotCancellable => ActionOutcome::Stale(order.clone()),
-        },
-        OrderAction::ConfirmCancel(_) => match rule {
-            CancelRule::Now => {
-                store::transition(&mut tx, id, from, OrderStatus::Cancelled, now, actor, None).await?;
-                reminders::withdraw_for_order(&mut tx, id).await?;
-                let seat_passed_on = from.holds_seat() && offer_free_seats(&mut tx, app, &order.class_key).await? > 0;
-                queue_coordinator_line(&mut tx, app, &deciders, &order, presser, &class_ref).await?;
-                ActionOutcome::Cancelled { order: order.clone(), seat_passed_on }
-            }
-            CancelRule::Request if deciders.is_empty() => {
-                tracing::warn!(order = id, class = %order.class_key, "late cancellation with nobody to decide it");
-                ActionOutcome::NobodyToAsk(order.clone())
-            }
-            CancelRule::Request => {
-                store::mark_cancel_requested(&mut tx, id, now).await?;
-                queue_cancel_request(&mut tx, app, &deciders, &order, presser, &class_ref, now).await?;
-                ActionOutcome::CancelRequested(order.clone())
-            }
-            CancelRule::AlreadyRequested => ActionOutcome::CancelRequested(order.clone()),
-            CancelRule::ClassEnded => ActionOutcome::ClassEnded(order.clone()),
-            CancelRule::NotCancellable => ActionOutcome::Stale(order.clone()),
-        },
-        OrderAction::AllowCancel(_) | OrderAction::RefuseCancel(_) => {
-            let allow = matches!(action, OrderAction::AllowCancel(_));
-            let pending = order.cancel_requested_at.is_some() && from.is_cancellable();
-            let done = pending
-                && if allow {
-                    store::transition(&mut tx, id, from, OrderStatus::Cancelled, now, actor, None).await?
-                } else {
-                    store::clear_cancel_request(&mut tx, id, now).await?
-                };
-            if !done {
-                ActionOutcome::Stale(order.clone())
-            } else {
-                if allow {
-                    reminders::withdraw_for_order(&mut tx, id).await?;
-                }
-                if allow && from.holds_seat() {
-                    offer_free_seats(&mut tx, app, &order.class_key).await?;
-                }
-                let (class_ref, contact) = (class_ref.clone(), contact.clone());
-                let note = Note::notice("notice", now, move |lang| {
-                    let (class, number) = (class_ref.label(lang), number.as_str());
-                    let text = if allow {
-                        tr!(lang, "cancel-allowed", class = class, number = number)
-                    } else {
-                        tr!(
-                            lang,
-                            "cancel-refused",
-                            class = class,
-                            number = number,
-                            contact = crate::services::office::contact_arg(contact.as_ref(), lang)
-                        )
-                    };
-                    payload(text, vec![])
-                })
-                // One answer per request (a refused request may be asked again).
-                .dedupe(format!(
-                    "order:{id}:cancel-decided:{}",
-                    order.cancel_requested_at.map_or(0, |t| t.timestamp())
-                ));
+        OrderDecision::AskToConfirmCancel => return Ok(ActionOutcome::Done(order)),
+        OrderDecision::Change { change, effects } => (change, effects),
+    };
+    let actor = Some(presser.user_id);
+    let from = order.status;
+    let changed = match change {
+        OrderChange::Move(to) => store::transition(&mut tx, id, from, to, now, actor, None).await?,
+        OrderChange::RequestCancel => store::mark_cancel_requested(&mut tx, id, now).await?,
+        OrderChange::ClearCancelRequest => store::clear_cancel_request(&mut tx, id, now).await?,
+    };
+    if !changed {
+        return Ok(ActionOutcome::Stale(order));
+    }
+    let mut seat_passed_on = false;
+    for effect in effects {
+        match effect {
+            OrderEffect::TellOwner(notice) => {
+                let note = owner_notice(notice, &order, &class_ref, contact.clone(), now);
                 notify::queue(&mut tx, app, order.user_id, &note).await?;
-                ActionOutcome::Done(order.clone())
+            }
+            OrderEffect::PlanReminders => {
+                reminders::plan_for_order(&mut tx, app, &order).await?;
+            }
+            OrderEffect::WithdrawReminders => {
+                reminders::withdraw_for_order(&mut tx, id).await?;
+            }
+            OrderEffect::OfferFreedSeat => seat_passed_on = offer_free_seats(&mut tx, app, &order.class_key).await? > 0,
+            OrderEffect::AskDecidersToApprove => {
+                let Some(class) = &locked else { continue };
+                let taken = store::seats_held(&mut tx, &order.class_key).await?;
+                let to = OrderStatus::PendingApproval;
+                let line = OrderLine::new(
+                    presser,
+                    accept_village.clone(),
+                    &info,
+                    taken,
+                    class.capacity,
+                    to,
+                    &order.number,
+                    id,
+                );
+                for decider in &deciders {
+                    let to = decider.person.user_id;
+                    let note = line.clone().note(now).dedupe(format!("order:{id}:pending:{to}"));
+                    notify::queue(&mut tx, app, to, &note).await?;
+                }
+            }
+            OrderEffect::AskDecidersToAllowCancel => {
+                queue_cancel_request(&mut tx, app, &deciders, &order, presser, &class_ref, now).await?
+            }
+            OrderEffect::LineToCoordinators => {
+                queue_coordinator_line(&mut tx, app, &deciders, &order, presser, &class_ref).await?
             }
         }
-    };
+    }
     let fresh = store::get_in_tx(&mut tx, id).await?.unwrap_or_else(|| order.clone());
-    let outcome = match outcome {
-        ActionOutcome::Done(_) => ActionOutcome::Done(fresh),
-        ActionOutcome::CancelRequested(_) => ActionOutcome::CancelRequested(fresh),
-        ActionOutcome::Cancelled { seat_passed_on, .. } => ActionOutcome::Cancelled { order: fresh, seat_passed_on },
-        other => other,
-    };
     tx.commit().await?;
     app.wake_outbox();
     app.wake_scheduler();
-    Ok(outcome)
+    Ok(match (action, change) {
+        (OrderAction::ConfirmCancel(_), OrderChange::Move(_)) => {
+            ActionOutcome::Cancelled { order: fresh, seat_passed_on }
+        }
+        (_, OrderChange::RequestCancel) => ActionOutcome::CancelRequested(fresh),
+        _ => ActionOutcome::Done(fresh),
+    })
+}
+
+/// The owner's message about a coordinator's decision on their order.
+fn owner_notice(
+    notice: OwnerNotice,
+    order: &OrderRow,
+    class_ref: &ClassRef,
+    contact: Option<Localized>,
+    now: DateTime<Utc>,
+) -> Note {
+    let (id, number, class_ref) = (order.id, order.number.clone(), class_ref.clone());
+    let note = Note::notice("notice", now, move |lang| {
+        let (class, number) = (class_ref.label(lang), number.as_str());
+        let contact = || crate::services::office::contact_arg(contact.as_ref(), lang);
+        let text = match notice {
+            OwnerNotice::Approved => tr!(lang, "order-approved", class = class, number = number),
+            OwnerNotice::Rejected => tr!(lang, "order-rejected", class = class, number = number, contact = contact()),
+            OwnerNotice::CancelAllowed => tr!(lang, "cancel-allowed", class = class, number = number),
+            OwnerNotice::CancelRefused => {
+                tr!(lang, "cancel-refused", class = class, number = number, contact = contact())
+            }
+        };
+        payload(text, vec![])
+    });
+    let dedupe = match notice {
+        OwnerNotice::Approved | OwnerNotice::Rejected => format!("order:{id}:decided"),
+        // One answer per request (a refused request may be asked again).
+        OwnerNotice::CancelAllowed | OwnerNotice::CancelRefused => {
+            format!("order:{id}:cancel-decided:{}", order.cancel_requested_at.map_or(0, |t| t.timestamp()))
+        }
+    };
+    let note = note.dedupe(dedupe);
+    match notice {
+        OwnerNotice::Approved | OwnerNotice::Rejected => note.personal(),
+        OwnerNotice::CancelAllowed | OwnerNotice::CancelRefused => note,
+    }
 }
 
 /// Who decides for a class what a coordinator decides (approvals, late cancellations): the coordinators
