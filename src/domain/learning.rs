@@ -341,6 +341,42 @@ impl Progress {
     }
 }
 
+/// What settling an order after its sessions comes to: decided from its status and progress, then
+/// carried out by the learning service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settlement {
+    /// The order's new status (`None`: it stays).
+    pub move_to: Option<crate::domain::order::OrderStatus>,
+    /// Plan the follow-up surveys (anyone who came to a session is followed up, completer or not).
+    pub plan_followups: bool,
+    /// Invite the trainee to the quiz they still have to take.
+    pub invite_to_quiz: bool,
+    /// The order meets the completion rule: record the completion and send the certificate.
+    pub complete: bool,
+}
+
+/// Settles an order once sessions have passed: `None` when its status is not one that settling
+/// touches (cancelled, rejected, waiting, completed) or when nothing can be decided yet.
+pub fn settle(status: crate::domain::order::OrderStatus, progress: &Progress, grace_over: bool) -> Option<Settlement> {
+    use crate::domain::order::OrderStatus;
+    if !status.is_settled_by_attendance() {
+        return None;
+    }
+    let move_to = match progress.standing(grace_over) {
+        Standing::Undecided => return None,
+        Standing::Completed => None,
+        Standing::NoShow => Some(OrderStatus::NoShow),
+        Standing::Attended => Some(OrderStatus::Attended),
+        Standing::NotCompleted => Some(OrderStatus::NotCompleted),
+    };
+    Some(Settlement {
+        move_to: move_to.filter(|to| *to != status),
+        plan_followups: progress.present > 0,
+        invite_to_quiz: move_to == Some(OrderStatus::Attended) && progress.quiz == QuizState::Open,
+        complete: move_to.is_none(),
+    })
+}
+
 /// A certificate's verification code: 8 characters from the order-number alphabet, `K7Q3-M9XP`.
 pub fn certificate_code(rng: &mut impl Rng) -> String {
     const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
@@ -415,6 +451,65 @@ mod tests {
             quiz: QuizState::Passed,
             practical_required: false,
             practical: None,
+        }
+    }
+
+    #[test]
+    fn settling_moves_each_order_by_its_standing_once() {
+        use crate::domain::order::OrderStatus as S;
+        let settled = |status, progress: Progress, grace_over| settle(status, &progress, grace_over);
+        let done = base();
+        // Complete: no status of its own here; completion records it (and the follow-ups are planned).
+        assert_eq!(
+            settled(S::Confirmed, done, false),
+            Some(Settlement { move_to: None, plan_followups: true, invite_to_quiz: false, complete: true })
+        );
+        // Came, quiz still open: attended, invited to the quiz; a second pass moves nothing again but
+        // the invitation is asked for again (it is deduplicated where it is queued).
+        let quiz_open = Progress { quiz: QuizState::Open, ..done };
+        assert_eq!(
+            settled(S::Confirmed, quiz_open, false),
+            Some(Settlement {
+                move_to: Some(S::Attended),
+                plan_followups: true,
+                invite_to_quiz: true,
+                complete: false
+            })
+        );
+        assert_eq!(
+            settled(S::Attended, quiz_open, false),
+            Some(Settlement { move_to: None, plan_followups: true, invite_to_quiz: true, complete: false })
+        );
+        // The grace period over without the quiz: not completed, no more invitations.
+        assert_eq!(
+            settled(S::Attended, quiz_open, true),
+            Some(Settlement {
+                move_to: Some(S::NotCompleted),
+                plan_followups: true,
+                invite_to_quiz: false,
+                complete: false
+            })
+        );
+        // Under the attendance minimum: not completed at once.
+        let seldom = Progress { present: 1, excused: 0, ..done };
+        assert_eq!(settled(S::Confirmed, seldom, false).and_then(|s| s.move_to), Some(S::NotCompleted));
+        // Never came: no-show, nobody to follow up.
+        let absent = Progress { present: 0, excused: 0, ..done };
+        assert_eq!(
+            settled(S::Confirmed, absent, false),
+            Some(Settlement {
+                move_to: Some(S::NoShow),
+                plan_followups: false,
+                invite_to_quiz: false,
+                complete: false
+            })
+        );
+        // Not decidable yet: sessions ahead, or attendance not final.
+        assert_eq!(settled(S::Confirmed, Progress { sessions_ahead: 1, quiz: QuizState::Open, ..done }, false), None);
+        assert_eq!(settled(S::Confirmed, Progress { sessions_pending: 1, quiz: QuizState::Open, ..done }, false), None);
+        // Statuses settling does not touch.
+        for status in [S::Cancelled, S::Rejected, S::Waitlisted, S::Offered, S::PendingApproval, S::Completed] {
+            assert_eq!(settled(status, done, true), None, "{status:?}");
         }
     }
 

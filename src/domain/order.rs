@@ -138,6 +138,12 @@ impl OrderStatus {
         !matches!(self, OrderStatus::Cancelled | OrderStatus::Rejected)
     }
 
+    /// Settled by attendance and the quiz once sessions have passed: a seat that was taken, and the
+    /// interim statuses settling itself gives.
+    pub fn is_settled_by_attendance(self) -> bool {
+        matches!(self, OrderStatus::Confirmed | OrderStatus::Attended | OrderStatus::NotCompleted | OrderStatus::NoShow)
+    }
+
     /// The person can cancel it themselves (before the cut-off).
     pub fn is_cancellable(self) -> bool {
         matches!(

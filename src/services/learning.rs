@@ -15,8 +15,8 @@ use crate::domain::catalog::{Class, ClassStatus, Course, Question, Session, Sess
 use crate::domain::gate::MessageKind;
 use crate::domain::learning::{
     CHECKIN_OPENS_BEFORE_MINUTES, COMPLETION_GRACE_DAYS, CheckinCode, GeoPoint, MAX_WRONG_CODES, Mark, Progress,
-    QuizState, Standing, Window, after_wrong_code, certificate_code, checkin_window, draw, draw_retake,
-    hand_marks_until, may_mark_by_hand, needed_to_pass, normalize_certificate_code, passes,
+    QuizState, Window, after_wrong_code, certificate_code, checkin_window, draw, draw_retake, hand_marks_until,
+    may_mark_by_hand, needed_to_pass, normalize_certificate_code, passes,
 };
 use crate::domain::order::OrderStatus;
 use crate::domain::person::{Person, Role};
@@ -814,45 +814,33 @@ async fn settle_class(app: &App, class_key: &str) -> anyhow::Result<()> {
 /// attendance is not final yet.
 pub async fn settle(app: &App, order_id: i64) -> anyhow::Result<()> {
     let Some(order) = db::orders::get(&app.db, order_id).await? else { return Ok(()) };
-    if !matches!(
-        order.status,
-        OrderStatus::Confirmed | OrderStatus::Attended | OrderStatus::NotCompleted | OrderStatus::NoShow
-    ) {
+    if !order.status.is_settled_by_attendance() {
         return Ok(());
     }
     let Some(course) = order_course(app, &order).await? else { return Ok(()) };
     let now = app.now();
     let Some(class_end) = class_end(app, &order.class_key).await? else { return Ok(()) };
     let progress = progress(app, &order, &course).await?;
-    let standing = progress.standing(now >= class_end + Duration::days(COMPLETION_GRACE_DAYS));
-    let target = match standing {
-        Standing::Undecided => return Ok(()),
-        Standing::Completed => None,
-        Standing::NoShow => Some(OrderStatus::NoShow),
-        Standing::Attended => Some(OrderStatus::Attended),
-        Standing::NotCompleted => Some(OrderStatus::NotCompleted),
-    };
+    let grace_over = now >= class_end + Duration::days(COMPLETION_GRACE_DAYS);
+    let Some(settlement) = crate::domain::learning::settle(order.status, &progress, grace_over) else { return Ok(()) };
     let mut tx = app.db.begin_write().await?;
-    if let Some(to) = target
-        && to != order.status
-    {
+    if let Some(to) = settlement.move_to {
         if !db::orders::transition(&mut tx, order_id, order.status, to, now, None, None).await? {
             return Ok(()); // it moved meanwhile: the next pass sees the new status
         }
         tracing::info!(order_id, from = order.status.as_str(), to = to.as_str(), "order settled");
     }
-    if progress.present > 0 {
-        // Follow-ups count from the end of the course, for completers and for attendees who did
-        // not complete alike (跟踪问效 asks both). Planned once.
+    if settlement.plan_followups {
+        // Follow-ups count from the end of the course. Planned once.
         crate::services::surveys::plan_followups(&mut tx, app, order_id, order.user_id, Some(&course), class_end)
             .await?;
     }
-    if target == Some(OrderStatus::Attended) && progress.quiz == QuizState::Open {
+    if settlement.invite_to_quiz {
         queue_quiz_invitation(&mut tx, app, &order, &course).await?;
     }
     tx.commit().await?;
     app.wake_outbox();
-    if target.is_none() {
+    if settlement.complete {
         evaluate(app, order_id).await?;
     }
     Ok(())
@@ -1172,10 +1160,7 @@ fn quiz_state(app: &App, attempts: &[Attempt]) -> QuizState {
 /// when this call made it.
 pub async fn evaluate(app: &App, order_id: i64) -> anyhow::Result<Option<Completion>> {
     let Some(order) = db::orders::get(&app.db, order_id).await? else { return Ok(None) };
-    if !matches!(
-        order.status,
-        OrderStatus::Confirmed | OrderStatus::Attended | OrderStatus::NotCompleted | OrderStatus::NoShow
-    ) {
+    if !order.status.is_settled_by_attendance() {
         return Ok(None);
     }
     let Some(course) = order_course(app, &order).await? else { return Ok(None) };
