@@ -80,6 +80,34 @@ impl Venue {
     }
 }
 
+/// What a shared location comes to against the person's sessions going on now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LocationCheck<K> {
+    /// Within the radius of the nearest venue: checked in to its session (`K` names it).
+    There { session: K, distance_m: i64 },
+    /// The nearest venue is further than its radius.
+    TooFar { distance_m: i64, radius_m: i64 },
+    /// None of the sessions has a venue with coordinates: the code only.
+    NoVenue,
+}
+
+/// The nearest venue decides: inside its radius checks in, else the distance is told. Sessions
+/// without a venue are passed over. Of two at the same distance, the first listed.
+pub fn check_location<K: Copy>(sessions: &[(K, Option<Venue>)], at: GeoPoint) -> LocationCheck<K> {
+    let nearest = sessions.iter().filter_map(|(key, venue)| venue.map(|v| (*key, v, v.check(at)))).fold(
+        None,
+        |best: Option<(K, Venue, (i64, bool))>, this| match best {
+            Some(b) if b.2.0 <= this.2.0 => Some(b),
+            _ => Some(this),
+        },
+    );
+    match nearest {
+        Some((session, _, (distance_m, true))) => LocationCheck::There { session, distance_m },
+        Some((_, venue, (distance_m, false))) => LocationCheck::TooFar { distance_m, radius_m: venue.radius_m },
+        None => LocationCheck::NoVenue,
+    }
+}
+
 /// Where `now` stands against a session's check-in window: from [`CHECKIN_OPENS_BEFORE_MINUTES`]
 /// before its start until its end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,6 +137,35 @@ pub fn hand_marks_until(ends_at: DateTime<Utc>) -> DateTime<Utc> {
 /// [`HAND_MARK_HOURS`] after the end.
 pub fn may_mark_by_hand(starts_at: DateTime<Utc>, ends_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
     !matches!(checkin_window(starts_at, ends_at, now), Window::NotYet { .. }) && now < hand_marks_until(ends_at)
+}
+
+/// What a trainer's hand mark comes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HandMark {
+    /// Recorded; `final_now` when the session is over, so its attendance becomes final and the
+    /// class's orders settle again.
+    Record { final_now: bool },
+    /// Not this trainer's session, or not an order of its class.
+    NotYours,
+    /// Before the check-in window opens, or [`HAND_MARK_HOURS`] after the end.
+    TooLate,
+}
+
+/// Decides a trainer's hand mark on one trainee of one session.
+pub fn hand_mark(
+    teaches_session: bool,
+    order_in_class: bool,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> HandMark {
+    if !(teaches_session && order_in_class) {
+        HandMark::NotYours
+    } else if !may_mark_by_hand(starts_at, ends_at, now) {
+        HandMark::TooLate
+    } else {
+        HandMark::Record { final_now: ends_at <= now }
+    }
 }
 
 /// After one more wrong code: the new count of wrong codes in a row and, when it reaches
@@ -452,6 +509,54 @@ mod tests {
             practical_required: false,
             practical: None,
         }
+    }
+
+    #[test]
+    fn a_hand_mark_is_the_trainers_own_within_its_hours() {
+        let at = |m: i64| DateTime::<Utc>::from_timestamp(1_800_000_000 + m * 60, 0).unwrap();
+        // A session from minute 0 to minute 150.
+        let mark = |teaches, in_class, now| hand_mark(teaches, in_class, at(0), at(150), now);
+        assert_eq!(mark(true, true, at(10)), HandMark::Record { final_now: false });
+        assert_eq!(mark(true, true, at(-CHECKIN_OPENS_BEFORE_MINUTES)), HandMark::Record { final_now: false });
+        assert_eq!(mark(true, true, at(150)), HandMark::Record { final_now: true });
+        assert_eq!(mark(true, true, at(150 + HAND_MARK_HOURS * 60 - 1)), HandMark::Record { final_now: true });
+        assert_eq!(mark(true, true, at(150 + HAND_MARK_HOURS * 60)), HandMark::TooLate);
+        assert_eq!(mark(true, true, at(-CHECKIN_OPENS_BEFORE_MINUTES - 1)), HandMark::TooLate);
+        // Someone else's session or an order of another class: refused whatever the hour.
+        assert_eq!(mark(false, true, at(10)), HandMark::NotYours);
+        assert_eq!(mark(true, false, at(10)), HandMark::NotYours);
+        assert_eq!(mark(false, false, at(10_000)), HandMark::NotYours);
+    }
+
+    #[test]
+    fn the_nearest_venue_decides_a_shared_location() {
+        let point = |lat: f64, lon: f64| GeoPoint::from_degrees(lat, lon).unwrap();
+        let here = point(34.0, 113.0);
+        // About 111 m per 0.001 degree of latitude.
+        let near = Venue { point: point(34.001, 113.0), radius_m: 300 };
+        let far = Venue { point: point(34.01, 113.0), radius_m: 300 };
+        assert!(matches!(
+            check_location(&[(1, Some(far)), (2, Some(near)), (3, None)], here),
+            LocationCheck::There { session: 2, distance_m: 110..=112 }
+        ));
+        assert!(matches!(
+            check_location(&[(1, Some(far)), (3, None)], here),
+            LocationCheck::TooFar { distance_m: 1100..=1120, radius_m: 300 }
+        ));
+        // A wide radius lets the far venue count; the nearer one still decides when both would.
+        let wide = Venue { radius_m: 2000, ..far };
+        assert!(matches!(check_location(&[(1, Some(wide))], here), LocationCheck::There { session: 1, .. }));
+        assert!(matches!(
+            check_location(&[(1, Some(wide)), (2, Some(near))], here),
+            LocationCheck::There { session: 2, .. }
+        ));
+        // Of two at the same place, the first listed.
+        assert!(matches!(
+            check_location(&[(1, Some(near)), (2, Some(near))], here),
+            LocationCheck::There { session: 1, .. }
+        ));
+        assert_eq!(check_location::<i64>(&[(1, None)], here), LocationCheck::NoVenue);
+        assert_eq!(check_location::<i64>(&[], here), LocationCheck::NoVenue);
     }
 
     #[test]

@@ -14,9 +14,9 @@ use crate::domain::callback::Cb;
 use crate::domain::catalog::{Class, ClassStatus, Course, Question, Session, SessionStatus};
 use crate::domain::gate::MessageKind;
 use crate::domain::learning::{
-    CHECKIN_OPENS_BEFORE_MINUTES, COMPLETION_GRACE_DAYS, CheckinCode, GeoPoint, MAX_WRONG_CODES, Mark, Progress,
-    QuizState, Window, after_wrong_code, certificate_code, checkin_window, draw, draw_retake, hand_marks_until,
-    may_mark_by_hand, needed_to_pass, normalize_certificate_code, passes,
+    CHECKIN_OPENS_BEFORE_MINUTES, COMPLETION_GRACE_DAYS, CheckinCode, GeoPoint, HandMark, LocationCheck,
+    MAX_WRONG_CODES, Mark, Progress, QuizState, Window, after_wrong_code, certificate_code, checkin_window, draw,
+    draw_retake, hand_mark, hand_marks_until, may_mark_by_hand, needed_to_pass, normalize_certificate_code, passes,
 };
 use crate::domain::order::OrderStatus;
 use crate::domain::person::{Person, Role};
@@ -490,26 +490,21 @@ pub async fn check_in_location(app: &App, person: &Person, at: GeoPoint) -> anyh
     if candidates.is_empty() {
         return Ok(outside_window(app, person).await?.unwrap_or(CheckinOutcome::NoSessionNow));
     }
-    // The nearest venue decides: inside its radius checks in, else the distance is told.
-    let mut nearest: Option<(i64, i64, i64, i64, bool)> = None; // (distance, radius, session, order, inside)
+    let mut sessions = Vec::with_capacity(candidates.len());
     for (session_id, order_id) in candidates {
-        let Some(info) = session_info(app, session_id).await? else { continue };
-        let Some(venue) = info.session.venue(&info.class) else { continue };
-        let (distance, inside) = venue.check(at);
-        if nearest.is_none_or(|(d, ..)| distance < d) {
-            nearest = Some((distance, venue.radius_m, session_id, order_id, inside));
-        }
+        let venue = session_info(app, session_id).await?.and_then(|info| info.session.venue(&info.class));
+        sessions.push(((session_id, order_id), venue));
     }
-    match nearest {
-        Some((distance_m, _, session_id, order_id, true)) => {
+    match crate::domain::learning::check_location(&sessions, at) {
+        LocationCheck::There { session: (session_id, order_id), distance_m } => {
             tracing::info!(user = person.user_id, session_id, distance_m, "check-in by location");
             record_presence(app, person, session_id, order_id, Source::Location { distance_m }).await
         }
-        Some((distance_m, radius_m, session_id, ..)) => {
-            tracing::info!(user = person.user_id, session_id, distance_m, radius_m, "location too far to check in");
+        LocationCheck::TooFar { distance_m, radius_m } => {
+            tracing::info!(user = person.user_id, distance_m, radius_m, "location too far to check in");
             Ok(CheckinOutcome::TooFar { distance_m, radius_m })
         }
-        None => Ok(CheckinOutcome::NoVenue),
+        LocationCheck::NoVenue => Ok(CheckinOutcome::NoVenue),
     }
 }
 
@@ -608,15 +603,20 @@ pub async fn trainer_mark(
 ) -> anyhow::Result<MarkOutcome> {
     let Some(info) = session_info(app, session_id).await? else { return Ok(MarkOutcome::NotYours) };
     let Some(order) = db::orders::get(&app.db, order_id).await? else { return Ok(MarkOutcome::NotYours) };
-    if order.class_key != info.class.key || !teaches(app, trainer, &info).await? {
-        tracing::warn!(user = trainer.user_id, session_id, order_id, "attendance mark refused");
-        return Ok(MarkOutcome::NotYours);
-    }
     let now = app.now();
-    if !may_mark_by_hand(info.session.starts_at, info.session.ends_at, now) {
-        tracing::info!(user = trainer.user_id, session_id, order_id, "attendance mark outside its time");
-        return Ok(MarkOutcome::TooLate);
-    }
+    let teaches_session = teaches(app, trainer, &info).await?;
+    let (starts, ends) = (info.session.starts_at, info.session.ends_at);
+    let final_now = match hand_mark(teaches_session, order.class_key == info.class.key, starts, ends, now) {
+        HandMark::NotYours => {
+            tracing::warn!(user = trainer.user_id, session_id, order_id, "attendance mark refused");
+            return Ok(MarkOutcome::NotYours);
+        }
+        HandMark::TooLate => {
+            tracing::info!(user = trainer.user_id, session_id, order_id, "attendance mark outside its time");
+            return Ok(MarkOutcome::TooLate);
+        }
+        HandMark::Record { final_now } => final_now,
+    };
     let mark = if present { Mark::Present } else { Mark::Absent };
     let mut tx = app.db.begin_write().await?;
     store::mark(&mut tx, order_id, session_id, mark, Source::Trainer, Some(trainer.user_id), now).await?;
@@ -635,7 +635,7 @@ pub async fn trainer_mark(
     db::audit::record(&mut tx, &entry).await?;
     tx.commit().await?;
     tracing::info!(trainer = trainer.user_id, session_id, order_id, present, "attendance marked by hand");
-    if info.session.ends_at <= now {
+    if final_now {
         // The trainer has taken the session's attendance in hand: it is final now (the others absent,
         // which the roster still lets them change), and the class's orders settle again.
         finalize_session(app, session_id).await?;
