@@ -37,25 +37,7 @@ fn json_err(e: serde_json::Error) -> sqlx::Error {
 // Regions
 // ---------------------------------------------------------------------------------------------------
 
-/// A region as the catalogue states it: own settings only, before inheritance.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RegionEntry {
-    pub key: String,
-    pub parent_key: Option<String>,
-    pub level: RegionLevel,
-    pub name: String,
-    /// Translations of `name` and `contact`.
-    pub tr: Translations,
-    pub own_timezone: Option<String>,
-    pub own_zone: Option<String>,
-    pub schedule: RegionSchedule,
-    /// Reminder timing set on this region (`HH:MM` or `off`; hours, 0 = off); `None` = inherit.
-    pub remind_evening_at: Option<String>,
-    pub remind_hours_before: Option<i64>,
-    /// The training office's contact given on this region (free text); `None` = the nearest above.
-    pub contact: Option<String>,
-    pub sort_order: i64,
-}
+pub use crate::domain::catalog::RegionEntry;
 
 /// A stored region's own settings (for inheritance while importing).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,6 +4,7 @@ pub mod broadcast;
 pub mod calendar;
 pub mod callback;
 pub mod catalog;
+pub mod catalog_file;
 pub mod catalog_snapshot;
 pub mod csv;
 pub mod dialog;
