@@ -15,7 +15,7 @@ use crate::db::catalog::{self as store, SessionChange, Upsert};
 use crate::db::{Db, Tx};
 use crate::domain::catalog::{DEFAULT_TIMEZONE, Session, SessionStatus};
 pub use crate::domain::catalog_file::Problem;
-use crate::domain::catalog_file::{Lines, Validated, quoted, read_file, render_problems, validate};
+use crate::domain::catalog_file::{Lines, Validated, quoted, render_problems};
 use crate::domain::region::RegionLevel;
 use crate::domain::translations::Localized;
 
@@ -207,9 +207,11 @@ async fn import_in_tx(
         problems.sort_by_key(|p| p.line.unwrap_or(0));
         ImportError::Invalid { file: file.to_owned(), problems }
     };
-    let (parsed, mut problems) = read_file(text, &lines).map_err(|p| invalid(vec![p]))?;
-    let (validated, more) = validate(&parsed, &lines);
-    problems.extend(more);
+    let (validated, problems) = crate::domain::catalog_file::check(text);
+    // A file that cannot be read at all has nothing to write.
+    if problems.iter().any(|p| p.item.is_empty()) && validated.is_empty() {
+        return Err(invalid(problems));
+    }
     // References are checked even when entries were wrong, so that one run shows everything; then
     // nothing is written (see `Sink::clean`) and the transaction is rolled back.
     let mut tx = db.begin_write().await?;
