@@ -53,6 +53,14 @@ pub type Tx = Transaction<'static, Any>;
 static MIGRATE_SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static MIGRATE_POSTGRES: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
+/// The migrations of one engine, as built into the binary.
+pub fn migrator(backend: Backend) -> &'static sqlx::migrate::Migrator {
+    match backend {
+        Backend::Sqlite => &MIGRATE_SQLITE,
+        Backend::Postgres => &MIGRATE_POSTGRES,
+    }
+}
+
 /// The file of a `sqlite://` URL (none for other stores and in-memory databases).
 pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
     let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
@@ -116,6 +124,12 @@ impl Db {
     }
 
     pub async fn migrate(&self) -> anyhow::Result<()> {
+        self.migrate_with(migrator(self.backend)).await
+    }
+
+    /// Runs `migrator` as [`Db::migrate`] runs the project's own: a test upgrades a database from an
+    /// earlier release by running part of [`migrator`] first.
+    pub async fn migrate_with(&self, migrator: &sqlx::migrate::Migrator) -> anyhow::Result<()> {
         match self.backend {
             Backend::Sqlite => {
                 // A migration that rebuilds a table other tables point at (SQLite cannot alter a
@@ -124,13 +138,13 @@ impl Db {
                 // checked before they go back on.
                 let mut conn = self.pool.acquire().await?;
                 conn.execute("PRAGMA foreign_keys = OFF").await?;
-                let ran = MIGRATE_SQLITE.run(&mut *conn).await;
+                let ran = migrator.run(&mut *conn).await;
                 let broken = sqlx::query("PRAGMA foreign_key_check").fetch_all(&mut *conn).await.map(|r| r.len());
                 conn.execute("PRAGMA foreign_keys = ON").await?;
                 ran?;
                 anyhow::ensure!(broken? == 0, "the migrations left rows pointing at rows that do not exist");
             }
-            Backend::Postgres => MIGRATE_POSTGRES.run(&self.pool).await?,
+            Backend::Postgres => migrator.run(&self.pool).await?,
         }
         Ok(())
     }
@@ -160,17 +174,29 @@ pub mod testing {
 
     /// A fresh, migrated SQLite database in a temporary directory (kept alive by the returned guard).
     pub async fn sqlite() -> anyhow::Result<(Db, tempfile::TempDir)> {
-        let dir = tempfile::tempdir()?;
-        let url = format!("sqlite://{}", dir.path().join("test.db").display());
-        let db = Db::connect(&url).await?;
+        let (db, dir) = sqlite_unmigrated().await?;
         db.migrate().await?;
         Ok((db, dir))
+    }
+
+    /// As [`sqlite`], with no migration run yet.
+    pub async fn sqlite_unmigrated() -> anyhow::Result<(Db, tempfile::TempDir)> {
+        let dir = tempfile::tempdir()?;
+        let url = format!("sqlite://{}", dir.path().join("test.db").display());
+        Ok((Db::connect(&url).await?, dir))
     }
 
     /// A fresh, migrated PostgreSQL database on the server named by `FIELDSCHOOL_TEST_PG`
     /// (default `postgres://postgres@127.0.0.1:5432/postgres`): a new database per call, so tests
     /// can run in parallel. Returns `None` only when `FIELDSCHOOL_SKIP_PG=1` is set.
     pub async fn postgres() -> anyhow::Result<Option<Db>> {
+        let Some(db) = postgres_unmigrated().await? else { return Ok(None) };
+        db.migrate().await?;
+        Ok(Some(db))
+    }
+
+    /// As [`postgres`], with no migration run yet.
+    pub async fn postgres_unmigrated() -> anyhow::Result<Option<Db>> {
         if std::env::var("FIELDSCHOOL_SKIP_PG").as_deref() == Ok("1") {
             return Ok(None);
         }
@@ -181,9 +207,7 @@ pub mod testing {
         sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin.pool).await?;
         admin.pool.close().await;
         let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
-        let db = Db::connect(&format!("{base}/{name}")).await?;
-        db.migrate().await?;
-        Ok(Some(db))
+        Ok(Some(Db::connect(&format!("{base}/{name}")).await?))
     }
 
     fn uuid_like() -> String {
