@@ -213,8 +213,7 @@ impl BenchDb {
             return;
         }
         if let Some(name) = self.pg_name {
-            let admin_url = std::env::var("FIELDSCHOOL_TEST_PG")
-                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
+            let admin_url = fieldschool::config::test_postgres_url().unwrap_or_default();
             if let Ok(admin) = Db::connect(&admin_url).await {
                 // FORCE: the memory part's bot process is killed, and its sessions may not have ended yet.
                 let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
@@ -2001,8 +2000,7 @@ async fn part_memory(args: &Args, report: &mut Report) -> anyhow::Result<()> {
         let url = match store {
             Store::Sqlite => bench_db.sqlite_url().context("SQLite file")?,
             Store::Postgres => {
-                let admin = std::env::var("FIELDSCHOOL_TEST_PG")
-                    .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
+                let admin = fieldschool::config::test_postgres_url().unwrap_or_default();
                 let base = admin.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap_or(admin);
                 format!("{base}/{}", bench_db.pg_name.clone().unwrap_or_default())
             }

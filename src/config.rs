@@ -48,6 +48,9 @@ pub struct Config {
     /// The outbox worker's identity (`FIELDSCHOOL_WORKER_ID`); default one per machine. Processes that
     /// share a database on one machine each need their own.
     pub worker_id: Option<String>,
+    /// A CJK font file for certificate cards and charts (`FIELDSCHOOL_CJK_FONT`), tried before the
+    /// system's usual places.
+    pub cjk_font: Option<std::path::PathBuf>,
     /// The bot's username (`FIELDSCHOOL_BOT_USERNAME`), for the verification link on certificates;
     /// when unset, the running bot asks Telegram (getMe) at start.
     pub bot_username: Option<String>,
@@ -196,6 +199,7 @@ impl Config {
             outbox_retention: Duration::days(number("FIELDSCHOOL_OUTBOX_RETENTION_DAYS", 30)?.clamp(1, 36_500) as i64),
             clock_start,
             worker_id: var("FIELDSCHOOL_WORKER_ID"),
+            cjk_font: var(crate::render::ENV_FONT).map(std::path::PathBuf::from),
             bot_username: var("FIELDSCHOOL_BOT_USERNAME").map(|u| u.trim_start_matches('@').to_owned()),
             survey_waves,
             survey_open: Duration::days(number("FIELDSCHOOL_SURVEY_OPEN_DAYS", 30)?.max(1) as i64),
@@ -224,6 +228,20 @@ impl Config {
             default_timezone,
         })
     }
+}
+
+/// The PostgreSQL server storage tests create their databases on (`FIELDSCHOOL_TEST_PG`, default the
+/// local server with trust authentication); `None` when `FIELDSCHOOL_SKIP_PG=1` says to run SQLite only.
+pub fn test_postgres_url() -> Option<String> {
+    if std::env::var("FIELDSCHOOL_SKIP_PG").as_deref() == Ok("1") {
+        return None;
+    }
+    Some(
+        std::env::var("FIELDSCHOOL_TEST_PG")
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+            .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".to_owned()),
+    )
 }
 
 #[cfg(test)]

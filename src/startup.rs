@@ -127,6 +127,7 @@ impl Running {
 /// long polling), handled by the inbox workers; the outbox, the scheduler and the broadcast follower run
 /// beside them.
 pub async fn start_bot(mut app: App, bot: Bot) -> anyhow::Result<Running> {
+    crate::render::use_font_file(app.config.cjk_font.clone());
     crate::metrics::init();
     register_commands(&bot).await?;
     let me = bot.get_me().await.context("getMe failed: check TELOXIDE_TOKEN and the network")?;

@@ -294,8 +294,7 @@ async fn each_store_url(test: impl AsyncFn(Db, String)) {
                     "name",
                 )
                 .unwrap();
-                let admin = std::env::var("FIELDSCHOOL_TEST_PG")
-                    .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
+                let admin = fieldschool::config::test_postgres_url().unwrap_or_default();
                 format!("{}/{name}", admin.rsplit_once('/').unwrap().0)
             }
         };

@@ -197,11 +197,7 @@ pub mod testing {
 
     /// As [`postgres`], with no migration run yet.
     pub async fn postgres_unmigrated() -> anyhow::Result<Option<Db>> {
-        if std::env::var("FIELDSCHOOL_SKIP_PG").as_deref() == Ok("1") {
-            return Ok(None);
-        }
-        let admin_url = std::env::var("FIELDSCHOOL_TEST_PG")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
+        let Some(admin_url) = crate::config::test_postgres_url() else { return Ok(None) };
         let admin = Db::connect(&admin_url).await?;
         let name = format!("fieldschool_test_{}", uuid_like());
         sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin.pool).await?;

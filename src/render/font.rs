@@ -36,13 +36,19 @@ pub const SYSTEM_FONT_PATHS: &[&str] = &[
 /// `"sans-serif"` so any default-styled chart text gets CJK glyphs too.
 pub(super) const FAMILY: &str = "fieldschool-cjk";
 
-/// Candidate font files in lookup order: `$FIELDSCHOOL_CJK_FONT` (when set and non-empty), then
+/// The font file the operator named ([`ENV_FONT`], read by `config`), set once at start.
+static CONFIGURED: Mutex<Option<PathBuf>> = Mutex::new(None);
+
+/// Tries `path` first from now on (startup passes the configured font; `None` keeps the system's).
+pub fn use_font_file(path: Option<PathBuf>) {
+    *CONFIGURED.lock().unwrap_or_else(|e| e.into_inner()) = path.filter(|p| !p.as_os_str().is_empty());
+}
+
+/// Candidate font files in lookup order: the configured one (see [`use_font_file`]), then
 /// [`SYSTEM_FONT_PATHS`].
 pub fn font_candidates() -> Vec<PathBuf> {
     let mut out = Vec::with_capacity(SYSTEM_FONT_PATHS.len() + 1);
-    if let Some(p) = std::env::var_os(ENV_FONT).filter(|p| !p.is_empty()) {
-        out.push(PathBuf::from(p));
-    }
+    out.extend(CONFIGURED.lock().unwrap_or_else(|e| e.into_inner()).clone());
     out.extend(SYSTEM_FONT_PATHS.iter().map(PathBuf::from));
     out
 }

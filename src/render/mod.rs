@@ -23,7 +23,7 @@ use std::path::PathBuf;
 
 use plotters::prelude::*;
 
-pub use font::{ENV_FONT, SYSTEM_FONT_PATHS, ensure_font, find_font, font_candidates};
+pub use font::{ENV_FONT, SYSTEM_FONT_PATHS, ensure_font, find_font, font_candidates, use_font_file};
 
 /// Certificate card size in pixels (width, height).
 pub const CERTIFICATE_SIZE: (u32, u32) = (1200, 850);
