@@ -397,7 +397,6 @@ pub fn quoted(kind: &str, key: &str) -> String {
 
 /// A parsed, validated file ready to write; references to items not in the file are checked
 /// against storage inside the import's transaction.
-#[derive(Default)]
 pub struct Validated {
     pub regions: Vec<(RegionEntry, Range<usize>)>,
     pub trainers: Vec<Trainer>,
@@ -418,13 +417,6 @@ pub type SessionRow = (
     Option<Venue>,
     Translations,
 );
-
-impl Validated {
-    /// Nothing was read: the file was empty, or could not be read at all.
-    pub fn is_empty(&self) -> bool {
-        self.regions.is_empty() && self.trainers.is_empty() && self.courses.is_empty() && self.classes.is_empty()
-    }
-}
 
 pub struct ValidatedClass {
     pub class: Class,
@@ -813,18 +805,16 @@ pub fn parse_times(s: &str) -> Result<(NaiveTime, NaiveTime), String> {
 // ---------------------------------------------------------------------------------------------------
 
 /// Reads and checks a whole file against itself: what it holds, and every problem found, in file
-/// order. What needs the database (references to what is stored already, dates against the clock) is
-/// checked by the import as it writes.
-pub fn check(text: &str) -> (Validated, Vec<Problem>) {
+/// order; `Err` with the one problem when the file cannot be read at all (a syntax error). What needs
+/// the database (references to what is stored already, dates against the clock) is checked by the
+/// import as it writes.
+pub fn check(text: &str) -> Result<(Validated, Vec<Problem>), Problem> {
     let lines = Lines::new(text);
-    let (parsed, mut problems) = match read_file(text, &lines) {
-        Ok(read) => read,
-        Err(problem) => return (Validated::default(), vec![problem]),
-    };
+    let (parsed, mut problems) = read_file(text, &lines)?;
     let (validated, more) = validate(&parsed, &lines);
     problems.extend(more);
     problems.sort_by_key(|p| p.line.unwrap_or(0));
-    (validated, problems)
+    Ok((validated, problems))
 }
 
 /// Reads every entry of the file on its own. A TOML syntax error stops everything (the parser cannot
@@ -929,13 +919,13 @@ mod tests {
     #[test]
     fn the_demo_catalogue_checks_clean_and_a_broken_entry_names_each_field() {
         let demo = include_str!("../../examples/demo-catalog.toml");
-        let (validated, problems) = check(demo);
+        let (validated, problems) = check(demo).expect("the demo catalogue reads");
         assert_eq!(problems, vec![], "the demo catalogue is clean");
         assert!(!validated.regions.is_empty() && !validated.courses.is_empty() && !validated.classes.is_empty());
 
         let broken =
             "[[region]]\nkey = \"a\"\nnmae = \"typo\"\n\n[[trainer]]\nkey = \"wang\"\nname = \"王\"\nkind = \"guru\"\n";
-        let (_, problems) = check(broken);
+        let (_, problems) = check(broken).expect("the broken file still reads");
         let said: Vec<String> = problems
             .iter()
             .map(|p| format!("{}: {}: {}", p.line.unwrap_or(0), p.item, p.field.clone().unwrap_or_default()))
@@ -945,9 +935,8 @@ mod tests {
         assert!(said.contains(&"8: trainer \"wang\": kind".to_owned()), "{said:?}");
         assert!(problems.windows(2).all(|w| w[0].line <= w[1].line), "in file order");
 
-        let (_, problems) = check("[[course]\n");
-        assert_eq!(problems.len(), 1, "a syntax error stops the reading: {problems:?}");
-        assert_eq!(problems[0].line, Some(1));
+        let syntax = check("[[course]\n").err().expect("a syntax error stops the reading");
+        assert_eq!(syntax.line, Some(1));
     }
 
     #[test]

@@ -207,11 +207,7 @@ async fn import_in_tx(
         problems.sort_by_key(|p| p.line.unwrap_or(0));
         ImportError::Invalid { file: file.to_owned(), problems }
     };
-    let (validated, problems) = crate::domain::catalog_file::check(text);
-    // A file that cannot be read at all has nothing to write.
-    if problems.iter().any(|p| p.item.is_empty()) && validated.is_empty() {
-        return Err(invalid(problems));
-    }
+    let (validated, problems) = crate::domain::catalog_file::check(text).map_err(|p| invalid(vec![p]))?;
     // References are checked even when entries were wrong, so that one run shows everything; then
     // nothing is written (see `Sink::clean`) and the transaction is rolled back.
     let mut tx = db.begin_write().await?;
