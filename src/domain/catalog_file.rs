@@ -10,7 +10,7 @@ use chrono::{NaiveDate, NaiveTime};
 use serde::Deserialize;
 use serde_spanned::Spanned;
 
-pub mod lenient;
+pub(crate) mod lenient;
 
 use crate::domain::calendar::{self, BusyRange, DailyRange};
 use crate::domain::catalog::{
@@ -31,7 +31,7 @@ pub struct Problem {
     pub message: String,
 }
 
-pub fn render_problems(file: &str, problems: &[Problem]) -> String {
+pub(crate) fn render_problems(file: &str, problems: &[Problem]) -> String {
     let mut lines = Vec::new();
     for p in problems {
         let mut s = match p.line {
@@ -56,125 +56,125 @@ pub fn render_problems(file: &str, problems: &[Problem]) -> String {
 // The file as written
 // ---------------------------------------------------------------------------------------------------
 
-pub type S<T> = Spanned<T>;
+pub(crate) type S<T> = Spanned<T>;
 
 /// The file's entries, each read on its own (see [`read_file`]).
 #[derive(Debug, Default)]
-pub struct CatalogFile {
-    pub region: Vec<RegionToml>,
-    pub trainer: Vec<TrainerToml>,
-    pub course: Vec<CourseToml>,
-    pub class: Vec<ClassToml>,
+pub(crate) struct CatalogFile {
+    pub(crate) region: Vec<RegionToml>,
+    pub(crate) trainer: Vec<TrainerToml>,
+    pub(crate) course: Vec<CourseToml>,
+    pub(crate) class: Vec<ClassToml>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RegionToml {
-    pub key: S<String>,
-    pub name: S<String>,
+pub(crate) struct RegionToml {
+    pub(crate) key: S<String>,
+    pub(crate) name: S<String>,
     /// The older spelling of `tr.en.name`.
-    pub name_en: Option<String>,
-    pub parent: Option<S<String>>,
-    pub timezone: Option<S<String>>,
-    pub zone: Option<S<String>>,
+    pub(crate) name_en: Option<String>,
+    pub(crate) parent: Option<S<String>>,
+    pub(crate) timezone: Option<S<String>>,
+    pub(crate) zone: Option<S<String>>,
     #[serde(default)]
-    pub busy: Vec<BusyRange>,
-    pub busy_mode: Option<S<String>>,
-    pub quiet_hours: Option<DailyRange>,
-    pub busy_windows: Option<Vec<DailyRange>>,
-    pub remind_evening_at: Option<S<String>>,
-    pub remind_hours_before: Option<S<i64>>,
-    pub contact: Option<S<String>>,
+    pub(crate) busy: Vec<BusyRange>,
+    pub(crate) busy_mode: Option<S<String>>,
+    pub(crate) quiet_hours: Option<DailyRange>,
+    pub(crate) busy_windows: Option<Vec<DailyRange>>,
+    pub(crate) remind_evening_at: Option<S<String>>,
+    pub(crate) remind_hours_before: Option<S<i64>>,
+    pub(crate) contact: Option<S<String>>,
     #[serde(default)]
-    pub tr: Translations,
+    pub(crate) tr: Translations,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TrainerToml {
-    pub key: S<String>,
-    pub name: S<String>,
-    pub title: S<String>,
-    pub kind: S<String>,
-    pub bio: Option<String>,
+pub(crate) struct TrainerToml {
+    pub(crate) key: S<String>,
+    pub(crate) name: S<String>,
+    pub(crate) title: S<String>,
+    pub(crate) kind: S<String>,
+    pub(crate) bio: Option<String>,
     #[serde(default)]
-    pub tr: Translations,
+    pub(crate) tr: Translations,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct CourseToml {
-    pub key: S<String>,
-    pub title: S<String>,
+pub(crate) struct CourseToml {
+    pub(crate) key: S<String>,
+    pub(crate) title: S<String>,
     /// The older spelling of `tr.en.title`.
-    pub title_en: Option<String>,
-    pub audience: S<String>,
-    pub category: S<String>,
-    pub summary: S<String>,
-    pub mode: S<String>,
-    pub trainer: S<String>,
+    pub(crate) title_en: Option<String>,
+    pub(crate) audience: S<String>,
+    pub(crate) category: S<String>,
+    pub(crate) summary: S<String>,
+    pub(crate) mode: S<String>,
+    pub(crate) trainer: S<String>,
     #[serde(default)]
-    pub cost_yuan: Option<S<i64>>,
-    pub funded_by: Option<String>,
+    pub(crate) cost_yuan: Option<S<i64>>,
+    pub(crate) funded_by: Option<String>,
     #[serde(default)]
-    pub needs_approval: bool,
-    pub credits: Option<S<f64>>,
-    pub what_to_bring: Option<String>,
-    pub photo: Option<S<String>>,
-    pub min_attendance_pct: Option<S<i64>>,
+    pub(crate) needs_approval: bool,
+    pub(crate) credits: Option<S<f64>>,
+    pub(crate) what_to_bring: Option<String>,
+    pub(crate) photo: Option<S<String>>,
+    pub(crate) min_attendance_pct: Option<S<i64>>,
     #[serde(default)]
-    pub practical_check: bool,
-    pub pass_mark_pct: Option<S<i64>>,
+    pub(crate) practical_check: bool,
+    pub(crate) pass_mark_pct: Option<S<i64>>,
     #[serde(default)]
-    pub question: Vec<QuestionToml>,
+    pub(crate) question: Vec<QuestionToml>,
     #[serde(default)]
-    pub tr: Translations,
+    pub(crate) tr: Translations,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct QuestionToml {
-    pub key: S<String>,
-    pub text: S<String>,
-    pub options: S<Vec<String>>,
-    pub answer: S<i64>,
-    pub explanation: S<String>,
+pub(crate) struct QuestionToml {
+    pub(crate) key: S<String>,
+    pub(crate) text: S<String>,
+    pub(crate) options: S<Vec<String>>,
+    pub(crate) answer: S<i64>,
+    pub(crate) explanation: S<String>,
     #[serde(default)]
-    pub tr: Translations,
+    pub(crate) tr: Translations,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ClassToml {
-    pub key: S<String>,
-    pub course: S<String>,
-    pub region: S<String>,
-    pub place: S<String>,
-    pub capacity: S<i64>,
-    pub status: Option<S<String>>,
-    pub lat: Option<S<f64>>,
-    pub lon: Option<S<f64>>,
-    pub radius_m: Option<S<i64>>,
+pub(crate) struct ClassToml {
+    pub(crate) key: S<String>,
+    pub(crate) course: S<String>,
+    pub(crate) region: S<String>,
+    pub(crate) place: S<String>,
+    pub(crate) capacity: S<i64>,
+    pub(crate) status: Option<S<String>>,
+    pub(crate) lat: Option<S<f64>>,
+    pub(crate) lon: Option<S<f64>>,
+    pub(crate) radius_m: Option<S<i64>>,
     #[serde(default)]
-    pub session: Vec<SessionToml>,
+    pub(crate) session: Vec<SessionToml>,
     #[serde(default)]
-    pub tr: Translations,
+    pub(crate) tr: Translations,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SessionToml {
-    pub key: S<String>,
-    pub date: S<String>,
-    pub time: S<String>,
-    pub place: Option<String>,
-    pub topic: Option<String>,
-    pub status: Option<S<String>>,
-    pub lat: Option<S<f64>>,
-    pub lon: Option<S<f64>>,
-    pub radius_m: Option<S<i64>>,
+pub(crate) struct SessionToml {
+    pub(crate) key: S<String>,
+    pub(crate) date: S<String>,
+    pub(crate) time: S<String>,
+    pub(crate) place: Option<String>,
+    pub(crate) topic: Option<String>,
+    pub(crate) status: Option<S<String>>,
+    pub(crate) lat: Option<S<f64>>,
+    pub(crate) lon: Option<S<f64>>,
+    pub(crate) radius_m: Option<S<i64>>,
     #[serde(default)]
-    pub tr: Translations,
+    pub(crate) tr: Translations,
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -182,18 +182,18 @@ pub struct SessionToml {
 // ---------------------------------------------------------------------------------------------------
 
 /// Turns byte offsets into 1-based line numbers.
-pub struct Lines {
-    pub starts: Vec<usize>,
+pub(crate) struct Lines {
+    pub(crate) starts: Vec<usize>,
 }
 
 impl Lines {
-    pub fn new(text: &str) -> Lines {
+    pub(crate) fn new(text: &str) -> Lines {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         Lines { starts }
     }
 
-    pub fn line(&self, span: &Range<usize>) -> usize {
+    pub(crate) fn line(&self, span: &Range<usize>) -> usize {
         match self.starts.binary_search(&span.start) {
             Ok(i) => i + 1,
             Err(i) => i,
@@ -201,9 +201,9 @@ impl Lines {
     }
 }
 
-pub struct Checker<'a> {
-    pub lines: &'a Lines,
-    pub problems: Vec<Problem>,
+pub(crate) struct Checker<'a> {
+    pub(crate) lines: &'a Lines,
+    pub(crate) problems: Vec<Problem>,
 }
 
 impl Checker<'_> {
@@ -391,22 +391,22 @@ impl Checker<'_> {
 /// The longest office contact a region may give (`"新安县培训办 0379-6721xxxx"`).
 pub const MAX_CONTACT_CHARS: usize = 120;
 
-pub fn quoted(kind: &str, key: &str) -> String {
+pub(crate) fn quoted(kind: &str, key: &str) -> String {
     format!("{kind} {key:?}")
 }
 
 /// A parsed, validated file ready to write; references to items not in the file are checked
 /// against storage inside the import's transaction.
-pub struct Validated {
-    pub regions: Vec<(RegionEntry, Range<usize>)>,
-    pub trainers: Vec<Trainer>,
-    pub courses: Vec<(Course, Range<usize>, Vec<Question>)>,
+pub(crate) struct Validated {
+    pub(crate) regions: Vec<(RegionEntry, Range<usize>)>,
+    pub(crate) trainers: Vec<Trainer>,
+    pub(crate) courses: Vec<(Course, Range<usize>, Vec<Question>)>,
     /// Class, the span of its `course` and `region` fields, and its sessions as local date and times.
-    pub classes: Vec<ValidatedClass>,
+    pub(crate) classes: Vec<ValidatedClass>,
 }
 
 /// A session as written: key, local date, start, end, place, topic, status, venue, translations.
-pub type SessionRow = (
+pub(crate) type SessionRow = (
     String,
     NaiveDate,
     NaiveTime,
@@ -418,18 +418,18 @@ pub type SessionRow = (
     Translations,
 );
 
-pub struct ValidatedClass {
-    pub class: Class,
-    pub course_span: Range<usize>,
-    pub region_span: Range<usize>,
-    pub sessions: Vec<SessionRow>,
-    pub session_span: Vec<Range<usize>>,
+pub(crate) struct ValidatedClass {
+    pub(crate) class: Class,
+    pub(crate) course_span: Range<usize>,
+    pub(crate) region_span: Range<usize>,
+    pub(crate) sessions: Vec<SessionRow>,
+    pub(crate) session_span: Vec<Range<usize>>,
     /// Whether each session's date and times could be read (a session without them is not checked
     /// against the clock or the time zone: its own problem is reported already).
-    pub timed: Vec<bool>,
+    pub(crate) timed: Vec<bool>,
 }
 
-pub fn validate(file: &CatalogFile, lines: &Lines) -> (Validated, Vec<Problem>) {
+pub(crate) fn validate(file: &CatalogFile, lines: &Lines) -> (Validated, Vec<Problem>) {
     let mut c = Checker { lines, problems: Vec::new() };
     let mut out = Validated { regions: Vec::new(), trainers: Vec::new(), courses: Vec::new(), classes: Vec::new() };
 
@@ -767,7 +767,7 @@ pub fn validate(file: &CatalogFile, lines: &Lines) -> (Validated, Vec<Problem>) 
     (out, c.problems)
 }
 /// `YYYY-MM-DD`; a well-formed date that does not exist (`2026-12-32`) is said to be so.
-pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+pub(crate) fn parse_date(s: &str) -> Result<NaiveDate, String> {
     let b = s.as_bytes();
     let shaped = b.len() == 10
         && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() });
@@ -780,7 +780,7 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
 }
 
 /// `HH:MM-HH:MM` on one day; a well-formed time that does not exist (`25:00`) is said to be so.
-pub fn parse_times(s: &str) -> Result<(NaiveTime, NaiveTime), String> {
+pub(crate) fn parse_times(s: &str) -> Result<(NaiveTime, NaiveTime), String> {
     let format = || "write start and end on the same day as HH:MM-HH:MM (example: 09:00-11:30)".to_owned();
     let time = |t: &str| -> Result<NaiveTime, String> {
         let b = t.as_bytes();
@@ -808,7 +808,7 @@ pub fn parse_times(s: &str) -> Result<(NaiveTime, NaiveTime), String> {
 /// order; `Err` with the one problem when the file cannot be read at all (a syntax error). What needs
 /// the database (references to what is stored already, dates against the clock) is checked by the
 /// import as it writes.
-pub fn check(text: &str) -> Result<(Validated, Vec<Problem>), Problem> {
+pub(crate) fn check(text: &str) -> Result<(Validated, Vec<Problem>), Problem> {
     let lines = Lines::new(text);
     let (parsed, mut problems) = read_file(text, &lines)?;
     let (validated, more) = validate(&parsed, &lines);
@@ -820,7 +820,7 @@ pub fn check(text: &str) -> Result<(Validated, Vec<Problem>), Problem> {
 /// Reads every entry of the file on its own. A TOML syntax error stops everything (the parser cannot
 /// go on); after that, each unknown, missing or unreadable field is a problem of its own and the rest
 /// of its entry is still read, so that the later checks see every entry.
-pub fn read_file(text: &str, lines: &Lines) -> Result<(CatalogFile, Vec<Problem>), Problem> {
+pub(crate) fn read_file(text: &str, lines: &Lines) -> Result<(CatalogFile, Vec<Problem>), Problem> {
     let doc = toml_edit::ImDocument::parse(text).map_err(|e| Problem {
         line: e.span().map(|s| lines.line(&s)),
         item: String::new(),
