@@ -78,7 +78,11 @@ pub async fn create(tx: &mut Tx, s: &NewSurvey<'_>, now: DateTime<Utc>) -> sqlx:
 
 /// Creates the survey unless the person stopped surveys (or has none: a person must exist), in one
 /// statement. Returns its id when created; `None` when stopped or when it exists already.
-pub async fn create_unless_stopped(db: &Db, s: &NewSurvey<'_>, now: DateTime<Utc>) -> sqlx::Result<Option<i64>> {
+pub async fn create_unless_stopped(
+    conn: &mut sqlx::AnyConnection,
+    s: &NewSurvey<'_>,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Option<i64>> {
     let row = sqlx::query(
         "INSERT INTO surveys (survey_key, user_id, wave, order_id, opens_at, closes_at, created_at)
          SELECT $1, p.user_id, $3, $4, $5, $6, $7 FROM people p WHERE p.user_id = $2 AND p.surveys_stopped = 0
@@ -91,7 +95,7 @@ pub async fn create_unless_stopped(db: &Db, s: &NewSurvey<'_>, now: DateTime<Utc
     .bind(to_epoch(s.opens_at))
     .bind(s.closes_at.map(to_epoch))
     .bind(to_epoch(now))
-    .fetch_optional(&db.pool)
+    .fetch_optional(conn)
     .await?;
     row.map(|r| r.try_get("id")).transpose()
 }

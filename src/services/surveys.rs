@@ -49,7 +49,9 @@ pub async fn baseline_to_offer(app: &App, user_id: i64) -> anyhow::Result<Option
     }
     let survey =
         NewSurvey { key: &key, user_id, wave: Wave::Baseline, order_id: None, opens_at: app.now(), closes_at: None };
-    match store::create_unless_stopped(&app.db, &survey, app.now()).await? {
+    // The connection goes back before anything else is read.
+    let created = store::create_unless_stopped(&mut *app.db.pool.acquire().await?, &survey, app.now()).await?;
+    match created {
         Some(id) => Ok(Some(id)),
         // Stopped, or another update of the same person created it meanwhile.
         None => Ok(store::by_key(&app.db, &key)
@@ -246,9 +248,6 @@ pub async fn plan_followups(
 /// Opens the course feedback of a completed order (part of the completion message). `None` when the
 /// person stopped surveys or it exists already.
 pub async fn open_feedback(tx: &mut Tx, app: &App, order_id: i64, user_id: i64) -> anyhow::Result<Option<i64>> {
-    if store::stopped(tx, user_id).await? {
-        return Ok(None);
-    }
     let key = format!("feedback:{order_id}");
     let now = app.now();
     let survey = NewSurvey {
@@ -259,7 +258,7 @@ pub async fn open_feedback(tx: &mut Tx, app: &App, order_id: i64, user_id: i64) 
         opens_at: now,
         closes_at: Some(now + app.config.survey_open),
     };
-    Ok(store::create(tx, &survey, now).await?)
+    Ok(store::create_unless_stopped(tx, &survey, now).await?)
 }
 
 // ---------------------------------------------------------------------------------------------------
