@@ -1249,7 +1249,7 @@ async fn start_replicas(emu: &Emulator, database_url: &str, n: usize) -> anyhow:
 }
 
 /// Starts `n` bot processes in webhook mode on one database (this program with `--serve-bot`, i.e.
-/// `fieldschool run` from the environment, as in tests/replicas.rs), puts the load balancer in front of
+/// `fieldschool run` from the environment, as in tests/suite/replicas.rs), puts the load balancer in front of
 /// them and waits until each listens and the webhook is set.
 async fn spawn_replicas(emu: &Emulator, database_url: &str, n: usize) -> anyhow::Result<Vec<Replica>> {
     let mut replicas = Vec::with_capacity(n);

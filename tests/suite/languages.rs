@@ -4,9 +4,7 @@
 //! busy season in English, and translations in a catalogue are checked like every other field. End
 //! to end through the Bot API emulator on SQLite and PostgreSQL.
 
-mod common;
-
-use common::{DEMO_CATALOG, Store, TestBot, beijing};
+use crate::common::{DEMO_CATALOG, Store, TestBot, beijing};
 use fieldschool::db;
 use fieldschool::emulator::BotMessage;
 use fieldschool::i18n::Lang;
@@ -98,7 +96,7 @@ async fn an_english_reader_takes_the_journey_and_the_quiz_in_english_postgres() 
 
 /// Translations are stored with the catalogue and survive a re-import; a Chinese reader sees Chinese.
 async fn stored(store: Store) {
-    let Some((db, _dir)) = common::fresh_db(store).await else { return };
+    let Some((db, _dir)) = crate::common::fresh_db(store).await else { return };
     catalog_import::import_str(&db, "demo.toml", DEMO_CATALOG).await.unwrap();
     let again = catalog_import::import_str(&db, "demo.toml", DEMO_CATALOG).await.unwrap();
     assert_eq!(again.courses.updated, 0, "a second import of the same file changes nothing");
@@ -131,7 +129,7 @@ async fn translations_are_stored_with_the_catalogue_postgres() {
 
 #[tokio::test]
 async fn translations_are_checked_like_every_field() {
-    let Some((db, _dir)) = common::fresh_db(Store::Sqlite).await else { return };
+    let Some((db, _dir)) = crate::common::fresh_db(Store::Sqlite).await else { return };
     let bad = DEMO_CATALOG
         .replacen(
             "tr.en.options     = [\"85% to 90%\", \"About 40%\", \"100%: the wetter the better\"]",
@@ -178,7 +176,7 @@ async fn the_calendar_names_a_regions_own_busy_season_in_english() {
 
 #[tokio::test]
 async fn a_translation_may_be_written_as_a_table_after_its_entry() {
-    let Some((db, _dir)) = common::fresh_db(Store::Sqlite).await else { return };
+    let Some((db, _dir)) = crate::common::fresh_db(Store::Sqlite).await else { return };
     let entry = "name    = \"东村\"\nname_en = \"Dongcun Village\"\nparent  = \"xinan-tieshan\"\n";
     assert!(DEMO_CATALOG.contains(entry));
     let table = DEMO_CATALOG.replacen(

@@ -1,10 +1,8 @@
 //! Order-style sign-up end to end: people tap through the real bot over HTTP (Bot API emulator),
 //! messages that are not direct replies arrive through the outbox, and time moves on a manual clock.
 
-mod common;
-
+use crate::common::{Store, TestBot};
 use chrono::Duration;
-use common::{Store, TestBot};
 use fieldschool::db;
 use fieldschool::domain::order::OrderStatus;
 use fieldschool::emulator::BotMessage;
@@ -372,7 +370,7 @@ async fn a_class_that_has_ended_is_listed_apart_and_cannot_be_cancelled() {
     assert_eq!(before.buttons().filter(|b| b.text.contains("取消")).count(), 2, "{:?}", before.inline_keyboard);
 
     // Months after the small class's only session (12-20) and the other's last (12-19).
-    t.clock.set(common::beijing("2027-07-09T10:00:00"));
+    t.clock.set(crate::common::beijing("2027-07-09T10:00:00"));
     let mine = t.say(me, "/my").await;
     let text = mine.rendered_text();
     assert!(text.contains("您现在没有要上的课") && text.contains("已结束的"), "{text}");
@@ -408,7 +406,7 @@ async fn requests_go_up_to_the_admins(store: Store) {
     let me = t.villager(971, "王秀英").await;
     order(&t, me, "特色种养", "食用菌种植技术", "铁山镇农业技术推广站").await;
     // Inside the 24-hour cut-off, with nobody to decide: the person hears so, and the order stands.
-    t.clock.set(common::beijing("2026-12-11T19:31:00"));
+    t.clock.set(crate::common::beijing("2026-12-11T19:31:00"));
     t.next(me).await; // the evening reminder
     t.say(me, "/my").await;
     t.tap(me, "❌ 取消").await;

@@ -1,8 +1,6 @@
 //! The real binary, killed mid-registration or mid-broadcast and started again on the same database,
 //! carries on where it was; stopping never hangs.
 
-mod common;
-
 use std::process::Stdio;
 
 use fieldschool::db::{self, Db};
@@ -32,7 +30,7 @@ async fn killed_mid_registration_the_bot_resumes_on_restart() {
     {
         let db = Db::connect(&db_url).await.unwrap();
         db.migrate().await.unwrap();
-        fieldschool::services::catalog_import::import_str(&db, "demo-catalog.toml", common::DEMO_CATALOG)
+        fieldschool::services::catalog_import::import_str(&db, "demo-catalog.toml", crate::common::DEMO_CATALOG)
             .await
             .unwrap();
         db.pool.close().await;
@@ -111,7 +109,9 @@ async fn stopping_the_bot_with_updates_in_flight_always_ends() {
     use std::time::Duration;
 
     let (db, _dir) = db::testing::sqlite().await.unwrap();
-    fieldschool::services::catalog_import::import_str(&db, "demo-catalog.toml", common::DEMO_CATALOG).await.unwrap();
+    fieldschool::services::catalog_import::import_str(&db, "demo-catalog.toml", crate::common::DEMO_CATALOG)
+        .await
+        .unwrap();
     let emu = Emulator::start(EmulatorOptions::default()).await.unwrap();
     let people: Vec<i64> = (0..4).map(|i| 700 + i).collect();
     for &id in &people {
@@ -120,7 +120,7 @@ async fn stopping_the_bot_with_updates_in_flight_always_ends() {
     let mut config = Config::from_env().unwrap();
     config.token = Some(emu.token().to_owned());
     config.api_url = Some(emu.api_url());
-    let app = App::new(db, std::sync::Arc::new(ManualClock::new(common::demo_start())), config);
+    let app = App::new(db, std::sync::Arc::new(ManualClock::new(crate::common::demo_start())), config);
     let bot = teloxide::Bot::new(emu.token()).set_api_url(emu.api_url().parse().unwrap());
     for round in 0..200 {
         let running = fieldschool::startup::start_bot(app.clone(), bot.clone()).await.unwrap();
@@ -243,7 +243,9 @@ async fn a_backup_is_a_database_with_everything_in_it_and_a_second_bot_on_one_sq
     let db_url = format!("sqlite://{}", dir.path().join("bot.db").display());
     let db = Db::connect(&db_url).await.unwrap();
     db.migrate().await.unwrap();
-    fieldschool::services::catalog_import::import_str(&db, "demo-catalog.toml", common::DEMO_CATALOG).await.unwrap();
+    fieldschool::services::catalog_import::import_str(&db, "demo-catalog.toml", crate::common::DEMO_CATALOG)
+        .await
+        .unwrap();
     let regions = db::catalog::all_regions(&db).await.unwrap().len();
 
     // A bot runs on the file; a second one is refused with a plain reason.

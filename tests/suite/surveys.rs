@@ -2,10 +2,8 @@
 //! completion with the course feedback, the 3-month follow-up timed by the gate and answered, and the
 //! coordinator's /outcomes with figures that match its CSV export. Time runs on a manual clock.
 
-mod common;
-
+use crate::common::{Store, TestBot, beijing};
 use chrono::Months;
-use common::{Store, TestBot, beijing};
 use fieldschool::db;
 use fieldschool::domain::outcomes;
 use fieldschool::emulator::BotMessage;

@@ -1,8 +1,6 @@
 //! Registration end to end: the real dispatcher against the Bot API emulator over HTTP.
 
-mod common;
-
-use common::{Store, TestBot};
+use crate::common::{Store, TestBot};
 use fieldschool::db;
 
 async fn registers_a_villager_in_chinese(store: Store) {

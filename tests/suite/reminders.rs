@@ -2,9 +2,7 @@
 //! the outbox when the (manual) clock gets there, answered with "I'll come" / "can't come", and
 //! re-planned when an import moves a session.
 
-mod common;
-
-use common::{DEMO_CATALOG, Store, TestBot, beijing};
+use crate::common::{DEMO_CATALOG, Store, TestBot, beijing};
 use fieldschool::db;
 use fieldschool::domain::order::OrderStatus;
 use fieldschool::emulator::BotMessage;

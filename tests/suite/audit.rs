@@ -3,9 +3,7 @@
 //! coordinator of one county does not see another county's entries; a trainee gets the same refusal as
 //! for any staff command; the store refuses to change or remove an entry.
 
-mod common;
-
-use common::{Store, TestBot, beijing};
+use crate::common::{Store, TestBot, beijing};
 use fieldschool::db;
 use fieldschool::db::audit::{AuditAction, AuditFilter};
 use fieldschool::domain::person::{Role, RoleGrant};

@@ -3,14 +3,12 @@
 //! the middle of a burst. Every update is handled once, each chat's updates in order, the last seats
 //! go to exactly as many people as there are, and the scheduler passes to a live replica.
 
-mod common;
-
 use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use common::burst::{TO_THE_ORDER_SUMMARY, run_steps, wait_for};
+use crate::common::burst::{TO_THE_ORDER_SUMMARY, run_steps, wait_for};
 use fieldschool::db::{self, Db};
 use fieldschool::emulator::{EmuUser, Emulator, EmulatorOptions};
 use tokio::process::{Child, Command};
@@ -52,7 +50,9 @@ async fn three_replicas_share_the_work_and_survive_one_killed() {
 }
 
 async fn scenario(db: Db) {
-    fieldschool::services::catalog_import::import_str(&db, "demo-catalog.toml", common::DEMO_CATALOG).await.unwrap();
+    fieldschool::services::catalog_import::import_str(&db, "demo-catalog.toml", crate::common::DEMO_CATALOG)
+        .await
+        .unwrap();
     let emu = Emulator::start(EmulatorOptions { wait_timeout: Duration::from_secs(120), ..EmulatorOptions::default() })
         .await
         .unwrap();

@@ -3,13 +3,11 @@
 //! button presses. Everything is asserted as a person or a coordinator would see it: order statuses,
 //! waitlist positions, and the messages queued in the outbox (text and buttons).
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+use crate::common::Store;
 use chrono::{DateTime, Duration, Utc};
-use common::Store;
 use fieldschool::app::App;
 use fieldschool::clock::ManualClock;
 use fieldschool::config::Config;
@@ -78,14 +76,14 @@ struct World {
 /// A fresh database with the demo catalogue, the clock at 2026-12-01 09:00 Beijing. `None` only when
 /// PostgreSQL was asked for and FIELDSCHOOL_SKIP_PG=1.
 async fn world(store: Store) -> Option<World> {
-    let Some((db, dir)) = common::fresh_db(store).await else {
+    let Some((db, dir)) = crate::common::fresh_db(store).await else {
         eprintln!("FIELDSCHOOL_SKIP_PG=1: skipping the PostgreSQL run");
         return None;
     };
-    catalog_import::import_str(&db, "demo-catalog.toml", common::DEMO_CATALOG)
+    catalog_import::import_str(&db, "demo-catalog.toml", crate::common::DEMO_CATALOG)
         .await
         .expect("the demo catalogue imports");
-    let clock = ManualClock::new(common::demo_start());
+    let clock = ManualClock::new(crate::common::demo_start());
     let mut config = Config::from_env().unwrap();
     // The defaults, pinned so an environment variable cannot change what these tests mean.
     config.cancel_cutoff = Duration::hours(24);

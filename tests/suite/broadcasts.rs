@@ -3,9 +3,7 @@
 //! delivery report with the people who could not be reached and those who have not pressed "收到",
 //! refusals.
 
-mod common;
-
-use common::{Store, TestBot};
+use crate::common::{Store, TestBot};
 
 async fn order_mushroom(t: &TestBot, me: i64) {
     t.say(me, "📚 报名培训").await;

@@ -3,9 +3,7 @@
 //! line as a course request is kept as typed, less the bell, and shown back as typed (the bot sends
 //! plain text, so the emulator — which refuses unescaped HTML the way Telegram does — sees no markup).
 
-mod common;
-
-use common::{Store, TestBot};
+use crate::common::{Store, TestBot};
 use sqlx::Row;
 
 const TYPED: &str = "<b>王</b>=1+1\u{0007}";

@@ -3,9 +3,7 @@
 //! summary in their language and a JSON document holding their own rows and nobody else's, plus a CSV
 //! of their survey answers. Also from 设置, in English, in the middle of a dialog, and unregistered.
 
-mod common;
-
-use common::{Store, TestBot, beijing};
+use crate::common::{Store, TestBot, beijing};
 use fieldschool::db;
 use fieldschool::emulator::BotMessage;
 

@@ -1,9 +1,7 @@
 //! Attendance, quizzes, completion and credits end to end, over HTTP through the Bot API emulator,
 //! with the quiz drawn from a fixed seed and time on a manual clock.
 
-mod common;
-
-use common::{Store, TestBot, beijing};
+use crate::common::{Store, TestBot, beijing};
 use fieldschool::db;
 use fieldschool::i18n::Lang;
 

@@ -4,9 +4,7 @@
 //! when nobody checked in, completion never below the minimum, a final status for every order,
 //! "can't come" on the roster, quizzes, certificates and their verification.
 
-mod common;
-
-use common::{DEMO_CATALOG, Store, TestBot, beijing};
+use crate::common::{DEMO_CATALOG, Store, TestBot, beijing};
 use fieldschool::db;
 use fieldschool::domain::catalog::Session;
 use fieldschool::domain::order::OrderStatus;
@@ -682,7 +680,7 @@ async fn certificates_show_the_year_verify_by_link_and_come_again_postgres() {
 // ---------------------------------------------------------------------------------------------------
 
 async fn venues(store: Store) {
-    let Some((db, _dir)) = common::fresh_db(store).await else { return };
+    let Some((db, _dir)) = crate::common::fresh_db(store).await else { return };
     let import = |text: String| {
         let db = db.clone();
         async move { fieldschool::services::catalog_import::import_str(&db, "demo.toml", &text).await }

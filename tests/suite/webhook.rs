@@ -2,9 +2,7 @@
 //! stored. A wrong secret is refused, a body that is not an update is taken and dropped, a replayed
 //! update is handled once; /healthz and /metrics answer on the same listener.
 
-mod common;
-
-use common::{Store, TestBot};
+use crate::common::{Store, TestBot};
 use fieldschool::db;
 
 const SECRET: &str = "s3cret-token_for-tests";

@@ -194,7 +194,7 @@ impl Live {
 /// Right answers of the demo catalogue's mushroom course, by question text.
 async fn mushroom_answers() -> Vec<(String, String)> {
     let (db, _dir) = fieldschool::db::testing::sqlite().await.unwrap();
-    let catalogue = include_str!("../examples/demo-catalog.toml");
+    let catalogue = include_str!("../../examples/demo-catalog.toml");
     fieldschool::services::catalog_import::import_str(&db, "demo", catalogue).await.unwrap();
     let bank = fieldschool::db::catalog::questions_of(&db, "mushroom").await.unwrap();
     bank.into_iter().map(|q| (q.text.clone(), q.options[q.answer].clone())).collect()

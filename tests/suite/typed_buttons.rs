@@ -2,9 +2,7 @@
 //! storage (so this holds after a restart), matched trimmed, without leading emoji, ignoring case; the
 //! main menu's labels work without their emoji. And at 点单's "或者打字告诉我们" a typed line is the request.
 
-mod common;
-
-use common::{DEMO_CATALOG, Store, TestBot};
+use crate::common::{DEMO_CATALOG, Store, TestBot};
 use fieldschool::db;
 use fieldschool::domain::person::Audience;
 
@@ -101,7 +99,7 @@ async fn a_typed_line_at_the_topic_list_is_the_request_on_postgres() {
 }
 
 async fn the_buttons_on_screen_survive_a_restart(store: Store) {
-    let Some((db, dir)) = common::fresh_db(store).await else { return };
+    let Some((db, dir)) = crate::common::fresh_db(store).await else { return };
     fieldschool::services::catalog_import::import_str(&db, "demo-catalog.toml", DEMO_CATALOG).await.unwrap();
     let t = TestBot::start_on(db.clone(), None).await;
     let me = t.user(705, "Xiuying", "zh-hans");

@@ -4,10 +4,8 @@
 //! handled inbox rows and the content of finished outbox messages; records each run in the audit log;
 //! and a second run removes nothing more.
 
-mod common;
-
+use crate::common::{Store, TestBot, beijing};
 use chrono::{DateTime, Utc};
-use common::{Store, TestBot, beijing};
 use fieldschool::db;
 use fieldschool::db::audit::{AuditAction, AuditFilter};
 use fieldschool::services;

@@ -1,9 +1,7 @@
 //! The durable inbox end to end, with the real binary: killed with SIGKILL in the middle of a burst of
 //! updates and started again on the same database, it loses no update and does no step twice.
 
-mod common;
-
-use common::burst::{TO_THE_ORDER_SUMMARY, drained, run_steps, wait_for};
+use crate::common::burst::{TO_THE_ORDER_SUMMARY, drained, run_steps, wait_for};
 
 use std::collections::HashMap;
 use std::process::Stdio;
@@ -79,7 +77,9 @@ async fn burst_with_kill(
 }
 
 async fn scenario(db: Db) {
-    fieldschool::services::catalog_import::import_str(&db, "demo-catalog.toml", common::DEMO_CATALOG).await.unwrap();
+    fieldschool::services::catalog_import::import_str(&db, "demo-catalog.toml", crate::common::DEMO_CATALOG)
+        .await
+        .unwrap();
     let emu = Emulator::start(EmulatorOptions { wait_timeout: Duration::from_secs(120), ..EmulatorOptions::default() })
         .await
         .unwrap();

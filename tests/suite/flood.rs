@@ -2,10 +2,8 @@
 //! (its excess updates dropped, one "please wait" per minute of the injected clock), while someone
 //! else's /start is answered as usual. See `src/inbox/flood.rs` for the rule.
 
-mod common;
-
+use crate::common::{Store, TestBot};
 use chrono::Duration;
-use common::{Store, TestBot};
 
 const SLOW_DOWN: &str = "您发消息太快了";
 

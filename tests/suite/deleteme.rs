@@ -7,9 +7,7 @@
 //! search; every PostgreSQL row as text), and the outcome figures are the same apart from who they were.
 //! Also: backing out, and the consent asked again after a version bump.
 
-mod common;
-
-use common::{Store, TestBot, beijing};
+use crate::common::{Store, TestBot, beijing};
 use fieldschool::db;
 use fieldschool::domain::outcomes::WaveStatus;
 use fieldschool::emulator::BotMessage;

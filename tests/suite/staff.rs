@@ -3,9 +3,7 @@
 //! says what changes and asks; staff may take courses later; `/broadcast` says why there is nobody to
 //! write to; `fieldschool invite` says by name what it grants.
 
-mod common;
-
-use common::{Store, TestBot};
+use crate::common::{Store, TestBot};
 use fieldschool::db;
 use fieldschool::domain::person::{Audience, Role, RoleGrant};
 use fieldschool::services::invites::{self, Opened};

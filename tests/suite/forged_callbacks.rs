@@ -6,12 +6,10 @@
 //! allowed" text (the same whether or not the thing exists) and logged with the actor and the press.
 //! Role commands sent by people without the role are refused with the same text.
 
-mod common;
-
 use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use common::{Store, TestBot};
+use crate::common::{Store, TestBot};
 use fieldschool::db;
 use fieldschool::domain::broadcast::Target;
 use fieldschool::domain::callback::{Cb, OutcomeChoice, OutcomeScope};
@@ -24,7 +22,8 @@ use sqlx::Row;
 
 const NOT_ALLOWED: &str = "您没有权限做这件事。";
 
-/// Everything the bot logs in this test binary (the bot runs in process).
+/// Everything logged at WARN in this process, by every test of the suite (the bots run in process): the
+/// sweep's people have ids no other test uses (771_001…), so the refusals it finds are its own.
 fn log() -> Arc<Mutex<Vec<u8>>> {
     static LOG: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
     LOG.get_or_init(|| {
@@ -134,16 +133,16 @@ async fn press(t: &TestBot, who: i64, data: &str) -> String {
 async fn sweep(store: Store) {
     let _ = log();
     let Some(t) = TestBot::start(store).await else { return };
-    let owner = t.villager(1001, "甲").await;
-    let stranger = t.villager(1002, "乙").await;
-    let coordinator_a = t.coordinator(1003, "新安协调员").await;
+    let owner = t.villager(771_001, "甲").await;
+    let stranger = t.villager(771_002, "乙").await;
+    let coordinator_a = t.coordinator(771_003, "新安协调员").await;
     // County B's coordinator.
-    let coordinator_b = t.user(1004, "黔山协调员", "zh-hans");
+    let coordinator_b = t.user(771_004, "黔山协调员", "zh-hans");
     t.register(coordinator_b, "黔山协调员", "同意", "干部").await;
     let qianshan = RoleGrant { role: Role::Coordinator, region_key: "qianshan".into() };
     fieldschool::services::people::grant(&t.app, coordinator_b, &qianshan).await.unwrap();
-    let teacher = t.trainer(1005, "wang-lixin", "王立新").await;
-    let other_trainer = t.trainer(1006, "zhou-wenbin", "周文斌").await;
+    let teacher = t.trainer(771_005, "wang-lixin", "王立新").await;
+    let other_trainer = t.trainer(771_006, "zhou-wenbin", "周文斌").await;
 
     // The owner's order in the mushroom class (taught by wang-lixin, in xinan), and a survey of theirs.
     let person = db::people::find(&t.app.db, owner).await.unwrap().unwrap();

@@ -2,12 +2,10 @@
 //! process at once and by another replica as soon as the new version is observed; on SQLite and on
 //! PostgreSQL.
 
-mod common;
-
 use fieldschool::db::{self, Db, snapshot};
 use fieldschool::services::catalog_import::import_str;
 
-use common::{DEMO_CATALOG, Store, fresh_db};
+use crate::common::{DEMO_CATALOG, Store, fresh_db};
 
 async fn each_store(test: impl AsyncFn(Db)) {
     for store in [Store::Sqlite, Store::Postgres] {

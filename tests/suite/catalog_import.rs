@@ -1,14 +1,12 @@
 //! `fieldschool import`: what an operator sees when loading, refreshing and mistyping a catalogue,
 //! on SQLite and on PostgreSQL.
 
-mod common;
-
 use fieldschool::db::{self, Db};
 use fieldschool::domain::catalog::{ClassStatus, SessionStatus};
 use fieldschool::domain::person::Audience;
 use fieldschool::services::catalog_import::{ImportError, import_str};
 
-use common::{DEMO_CATALOG, Store, beijing, fresh_db};
+use crate::common::{DEMO_CATALOG, Store, beijing, fresh_db};
 
 const SMALL: &str = r#"
 [[region]]
@@ -271,8 +269,10 @@ async fn the_demo_catalogue_imports_cleanly_and_re_imports_unchanged() {
         assert!(first.regions.created >= 10 && first.courses.created >= 9 && first.classes.created >= 6, "{first}");
         let again = import_str(&db, "demo-catalog.toml", DEMO_CATALOG).await.unwrap();
         assert_eq!(again.regions.created + again.regions.updated + again.courses.updated + again.sessions.updated, 0);
-        let villager = db::catalog::offered_courses(&db, Audience::Villager, common::demo_start(), None).await.unwrap();
-        let cadre = db::catalog::offered_courses(&db, Audience::Cadre, common::demo_start(), None).await.unwrap();
+        let villager =
+            db::catalog::offered_courses(&db, Audience::Villager, crate::common::demo_start(), None).await.unwrap();
+        let cadre =
+            db::catalog::offered_courses(&db, Audience::Cadre, crate::common::demo_start(), None).await.unwrap();
         assert!(villager.len() >= 5 && !cadre.is_empty());
     })
     .await;
@@ -412,7 +412,7 @@ async fn import_warns_about_regions_nobody_receives_orders_for() {
 // ---------------------------------------------------------------------------------------------------
 
 async fn the_office_contact_reaches_the_people_told_to_contact_the_office(store: Store) {
-    let Some(t) = common::TestBot::start(store).await else { return };
+    let Some(t) = crate::common::TestBot::start(store).await else { return };
     let coord = t.coordinator(960, "刘主任").await;
     let me = t.villager(961, "王秀英").await;
 

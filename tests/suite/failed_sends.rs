@@ -1,9 +1,7 @@
 //! A send that fails never leaves a dialog stuck, and a photo people sent can be broadcast by its file
 //! id (the emulator accepts it, as Telegram does).
 
-mod common;
-
-use common::{Store, TestBot};
+use crate::common::{Store, TestBot};
 use fieldschool::db;
 use fieldschool::emulator::Fault;
 

@@ -15,7 +15,7 @@ use fieldschool::emulator::{BotMessage, EmuUser, Emulator, EmulatorOptions};
 use fieldschool::startup::{self, Running};
 use teloxide::Bot;
 
-pub const DEMO_CATALOG: &str = include_str!("../../examples/demo-catalog.toml");
+pub const DEMO_CATALOG: &str = include_str!("../../../examples/demo-catalog.toml");
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Store {

@@ -3,9 +3,7 @@
 //! figures, the chart PNG and the CSV are checked against it; scope checks refuse villagers and
 //! forged buttons for another county or a course held elsewhere.
 
-mod common;
-
-use common::{DEMO_CATALOG, Store, TestBot, beijing};
+use crate::common::{DEMO_CATALOG, Store, TestBot, beijing};
 use fieldschool::db;
 use fieldschool::domain::callback::Cb;
 use fieldschool::domain::report::{CourseTag, Period, ReportStep};

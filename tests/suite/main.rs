@@ -1,0 +1,40 @@
+//! The integration tests, one binary: every module shares the harness in `common` (a whole bot on a
+//! fresh database against the Bot API emulator) and the crate is linked once, not once per file.
+//! Run one part with `cargo test --test suite orders::`.
+
+mod common;
+
+mod attendance;
+mod audit;
+mod broadcasts;
+mod calendar;
+mod catalog_import;
+mod catalog_snapshot;
+mod chat;
+mod deleteme;
+mod emulator;
+mod escaping;
+mod failed_sends;
+mod flood;
+mod forged_callbacks;
+mod inbox;
+mod languages;
+mod learning;
+mod locales;
+mod mydata;
+mod orders;
+mod outbox;
+mod registration;
+mod reminders;
+mod render;
+mod replicas;
+mod reports;
+mod restart;
+mod retention;
+mod schema;
+mod signup;
+mod staff;
+mod storage;
+mod surveys;
+mod typed_buttons;
+mod webhook;
