@@ -4,8 +4,8 @@
 
 use sqlx::Row;
 
+use super::Db;
 use super::keyboards::ScreenKeyboard;
-use super::{Backend, Db};
 use crate::domain::dialog::State;
 use crate::domain::person::Person;
 
@@ -28,19 +28,6 @@ pub struct ChatFacts {
 /// The select-list item that reads the catalogue's version.
 pub(super) const CATALOG_VERSION: &str = "(SELECT cv.version FROM catalog_version cv) AS catalog_version";
 
-/// The aggregate of a person's role grants as one JSON array of `[role, region]` pairs (so a person
-/// with several grants is still one row), for the person row aliased `p`'s `user_id` expression.
-pub(super) fn roles_json(backend: Backend, user_id: &str) -> String {
-    match backend {
-        Backend::Sqlite => format!(
-            "(SELECT json_group_array(json_array(r.role, r.region_key)) FROM person_roles r WHERE r.user_id = {user_id})"
-        ),
-        Backend::Postgres => format!(
-            "(SELECT json_agg(json_build_array(r.role, r.region_key))::text FROM person_roles r WHERE r.user_id = {user_id})"
-        ),
-    }
-}
-
 /// The person `user_id`, the dialog and the keyboard of `chat_id`, in one statement.
 pub async fn load(db: &Db, user_id: i64, chat_id: i64) -> sqlx::Result<ChatFacts> {
     let row = sqlx::query(&format!(
@@ -50,7 +37,7 @@ pub async fn load(db: &Db, user_id: i64, chat_id: i64) -> sqlx::Result<ChatFacts
          LEFT JOIN dialogs d ON d.chat_id = $1
          LEFT JOIN chat_keyboards k ON k.chat_id = $1
          LEFT JOIN people p ON p.user_id = $2",
-        roles = roles_json(db.backend, "p.user_id"),
+        roles = db.backend.roles_json("p.user_id"),
         person = super::people::person_columns_of("p"),
     ))
     .bind(chat_id)

@@ -109,10 +109,7 @@ pub async fn last_update_id(db: &Db) -> sqlx::Result<Option<i64>> {
 /// being handled, so each chat's updates go one at a time, in order, whichever worker or replica takes
 /// them.
 fn next_claimable(backend: Backend) -> String {
-    let lock = match backend {
-        Backend::Postgres => "FOR UPDATE SKIP LOCKED",
-        Backend::Sqlite => "",
-    };
+    let lock = backend.claim_rows();
     format!(
         "SELECT i.update_id FROM inbox i
          WHERE i.status = 'pending'
@@ -177,7 +174,7 @@ pub async fn claim_with_facts(
              LEFT JOIN chat_keyboards k ON k.chat_id = c.chat_key
              LEFT JOIN people p ON p.user_id = c.chat_key",
             next = next_claimable(db.backend),
-            roles = super::chat_facts::roles_json(db.backend, "p.user_id"),
+            roles = db.backend.roles_json("p.user_id"),
             person = super::people::person_columns_of("p"),
             version = super::chat_facts::CATALOG_VERSION,
         ),
@@ -192,7 +189,7 @@ pub async fn claim_with_facts(
                 of("chat_keyboards", "chat_id", "message_id", "keyboard_message_id"),
                 of("chat_keyboards", "chat_id", "buttons", "keyboard_buttons"),
                 of("people", "user_id", "unreachable_at", "unreachable_at"),
-                format!("{} AS roles_json", super::chat_facts::roles_json(db.backend, "inbox.chat_key")),
+                format!("{} AS roles_json", db.backend.roles_json("inbox.chat_key")),
             ];
             facts.extend(super::people::PERSON_COLUMNS.split(", ").map(|c| of("people", "user_id", c, c)));
             facts.push(super::chat_facts::CATALOG_VERSION.to_owned());

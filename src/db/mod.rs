@@ -1,7 +1,9 @@
 //! All SQL lives under `db/`. One pool type serves SQLite and PostgreSQL (sqlx's `Any` driver), so
 //! every query is written once with `$1` placeholders; instants are stored as UTC epoch seconds
 //! (`BIGINT`) because `Any` has no chrono types. Where the two engines differ (DDL, locking) the
-//! code branches on [`Backend`].
+//! code asks [`Backend`] for the piece of SQL (or [`Db`] for the transaction) instead of branching in
+//! each query. Rows are read as `FromRow` structs ([`row`] has the stored shapes); statements whose
+//! shape depends on their input are built with [`sql::Sql`], which numbers the placeholders.
 
 pub mod audit;
 pub mod broadcasts;
@@ -21,7 +23,9 @@ pub mod personal_data;
 pub mod regions;
 pub mod reports;
 pub mod retention;
+pub mod row;
 pub mod snapshot;
+pub mod sql;
 pub mod surveys;
 
 use std::str::FromStr;
@@ -35,6 +39,49 @@ use sqlx::{Any, AnyPool, Executor, Transaction};
 pub enum Backend {
     Sqlite,
     Postgres,
+}
+
+/// The pieces of SQL the two engines write differently; queries take them from here.
+impl Backend {
+    /// After a `SELECT`: locks the rows read until the transaction ends, on PostgreSQL. On SQLite the
+    /// writer's `BEGIN IMMEDIATE` ([`Db::begin_write`]) already serialises every writer, so nothing.
+    pub fn lock_rows(self) -> &'static str {
+        match self {
+            Backend::Postgres => " FOR UPDATE",
+            Backend::Sqlite => "",
+        }
+    }
+
+    /// As [`Backend::lock_rows`], for the rows of the table aliased `alias` only (a join's other
+    /// tables are read, not locked).
+    pub fn lock_rows_of(self, alias: &str) -> String {
+        match self {
+            Backend::Postgres => format!(" FOR UPDATE OF {alias}"),
+            Backend::Sqlite => String::new(),
+        }
+    }
+
+    /// After a `SELECT` that claims work: locks the rows read and passes over rows another worker
+    /// holds (PostgreSQL); SQLite has one writer at a time, so nothing.
+    pub fn claim_rows(self) -> &'static str {
+        match self {
+            Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite => "",
+        }
+    }
+
+    /// The aggregate of a person's role grants as one JSON array of `[role, region]` pairs (so a
+    /// person with several grants is still one row), for the `user_id` expression given.
+    pub fn roles_json(self, user_id: &str) -> String {
+        match self {
+            Backend::Sqlite => format!(
+                "(SELECT json_group_array(json_array(r.role, r.region_key)) FROM person_roles r WHERE r.user_id = {user_id})"
+            ),
+            Backend::Postgres => format!(
+                "(SELECT json_agg(json_build_array(r.role, r.region_key))::text FROM person_roles r WHERE r.user_id = {user_id})"
+            ),
+        }
+    }
 }
 
 /// The application's storage handle. Cheap to clone.
@@ -157,6 +204,18 @@ impl Db {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
             Backend::Postgres => self.pool.begin().await,
         }
+    }
+}
+
+impl Db {
+    /// A read-only transaction whose reads all see one moment (repeatable read on PostgreSQL; a SQLite
+    /// read transaction sees one snapshot already), so figures computed from several reads agree.
+    pub async fn begin_read_snapshot(&self) -> sqlx::Result<Tx> {
+        let mut tx = self.pool.begin().await?;
+        if self.backend == Backend::Postgres {
+            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY").execute(&mut *tx).await?;
+        }
+        Ok(tx)
     }
 }
 

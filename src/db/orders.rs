@@ -1,95 +1,77 @@
 //! Orders, the waitlist, and 点单 course requests.
 
 use chrono::{DateTime, Utc};
-use sqlx::Row;
-use sqlx::any::AnyRow;
 
-use super::{Backend, Db, Tx, from_epoch, to_epoch};
+use sqlx::FromRow;
+
+use super::row::{Epoch, Flag, MaybeEpoch, optional};
+use super::sql::Sql;
+use super::{Backend, Db, Tx, to_epoch};
 use crate::domain::order::{OrderNumber, OrderStatus};
 use crate::domain::person::Audience;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct OrderRow {
     pub id: i64,
+    #[sqlx(try_from = "String")]
     pub number: OrderNumber,
     pub user_id: i64,
     pub class_key: String,
     pub status: OrderStatus,
+    #[sqlx(try_from = "Epoch")]
     pub created_at: DateTime<Utc>,
+    #[sqlx(try_from = "MaybeEpoch")]
     pub waitlisted_at: Option<DateTime<Utc>>,
+    #[sqlx(try_from = "MaybeEpoch")]
     pub offer_expires_at: Option<DateTime<Utc>>,
+    #[sqlx(try_from = "MaybeEpoch")]
     pub cancel_requested_at: Option<DateTime<Utc>>,
 }
 
 const ORDER_COLUMNS: &str =
     "id, number, user_id, class_key, status, created_at, waitlisted_at, offer_expires_at, cancel_requested_at";
-
-fn order_from_row(row: &AnyRow) -> sqlx::Result<OrderRow> {
-    let status: String = row.try_get("status")?;
-    Ok(OrderRow {
-        id: row.try_get("id")?,
-        number: OrderNumber::from_stored(row.try_get("number")?),
-        user_id: row.try_get("user_id")?,
-        class_key: row.try_get("class_key")?,
-        status: OrderStatus::parse(&status)
-            .ok_or_else(|| sqlx::Error::Decode(format!("unknown order status {status}").into()))?,
-        created_at: from_epoch(row.try_get("created_at")?),
-        waitlisted_at: row.try_get::<Option<i64>, _>("waitlisted_at")?.map(from_epoch),
-        offer_expires_at: row.try_get::<Option<i64>, _>("offer_expires_at")?.map(from_epoch),
-        cancel_requested_at: row.try_get::<Option<i64>, _>("cancel_requested_at")?.map(from_epoch),
-    })
-}
+/// [`ORDER_COLUMNS`] of the orders aliased `o` in a join.
+const JOINED_ORDER_COLUMNS: &str = "o.id, o.number, o.user_id, o.class_key, o.status, o.created_at, o.waitlisted_at, \
+     o.offer_expires_at, o.cancel_requested_at";
 
 /// What seat-taking needs to know about a class, read under a lock.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ClassForOrder {
     pub class_key: String,
     pub course_key: String,
     pub region_key: String,
     pub capacity: i64,
+    #[sqlx(try_from = "Flag")]
     pub open: bool,
     pub audience: Audience,
+    #[sqlx(try_from = "Flag")]
     pub needs_approval: bool,
     /// The first scheduled session's start (None when the class has none).
+    #[sqlx(try_from = "MaybeEpoch")]
     pub first_session_at: Option<DateTime<Utc>>,
     /// The last scheduled session's end.
+    #[sqlx(try_from = "MaybeEpoch")]
     pub last_session_end: Option<DateTime<Utc>>,
 }
 
 /// Reads the class and, on PostgreSQL, locks its row until the transaction ends, so seat-taking for
 /// one class is serialised (on SQLite, `BEGIN IMMEDIATE` already serialises all writers).
 pub async fn lock_class(tx: &mut Tx, backend: Backend, class_key: &str) -> sqlx::Result<Option<ClassForOrder>> {
-    let lock = match backend {
-        Backend::Postgres => " FOR UPDATE OF cl",
-        Backend::Sqlite => "",
-    };
+    let lock = backend.lock_rows_of("cl");
     // The sessions' span comes in the same statement: what the lock may wait for is another order of
     // the class, which changes no session.
-    let row = sqlx::query(&format!(
-        "SELECT cl.key, cl.course_key, cl.region_key, cl.capacity, cl.status, co.audience, co.needs_approval,
+    sqlx::query_as(&format!(
+        "SELECT cl.key AS class_key, cl.course_key, cl.region_key, cl.capacity,
+                CASE WHEN cl.status = 'open' THEN 1 ELSE 0 END AS open, co.audience, co.needs_approval,
                 (SELECT MIN(s.starts_at) FROM sessions s WHERE s.class_key = cl.key AND s.status = 'scheduled')
-                    AS first_start,
+                    AS first_session_at,
                 (SELECT MAX(s.ends_at) FROM sessions s WHERE s.class_key = cl.key AND s.status = 'scheduled')
-                    AS last_end
+                    AS last_session_end
          FROM classes cl JOIN courses co ON co.key = cl.course_key WHERE cl.key = $1{lock}"
     ))
     .bind(class_key)
     .fetch_optional(&mut **tx)
-    .await?;
-    let Some(row) = row else { return Ok(None) };
-    let span = &row;
-    let audience: String = row.try_get("audience")?;
-    Ok(Some(ClassForOrder {
-        class_key: row.try_get("key")?,
-        course_key: row.try_get("course_key")?,
-        region_key: row.try_get("region_key")?,
-        capacity: row.try_get("capacity")?,
-        open: row.try_get::<String, _>("status")? == "open",
-        audience: Audience::parse(&audience).unwrap_or(Audience::Villager),
-        needs_approval: row.try_get::<i64, _>("needs_approval")? != 0,
-        first_session_at: span.try_get::<Option<i64>, _>("first_start")?.map(from_epoch),
-        last_session_end: span.try_get::<Option<i64>, _>("last_end")?.map(from_epoch),
-    }))
+    .await
 }
 
 fn seat_statuses_sql() -> String {
@@ -97,26 +79,24 @@ fn seat_statuses_sql() -> String {
 }
 
 pub async fn seats_held(tx: &mut Tx, class_key: &str) -> sqlx::Result<i64> {
-    sqlx::query(&format!(
+    sqlx::query_scalar(&format!(
         "SELECT COUNT(*) AS n FROM orders WHERE class_key = $1 AND status IN ({})",
         seat_statuses_sql()
     ))
     .bind(class_key)
     .fetch_one(&mut **tx)
-    .await?
-    .try_get("n")
+    .await
 }
 
 /// Seats held per class, for listings (no lock).
 pub async fn seats_held_now(db: &Db, class_key: &str) -> sqlx::Result<i64> {
-    sqlx::query(&format!(
+    sqlx::query_scalar(&format!(
         "SELECT COUNT(*) AS n FROM orders WHERE class_key = $1 AND status IN ({})",
         seat_statuses_sql()
     ))
     .bind(class_key)
     .fetch_one(&db.pool)
-    .await?
-    .try_get("n")
+    .await
 }
 
 /// What placing an order in a class finds, read under the class lock in one statement: the seats held
@@ -127,24 +107,25 @@ pub struct SeatsAndOrder {
 }
 
 pub async fn seats_and_live_order(tx: &mut Tx, user_id: i64, class_key: &str) -> sqlx::Result<SeatsAndOrder> {
-    let columns: Vec<String> = ORDER_COLUMNS.split(", ").map(|c| format!("o.{c}")).collect();
+    #[derive(sqlx::FromRow)]
+    struct Around {
+        held: i64,
+        placed_by_update: Option<i64>,
+    }
     let row = sqlx::query(&format!(
         "SELECT (SELECT COUNT(*) FROM orders h WHERE h.class_key = $2 AND h.status IN ({seats})) AS held,
-                {columns}, o.placed_by_update
+                {JOINED_ORDER_COLUMNS}, o.placed_by_update
          FROM (SELECT 1 AS one) x
          LEFT JOIN orders o ON o.user_id = $1 AND o.class_key = $2 AND o.status NOT IN ('cancelled', 'rejected')",
         seats = seat_statuses_sql(),
-        columns = columns.join(", ")
     ))
     .bind(user_id)
     .bind(class_key)
     .fetch_one(&mut **tx)
     .await?;
-    let live = match row.try_get::<Option<i64>, _>("id")? {
-        Some(_) => Some((order_from_row(&row)?, row.try_get("placed_by_update")?)),
-        None => None,
-    };
-    Ok(SeatsAndOrder { held: row.try_get("held")?, live })
+    let around = Around::from_row(&row)?;
+    let live = optional::<OrderRow>(&row, "id")?.map(|order| (order, around.placed_by_update));
+    Ok(SeatsAndOrder { held: around.held, live })
 }
 
 pub struct NewOrder<'a> {
@@ -161,7 +142,7 @@ pub struct NewOrder<'a> {
 pub async fn insert(tx: &mut Tx, o: &NewOrder<'_>) -> sqlx::Result<Option<OrderRow>> {
     let now = to_epoch(o.now);
     let waitlisted_at = (o.status == OrderStatus::Waitlisted).then_some(now);
-    let row = sqlx::query(&format!(
+    let order: Option<OrderRow> = sqlx::query_as(&format!(
         "INSERT INTO orders (number, user_id, class_key, status, created_at, updated_at, waitlisted_at, placed_by_update)
          VALUES ($1, $2, $3, $4, $5, $5, $6, $7) ON CONFLICT (number) DO NOTHING RETURNING {ORDER_COLUMNS}"
     ))
@@ -174,8 +155,7 @@ pub async fn insert(tx: &mut Tx, o: &NewOrder<'_>) -> sqlx::Result<Option<OrderR
     .bind(o.update_id)
     .fetch_optional(&mut **tx)
     .await?;
-    let Some(row) = row else { return Ok(None) };
-    let order = order_from_row(&row)?;
+    let Some(order) = order else { return Ok(None) };
     record_event(tx, order.id, None, o.status, o.now, Some(o.user_id)).await?;
     Ok(Some(order))
 }
@@ -245,22 +225,19 @@ pub async fn mark_cancel_requested(tx: &mut Tx, order_id: i64, at: DateTime<Utc>
 
 /// The first person on the class's waitlist.
 pub async fn first_waitlisted(tx: &mut Tx, class_key: &str) -> sqlx::Result<Option<OrderRow>> {
-    sqlx::query(&format!(
+    sqlx::query_as(&format!(
         "SELECT {ORDER_COLUMNS} FROM orders WHERE class_key = $1 AND status = 'waitlisted'
          ORDER BY waitlisted_at, id LIMIT 1"
     ))
     .bind(class_key)
     .fetch_optional(&mut **tx)
-    .await?
-    .as_ref()
-    .map(order_from_row)
-    .transpose()
+    .await
 }
 
 /// 1-based position on the waitlist.
 pub async fn waitlist_position(db: &Db, order: &OrderRow) -> sqlx::Result<i64> {
     let at = order.waitlisted_at.map(to_epoch).unwrap_or(i64::MAX);
-    let ahead: i64 = sqlx::query(
+    let ahead: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) AS n FROM orders WHERE class_key = $1 AND status = 'waitlisted'
          AND (waitlisted_at < $2 OR (waitlisted_at = $2 AND id < $3))",
     )
@@ -268,83 +245,71 @@ pub async fn waitlist_position(db: &Db, order: &OrderRow) -> sqlx::Result<i64> {
     .bind(at)
     .bind(order.id)
     .fetch_one(&db.pool)
-    .await?
-    .try_get("n")?;
+    .await?;
     Ok(ahead + 1)
 }
 
 pub async fn get(db: &Db, order_id: i64) -> sqlx::Result<Option<OrderRow>> {
-    sqlx::query(&format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = $1"))
+    sqlx::query_as(&format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = $1"))
         .bind(order_id)
         .fetch_optional(&db.pool)
-        .await?
-        .as_ref()
-        .map(order_from_row)
-        .transpose()
+        .await
 }
 
 pub async fn get_in_tx(tx: &mut Tx, order_id: i64) -> sqlx::Result<Option<OrderRow>> {
-    sqlx::query(&format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = $1"))
+    sqlx::query_as(&format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = $1"))
         .bind(order_id)
         .fetch_optional(&mut **tx)
-        .await?
-        .as_ref()
-        .map(order_from_row)
-        .transpose()
+        .await
 }
 
 /// A person's orders, newest first.
 pub async fn of_user(db: &Db, user_id: i64) -> sqlx::Result<Vec<OrderRow>> {
-    let rows = sqlx::query(&format!(
-        "SELECT {ORDER_COLUMNS} FROM orders WHERE user_id = $1 ORDER BY created_at DESC, id DESC"
-    ))
-    .bind(user_id)
-    .fetch_all(&db.pool)
-    .await?;
-    rows.iter().map(order_from_row).collect()
+    sqlx::query_as(&format!("SELECT {ORDER_COLUMNS} FROM orders WHERE user_id = $1 ORDER BY created_at DESC, id DESC"))
+        .bind(user_id)
+        .fetch_all(&db.pool)
+        .await
 }
 
 /// Which of a person's orders ended because a seat offer ran out (the system, not the person,
 /// cancelled an offered order).
 pub async fn lapsed_offers(db: &Db, user_id: i64) -> sqlx::Result<std::collections::HashSet<i64>> {
-    let rows = sqlx::query(
+    sqlx::query_scalar(
         "SELECT e.order_id FROM order_events e JOIN orders o ON o.id = e.order_id
          WHERE o.user_id = $1 AND o.status = 'cancelled'
            AND e.from_status = 'offered' AND e.to_status = 'cancelled' AND e.actor IS NULL",
     )
     .bind(user_id)
     .fetch_all(&db.pool)
-    .await?;
-    rows.iter().map(|r| r.try_get("order_id")).collect()
+    .await
+    .map(|ids| ids.into_iter().collect())
 }
 
 /// Offers whose time is up, oldest first.
 pub async fn expired_offers(db: &Db, now: DateTime<Utc>) -> sqlx::Result<Vec<OrderRow>> {
-    let rows = sqlx::query(&format!(
+    sqlx::query_as(&format!(
         "SELECT {ORDER_COLUMNS} FROM orders WHERE status = 'offered' AND offer_expires_at <= $1
          ORDER BY offer_expires_at, id"
     ))
     .bind(to_epoch(now))
     .fetch_all(&db.pool)
-    .await?;
-    rows.iter().map(order_from_row).collect()
+    .await
 }
 
 /// When the next offer expires, for the worker's timer.
 pub async fn next_offer_expiry(db: &Db) -> sqlx::Result<Option<DateTime<Utc>>> {
-    let row = sqlx::query("SELECT MIN(offer_expires_at) AS t FROM orders WHERE status = 'offered'")
+    let next: MaybeEpoch = sqlx::query_scalar("SELECT MIN(offer_expires_at) FROM orders WHERE status = 'offered'")
         .fetch_one(&db.pool)
         .await?;
-    Ok(row.try_get::<Option<i64>, _>("t")?.map(from_epoch))
+    Ok(next.into())
 }
 
 pub async fn count_in_status(db: &Db, class_key: &str, status: OrderStatus) -> sqlx::Result<i64> {
-    sqlx::query("SELECT COUNT(*) AS n FROM orders WHERE class_key = $1 AND status = $2")
+    sqlx::query_scalar("SELECT COUNT(*) AS n FROM orders WHERE class_key = $1 AND status = $2")
         .bind(class_key)
         .bind(status.as_str())
         .fetch_one(&db.pool)
-        .await?
-        .try_get("n")
+        .await
 }
 
 /// Records a 点单 request; returns false when this person already asked for this topic here.
@@ -372,12 +337,11 @@ pub async fn insert_course_request(
 }
 
 pub async fn course_request_count(tx: &mut Tx, township_key: &str, topic: &str) -> sqlx::Result<i64> {
-    sqlx::query("SELECT COUNT(*) AS n FROM course_requests WHERE township_key = $1 AND topic = $2")
+    sqlx::query_scalar("SELECT COUNT(*) AS n FROM course_requests WHERE township_key = $1 AND topic = $2")
         .bind(township_key)
         .bind(topic)
         .fetch_one(&mut **tx)
-        .await?
-        .try_get("n")
+        .await
 }
 
 /// Marks the threshold alert as sent; false if it was already.
@@ -400,7 +364,7 @@ pub async fn claim_request_alert(
         == 1)
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct RequestTally {
     pub township_key: String,
     pub topic: String,
@@ -413,27 +377,12 @@ pub async fn request_tally(db: &Db, township_keys: &[String]) -> sqlx::Result<Ve
     if township_keys.is_empty() {
         return Ok(Vec::new());
     }
-    let placeholders: Vec<String> = (1..=township_keys.len()).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "SELECT township_key, topic, MIN(topic_text) AS example, COUNT(*) AS n FROM course_requests
-         WHERE township_key IN ({}) GROUP BY township_key, topic ORDER BY n DESC, township_key, topic",
-        placeholders.join(", ")
+    let mut sql = Sql::new(
+        "SELECT township_key, topic, MIN(topic_text) AS example_text, COUNT(*) AS people FROM course_requests
+         WHERE township_key IN (",
     );
-    let mut q = sqlx::query(&sql);
-    for k in township_keys {
-        q = q.bind(k);
-    }
-    let rows = q.fetch_all(&db.pool).await?;
-    rows.iter()
-        .map(|r| {
-            Ok(RequestTally {
-                township_key: r.try_get("township_key")?,
-                topic: r.try_get("topic")?,
-                example_text: r.try_get("example")?,
-                people: r.try_get("n")?,
-            })
-        })
-        .collect()
+    sql.push_list(township_keys).push(") GROUP BY township_key, topic ORDER BY people DESC, township_key, topic");
+    sql.build_query_as()?.fetch_all(&db.pool).await
 }
 
 /// The coordinator refused a late cancellation: the order stands.
@@ -451,14 +400,13 @@ pub async fn clear_cancel_request(tx: &mut Tx, order_id: i64, at: DateTime<Utc>)
 
 /// Orders of a class in one status, oldest first.
 pub async fn of_class(db: &Db, class_key: &str, status: OrderStatus) -> sqlx::Result<Vec<OrderRow>> {
-    let rows = sqlx::query(&format!(
+    sqlx::query_as(&format!(
         "SELECT {ORDER_COLUMNS} FROM orders WHERE class_key = $1 AND status = $2 ORDER BY created_at, id"
     ))
     .bind(class_key)
     .bind(status.as_str())
     .fetch_all(&db.pool)
-    .await?;
-    rows.iter().map(order_from_row).collect()
+    .await
 }
 
 /// Records "I'll come" / "can't come" for a session (the latest answer counts).

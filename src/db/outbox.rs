@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::{Backend, Db, Tx, from_epoch, to_epoch};
+use super::{Db, Tx, from_epoch, to_epoch};
 use crate::domain::gate::{MessageKind, SendRule};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -420,12 +420,8 @@ pub async fn claim_due(
 ) -> sqlx::Result<Claim> {
     let now_s = to_epoch(now);
     let until = to_epoch(now + lease);
-    let lock = match db.backend {
-        // Several workers may share a PostgreSQL database: each skips rows another is claiming.
-        Backend::Postgres => "FOR UPDATE SKIP LOCKED",
-        // SQLite has one writer at a time; BEGIN IMMEDIATE already serialises claims.
-        Backend::Sqlite => "",
-    };
+    // Several workers may share a PostgreSQL database: each skips rows another is claiming.
+    let lock = db.backend.claim_rows();
     let mut tx = db.begin_write().await?;
     // Expired leases first; `status = 'sending'` is a prefix of the due index, and such rows are few.
     let interrupted = settle_dead_claims(&mut tx, DeadClaims::LeaseEndedBy(now_s)).await?;

@@ -274,7 +274,7 @@ pub async fn deciders_for(db: &Db, region_keys: &[String]) -> sqlx::Result<Vec<D
          WHERE h.role = 'coordinator' OR NOT EXISTS (SELECT 1 FROM held c WHERE c.role = 'coordinator')
          ORDER BY p.user_id",
         person = person_columns_of("p"),
-        roles = super::chat_facts::roles_json(db.backend, "p.user_id"),
+        roles = db.backend.roles_json("p.user_id"),
     );
     let mut q = sqlx::query(&sql);
     for k in region_keys {

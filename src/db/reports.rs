@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::{Backend, Db, from_epoch, to_epoch};
+use super::{Db, from_epoch, to_epoch};
 use crate::domain::order::{OrderNumber, OrderStatus};
 
 /// A course with a class in the region.
@@ -109,10 +109,7 @@ pub async fn snapshot(
     if region_keys.is_empty() {
         return Ok(Snapshot::default());
     }
-    let mut tx = db.pool.begin().await?;
-    if db.backend == Backend::Postgres {
-        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY").execute(&mut *tx).await?;
-    }
+    let mut tx = db.begin_read_snapshot().await?;
     let n = region_keys.len();
     let regions = placeholders(1, n);
     // Parameters after the region keys: $now, then the course, then the period.

@@ -145,7 +145,7 @@ pub async fn answers(db: &Db, survey_id: i64) -> sqlx::Result<Vec<(Question, Rep
 /// Locks the survey row for the answer about to be written (PostgreSQL; SQLite's write
 /// transaction holds the whole database) and reads it.
 pub async fn lock(tx: &mut Tx, backend: super::Backend, id: i64) -> sqlx::Result<Option<SurveyRow>> {
-    let lock = if backend == super::Backend::Postgres { " FOR UPDATE" } else { "" };
+    let lock = backend.lock_rows();
     let sql = format!("SELECT {SURVEY_COLUMNS} FROM surveys WHERE id = $1{lock}");
     sqlx::query(&sql).bind(id).fetch_optional(&mut **tx).await?.as_ref().map(survey_from_row).transpose()
 }
@@ -286,10 +286,7 @@ pub async fn outcome_data(
     if region_keys.is_empty() {
         return Ok(OutcomeData::default());
     }
-    let mut tx = db.pool.begin().await?;
-    if db.backend == super::Backend::Postgres {
-        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY").execute(&mut *tx).await?;
-    }
+    let mut tx = db.begin_read_snapshot().await?;
     let n = region_keys.len();
     let mut filter = format!("c.region_key IN ({})", placeholders(1, n));
     let mut extra: Vec<&str> = Vec::new();
