@@ -1,24 +1,28 @@
 //! Broadcasts, their recipients, acknowledgements and delivery outcomes.
 
 use chrono::{DateTime, Utc};
-use sqlx::Row;
 
-use super::{Db, Tx, from_epoch, to_epoch};
+use super::row::{Epoch, Flag, Json};
+use super::{Db, Tx, to_epoch};
 use crate::domain::broadcast::Target;
 use crate::domain::person::Audience;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Broadcast {
     pub id: i64,
     pub sender_id: i64,
     pub sender_chat: i64,
+    #[sqlx(rename = "target_json", try_from = "Json<Target>")]
     pub target: Target,
     pub text: String,
     pub photo_id: Option<String>,
+    #[sqlx(try_from = "Flag")]
     pub urgent: bool,
     pub recipients: i64,
+    #[sqlx(try_from = "Epoch")]
     pub created_at: DateTime<Utc>,
     pub progress_message: Option<i32>,
+    #[sqlx(try_from = "Flag")]
     pub reported: bool,
 }
 
@@ -29,9 +33,9 @@ fn json_err(e: serde_json::Error) -> sqlx::Error {
 /// People a target reaches: (user id, chat id), reachable ones only.
 pub async fn recipients(db: &Db, target: &Target, audience: Option<Audience>) -> sqlx::Result<Vec<(i64, i64)>> {
     let audience = audience.map(|a| a.as_str()).unwrap_or("");
-    let rows = match target {
+    match target {
         Target::Class(class_key) => {
-            sqlx::query(
+            sqlx::query_as(
                 "SELECT DISTINCT p.user_id, p.chat_id FROM orders o JOIN people p ON p.user_id = o.user_id
                  WHERE o.class_key = $1 AND o.status IN ('confirmed', 'attended', 'completed', 'pending_approval')
                    AND p.unreachable_at IS NULL AND ($2 = '' OR p.audience = $2)
@@ -40,10 +44,10 @@ pub async fn recipients(db: &Db, target: &Target, audience: Option<Audience>) ->
             .bind(class_key)
             .bind(audience)
             .fetch_all(&db.pool)
-            .await?
+            .await
         }
         Target::Region(region_key) => {
-            sqlx::query(
+            sqlx::query_as(
                 "SELECT p.user_id, p.chat_id FROM people p
                    JOIN regions v ON v.key = p.village_key
                    LEFT JOIN regions t ON t.key = v.parent_key
@@ -54,10 +58,9 @@ pub async fn recipients(db: &Db, target: &Target, audience: Option<Audience>) ->
             .bind(region_key)
             .bind(audience)
             .fetch_all(&db.pool)
-            .await?
+            .await
         }
-    };
-    rows.iter().map(|r| Ok((r.try_get("user_id")?, r.try_get("chat_id")?))).collect()
+    }
 }
 
 pub struct NewBroadcast<'a> {
@@ -72,7 +75,7 @@ pub struct NewBroadcast<'a> {
 }
 
 pub async fn insert(tx: &mut Tx, b: &NewBroadcast<'_>) -> sqlx::Result<i64> {
-    sqlx::query(
+    sqlx::query_scalar(
         "INSERT INTO broadcasts (sender_id, sender_chat, target_json, text, photo_id, urgent, recipients, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
@@ -85,35 +88,18 @@ pub async fn insert(tx: &mut Tx, b: &NewBroadcast<'_>) -> sqlx::Result<i64> {
     .bind(b.recipients)
     .bind(to_epoch(b.now))
     .fetch_one(&mut **tx)
-    .await?
-    .try_get("id")
+    .await
 }
 
 pub async fn get(db: &Db, id: i64) -> sqlx::Result<Option<Broadcast>> {
-    let row = sqlx::query(
+    sqlx::query_as(
         "SELECT id, sender_id, sender_chat, target_json, text, photo_id, urgent, recipients, created_at,
-                progress_message, reported_at FROM broadcasts WHERE id = $1",
+                progress_message, CASE WHEN reported_at IS NULL THEN 0 ELSE 1 END AS reported
+         FROM broadcasts WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(&db.pool)
-    .await?;
-    row.map(|r| {
-        let target: String = r.try_get("target_json")?;
-        Ok(Broadcast {
-            id: r.try_get("id")?,
-            sender_id: r.try_get("sender_id")?,
-            sender_chat: r.try_get("sender_chat")?,
-            target: serde_json::from_str(&target).map_err(json_err)?,
-            text: r.try_get("text")?,
-            photo_id: r.try_get("photo_id")?,
-            urgent: r.try_get::<i64, _>("urgent")? != 0,
-            recipients: r.try_get("recipients")?,
-            created_at: from_epoch(r.try_get("created_at")?),
-            progress_message: r.try_get::<Option<i64>, _>("progress_message")?.map(|m| m as i32),
-            reported: r.try_get::<Option<i64>, _>("reported_at")?.is_some(),
-        })
-    })
-    .transpose()
+    .await
 }
 
 pub async fn set_progress_message(db: &Db, id: i64, message_id: i32) -> sqlx::Result<()> {
@@ -153,11 +139,7 @@ pub async fn ack(db: &Db, id: i64, user_id: i64, now: DateTime<Utc>) -> sqlx::Re
 }
 
 pub async fn ack_count(db: &Db, id: i64) -> sqlx::Result<i64> {
-    sqlx::query("SELECT COUNT(*) AS n FROM broadcast_acks WHERE broadcast_id = $1")
-        .bind(id)
-        .fetch_one(&db.pool)
-        .await?
-        .try_get("n")
+    sqlx::query_scalar("SELECT COUNT(*) FROM broadcast_acks WHERE broadcast_id = $1").bind(id).fetch_one(&db.pool).await
 }
 
 /// Whether the person was sent this broadcast (a forged "收到" for another one changes nothing).
@@ -171,7 +153,7 @@ pub async fn was_sent_to(db: &Db, id: i64, chat_id: i64) -> sqlx::Result<bool> {
 }
 
 /// A recipient, as a report names them.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Recipient {
     pub name: String,
     pub village_key: Option<String>,
@@ -179,7 +161,7 @@ pub struct Recipient {
 
 /// Recipients the broadcast reached who have not pressed "收到".
 pub async fn unacknowledged(db: &Db, id: i64) -> sqlx::Result<Vec<Recipient>> {
-    let rows = sqlx::query(
+    sqlx::query_as(
         "SELECT p.name, p.village_key FROM outbox o JOIN people p ON p.chat_id = o.chat_id
          WHERE o.group_key = $1 AND o.status = 'sent'
            AND NOT EXISTS (SELECT 1 FROM broadcast_acks a WHERE a.broadcast_id = $2 AND a.user_id = p.user_id)
@@ -188,8 +170,7 @@ pub async fn unacknowledged(db: &Db, id: i64) -> sqlx::Result<Vec<Recipient>> {
     .bind(format!("broadcast:{id}"))
     .bind(id)
     .fetch_all(&db.pool)
-    .await?;
-    rows.iter().map(|r| Ok(Recipient { name: r.try_get("name")?, village_key: r.try_get("village_key")? })).collect()
+    .await
 }
 
 /// A recipient the broadcast did not reach.
@@ -204,24 +185,32 @@ pub struct Unreached {
 }
 
 pub async fn unreached(db: &Db, id: i64) -> sqlx::Result<Vec<Unreached>> {
-    let rows = sqlx::query(
-        "SELECT p.name, p.village_key, p.unreachable_at, o.last_error FROM outbox o JOIN people p ON p.chat_id = o.chat_id
+    #[derive(sqlx::FromRow)]
+    struct Failed {
+        name: String,
+        village_key: Option<String>,
+        #[sqlx(try_from = "Flag")]
+        marked_unreachable: bool,
+        last_error: Option<String>,
+    }
+    let rows: Vec<Failed> = sqlx::query_as(
+        "SELECT p.name, p.village_key, CASE WHEN p.unreachable_at IS NULL THEN 0 ELSE 1 END AS marked_unreachable,
+                o.last_error
+         FROM outbox o JOIN people p ON p.chat_id = o.chat_id
          WHERE o.group_key = $1 AND o.status IN ('failed', 'cancelled') ORDER BY p.name",
     )
     .bind(format!("broadcast:{id}"))
     .fetch_all(&db.pool)
     .await?;
-    rows.iter()
-        .map(|r| {
-            let last_error: Option<String> = r.try_get("last_error")?;
-            Ok(Unreached {
-                name: r.try_get("name")?,
-                village_key: r.try_get("village_key")?,
-                // The row's own 403 says so even before the person is marked unreachable.
-                blocked: r.try_get::<Option<i64>, _>("unreachable_at")?.is_some()
-                    || last_error.as_deref().is_some_and(|e| e.contains("orbidden") || e.contains("blocked")),
-                unconfirmed: last_error.as_deref() == Some(super::outbox::INTERRUPTED),
-            })
+    Ok(rows
+        .into_iter()
+        .map(|r| Unreached {
+            // The row's own 403 says so even before the person is marked unreachable.
+            blocked: r.marked_unreachable
+                || r.last_error.as_deref().is_some_and(|e| e.contains("orbidden") || e.contains("blocked")),
+            unconfirmed: r.last_error.as_deref() == Some(super::outbox::INTERRUPTED),
+            name: r.name,
+            village_key: r.village_key,
         })
-        .collect()
+        .collect())
 }

@@ -8,17 +8,17 @@
 //! messages to them or naming them) is deleted or blanked.
 
 use chrono::{DateTime, Utc};
-use sqlx::Row;
 
+use super::row::{Flag, MaybeEpoch};
 use super::{Backend, Db, Tx, to_epoch};
+use crate::domain::order::OrderStatus;
 
 /// The version of the consent text the person agreed to (`None`: not registered).
 pub async fn consent_version(db: &Db, user_id: i64) -> sqlx::Result<Option<i64>> {
-    let row = sqlx::query("SELECT consent_version FROM people WHERE user_id = $1")
+    sqlx::query_scalar("SELECT consent_version FROM people WHERE user_id = $1")
         .bind(user_id)
         .fetch_optional(&db.pool)
-        .await?;
-    row.map(|r| r.try_get("consent_version")).transpose()
+        .await
 }
 
 /// Records that the person agreed to `version` of the consent text now.
@@ -35,18 +35,19 @@ pub async fn record_consent(db: &Db, user_id: i64, version: i64, now: DateTime<U
 /// When the certificate with this code was revoked at its holder's request (`None`: not revoked, or
 /// no such certificate).
 pub async fn certificate_revoked_at(db: &Db, code: &str) -> sqlx::Result<Option<DateTime<Utc>>> {
-    let row =
-        sqlx::query("SELECT revoked_at FROM completions WHERE code = $1").bind(code).fetch_optional(&db.pool).await?;
-    Ok(row.map(|r| r.try_get::<Option<i64>, _>("revoked_at")).transpose()?.flatten().map(super::from_epoch))
+    let revoked: Option<MaybeEpoch> = sqlx::query_scalar("SELECT revoked_at FROM completions WHERE code = $1")
+        .bind(code)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(revoked.and_then(Into::into))
 }
 
 /// How many certificates the person holds (for the explanation before erasing).
 pub async fn certificate_count(db: &Db, user_id: i64) -> sqlx::Result<i64> {
-    sqlx::query("SELECT COUNT(*) AS n FROM completions WHERE user_id = $1 AND revoked_at IS NULL")
+    sqlx::query_scalar("SELECT COUNT(*) FROM completions WHERE user_id = $1 AND revoked_at IS NULL")
         .bind(user_id)
         .fetch_one(&db.pool)
-        .await?
-        .try_get("n")
+        .await
 }
 
 /// The person's orders that may still change (waiting for approval, confirmed, waitlisted, offered)
@@ -55,8 +56,8 @@ pub async fn certificate_count(db: &Db, user_id: i64) -> sqlx::Result<i64> {
 pub async fn live_orders(
     conn: &mut sqlx::AnyConnection,
     user_id: i64,
-) -> sqlx::Result<Vec<(i64, crate::domain::order::OrderStatus, Option<DateTime<Utc>>)>> {
-    let rows = sqlx::query(
+) -> sqlx::Result<Vec<(i64, OrderStatus, Option<DateTime<Utc>>)>> {
+    let rows: Vec<(i64, OrderStatus, MaybeEpoch)> = sqlx::query_as(
         "SELECT o.id, o.status,
                 (SELECT MIN(s.starts_at) FROM sessions s WHERE s.class_key = o.class_key AND s.status = 'scheduled')
                     AS first_start
@@ -67,14 +68,7 @@ pub async fn live_orders(
     .bind(user_id)
     .fetch_all(conn)
     .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        let status: String = r.try_get("status")?;
-        let Some(status) = crate::domain::order::OrderStatus::parse(&status) else { continue };
-        let first_start = r.try_get::<Option<i64>, _>("first_start")?.map(super::from_epoch);
-        out.push((r.try_get("id")?, status, first_start));
-    }
-    Ok(out)
+    Ok(rows.into_iter().map(|(id, status, first_start)| (id, status, first_start.into())).collect())
 }
 
 /// What the erasure did, for the log and the tests.
@@ -202,25 +196,25 @@ pub async fn erase_person(
     // <name>" line, an export).
     let needles: Vec<&str> = [Some(e.name), e.phone].into_iter().flatten().filter(|n| !n.trim().is_empty()).collect();
     for needle in needles {
-        let (text_match, blob_match) = match backend {
-            Backend::Sqlite => ("instr(payload, $1) > 0", "instr(document, CAST($1 AS BLOB)) > 0"),
-            Backend::Postgres => {
-                ("strpos(payload, $1) > 0", "document IS NOT NULL AND position(convert_to($1, 'UTF8') in document) > 0")
-            }
-        };
-        let rows = sqlx::query(&format!(
+        #[derive(sqlx::FromRow)]
+        struct Naming {
+            id: i64,
+            status: String,
+            payload: String,
+            #[sqlx(try_from = "Flag")]
+            in_document: bool,
+        }
+        let (text_match, blob_match) =
+            (backend.text_contains("payload", "$1"), backend.bytes_contain("document", "$1"));
+        let rows: Vec<Naming> = sqlx::query_as(&format!(
             "SELECT id, status, payload, CASE WHEN {blob_match} THEN 1 ELSE 0 END AS in_document
              FROM outbox WHERE {text_match} OR {blob_match}"
         ))
         .bind(needle)
         .fetch_all(&mut **tx)
         .await?;
-        for r in rows {
-            let id: i64 = r.try_get("id")?;
-            let status: String = r.try_get("status")?;
-            let in_document = r.try_get::<i64, _>("in_document")? != 0;
+        for Naming { id, status, payload, in_document } in rows {
             if status == "pending" && !in_document {
-                let payload: String = r.try_get("payload")?;
                 sqlx::query("UPDATE outbox SET payload = $2 WHERE id = $1")
                     .bind(id)
                     .bind(payload.replace(needle, e.blank))
@@ -245,8 +239,9 @@ pub async fn checkpoint(db: &Db) -> sqlx::Result<bool> {
         return Ok(true);
     }
     for _ in 0..50 {
-        let row = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").fetch_one(&db.pool).await?;
-        let busy: i64 = row.try_get(0)?;
+        // The first column: 1 when a reader kept the log from being emptied.
+        let (busy, _, _): (i64, i64, i64) =
+            sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)").fetch_one(&db.pool).await?;
         if busy == 0 {
             return Ok(true);
         }

@@ -70,6 +70,24 @@ impl Backend {
         }
     }
 
+    /// Whether the text column `column` contains the text `param` (a placeholder).
+    pub fn text_contains(self, column: &str, param: &str) -> String {
+        match self {
+            Backend::Sqlite => format!("instr({column}, {param}) > 0"),
+            Backend::Postgres => format!("strpos({column}, {param}) > 0"),
+        }
+    }
+
+    /// Whether the bytes column `column` contains the UTF-8 bytes of the text `param` (a placeholder).
+    pub fn bytes_contain(self, column: &str, param: &str) -> String {
+        match self {
+            Backend::Sqlite => format!("instr({column}, CAST({param} AS BLOB)) > 0"),
+            Backend::Postgres => {
+                format!("{column} IS NOT NULL AND position(convert_to({param}, 'UTF8') in {column}) > 0")
+            }
+        }
+    }
+
     /// The aggregate of a person's role grants as one JSON array of `[role, region]` pairs (so a
     /// person with several grants is still one row), for the `user_id` expression given.
     pub fn roles_json(self, user_id: &str) -> String {

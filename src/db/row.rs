@@ -81,6 +81,7 @@ stored_text!(
     crate::domain::catalog::BusyMode,
     crate::domain::learning::Mark,
     crate::domain::outcomes::WaveStatus,
+    crate::domain::survey::Wave,
 );
 
 /// Text the domain wrote through its own constructor reads back through `from_stored` (no check: it was
@@ -101,6 +102,59 @@ stored_string!(
     crate::domain::person::Phone,
     crate::domain::learning::CheckinCode,
 );
+
+/// A value stored as JSON text (a broadcast's target, a question's options). `Any` has no JSON type,
+/// so the text is decoded here; a field reads through `#[sqlx(try_from = "Json<T>")]` once `T` is
+/// listed in [`read_as_json!`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Json<T>(pub T);
+
+impl<T> Type<Any> for Json<T> {
+    fn type_info() -> AnyTypeInfo {
+        <String as Type<Any>>::type_info()
+    }
+    fn compatible(ty: &AnyTypeInfo) -> bool {
+        <String as Type<Any>>::compatible(ty)
+    }
+}
+
+impl<'r, T: serde::de::DeserializeOwned> Decode<'r, Any> for Json<T> {
+    fn decode(value: AnyValueRef<'r>) -> Result<Self, BoxDynError> {
+        Ok(Json(serde_json::from_str(<&str as Decode<Any>>::decode(value)?)?))
+    }
+}
+
+/// The types read from JSON columns (a blanket `From<Json<T>> for T` is not allowed for foreign `T`).
+macro_rules! read_as_json {
+    ($($ty:ty),* $(,)?) => {$(
+        impl From<Json<$ty>> for $ty {
+            fn from(json: Json<$ty>) -> Self {
+                json.0
+            }
+        }
+    )*};
+}
+
+read_as_json!(crate::domain::broadcast::Target);
+
+/// A text's translations, stored as JSON text beside it. Unreadable JSON reads as no translations
+/// (the Chinese base text shows), as [`Translations::from_json`] has it.
+///
+/// [`Translations::from_json`]: crate::domain::translations::Translations::from_json
+impl Type<Any> for crate::domain::translations::Translations {
+    fn type_info() -> AnyTypeInfo {
+        <String as Type<Any>>::type_info()
+    }
+    fn compatible(ty: &AnyTypeInfo) -> bool {
+        <String as Type<Any>>::compatible(ty)
+    }
+}
+
+impl<'r> Decode<'r, Any> for crate::domain::translations::Translations {
+    fn decode(value: AnyValueRef<'r>) -> Result<Self, BoxDynError> {
+        Ok(Self::from_json(<&str as Decode<Any>>::decode(value)?))
+    }
+}
 
 /// The `T` a row holds, or `None` when its `key` column is NULL: what an outer join that found nothing
 /// reads as (one statement reading a count and maybe an order, say).

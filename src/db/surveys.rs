@@ -2,21 +2,25 @@
 //! and what an outcome report reads.
 
 use chrono::{DateTime, Utc};
-use sqlx::Row;
-use sqlx::any::AnyRow;
 
-use super::{Db, Tx, from_epoch, to_epoch};
+use super::row::{Epoch, Flag, MaybeEpoch};
+use super::sql::Sql;
+use super::{Db, Tx, to_epoch};
 use crate::domain::survey::{Question, Reply, Value, Wave};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct SurveyRow {
     pub id: i64,
     pub user_id: i64,
     pub wave: Wave,
     pub order_id: Option<i64>,
+    #[sqlx(try_from = "Epoch")]
     pub opens_at: DateTime<Utc>,
+    #[sqlx(try_from = "MaybeEpoch")]
     pub closes_at: Option<DateTime<Utc>>,
+    #[sqlx(try_from = "MaybeEpoch")]
     pub completed_at: Option<DateTime<Utc>>,
+    #[sqlx(try_from = "MaybeEpoch")]
     pub stopped_at: Option<DateTime<Utc>>,
 }
 
@@ -32,21 +36,6 @@ impl SurveyRow {
 
 const SURVEY_COLUMNS: &str = "id, user_id, wave, order_id, opens_at, closes_at, completed_at, stopped_at";
 
-fn survey_from_row(r: &AnyRow) -> sqlx::Result<SurveyRow> {
-    let wave: String = r.try_get("wave")?;
-    let at = |c: &str| -> sqlx::Result<Option<DateTime<Utc>>> { Ok(r.try_get::<Option<i64>, _>(c)?.map(from_epoch)) };
-    Ok(SurveyRow {
-        id: r.try_get("id")?,
-        user_id: r.try_get("user_id")?,
-        wave: Wave::parse(&wave).ok_or_else(|| sqlx::Error::Decode(format!("unknown wave {wave}").into()))?,
-        order_id: r.try_get("order_id")?,
-        opens_at: from_epoch(r.try_get("opens_at")?),
-        closes_at: at("closes_at")?,
-        completed_at: at("completed_at")?,
-        stopped_at: at("stopped_at")?,
-    })
-}
-
 /// A survey to create; `key` makes planning idempotent.
 pub struct NewSurvey<'a> {
     pub key: &'a str,
@@ -59,21 +48,15 @@ pub struct NewSurvey<'a> {
 
 /// Creates the survey unless its key exists; returns the new id, `None` when it existed.
 pub async fn create(tx: &mut Tx, s: &NewSurvey<'_>, now: DateTime<Utc>) -> sqlx::Result<Option<i64>> {
-    let row = sqlx::query(
+    insert(
+        &mut **tx,
         "INSERT INTO surveys (survey_key, user_id, wave, order_id, opens_at, closes_at, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (survey_key) DO NOTHING RETURNING id",
+        s,
+        now,
     )
-    .bind(s.key)
-    .bind(s.user_id)
-    .bind(s.wave.as_str())
-    .bind(s.order_id)
-    .bind(to_epoch(s.opens_at))
-    .bind(s.closes_at.map(to_epoch))
-    .bind(to_epoch(now))
-    .fetch_optional(&mut **tx)
-    .await?;
-    row.map(|r| r.try_get("id")).transpose()
+    .await
 }
 
 /// Creates the survey unless the person stopped surveys (or has none: a person must exist), in one
@@ -83,63 +66,87 @@ pub async fn create_unless_stopped(
     s: &NewSurvey<'_>,
     now: DateTime<Utc>,
 ) -> sqlx::Result<Option<i64>> {
-    let row = sqlx::query(
+    insert(
+        conn,
         "INSERT INTO surveys (survey_key, user_id, wave, order_id, opens_at, closes_at, created_at)
          SELECT $1, p.user_id, $3, $4, $5, $6, $7 FROM people p WHERE p.user_id = $2 AND p.surveys_stopped = 0
          ON CONFLICT (survey_key) DO NOTHING RETURNING id",
+        s,
+        now,
     )
-    .bind(s.key)
-    .bind(s.user_id)
-    .bind(s.wave.as_str())
-    .bind(s.order_id)
-    .bind(to_epoch(s.opens_at))
-    .bind(s.closes_at.map(to_epoch))
-    .bind(to_epoch(now))
-    .fetch_optional(conn)
-    .await?;
-    row.map(|r| r.try_get("id")).transpose()
+    .await
+}
+
+/// Runs one of the two inserts above: the same seven values, `$1`…`$7`.
+async fn insert(
+    conn: &mut sqlx::AnyConnection,
+    sql: &str,
+    s: &NewSurvey<'_>,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar(sql)
+        .bind(s.key)
+        .bind(s.user_id)
+        .bind(s.wave.as_str())
+        .bind(s.order_id)
+        .bind(to_epoch(s.opens_at))
+        .bind(s.closes_at.map(to_epoch))
+        .bind(to_epoch(now))
+        .fetch_optional(conn)
+        .await
 }
 
 pub async fn get(db: &Db, id: i64) -> sqlx::Result<Option<SurveyRow>> {
     let sql = format!("SELECT {SURVEY_COLUMNS} FROM surveys WHERE id = $1");
-    sqlx::query(&sql).bind(id).fetch_optional(&db.pool).await?.as_ref().map(survey_from_row).transpose()
+    sqlx::query_as(&sql).bind(id).fetch_optional(&db.pool).await
 }
 
 pub async fn by_key(db: &Db, key: &str) -> sqlx::Result<Option<SurveyRow>> {
     let sql = format!("SELECT {SURVEY_COLUMNS} FROM surveys WHERE survey_key = $1");
-    sqlx::query(&sql).bind(key).fetch_optional(&db.pool).await?.as_ref().map(survey_from_row).transpose()
+    sqlx::query_as(&sql).bind(key).fetch_optional(&db.pool).await
 }
 
 /// The surveys of one person, oldest first.
 pub async fn of_user(db: &Db, user_id: i64) -> sqlx::Result<Vec<SurveyRow>> {
     let sql = format!("SELECT {SURVEY_COLUMNS} FROM surveys WHERE user_id = $1 ORDER BY opens_at, id");
-    sqlx::query(&sql).bind(user_id).fetch_all(&db.pool).await?.iter().map(survey_from_row).collect()
+    sqlx::query_as(&sql).bind(user_id).fetch_all(&db.pool).await
 }
 
-fn answer_from_row(r: &AnyRow) -> sqlx::Result<Option<(Question, Reply<Value>)>> {
-    let question: String = r.try_get("question")?;
-    let Some(question) = Question::parse(&question) else { return Ok(None) };
-    if r.try_get::<i64, _>("declined")? != 0 {
-        return Ok(Some((question, Reply::Declined)));
+/// An answer as stored: one of number, choice or text, or declined.
+#[derive(sqlx::FromRow)]
+struct AnswerRow {
+    question: String,
+    number: Option<i64>,
+    choice: Option<String>,
+    text: Option<String>,
+    #[sqlx(try_from = "Flag")]
+    declined: bool,
+}
+
+impl AnswerRow {
+    /// The answer, or `None` for a question this version does not ask any more (or an empty row).
+    fn reply(self) -> Option<(Question, Reply<Value>)> {
+        let question = Question::parse(&self.question)?;
+        if self.declined {
+            return Some((question, Reply::Declined));
+        }
+        let value = match (self.number, self.choice, self.text) {
+            (Some(n), _, _) => Value::Number(n),
+            (None, Some(c), _) => Value::Choice(c),
+            (None, None, Some(t)) => Value::Text(t),
+            _ => return None,
+        };
+        Some((question, Reply::Given(value)))
     }
-    let number: Option<i64> = r.try_get("number")?;
-    let choice: Option<String> = r.try_get("choice")?;
-    let text: Option<String> = r.try_get("text")?;
-    let value = match (number, choice, text) {
-        (Some(n), _, _) => Value::Number(n),
-        (None, Some(c), _) => Value::Choice(c),
-        (None, None, Some(t)) => Value::Text(t),
-        _ => return Ok(None),
-    };
-    Ok(Some((question, Reply::Given(value))))
 }
 
 pub async fn answers(db: &Db, survey_id: i64) -> sqlx::Result<Vec<(Question, Reply<Value>)>> {
-    let rows = sqlx::query("SELECT question, number, choice, text, declined FROM survey_answers WHERE survey_id = $1")
-        .bind(survey_id)
-        .fetch_all(&db.pool)
-        .await?;
-    Ok(rows.iter().map(answer_from_row).collect::<sqlx::Result<Vec<_>>>()?.into_iter().flatten().collect())
+    let rows: Vec<AnswerRow> =
+        sqlx::query_as("SELECT question, number, choice, text, declined FROM survey_answers WHERE survey_id = $1")
+            .bind(survey_id)
+            .fetch_all(&db.pool)
+            .await?;
+    Ok(rows.into_iter().filter_map(AnswerRow::reply).collect())
 }
 
 /// Locks the survey row for the answer about to be written (PostgreSQL; SQLite's write
@@ -147,7 +154,7 @@ pub async fn answers(db: &Db, survey_id: i64) -> sqlx::Result<Vec<(Question, Rep
 pub async fn lock(tx: &mut Tx, backend: super::Backend, id: i64) -> sqlx::Result<Option<SurveyRow>> {
     let lock = backend.lock_rows();
     let sql = format!("SELECT {SURVEY_COLUMNS} FROM surveys WHERE id = $1{lock}");
-    sqlx::query(&sql).bind(id).fetch_optional(&mut **tx).await?.as_ref().map(survey_from_row).transpose()
+    sqlx::query_as(&sql).bind(id).fetch_optional(&mut **tx).await
 }
 
 /// Stores one answer; `false` when that question was answered already (the first answer stands).
@@ -181,15 +188,11 @@ pub async fn save_answer(
 }
 
 pub async fn answered_questions(tx: &mut Tx, survey_id: i64) -> sqlx::Result<Vec<Question>> {
-    let rows = sqlx::query("SELECT question FROM survey_answers WHERE survey_id = $1")
+    let rows: Vec<String> = sqlx::query_scalar("SELECT question FROM survey_answers WHERE survey_id = $1")
         .bind(survey_id)
         .fetch_all(&mut **tx)
         .await?;
-    Ok(rows
-        .iter()
-        .filter_map(|r| r.try_get::<String, _>("question").ok())
-        .filter_map(|q| Question::parse(&q))
-        .collect())
+    Ok(rows.iter().filter_map(|q| Question::parse(q)).collect())
 }
 
 pub async fn mark_completed(tx: &mut Tx, survey_id: i64, now: DateTime<Utc>) -> sqlx::Result<()> {
@@ -221,9 +224,11 @@ pub async fn set_stopped(tx: &mut Tx, user_id: i64, stopped: bool, now: DateTime
 }
 
 pub async fn stopped(conn: &mut sqlx::AnyConnection, user_id: i64) -> sqlx::Result<bool> {
-    let row =
-        sqlx::query("SELECT surveys_stopped FROM people WHERE user_id = $1").bind(user_id).fetch_optional(conn).await?;
-    Ok(row.map(|r| r.try_get::<i64, _>("surveys_stopped")).transpose()?.unwrap_or(0) != 0)
+    let stopped: Option<Flag> = sqlx::query_scalar("SELECT surveys_stopped FROM people WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(stopped.is_some_and(bool::from))
 }
 
 /// The person's baseline household size and income, where given.
@@ -244,8 +249,9 @@ pub async fn baseline_figures(db: &Db, user_id: i64) -> sqlx::Result<(Option<i64
 // ---------------------------------------------------------------------------------------------------
 
 /// An order in scope that took a seat (confirmed, attended, completed or no-show).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Enrolment {
+    #[sqlx(rename = "id")]
     pub order_id: i64,
     pub number: String,
     pub user_id: i64,
@@ -255,6 +261,7 @@ pub struct Enrolment {
     pub village_key: Option<String>,
     pub course_key: String,
     pub trainer_key: String,
+    #[sqlx(try_from = "Flag")]
     pub completed: bool,
 }
 
@@ -268,10 +275,6 @@ pub struct OutcomeData {
 
 /// One stored answer: survey id, question, answer, when.
 pub type StoredAnswer = (i64, Question, Reply<Value>, DateTime<Utc>);
-
-fn placeholders(first: usize, n: usize) -> String {
-    (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
-}
 
 const ENROLLED: &str = "('confirmed', 'attended', 'completed', 'not_completed', 'no_show')";
 
@@ -287,80 +290,66 @@ pub async fn outcome_data(
         return Ok(OutcomeData::default());
     }
     let mut tx = db.begin_read_snapshot().await?;
-    let n = region_keys.len();
-    let mut filter = format!("c.region_key IN ({})", placeholders(1, n));
-    let mut extra: Vec<&str> = Vec::new();
-    if let Some(course) = course_key {
-        extra.push(course);
-        filter.push_str(&format!(" AND c.course_key = ${}", n + extra.len()));
-    }
-    if let Some(trainer) = trainer_key {
-        extra.push(trainer);
-        filter.push_str(&format!(" AND co.trainer_key = ${}", n + extra.len()));
-    }
-    let in_scope = format!(
-        "SELECT o.id FROM orders o JOIN classes c ON c.key = o.class_key JOIN courses co ON co.key = c.course_key
-         WHERE {filter} AND o.status IN {ENROLLED}"
-    );
-    let users_in_scope = in_scope.replacen("SELECT o.id", "SELECT o.user_id", 1);
-    let surveys_in_scope = format!(
-        "SELECT s.id FROM surveys s WHERE s.order_id IN ({in_scope})
-         OR (s.wave = 'baseline' AND s.user_id IN ({users_in_scope}))"
-    );
-    let params: Vec<String> = region_keys.iter().cloned().chain(extra.iter().map(|e| e.to_string())).collect();
-    fn bind_all<'q>(sql: &'q str, params: &[String]) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-        let mut q = sqlx::query(sql);
-        for p in params {
-            q = q.bind(p.clone());
+    // The three statements name the same orders: each binds the scope's values afresh.
+    let scope = |sql: &mut Sql<'_>| -> String {
+        let regions = region_keys.iter().map(|k| sql.bind(k.clone())).collect::<Vec<_>>().join(", ");
+        let mut filter = format!("c.region_key IN ({regions}) AND o.status IN {ENROLLED}");
+        if let Some(course) = course_key {
+            filter.push_str(&format!(" AND c.course_key = {}", sql.bind(course.to_owned())));
         }
-        q
-    }
+        if let Some(trainer) = trainer_key {
+            filter.push_str(&format!(" AND co.trainer_key = {}", sql.bind(trainer.to_owned())));
+        }
+        filter
+    };
+    // Surveys of the orders in scope, and the baselines of their people.
+    let surveys_in_scope = |sql: &mut Sql<'_>| -> String {
+        let filter = scope(sql);
+        format!(
+            "SELECT s.id FROM surveys s
+             WHERE s.order_id IN (SELECT o.id FROM orders o JOIN classes c ON c.key = o.class_key
+                                  JOIN courses co ON co.key = c.course_key WHERE {filter})
+                OR (s.wave = 'baseline' AND s.user_id IN (SELECT o.user_id FROM orders o JOIN classes c ON c.key = o.class_key
+                                  JOIN courses co ON co.key = c.course_key WHERE {filter}))"
+        )
+    };
 
-    let enrol_sql = format!(
+    let mut sql = Sql::new("");
+    let filter = scope(&mut sql);
+    sql.push(&format!(
         "SELECT o.id, o.number, o.user_id, p.name, p.phone, p.pseudonym, p.village_key, c.course_key, co.trainer_key,
-           (SELECT COUNT(*) FROM completions k WHERE k.order_id = o.id) AS completed
+           CASE WHEN EXISTS (SELECT 1 FROM completions k WHERE k.order_id = o.id) THEN 1 ELSE 0 END AS completed
          FROM orders o JOIN classes c ON c.key = o.class_key JOIN courses co ON co.key = c.course_key
          JOIN people p ON p.user_id = o.user_id
-         WHERE {filter} AND o.status IN {ENROLLED}
+         WHERE {filter}
          ORDER BY co.sort_order, c.course_key, o.id"
-    );
-    let enrolments = bind_all(&enrol_sql, &params)
-        .fetch_all(&mut *tx)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(Enrolment {
-                order_id: r.try_get("id")?,
-                number: r.try_get("number")?,
-                user_id: r.try_get("user_id")?,
-                name: r.try_get("name")?,
-                phone: r.try_get("phone")?,
-                pseudonym: r.try_get("pseudonym")?,
-                village_key: r.try_get("village_key")?,
-                course_key: r.try_get("course_key")?,
-                trainer_key: r.try_get("trainer_key")?,
-                completed: r.try_get::<i64, _>("completed")? > 0,
-            })
-        })
-        .collect::<sqlx::Result<Vec<_>>>()?;
+    ));
+    let enrolments: Vec<Enrolment> = sql.build_query_as()?.fetch_all(&mut *tx).await?;
 
-    let survey_sql = format!("SELECT {SURVEY_COLUMNS} FROM surveys WHERE id IN ({surveys_in_scope}) ORDER BY id");
-    let surveys = bind_all(&survey_sql, &params)
-        .fetch_all(&mut *tx)
-        .await?
-        .iter()
-        .map(survey_from_row)
-        .collect::<sqlx::Result<Vec<_>>>()?;
-    let answer_sql = format!(
-        "SELECT survey_id, question, number, choice, text, declined, at FROM survey_answers
-         WHERE survey_id IN ({surveys_in_scope}) ORDER BY survey_id, question"
-    );
-    let mut answers = Vec::new();
-    for r in bind_all(&answer_sql, &params).fetch_all(&mut *tx).await? {
-        if let Some((q, reply)) = answer_from_row(&r)? {
-            answers.push((r.try_get("survey_id")?, q, reply, from_epoch(r.try_get("at")?)));
-        }
+    let mut sql = Sql::new("");
+    let surveys = surveys_in_scope(&mut sql);
+    sql.push(&format!("SELECT {SURVEY_COLUMNS} FROM surveys WHERE id IN ({surveys}) ORDER BY id"));
+    let surveys: Vec<SurveyRow> = sql.build_query_as()?.fetch_all(&mut *tx).await?;
+
+    #[derive(sqlx::FromRow)]
+    struct AnswerOfSurvey {
+        survey_id: i64,
+        #[sqlx(flatten)]
+        answer: AnswerRow,
+        #[sqlx(try_from = "Epoch")]
+        at: DateTime<Utc>,
     }
+    let mut sql = Sql::new("");
+    let surveys_of_answers = surveys_in_scope(&mut sql);
+    sql.push(&format!(
+        "SELECT survey_id, question, number, choice, text, declined, at FROM survey_answers
+         WHERE survey_id IN ({surveys_of_answers}) ORDER BY survey_id, question"
+    ));
+    let rows: Vec<AnswerOfSurvey> = sql.build_query_as()?.fetch_all(&mut *tx).await?;
+    let answers = rows
+        .into_iter()
+        .filter_map(|r| r.answer.reply().map(|(question, reply)| (r.survey_id, question, reply, r.at)))
+        .collect();
     tx.commit().await?;
     Ok(OutcomeData { enrolments, surveys, answers })
 }
@@ -390,11 +379,11 @@ pub async fn ensure_pseudonyms(db: &Db, user_ids: &[i64]) -> sqlx::Result<std::c
             }
         }
         // Read back rather than trust our draw: another export may have given one first.
-        let row = sqlx::query("SELECT pseudonym FROM people WHERE user_id = $1")
+        let pseudonym: Option<Option<String>> = sqlx::query_scalar("SELECT pseudonym FROM people WHERE user_id = $1")
             .bind(user_id)
             .fetch_optional(&db.pool)
             .await?;
-        if let Some(p) = row.map(|r| r.try_get::<Option<String>, _>("pseudonym")).transpose()?.flatten() {
+        if let Some(p) = pseudonym.flatten() {
             made.insert(user_id, p);
         }
     }
