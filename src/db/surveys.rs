@@ -49,7 +49,7 @@ pub struct NewSurvey<'a> {
 /// Creates the survey unless its key exists; returns the new id, `None` when it existed.
 pub async fn create(tx: &mut Tx, s: &NewSurvey<'_>, now: DateTime<Utc>) -> sqlx::Result<Option<i64>> {
     insert(
-        &mut **tx,
+        tx,
         "INSERT INTO surveys (survey_key, user_id, wave, order_id, opens_at, closes_at, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (survey_key) DO NOTHING RETURNING id",
