@@ -10,16 +10,17 @@ use chrono::{NaiveDate, NaiveTime};
 use serde::Deserialize;
 use serde_spanned::Spanned;
 
+mod class;
+mod course;
 pub(crate) mod lenient;
+mod region;
+mod trainer;
 
-use crate::domain::calendar::{self, BusyRange, DailyRange};
+use crate::domain::calendar::{BusyRange, DailyRange};
 use crate::domain::catalog::{
-    BusyMode, Category, Class, ClassStatus, Course, Credits, Mode, Question, RegionEntry, RegionSchedule,
-    SessionStatus, TrText, Trainer, TrainerKind, Translations, is_valid_key,
+    Class, Course, Question, RegionEntry, SessionStatus, TrText, Trainer, Translations, is_valid_key,
 };
 use crate::domain::learning::{GeoPoint, Venue};
-use crate::domain::person::Audience;
-use crate::domain::region::RegionLevel;
 
 /// One problem in a catalogue file: `demo.toml:42: course "mushroom": field `trainer`: no trainer "wang"`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -431,341 +432,32 @@ pub(crate) struct ValidatedClass {
 
 pub(crate) fn validate(file: &CatalogFile, lines: &Lines) -> (Validated, Vec<Problem>) {
     let mut c = Checker { lines, problems: Vec::new() };
+    // Each kind of entry is checked on its own ([`region`], [`trainer`], [`course`], [`class`]); here
+    // only what spans entries: a key may appear once per kind.
     let mut out = Validated { regions: Vec::new(), trainers: Vec::new(), courses: Vec::new(), classes: Vec::new() };
-
     let mut seen = HashSet::new();
     for (i, r) in file.region.iter().enumerate() {
-        let item = quoted("region", r.key.get_ref());
-        c.key(&r.key, &item);
-        c.unique(&mut seen, &r.key, &item);
-        c.text(&r.name, &item, "name", 40);
-        if let Some(tz) = &r.timezone
-            && tz.get_ref().parse::<chrono_tz::Tz>().is_err()
-        {
-            c.report(&tz.span(), &item, "timezone", "is not an IANA time zone (example: Asia/Shanghai)");
-        }
-        if let Some(zone) = &r.zone
-            && !calendar::is_known_zone(zone.get_ref())
-        {
-            c.report(
-                &zone.span(),
-                &item,
-                "zone",
-                format!("is not an agricultural zone; one of: {}", calendar::ZONE_KEYS.join(", ")),
-            );
-        }
-        let busy_mode = match &r.busy_mode {
-            None => BusyMode::Add,
-            Some(m) => BusyMode::parse(m.get_ref()).unwrap_or_else(|| {
-                c.report(&m.span(), &item, "busy_mode", "must be \"add\" or \"replace\"");
-                BusyMode::Add
-            }),
-        };
-        if r.busy_windows.as_ref().is_some_and(|w| w.is_empty()) {
-            c.report(&r.key.span(), &item, "busy_windows", "must list at least one window, or be left out");
-        }
-        if let Some(e) = &r.remind_evening_at
-            && !crate::domain::reminder::is_valid_evening(e.get_ref())
-        {
-            c.report(&e.span(), &item, "remind_evening_at", "write HH:MM or \"off\" (example: 19:30)");
-        }
-        if let Some(h) = &r.remind_hours_before
-            && !(0..=48).contains(h.get_ref())
-        {
-            c.report(&h.span(), &item, "remind_hours_before", "must be 0-48 hours (0 = no such reminder)");
-        }
-        let level = match &r.parent {
-            None => RegionLevel::County,
-            // The real level comes from the parent, resolved with storage in `write`.
-            Some(_) => RegionLevel::Township,
-        };
-        if r.parent.is_none() && r.zone.is_none() {
-            c.report(&r.key.span(), &item, "zone", "a county must name its agricultural zone");
-        }
-        if let Some(contact) = &r.contact {
-            c.text(contact, &item, "contact", MAX_CONTACT_CHARS);
-        }
-        let mut tr = c.translations(
-            &r.tr,
-            &r.key.span(),
-            &item,
-            &[("name", 80, false), ("contact", 2 * MAX_CONTACT_CHARS, false)],
-            0,
-        );
-        tr.add_if_missing("en", "name", r.name_en.as_deref());
-        out.regions.push((
-            RegionEntry {
-                key: r.key.get_ref().clone(),
-                parent_key: r.parent.as_ref().map(|p| p.get_ref().clone()),
-                level,
-                name: r.name.get_ref().trim().to_owned(),
-                tr,
-                own_timezone: r.timezone.as_ref().map(|t| t.get_ref().clone()),
-                own_zone: r.zone.as_ref().map(|z| z.get_ref().clone()),
-                schedule: RegionSchedule {
-                    busy: r.busy.clone(),
-                    busy_mode,
-                    quiet_hours: r.quiet_hours,
-                    busy_windows: r.busy_windows.clone(),
-                },
-                remind_evening_at: r.remind_evening_at.as_ref().map(|e| e.get_ref().clone()),
-                remind_hours_before: r.remind_hours_before.as_ref().map(|h| *h.get_ref()),
-                contact: r.contact.as_ref().map(|c| c.get_ref().trim().to_owned()),
-                sort_order: i as i64,
-            },
-            r.parent.as_ref().map(|p| p.span()).unwrap_or_else(|| r.key.span()),
-        ));
+        c.unique(&mut seen, &r.key, &quoted("region", r.key.get_ref()));
+        out.regions.push(region::check(&mut c, r, i as i64));
     }
-
     let mut seen = HashSet::new();
     for t in &file.trainer {
-        let item = quoted("trainer", t.key.get_ref());
-        c.key(&t.key, &item);
-        c.unique(&mut seen, &t.key, &item);
-        c.text(&t.name, &item, "name", 40);
-        c.text(&t.title, &item, "title", 80);
-        let kind = TrainerKind::parse(t.kind.get_ref()).unwrap_or_else(|| {
-            c.report(&t.kind.span(), &item, "kind", "must be expert, industry or local");
-            TrainerKind::Expert
-        });
-        let tr = c.translations(
-            &t.tr,
-            &t.key.span(),
-            &item,
-            &[("name", 80, false), ("title", 160, false), ("bio", 1500, false)],
-            0,
-        );
-        out.trainers.push(Trainer {
-            key: t.key.get_ref().clone(),
-            name: t.name.get_ref().trim().to_owned(),
-            title: t.title.get_ref().trim().to_owned(),
-            kind,
-            bio: t.bio.clone(),
-            tr,
-        });
+        c.unique(&mut seen, &t.key, &quoted("trainer", t.key.get_ref()));
+        out.trainers.push(trainer::check(&mut c, t));
     }
-
     let mut seen = HashSet::new();
     for co in &file.course {
-        let item = quoted("course", co.key.get_ref());
-        c.key(&co.key, &item);
-        c.unique(&mut seen, &co.key, &item);
-        c.text(&co.title, &item, "title", 60);
-        c.text(&co.summary, &item, "summary", 600);
-        let audience = Audience::parse(co.audience.get_ref()).unwrap_or_else(|| {
-            c.report(&co.audience.span(), &item, "audience", "must be villager or cadre");
-            Audience::Villager
-        });
-        let category = match Category::parse(co.category.get_ref()) {
-            Some(cat) if cat.audience() == audience => cat,
-            found => {
-                let allowed: Vec<&str> = Category::for_audience(audience).iter().map(|c| c.as_str()).collect();
-                let why = if found.is_some() { "belongs to the other audience" } else { "is not a category" };
-                c.report(
-                    &co.category.span(),
-                    &item,
-                    "category",
-                    format!("{why}; for {} courses one of: {}", audience.as_str(), allowed.join(", ")),
-                );
-                Category::for_audience(audience)[0]
-            }
-        };
-        let mode = Mode::parse(co.mode.get_ref()).unwrap_or_else(|| {
-            c.report(&co.mode.span(), &item, "mode", "must be classroom, field, village or online");
-            Mode::Classroom
-        });
-        let cost_yuan = match &co.cost_yuan {
-            None => 0,
-            Some(v) if (0..=100_000).contains(v.get_ref()) => *v.get_ref(),
-            Some(v) => {
-                c.report(&v.span(), &item, "cost_yuan", "must be a whole number of yuan, 0-100000 (0 = free)");
-                0
-            }
-        };
-        let credits = match &co.credits {
-            None => Credits::ZERO,
-            Some(v) => match Credits::from_number(*v.get_ref()) {
-                Ok(credits) if credits > Credits::ZERO && audience != Audience::Cadre => {
-                    c.report(&v.span(), &item, "credits", "only cadre courses carry credits");
-                    credits
-                }
-                Ok(credits) => credits,
-                Err(e) => {
-                    c.report(&v.span(), &item, "credits", e.to_string());
-                    Credits::ZERO
-                }
-            },
-        };
-        if let Some(photo) = &co.photo
-            && !photo.get_ref().starts_with("https://")
-        {
-            c.report(&photo.span(), &item, "photo", "must be an https:// address");
-        }
-        let min_attendance_pct =
-            c.percent(&co.min_attendance_pct, Course::DEFAULT_MIN_ATTENDANCE_PCT, &item, "min_attendance_pct");
-        let pass_mark_pct = c.percent(&co.pass_mark_pct, Course::DEFAULT_PASS_MARK_PCT, &item, "pass_mark_pct");
-
-        let mut questions = Vec::new();
-        let mut seen_q = HashSet::new();
-        for q in &co.question {
-            let q_item = format!("{item}, question {:?}", q.key.get_ref());
-            c.key(&q.key, &q_item);
-            c.unique(&mut seen_q, &q.key, &q_item);
-            c.text(&q.text, &q_item, "text", Question::MAX_TEXT_CHARS);
-            c.text(&q.explanation, &q_item, "explanation", Question::MAX_EXPLANATION_CHARS);
-            let options = q.options.get_ref();
-            if !(Question::MIN_OPTIONS..=Question::MAX_OPTIONS).contains(&options.len()) {
-                c.report(&q.options.span(), &q_item, "options", "give 2-6 options");
-            }
-            if options.iter().any(|o| o.trim().is_empty() || o.chars().count() > Question::MAX_OPTION_CHARS) {
-                c.report(&q.options.span(), &q_item, "options", "each option must be 1-100 characters");
-            }
-            let answer = *q.answer.get_ref();
-            if answer < 1 || answer as usize > options.len() {
-                c.report(
-                    &q.answer.span(),
-                    &q_item,
-                    "answer",
-                    format!("is the number of the right option, 1-{}", options.len()),
-                );
-            }
-            let tr = c.translations(
-                &q.tr,
-                &q.key.span(),
-                &q_item,
-                &[
-                    ("text", Question::MAX_TEXT_CHARS, false),
-                    ("options", Question::MAX_OPTION_CHARS, true),
-                    ("explanation", Question::MAX_EXPLANATION_CHARS, false),
-                ],
-                options.len(),
-            );
-            questions.push(Question {
-                id: 0,
-                course_key: co.key.get_ref().clone(),
-                key: q.key.get_ref().clone(),
-                text: q.text.get_ref().trim().to_owned(),
-                options: options.iter().map(|o| o.trim().to_owned()).collect(),
-                answer: (answer.max(1) - 1) as usize,
-                explanation: q.explanation.get_ref().trim().to_owned(),
-                tr,
-            });
-        }
-        let mut tr = c.translations(
-            &co.tr,
-            &co.key.span(),
-            &item,
-            &[
-                ("title", 120, false),
-                ("summary", 1500, false),
-                ("what_to_bring", 400, false),
-                ("funded_by", 120, false),
-            ],
-            0,
-        );
-        tr.add_if_missing("en", "title", co.title_en.as_deref());
-        out.courses.push((
-            Course {
-                key: co.key.get_ref().clone(),
-                title: co.title.get_ref().trim().to_owned(),
-                audience,
-                category,
-                summary: co.summary.get_ref().trim().to_owned(),
-                mode,
-                trainer_key: co.trainer.get_ref().clone(),
-                cost_yuan,
-                funded_by: co.funded_by.clone(),
-                needs_approval: co.needs_approval,
-                credits,
-                what_to_bring: co.what_to_bring.clone(),
-                photo: co.photo.as_ref().map(|p| p.get_ref().clone()),
-                min_attendance_pct,
-                practical_check: co.practical_check,
-                pass_mark_pct,
-                tr,
-            },
-            co.trainer.span(),
-            questions,
-        ));
+        c.unique(&mut seen, &co.key, &quoted("course", co.key.get_ref()));
+        out.courses.push(course::check(&mut c, co));
     }
-
     let mut seen = HashSet::new();
     for cl in &file.class {
-        let item = quoted("class", cl.key.get_ref());
-        c.key(&cl.key, &item);
-        c.unique(&mut seen, &cl.key, &item);
-        c.text(&cl.place, &item, "place", 80);
-        let capacity = *cl.capacity.get_ref();
-        if !(1..=10_000).contains(&capacity) {
-            c.report(&cl.capacity.span(), &item, "capacity", "must be 1-10000 seats");
-        }
-        let status = match &cl.status {
-            None => ClassStatus::Open,
-            Some(s) => ClassStatus::parse(s.get_ref()).unwrap_or_else(|| {
-                c.report(&s.span(), &item, "status", "must be open, closed or cancelled");
-                ClassStatus::Open
-            }),
-        };
-        let class_venue = c.venue(&cl.lat, &cl.lon, &cl.radius_m, &item);
-        let mut sessions = Vec::new();
-        let mut session_span = Vec::new();
-        let mut timed = Vec::new();
-        let mut seen_s = HashSet::new();
-        for s in &cl.session {
-            let s_item = format!("{item}, session {:?}", s.key.get_ref());
-            c.key(&s.key, &s_item);
-            c.unique(&mut seen_s, &s.key, &s_item);
-            let date = parse_date(s.date.get_ref()).unwrap_or_else(|why| {
-                c.report(&s.date.span(), &s_item, "date", why);
-                NaiveDate::MIN
-            });
-            let (start, end) = parse_times(s.time.get_ref()).unwrap_or_else(|why| {
-                c.report(&s.time.span(), &s_item, "time", why);
-                (NaiveTime::MIN, NaiveTime::MIN)
-            });
-            timed.push(date != NaiveDate::MIN && start != end);
-            let status = match &s.status {
-                None => SessionStatus::Scheduled,
-                Some(st) => SessionStatus::parse(st.get_ref()).unwrap_or_else(|| {
-                    c.report(&st.span(), &s_item, "status", "must be scheduled or cancelled");
-                    SessionStatus::Scheduled
-                }),
-            };
-            let venue = c.venue(&s.lat, &s.lon, &s.radius_m, &s_item);
-            let tr = c.translations(&s.tr, &s.key.span(), &s_item, &[("place", 160, false), ("topic", 160, false)], 0);
-            sessions.push((
-                s.key.get_ref().clone(),
-                date,
-                start,
-                end,
-                s.place.clone(),
-                s.topic.clone(),
-                status,
-                venue,
-                tr,
-            ));
-            session_span.push(s.date.span());
-        }
-        out.classes.push(ValidatedClass {
-            class: Class {
-                key: cl.key.get_ref().clone(),
-                course_key: cl.course.get_ref().clone(),
-                region_key: cl.region.get_ref().clone(),
-                place: cl.place.get_ref().trim().to_owned(),
-                capacity,
-                status,
-                venue: class_venue,
-                tr: c.translations(&cl.tr, &cl.key.span(), &item, &[("place", 160, false)], 0),
-            },
-            course_span: cl.course.span(),
-            region_span: cl.region.span(),
-            sessions,
-            session_span,
-            timed,
-        });
+        c.unique(&mut seen, &cl.key, &quoted("class", cl.key.get_ref()));
+        out.classes.push(class::check(&mut c, cl));
     }
     (out, c.problems)
 }
+
 /// `YYYY-MM-DD`; a well-formed date that does not exist (`2026-12-32`) is said to be so.
 pub(crate) fn parse_date(s: &str) -> Result<NaiveDate, String> {
     let b = s.as_bytes();
@@ -901,6 +593,13 @@ pub(crate) fn read_file(text: &str, lines: &Lines) -> Result<(CatalogFile, Vec<P
         .map(|f| Problem { line: Some(lines.line(&f.span)), item: f.item, field: f.field, message: f.message })
         .collect();
     Ok((file, problems))
+}
+
+/// What checking `text` said, as `item: field` per problem (for the checks' unit tests).
+#[cfg(test)]
+pub(crate) fn said(text: &str) -> Vec<String> {
+    let (_, problems) = check(text).unwrap_or_else(|p| panic!("the file reads: {p:?}\n{text}"));
+    problems.iter().map(|p| format!("{}: {}", p.item, p.field.clone().unwrap_or_default())).collect()
 }
 
 #[cfg(test)]
