@@ -71,7 +71,7 @@ async fn check_in_quiz_retake_and_certificate() {
     assert_shows!(prompt.rendered_text(), ZH, "checkin-prompt");
     let roster = t.emu.messages(teacher).into_iter().rev().find(is_roster).unwrap();
     assert!(roster.rendered_text().contains(&counts(1)), "the button alone checked nobody in");
-    assert!(t.say(b, &code).await.rendered_text().contains("签到成功"));
+    assert_shows!(t.say(b, &code).await.rendered_text(), ZH, "checkin-done");
     // The trainer marks 乙 absent by hand after all.
     let roster = t.emu.messages(teacher).into_iter().rev().find(is_roster).unwrap();
     assert!(roster.rendered_text().contains(&counts(2)), "{}", roster.rendered_text());
@@ -164,7 +164,7 @@ async fn a_trainer_cannot_take_attendance_for_another_trainers_class() {
     assert!(db::learning::checkin(&t.app.db, sessions[0].id).await.unwrap().is_none());
     // A trainee has no /checkin at all.
     let me = t.villager(811, "甲").await;
-    assert!(t.say(me, "/checkin").await.rendered_text().contains("没有权限"));
+    assert!(t.say(me, "/checkin").await.rendered_text().contains(&zh("not-allowed")));
     t.stop().await;
 }
 
@@ -187,7 +187,7 @@ async fn a_cadre_earns_credits_and_the_coordinator_exports_them() {
         }
         let code = t.open_checkin(teacher, when).await;
         t.next(cadre).await; // the check-in button message
-        assert!(t.say(cadre, &code).await.rendered_text().contains("签到成功"));
+        assert_shows!(t.say(cadre, &code).await.rendered_text(), ZH, "checkin-done");
     }
     t.clock.set(beijing("2027-03-20T17:01:00"));
     let invitation = t.next(cadre).await;
