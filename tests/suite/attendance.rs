@@ -4,7 +4,8 @@
 //! when nobody checked in, completion never below the minimum, a final status for every order,
 //! "can't come" on the roster, quizzes, certificates and their verification.
 
-use crate::common::{DEMO_CATALOG, Store, TestBot, beijing};
+use crate::common::{ANY, DEMO_CATALOG, Store, TestBot, ZH, beijing, matches, pattern, shows, tr, zh, zh_date};
+use crate::{assert_matches, assert_shows};
 use fieldschool::db;
 use fieldschool::domain::catalog::Session;
 use fieldschool::domain::order::OrderStatus;
@@ -29,21 +30,22 @@ async fn order(t: &TestBot, me: i64, class_label: &str) {
     t.tap(me, "食用菌种植技术").await;
     t.tap(me, class_label).await;
     let done = t.tap(me, "确认报名").await;
-    assert!(done.rendered_text().contains("报名成功"), "{}", done.rendered_text());
+    assert_shows!(done.rendered_text(), ZH, "order-confirmed");
 }
 
-/// The next message to `user` that contains `needle`, passing over others (reminders and outbox
-/// messages come on their own time, before or after a reply).
+/// The next message to `user` that holds `needle` (a text, or a pattern such as `pattern(ZH, key)`:
+/// see `common::matches`), passing over others (reminders and outbox messages come on their own
+/// time, before or after a reply).
 async fn until(t: &TestBot, user: i64, needle: &str) -> BotMessage {
     loop {
         let m = t.next(user).await;
-        if m.rendered_text().contains(needle) {
+        if matches(&m.rendered_text(), needle) {
             return m;
         }
     }
 }
 
-/// Sends text and returns the first message after it that contains `needle`.
+/// Sends text and returns the first message after it that holds `needle` (as in [`until`]).
 async fn say_until(t: &TestBot, user: i64, text: &str, needle: &str) -> BotMessage {
     t.emu.send_text(user, text);
     until(t, user, needle).await
@@ -75,7 +77,17 @@ async fn press(t: &TestBot, user: i64, msg: &BotMessage, data: &str) -> String {
 
 /// The trainer's newest message showing a roster.
 fn roster_of(t: &TestBot, trainer: i64) -> BotMessage {
-    t.emu.messages(trainer).into_iter().rev().find(|m| m.rendered_text().contains("已到")).expect("a roster")
+    t.emu
+        .messages(trainer)
+        .into_iter()
+        .rev()
+        .find(|m| shows(&m.rendered_text(), ZH, "roster-counts"))
+        .expect("a roster")
+}
+
+/// The roster's count line: "已到 1 / 2 人".
+fn present(n: u32, total: u32) -> String {
+    tr!(ZH, "roster-counts", present = n, total = total)
 }
 
 fn message(t: &TestBot, user: i64, id: i32) -> BotMessage {
@@ -110,44 +122,46 @@ async fn proof_of_presence(store: Store) {
     t.clock.set(beijing("2026-12-20T08:50:00"));
     for who in [a, b] {
         for _ in 0..2 {
-            until(&t, who, "上课提醒").await;
+            until(&t, who, &pattern(ZH, "reminder-title")).await;
         }
     }
     let last = t.emu.last_message(a).unwrap();
     press(&t, a, &last, &checkin_data).await;
     let early = t.next(a).await.rendered_text();
-    assert!(early.contains("还没到签到时间") && early.contains("09:00"), "{early}");
+    let not_yet =
+        tr!(ZH, "checkin-not-yet", opens = tr!(ZH, "learning-date-time", month = 12, day = 20, time = "09:00"));
+    assert!(early.contains(&not_yet), "{early}");
     t.emu.send_location(a, 34.7467, 112.634);
-    assert!(t.next(a).await.rendered_text().contains("12月20日 09:00 起可以签到"));
-    assert!(t.say(a, "1234").await.rendered_text().contains("12月20日 09:00 起可以签到"));
+    assert!(t.next(a).await.rendered_text().contains(&not_yet));
+    assert!(t.say(a, "1234").await.rendered_text().contains(&not_yet));
 
     // 09:20: the trainer opens check-in; the "签到" button checks nobody in by itself: it asks for the
     // code and offers the location button (the venue has coordinates).
     t.clock.set(beijing("2026-12-20T09:20:00"));
     let code = t.open_checkin(teacher, "12月20日").await;
-    let invite_a = until(&t, a, "开始签到").await;
-    let invite_b = until(&t, b, "开始签到").await;
+    let invite_a = until(&t, a, &pattern(ZH, "checkin-open")).await;
+    let invite_b = until(&t, b, &pattern(ZH, "checkin-open")).await;
     press(&t, a, &invite_a, invite_a.inline_keyboard[0][0].callback_data.as_deref().unwrap()).await;
     let prompt = t.next(a).await;
-    assert!(prompt.rendered_text().contains("4 位签到码"), "{}", prompt.rendered_text());
+    assert_shows!(prompt.rendered_text(), ZH, "checkin-prompt-location");
     let keyboard = prompt.reply_keyboard.clone().expect("a reply keyboard");
     let location_button = keyboard.rows.iter().flatten().find(|b| b.request_location).expect("a location button");
-    assert_eq!(location_button.text, "📍 发送位置");
-    assert!(roster_of(&t, teacher).rendered_text().contains("已到 0 / 2"));
+    assert_eq!(location_button.text, zh("btn-send-location"));
+    assert!(roster_of(&t, teacher).rendered_text().contains(&present(0, 2)));
 
     // About 1.1 km away: told the distance and the radius, not checked in.
     t.emu.send_location(a, 34.7566, 112.634);
     let far = t.next(a).await.rendered_text();
-    assert!(far.contains("1112 米") && far.contains("200 米以内"), "{far}");
+    assert!(far.contains(&tr!(ZH, "checkin-too-far", distance = 1112, radius = 200)), "{far}");
     // About 44 m away: checked in, the menu is back, and the distance is stored with the mark.
     t.emu.send_location(a, 34.7470, 112.634);
     let done = t.next(a).await;
-    assert!(done.rendered_text().contains("签到成功"), "{}", done.rendered_text());
-    assert!(done.reply_keyboard.unwrap().rows.iter().flatten().any(|b| b.text == "📚 报名培训"));
+    assert_shows!(done.rendered_text(), ZH, "checkin-done");
+    assert!(done.reply_keyboard.unwrap().rows.iter().flatten().any(|b| b.text == zh("menu-browse")));
     let mark = db::learning::mark_record(&t.app.db, order_of(&t, a).await.id, session.id).await.unwrap().unwrap();
     assert_eq!((mark.source.as_str(), mark.marked_by), ("location", Some(a)));
     assert!((40..=50).contains(&mark.distance_m.unwrap()), "{mark:?}");
-    assert!(roster_of(&t, teacher).rendered_text().contains("已到 1 / 2"));
+    assert!(roster_of(&t, teacher).rendered_text().contains(&present(1, 2)));
 
     // 乙 guesses: four wrong codes are told how many tries are left, the fifth locks check-in for ten
     // minutes, and then even the right code waits.
@@ -155,34 +169,35 @@ async fn proof_of_presence(store: Store) {
         (1..=5).map(|k| format!("{:04}", (code.parse::<u32>().unwrap() + k * 1111) % 10_000)).collect();
     for (i, guess) in wrong.iter().enumerate().take(4) {
         let reply = t.say(b, guess).await.rendered_text();
-        assert!(reply.contains("签到码不对") && reply.contains(&format!("再错 {} 次", 4 - i)), "{reply}");
+        assert!(reply.contains(&tr!(ZH, "checkin-wrong-code", left = 4 - i)), "{reply}");
     }
     let locked = t.say(b, &wrong[4]).await.rendered_text();
-    assert!(locked.contains("锁定") && locked.contains("09:30"), "{locked}");
+    // Locked until 09:30 (the until argument ends with the time).
+    assert_matches!(locked, tr!(ZH, "checkin-locked", until = format!("{ANY}09:30")));
     let still = t.say(b, &code).await.rendered_text();
-    assert!(still.contains("锁定"), "{still}");
+    assert_shows!(still, ZH, "checkin-locked");
     press(&t, b, &invite_b, invite_b.inline_keyboard[0][0].callback_data.as_deref().unwrap()).await;
-    assert!(t.next(b).await.rendered_text().contains("锁定"));
+    assert_shows!(t.next(b).await.rendered_text(), ZH, "checkin-locked");
     t.clock.set(beijing("2026-12-20T09:31:00"));
-    assert!(t.say(b, &code).await.rendered_text().contains("签到成功"));
+    assert_shows!(t.say(b, &code).await.rendered_text(), ZH, "checkin-done");
     assert_eq!(
         db::learning::mark_record(&t.app.db, order_of(&t, b).await.id, session.id).await.unwrap().unwrap().source,
         "code"
     );
-    assert!(roster_of(&t, teacher).rendered_text().contains("已到 2 / 2"));
+    assert!(roster_of(&t, teacher).rendered_text().contains(&present(2, 2)));
 
     // After the end, the button, a location and the code all say check-in has closed.
     t.clock.set(beijing("2026-12-20T11:31:00"));
     press(&t, b, &invite_b, invite_b.inline_keyboard[0][0].callback_data.as_deref().unwrap()).await;
-    until(&t, b, "签到已关闭").await;
+    until(&t, b, &zh("checkin-closed")).await;
     t.emu.send_location(a, 34.7470, 112.634);
-    until(&t, a, "签到已关闭").await;
-    say_until(&t, a, &code, "签到已关闭").await;
+    until(&t, a, &zh("checkin-closed")).await;
+    say_until(&t, a, &code, &zh("checkin-closed")).await;
     // The next day nothing of theirs is near: no check-in open.
     t.clock.set(beijing("2026-12-21T10:00:00"));
-    say_until(&t, a, &code, "没有您可以签到的课").await;
+    say_until(&t, a, &code, &zh("checkin-none-open")).await;
     t.emu.send_location(a, 34.7470, 112.634);
-    until(&t, a, "现在没有您正在上的课").await;
+    until(&t, a, &zh("checkin-no-session-now")).await;
     t.stop().await;
 }
 
@@ -210,34 +225,36 @@ async fn picker(store: Store) {
     // 08:00 on 12-12: nothing to open yet; told when today's opens.
     t.clock.set(beijing("2026-12-12T08:00:00"));
     let early = t.say(teacher, "/checkin").await.rendered_text();
-    assert!(early.contains("08:30 起可以开始签到"), "{early}");
+    assert_matches!(early, tr!(ZH, "checkin-next-today", opens = format!("{ANY}08:30")));
 
     // 08:40: only today's session, in its window; its button carries the session's id.
     t.clock.set(beijing("2026-12-12T08:40:00"));
     let list = t.say(teacher, "/checkin").await;
     let buttons: Vec<_> = list.buttons().collect();
     assert_eq!(buttons.len(), 1, "{buttons:?}");
-    assert!(buttons[0].text.contains("12月12日"), "{buttons:?}");
+    assert!(buttons[0].text.contains(&zh_date(2026, 12, 12)), "{buttons:?}");
     assert_eq!(buttons[0].callback_data.as_deref(), Some(format!("ck:{}", s[0].id).as_str()));
 
     // A button for the session a week ahead (an old picker's, or forged) is answered and opens nothing:
     // no code, nothing to the villagers.
     for ahead in [&s[1], &s[2]] {
         let toast = press(&t, teacher, &list, &format!("ck:{}", ahead.id)).await;
-        assert!(toast.contains("还没到签到时间"), "{toast}");
+        assert_shows!(toast, ZH, "checkin-not-yet");
         assert!(db::learning::checkin(&t.app.db, ahead.id).await.unwrap().is_none());
     }
 
     // After the end: ended sessions are not offered, and the old button opens nothing. (Nobody checked
     // in, so the trainer is also asked to mark attendance by hand, in a message of its own.)
     t.clock.set(beijing("2026-12-12T11:40:00"));
-    let later = say_until(&t, teacher, "/checkin", "现在没有可以开始签到的课").await;
-    assert!(later.rendered_text().contains("现在没有可以开始签到的课"), "{}", later.rendered_text());
+    // The demo catalogue gives no office contact: the bot passes "none".
+    let none_open = tr!(ZH, "checkin-no-sessions", contact = "none");
+    let later = say_until(&t, teacher, "/checkin", &none_open).await;
+    assert!(later.rendered_text().contains(&none_open), "{}", later.rendered_text());
     assert!(later.inline_keyboard.is_empty());
     let toast = press(&t, teacher, &list, &format!("ck:{}", s[0].id)).await;
-    assert!(toast.contains("已经结束"), "{toast}");
+    assert!(toast.contains(&zh("checkin-ended")), "{toast}");
     assert!(db::learning::checkin(&t.app.db, s[0].id).await.unwrap().is_none());
-    assert!(!t.emu.messages(a).iter().any(|m| m.rendered_text().contains("开始签到")));
+    assert!(!t.emu.messages(a).iter().any(|m| shows(&m.rendered_text(), ZH, "checkin-open")));
     t.stop().await;
 }
 
@@ -267,9 +284,10 @@ async fn by_hand(store: Store) {
 
     // The session ends and nobody opened check-in: the trainer is asked, with the roster's buttons.
     t.clock.set(beijing("2026-12-20T11:31:00"));
-    let ask = until(&t, teacher, "没有签到记录").await;
+    let ask = until(&t, teacher, &zh("attendance-by-hand")).await;
     let text = ask.rendered_text();
-    assert!(text.contains("48 小时") && text.contains("12月22日 11:30 前") && text.contains("已到 0 / 2"), "{text}");
+    let until_when = tr!(ZH, "learning-date-time", month = 12, day = 22, time = "11:30");
+    assert!(text.contains(&tr!(ZH, "roster-hand", until = until_when)) && text.contains(&present(0, 2)), "{text}");
     settled(&t).await;
     assert_eq!((status(&t, a).await, status(&t, b).await), (OrderStatus::Confirmed, OrderStatus::Confirmed));
 
@@ -279,12 +297,13 @@ async fn by_hand(store: Store) {
     };
     assert_eq!(press(&t, teacher, &ask, &toggle(&ask, "甲")).await, "");
     let shown = message(&t, teacher, ask.message_id).rendered_text();
-    assert!(shown.contains("✅ 甲") && shown.contains("已到 1 / 2"), "{shown}");
+    let marked = tr!(ZH, "roster-line", mark = zh("roster-present"), name = "甲", practical = ANY, leave = ANY);
+    assert!(matches(&shown, &marked) && shown.contains(&present(1, 2)), "{shown}");
     let mark = db::learning::mark_record(&t.app.db, order_of(&t, a).await.id, session.id).await.unwrap().unwrap();
     assert_eq!((mark.source.as_str(), mark.marked_by, mark.at), ("trainer", Some(teacher), t.app.now()));
 
     // The attendance is taken: 甲 counts as attended and gets the quiz, 乙 (not marked) is absent.
-    until(&t, a, "做个小测验").await;
+    until(&t, a, &pattern(ZH, "quiz-invite")).await;
     settled(&t).await;
     assert_eq!((status(&t, a).await, status(&t, b).await), (OrderStatus::Attended, OrderStatus::NoShow));
 
@@ -292,18 +311,18 @@ async fn by_hand(store: Store) {
     t.clock.set(beijing("2026-12-21T10:00:00"));
     let ask = message(&t, teacher, ask.message_id);
     press(&t, teacher, &ask, &toggle(&ask, "乙")).await;
-    until(&t, b, "做个小测验").await;
+    until(&t, b, &pattern(ZH, "quiz-invite")).await;
     assert_eq!(status(&t, b).await, OrderStatus::Attended);
 
     // 48 hours after the end, marks are closed.
     t.clock.set(beijing("2026-12-22T11:31:00"));
     let ask = message(&t, teacher, ask.message_id);
     let toast = press(&t, teacher, &ask, &toggle(&ask, "甲")).await;
-    assert!(toast.contains("现在不能记考勤了"), "{toast}");
+    assert!(toast.contains(&zh("mark-too-late")), "{toast}");
     let mark = db::learning::mark_record(&t.app.db, order_of(&t, a).await.id, session.id).await.unwrap().unwrap();
     assert_eq!(mark.mark, fieldschool::domain::learning::Mark::Present);
     let shown = message(&t, teacher, ask.message_id).rendered_text();
-    assert!(shown.contains("考勤已确定"), "{shown}");
+    assert!(shown.contains(&zh("roster-final")), "{shown}");
     t.stop().await;
 }
 
@@ -332,22 +351,22 @@ async fn minimum(store: Store) {
     for (at, day) in [("2026-12-12T08:55:00", "12月12日"), ("2026-12-13T08:55:00", "12月13日")] {
         t.clock.set(beijing(at));
         let code = t.open_checkin(teacher, day).await;
-        say_until(&t, a, &code, "签到成功").await;
+        say_until(&t, a, &code, &pattern(ZH, "checkin-done")).await;
     }
     // Between sessions 甲 takes the quiz (it is offered once they have been to class) and passes.
     t.clock.set(beijing("2026-12-13T12:00:00"));
     let last = t.emu.last_message(a).unwrap();
     press(&t, a, &last, &learning::quiz_start_data(order_id)).await;
-    let mut question = until(&t, a, "第 1/5 题").await;
+    let mut question = until(&t, a, &tr!(ZH, "quiz-question", position = 1, total = 5, text = ANY)).await;
     for _ in 0..5 {
         t.answer_quiz(a, &question, "mushroom", true).await;
         question = t.next(a).await;
     }
-    assert!(question.rendered_text().contains("测验通过"), "{}", question.rendered_text());
+    assert_shows!(question.rendered_text(), ZH, "quiz-passed");
 
     // Session 3 (12-19 14:00–16:30): nobody opens check-in; the trainer is asked and marks nobody.
     t.clock.set(beijing("2026-12-19T16:31:00"));
-    until(&t, teacher, "没有签到记录").await;
+    until(&t, teacher, &zh("attendance-by-hand")).await;
     settled(&t).await;
     assert_eq!(status(&t, a).await, OrderStatus::Confirmed, "attendance not final yet");
 
@@ -361,9 +380,9 @@ async fn minimum(store: Store) {
     assert_eq!((p.sessions_held, p.present, p.sessions_pending), (3, 2, 0));
     assert!(db::learning::completion_of_order(&t.app.db, order_id).await.unwrap().is_none(), "no certificate");
     assert!(learning::evaluate(&t.app, order_id).await.unwrap().is_none());
-    let mine = say_until(&t, a, "/my", "已结束的").await.rendered_text();
-    assert!(mine.contains("未结业") && !mine.contains("已结业"), "{mine}");
-    assert!(!t.emu.messages(a).iter().any(|m| m.rendered_text().contains("顺利结业")));
+    let mine = say_until(&t, a, "/my", &zh("my-courses-past-title")).await.rendered_text();
+    assert!(mine.contains(&zh("status-not-completed")) && !mine.contains(&zh("status-completed")), "{mine}");
+    assert!(!t.emu.messages(a).iter().any(|m| shows(&m.rendered_text(), ZH, "completed")));
     t.stop().await;
 }
 
@@ -391,11 +410,11 @@ async fn final_states(store: Store) {
     }
     t.clock.set(beijing("2026-12-20T09:20:00"));
     let code = t.open_checkin(teacher, "12月20日").await;
-    say_until(&t, a, &code, "签到成功").await;
+    say_until(&t, a, &code, &pattern(ZH, "checkin-done")).await;
 
     // The class ends: 甲 came and can still complete (the quiz) → attended; 乙 came to nothing → no-show.
     t.clock.set(beijing("2026-12-20T11:31:00"));
-    until(&t, a, "做个小测验").await;
+    until(&t, a, &pattern(ZH, "quiz-invite")).await;
     settled(&t).await;
     assert_eq!((status(&t, a).await, status(&t, b).await), (OrderStatus::Attended, OrderStatus::NoShow));
 
@@ -406,13 +425,13 @@ async fn final_states(store: Store) {
     t.clock.set(beijing("2027-01-19T11:31:00"));
     settled(&t).await;
     assert_eq!(status(&t, a).await, OrderStatus::NotCompleted);
-    say_until(&t, a, "/my", "未结业").await;
+    say_until(&t, a, "/my", &zh("status-not-completed")).await;
 
-    // Half a year later nothing shows "已确认" any more.
+    // Half a year later nothing shows "confirmed" any more.
     t.clock.set(beijing("2027-07-09T10:00:00"));
-    for (who, shown) in [(a, "未结业"), (b, "缺席")] {
-        let mine = say_until(&t, who, "/my", "已结束的").await.rendered_text();
-        assert!(mine.contains(shown) && !mine.contains("已确认"), "{mine}");
+    for (who, shown) in [(a, zh("status-not-completed")), (b, zh("status-no-show"))] {
+        let mine = say_until(&t, who, "/my", &zh("my-courses-past-title")).await.rendered_text();
+        assert!(mine.contains(&shown) && !mine.contains(&zh("status-confirmed")), "{mine}");
     }
     t.stop().await;
 }
@@ -443,14 +462,17 @@ async fn cant_come(store: Store) {
 
     // The evening before, 乙 answers the reminder "来不了": an absence notice, the seat stays booked.
     t.clock.set(beijing("2026-12-19T19:31:00"));
-    until(&t, b, "上课提醒").await;
-    assert!(t.tap(b, "来不了").await.rendered_text().contains("请假"));
+    until(&t, b, &pattern(ZH, "reminder-title")).await;
+    assert_shows!(t.tap(b, "来不了").await.rendered_text(), ZH, "rsvp-absence-noted");
 
     // The roster names 乙 as having sent an absence notice; both are expected.
     t.clock.set(beijing("2026-12-20T09:20:00"));
     t.open_checkin(teacher, "12月20日").await;
     let roster = roster_of(&t, teacher).rendered_text();
-    assert!(roster.contains("⬜ 乙（请假）") && roster.contains("已到 0 / 2"), "{roster}");
+    let excused = |name: &str| {
+        tr!(ZH, "roster-line", mark = zh("roster-absent"), name = name, practical = "", leave = zh("roster-apology"))
+    };
+    assert!(roster.contains(&excused("乙")) && roster.contains(&present(0, 2)), "{roster}");
 
     // 甲's notice, sent later, shows the same way when the roster is refreshed.
     let mut tx = t.app.db.begin_write().await.unwrap();
@@ -459,7 +481,7 @@ async fn cant_come(store: Store) {
     let live = roster_of(&t, teacher);
     press(&t, teacher, &live, &learning::roster_data(session.id)).await;
     let roster = message(&t, teacher, live.message_id).rendered_text();
-    assert!(roster.contains("⬜ 甲（请假）"), "{roster}");
+    assert!(roster.contains(&excused("甲")), "{roster}");
     t.stop().await;
 }
 
@@ -498,26 +520,27 @@ async fn quizzes(store: Store) {
     order(&t, a, "张大姐家菇棚").await;
     t.clock.set(beijing("2026-12-20T09:20:00"));
     let code = t.open_checkin(teacher, "12月20日").await;
-    say_until(&t, a, &code, "签到成功").await;
+    say_until(&t, a, &code, &pattern(ZH, "checkin-done")).await;
     t.clock.set(beijing("2026-12-20T11:31:00"));
-    until(&t, a, "做个小测验").await;
+    until(&t, a, &pattern(ZH, "quiz-invite")).await;
 
     // Typing during a quiz: other text points at the quiz buttons and asks the question again…
     let first = t.tap(a, "开始测验").await;
-    assert!(first.rendered_text().contains("第 1/5 题"));
+    assert_matches!(first.rendered_text(), tr!(ZH, "quiz-question", position = 1, total = 5, text = ANY));
     let reply = t.say(a, "不知道").await.rendered_text();
-    assert!(reply.contains("请点题目下面的按钮作答") && !reply.contains("菜单"), "{reply}");
+    // Not the main menu's "didn't understand, use the menu" answer.
+    assert!(reply.contains(&zh("quiz-use-buttons")) && !reply.contains("菜单"), "{reply}");
     let again = t.next(a).await;
     assert_eq!(bank_question(&t, &again).await.id, bank_question(&t, &first).await.id);
     // …an option's number or letter typed as text answers like the button.
     let mut asked = vec![bank_question(&t, &again).await.id];
     let number = (wrong_shown(&t, &again).await + 1).to_string();
-    assert!(t.say(a, &number).await.rendered_text().contains("不对。正确答案"));
+    assert_shows!(t.say(a, &number).await.rendered_text(), ZH, "quiz-wrong");
     let mut question = t.next(a).await;
-    assert!(question.rendered_text().contains("第 2/5 题"), "{}", question.rendered_text());
+    assert_matches!(question.rendered_text(), tr!(ZH, "quiz-question", position = 2, total = 5, text = ANY));
     asked.push(bank_question(&t, &question).await.id);
     let letter = char::from(b'A' + wrong_shown(&t, &question).await as u8).to_string();
-    assert!(t.say(a, &letter).await.rendered_text().contains("不对。正确答案"));
+    assert_shows!(t.say(a, &letter).await.rendered_text(), ZH, "quiz-wrong");
     question = t.next(a).await;
     for _ in 3..=5 {
         asked.push(bank_question(&t, &question).await.id);
@@ -526,7 +549,7 @@ async fn quizzes(store: Store) {
     }
     // A fail says what passing needs.
     let result = question.rendered_text();
-    assert!(result.contains("这次答对 0/5 题") && result.contains("需要答对 3 题"), "{result}");
+    assert!(result.contains(&tr!(ZH, "quiz-failed", correct = 0, total = 5, needed = 3)), "{result}");
 
     // The retake asks first the question the first attempt did not (the bank has 6), then missed ones.
     let bank = db::catalog::questions_of(&t.app.db, "mushroom").await.unwrap();
@@ -539,7 +562,7 @@ async fn quizzes(store: Store) {
         question = t.next(a).await;
     }
     // No retake left: the order can no longer complete.
-    assert!(question.rendered_text().contains("补考机会已经用完"), "{}", question.rendered_text());
+    assert!(question.rendered_text().contains(&zh("quiz-no-retake")), "{}", question.rendered_text());
     assert_eq!(status(&t, a).await, OrderStatus::NotCompleted);
     t.stop().await;
 }
@@ -583,15 +606,15 @@ async fn certificates(store: Store) {
     order(&t, a, "张大姐家菇棚").await;
     t.clock.set(beijing("2026-12-20T09:20:00"));
     let code = t.open_checkin(teacher, "12月20日").await;
-    say_until(&t, a, &code, "签到成功").await;
+    say_until(&t, a, &code, &pattern(ZH, "checkin-done")).await;
     t.clock.set(beijing("2026-12-20T11:31:00"));
-    until(&t, a, "做个小测验").await;
+    until(&t, a, &pattern(ZH, "quiz-invite")).await;
     let mut question = t.tap(a, "开始测验").await;
     for _ in 0..5 {
         t.answer_quiz(a, &question, "mushroom", true).await;
         question = t.next(a).await;
     }
-    let congratulation = until(&t, a, "顺利结业").await;
+    let congratulation = until(&t, a, &pattern(ZH, "completed")).await;
     assert!(congratulation.photo.is_some(), "the card");
     let order = order_of(&t, a).await;
     assert_eq!(order.status, OrderStatus::Completed);
@@ -603,7 +626,8 @@ async fn certificates(store: Store) {
     let mut person = db::people::find(&t.app.db, a).await.unwrap().unwrap();
     let course = db::catalog::course(&t.app.db, "mushroom").await.unwrap().unwrap();
     let card = learning::certificate_card(&t.app, &person, &order, &course, &completion).await.unwrap();
-    assert_eq!(card.dates, "培训时间：2026年12月20日（周日）");
+    let day = tr!(ZH, "certificate-date", year = 2026, month = 12, day = 20, weekday = zh("weekday-sun"));
+    assert_eq!(card.dates, tr!(ZH, "certificate-dates", dates = day));
     let link = format!("https://t.me/fieldschool_test_bot?start=v-{cert}");
     assert_eq!(card.qr_link.as_deref(), Some(link.as_str()));
     person.lang = Lang::En;
@@ -619,7 +643,7 @@ async fn certificates(store: Store) {
     let answer = t.say(visitor, &format!("/start v-{}", cert.replace('-', "").to_lowercase())).await.rendered_text();
     assert!(answer.contains("completed \"Growing edible mushrooms\""), "{answer}");
     assert_eq!((t.emu.sent_count(stranger), t.emu.sent_count(visitor)), (1, 1), "no registration started");
-    assert!(t.say(stranger, "/start v-ZZZZ-ZZZZ").await.rendered_text().contains("没有这个验证码的证书"));
+    assert!(t.say(stranger, "/start v-ZZZZ-ZZZZ").await.rendered_text().contains(&zh("verify-unknown")));
 
     // The certificate again: the holder gets the card; someone else's press is refused.
     let button = fieldschool::bot::handlers::learning::certificate_button(Lang::Zh, order.id);
@@ -632,13 +656,13 @@ async fn certificates(store: Store) {
         Some(fieldschool::domain::callback::Cb::Certificate(order.id))
     );
     // It is offered in "my courses", among what is over.
-    let mine = say_until(&t, a, "/my", "已结束的").await;
-    assert!(mine.buttons().any(|b| b.text.contains("结业证书")), "{:?}", mine.inline_keyboard);
+    let mine = say_until(&t, a, "/my", &zh("my-courses-past-title")).await;
+    assert!(mine.buttons().any(|b| b.text == zh("btn-certificate")), "{:?}", mine.inline_keyboard);
     let again = t.tap(a, "结业证书").await;
     assert!(again.photo.is_some() && again.rendered_text().contains(&cert), "{}", again.rendered_text());
     let before = t.emu.sent_count(b);
     let last = t.emu.last_message(b).unwrap();
-    assert!(press(&t, b, &last, &data).await.contains("没有权限"));
+    assert!(press(&t, b, &last, &data).await.contains(&zh("not-allowed")));
     assert_eq!(t.emu.sent_count(b), before);
 
     // `fieldschool verify`: the code without its dash, in lower case; `--lang en` answers in English.

@@ -1,7 +1,8 @@
 //! Attendance, quizzes, completion and credits end to end, over HTTP through the Bot API emulator,
 //! with the quiz drawn from a fixed seed and time on a manual clock.
 
-use crate::common::{Store, TestBot, beijing};
+use crate::assert_shows;
+use crate::common::{ANY, Store, TestBot, ZH, beijing, matches, pattern, shows, tr, zh};
 use fieldschool::db;
 use fieldschool::i18n::Lang;
 
@@ -15,7 +16,7 @@ async fn order(t: &TestBot, me: i64, category: &str, course: &str, class_label: 
     t.tap(me, course).await;
     t.tap(me, class_label).await;
     let done = t.tap(me, "确认报名").await;
-    assert!(done.rendered_text().contains("报名成功"), "{}", done.rendered_text());
+    assert_shows!(done.rendered_text(), ZH, "order-confirmed");
 }
 
 #[tokio::test]
@@ -31,101 +32,109 @@ async fn check_in_quiz_retake_and_certificate() {
 
     // A code typed when no check-in is open is answered and changes nothing.
     let early = t.say(a, "4821").await;
-    assert!(early.rendered_text().contains("没有您可以签到的课"), "{}", early.rendered_text());
+    assert!(early.rendered_text().contains(&zh("checkin-none-open")), "{}", early.rendered_text());
 
     // The class meets 12-20 09:30–11:30.
     t.clock.set(beijing("2026-12-20T09:20:00"));
     // Both reminders (19:30 the evening before, 07:30 on the day) have gone out by now.
     for who in [a, b] {
         for _ in 0..2 {
-            assert!(t.next(who).await.rendered_text().contains("上课提醒"));
+            assert_shows!(t.next(who).await.rendered_text(), ZH, "reminder-title");
         }
     }
     let code = t.open_checkin(teacher, "12月20日").await;
     let invite_a = t.next(a).await;
-    assert!(invite_a.rendered_text().contains("开始签到"), "{}", invite_a.rendered_text());
+    assert_shows!(invite_a.rendered_text(), ZH, "checkin-open");
     let invite_b = t.next(b).await;
 
     let wrong = if code == "0000" { "1111" } else { "0000" };
     let refused = t.say(a, wrong).await;
-    assert!(refused.rendered_text().contains("签到码不对"), "{}", refused.rendered_text());
+    assert_shows!(refused.rendered_text(), ZH, "checkin-wrong-code");
     let done = t.say(a, &code).await;
-    assert!(done.rendered_text().contains("签到成功"), "{}", done.rendered_text());
+    assert_shows!(done.rendered_text(), ZH, "checkin-done");
     let again = t.say(a, &code).await;
-    assert!(again.rendered_text().contains("已经签过到了"), "{}", again.rendered_text());
+    assert_shows!(again.rendered_text(), ZH, "checkin-already");
     let not_booked = t.say(outsider, &code).await;
-    assert!(not_booked.rendered_text().contains("没有您可以签到的课"), "{}", not_booked.rendered_text());
+    assert!(not_booked.rendered_text().contains(&zh("checkin-none-open")), "{}", not_booked.rendered_text());
 
     // The live roster shows 甲 present.
-    let roster = t.emu.wait_for_message(teacher, |m| m.rendered_text().contains("已到 1 / 2")).await.unwrap();
-    assert!(roster.rendered_text().contains("✅ 甲"), "{}", roster.rendered_text());
+    let counts = |present: u32| tr!(ZH, "roster-counts", present = present, total = 2);
+    let roster = t.emu.wait_for_message(teacher, |m| m.rendered_text().contains(&counts(1))).await.unwrap();
+    let marked = tr!(ZH, "roster-line", mark = zh("roster-present"), name = "甲", practical = ANY, leave = ANY);
+    assert!(matches(&roster.rendered_text(), &marked), "{}", roster.rendered_text());
 
     // 乙's "签到" button checks nobody in by itself: it asks for the code from the room.
     let id = t.emu.press(b, invite_b.message_id, invite_b.inline_keyboard[0][0].callback_data.as_deref().unwrap());
     t.emu.callback_answer(&id).await.unwrap();
     let prompt = t.next(b).await;
-    assert!(prompt.rendered_text().contains("4 位签到码"), "{}", prompt.rendered_text());
-    let roster = t.emu.messages(teacher).into_iter().rev().find(|m| m.rendered_text().contains("已到")).unwrap();
-    assert!(roster.rendered_text().contains("已到 1 / 2"), "the button alone checked nobody in");
-    assert!(t.say(b, &code).await.rendered_text().contains("签到成功"));
+    let is_roster = |m: &fieldschool::emulator::BotMessage| shows(&m.rendered_text(), ZH, "roster-counts");
+    assert_shows!(prompt.rendered_text(), ZH, "checkin-prompt");
+    let roster = t.emu.messages(teacher).into_iter().rev().find(is_roster).unwrap();
+    assert!(roster.rendered_text().contains(&counts(1)), "the button alone checked nobody in");
+    assert_shows!(t.say(b, &code).await.rendered_text(), ZH, "checkin-done");
     // The trainer marks 乙 absent by hand after all.
-    let roster = t.emu.messages(teacher).into_iter().rev().find(|m| m.rendered_text().contains("已到")).unwrap();
-    assert!(roster.rendered_text().contains("已到 2 / 2"), "{}", roster.rendered_text());
+    let roster = t.emu.messages(teacher).into_iter().rev().find(is_roster).unwrap();
+    assert!(roster.rendered_text().contains(&counts(2)), "{}", roster.rendered_text());
     let toggle = roster.inline_keyboard.iter().flatten().find(|b| b.text.starts_with("乙")).unwrap().clone();
     let id = t.emu.press(teacher, roster.message_id, toggle.callback_data.as_deref().unwrap());
     t.emu.callback_answer(&id).await.unwrap();
     let roster = t.emu.messages(teacher).into_iter().find(|m| m.message_id == roster.message_id).unwrap();
-    assert!(roster.rendered_text().contains("已到 1 / 2"), "{}", roster.rendered_text());
+    assert!(roster.rendered_text().contains(&counts(1)), "{}", roster.rendered_text());
 
     // After the session, 甲 (present) is invited to the quiz; 乙 (absent) is not eligible.
     t.clock.set(beijing("2026-12-20T11:31:00"));
     let invitation = t.next(a).await;
-    assert!(invitation.rendered_text().contains("做个小测验"), "{}", invitation.rendered_text());
+    assert_shows!(invitation.rendered_text(), ZH, "quiz-invite");
     let not_eligible = t.say(b, "📋 我的课程").await;
-    assert!(!not_eligible.inline_keyboard.iter().flatten().any(|b| b.text.contains("测验")));
+    assert!(
+        !not_eligible.buttons().any(|b| shows(&b.text, ZH, "btn-quiz") || b.text == zh("btn-start-quiz")),
+        "{:?}",
+        not_eligible.inline_keyboard
+    );
 
     // First attempt: everything wrong → the score, the missed questions with answers, a retake.
     let mut question = t.tap(a, "开始测验").await;
-    assert!(question.rendered_text().contains("第 1/5 题"), "{}", question.rendered_text());
+    let nth = |n: u32| tr!(ZH, "quiz-question", position = n, total = 5, text = ANY);
+    assert!(matches(&question.rendered_text(), &nth(1)), "{}", question.rendered_text());
     let first_question = question.clone();
     for n in 1..=5 {
         let feedback = t.answer_quiz(a, &question, "mushroom", false).await;
-        assert!(feedback.rendered_text().contains("不对。正确答案") && feedback.rendered_text().contains("💡"));
+        let feedback = feedback.rendered_text();
+        assert!(shows(&feedback, ZH, "quiz-wrong") && shows(&feedback, ZH, "quiz-explanation"), "{feedback}");
         question = t.next(a).await;
         if n < 5 {
-            assert!(question.rendered_text().contains(&format!("第 {}/5 题", n + 1)), "{}", question.rendered_text());
+            assert!(matches(&question.rendered_text(), &nth(n + 1)), "{}", question.rendered_text());
         }
     }
     let result = question;
-    assert!(
-        result.rendered_text().contains("答对 0/5 题") || result.rendered_text().contains("这次答对 0/5"),
-        "{}",
-        result.rendered_text()
-    );
-    assert!(result.rendered_text().contains("看看答错的题"), "{}", result.rendered_text());
+    let failed = tr!(ZH, "quiz-failed", correct = 0, total = 5, needed = ANY);
+    assert!(matches(&result.rendered_text(), &failed), "{}", result.rendered_text());
+    assert!(result.rendered_text().contains(&zh("quiz-review-title")), "{}", result.rendered_text());
 
     // An answer to an old question of a closed attempt changes nothing.
     let old = first_question.inline_keyboard[0][0].callback_data.clone().unwrap();
     let id = t.emu.press(a, first_question.message_id, &old);
     let closed = t.emu.callback_answer(&id).await.unwrap();
-    assert!(closed.text.unwrap_or_default().contains("已经结束"));
+    assert!(closed.text.unwrap_or_default().contains(&zh("quiz-closed")));
 
     // Retake: all right → passed → completed with a certificate card.
     let mut question = t.tap(a, "再考一次").await;
     for _ in 1..=5 {
         let feedback = t.answer_quiz(a, &question, "mushroom", true).await;
-        assert!(feedback.rendered_text().contains("答对了"), "{}", feedback.rendered_text());
+        assert!(feedback.rendered_text().contains(&zh("quiz-right")), "{}", feedback.rendered_text());
         question = t.next(a).await;
     }
-    assert!(question.rendered_text().contains("测验通过"), "{}", question.rendered_text());
+    assert_shows!(question.rendered_text(), ZH, "quiz-passed");
     let congratulation = t.next(a).await;
     let text = congratulation.rendered_text();
-    assert!(text.contains("结业") && text.contains("证书验证码"), "{text}");
+    assert!(shows(&text, ZH, "completed") && shows(&text, ZH, "completed-code"), "{text}");
     let png = congratulation.photo.clone().expect("the certificate card comes as a photo");
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "a PNG image");
 
     // The code verifies.
-    let code = text.split("证书验证码：").nth(1).unwrap().lines().next().unwrap().trim().to_owned();
+    let before_code = pattern(ZH, "completed-code");
+    let before_code = &before_code[..before_code.find(ANY).unwrap()];
+    let code = text.split(before_code).nth(1).unwrap().lines().next().unwrap().trim().to_owned();
     let verified = fieldschool::services::learning::verify(&t.app, &code, Lang::Zh).await.unwrap().unwrap();
     assert!(verified.contains("甲") && verified.contains("食用菌种植技术"), "{verified}");
     assert!(fieldschool::services::learning::verify(&t.app, "ZZZZ-ZZZZ", Lang::Zh).await.unwrap().is_none());
@@ -151,11 +160,11 @@ async fn a_trainer_cannot_take_attendance_for_another_trainers_class() {
     let last = t.emu.last_message(other).unwrap();
     let id = t.emu.press(other, last.message_id, &format!("ck:{}", sessions[0].id));
     let answer = t.emu.callback_answer(&id).await.unwrap();
-    assert!(answer.text.unwrap_or_default().contains("没有权限"));
+    assert!(answer.text.unwrap_or_default().contains(&zh("not-allowed")));
     assert!(db::learning::checkin(&t.app.db, sessions[0].id).await.unwrap().is_none());
     // A trainee has no /checkin at all.
     let me = t.villager(811, "甲").await;
-    assert!(t.say(me, "/checkin").await.rendered_text().contains("没有权限"));
+    assert!(t.say(me, "/checkin").await.rendered_text().contains(&zh("not-allowed")));
     t.stop().await;
 }
 
@@ -174,15 +183,15 @@ async fn a_cadre_earns_credits_and_the_coordinator_exports_them() {
     for (at, when, reminders) in [("2027-03-20T08:55:00", "09:00", 2), ("2027-03-20T14:25:00", "14:30", 1)] {
         t.clock.set(beijing(at));
         for _ in 0..reminders {
-            assert!(t.next(cadre).await.rendered_text().contains("上课提醒"));
+            assert_shows!(t.next(cadre).await.rendered_text(), ZH, "reminder-title");
         }
         let code = t.open_checkin(teacher, when).await;
         t.next(cadre).await; // the check-in button message
-        assert!(t.say(cadre, &code).await.rendered_text().contains("签到成功"));
+        assert_shows!(t.say(cadre, &code).await.rendered_text(), ZH, "checkin-done");
     }
     t.clock.set(beijing("2027-03-20T17:01:00"));
     let invitation = t.next(cadre).await;
-    assert!(invitation.rendered_text().contains("做个小测验"), "{}", invitation.rendered_text());
+    assert_shows!(invitation.rendered_text(), ZH, "quiz-invite");
     let mut question = t.tap(cadre, "开始测验").await;
     let bank = db::catalog::questions_of(&t.app.db, "cadre-policy").await.unwrap();
     for _ in 0..bank.len().min(5) {
@@ -195,20 +204,28 @@ async fn a_cadre_earns_credits_and_the_coordinator_exports_them() {
         t.next(cadre).await; // feedback
         question = t.next(cadre).await;
     }
-    assert!(question.rendered_text().contains("测验通过"), "{}", question.rendered_text());
+    assert_shows!(question.rendered_text(), ZH, "quiz-passed");
     let congratulation = t.next(cadre).await;
-    assert!(congratulation.rendered_text().contains("获得学分：2\n"), "{}", congratulation.rendered_text());
+    let credits_line = format!("{}\n", tr!(ZH, "completed-credits", credits = 2));
+    assert!(congratulation.rendered_text().contains(&credits_line), "{}", congratulation.rendered_text());
 
     let credits = t.say(cadre, "/credits").await;
     let text = credits.rendered_text();
-    assert!(text.contains("2027 年的学分") && text.contains("衔接政策解读") && text.contains("合计：2 学分"), "{text}");
+    // 衔接政策解读 is the demo catalogue's course.
+    assert!(
+        text.contains(&tr!(ZH, "credits-title", year = 2027))
+            && text.contains("衔接政策解读")
+            && text.contains(&tr!(ZH, "credits-total", total = 2)),
+        "{text}"
+    );
 
     let export = t.say(coord, "/export_credits").await;
     let (name, bytes) = export.document.clone().expect("a CSV file");
     assert!(name.ends_with(".csv"));
     assert!(bytes.starts_with("\u{feff}".as_bytes()), "UTF-8 with a BOM for Excel");
     let csv = String::from_utf8(bytes).unwrap();
-    assert!(csv.contains("姓名,所在村,课程") && csv.contains("李建国") && csv.contains(",2,"), "{csv}");
-    assert!(t.say(cadre, "/export_credits").await.rendered_text().contains("没有权限"));
+    let header = format!("{},{},{}", zh("csv-name"), zh("csv-village"), zh("csv-course"));
+    assert!(csv.contains(&header) && csv.contains("李建国") && csv.contains(",2,"), "{csv}");
+    assert!(t.say(cadre, "/export_credits").await.rendered_text().contains(&zh("not-allowed")));
     t.stop().await;
 }

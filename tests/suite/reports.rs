@@ -3,7 +3,8 @@
 //! figures, the chart PNG and the CSV are checked against it; scope checks refuse villagers and
 //! forged buttons for another county or a course held elsewhere.
 
-use crate::common::{DEMO_CATALOG, Store, TestBot, beijing};
+use crate::assert_shows;
+use crate::common::{ANY, DEMO_CATALOG, Store, TestBot, ZH, beijing, matches, shows, tr, zh};
 use fieldschool::db;
 use fieldschool::domain::callback::Cb;
 use fieldschool::domain::report::{CourseTag, Period, ReportStep};
@@ -62,11 +63,11 @@ fn parse_csv(text: &str) -> Vec<Vec<String>> {
 }
 
 /// The lines of the summary block that starts with `【title】`.
-fn block(summary: &str, title: &str) -> String {
-    let head = format!("【{title}】");
+/// The block of the summary headed by `head` (`report-course-title` or `report-total-title`).
+fn block(summary: &str, head: &str) -> String {
     summary
         .split("\n\n")
-        .find(|b| b.starts_with(&head))
+        .find(|b| b.starts_with(head))
         .unwrap_or_else(|| panic!("no block {head} in:\n{summary}"))
         .to_owned()
 }
@@ -96,49 +97,53 @@ async fn report_scenario(store: Store) {
     // and cancels; 戊 orders the electrician class.
     for who in [a, b] {
         let done = order(&t, who, "特色种养", "食用菌种植技术", "张大姐家菇棚").await;
-        assert!(done.rendered_text().contains("报名成功"), "{}", done.rendered_text());
+        assert_shows!(done.rendered_text(), ZH, "order-confirmed");
     }
     let waiting = order(&t, c, "特色种养", "食用菌种植技术", "张大姐家菇棚").await;
-    assert!(waiting.rendered_text().contains("候补第 1 位"), "{}", waiting.rendered_text());
+    assert!(
+        matches(&waiting.rendered_text(), &tr!(ZH, "order-waitlisted", position = 1, number = ANY)),
+        "{}",
+        waiting.rendered_text()
+    );
     order(&t, d, "特色种养", "食用菌种植技术", "铁山镇农业技术推广站").await;
     t.say(d, "/my").await;
     t.tap(d, "❌ 取消").await;
-    assert!(t.tap(d, "确定取消").await.rendered_text().contains("已取消"));
+    assert_shows!(t.tap(d, "确定取消").await.rendered_text(), ZH, "cancel-done");
     let done = order(&t, e, "技能工种", "农村低压电工", "新安县职业技术学校").await;
-    assert!(done.rendered_text().contains("报名成功"), "{}", done.rendered_text());
+    assert_shows!(done.rendered_text(), ZH, "order-confirmed");
 
     // 2026-12-20 09:30–11:30: 甲 checks in, 乙 does not come.
     t.clock.set(beijing("2026-12-20T09:20:00"));
     for who in [a, b] {
         for _ in 0..2 {
-            assert!(t.next(who).await.rendered_text().contains("上课提醒"));
+            assert_shows!(t.next(who).await.rendered_text(), ZH, "reminder-title");
         }
     }
     let code = t.open_checkin(teacher, "12月20日").await;
     t.next(a).await;
     t.next(b).await;
-    assert!(t.say(a, &code).await.rendered_text().contains("签到成功"));
+    assert_shows!(t.say(a, &code).await.rendered_text(), ZH, "checkin-done");
 
     // After the session 乙 is absent (a no-show: the class has ended); 甲 takes the quiz and passes →
     // completed.
     t.clock.set(beijing("2026-12-20T11:31:00"));
-    assert!(t.next(a).await.rendered_text().contains("做个小测验"));
+    assert_shows!(t.next(a).await.rendered_text(), ZH, "quiz-invite");
     let mut question = t.tap(a, "开始测验").await;
     for _ in 0..5 {
         t.answer_quiz(a, &question, "mushroom", true).await; // feedback
         question = t.next(a).await;
     }
-    assert!(question.rendered_text().contains("测验通过"), "{}", question.rendered_text());
+    assert_shows!(question.rendered_text(), ZH, "quiz-passed");
     let congratulation = t.next(a).await;
-    assert!(congratulation.rendered_text().contains("证书验证码"), "{}", congratulation.rendered_text());
+    assert_shows!(congratulation.rendered_text(), ZH, "completed-code");
 
     // A villager has no /report.
-    assert!(t.say(c, "/report").await.rendered_text().contains("没有权限"));
+    assert!(t.say(c, "/report").await.rendered_text().contains(&zh("not-allowed")));
 
     // The coordinator of 新安县 (registered now, so no order lines are waiting in their chat).
     let coord = t.coordinator(709, "刘主任").await;
     let regions = t.say(coord, "/report").await;
-    assert!(regions.rendered_text().contains("请选择地区"), "{}", regions.rendered_text());
+    assert!(regions.rendered_text().contains(&zh("report-choose-region")), "{}", regions.rendered_text());
     let region_labels = labels(&regions);
     assert_eq!(region_labels[0], "新安县", "{region_labels:?}");
     assert!(region_labels.iter().any(|l| l == "铁山镇"), "{region_labels:?}");
@@ -147,7 +152,7 @@ async fn report_scenario(store: Store) {
 
     let courses = t.tap(coord, "新安县").await;
     let course_labels = labels(&courses);
-    assert_eq!(course_labels[0], "全部课程");
+    assert_eq!(course_labels[0], zh("report-all-courses"));
     for title in ["食用菌种植技术", "农村低压电工"] {
         assert!(course_labels.iter().any(|l| l == title), "{course_labels:?}");
     }
@@ -156,75 +161,103 @@ async fn report_scenario(store: Store) {
         "a course held only in another county: {course_labels:?}"
     );
     let periods = t.tap(coord, "全部课程").await;
-    assert_eq!(labels(&periods), ["本周", "本月", "今年", "全部"]);
+    let period_keys = ["report-period-week", "report-period-month", "report-period-year", "report-period-all"];
+    assert_eq!(labels(&periods), period_keys.map(zh));
 
     // This month: everything above.
     let summary = t.tap(coord, "本月").await.rendered_text();
-    assert!(summary.contains("新安县 · 全部课程 · 本月"), "{summary}");
-    assert!(summary.contains("2026-12-01 至 2026-12-31"), "{summary}");
-    let mushroom = block(&summary, "食用菌种植技术");
+    // Region and course names are the demo catalogue's.
+    let title = tr!(
+        ZH,
+        "report-title",
+        region = "新安县",
+        course = zh("report-all-courses"),
+        period = zh("report-period-month")
+    );
+    assert!(summary.contains(&title), "{summary}");
+    let range = tr!(ZH, "report-range", from = "2026-12-01", to = "2026-12-31", tz = ANY);
+    assert!(matches(&summary, &range), "{summary}");
+    let course = |name: &str| tr!(ZH, "report-course-title", course = name);
+    let mushroom = block(&summary, &course("食用菌种植技术"));
     for line in [
-        "订单 1 份，取消 1 份，候补中 1 人（共报名 4 次）",
-        "未通过审批或缺席 1 份",
-        "名额：已占 2 / 共 32（2 个班，按现在算）",
-        "出勤：到课 1 / 应到 2 人次，人数太少，不算比率（请假 0 人次；已上 4 次课）",
-        "来上过课 1 人，结业 1 人（有效订单 1 份）",
-        "测验：通过 1 / 共 1 次，次数太少，不算比率",
+        tr!(ZH, "report-orders", orders = 1, cancelled = 1, waitlisted = 1, rows = 4),
+        tr!(ZH, "report-other", n = 1),
+        tr!(ZH, "report-seats", taken = 2, total = 32, classes = 2),
+        tr!(ZH, "report-attendance-few", present = 1, n = 2, excused = 0, sessions = 4),
+        tr!(ZH, "report-people", attended = 1, completed = 1, orders = 1),
+        tr!(ZH, "report-quiz-few", passed = 1, n = 1),
     ] {
-        assert!(mushroom.contains(line), "{line}\nnot in:\n{mushroom}");
+        assert!(mushroom.contains(&line), "{line}\nnot in:\n{mushroom}");
     }
-    let electrician = block(&summary, "农村低压电工");
+    let electrician = block(&summary, &course("农村低压电工"));
     for line in [
-        "订单 1 份，取消 0 份，候补中 0 人（共报名 1 次）",
-        "名额：已占 1 / 共 24（1 个班，按现在算）",
-        "出勤：还没有考勤记录（请假 0 人次；已上 0 次课）",
-        "来上过课 0 人，结业 0 人（有效订单 1 份）",
-        "测验：还没有人做过",
+        tr!(ZH, "report-orders", orders = 1, cancelled = 0, waitlisted = 0, rows = 1),
+        tr!(ZH, "report-seats", taken = 1, total = 24, classes = 1),
+        tr!(ZH, "report-attendance-none", excused = 0, sessions = 0),
+        tr!(ZH, "report-people", attended = 0, completed = 0, orders = 1),
+        zh("report-quiz-none"),
     ] {
-        assert!(electrician.contains(line), "{line}\nnot in:\n{electrician}");
+        assert!(electrician.contains(&line), "{line}\nnot in:\n{electrician}");
     }
-    assert!(block(&summary, "农家菜与中式面点").contains("这段时间没有报名"), "{summary}");
-    assert!(block(&summary, "合计").contains("订单 2 份，取消 1 份，候补中 1 人（共报名 5 次）"), "{summary}");
+    assert!(block(&summary, &course("农家菜与中式面点")).contains(&zh("report-no-orders")), "{summary}");
+    let total = tr!(ZH, "report-orders", orders = 2, cancelled = 1, waitlisted = 1, rows = 5);
+    assert!(block(&summary, &zh("report-total-title")).contains(&total), "{summary}");
 
     // The chart: a PNG of the chart size.
     let chart = t.next(coord).await;
     let png = chart.photo.clone().expect("the chart comes as a photo");
     assert_eq!(png_size(&png), BAR_CHART_SIZE);
-    assert!(chart.rendered_text().contains("各课程订单与到课人数"), "{}", chart.rendered_text());
+    assert!(chart.rendered_text().contains(&zh("report-chart-caption")), "{}", chart.rendered_text());
 
     // The CSV: BOM, header, one row per order, statuses matching the summary.
     let doc = t.next(coord).await;
     let (name, bytes) = doc.document.clone().expect("the CSV comes as a document");
     assert_eq!(name, "report-xinan-2026-12.csv");
-    assert!(doc.rendered_text().contains("5 行"), "{}", doc.rendered_text());
+    assert!(doc.rendered_text().contains(&tr!(ZH, "report-csv-caption", count = 5)), "{}", doc.rendered_text());
     assert!(bytes.starts_with("\u{feff}".as_bytes()), "UTF-8 with a BOM for Excel");
     let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
     assert!(text.contains(&format!("\"{SMALL_PLACE}\"")), "a field with a comma is quoted: {text}");
     let rows = parse_csv(&text);
-    assert_eq!(
-        rows[0],
-        ["订单号", "课程", "班次", "姓名", "所在村", "状态", "到课次数", "已上课次数", "是否结业", "班次编号"]
-    );
+    let header = [
+        "report-csv-number",
+        "report-csv-course",
+        "report-csv-class",
+        "report-csv-name",
+        "report-csv-village",
+        "report-csv-status",
+        "report-csv-present",
+        "report-csv-held",
+        "report-csv-completed",
+        "report-csv-class-key",
+    ];
+    assert_eq!(rows[0], header.map(zh));
     let data = &rows[1..];
     assert_eq!(data.len(), 5, "{rows:?}");
     assert!(data.iter().all(|r| r.len() == 10 && r[0].starts_with("FS-")), "{rows:?}");
-    let status_count = |s: &str| data.iter().filter(|r| r[5] == s).count();
-    assert_eq!(status_count("已确认") + status_count("等待审批") + status_count("已参加") + status_count("已结业"), 2);
-    assert_eq!(status_count("缺席"), 1, "the class has ended: 乙 came to none of it");
-    assert_eq!(status_count("已取消"), 1);
-    assert_eq!(status_count("候补中"), 1);
+    let status_count = |key: &str| data.iter().filter(|r| r[5] == zh(key)).count();
+    assert_eq!(
+        status_count("status-confirmed")
+            + status_count("status-pending-approval")
+            + status_count("status-attended")
+            + status_count("status-completed"),
+        2
+    );
+    assert_eq!(status_count("status-no-show"), 1, "the class has ended: 乙 came to none of it");
+    assert_eq!(status_count("status-cancelled"), 1);
+    assert_eq!(status_count("status-waitlisted"), 1);
     let row_of = |name: &str| data.iter().find(|r| r[3] == name).unwrap_or_else(|| panic!("no row for {name}"));
+    let (yes, no) = (zh("report-yes"), zh("report-no"));
     assert_eq!(row_of("甲")[1..3], ["食用菌种植技术", SMALL_PLACE]);
-    assert_eq!(row_of("甲")[5..10], ["已结业", "1", "1", "是", "mushroom-small-2026-12"]);
-    assert_eq!(row_of("乙")[5..9], ["缺席", "0", "1", "否"]);
-    assert_eq!(row_of("丁")[5..9], ["已取消", "0", "3", "否"]);
+    assert_eq!(row_of("甲")[5..10], [zh("status-completed").as_str(), "1", "1", &yes, "mushroom-small-2026-12"]);
+    assert_eq!(row_of("乙")[5..9], [zh("status-no-show").as_str(), "0", "1", &no]);
+    assert_eq!(row_of("丁")[5..9], [zh("status-cancelled").as_str(), "0", "3", &no]);
     assert_eq!(row_of("戊")[1], "农村低压电工");
     assert!(!row_of("甲")[4].is_empty(), "the village is named");
 
     // This week (12-14 to 12-20): no orders placed, an empty CSV.
     let week = t.tap(coord, "本周").await.rendered_text();
-    assert!(week.contains("2026-12-14 至 2026-12-20"), "{week}");
-    assert!(block(&week, "食用菌种植技术").contains("这段时间没有报名"), "{week}");
+    assert!(matches(&week, &tr!(ZH, "report-range", from = "2026-12-14", to = "2026-12-20", tz = ANY)), "{week}");
+    assert!(block(&week, &course("食用菌种植技术")).contains(&zh("report-no-orders")), "{week}");
     t.next(coord).await; // chart
     let doc = t.next(coord).await;
     let (name, bytes) = doc.document.clone().unwrap();
@@ -237,8 +270,9 @@ async fn report_scenario(store: Store) {
     assert!(!labels(&courses).iter().any(|l| l == "农村低压电工"), "{:?}", labels(&courses));
     t.tap(coord, "食用菌种植技术").await;
     let summary = t.tap(coord, "全部").await.rendered_text();
-    assert!(summary.contains("铁山镇 · 食用菌种植技术 · 全部") && summary.contains("统计全部订单"), "{summary}");
-    assert!(!summary.contains("【合计】") && !summary.contains("农村低压电工"), "{summary}");
+    let title = tr!(ZH, "report-title", region = "铁山镇", course = "食用菌种植技术", period = zh("report-period-all"));
+    assert!(summary.contains(&title) && summary.contains(&zh("report-range-all")), "{summary}");
+    assert!(!summary.contains(&zh("report-total-title")) && !summary.contains("农村低压电工"), "{summary}");
     t.next(coord).await;
     let (name, bytes) = t.next(coord).await.document.unwrap();
     assert_eq!(name, "report-xinan-tieshan-mushroom-all.csv");
@@ -247,15 +281,15 @@ async fn report_scenario(store: Store) {
     // Forged presses: another county, a course not held in the region, a villager.
     let last = t.emu.last_message(coord).unwrap();
     let forged = Cb::Report(ReportStep::Run { region: "qianshan".into(), course: None, period: Period::All }).encode();
-    assert!(press(&t, coord, &last, &forged).await.contains("没有权限"));
+    assert!(press(&t, coord, &last, &forged).await.contains(&zh("not-allowed")));
     let forged = Cb::Report(ReportStep::Region("qianshan-chaxiang".into())).encode();
-    assert!(press(&t, coord, &last, &forged).await.contains("没有权限"));
+    assert!(press(&t, coord, &last, &forged).await.contains(&zh("not-allowed")));
     let farmstay =
         ReportStep::Run { region: "xinan".into(), course: Some(CourseTag::of("farmstay")), period: Period::All };
-    assert!(press(&t, coord, &last, &Cb::Report(farmstay).encode()).await.contains("没有权限"));
+    assert!(press(&t, coord, &last, &Cb::Report(farmstay).encode()).await.contains(&zh("not-allowed")));
     let last_c = t.emu.last_message(c).unwrap();
     let own = Cb::Report(ReportStep::Region("xinan".into())).encode();
-    assert!(press(&t, c, &last_c, &own).await.contains("没有权限"));
+    assert!(press(&t, c, &last_c, &own).await.contains(&zh("not-allowed")));
     t.stop().await;
 }
 
@@ -282,15 +316,18 @@ async fn outcomes_count_people_and_orders_as_their_csv(store: Store) {
         (b, "特色种养", "食用菌种植技术", "铁山镇农业技术推广站"),
     ] {
         let done = order(&t, who, category, course, class).await;
-        assert!(done.rendered_text().contains("报名成功"), "{}", done.rendered_text());
+        assert_shows!(done.rendered_text(), ZH, "order-confirmed");
     }
 
     let coord = t.coordinator(729, "刘主任").await;
     t.say(coord, "/outcomes").await;
     t.tap(coord, "新安县").await;
     let figures = t.tap(coord, "全部课程").await.rendered_text();
-    assert!(figures.contains("报名参训 2 人（3 份报名），结业 0 人"), "{figures}");
-    assert!(figures.contains("份评价"), "ratings are counted per order: {figures}");
+    assert!(
+        figures.contains(&tr!(ZH, "outcomes-enrolled-orders", enrolled = 2, orders = 3, completed = 0)),
+        "{figures}"
+    );
+    assert!(shows(&figures, ZH, "outcomes-feedback"), "ratings are counted per order: {figures}");
 
     let export = t.tap(coord, "含姓名电话").await;
     let (_, bytes) = export.document.clone().expect("a CSV");

@@ -15,6 +15,8 @@ use fieldschool::emulator::{BotMessage, EmuUser, Emulator, EmulatorOptions};
 use fieldschool::startup::{self, Running};
 use teloxide::Bot;
 
+use crate::{assert_matches, assert_shows};
+
 pub const DEMO_CATALOG: &str = include_str!("../../../examples/demo-catalog.toml");
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -204,7 +206,7 @@ impl TestBot {
         let grant = fieldschool::domain::person::Role::Trainer;
         let invite = fieldschool::services::invites::create(&self.app, grant, None, Some(key)).await.unwrap();
         let consent = self.say(user, &format!("/start {}", invite.token)).await;
-        assert!(consent.rendered_text().contains("您同意吗"), "{}", consent.rendered_text());
+        assert_shows!(consent.rendered_text(), ZH, "reg-consent-staff");
         self.register_staff_rest(user, name).await;
         user
     }
@@ -213,7 +215,7 @@ impl TestBot {
     /// phone. Returns the "registered" message.
     pub async fn register_staff_rest(&self, user: i64, name: &str) -> BotMessage {
         let name_q = self.tap(user, "同意").await;
-        assert!(name_q.rendered_text().contains("姓名"), "{}", name_q.rendered_text());
+        assert!(name_q.rendered_text().contains(&zh("reg-ask-name")), "{}", name_q.rendered_text());
         let phone_q = self.say(user, name).await;
         assert!(phone_q.reply_keyboard.is_some(), "{}", phone_q.rendered_text());
         self.emu.send_contact(user, "+8613800000000");
@@ -225,12 +227,15 @@ impl TestBot {
     /// The trainer opens check-in for the session whose button mentions `when`; returns the code.
     pub async fn open_checkin(&self, trainer: i64, when: &str) -> String {
         let list = self.say(trainer, "/checkin").await;
-        assert!(list.rendered_text().contains("请选择要签到的课"), "{}", list.rendered_text());
+        assert!(list.rendered_text().contains(&zh("checkin-choose-session")), "{}", list.rendered_text());
         let text = self.tap(trainer, when).await.rendered_text();
-        assert!(text.contains("签到码："), "{text}");
+        assert_shows!(text, ZH, "checkin-opened");
         let roster = self.next(trainer).await;
-        assert!(roster.rendered_text().contains("已到 0"), "{}", roster.rendered_text());
-        let start = text.find("签到码：").unwrap() + "签到码：".len();
+        assert_matches!(roster.rendered_text(), tr!(ZH, "roster-counts", present = 0, total = ANY));
+        // The code is what stands where the message has its argument.
+        let before_code = pattern(ZH, "checkin-opened");
+        let before_code = &before_code[..before_code.find(ANY).unwrap()];
+        let start = text.find(before_code).unwrap() + before_code.len();
         text[start..].chars().take(4).collect()
     }
 
@@ -262,5 +267,211 @@ impl TestBot {
         };
         fieldschool::services::people::grant(&self.app, user, &grant).await.unwrap();
         user
+    }
+}
+
+// ---- What the bot is expected to say, from the locale files ----
+//
+// Tests state expectations through message keys, so rewording a message in `locales/` does not
+// break them: `zh("menu-title")` is that message exactly; `shows(&text, ZH, "order-confirmed")` says
+// `text` shows the message whatever its arguments; `matches(&text, &tr!(ZH, "key", a = 1, b = ANY))`
+// pins some arguments and leaves others open. A literal Chinese string in a test is data the test
+// put in (a name, a course title), or a wording that is itself the point.
+
+pub use fieldschool::i18n::Lang;
+pub use fieldschool::tr;
+
+pub const ZH: Lang = Lang::Zh;
+pub const EN: Lang = Lang::En;
+
+/// An argument whose value the test does not care about (a private-use character no message has).
+pub const ANY: &str = "\u{E000}";
+
+/// The message `key` in `lang` with every argument set to [`ANY`]. Panics on a key no locale has.
+/// A selector argument falls to the default variant; where the bot takes another, render the
+/// message with that value through `tr!` and check it with [`matches`].
+pub fn pattern(lang: Lang, key: &str) -> String {
+    use fluent_templates::fluent_bundle::FluentValue;
+    let mut args = fieldschool::i18n::Args::new();
+    for _ in 0..32 {
+        match fieldschool::i18n::LOCALES.lookup_single_language(&lang.langid(), key, Some(&args)) {
+            Ok(text) => return text,
+            Err(e) => {
+                // A missing argument is reported as `Variable { id: "name" }`: supply it and retry.
+                let debug = format!("{e:?}");
+                let mut found = false;
+                let mut rest = debug.as_str();
+                while let Some(i) = rest.find("Variable { id: \"") {
+                    rest = &rest[i + "Variable { id: \"".len()..];
+                    let name = &rest[..rest.find('"').unwrap()];
+                    found |= args.insert(name.to_owned().into(), FluentValue::from(ANY)).is_none();
+                }
+                assert!(found, "{key} does not render in {lang:?}: {debug}");
+            }
+        }
+    }
+    panic!("{key}: too many arguments")
+}
+
+/// The message `key` in `lang`, which takes no arguments.
+pub fn msg(lang: Lang, key: &str) -> String {
+    let text = pattern(lang, key);
+    assert!(!text.contains(ANY), "{key} takes arguments: render it with tr! or check it with shows()");
+    text
+}
+
+/// The Chinese message `key` (no arguments).
+pub fn zh(key: &str) -> String {
+    msg(ZH, key)
+}
+
+/// The English message `key` (no arguments).
+pub fn en(key: &str) -> String {
+    msg(EN, key)
+}
+
+/// The fixed fragments of `pattern`: the text between its [`ANY`] arguments.
+pub fn fragments(pattern: &str) -> Vec<&str> {
+    pattern.split(ANY).filter(|f| !f.is_empty()).collect()
+}
+
+/// Whether `text` holds `pattern`, a rendered message in which [`ANY`] stands for any text: its
+/// fixed fragments appear in `text` in order. A pattern that is nothing but arguments is refused.
+pub fn matches(text: &str, pattern: &str) -> bool {
+    let fragments = fragments(pattern);
+    assert!(!fragments.is_empty(), "{pattern:?} has no fixed text to look for");
+    let mut rest = text;
+    for fragment in fragments {
+        match rest.find(fragment) {
+            Some(i) => rest = &rest[i + fragment.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+/// Whether `text` shows the message `key` in `lang`, whatever its arguments.
+pub fn shows(text: &str, lang: Lang, key: &str) -> bool {
+    matches(text, &pattern(lang, key))
+}
+
+/// `assert_shows!(text, ZH, "key")`: `text` shows the message `key` (any arguments); on failure
+/// prints the key, its pattern and the text.
+#[macro_export]
+macro_rules! assert_shows {
+    ($text:expr, $lang:expr, $key:expr $(,)?) => {{
+        let text: &str = &$text;
+        assert!(
+            $crate::common::shows(text, $lang, $key),
+            "expected {} ({:?}) in:\n{}",
+            $key,
+            $crate::common::pattern($lang, $key),
+            text
+        );
+    }};
+}
+
+/// `assert_matches!(text, pattern)`: `text` holds `pattern` (see [`matches`]); prints both on failure.
+#[macro_export]
+macro_rules! assert_matches {
+    ($text:expr, $pattern:expr $(,)?) => {{
+        let text: &str = &$text;
+        let pattern: &str = &$pattern;
+        assert!($crate::common::matches(text, pattern), "expected {:?} in:\n{}", pattern, text);
+    }};
+}
+
+/// A day as the bot writes it in Chinese ("12月12日（周六）"), through `i18n::local_date`.
+pub fn zh_date(year: i32, month: u32, day: u32) -> String {
+    fieldschool::i18n::local_date(ZH, chrono::NaiveDate::from_ymd_opt(year, month, day).unwrap())
+}
+
+#[cfg(test)]
+mod expected_text {
+    use super::*;
+
+    #[test]
+    fn a_message_without_arguments_is_itself() {
+        assert_eq!(zh("menu-title"), "请选择：");
+        assert_eq!(en("menu-title"), fieldschool::tr!(EN, "menu-title"));
+        assert!(shows("前言\n请选择：", ZH, "menu-title"));
+        assert!(!shows("请选择", ZH, "menu-title"));
+    }
+
+    #[test]
+    fn a_message_with_arguments_matches_whatever_their_values() {
+        assert_eq!(pattern(ZH, "request-recorded").matches(ANY).count(), 1);
+        let sent = tr!(ZH, "request-recorded", count = 7);
+        assert!(shows(&sent, ZH, "request-recorded"));
+        assert!(shows(&format!("……\n{sent}\n……"), ZH, "request-recorded"));
+        assert!(!shows(&sent, EN, "request-recorded"));
+        // Fragments must come in order and all be there.
+        let parts = fragments(&pattern(ZH, "coord-line-order")).len();
+        assert!(parts >= 5, "{parts}");
+        let line = tr!(
+            ZH,
+            "coord-line-order",
+            name = "王秀英",
+            village = "东村",
+            course = "课",
+            class = "班",
+            taken = 1,
+            total = 30,
+            status = "已确认",
+            number = "FS-000001"
+        );
+        assert!(shows(&line, ZH, "coord-line-order"));
+        assert!(!shows(&line.replace("订单", "单号"), ZH, "coord-line-order"));
+        assert!(!shows("订单 FS-000001 已报 1/30", ZH, "coord-line-order"));
+        assert!(matches(
+            &line,
+            &tr!(
+                ZH,
+                "coord-line-order",
+                name = ANY,
+                village = "东村",
+                course = ANY,
+                class = ANY,
+                taken = 1,
+                total = 30,
+                status = ANY,
+                number = ANY
+            )
+        ));
+        assert!(!matches(
+            &line,
+            &tr!(
+                ZH,
+                "coord-line-order",
+                name = ANY,
+                village = "西村",
+                course = ANY,
+                class = ANY,
+                taken = 1,
+                total = 30,
+                status = ANY,
+                number = ANY
+            )
+        ));
+    }
+
+    #[test]
+    fn a_text_without_the_message_does_not_match() {
+        assert!(!shows("报名成功！", ZH, "order-confirmed"), "only the first line is there");
+        assert!(!shows("", ZH, "cancel-done"));
+        let wrong = tr!(ZH, "offer-declined", number = "FS-1");
+        assert!(!shows(&wrong, ZH, "cancel-done"));
+    }
+
+    #[test]
+    #[should_panic(expected = "no-such-key")]
+    fn an_unknown_key_is_an_error_not_a_mismatch() {
+        shows("anything", ZH, "no-such-key");
+    }
+
+    #[test]
+    #[should_panic(expected = "takes arguments")]
+    fn a_message_with_arguments_is_not_taken_for_plain_text() {
+        zh("order-confirmed");
     }
 }
