@@ -4,9 +4,10 @@
 //! and DELETE, and this module has no path for either.
 
 use chrono::{DateTime, Utc};
-use sqlx::Row;
 
-use super::{Db, Tx, from_epoch, to_epoch};
+use super::row::Epoch;
+use super::sql::Sql;
+use super::{Db, Tx, to_epoch};
 
 /// What kind of thing happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -160,66 +161,61 @@ pub struct AuditFilter {
     pub latest: Option<i64>,
 }
 
+/// An entry as stored: actor and action are words this version may not know.
+#[derive(sqlx::FromRow)]
+struct StoredEntry {
+    id: i64,
+    #[sqlx(try_from = "Epoch")]
+    at: DateTime<Utc>,
+    actor: String,
+    action: String,
+    region_key: Option<String>,
+    scope: String,
+    detail: String,
+}
+
+impl From<StoredEntry> for AuditRow {
+    fn from(stored: StoredEntry) -> AuditRow {
+        AuditRow {
+            id: stored.id,
+            entry: AuditEntry {
+                at: stored.at,
+                actor: Actor::from_stored(&stored.actor),
+                // An action this version does not know (written by a newer one) still shows.
+                action: AuditAction::parse(&stored.action).unwrap_or(AuditAction::AdminCommand),
+                region_key: stored.region_key,
+                scope: stored.scope,
+                detail: stored.detail,
+            },
+        }
+    }
+}
+
 /// Entries matching `filter`, oldest first.
 pub async fn list(db: &Db, filter: &AuditFilter) -> sqlx::Result<Vec<AuditRow>> {
-    let mut sql = String::from("SELECT id, at, actor, action, region_key, scope, detail FROM audit_log WHERE 1 = 1");
-    let mut n = 0;
-    let mut next = || {
-        n += 1;
-        format!("${n}")
-    };
-    if filter.since.is_some() {
-        sql.push_str(&format!(" AND at >= {}", next()));
+    let mut sql = Sql::new("SELECT id, at, actor, action, region_key, scope, detail FROM audit_log WHERE 1 = 1");
+    if let Some(since) = filter.since {
+        sql.push(" AND at >= ").push_bind(to_epoch(since));
     }
     if let Some(regions) = &filter.regions {
         if regions.is_empty() {
             return Ok(Vec::new());
         }
-        let marks: Vec<String> = regions.iter().map(|_| next()).collect();
-        sql.push_str(&format!(" AND region_key IN ({})", marks.join(", ")));
+        sql.push(" AND region_key IN (").push_list(regions).push(")");
     }
-    sql.push_str(" ORDER BY id DESC");
-    if filter.latest.is_some() {
-        sql.push_str(&format!(" LIMIT {}", next()));
-    }
-    let mut query = sqlx::query(&sql);
-    if let Some(since) = filter.since {
-        query = query.bind(to_epoch(since));
-    }
-    for r in filter.regions.iter().flatten() {
-        query = query.bind(r.clone());
-    }
+    sql.push(" ORDER BY id DESC");
     if let Some(latest) = filter.latest {
-        query = query.bind(latest);
+        sql.push(" LIMIT ").push_bind(latest);
     }
-    let mut rows = query
-        .fetch_all(&db.pool)
-        .await?
-        .into_iter()
-        .map(|r| {
-            let action: String = r.try_get("action")?;
-            let actor: String = r.try_get("actor")?;
-            Ok(AuditRow {
-                id: r.try_get("id")?,
-                entry: AuditEntry {
-                    at: from_epoch(r.try_get("at")?),
-                    actor: Actor::from_stored(&actor),
-                    // An action this version does not know (written by a newer one) still shows.
-                    action: AuditAction::parse(&action).unwrap_or(AuditAction::AdminCommand),
-                    region_key: r.try_get("region_key")?,
-                    scope: r.try_get("scope")?,
-                    detail: r.try_get("detail")?,
-                },
-            })
-        })
-        .collect::<sqlx::Result<Vec<AuditRow>>>()?;
-    rows.reverse();
-    Ok(rows)
+    let stored: Vec<StoredEntry> = sql.build_query_as()?.fetch_all(&db.pool).await?;
+    // Read newest first (for the limit), shown oldest first.
+    Ok(stored.into_iter().rev().map(AuditRow::from).collect())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::db::from_epoch;
 
     async fn check(db: Db) {
         let t = from_epoch(1_800_000_000);

@@ -1,41 +1,46 @@
 //! Check-ins, attendance, practical checks, quiz attempts and answers, completions.
 
 use chrono::{DateTime, Utc};
-use sqlx::Row;
-use sqlx::any::AnyRow;
 
-use super::{Db, Tx, from_epoch, to_epoch};
+use super::row::{Epoch, Flag, MaybeEpoch, MaybeFlag};
+use super::{Db, Tx, to_epoch};
 use crate::domain::learning::{CheckinCode, Drawn, Mark};
 
 fn json_err(e: serde_json::Error) -> sqlx::Error {
     sqlx::Error::Decode(Box::new(e))
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Checkin {
     pub session_id: i64,
+    #[sqlx(try_from = "String")]
     pub code: CheckinCode,
     pub opened_by: i64,
+    #[sqlx(try_from = "Epoch")]
     pub opened_at: DateTime<Utc>,
+    #[sqlx(try_from = "Epoch")]
     pub expires_at: DateTime<Utc>,
+    /// The roster message posted for the session (chat, message), once there is one.
+    #[sqlx(flatten, try_from = "RosterMessage")]
     pub roster: Option<(i64, i32)>,
+}
+
+/// The roster message's two columns, set together by [`set_roster_message`].
+#[derive(sqlx::FromRow)]
+struct RosterMessage {
+    roster_chat: Option<i64>,
+    roster_message: Option<i64>,
+}
+
+impl From<RosterMessage> for Option<(i64, i32)> {
+    fn from(stored: RosterMessage) -> Self {
+        // Stored from an i32 (a Telegram message id), so it fits.
+        stored.roster_chat.zip(stored.roster_message.map(|m| m as i32))
+    }
 }
 
 // `finalized_at` is no longer written: a session's end is recorded in `session_closings`.
 const CHECKIN_COLUMNS: &str = "session_id, code, opened_by, opened_at, expires_at, roster_chat, roster_message";
-
-fn checkin_from_row(row: &AnyRow) -> sqlx::Result<Checkin> {
-    let chat: Option<i64> = row.try_get("roster_chat")?;
-    let message: Option<i64> = row.try_get("roster_message")?;
-    Ok(Checkin {
-        session_id: row.try_get("session_id")?,
-        code: CheckinCode::from_stored(row.try_get("code")?),
-        opened_by: row.try_get("opened_by")?,
-        opened_at: from_epoch(row.try_get("opened_at")?),
-        expires_at: from_epoch(row.try_get("expires_at")?),
-        roster: chat.zip(message.map(|m| m as i32)),
-    })
-}
 
 /// Opens (or re-opens with a new code) check-in for a session.
 pub async fn open_checkin(
@@ -82,19 +87,22 @@ pub async fn set_roster_message(db: &Db, session_id: i64, chat: i64, message: i3
 }
 
 pub async fn checkin(db: &Db, session_id: i64) -> sqlx::Result<Option<Checkin>> {
-    sqlx::query(&format!("SELECT {CHECKIN_COLUMNS} FROM checkins WHERE session_id = $1"))
+    sqlx::query_as(&format!("SELECT {CHECKIN_COLUMNS} FROM checkins WHERE session_id = $1"))
         .bind(session_id)
         .fetch_optional(&db.pool)
-        .await?
-        .as_ref()
-        .map(checkin_from_row)
-        .transpose()
+        .await
 }
 
 /// Check-ins open now for sessions of classes where `user_id` holds a confirmed or attended order,
 /// with that order's id.
 pub async fn open_checkins_for(db: &Db, user_id: i64, now: DateTime<Utc>) -> sqlx::Result<Vec<(Checkin, i64)>> {
-    let rows = sqlx::query(
+    #[derive(sqlx::FromRow)]
+    struct OpenCheckin {
+        #[sqlx(flatten)]
+        checkin: Checkin,
+        order_id: i64,
+    }
+    let open: Vec<OpenCheckin> = sqlx::query_as(
         "SELECT c.session_id, c.code, c.opened_by, c.opened_at, c.expires_at, c.roster_chat, c.roster_message,
                 o.id AS order_id
          FROM checkins c JOIN sessions s ON s.id = c.session_id
@@ -107,7 +115,7 @@ pub async fn open_checkins_for(db: &Db, user_id: i64, now: DateTime<Utc>) -> sql
     .bind(to_epoch(now))
     .fetch_all(&db.pool)
     .await?;
-    rows.iter().map(|r| Ok((checkin_from_row(r)?, r.try_get("order_id")?))).collect()
+    Ok(open.into_iter().map(|o| (o.checkin, o.order_id)).collect())
 }
 
 /// How a mark was made (stored with it: what a funder may ask to see).
@@ -174,43 +182,32 @@ pub async fn mark(
 }
 
 /// One stored mark with how and by whom it was made.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct MarkRecord {
     pub mark: Mark,
     pub source: String,
     pub marked_by: Option<i64>,
+    #[sqlx(try_from = "Epoch")]
     pub at: DateTime<Utc>,
     pub distance_m: Option<i64>,
 }
 
 pub async fn mark_record(db: &Db, order_id: i64, session_id: i64) -> sqlx::Result<Option<MarkRecord>> {
-    let row = sqlx::query(
+    sqlx::query_as(
         "SELECT mark, source, marked_by, at, distance_m FROM attendance WHERE order_id = $1 AND session_id = $2",
     )
     .bind(order_id)
     .bind(session_id)
     .fetch_optional(&db.pool)
-    .await?;
-    row.map(|r| {
-        let m: String = r.try_get("mark")?;
-        Ok(MarkRecord {
-            mark: Mark::parse(&m).unwrap_or(Mark::Absent),
-            source: r.try_get("source")?,
-            marked_by: r.try_get("marked_by")?,
-            at: from_epoch(r.try_get("at")?),
-            distance_m: r.try_get("distance_m")?,
-        })
-    })
-    .transpose()
+    .await
 }
 
 /// "Can't come" answers to a session's reminders: the orders that sent an absence notice (请假).
 pub async fn not_coming(db: &Db, session_id: i64) -> sqlx::Result<Vec<i64>> {
-    let rows = sqlx::query("SELECT order_id FROM session_rsvps WHERE session_id = $1 AND answer = 'not_coming'")
+    sqlx::query_scalar("SELECT order_id FROM session_rsvps WHERE session_id = $1 AND answer = 'not_coming'")
         .bind(session_id)
         .fetch_all(&db.pool)
-        .await?;
-    rows.iter().map(|r| r.try_get("order_id")).collect()
+        .await
 }
 
 /// Scheduled sessions starting between two instants of classes where `user_id` holds a confirmed or
@@ -221,7 +218,7 @@ pub async fn sessions_of_user_between(
     from: DateTime<Utc>,
     until: DateTime<Utc>,
 ) -> sqlx::Result<Vec<(DateTime<Utc>, DateTime<Utc>)>> {
-    let rows = sqlx::query(
+    let spans: Vec<(Epoch, Epoch)> = sqlx::query_as(
         "SELECT s.starts_at, s.ends_at FROM sessions s JOIN orders o ON o.class_key = s.class_key
          WHERE o.user_id = $1 AND o.status IN ('confirmed', 'attended') AND s.status = 'scheduled'
            AND s.starts_at >= $2 AND s.starts_at < $3
@@ -232,7 +229,7 @@ pub async fn sessions_of_user_between(
     .bind(to_epoch(until))
     .fetch_all(&db.pool)
     .await?;
-    rows.iter().map(|r| Ok((from_epoch(r.try_get("starts_at")?), from_epoch(r.try_get("ends_at")?)))).collect()
+    Ok(spans.into_iter().map(|(starts, ends)| (starts.into(), ends.into())).collect())
 }
 
 /// Scheduled sessions inside their check-in window now (from `opens_before` ahead of the start to the
@@ -243,7 +240,7 @@ pub async fn sessions_open_for(
     now: DateTime<Utc>,
     opens_before: chrono::Duration,
 ) -> sqlx::Result<Vec<(i64, i64)>> {
-    let rows = sqlx::query(
+    sqlx::query_as(
         "SELECT s.id AS session_id, o.id AS order_id FROM sessions s JOIN orders o ON o.class_key = s.class_key
          WHERE o.user_id = $1 AND o.status IN ('confirmed', 'attended') AND s.status = 'scheduled'
            AND s.starts_at <= $2 AND s.ends_at > $3
@@ -253,36 +250,23 @@ pub async fn sessions_open_for(
     .bind(to_epoch(now + opens_before))
     .bind(to_epoch(now))
     .fetch_all(&db.pool)
-    .await?;
-    rows.iter().map(|r| Ok((r.try_get("session_id")?, r.try_get("order_id")?))).collect()
+    .await
 }
 
 /// Marks per order for one session.
 pub async fn marks_of_session(db: &Db, session_id: i64) -> sqlx::Result<Vec<(i64, Mark)>> {
-    let rows = sqlx::query("SELECT order_id, mark FROM attendance WHERE session_id = $1")
+    sqlx::query_as("SELECT order_id, mark FROM attendance WHERE session_id = $1")
         .bind(session_id)
         .fetch_all(&db.pool)
-        .await?;
-    rows.iter()
-        .map(|r| {
-            let m: String = r.try_get("mark")?;
-            Ok((r.try_get("order_id")?, Mark::parse(&m).unwrap_or(Mark::Absent)))
-        })
-        .collect()
+        .await
 }
 
 /// Marks of one order, per session.
 pub async fn marks_of_order(db: &Db, order_id: i64) -> sqlx::Result<Vec<(i64, Mark)>> {
-    let rows = sqlx::query("SELECT session_id, mark FROM attendance WHERE order_id = $1")
+    sqlx::query_as("SELECT session_id, mark FROM attendance WHERE order_id = $1")
         .bind(order_id)
         .fetch_all(&db.pool)
-        .await?;
-    rows.iter()
-        .map(|r| {
-            let m: String = r.try_get("mark")?;
-            Ok((r.try_get("session_id")?, Mark::parse(&m).unwrap_or(Mark::Absent)))
-        })
-        .collect()
+        .await
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -290,15 +274,17 @@ pub async fn marks_of_order(db: &Db, order_id: i64) -> sqlx::Result<Vec<(i64, Ma
 // ---------------------------------------------------------------------------------------------------
 
 /// What became of a session once it ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
 pub struct Closing {
+    #[sqlx(try_from = "MaybeEpoch")]
     pub asked_at: Option<DateTime<Utc>>,
+    #[sqlx(try_from = "MaybeEpoch")]
     pub final_at: Option<DateTime<Utc>>,
 }
 
 /// Scheduled sessions that have ended and were not closed yet, oldest first.
 pub async fn sessions_to_close(db: &Db, now: DateTime<Utc>) -> sqlx::Result<Vec<i64>> {
-    let rows = sqlx::query(
+    sqlx::query_scalar(
         "SELECT s.id FROM sessions s
          WHERE s.status = 'scheduled' AND s.ends_at <= $1
            AND NOT EXISTS (SELECT 1 FROM session_closings c WHERE c.session_id = s.id)
@@ -306,8 +292,7 @@ pub async fn sessions_to_close(db: &Db, now: DateTime<Utc>) -> sqlx::Result<Vec<
     )
     .bind(to_epoch(now))
     .fetch_all(&db.pool)
-    .await?;
-    rows.iter().map(|r| r.try_get("id")).collect()
+    .await
 }
 
 /// Closes a session once: `asked` when its trainer was asked to mark attendance by hand (then it is
@@ -340,42 +325,33 @@ pub async fn finalize_closing(tx: &mut Tx, session_id: i64, now: DateTime<Utc>) 
 }
 
 pub async fn closing(db: &Db, session_id: i64) -> sqlx::Result<Option<Closing>> {
-    let row = sqlx::query("SELECT asked_at, final_at FROM session_closings WHERE session_id = $1")
+    sqlx::query_as("SELECT asked_at, final_at FROM session_closings WHERE session_id = $1")
         .bind(session_id)
         .fetch_optional(&db.pool)
-        .await?;
-    row.map(|r| {
-        Ok(Closing {
-            asked_at: r.try_get::<Option<i64>, _>("asked_at")?.map(from_epoch),
-            final_at: r.try_get::<Option<i64>, _>("final_at")?.map(from_epoch),
-        })
-    })
-    .transpose()
+        .await
 }
 
 /// Sessions whose trainer was asked to mark attendance by hand and that ended at or before
 /// `ended_by` (their marking time is over), still not final.
 pub async fn closings_overdue(db: &Db, ended_by: DateTime<Utc>) -> sqlx::Result<Vec<i64>> {
-    let rows = sqlx::query(
+    sqlx::query_scalar(
         "SELECT c.session_id FROM session_closings c JOIN sessions s ON s.id = c.session_id
          WHERE c.final_at IS NULL AND s.ends_at <= $1 ORDER BY s.ends_at, s.id",
     )
     .bind(to_epoch(ended_by))
     .fetch_all(&db.pool)
-    .await?;
-    rows.iter().map(|r| r.try_get("session_id")).collect()
+    .await
 }
 
 /// The class's ended sessions whose attendance is final.
 pub async fn final_sessions_of_class(db: &Db, class_key: &str) -> sqlx::Result<Vec<i64>> {
-    let rows = sqlx::query(
+    sqlx::query_scalar(
         "SELECT c.session_id FROM session_closings c JOIN sessions s ON s.id = c.session_id
          WHERE s.class_key = $1 AND c.final_at IS NOT NULL",
     )
     .bind(class_key)
     .fetch_all(&db.pool)
-    .await?;
-    rows.iter().map(|r| r.try_get("session_id")).collect()
+    .await
 }
 
 /// Orders whose status may have to move now: confirmed orders of classes whose last session has ended
@@ -383,7 +359,7 @@ pub async fn final_sessions_of_class(db: &Db, class_key: &str) -> sqlx::Result<V
 /// `grace_from` (the completion grace is over).
 pub async fn orders_to_settle(db: &Db, now: DateTime<Utc>, grace_from: DateTime<Utc>) -> sqlx::Result<Vec<i64>> {
     // Classes first (a few thousand sessions), then their confirmed orders through the status index.
-    let ended = sqlx::query(
+    let ended: Vec<i64> = sqlx::query_scalar(
         "SELECT o.id FROM orders o
          WHERE o.status = 'confirmed' AND o.class_key IN (
              SELECT s.class_key FROM sessions s
@@ -396,7 +372,7 @@ pub async fn orders_to_settle(db: &Db, now: DateTime<Utc>, grace_from: DateTime<
     .bind(to_epoch(now))
     .fetch_all(&db.pool)
     .await?;
-    let graced = sqlx::query(
+    let graced: Vec<i64> = sqlx::query_scalar(
         "SELECT o.id FROM orders o
          WHERE o.status = 'attended'
            AND (SELECT MAX(s.ends_at) FROM sessions s WHERE s.class_key = o.class_key AND s.status = 'scheduled') <= $1
@@ -405,7 +381,7 @@ pub async fn orders_to_settle(db: &Db, now: DateTime<Utc>, grace_from: DateTime<
     .bind(to_epoch(grace_from))
     .fetch_all(&db.pool)
     .await?;
-    ended.iter().chain(&graced).map(|r| r.try_get("id")).collect()
+    Ok(ended.into_iter().chain(graced).collect())
 }
 
 /// When the scheduler must next look at sessions and orders: the next end of a session not closed
@@ -416,7 +392,16 @@ pub async fn next_closing_due(
     hand_marks: chrono::Duration,
     grace: chrono::Duration,
 ) -> sqlx::Result<Option<DateTime<Utc>>> {
-    let row = sqlx::query(
+    #[derive(sqlx::FromRow)]
+    struct Due {
+        #[sqlx(try_from = "MaybeEpoch")]
+        session_end: Option<DateTime<Utc>>,
+        #[sqlx(try_from = "MaybeEpoch")]
+        awaited_end: Option<DateTime<Utc>>,
+        #[sqlx(try_from = "MaybeEpoch")]
+        class_end: Option<DateTime<Utc>>,
+    }
+    let due: Due = sqlx::query_as(
         "SELECT
             (SELECT MIN(s.ends_at) FROM sessions s WHERE s.status = 'scheduled'
                AND NOT EXISTS (SELECT 1 FROM session_closings c WHERE c.session_id = s.id)) AS session_end,
@@ -429,12 +414,7 @@ pub async fn next_closing_due(
     )
     .fetch_one(&db.pool)
     .await?;
-    let at = |column: &str| -> sqlx::Result<Option<i64>> { row.try_get::<Option<i64>, _>(column) };
-    let due = [
-        at("session_end")?.map(from_epoch),
-        at("awaited_end")?.map(|t| from_epoch(t) + hand_marks),
-        at("class_end")?.map(|t| from_epoch(t) + grace),
-    ];
+    let due = [due.session_end, due.awaited_end.map(|t| t + hand_marks), due.class_end.map(|t| t + grace)];
     Ok(due.into_iter().flatten().min())
 }
 
@@ -443,24 +423,20 @@ pub async fn next_closing_due(
 // ---------------------------------------------------------------------------------------------------
 
 /// Wrong codes in a row and the lock they caused, for one person.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, sqlx::FromRow)]
 pub struct Lockout {
     pub wrong_in_row: i64,
+    #[sqlx(try_from = "MaybeEpoch")]
     pub locked_until: Option<DateTime<Utc>>,
 }
 
 pub async fn lockout(db: &Db, user_id: i64) -> sqlx::Result<Lockout> {
-    let row = sqlx::query("SELECT wrong_in_row, locked_until FROM checkin_lockouts WHERE user_id = $1")
-        .bind(user_id)
-        .fetch_optional(&db.pool)
-        .await?;
-    Ok(match row {
-        Some(r) => Lockout {
-            wrong_in_row: r.try_get("wrong_in_row")?,
-            locked_until: r.try_get::<Option<i64>, _>("locked_until")?.map(from_epoch),
-        },
-        None => Lockout::default(),
-    })
+    let lockout: Option<Lockout> =
+        sqlx::query_as("SELECT wrong_in_row, locked_until FROM checkin_lockouts WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(lockout.unwrap_or_default())
 }
 
 pub async fn set_lockout(tx: &mut Tx, user_id: i64, lockout: Lockout, now: DateTime<Utc>) -> sqlx::Result<()> {
@@ -499,52 +475,55 @@ pub async fn set_practical(tx: &mut Tx, order_id: i64, passed: bool, by: i64, no
 }
 
 pub async fn practical(db: &Db, order_id: i64) -> sqlx::Result<Option<bool>> {
-    let row = sqlx::query("SELECT passed FROM practical_checks WHERE order_id = $1")
+    let passed: Option<Flag> = sqlx::query_scalar("SELECT passed FROM practical_checks WHERE order_id = $1")
         .bind(order_id)
         .fetch_optional(&db.pool)
         .await?;
-    Ok(match row {
-        Some(r) => Some(r.try_get::<i64, _>("passed")? != 0),
-        None => None,
-    })
+    Ok(passed.map(bool::from))
 }
 
 // ---------------------------------------------------------------------------------------------------
 // Quizzes
 // ---------------------------------------------------------------------------------------------------
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+// The counts are stored from `usize` and only ever count up, so they read back as one (a negative
+// count is a decode error).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Attempt {
     pub id: i64,
     pub order_id: i64,
     pub user_id: i64,
+    #[sqlx(try_from = "Epoch")]
     pub started_at: DateTime<Utc>,
+    #[sqlx(try_from = "MaybeEpoch")]
     pub finished_at: Option<DateTime<Utc>>,
+    #[sqlx(try_from = "i64")]
     pub position: usize,
+    #[sqlx(try_from = "i64")]
     pub correct: usize,
+    #[sqlx(try_from = "i64")]
     pub total: usize,
+    #[sqlx(try_from = "MaybeFlag")]
     pub passed: Option<bool>,
+    #[sqlx(rename = "questions_json", try_from = "DrawnJson")]
     pub questions: Vec<Drawn>,
+}
+
+/// `questions_json` as stored: the drawn questions, written by [`insert_attempt`].
+#[derive(sqlx::Type)]
+#[sqlx(transparent)]
+struct DrawnJson(String);
+
+impl TryFrom<DrawnJson> for Vec<Drawn> {
+    type Error = serde_json::Error;
+
+    fn try_from(stored: DrawnJson) -> Result<Self, Self::Error> {
+        serde_json::from_str(&stored.0)
+    }
 }
 
 const ATTEMPT_COLUMNS: &str =
     "id, order_id, user_id, started_at, finished_at, position, correct, total, passed, questions_json";
-
-fn attempt_from_row(row: &AnyRow) -> sqlx::Result<Attempt> {
-    let questions: String = row.try_get("questions_json")?;
-    Ok(Attempt {
-        id: row.try_get("id")?,
-        order_id: row.try_get("order_id")?,
-        user_id: row.try_get("user_id")?,
-        started_at: from_epoch(row.try_get("started_at")?),
-        finished_at: row.try_get::<Option<i64>, _>("finished_at")?.map(from_epoch),
-        position: row.try_get::<i64, _>("position")?.max(0) as usize,
-        correct: row.try_get::<i64, _>("correct")?.max(0) as usize,
-        total: row.try_get::<i64, _>("total")?.max(0) as usize,
-        passed: row.try_get::<Option<i64>, _>("passed")?.map(|p| p != 0),
-        questions: serde_json::from_str(&questions).map_err(json_err)?,
-    })
-}
 
 pub async fn insert_attempt(
     tx: &mut Tx,
@@ -553,7 +532,7 @@ pub async fn insert_attempt(
     questions: &[Drawn],
     now: DateTime<Utc>,
 ) -> sqlx::Result<i64> {
-    sqlx::query(
+    sqlx::query_scalar(
         "INSERT INTO quiz_attempts (order_id, user_id, started_at, total, questions_json)
          VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
@@ -563,40 +542,32 @@ pub async fn insert_attempt(
     .bind(questions.len() as i64)
     .bind(serde_json::to_string(questions).map_err(json_err)?)
     .fetch_one(&mut **tx)
-    .await?
-    .try_get("id")
+    .await
 }
 
 pub async fn attempt(db: &Db, id: i64) -> sqlx::Result<Option<Attempt>> {
-    sqlx::query(&format!("SELECT {ATTEMPT_COLUMNS} FROM quiz_attempts WHERE id = $1"))
+    sqlx::query_as(&format!("SELECT {ATTEMPT_COLUMNS} FROM quiz_attempts WHERE id = $1"))
         .bind(id)
         .fetch_optional(&db.pool)
-        .await?
-        .as_ref()
-        .map(attempt_from_row)
-        .transpose()
+        .await
 }
 
 pub async fn attempts_of_order(db: &Db, order_id: i64) -> sqlx::Result<Vec<Attempt>> {
-    let rows = sqlx::query(&format!("SELECT {ATTEMPT_COLUMNS} FROM quiz_attempts WHERE order_id = $1 ORDER BY id"))
+    sqlx::query_as(&format!("SELECT {ATTEMPT_COLUMNS} FROM quiz_attempts WHERE order_id = $1 ORDER BY id"))
         .bind(order_id)
         .fetch_all(&db.pool)
-        .await?;
-    rows.iter().map(attempt_from_row).collect()
+        .await
 }
 
 /// The person's quiz attempt that is still running (the newest, if several).
 pub async fn running_attempt_of(db: &Db, user_id: i64) -> sqlx::Result<Option<Attempt>> {
-    sqlx::query(&format!(
+    sqlx::query_as(&format!(
         "SELECT {ATTEMPT_COLUMNS} FROM quiz_attempts WHERE user_id = $1 AND finished_at IS NULL
          ORDER BY started_at DESC, id DESC LIMIT 1"
     ))
     .bind(user_id)
     .fetch_optional(&db.pool)
-    .await?
-    .as_ref()
-    .map(attempt_from_row)
-    .transpose()
+    .await
 }
 
 /// Records the answer to the question at `position` and moves the attempt on, only if that is the
@@ -650,46 +621,39 @@ pub async fn finish_attempt(tx: &mut Tx, attempt_id: i64, passed: bool, now: Dat
 
 /// (question id, chosen stored option, correct) of an attempt, in order.
 pub async fn answers_of(db: &Db, attempt_id: i64) -> sqlx::Result<Vec<(i64, usize, bool)>> {
-    let rows =
-        sqlx::query("SELECT question_id, chosen, correct FROM quiz_answers WHERE attempt_id = $1 ORDER BY position")
+    #[derive(sqlx::FromRow)]
+    struct Answer {
+        question_id: i64,
+        /// Stored from a `usize`.
+        #[sqlx(try_from = "i64")]
+        chosen: usize,
+        #[sqlx(try_from = "Flag")]
+        correct: bool,
+    }
+    let answers: Vec<Answer> =
+        sqlx::query_as("SELECT question_id, chosen, correct FROM quiz_answers WHERE attempt_id = $1 ORDER BY position")
             .bind(attempt_id)
             .fetch_all(&db.pool)
             .await?;
-    rows.iter()
-        .map(|r| {
-            Ok((
-                r.try_get("question_id")?,
-                r.try_get::<i64, _>("chosen")?.max(0) as usize,
-                r.try_get::<i64, _>("correct")? != 0,
-            ))
-        })
-        .collect()
+    Ok(answers.into_iter().map(|a| (a.question_id, a.chosen, a.correct)).collect())
 }
 
 // ---------------------------------------------------------------------------------------------------
 // Completions
 // ---------------------------------------------------------------------------------------------------
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Completion {
     pub order_id: i64,
     pub user_id: i64,
     pub course_key: String,
+    #[sqlx(try_from = "Epoch")]
     pub completed_at: DateTime<Utc>,
     pub code: String,
     pub credits_tenths: i64,
 }
 
-fn completion_from_row(r: &AnyRow) -> sqlx::Result<Completion> {
-    Ok(Completion {
-        order_id: r.try_get("order_id")?,
-        user_id: r.try_get("user_id")?,
-        course_key: r.try_get("course_key")?,
-        completed_at: from_epoch(r.try_get("completed_at")?),
-        code: r.try_get("code")?,
-        credits_tenths: r.try_get("credits_tenths")?,
-    })
-}
+const COMPLETION_COLUMNS: &str = "order_id, user_id, course_key, completed_at, code, credits_tenths";
 
 /// Records a completion once; false when the order was completed already.
 pub async fn insert_completion(tx: &mut Tx, c: &Completion) -> sqlx::Result<bool> {
@@ -710,27 +674,17 @@ pub async fn insert_completion(tx: &mut Tx, c: &Completion) -> sqlx::Result<bool
 }
 
 pub async fn completion_of_order(db: &Db, order_id: i64) -> sqlx::Result<Option<Completion>> {
-    sqlx::query(
-        "SELECT order_id, user_id, course_key, completed_at, code, credits_tenths FROM completions WHERE order_id = $1",
-    )
-    .bind(order_id)
-    .fetch_optional(&db.pool)
-    .await?
-    .as_ref()
-    .map(completion_from_row)
-    .transpose()
+    sqlx::query_as(&format!("SELECT {COMPLETION_COLUMNS} FROM completions WHERE order_id = $1"))
+        .bind(order_id)
+        .fetch_optional(&db.pool)
+        .await
 }
 
 pub async fn completion_by_code(db: &Db, code: &str) -> sqlx::Result<Option<Completion>> {
-    sqlx::query(
-        "SELECT order_id, user_id, course_key, completed_at, code, credits_tenths FROM completions WHERE code = $1",
-    )
-    .bind(code)
-    .fetch_optional(&db.pool)
-    .await?
-    .as_ref()
-    .map(completion_from_row)
-    .transpose()
+    sqlx::query_as(&format!("SELECT {COMPLETION_COLUMNS} FROM completions WHERE code = $1"))
+        .bind(code)
+        .fetch_optional(&db.pool)
+        .await
 }
 
 /// A person's completions between two instants, oldest first.
@@ -740,16 +694,15 @@ pub async fn completions_of(
     from: DateTime<Utc>,
     until: DateTime<Utc>,
 ) -> sqlx::Result<Vec<Completion>> {
-    let rows = sqlx::query(
-        "SELECT order_id, user_id, course_key, completed_at, code, credits_tenths FROM completions
-         WHERE user_id = $1 AND completed_at >= $2 AND completed_at < $3 ORDER BY completed_at",
-    )
+    sqlx::query_as(&format!(
+        "SELECT {COMPLETION_COLUMNS} FROM completions
+         WHERE user_id = $1 AND completed_at >= $2 AND completed_at < $3 ORDER BY completed_at"
+    ))
     .bind(user_id)
     .bind(to_epoch(from))
     .bind(to_epoch(until))
     .fetch_all(&db.pool)
-    .await?;
-    rows.iter().map(completion_from_row).collect()
+    .await
 }
 
 /// Completions with credits of people living under any of `region_keys` (villages, townships or
@@ -760,7 +713,14 @@ pub async fn credit_completions_in(
     from: DateTime<Utc>,
     until: DateTime<Utc>,
 ) -> sqlx::Result<Vec<(Completion, String, Option<String>)>> {
-    let rows = sqlx::query(
+    #[derive(sqlx::FromRow)]
+    struct Credited {
+        #[sqlx(flatten)]
+        completion: Completion,
+        name: String,
+        village_key: Option<String>,
+    }
+    let credited: Vec<Credited> = sqlx::query_as(
         "SELECT c.order_id, c.user_id, c.course_key, c.completed_at, c.code, c.credits_tenths, p.name, p.village_key
          FROM completions c JOIN people p ON p.user_id = c.user_id
          WHERE p.audience = 'cadre' AND c.completed_at >= $1 AND c.completed_at < $2
@@ -771,9 +731,8 @@ pub async fn credit_completions_in(
     .fetch_all(&db.pool)
     .await?;
     let mut out = Vec::new();
-    for r in &rows {
-        let village: Option<String> = r.try_get("village_key")?;
-        let within = match &village {
+    for c in credited {
+        let within = match &c.village_key {
             Some(v) => {
                 let chain = super::regions::ancestry(db, v).await?;
                 chain.iter().any(|r| region_keys.contains(&r.key))
@@ -781,7 +740,7 @@ pub async fn credit_completions_in(
             None => false,
         };
         if within {
-            out.push((completion_from_row(r)?, r.try_get("name")?, village));
+            out.push((c.completion, c.name, c.village_key));
         }
     }
     Ok(out)

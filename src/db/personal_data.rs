@@ -4,145 +4,161 @@
 //! order is never read.
 
 use chrono::{DateTime, Utc};
-use sqlx::Row;
-use sqlx::any::AnyRow;
 
+use super::row::{Epoch, Flag, MaybeEpoch, MaybeFlag};
 use super::{Db, from_epoch};
 use crate::domain::learning::Mark;
 use crate::domain::order::{OrderNumber, OrderStatus};
 use crate::domain::person::{Audience, Role};
 use crate::domain::survey::{Question, Reply, Value};
+use crate::domain::translations::Translations;
 use crate::i18n::Lang;
 
-fn at(row: &AnyRow, column: &str) -> sqlx::Result<DateTime<Utc>> {
-    Ok(from_epoch(row.try_get(column)?))
-}
-
-fn at_opt(row: &AnyRow, column: &str) -> sqlx::Result<Option<DateTime<Utc>>> {
-    Ok(row.try_get::<Option<i64>, _>(column)?.map(from_epoch))
-}
-
-fn flag(row: &AnyRow, column: &str) -> sqlx::Result<bool> {
-    Ok(row.try_get::<i64, _>(column)? != 0)
-}
-
 /// The `people` row as stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ProfileRow {
     pub user_id: i64,
     pub chat_id: i64,
     pub name: String,
     /// `None` for staff who have not chosen to take courses (the column then holds a placeholder).
+    #[sqlx(flatten, try_from = "TraineeAudience")]
     pub audience: Option<Audience>,
+    #[sqlx(try_from = "LangCode")]
     pub lang: Lang,
     pub village_key: Option<String>,
     pub phone: Option<String>,
+    #[sqlx(try_from = "Epoch")]
     pub consent_at: DateTime<Utc>,
+    #[sqlx(try_from = "Epoch")]
     pub registered_at: DateTime<Utc>,
+    #[sqlx(try_from = "Epoch")]
     pub updated_at: DateTime<Utc>,
+    #[sqlx(try_from = "MaybeEpoch")]
     pub unreachable_at: Option<DateTime<Utc>>,
+    #[sqlx(try_from = "MaybeEpoch")]
     pub paused_until: Option<DateTime<Utc>>,
+    #[sqlx(try_from = "Flag")]
     pub instant_lines: bool,
+    #[sqlx(try_from = "Flag")]
     pub surveys_stopped: bool,
     pub pseudonym: Option<String>,
 }
 
+/// The audience column and whether it means anything (`trainee`).
+#[derive(sqlx::FromRow)]
+struct TraineeAudience {
+    audience: Audience,
+    #[sqlx(try_from = "Flag")]
+    trainee: bool,
+}
+
+impl From<TraineeAudience> for Option<Audience> {
+    fn from(stored: TraineeAudience) -> Self {
+        stored.trainee.then_some(stored.audience)
+    }
+}
+
+/// A language code as stored.
+#[derive(sqlx::Type)]
+#[sqlx(transparent)]
+struct LangCode(String);
+
+impl From<LangCode> for Lang {
+    /// A language no longer shipped reads as the default one, as everywhere a person's language is read.
+    fn from(stored: LangCode) -> Lang {
+        Lang::from_code(&stored.0).unwrap_or_default()
+    }
+}
+
 pub async fn profile(db: &Db, user_id: i64) -> sqlx::Result<Option<ProfileRow>> {
-    let row = sqlx::query(
+    sqlx::query_as(
         "SELECT user_id, chat_id, name, audience, lang, village_key, phone, consent_at, registered_at, updated_at,
                 unreachable_at, paused_until, instant_lines, surveys_stopped, pseudonym, trainee
          FROM people WHERE user_id = $1",
     )
     .bind(user_id)
     .fetch_optional(&db.pool)
-    .await?;
-    row.map(|r| {
-        let trainee = flag(&r, "trainee")?;
-        Ok(ProfileRow {
-            user_id: r.try_get("user_id")?,
-            chat_id: r.try_get("chat_id")?,
-            name: r.try_get("name")?,
-            audience: if trainee { Audience::parse(&r.try_get::<String, _>("audience")?) } else { None },
-            lang: Lang::from_code(&r.try_get::<String, _>("lang")?).unwrap_or_default(),
-            village_key: r.try_get("village_key")?,
-            phone: r.try_get("phone")?,
-            consent_at: at(&r, "consent_at")?,
-            registered_at: at(&r, "registered_at")?,
-            updated_at: at(&r, "updated_at")?,
-            unreachable_at: at_opt(&r, "unreachable_at")?,
-            paused_until: at_opt(&r, "paused_until")?,
-            instant_lines: flag(&r, "instant_lines")?,
-            surveys_stopped: flag(&r, "surveys_stopped")?,
-            pseudonym: r.try_get("pseudonym")?,
-        })
-    })
-    .transpose()
+    .await
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct RoleRow {
     pub role: Role,
     /// Empty = not scoped.
     pub region_key: String,
+    #[sqlx(try_from = "Epoch")]
     pub granted_at: DateTime<Utc>,
 }
 
 pub async fn roles(db: &Db, user_id: i64) -> sqlx::Result<Vec<RoleRow>> {
-    let rows = sqlx::query(
+    // The table's CHECK admits only the roles `Role` knows.
+    sqlx::query_as(
         "SELECT role, region_key, granted_at FROM person_roles WHERE user_id = $1 ORDER BY granted_at, role, region_key",
     )
     .bind(user_id)
     .fetch_all(&db.pool)
-    .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in &rows {
-        let Some(role) = Role::parse(&r.try_get::<String, _>("role")?) else { continue };
-        out.push(RoleRow { role, region_key: r.try_get("region_key")?, granted_at: at(r, "granted_at")? });
-    }
-    Ok(out)
+    .await
 }
 
 /// The catalogue trainer the person is linked to, and since when.
 pub async fn trainer_link(db: &Db, user_id: i64) -> sqlx::Result<Option<(String, DateTime<Utc>)>> {
-    let row = sqlx::query("SELECT trainer_key, linked_at FROM trainer_links WHERE user_id = $1")
-        .bind(user_id)
-        .fetch_optional(&db.pool)
-        .await?;
-    row.map(|r| Ok((r.try_get("trainer_key")?, at(&r, "linked_at")?))).transpose()
+    let link: Option<(String, Epoch)> =
+        sqlx::query_as("SELECT trainer_key, linked_at FROM trainer_links WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(link.map(|(trainer_key, linked_at)| (trainer_key, linked_at.into())))
 }
 
 /// One of the person's orders with what it is for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct OrderRow {
     pub id: i64,
+    #[sqlx(try_from = "String")]
     pub number: OrderNumber,
     pub class_key: String,
     pub course_key: String,
     pub course_title: String,
     /// Translations of the course's texts (`title` among them).
-    pub course_tr: crate::domain::translations::Translations,
+    #[sqlx(try_from = "TranslationsJson")]
+    pub course_tr: Translations,
     pub place: String,
     pub region_key: String,
     pub status: OrderStatus,
+    #[sqlx(try_from = "Epoch")]
     pub created_at: DateTime<Utc>,
+    #[sqlx(try_from = "Epoch")]
     pub updated_at: DateTime<Utc>,
+    #[sqlx(try_from = "MaybeEpoch")]
     pub waitlisted_at: Option<DateTime<Utc>>,
+    #[sqlx(try_from = "MaybeEpoch")]
     pub offer_expires_at: Option<DateTime<Utc>>,
+    #[sqlx(try_from = "MaybeEpoch")]
     pub cancel_requested_at: Option<DateTime<Utc>>,
     /// The class's first and last scheduled session.
+    #[sqlx(try_from = "MaybeEpoch")]
     pub first_session_at: Option<DateTime<Utc>>,
+    #[sqlx(try_from = "MaybeEpoch")]
     pub last_session_end: Option<DateTime<Utc>>,
 }
 
-fn status(row: &AnyRow, column: &str) -> sqlx::Result<OrderStatus> {
-    let s: String = row.try_get(column)?;
-    OrderStatus::parse(&s).ok_or_else(|| sqlx::Error::Decode(format!("unknown order status {s}").into()))
+/// A `tr_json` column as stored.
+#[derive(sqlx::Type)]
+#[sqlx(transparent)]
+struct TranslationsJson(String);
+
+impl From<TranslationsJson> for Translations {
+    /// Through [`Translations::from_json`]: unreadable JSON reads as no translations.
+    fn from(stored: TranslationsJson) -> Translations {
+        Translations::from_json(&stored.0)
+    }
 }
 
 /// The person's orders, oldest first.
 pub async fn orders(db: &Db, user_id: i64) -> sqlx::Result<Vec<OrderRow>> {
-    let rows = sqlx::query(
-        "SELECT o.id, o.number, o.class_key, cl.course_key, c.title, c.tr_json, cl.place, cl.region_key, o.status,
+    sqlx::query_as(
+        "SELECT o.id, o.number, o.class_key, cl.course_key, c.title AS course_title, c.tr_json AS course_tr, cl.place,
+                cl.region_key, o.status,
                 o.created_at, o.updated_at, o.waitlisted_at, o.offer_expires_at, o.cancel_requested_at,
                 (SELECT MIN(s.starts_at) FROM sessions s WHERE s.class_key = o.class_key AND s.status = 'scheduled')
                     AS first_session_at,
@@ -153,29 +169,7 @@ pub async fn orders(db: &Db, user_id: i64) -> sqlx::Result<Vec<OrderRow>> {
     )
     .bind(user_id)
     .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(OrderRow {
-                id: r.try_get("id")?,
-                number: OrderNumber::from_stored(r.try_get("number")?),
-                class_key: r.try_get("class_key")?,
-                course_key: r.try_get("course_key")?,
-                course_title: r.try_get("title")?,
-                course_tr: crate::domain::translations::Translations::from_json(&r.try_get::<String, _>("tr_json")?),
-                place: r.try_get("place")?,
-                region_key: r.try_get("region_key")?,
-                status: status(r, "status")?,
-                created_at: at(r, "created_at")?,
-                updated_at: at(r, "updated_at")?,
-                waitlisted_at: at_opt(r, "waitlisted_at")?,
-                offer_expires_at: at_opt(r, "offer_expires_at")?,
-                cancel_requested_at: at_opt(r, "cancel_requested_at")?,
-                first_session_at: at_opt(r, "first_session_at")?,
-                last_session_end: at_opt(r, "last_session_end")?,
-            })
-        })
-        .collect()
+    .await
 }
 
 /// Who caused a change to the person's order. The other person's identity is not read out.
@@ -189,205 +183,184 @@ pub enum Actor {
     System,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct OrderEventRow {
     pub order_id: i64,
+    #[sqlx(try_from = "Epoch")]
     pub at: DateTime<Utc>,
     pub from_status: Option<OrderStatus>,
     pub to_status: OrderStatus,
+    #[sqlx(flatten, try_from = "EventActor")]
     pub actor: Actor,
+}
+
+/// Who made a change (a user id; none: the bot) beside whose order it was.
+#[derive(sqlx::FromRow)]
+struct EventActor {
+    actor: Option<i64>,
+    owner: i64,
+}
+
+impl From<EventActor> for Actor {
+    fn from(stored: EventActor) -> Actor {
+        match stored.actor {
+            None => Actor::System,
+            Some(a) if a == stored.owner => Actor::Person,
+            Some(_) => Actor::Staff,
+        }
+    }
 }
 
 /// Every status change of the person's orders, in order.
 pub async fn order_events(db: &Db, user_id: i64) -> sqlx::Result<Vec<OrderEventRow>> {
-    let rows = sqlx::query(
-        "SELECT e.order_id, e.at, e.from_status, e.to_status, e.actor FROM order_events e
+    sqlx::query_as(
+        "SELECT e.order_id, e.at, e.from_status, e.to_status, e.actor, o.user_id AS owner FROM order_events e
          JOIN orders o ON o.id = e.order_id WHERE o.user_id = $1 ORDER BY e.at, e.id",
     )
     .bind(user_id)
     .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            let from: Option<String> = r.try_get("from_status")?;
-            let actor: Option<i64> = r.try_get("actor")?;
-            Ok(OrderEventRow {
-                order_id: r.try_get("order_id")?,
-                at: at(r, "at")?,
-                from_status: from.as_deref().and_then(OrderStatus::parse),
-                to_status: status(r, "to_status")?,
-                actor: match actor {
-                    None => Actor::System,
-                    Some(a) if a == user_id => Actor::Person,
-                    Some(_) => Actor::Staff,
-                },
-            })
-        })
-        .collect()
+    .await
 }
 
 /// An answer to a session reminder ("I'll come" / "can't come").
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct RsvpRow {
     pub order_id: i64,
+    #[sqlx(try_from = "Epoch")]
     pub session_starts_at: DateTime<Utc>,
+    #[sqlx(try_from = "Flag")]
     pub coming: bool,
+    #[sqlx(try_from = "Epoch")]
     pub at: DateTime<Utc>,
 }
 
 pub async fn rsvps(db: &Db, user_id: i64) -> sqlx::Result<Vec<RsvpRow>> {
-    let rows = sqlx::query(
-        "SELECT r.order_id, s.starts_at, r.answer, r.at FROM session_rsvps r
-         JOIN orders o ON o.id = r.order_id JOIN sessions s ON s.id = r.session_id
+    sqlx::query_as(
+        "SELECT r.order_id, s.starts_at AS session_starts_at,
+                CASE WHEN r.answer = 'coming' THEN 1 ELSE 0 END AS coming, r.at
+         FROM session_rsvps r JOIN orders o ON o.id = r.order_id JOIN sessions s ON s.id = r.session_id
          WHERE o.user_id = $1 ORDER BY s.starts_at, r.order_id",
     )
     .bind(user_id)
     .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(RsvpRow {
-                order_id: r.try_get("order_id")?,
-                session_starts_at: at(r, "starts_at")?,
-                coming: r.try_get::<String, _>("answer")? == "coming",
-                at: at(r, "at")?,
-            })
-        })
-        .collect()
+    .await
 }
 
 /// One attendance mark of the person. Who marked it by hand is not read (another person).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct AttendanceRow {
     pub order_id: i64,
+    #[sqlx(try_from = "Epoch")]
     pub session_starts_at: DateTime<Utc>,
+    #[sqlx(try_from = "Epoch")]
     pub session_ends_at: DateTime<Utc>,
     pub mark: Mark,
     /// code, location, trainer, auto (button: older rows).
     pub source: String,
+    #[sqlx(try_from = "Epoch")]
     pub at: DateTime<Utc>,
     pub distance_m: Option<i64>,
 }
 
 pub async fn attendance(db: &Db, user_id: i64) -> sqlx::Result<Vec<AttendanceRow>> {
-    let rows = sqlx::query(
-        "SELECT a.order_id, s.starts_at, s.ends_at, a.mark, a.source, a.at, a.distance_m FROM attendance a
-         JOIN orders o ON o.id = a.order_id JOIN sessions s ON s.id = a.session_id
+    sqlx::query_as(
+        "SELECT a.order_id, s.starts_at AS session_starts_at, s.ends_at AS session_ends_at, a.mark, a.source, a.at,
+                a.distance_m
+         FROM attendance a JOIN orders o ON o.id = a.order_id JOIN sessions s ON s.id = a.session_id
          WHERE o.user_id = $1 ORDER BY s.starts_at, a.order_id",
     )
     .bind(user_id)
     .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            let mark: String = r.try_get("mark")?;
-            Ok(AttendanceRow {
-                order_id: r.try_get("order_id")?,
-                session_starts_at: at(r, "starts_at")?,
-                session_ends_at: at(r, "ends_at")?,
-                mark: Mark::parse(&mark).ok_or_else(|| sqlx::Error::Decode(format!("unknown mark {mark}").into()))?,
-                source: r.try_get("source")?,
-                at: at(r, "at")?,
-                distance_m: r.try_get("distance_m")?,
-            })
-        })
-        .collect()
+    .await
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct PracticalRow {
     pub order_id: i64,
+    #[sqlx(try_from = "Flag")]
     pub passed: bool,
+    #[sqlx(try_from = "Epoch")]
     pub at: DateTime<Utc>,
 }
 
 pub async fn practical_checks(db: &Db, user_id: i64) -> sqlx::Result<Vec<PracticalRow>> {
-    let rows = sqlx::query(
+    sqlx::query_as(
         "SELECT p.order_id, p.passed, p.at FROM practical_checks p JOIN orders o ON o.id = p.order_id
          WHERE o.user_id = $1 ORDER BY p.at, p.order_id",
     )
     .bind(user_id)
     .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| Ok(PracticalRow { order_id: r.try_get("order_id")?, passed: flag(r, "passed")?, at: at(r, "at")? }))
-        .collect()
+    .await
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct QuizAttemptRow {
     pub id: i64,
     pub order_id: i64,
+    #[sqlx(try_from = "Epoch")]
     pub started_at: DateTime<Utc>,
+    #[sqlx(try_from = "MaybeEpoch")]
     pub finished_at: Option<DateTime<Utc>>,
     pub correct: i64,
     pub total: i64,
     /// `None` while the attempt runs.
+    #[sqlx(try_from = "MaybeFlag")]
     pub passed: Option<bool>,
 }
 
 pub async fn quiz_attempts(db: &Db, user_id: i64) -> sqlx::Result<Vec<QuizAttemptRow>> {
-    let rows = sqlx::query(
+    sqlx::query_as(
         "SELECT a.id, a.order_id, a.started_at, a.finished_at, a.correct, a.total, a.passed FROM quiz_attempts a
          JOIN orders o ON o.id = a.order_id WHERE o.user_id = $1 ORDER BY a.started_at, a.id",
     )
     .bind(user_id)
     .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(QuizAttemptRow {
-                id: r.try_get("id")?,
-                order_id: r.try_get("order_id")?,
-                started_at: at(r, "started_at")?,
-                finished_at: at_opt(r, "finished_at")?,
-                correct: r.try_get("correct")?,
-                total: r.try_get("total")?,
-                passed: r.try_get::<Option<i64>, _>("passed")?.map(|p| p != 0),
-            })
-        })
-        .collect()
+    .await
 }
 
 /// One answer of a quiz attempt, with the question and the option chosen as the catalogue words them.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct QuizAnswerRow {
     pub attempt_id: i64,
     pub position: i64,
     pub question_key: String,
     pub question: String,
     /// The option chosen; `None` when the catalogue no longer has it.
+    #[sqlx(flatten, try_from = "ChosenOption")]
     pub chosen: Option<String>,
+    #[sqlx(try_from = "Flag")]
     pub correct: bool,
+    #[sqlx(try_from = "Epoch")]
     pub at: DateTime<Utc>,
 }
 
+/// The question's options as the catalogue has them now, and the stored index of the one chosen.
+#[derive(sqlx::FromRow)]
+struct ChosenOption {
+    options_json: String,
+    chosen: i64,
+}
+
+impl From<ChosenOption> for Option<String> {
+    fn from(stored: ChosenOption) -> Self {
+        // Options the catalogue no longer words readably are as gone as a removed one: the export
+        // shows no text for the choice rather than failing.
+        let options: Vec<String> = serde_json::from_str(&stored.options_json).unwrap_or_default();
+        usize::try_from(stored.chosen).ok().and_then(|i| options.get(i).cloned())
+    }
+}
+
 pub async fn quiz_answers(db: &Db, user_id: i64) -> sqlx::Result<Vec<QuizAnswerRow>> {
-    let rows = sqlx::query(
-        "SELECT q.attempt_id, q.position, k.key, k.text, k.options_json, q.chosen, q.correct, q.at
+    sqlx::query_as(
+        "SELECT q.attempt_id, q.position, k.key AS question_key, k.text AS question, k.options_json, q.chosen,
+                q.correct, q.at
          FROM quiz_answers q JOIN quiz_attempts a ON a.id = q.attempt_id JOIN orders o ON o.id = a.order_id
               JOIN questions k ON k.id = q.question_id
          WHERE o.user_id = $1 ORDER BY q.attempt_id, q.position",
     )
     .bind(user_id)
     .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            let options: Vec<String> =
-                serde_json::from_str(&r.try_get::<String, _>("options_json")?).unwrap_or_default();
-            let chosen: i64 = r.try_get("chosen")?;
-            Ok(QuizAnswerRow {
-                attempt_id: r.try_get("attempt_id")?,
-                position: r.try_get("position")?,
-                question_key: r.try_get("key")?,
-                question: r.try_get("text")?,
-                chosen: usize::try_from(chosen).ok().and_then(|i| options.get(i).cloned()),
-                correct: flag(r, "correct")?,
-                at: at(r, "at")?,
-            })
-        })
-        .collect()
+    .await
 }
 
 /// The person's completions (certificates), oldest first.
@@ -405,127 +378,120 @@ pub struct SurveyAnswerRow {
     pub at: DateTime<Utc>,
 }
 
+/// A `survey_answers` row as stored: the question as a word, the reply spread over its columns.
+#[derive(sqlx::FromRow)]
+struct StoredSurveyAnswer {
+    survey_id: i64,
+    question: String,
+    number: Option<i64>,
+    choice: Option<String>,
+    text: Option<String>,
+    #[sqlx(try_from = "Flag")]
+    declined: bool,
+    #[sqlx(try_from = "Epoch")]
+    at: DateTime<Utc>,
+}
+
+impl StoredSurveyAnswer {
+    /// The answer, or `None` for a question this version does not ask or a row with no reply in it:
+    /// those are left out of the export.
+    fn into_row(self) -> Option<SurveyAnswerRow> {
+        let question = Question::parse(&self.question)?;
+        let reply = if self.declined {
+            Reply::Declined
+        } else {
+            match (self.number, self.choice, self.text) {
+                (Some(n), _, _) => Reply::Given(Value::Number(n)),
+                (None, Some(c), _) => Reply::Given(Value::Choice(c)),
+                (None, None, Some(t)) => Reply::Given(Value::Text(t)),
+                _ => return None,
+            }
+        };
+        Some(SurveyAnswerRow { survey_id: self.survey_id, question, reply, at: self.at })
+    }
+}
+
 pub async fn survey_answers(db: &Db, user_id: i64) -> sqlx::Result<Vec<SurveyAnswerRow>> {
-    let rows = sqlx::query(
+    let stored: Vec<StoredSurveyAnswer> = sqlx::query_as(
         "SELECT a.survey_id, a.question, a.number, a.choice, a.text, a.declined, a.at FROM survey_answers a
          JOIN surveys s ON s.id = a.survey_id WHERE s.user_id = $1 ORDER BY a.survey_id, a.at",
     )
     .bind(user_id)
     .fetch_all(&db.pool)
     .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in &rows {
-        let question: String = r.try_get("question")?;
-        let Some(question) = Question::parse(&question) else { continue };
-        let reply = if flag(r, "declined")? {
-            Reply::Declined
-        } else {
-            let number: Option<i64> = r.try_get("number")?;
-            let choice: Option<String> = r.try_get("choice")?;
-            let text: Option<String> = r.try_get("text")?;
-            match (number, choice, text) {
-                (Some(n), _, _) => Reply::Given(Value::Number(n)),
-                (None, Some(c), _) => Reply::Given(Value::Choice(c)),
-                (None, None, Some(t)) => Reply::Given(Value::Text(t)),
-                _ => continue,
-            }
-        };
-        out.push(SurveyAnswerRow { survey_id: r.try_get("survey_id")?, question, reply, at: at(r, "at")? });
-    }
+    let mut out: Vec<SurveyAnswerRow> = stored.into_iter().filter_map(StoredSurveyAnswer::into_row).collect();
     // Questions in the order they are asked, within each survey.
     out.sort_by_key(|a| (a.survey_id, a.question));
     Ok(out)
 }
 
 /// A 点单 request ("I want to learn …").
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct CourseRequestRow {
     pub township_key: String,
     pub topic: String,
     pub topic_text: String,
+    #[sqlx(try_from = "Epoch")]
     pub created_at: DateTime<Utc>,
 }
 
 pub async fn course_requests(db: &Db, user_id: i64) -> sqlx::Result<Vec<CourseRequestRow>> {
-    let rows = sqlx::query(
+    sqlx::query_as(
         "SELECT township_key, topic, topic_text, created_at FROM course_requests WHERE user_id = $1
          ORDER BY created_at, id",
     )
     .bind(user_id)
     .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(CourseRequestRow {
-                township_key: r.try_get("township_key")?,
-                topic: r.try_get("topic")?,
-                topic_text: r.try_get("topic_text")?,
-                created_at: at(r, "created_at")?,
-            })
-        })
-        .collect()
+    .await
 }
 
 /// The notices (broadcasts) the person acknowledged with "收到": which and when.
 pub async fn acknowledgements(db: &Db, user_id: i64) -> sqlx::Result<Vec<(i64, DateTime<Utc>)>> {
-    let rows = sqlx::query("SELECT broadcast_id, at FROM broadcast_acks WHERE user_id = $1 ORDER BY at, broadcast_id")
-        .bind(user_id)
-        .fetch_all(&db.pool)
-        .await?;
-    rows.iter().map(|r| Ok((r.try_get("broadcast_id")?, at(r, "at")?))).collect()
+    let acks: Vec<(i64, Epoch)> =
+        sqlx::query_as("SELECT broadcast_id, at FROM broadcast_acks WHERE user_id = $1 ORDER BY at, broadcast_id")
+            .bind(user_id)
+            .fetch_all(&db.pool)
+            .await?;
+    Ok(acks.into_iter().map(|(broadcast_id, at)| (broadcast_id, at.into())).collect())
 }
 
 /// A message still to be sent to the person's chat: its kind and timing, not its content.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct QueuedRow {
     pub kind: String,
     pub status: String,
+    #[sqlx(try_from = "Epoch")]
     pub planned_at: DateTime<Utc>,
+    #[sqlx(try_from = "Epoch")]
     pub due_at: DateTime<Utc>,
+    #[sqlx(try_from = "MaybeEpoch")]
     pub deadline_at: Option<DateTime<Utc>>,
 }
 
 /// Messages queued to the person's own chat that have not gone out yet, soonest first.
 pub async fn queued_messages(db: &Db, chat_id: i64) -> sqlx::Result<Vec<QueuedRow>> {
-    let rows = sqlx::query(
+    sqlx::query_as(
         "SELECT kind, status, planned_at, due_at, deadline_at FROM outbox
          WHERE chat_id = $1 AND status IN ('pending', 'sending') ORDER BY due_at, id",
     )
     .bind(chat_id)
     .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(QueuedRow {
-                kind: r.try_get("kind")?,
-                status: r.try_get("status")?,
-                planned_at: at(r, "planned_at")?,
-                due_at: at(r, "due_at")?,
-                deadline_at: at_opt(r, "deadline_at")?,
-            })
-        })
-        .collect()
+    .await
 }
 
 /// Wrong check-in codes in a row and a lock, where any were recorded.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct LockoutRow {
     pub wrong_in_row: i64,
+    #[sqlx(try_from = "MaybeEpoch")]
     pub locked_until: Option<DateTime<Utc>>,
+    #[sqlx(try_from = "Epoch")]
     pub at: DateTime<Utc>,
 }
 
 pub async fn checkin_lockout(db: &Db, user_id: i64) -> sqlx::Result<Option<LockoutRow>> {
-    let row = sqlx::query("SELECT wrong_in_row, locked_until, at FROM checkin_lockouts WHERE user_id = $1")
+    sqlx::query_as("SELECT wrong_in_row, locked_until, at FROM checkin_lockouts WHERE user_id = $1")
         .bind(user_id)
         .fetch_optional(&db.pool)
-        .await?;
-    row.map(|r| {
-        Ok(LockoutRow {
-            wrong_in_row: r.try_get("wrong_in_row")?,
-            locked_until: at_opt(&r, "locked_until")?,
-            at: at(&r, "at")?,
-        })
-    })
-    .transpose()
+        .await
 }

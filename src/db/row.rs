@@ -3,7 +3,8 @@
 //!
 //! - Instants are UTC epoch seconds (`BIGINT`): a field `DateTime<Utc>` reads through
 //!   `#[sqlx(try_from = "Epoch")]`, an optional one through `#[sqlx(try_from = "MaybeEpoch")]`.
-//! - Flags are `INTEGER` 0/1 on both engines: `#[sqlx(try_from = "Flag")]` on a `bool`.
+//! - Flags are `INTEGER` 0/1 on both engines: `#[sqlx(try_from = "Flag")]` on a `bool`, an optional one
+//!   through `#[sqlx(try_from = "MaybeFlag")]`.
 //! - Domain words stored as text (a status, an audience, a role) decode themselves: [`stored_text!`]
 //!   implements `sqlx::Decode` for them here, so the domain stays free of sqlx, and an unknown word is
 //!   a decode error naming the column, not a silent default.
@@ -45,6 +46,17 @@ pub struct Flag(pub i64);
 impl From<Flag> for bool {
     fn from(flag: Flag) -> Self {
         flag.0 != 0
+    }
+}
+
+/// An optional yes/no as stored (NULL: not decided yet, as a quiz attempt still running).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Type)]
+#[sqlx(transparent)]
+pub struct MaybeFlag(pub Option<i64>);
+
+impl From<MaybeFlag> for Option<bool> {
+    fn from(flag: MaybeFlag) -> Self {
+        flag.0.map(|f| f != 0)
     }
 }
 
