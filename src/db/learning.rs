@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::row::{Epoch, Flag, MaybeEpoch, MaybeFlag};
+use super::row::{Epoch, Flag, Json, MaybeEpoch, MaybeFlag};
 use super::{Db, Tx, to_epoch};
 use crate::domain::learning::{CheckinCode, Drawn, Mark};
 
@@ -505,21 +505,8 @@ pub struct Attempt {
     pub total: usize,
     #[sqlx(try_from = "MaybeFlag")]
     pub passed: Option<bool>,
-    #[sqlx(rename = "questions_json", try_from = "DrawnJson")]
+    #[sqlx(rename = "questions_json", try_from = "Json<Vec<Drawn>>")]
     pub questions: Vec<Drawn>,
-}
-
-/// `questions_json` as stored: the drawn questions, written by [`insert_attempt`].
-#[derive(sqlx::Type)]
-#[sqlx(transparent)]
-struct DrawnJson(String);
-
-impl TryFrom<DrawnJson> for Vec<Drawn> {
-    type Error = serde_json::Error;
-
-    fn try_from(stored: DrawnJson) -> Result<Self, Self::Error> {
-        serde_json::from_str(&stored.0)
-    }
 }
 
 const ATTEMPT_COLUMNS: &str =

@@ -120,7 +120,6 @@ pub struct OrderRow {
     pub course_key: String,
     pub course_title: String,
     /// Translations of the course's texts (`title` among them).
-    #[sqlx(try_from = "TranslationsJson")]
     pub course_tr: Translations,
     pub place: String,
     pub region_key: String,
@@ -140,18 +139,6 @@ pub struct OrderRow {
     pub first_session_at: Option<DateTime<Utc>>,
     #[sqlx(try_from = "MaybeEpoch")]
     pub last_session_end: Option<DateTime<Utc>>,
-}
-
-/// A `tr_json` column as stored.
-#[derive(sqlx::Type)]
-#[sqlx(transparent)]
-struct TranslationsJson(String);
-
-impl From<TranslationsJson> for Translations {
-    /// Through [`Translations::from_json`]: unreadable JSON reads as no translations.
-    fn from(stored: TranslationsJson) -> Translations {
-        Translations::from_json(&stored.0)
-    }
 }
 
 /// The person's orders, oldest first.

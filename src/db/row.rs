@@ -147,7 +147,7 @@ macro_rules! read_as_json {
     )*};
 }
 
-read_as_json!(crate::domain::broadcast::Target);
+read_as_json!(crate::domain::broadcast::Target, Vec<crate::domain::learning::Drawn>);
 
 /// A text's translations, stored as JSON text beside it. Unreadable JSON reads as no translations
 /// (the Chinese base text shows), as [`Translations::from_json`] has it.
