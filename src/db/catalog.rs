@@ -3,10 +3,9 @@
 
 use chrono::{DateTime, Utc};
 use sqlx::AnyConnection;
-use sqlx::Row;
-use sqlx::any::AnyRow;
 
-use super::{Db, Tx, from_epoch, to_epoch};
+use super::row::{Epoch, Flag};
+use super::{Db, Tx, to_epoch};
 use crate::domain::calendar::{BusyRange, DailyRange, RegionCalendar};
 use crate::domain::catalog::{
     BusyMode, Category, Class, ClassStatus, Course, Credits, Mode, Question, RegionSchedule, Session, SessionStatus,
@@ -40,7 +39,7 @@ fn json_err(e: serde_json::Error) -> sqlx::Error {
 pub use crate::domain::catalog::RegionEntry;
 
 /// A stored region's own settings (for inheritance while importing).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct StoredRegion {
     pub key: String,
     pub parent_key: Option<String>,
@@ -50,21 +49,10 @@ pub struct StoredRegion {
 }
 
 pub async fn region_in_tx(tx: &mut Tx, key: &str) -> sqlx::Result<Option<StoredRegion>> {
-    let row = sqlx::query("SELECT key, parent_key, level, own_timezone, own_zone FROM regions WHERE key = $1")
+    sqlx::query_as("SELECT key, parent_key, level, own_timezone, own_zone FROM regions WHERE key = $1")
         .bind(key)
         .fetch_optional(&mut **tx)
-        .await?;
-    row.map(|row| {
-        let level: String = row.try_get("level")?;
-        Ok(StoredRegion {
-            key: row.try_get("key")?,
-            parent_key: row.try_get("parent_key")?,
-            level: RegionLevel::parse(&level).ok_or_else(|| decode_err("region level", &level))?,
-            own_timezone: row.try_get("own_timezone")?,
-            own_zone: row.try_get("own_zone")?,
-        })
-    })
-    .transpose()
+        .await
 }
 
 fn schedule_columns(s: &RegionSchedule) -> sqlx::Result<(String, Option<String>, Option<String>)> {
@@ -80,8 +68,27 @@ fn schedule_columns(s: &RegionSchedule) -> sqlx::Result<(String, Option<String>,
 /// Inserts or updates a region's own settings. The resolved `timezone` and `agri_zone` columns are
 /// filled by [`resolve_region_inheritance`], which an import runs after all its upserts.
 pub async fn upsert_region(tx: &mut Tx, r: &RegionEntry) -> sqlx::Result<Upsert> {
+    /// The region's columns as stored, compared as text with what the entry would write (a stored
+    /// word this version does not know is a change, not an error).
+    #[derive(sqlx::FromRow)]
+    struct Stored {
+        parent_key: Option<String>,
+        level: String,
+        name: String,
+        tr_json: String,
+        own_timezone: Option<String>,
+        own_zone: Option<String>,
+        busy_json: String,
+        busy_mode: String,
+        quiet_hours: Option<String>,
+        busy_windows_json: Option<String>,
+        sort_order: i64,
+        remind_evening_at: Option<String>,
+        remind_hours_before: Option<i64>,
+        contact: Option<String>,
+    }
     let (busy, quiet, windows) = schedule_columns(&r.schedule)?;
-    let existing = sqlx::query(
+    let existing: Option<Stored> = sqlx::query_as(
         "SELECT parent_key, level, name, tr_json, own_timezone, own_zone, busy_json, busy_mode, quiet_hours,
                 busy_windows_json, sort_order, remind_evening_at, remind_hours_before, contact
          FROM regions WHERE key = $1",
@@ -92,20 +99,20 @@ pub async fn upsert_region(tx: &mut Tx, r: &RegionEntry) -> sqlx::Result<Upsert>
     let outcome = match &existing {
         None => Upsert::Created,
         Some(row) => {
-            let same = row.try_get::<Option<String>, _>("parent_key")? == r.parent_key
-                && row.try_get::<String, _>("level")? == r.level.as_str()
-                && row.try_get::<String, _>("name")? == r.name
-                && Translations::from_json(&row.try_get::<String, _>("tr_json")?) == r.tr
-                && row.try_get::<Option<String>, _>("own_timezone")? == r.own_timezone
-                && row.try_get::<Option<String>, _>("own_zone")? == r.own_zone
-                && row.try_get::<String, _>("busy_json")? == busy
-                && row.try_get::<String, _>("busy_mode")? == r.schedule.busy_mode.as_str()
-                && row.try_get::<Option<String>, _>("quiet_hours")? == quiet
-                && row.try_get::<Option<String>, _>("busy_windows_json")? == windows
-                && row.try_get::<i64, _>("sort_order")? == r.sort_order
-                && row.try_get::<Option<String>, _>("remind_evening_at")? == r.remind_evening_at
-                && row.try_get::<Option<i64>, _>("remind_hours_before")? == r.remind_hours_before
-                && row.try_get::<Option<String>, _>("contact")? == r.contact;
+            let same = row.parent_key == r.parent_key
+                && row.level == r.level.as_str()
+                && row.name == r.name
+                && Translations::from_json(&row.tr_json) == r.tr
+                && row.own_timezone == r.own_timezone
+                && row.own_zone == r.own_zone
+                && row.busy_json == busy
+                && row.busy_mode == r.schedule.busy_mode.as_str()
+                && row.quiet_hours == quiet
+                && row.busy_windows_json == windows
+                && row.sort_order == r.sort_order
+                && row.remind_evening_at == r.remind_evening_at
+                && row.remind_hours_before == r.remind_hours_before
+                && row.contact == r.contact;
             if same { Upsert::Unchanged } else { Upsert::Updated }
         }
     };
@@ -151,19 +158,18 @@ pub async fn reminder_plan_conn(conn: &mut AnyConnection, region_key: &str) -> s
     let mut chain = Vec::new();
     let mut next = Some(region_key.to_owned());
     while let Some(key) = next.take() {
-        let Some(row) =
-            sqlx::query("SELECT parent_key, remind_evening_at, remind_hours_before FROM regions WHERE key = $1")
-                .bind(&key)
-                .fetch_optional(&mut *conn)
-                .await?
+        let Some((evening_at, hours_before, parent_key)) =
+            sqlx::query_as::<_, (Option<String>, Option<i64>, Option<String>)>(
+                "SELECT remind_evening_at, remind_hours_before, parent_key FROM regions WHERE key = $1",
+            )
+            .bind(&key)
+            .fetch_optional(&mut *conn)
+            .await?
         else {
             break;
         };
-        chain.push((
-            row.try_get::<Option<String>, _>("remind_evening_at")?,
-            row.try_get::<Option<i64>, _>("remind_hours_before")?,
-        ));
-        next = row.try_get("parent_key")?;
+        chain.push((evening_at, hours_before));
+        next = parent_key;
         if chain.len() > 8 {
             break;
         }
@@ -175,9 +181,7 @@ pub async fn reminder_plan_conn(conn: &mut AnyConnection, region_key: &str) -> s
 /// Recomputes every region's resolved time zone and agricultural zone from its own settings and its
 /// ancestors' (a county's change reaches villages the file did not mention).
 pub async fn resolve_region_inheritance(tx: &mut Tx, default_timezone: &str) -> sqlx::Result<()> {
-    let rows = sqlx::query("SELECT key, parent_key, own_timezone, own_zone, timezone, agri_zone FROM regions")
-        .fetch_all(&mut **tx)
-        .await?;
+    #[derive(sqlx::FromRow)]
     struct Node {
         key: String,
         parent: Option<String>,
@@ -186,19 +190,12 @@ pub async fn resolve_region_inheritance(tx: &mut Tx, default_timezone: &str) -> 
         tz: String,
         zone: String,
     }
-    let nodes: Vec<Node> = rows
-        .iter()
-        .map(|r| {
-            Ok(Node {
-                key: r.try_get("key")?,
-                parent: r.try_get("parent_key")?,
-                own_tz: r.try_get("own_timezone")?,
-                own_zone: r.try_get("own_zone")?,
-                tz: r.try_get("timezone")?,
-                zone: r.try_get("agri_zone")?,
-            })
-        })
-        .collect::<sqlx::Result<_>>()?;
+    let nodes: Vec<Node> = sqlx::query_as(
+        "SELECT key, parent_key AS parent, own_timezone AS own_tz, own_zone, timezone AS tz, agri_zone AS zone
+         FROM regions",
+    )
+    .fetch_all(&mut **tx)
+    .await?;
     let by_key: std::collections::HashMap<&str, &Node> = nodes.iter().map(|n| (n.key.as_str(), n)).collect();
     for node in &nodes {
         let (mut tz, mut zone) = (None, None);
@@ -224,17 +221,31 @@ pub async fn resolve_region_inheritance(tx: &mut Tx, default_timezone: &str) -> 
     Ok(())
 }
 
-pub(super) fn schedule_from_row(row: &AnyRow) -> sqlx::Result<RegionSchedule> {
-    let busy: String = row.try_get("busy_json")?;
-    let mode: String = row.try_get("busy_mode")?;
-    let quiet: Option<String> = row.try_get("quiet_hours")?;
-    let windows: Option<String> = row.try_get("busy_windows_json")?;
-    Ok(RegionSchedule {
-        busy: serde_json::from_str::<Vec<BusyRange>>(&busy).map_err(json_err)?,
-        busy_mode: BusyMode::parse(&mode).ok_or_else(|| decode_err("busy mode", &mode))?,
-        quiet_hours: quiet.map(|q| q.parse::<DailyRange>().map_err(|_| decode_err("quiet hours", &q))).transpose()?,
-        busy_windows: windows.map(|w| serde_json::from_str(&w).map_err(json_err)).transpose()?,
-    })
+/// A region's scheduling settings as stored; a field `RegionSchedule` reads them through
+/// `#[sqlx(flatten, try_from = "ScheduleColumns")]`.
+#[derive(sqlx::FromRow)]
+pub(super) struct ScheduleColumns {
+    busy_json: String,
+    busy_mode: BusyMode,
+    quiet_hours: Option<String>,
+    busy_windows_json: Option<String>,
+}
+
+impl TryFrom<ScheduleColumns> for RegionSchedule {
+    type Error = sqlx::Error;
+
+    fn try_from(stored: ScheduleColumns) -> sqlx::Result<Self> {
+        let quiet_hours = stored
+            .quiet_hours
+            .map(|q| q.parse::<DailyRange>().map_err(|_| decode_err("quiet hours", &q)))
+            .transpose()?;
+        Ok(RegionSchedule {
+            busy: serde_json::from_str::<Vec<BusyRange>>(&stored.busy_json).map_err(json_err)?,
+            busy_mode: stored.busy_mode,
+            quiet_hours,
+            busy_windows: stored.busy_windows_json.map(|w| serde_json::from_str(&w).map_err(json_err)).transpose()?,
+        })
+    }
 }
 
 /// The calendar of a region: its zone's busy seasons with the overrides of its ancestry applied, and
@@ -249,8 +260,16 @@ pub async fn calendar_of_conn(conn: &mut AnyConnection, region_key: &str) -> sql
     let mut chain = Vec::new();
     let mut resolved: Option<(String, String)> = None;
     let mut next = Some(region_key.to_owned());
+    #[derive(sqlx::FromRow)]
+    struct Link {
+        parent_key: Option<String>,
+        timezone: String,
+        agri_zone: String,
+        #[sqlx(flatten, try_from = "ScheduleColumns")]
+        schedule: RegionSchedule,
+    }
     while let Some(key) = next.take() {
-        let Some(row) = sqlx::query(
+        let Some(link) = sqlx::query_as::<_, Link>(
             "SELECT parent_key, timezone, agri_zone, busy_json, busy_mode, quiet_hours, busy_windows_json
              FROM regions WHERE key = $1",
         )
@@ -261,10 +280,10 @@ pub async fn calendar_of_conn(conn: &mut AnyConnection, region_key: &str) -> sql
             break;
         };
         if resolved.is_none() {
-            resolved = Some((row.try_get("timezone")?, row.try_get("agri_zone")?));
+            resolved = Some((link.timezone, link.agri_zone));
         }
-        chain.push(schedule_from_row(&row)?);
-        next = row.try_get("parent_key")?;
+        chain.push(link.schedule);
+        next = link.parent_key;
         if chain.len() > 8 {
             break;
         }
@@ -286,26 +305,46 @@ pub async fn all_regions(db: &Db) -> sqlx::Result<Vec<Region>> {
 
 pub(super) const TRAINER_COLUMNS: &str = "key, name, title, kind, bio, tr_json";
 
-pub(super) fn trainer_from_row(row: &AnyRow) -> sqlx::Result<Trainer> {
-    let kind: String = row.try_get("kind")?;
-    Ok(Trainer {
-        key: row.try_get("key")?,
-        name: row.try_get("name")?,
-        title: row.try_get("title")?,
-        kind: TrainerKind::parse(&kind).ok_or_else(|| decode_err("trainer kind", &kind))?,
-        bio: row.try_get("bio")?,
-        tr: Translations::from_json(&row.try_get::<String, _>("tr_json")?),
-    })
+/// A trainer as stored ([`TRAINER_COLUMNS`]).
+#[derive(sqlx::FromRow)]
+pub(super) struct TrainerRow {
+    key: String,
+    name: String,
+    title: String,
+    kind: TrainerKind,
+    bio: Option<String>,
+    tr_json: String,
+}
+
+impl From<TrainerRow> for Trainer {
+    fn from(row: TrainerRow) -> Self {
+        Trainer {
+            key: row.key,
+            name: row.name,
+            title: row.title,
+            kind: row.kind,
+            bio: row.bio,
+            // Unreadable translations read as none (the Chinese texts still show).
+            tr: Translations::from_json(&row.tr_json),
+        }
+    }
 }
 
 pub async fn upsert_trainer(tx: &mut Tx, t: &Trainer, sort_order: i64) -> sqlx::Result<Upsert> {
-    let existing = sqlx::query(&format!("SELECT {TRAINER_COLUMNS}, sort_order FROM trainers WHERE key = $1"))
-        .bind(&t.key)
-        .fetch_optional(&mut **tx)
-        .await?;
+    #[derive(sqlx::FromRow)]
+    struct Stored {
+        #[sqlx(flatten, try_from = "TrainerRow")]
+        trainer: Trainer,
+        sort_order: i64,
+    }
+    let existing: Option<Stored> =
+        sqlx::query_as(&format!("SELECT {TRAINER_COLUMNS}, sort_order FROM trainers WHERE key = $1"))
+            .bind(&t.key)
+            .fetch_optional(&mut **tx)
+            .await?;
     let outcome = match existing {
         None => Upsert::Created,
-        Some(row) if trainer_from_row(&row)? == *t && row.try_get::<i64, _>("sort_order")? == sort_order => {
+        Some(stored) if stored.trainer == *t && stored.sort_order == sort_order => {
             return Ok(Upsert::Unchanged);
         }
         Some(_) => Upsert::Updated,
@@ -343,39 +382,70 @@ pub(super) const COURSE_COLUMNS: &str =
     "key, title, tr_json, audience, category, summary, mode, trainer_key, cost_yuan, funded_by,
     needs_approval, credits_tenths, what_to_bring, photo, min_attendance_pct, practical_check, pass_mark_pct";
 
-pub(super) fn course_from_row(row: &AnyRow) -> sqlx::Result<Course> {
-    let audience: String = row.try_get("audience")?;
-    let category: String = row.try_get("category")?;
-    let mode: String = row.try_get("mode")?;
-    Ok(Course {
-        key: row.try_get("key")?,
-        title: row.try_get("title")?,
-        audience: Audience::parse(&audience).ok_or_else(|| decode_err("audience", &audience))?,
-        category: Category::parse(&category).ok_or_else(|| decode_err("category", &category))?,
-        summary: row.try_get("summary")?,
-        mode: Mode::parse(&mode).ok_or_else(|| decode_err("mode", &mode))?,
-        trainer_key: row.try_get("trainer_key")?,
-        cost_yuan: row.try_get("cost_yuan")?,
-        funded_by: row.try_get("funded_by")?,
-        needs_approval: row.try_get::<i64, _>("needs_approval")? != 0,
-        credits: Credits::from_tenths(row.try_get("credits_tenths")?),
-        what_to_bring: row.try_get("what_to_bring")?,
-        photo: row.try_get("photo")?,
-        min_attendance_pct: row.try_get("min_attendance_pct")?,
-        practical_check: row.try_get::<i64, _>("practical_check")? != 0,
-        pass_mark_pct: row.try_get("pass_mark_pct")?,
-        tr: Translations::from_json(&row.try_get::<String, _>("tr_json")?),
-    })
+/// A course as stored ([`COURSE_COLUMNS`]).
+#[derive(sqlx::FromRow)]
+pub(super) struct CourseRow {
+    key: String,
+    title: String,
+    audience: Audience,
+    category: Category,
+    summary: String,
+    mode: Mode,
+    trainer_key: String,
+    cost_yuan: i64,
+    funded_by: Option<String>,
+    #[sqlx(try_from = "Flag")]
+    needs_approval: bool,
+    credits_tenths: i64,
+    what_to_bring: Option<String>,
+    photo: Option<String>,
+    min_attendance_pct: i64,
+    #[sqlx(try_from = "Flag")]
+    practical_check: bool,
+    pass_mark_pct: i64,
+    tr_json: String,
+}
+
+impl From<CourseRow> for Course {
+    fn from(row: CourseRow) -> Self {
+        Course {
+            key: row.key,
+            title: row.title,
+            audience: row.audience,
+            category: row.category,
+            summary: row.summary,
+            mode: row.mode,
+            trainer_key: row.trainer_key,
+            cost_yuan: row.cost_yuan,
+            funded_by: row.funded_by,
+            needs_approval: row.needs_approval,
+            credits: Credits::from_tenths(row.credits_tenths),
+            what_to_bring: row.what_to_bring,
+            photo: row.photo,
+            min_attendance_pct: row.min_attendance_pct,
+            practical_check: row.practical_check,
+            pass_mark_pct: row.pass_mark_pct,
+            // Unreadable translations read as none (the Chinese texts still show).
+            tr: Translations::from_json(&row.tr_json),
+        }
+    }
 }
 
 pub async fn upsert_course(tx: &mut Tx, c: &Course, sort_order: i64) -> sqlx::Result<Upsert> {
-    let existing = sqlx::query(&format!("SELECT {COURSE_COLUMNS}, sort_order FROM courses WHERE key = $1"))
-        .bind(&c.key)
-        .fetch_optional(&mut **tx)
-        .await?;
+    #[derive(sqlx::FromRow)]
+    struct Stored {
+        #[sqlx(flatten, try_from = "CourseRow")]
+        course: Course,
+        sort_order: i64,
+    }
+    let existing: Option<Stored> =
+        sqlx::query_as(&format!("SELECT {COURSE_COLUMNS}, sort_order FROM courses WHERE key = $1"))
+            .bind(&c.key)
+            .fetch_optional(&mut **tx)
+            .await?;
     let outcome = match existing {
         None => Upsert::Created,
-        Some(row) if course_from_row(&row)? == *c && row.try_get::<i64, _>("sort_order")? == sort_order => {
+        Some(stored) if stored.course == *c && stored.sort_order == sort_order => {
             return Ok(Upsert::Unchanged);
         }
         Some(_) => Upsert::Updated,
@@ -418,13 +488,11 @@ pub async fn upsert_course(tx: &mut Tx, c: &Course, sort_order: i64) -> sqlx::Re
 }
 
 pub async fn course_in_tx(tx: &mut Tx, key: &str) -> sqlx::Result<Option<Course>> {
-    sqlx::query(&format!("SELECT {COURSE_COLUMNS} FROM courses WHERE key = $1"))
+    let row: Option<CourseRow> = sqlx::query_as(&format!("SELECT {COURSE_COLUMNS} FROM courses WHERE key = $1"))
         .bind(key)
         .fetch_optional(&mut **tx)
-        .await?
-        .as_ref()
-        .map(course_from_row)
-        .transpose()
+        .await?;
+    Ok(row.map(Course::from))
 }
 
 pub async fn course(db: &Db, key: &str) -> sqlx::Result<Option<Course>> {
@@ -445,8 +513,19 @@ pub async fn offered_courses(
 
 /// Stores a question; questions are matched on (course, key) so re-imports keep their ids.
 pub async fn upsert_question(tx: &mut Tx, q: &Question, sort_order: i64) -> sqlx::Result<Upsert> {
+    /// The question's columns as stored, compared with what the import would write.
+    #[derive(sqlx::FromRow)]
+    struct Stored {
+        text: String,
+        options_json: String,
+        answer: i64,
+        explanation: String,
+        sort_order: i64,
+        active: i64,
+        tr_json: String,
+    }
     let options = serde_json::to_string(&q.options).map_err(json_err)?;
-    let existing = sqlx::query(
+    let existing: Option<Stored> = sqlx::query_as(
         "SELECT text, options_json, answer, explanation, sort_order, active, tr_json FROM questions
          WHERE course_key = $1 AND key = $2",
     )
@@ -457,13 +536,13 @@ pub async fn upsert_question(tx: &mut Tx, q: &Question, sort_order: i64) -> sqlx
     let outcome = match existing {
         None => Upsert::Created,
         Some(row)
-            if row.try_get::<String, _>("text")? == q.text
-                && row.try_get::<String, _>("options_json")? == options
-                && row.try_get::<i64, _>("answer")? == q.answer as i64
-                && row.try_get::<String, _>("explanation")? == q.explanation
-                && row.try_get::<i64, _>("sort_order")? == sort_order
-                && row.try_get::<i64, _>("active")? == 1
-                && Translations::from_json(&row.try_get::<String, _>("tr_json")?) == q.tr =>
+            if row.text == q.text
+                && row.options_json == options
+                && row.answer == q.answer as i64
+                && row.explanation == q.explanation
+                && row.sort_order == sort_order
+                && row.active == 1
+                && Translations::from_json(&row.tr_json) == q.tr =>
         {
             return Ok(Upsert::Unchanged);
         }
@@ -492,13 +571,12 @@ pub async fn upsert_question(tx: &mut Tx, q: &Question, sort_order: i64) -> sqlx
 /// Retires the course's questions whose keys are not in `keep` (answers already given keep pointing
 /// at them). Returns how many were retired.
 pub async fn retire_questions_except(tx: &mut Tx, course_key: &str, keep: &[String]) -> sqlx::Result<u64> {
-    let rows = sqlx::query("SELECT key FROM questions WHERE course_key = $1 AND active = 1")
+    let keys: Vec<String> = sqlx::query_scalar("SELECT key FROM questions WHERE course_key = $1 AND active = 1")
         .bind(course_key)
         .fetch_all(&mut **tx)
         .await?;
     let mut retired = 0;
-    for row in rows {
-        let key: String = row.try_get("key")?;
+    for key in keys {
         if !keep.contains(&key) {
             sqlx::query("UPDATE questions SET active = 0 WHERE course_key = $1 AND key = $2")
                 .bind(course_key)
@@ -521,29 +599,46 @@ pub async fn questions_of(db: &Db, course_key: &str) -> sqlx::Result<Vec<Questio
     questions_where(db, course_key, "AND active = 1").await
 }
 
+/// A question as stored.
+#[derive(sqlx::FromRow)]
+struct QuestionRow {
+    id: i64,
+    course_key: String,
+    key: String,
+    text: String,
+    options_json: String,
+    answer: i64,
+    explanation: String,
+    tr_json: String,
+}
+
+impl TryFrom<QuestionRow> for Question {
+    type Error = sqlx::Error;
+
+    fn try_from(row: QuestionRow) -> sqlx::Result<Self> {
+        Ok(Question {
+            id: row.id,
+            course_key: row.course_key,
+            key: row.key,
+            text: row.text,
+            options: serde_json::from_str(&row.options_json).map_err(json_err)?,
+            answer: row.answer.max(0) as usize,
+            explanation: row.explanation,
+            // Unreadable translations read as none (the Chinese texts still show).
+            tr: Translations::from_json(&row.tr_json),
+        })
+    }
+}
+
 async fn questions_where(db: &Db, course_key: &str, filter: &str) -> sqlx::Result<Vec<Question>> {
-    let rows = sqlx::query(&format!(
+    let rows: Vec<QuestionRow> = sqlx::query_as(&format!(
         "SELECT id, course_key, key, text, options_json, answer, explanation, tr_json FROM questions
          WHERE course_key = $1 {filter} ORDER BY sort_order, id"
     ))
     .bind(course_key)
     .fetch_all(&db.pool)
     .await?;
-    rows.iter()
-        .map(|row| {
-            let options: String = row.try_get("options_json")?;
-            Ok(Question {
-                id: row.try_get("id")?,
-                course_key: row.try_get("course_key")?,
-                key: row.try_get("key")?,
-                text: row.try_get("text")?,
-                options: serde_json::from_str(&options).map_err(json_err)?,
-                answer: row.try_get::<i64, _>("answer")?.max(0) as usize,
-                explanation: row.try_get("explanation")?,
-                tr: Translations::from_json(&row.try_get::<String, _>("tr_json")?),
-            })
-        })
-        .collect()
+    rows.into_iter().map(Question::try_from).collect()
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -553,41 +648,72 @@ async fn questions_where(db: &Db, course_key: &str, filter: &str) -> sqlx::Resul
 pub(super) const CLASS_COLUMNS: &str =
     "key, course_key, region_key, place, capacity, status, venue_lat_e6, venue_lon_e6, venue_radius_m, tr_json";
 
-pub(super) fn class_from_row(row: &AnyRow) -> sqlx::Result<Class> {
-    let status: String = row.try_get("status")?;
-    Ok(Class {
-        key: row.try_get("key")?,
-        course_key: row.try_get("course_key")?,
-        region_key: row.try_get("region_key")?,
-        place: row.try_get("place")?,
-        capacity: row.try_get("capacity")?,
-        status: ClassStatus::parse(&status).ok_or_else(|| decode_err("class status", &status))?,
-        venue: venue_from_row(row)?,
-        tr: Translations::from_json(&row.try_get::<String, _>("tr_json")?),
-    })
+/// A class as stored ([`CLASS_COLUMNS`]).
+#[derive(sqlx::FromRow)]
+pub(super) struct ClassRow {
+    key: String,
+    course_key: String,
+    region_key: String,
+    place: String,
+    capacity: i64,
+    status: ClassStatus,
+    #[sqlx(flatten, try_from = "VenueColumns")]
+    venue: Option<Venue>,
+    tr_json: String,
 }
 
-/// A venue from its three columns (all set, or none).
-fn venue_from_row(row: &AnyRow) -> sqlx::Result<Option<Venue>> {
-    let lat: Option<i64> = row.try_get("venue_lat_e6")?;
-    let lon: Option<i64> = row.try_get("venue_lon_e6")?;
-    let radius: Option<i64> = row.try_get("venue_radius_m")?;
-    Ok(match (lat, lon) {
-        (Some(lat_e6), Some(lon_e6)) => {
-            Some(Venue { point: GeoPoint { lat_e6, lon_e6 }, radius_m: radius.unwrap_or(Venue::DEFAULT_RADIUS_M) })
+impl From<ClassRow> for Class {
+    fn from(row: ClassRow) -> Self {
+        Class {
+            key: row.key,
+            course_key: row.course_key,
+            region_key: row.region_key,
+            place: row.place,
+            capacity: row.capacity,
+            status: row.status,
+            venue: row.venue,
+            // Unreadable translations read as none (the Chinese texts still show).
+            tr: Translations::from_json(&row.tr_json),
         }
-        _ => None,
-    })
+    }
+}
+
+/// A venue's three columns (all set, or none); a field `Option<Venue>` reads them through
+/// `#[sqlx(flatten, try_from = "VenueColumns")]`.
+#[derive(sqlx::FromRow)]
+pub(super) struct VenueColumns {
+    venue_lat_e6: Option<i64>,
+    venue_lon_e6: Option<i64>,
+    venue_radius_m: Option<i64>,
+}
+
+impl From<VenueColumns> for Option<Venue> {
+    fn from(stored: VenueColumns) -> Self {
+        match (stored.venue_lat_e6, stored.venue_lon_e6) {
+            (Some(lat_e6), Some(lon_e6)) => Some(Venue {
+                point: GeoPoint { lat_e6, lon_e6 },
+                radius_m: stored.venue_radius_m.unwrap_or(Venue::DEFAULT_RADIUS_M),
+            }),
+            _ => None,
+        }
+    }
 }
 
 pub async fn upsert_class(tx: &mut Tx, c: &Class, sort_order: i64) -> sqlx::Result<Upsert> {
-    let existing = sqlx::query(&format!("SELECT {CLASS_COLUMNS}, sort_order FROM classes WHERE key = $1"))
-        .bind(&c.key)
-        .fetch_optional(&mut **tx)
-        .await?;
+    #[derive(sqlx::FromRow)]
+    struct Stored {
+        #[sqlx(flatten, try_from = "ClassRow")]
+        class: Class,
+        sort_order: i64,
+    }
+    let existing: Option<Stored> =
+        sqlx::query_as(&format!("SELECT {CLASS_COLUMNS}, sort_order FROM classes WHERE key = $1"))
+            .bind(&c.key)
+            .fetch_optional(&mut **tx)
+            .await?;
     let outcome = match existing {
         None => Upsert::Created,
-        Some(row) if class_from_row(&row)? == *c && row.try_get::<i64, _>("sort_order")? == sort_order => {
+        Some(stored) if stored.class == *c && stored.sort_order == sort_order => {
             return Ok(Upsert::Unchanged);
         }
         Some(_) => Upsert::Updated,
@@ -620,13 +746,11 @@ pub async fn upsert_class(tx: &mut Tx, c: &Class, sort_order: i64) -> sqlx::Resu
 
 /// Course and region of a stored class (to check a re-import does not move a class under its orders).
 pub async fn class_in_tx(tx: &mut Tx, key: &str) -> sqlx::Result<Option<Class>> {
-    sqlx::query(&format!("SELECT {CLASS_COLUMNS} FROM classes WHERE key = $1"))
+    let row: Option<ClassRow> = sqlx::query_as(&format!("SELECT {CLASS_COLUMNS} FROM classes WHERE key = $1"))
         .bind(key)
         .fetch_optional(&mut **tx)
-        .await?
-        .as_ref()
-        .map(class_from_row)
-        .transpose()
+        .await?;
+    Ok(row.map(Class::from))
 }
 
 pub async fn class(db: &Db, key: &str) -> sqlx::Result<Option<Class>> {
@@ -635,14 +759,13 @@ pub async fn class(db: &Db, key: &str) -> sqlx::Result<Option<Class>> {
 
 /// The regions of the classes of the courses a trainer (a person linked to a catalogue trainer) teaches.
 pub async fn trainer_class_regions(db: &Db, user_id: i64) -> sqlx::Result<Vec<String>> {
-    let rows = sqlx::query(
+    sqlx::query_scalar(
         "SELECT DISTINCT cl.region_key FROM trainer_links t JOIN courses co ON co.trainer_key = t.trainer_key
          JOIN classes cl ON cl.course_key = co.key WHERE t.user_id = $1 ORDER BY cl.region_key",
     )
     .bind(user_id)
     .fetch_all(&db.pool)
-    .await?;
-    rows.iter().map(|r| r.try_get("region_key")).collect()
+    .await
 }
 
 /// A course's classes, in catalogue order.
@@ -653,10 +776,10 @@ pub async fn classes_of_course(db: &Db, course_key: &str) -> sqlx::Result<Vec<Cl
 /// Marks classes not in `keep` cancelled (an import never deletes: orders point at classes).
 /// Returns the keys of the classes it cancelled.
 pub async fn cancel_classes_except(tx: &mut Tx, keep: &[String]) -> sqlx::Result<Vec<String>> {
-    let rows = sqlx::query("SELECT key FROM classes WHERE status <> 'cancelled'").fetch_all(&mut **tx).await?;
+    let keys: Vec<String> =
+        sqlx::query_scalar("SELECT key FROM classes WHERE status <> 'cancelled'").fetch_all(&mut **tx).await?;
     let mut cancelled = Vec::new();
-    for row in rows {
-        let key: String = row.try_get("key")?;
+    for key in keys {
         if !keep.contains(&key) {
             sqlx::query("UPDATE classes SET status = 'cancelled' WHERE key = $1").bind(&key).execute(&mut **tx).await?;
             cancelled.push(key);
@@ -668,20 +791,40 @@ pub async fn cancel_classes_except(tx: &mut Tx, keep: &[String]) -> sqlx::Result
 pub(super) const SESSION_COLUMNS: &str =
     "id, class_key, key, starts_at, ends_at, place, topic, status, venue_lat_e6, venue_lon_e6, venue_radius_m, tr_json";
 
-pub(super) fn session_from_row(row: &AnyRow) -> sqlx::Result<Session> {
-    let status: String = row.try_get("status")?;
-    Ok(Session {
-        id: row.try_get("id")?,
-        class_key: row.try_get("class_key")?,
-        key: row.try_get("key")?,
-        starts_at: from_epoch(row.try_get("starts_at")?),
-        ends_at: from_epoch(row.try_get("ends_at")?),
-        place: row.try_get("place")?,
-        topic: row.try_get("topic")?,
-        status: SessionStatus::parse(&status).ok_or_else(|| decode_err("session status", &status))?,
-        venue: venue_from_row(row)?,
-        tr: Translations::from_json(&row.try_get::<String, _>("tr_json")?),
-    })
+/// A session as stored ([`SESSION_COLUMNS`]).
+#[derive(sqlx::FromRow)]
+pub(super) struct SessionRow {
+    id: i64,
+    class_key: String,
+    key: String,
+    #[sqlx(try_from = "Epoch")]
+    starts_at: DateTime<Utc>,
+    #[sqlx(try_from = "Epoch")]
+    ends_at: DateTime<Utc>,
+    place: Option<String>,
+    topic: Option<String>,
+    status: SessionStatus,
+    #[sqlx(flatten, try_from = "VenueColumns")]
+    venue: Option<Venue>,
+    tr_json: String,
+}
+
+impl From<SessionRow> for Session {
+    fn from(row: SessionRow) -> Self {
+        Session {
+            id: row.id,
+            class_key: row.class_key,
+            key: row.key,
+            starts_at: row.starts_at,
+            ends_at: row.ends_at,
+            place: row.place,
+            topic: row.topic,
+            status: row.status,
+            venue: row.venue,
+            // Unreadable translations read as none (the Chinese texts still show).
+            tr: Translations::from_json(&row.tr_json),
+        }
+    }
 }
 
 /// What re-importing a session did, as the people holding seats would care about it.
@@ -698,14 +841,15 @@ pub enum SessionChange {
 
 /// Stores a session (matched on class and key); returns its id and what changed.
 pub async fn upsert_session(tx: &mut Tx, s: &Session) -> sqlx::Result<(i64, SessionChange)> {
-    let existing = sqlx::query(&format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE class_key = $1 AND key = $2"))
-        .bind(&s.class_key)
-        .bind(&s.key)
-        .fetch_optional(&mut **tx)
-        .await?;
+    let existing: Option<SessionRow> =
+        sqlx::query_as(&format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE class_key = $1 AND key = $2"))
+            .bind(&s.class_key)
+            .bind(&s.key)
+            .fetch_optional(&mut **tx)
+            .await?;
     match existing {
         None => {
-            let id: i64 = sqlx::query(
+            let id: i64 = sqlx::query_scalar(
                 "INSERT INTO sessions (class_key, key, starts_at, ends_at, place, topic, status,
                      venue_lat_e6, venue_lon_e6, venue_radius_m, tr_json)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
@@ -722,12 +866,11 @@ pub async fn upsert_session(tx: &mut Tx, s: &Session) -> sqlx::Result<(i64, Sess
             .bind(s.venue.map(|v| v.radius_m))
             .bind(s.tr.to_json())
             .fetch_one(&mut **tx)
-            .await?
-            .try_get("id")?;
+            .await?;
             Ok((id, SessionChange::Created))
         }
         Some(row) => {
-            let old = session_from_row(&row)?;
+            let old = Session::from(row);
             let stored = Session { id: old.id, ..s.clone() };
             if stored == old {
                 return Ok((old.id, SessionChange::Unchanged));
@@ -762,15 +905,14 @@ pub async fn upsert_session(tx: &mut Tx, s: &Session) -> sqlx::Result<(i64, Sess
 
 /// Cancels the class's scheduled sessions whose keys are not in `keep`; returns their ids.
 pub async fn cancel_sessions_except(tx: &mut Tx, class_key: &str, keep: &[String]) -> sqlx::Result<Vec<i64>> {
-    let rows = sqlx::query("SELECT id, key FROM sessions WHERE class_key = $1 AND status = 'scheduled'")
-        .bind(class_key)
-        .fetch_all(&mut **tx)
-        .await?;
+    let scheduled: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, key FROM sessions WHERE class_key = $1 AND status = 'scheduled'")
+            .bind(class_key)
+            .fetch_all(&mut **tx)
+            .await?;
     let mut cancelled = Vec::new();
-    for row in rows {
-        let key: String = row.try_get("key")?;
+    for (id, key) in scheduled {
         if !keep.contains(&key) {
-            let id: i64 = row.try_get("id")?;
             sqlx::query("UPDATE sessions SET status = 'cancelled' WHERE id = $1").bind(id).execute(&mut **tx).await?;
             cancelled.push(id);
         }
@@ -795,12 +937,12 @@ pub async fn sessions_of_trainer(
 
 /// [`sessions_of_class`] read from storage on a given connection (inside a transaction: `&mut *tx`).
 pub async fn sessions_of_class_conn(conn: &mut AnyConnection, class_key: &str) -> sqlx::Result<Vec<Session>> {
-    let rows =
-        sqlx::query(&format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE class_key = $1 ORDER BY starts_at, id"))
+    let rows: Vec<SessionRow> =
+        sqlx::query_as(&format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE class_key = $1 ORDER BY starts_at, id"))
             .bind(class_key)
             .fetch_all(&mut *conn)
             .await?;
-    rows.iter().map(session_from_row).collect()
+    Ok(rows.into_iter().map(Session::from).collect())
 }
 
 pub async fn session(db: &Db, id: i64) -> sqlx::Result<Option<Session>> {
@@ -811,19 +953,18 @@ pub async fn session(db: &Db, id: i64) -> sqlx::Result<Option<Session>> {
 pub async fn counts(db: &Db) -> sqlx::Result<[i64; 5]> {
     let mut out = [0; 5];
     for (i, table) in ["regions", "trainers", "courses", "classes", "sessions"].iter().enumerate() {
-        out[i] = sqlx::query(&format!("SELECT COUNT(*) AS n FROM {table}")).fetch_one(&db.pool).await?.try_get("n")?;
+        out[i] = sqlx::query_scalar(&format!("SELECT COUNT(*) AS n FROM {table}")).fetch_one(&db.pool).await?;
     }
     Ok(out)
 }
 
 /// A stored session of a class, by key, inside a transaction (as it was before the import changes it).
 pub async fn session_in_tx(tx: &mut Tx, class_key: &str, key: &str) -> sqlx::Result<Option<Session>> {
-    sqlx::query(&format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE class_key = $1 AND key = $2"))
-        .bind(class_key)
-        .bind(key)
-        .fetch_optional(&mut **tx)
-        .await?
-        .as_ref()
-        .map(session_from_row)
-        .transpose()
+    let row: Option<SessionRow> =
+        sqlx::query_as(&format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE class_key = $1 AND key = $2"))
+            .bind(class_key)
+            .bind(key)
+            .fetch_optional(&mut **tx)
+            .await?;
+    Ok(row.map(Session::from))
 }

@@ -1,7 +1,5 @@
 //! Dialog state per chat (the `dialogs` table), so a restart resumes every conversation.
 
-use sqlx::Row;
-
 use super::Db;
 use crate::domain::dialog::State;
 
@@ -14,10 +12,11 @@ pub enum DialogStorageError {
 }
 
 pub async fn load(db: &Db, chat_id: i64) -> Result<Option<State>, DialogStorageError> {
-    let row =
-        sqlx::query("SELECT state FROM dialogs WHERE chat_id = $1").bind(chat_id).fetch_optional(&db.pool).await?;
-    let Some(row) = row else { return Ok(None) };
-    let json: String = row.try_get("state")?;
+    let json: Option<String> = sqlx::query_scalar("SELECT state FROM dialogs WHERE chat_id = $1")
+        .bind(chat_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    let Some(json) = json else { return Ok(None) };
     // A state written by an older version that no longer decodes starts the person afresh
     // instead of locking them out of the bot.
     match serde_json::from_str(&json) {
@@ -71,5 +70,5 @@ pub async fn remove(db: &Db, chat_id: i64) -> Result<(), DialogStorageError> {
 }
 
 pub async fn count_active(db: &Db) -> sqlx::Result<i64> {
-    sqlx::query("SELECT COUNT(*) AS n FROM dialogs").fetch_one(&db.pool).await?.try_get("n")
+    sqlx::query_scalar("SELECT COUNT(*) AS n FROM dialogs").fetch_one(&db.pool).await
 }

@@ -1,8 +1,6 @@
 //! The inline keyboard of the latest bot message per chat (`chat_keyboards`), so that a typed button
 //! label can be handled as a press of that button, also after a restart.
 
-use sqlx::Row;
-
 use super::{Db, Tx, to_epoch};
 
 /// The buttons on screen in one chat: (label, callback data), row by row flattened.
@@ -14,14 +12,15 @@ pub struct ScreenKeyboard {
 }
 
 pub async fn load(db: &Db, chat_id: i64) -> sqlx::Result<Option<ScreenKeyboard>> {
-    let row = sqlx::query("SELECT message_id, buttons FROM chat_keyboards WHERE chat_id = $1")
-        .bind(chat_id)
-        .fetch_optional(&db.pool)
-        .await?;
-    let Some(row) = row else { return Ok(None) };
-    let message_id = row.try_get::<Option<i64>, _>("message_id")?.and_then(|id| i32::try_from(id).ok());
+    let row: Option<(Option<i64>, String)> =
+        sqlx::query_as("SELECT message_id, buttons FROM chat_keyboards WHERE chat_id = $1")
+            .bind(chat_id)
+            .fetch_optional(&db.pool)
+            .await?;
+    let Some((message_id, buttons)) = row else { return Ok(None) };
+    let message_id = message_id.and_then(|id| i32::try_from(id).ok());
     // A record that no longer decodes is as good as none: typed text is then only text.
-    let buttons = serde_json::from_str(&row.try_get::<String, _>("buttons")?).unwrap_or_default();
+    let buttons = serde_json::from_str(&buttons).unwrap_or_default();
     Ok(Some(ScreenKeyboard { message_id, buttons }))
 }
 

@@ -1,24 +1,36 @@
 //! The region tree (county → township → village).
 
-use sqlx::Row;
-use sqlx::any::AnyRow;
-
 use super::Db;
 use crate::domain::region::{Region, RegionLevel};
+use crate::domain::translations::Translations;
 
 pub(super) const COLUMNS: &str = "key, parent_key, level, name, tr_json, timezone, agri_zone";
 
-pub(super) fn from_row(row: &AnyRow) -> sqlx::Result<Region> {
-    let level: String = row.try_get("level")?;
-    Ok(Region {
-        key: row.try_get("key")?,
-        parent_key: row.try_get("parent_key")?,
-        level: RegionLevel::parse(&level).ok_or_else(|| sqlx::Error::Decode(format!("bad level {level}").into()))?,
-        name: row.try_get("name")?,
-        tr: crate::domain::translations::Translations::from_json(&row.try_get::<String, _>("tr_json")?),
-        timezone: row.try_get("timezone")?,
-        agri_zone: row.try_get("agri_zone")?,
-    })
+/// A region as stored ([`COLUMNS`]).
+#[derive(sqlx::FromRow)]
+pub(super) struct RegionRow {
+    key: String,
+    parent_key: Option<String>,
+    level: RegionLevel,
+    name: String,
+    tr_json: String,
+    timezone: String,
+    agri_zone: String,
+}
+
+impl From<RegionRow> for Region {
+    fn from(row: RegionRow) -> Self {
+        Region {
+            key: row.key,
+            parent_key: row.parent_key,
+            level: row.level,
+            name: row.name,
+            // Unreadable translations read as none (the Chinese name still shows).
+            tr: Translations::from_json(&row.tr_json),
+            timezone: row.timezone,
+            agri_zone: row.agri_zone,
+        }
+    }
 }
 
 pub async fn get(db: &Db, key: &str) -> sqlx::Result<Option<Region>> {
@@ -37,12 +49,7 @@ pub async fn ancestry(db: &Db, key: &str) -> sqlx::Result<Vec<Region>> {
 
 /// The resolved time zone of a region, inside a transaction (an import's own writes are visible).
 pub async fn timezone_in_tx(tx: &mut super::Tx, key: &str) -> sqlx::Result<Option<String>> {
-    sqlx::query("SELECT timezone FROM regions WHERE key = $1")
-        .bind(key)
-        .fetch_optional(&mut **tx)
-        .await?
-        .map(|row| row.try_get("timezone"))
-        .transpose()
+    sqlx::query_scalar("SELECT timezone FROM regions WHERE key = $1").bind(key).fetch_optional(&mut **tx).await
 }
 
 /// The training office's contact for someone in `key`: the nearest `contact` up the region's chain.
@@ -54,14 +61,12 @@ pub async fn office_contact(db: &Db, key: &str) -> sqlx::Result<Option<crate::do
 /// coordinator of the region or of a region above it, and no admin at all. Read inside the import's
 /// transaction, so the classes it just wrote count. (key, name), in catalogue order.
 pub async fn unattended_in_tx(tx: &mut super::Tx) -> sqlx::Result<Vec<(String, String)>> {
-    let admins: i64 = sqlx::query("SELECT COUNT(*) AS n FROM person_roles WHERE role = 'admin'")
-        .fetch_one(&mut **tx)
-        .await?
-        .try_get("n")?;
+    let admins: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) AS n FROM person_roles WHERE role = 'admin'").fetch_one(&mut **tx).await?;
     if admins > 0 {
         return Ok(Vec::new());
     }
-    let rows = sqlx::query(
+    sqlx::query_as(
         "SELECT r.key, r.name FROM regions r
            LEFT JOIN regions p ON p.key = r.parent_key
          WHERE EXISTS (SELECT 1 FROM classes cl WHERE cl.region_key = r.key AND cl.status <> 'cancelled')
@@ -70,6 +75,5 @@ pub async fn unattended_in_tx(tx: &mut super::Tx) -> sqlx::Result<Vec<(String, S
          ORDER BY r.sort_order, r.key",
     )
     .fetch_all(&mut **tx)
-    .await?;
-    rows.iter().map(|r| Ok((r.try_get("key")?, r.try_get("name")?))).collect()
+    .await
 }

@@ -75,7 +75,10 @@ macro_rules! stored_text {
         impl<'r> Decode<'r, Any> for $ty {
             fn decode(value: AnyValueRef<'r>) -> Result<Self, BoxDynError> {
                 let word = <&str as Decode<Any>>::decode(value)?;
-                <$ty>::parse(word).ok_or_else(|| format!("unknown {} {word:?}", stringify!($ty)).into())
+                <$ty>::parse(word).ok_or_else(|| {
+                    let kind = stringify!($ty).rsplit("::").next().unwrap_or_default();
+                    format!("unknown {kind} {word:?}").into()
+                })
             }
         }
     )*};
@@ -94,6 +97,7 @@ stored_text!(
     crate::domain::learning::Mark,
     crate::domain::outcomes::WaveStatus,
     crate::domain::survey::Wave,
+    crate::domain::region::RegionLevel,
 );
 
 /// Text the domain wrote through its own constructor reads back through `from_stored` (no check: it was

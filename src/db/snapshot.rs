@@ -12,10 +12,17 @@ use std::cell::Cell;
 use std::future::Future;
 use std::sync::{Arc, RwLock};
 
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
+use super::catalog::{
+    CLASS_COLUMNS, COURSE_COLUMNS, ClassRow, CourseRow, SESSION_COLUMNS, ScheduleColumns, SessionRow, TRAINER_COLUMNS,
+    TrainerRow,
+};
+use super::regions::RegionRow;
 use super::{Db, Tx};
+use crate::domain::catalog::{Class, Course, RegionSchedule, Session, Trainer};
 use crate::domain::catalog_snapshot::{CatalogSnapshot, RegionNode};
+use crate::domain::region::Region;
 
 /// How often a load is tried while catalogue writes keep committing under it.
 const READ_ATTEMPTS: usize = 5;
@@ -64,7 +71,7 @@ impl CatalogCache {
 
 /// The current catalogue version.
 pub async fn version(conn: &mut AnyConnection) -> sqlx::Result<i64> {
-    sqlx::query("SELECT version FROM catalog_version WHERE id = 1").fetch_one(&mut *conn).await?.try_get("version")
+    sqlx::query_scalar("SELECT version FROM catalog_version WHERE id = 1").fetch_one(&mut *conn).await
 }
 
 /// Reads the whole catalogue. The version is read before and after: it only ever grows, so the same
@@ -82,46 +89,54 @@ pub async fn load(conn: &mut AnyConnection) -> sqlx::Result<CatalogSnapshot> {
 }
 
 async fn read_tables(conn: &mut AnyConnection, version: i64) -> sqlx::Result<CatalogSnapshot> {
-    use super::catalog::{
-        CLASS_COLUMNS, COURSE_COLUMNS, SESSION_COLUMNS, TRAINER_COLUMNS, class_from_row, course_from_row,
-        schedule_from_row, session_from_row, trainer_from_row,
-    };
-    let regions = sqlx::query(&format!(
+    #[derive(sqlx::FromRow)]
+    struct NodeRow {
+        #[sqlx(flatten, try_from = "RegionRow")]
+        region: Region,
+        #[sqlx(flatten, try_from = "ScheduleColumns")]
+        schedule: RegionSchedule,
+        remind_evening_at: Option<String>,
+        remind_hours_before: Option<i64>,
+        contact: Option<String>,
+    }
+    let regions: Vec<NodeRow> = sqlx::query_as(&format!(
         "SELECT {}, busy_json, busy_mode, quiet_hours, busy_windows_json, remind_evening_at, remind_hours_before,
                 contact
          FROM regions ORDER BY sort_order, key",
         super::regions::COLUMNS
     ))
     .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|row| {
-        Ok(RegionNode {
-            region: super::regions::from_row(row)?,
-            schedule: schedule_from_row(row)?,
-            remind_evening_at: row.try_get("remind_evening_at")?,
-            remind_hours_before: row.try_get("remind_hours_before")?,
-            contact: row.try_get("contact")?,
+    .await?;
+    let regions = regions
+        .into_iter()
+        .map(|node| RegionNode {
+            region: node.region,
+            schedule: node.schedule,
+            remind_evening_at: node.remind_evening_at,
+            remind_hours_before: node.remind_hours_before,
+            contact: node.contact,
         })
-    })
-    .collect::<sqlx::Result<Vec<_>>>()?;
-    let trainers = all(conn, &format!("SELECT {TRAINER_COLUMNS} FROM trainers"), trainer_from_row).await?;
+        .collect();
+    let trainers = all::<TrainerRow, Trainer>(conn, &format!("SELECT {TRAINER_COLUMNS} FROM trainers")).await?;
     let courses =
-        all(conn, &format!("SELECT {COURSE_COLUMNS} FROM courses ORDER BY sort_order, key"), course_from_row).await?;
+        all::<CourseRow, Course>(conn, &format!("SELECT {COURSE_COLUMNS} FROM courses ORDER BY sort_order, key"))
+            .await?;
     let classes =
-        all(conn, &format!("SELECT {CLASS_COLUMNS} FROM classes ORDER BY sort_order, key"), class_from_row).await?;
+        all::<ClassRow, Class>(conn, &format!("SELECT {CLASS_COLUMNS} FROM classes ORDER BY sort_order, key")).await?;
     let sessions =
-        all(conn, &format!("SELECT {SESSION_COLUMNS} FROM sessions ORDER BY starts_at, id"), session_from_row).await?;
+        all::<SessionRow, Session>(conn, &format!("SELECT {SESSION_COLUMNS} FROM sessions ORDER BY starts_at, id"))
+            .await?;
     Ok(CatalogSnapshot::new(version, regions, trainers, courses, classes, sessions))
 }
 
-/// Every row `sql` returns, decoded.
-async fn all<T>(
-    conn: &mut sqlx::AnyConnection,
-    sql: &str,
-    decode: fn(&sqlx::any::AnyRow) -> sqlx::Result<T>,
-) -> sqlx::Result<Vec<T>> {
-    sqlx::query(sql).fetch_all(&mut *conn).await?.iter().map(decode).collect()
+/// Every row `sql` returns, read as `Stored` and made a `T`.
+async fn all<Stored, T>(conn: &mut AnyConnection, sql: &str) -> sqlx::Result<Vec<T>>
+where
+    Stored: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+    T: From<Stored>,
+{
+    let rows: Vec<Stored> = sqlx::query_as(sql).fetch_all(&mut *conn).await?;
+    Ok(rows.into_iter().map(T::from).collect())
 }
 
 impl Db {
