@@ -81,6 +81,7 @@ stored_text!(
     crate::domain::catalog::BusyMode,
     crate::domain::learning::Mark,
     crate::domain::outcomes::WaveStatus,
+    crate::db::outbox::Status,
 );
 
 /// Text the domain wrote through its own constructor reads back through `from_stored` (no check: it was
