@@ -204,7 +204,7 @@ pub async fn claim_with_facts(
     let row = sqlx::query(&sql).bind(worker).bind(to_epoch(now + lease)).fetch_optional(&db.pool).await?;
     let Some(row) = row else { return Ok(None) };
     let claimed = claimed_from_row(&row)?;
-    let facts = super::chat_facts::from_row(&row, claimed.chat_key)?;
+    let facts = super::chat_facts::read(&row, claimed.chat_key)?;
     Ok(Some((claimed, facts)))
 }
 
