@@ -2,10 +2,13 @@
 //! their roles), the dialog step and the buttons on screen. Read in one statement, because it is read
 //! for every update: three or four separate queries were a quarter of a simple step's statements.
 
-use sqlx::Row;
+use sqlx::FromRow;
+use sqlx::any::AnyRow;
 
 use super::Db;
 use super::keyboards::ScreenKeyboard;
+use super::people::{PersonRow, roles_from_json};
+use super::row::optional;
 use crate::domain::dialog::State;
 use crate::domain::person::Person;
 
@@ -44,27 +47,28 @@ pub async fn load(db: &Db, user_id: i64, chat_id: i64) -> sqlx::Result<ChatFacts
     .bind(user_id)
     .fetch_one(&db.pool)
     .await?;
-    from_row(&row, chat_id)
+    read(&row, chat_id)
+}
+
+/// The columns [`load`] selects besides the person's, as stored.
+#[derive(sqlx::FromRow)]
+struct StoredFacts {
+    dialog_state: Option<String>,
+    keyboard_message_id: Option<i64>,
+    keyboard_buttons: Option<String>,
+    unreachable_at: Option<i64>,
+    roles_json: Option<String>,
+    catalog_version: Option<i64>,
 }
 
 /// Reads the columns [`load`] selects (also selected by the inbox's claim, see
-/// [`super::inbox::claim_with_facts`]).
-pub(super) fn from_row(row: &sqlx::any::AnyRow, chat_id: i64) -> sqlx::Result<ChatFacts> {
-    let person = match row.try_get::<Option<i64>, _>("user_id")? {
-        Some(_) => {
-            let mut person = super::people::person_from_row(row)?;
-            let roles: Option<String> = row.try_get("roles_json")?;
-            // A record that does not decode grants nothing rather than locking the person out.
-            let pairs: Vec<(String, Option<String>)> =
-                roles.as_deref().and_then(|json| serde_json::from_str(json).ok()).unwrap_or_default();
-            person.roles = super::people::roles_from_pairs(pairs);
-            Some(person)
-        }
-        None => None,
-    };
-    let unreachable = row.try_get::<Option<i64>, _>("unreachable_at")?.is_some();
+/// [`super::inbox::claim_with_facts`]); the person's are NULL when nobody is registered.
+pub(super) fn read(row: &AnyRow, chat_id: i64) -> sqlx::Result<ChatFacts> {
+    let stored = StoredFacts::from_row(row)?;
+    let person = optional::<PersonRow>(row, "user_id")?
+        .map(|person| person.with_roles(roles_from_json(stored.roles_json.as_deref())));
     let mut dialog_unreadable = false;
-    let dialog = match row.try_get::<Option<String>, _>("dialog_state")? {
+    let dialog = match stored.dialog_state {
         // A state written by an older version that no longer decodes starts the person afresh
         // instead of locking them out of the bot.
         Some(json) => match serde_json::from_str(&json) {
@@ -77,14 +81,17 @@ pub(super) fn from_row(row: &sqlx::any::AnyRow, chat_id: i64) -> sqlx::Result<Ch
         },
         None => None,
     };
-    let keyboard = match row.try_get::<Option<String>, _>("keyboard_buttons")? {
-        Some(buttons) => Some(ScreenKeyboard {
-            message_id: row.try_get::<Option<i64>, _>("keyboard_message_id")?.and_then(|id| i32::try_from(id).ok()),
-            // A record that no longer decodes is as good as none: typed text is then only text.
-            buttons: serde_json::from_str(&buttons).unwrap_or_default(),
-        }),
-        None => None,
-    };
-    let catalog_version = row.try_get::<Option<i64>, _>("catalog_version")?;
-    Ok(ChatFacts { person, unreachable, dialog, dialog_unreadable, keyboard, catalog_version })
+    let keyboard = stored.keyboard_buttons.map(|buttons| ScreenKeyboard {
+        message_id: stored.keyboard_message_id.and_then(|id| i32::try_from(id).ok()),
+        // A record that no longer decodes is as good as none: typed text is then only text.
+        buttons: serde_json::from_str(&buttons).unwrap_or_default(),
+    });
+    Ok(ChatFacts {
+        person,
+        unreachable: stored.unreachable_at.is_some(),
+        dialog,
+        dialog_unreadable,
+        keyboard,
+        catalog_version: stored.catalog_version,
+    })
 }

@@ -8,9 +8,10 @@
 //! machine, not the programme's calendar.
 
 use chrono::{DateTime, Utc};
-use sqlx::Row;
 
-use super::{Backend, Db, from_epoch, to_epoch};
+use super::row::{Epoch, MaybeEpoch};
+use super::sql::Sql;
+use super::{Backend, Db, to_epoch};
 
 /// Handlings begun before an update is parked (a crash in the middle counts as one).
 pub const MAX_ATTEMPTS: i64 = 3;
@@ -25,7 +26,7 @@ pub struct Incoming {
 }
 
 /// An update handed to a worker.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Claimed {
     pub update_id: i64,
     pub chat_key: i64,
@@ -36,12 +37,13 @@ pub struct Claimed {
 }
 
 /// A parked update, for admins.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Parked {
     pub update_id: i64,
     pub chat_key: i64,
     pub kind: String,
     pub last_error: Option<String>,
+    #[sqlx(try_from = "Epoch")]
     pub received_at: DateTime<Utc>,
 }
 
@@ -63,38 +65,26 @@ pub async fn store_announced(
     if updates.is_empty() {
         return Ok(0);
     }
-    let rows: Vec<String> = (0..updates.len())
-        .map(|i| {
-            let n = i * 4;
-            format!("(${}, ${}, ${}, ${}, 'pending', 0, $1)", n + 2, n + 3, n + 4, n + 5)
-        })
-        .collect();
-    let sql = format!(
-        "INSERT INTO inbox (update_id, chat_key, kind, payload, status, attempts, received_at)
-         VALUES {} ON CONFLICT (update_id) DO NOTHING",
-        rows.join(", ")
-    );
     let announce = announce.filter(|_| db.backend == Backend::Postgres);
-    let sql = match announce {
-        None => sql,
-        Some(_) => {
-            let tag = 4 * updates.len() + 2;
-            format!(
-                "WITH stored AS ({sql} RETURNING 1), counted AS (SELECT COUNT(*) AS new FROM stored)
-                 SELECT new, (SELECT COUNT(*) FROM (SELECT pg_notify('fieldschool_inbox', ${tag} || ' ' || new::text)
-                                                    WHERE new > 0) n) AS announced
-                 FROM counted"
-            )
-        }
-    };
-    let mut query = sqlx::query(&sql).bind(to_epoch(now));
-    for u in updates {
-        query = query.bind(u.update_id).bind(u.chat_key).bind(&u.kind).bind(&u.payload);
+    let mut sql = Sql::new(if announce.is_some() { "WITH stored AS (" } else { "" });
+    sql.push("INSERT INTO inbox (update_id, chat_key, kind, payload, status, attempts, received_at) VALUES ");
+    let received_at = sql.bind(to_epoch(now));
+    for (i, u) in updates.iter().enumerate() {
+        sql.push(if i == 0 { "(" } else { ", (" });
+        sql.push_bind(u.update_id).push(", ").push_bind(u.chat_key).push(", ");
+        sql.push_bind(u.kind.as_str()).push(", ").push_bind(u.payload.as_str());
+        sql.push(", 'pending', 0, ").push(&received_at).push(")");
     }
+    sql.push(" ON CONFLICT (update_id) DO NOTHING");
     match announce {
-        None => Ok(query.execute(&db.pool).await?.rows_affected()),
+        None => Ok(sql.build()?.execute(&db.pool).await?.rows_affected()),
         Some(tag) => {
-            let new: i64 = query.bind(tag).fetch_one(&db.pool).await?.try_get("new")?;
+            sql.push(
+                " RETURNING 1), counted AS (SELECT COUNT(*) AS new FROM stored)
+                 SELECT new, (SELECT COUNT(*) FROM (SELECT pg_notify('fieldschool_inbox', ",
+            );
+            sql.push_bind(tag).push(" || ' ' || new::text) WHERE new > 0) n) AS announced FROM counted");
+            let (new,): (i64,) = sql.build_query_as()?.fetch_one(&db.pool).await?;
             Ok(new as u64)
         }
     }
@@ -102,7 +92,7 @@ pub async fn store_announced(
 
 /// The highest update id stored (the polling offset goes past it).
 pub async fn last_update_id(db: &Db) -> sqlx::Result<Option<i64>> {
-    sqlx::query("SELECT MAX(update_id) AS m FROM inbox").fetch_one(&db.pool).await?.try_get("m")
+    sqlx::query_scalar("SELECT MAX(update_id) AS m FROM inbox").fetch_one(&db.pool).await
 }
 
 /// The next claimable update: the earliest pending one of a chat that has nothing earlier pending or
@@ -121,16 +111,6 @@ fn next_claimable(backend: Backend) -> String {
 
 const CLAIM_SET: &str = "status = 'working', claimed_by = $1, claimed_until = $2, attempts = attempts + 1";
 
-fn claimed_from_row(r: &sqlx::any::AnyRow) -> sqlx::Result<Claimed> {
-    Ok(Claimed {
-        update_id: r.try_get("update_id")?,
-        chat_key: r.try_get("chat_key")?,
-        kind: r.try_get("kind")?,
-        payload: r.try_get("payload")?,
-        attempts: r.try_get("attempts")?,
-    })
-}
-
 /// Claims the next update a worker may handle (see [`next_claimable`]). One statement, so one round trip
 /// (rows whose lease ran out are put back by [`reclaim_expired`], not here: that would be a second write
 /// on every claim).
@@ -140,7 +120,7 @@ pub async fn claim(
     now: DateTime<Utc>,
     lease: chrono::Duration,
 ) -> sqlx::Result<Option<Claimed>> {
-    let row = sqlx::query(&format!(
+    sqlx::query_as(&format!(
         "UPDATE inbox SET {CLAIM_SET} WHERE update_id = ({})
          RETURNING update_id, chat_key, kind, payload, attempts",
         next_claimable(db.backend)
@@ -148,8 +128,7 @@ pub async fn claim(
     .bind(worker)
     .bind(to_epoch(now + lease))
     .fetch_optional(&db.pool)
-    .await?;
-    row.as_ref().map(claimed_from_row).transpose()
+    .await
 }
 
 /// [`claim`], and in the same statement what handling it will read first: the facts of its chat
@@ -161,6 +140,8 @@ pub async fn claim_with_facts(
     now: DateTime<Utc>,
     lease: chrono::Duration,
 ) -> sqlx::Result<Option<(Claimed, super::chat_facts::ChatFacts)>> {
+    // Two complete statements: PostgreSQL joins the facts onto the claimed row (a data-modifying CTE);
+    // SQLite cannot put an UPDATE in a CTE, so the facts are subqueries in its RETURNING.
     let sql = match db.backend {
         Backend::Postgres => format!(
             "WITH claimed AS (
@@ -203,8 +184,8 @@ pub async fn claim_with_facts(
     };
     let row = sqlx::query(&sql).bind(worker).bind(to_epoch(now + lease)).fetch_optional(&db.pool).await?;
     let Some(row) = row else { return Ok(None) };
-    let claimed = claimed_from_row(&row)?;
-    let facts = super::chat_facts::from_row(&row, claimed.chat_key)?;
+    let claimed = <Claimed as sqlx::FromRow<_>>::from_row(&row)?;
+    let facts = super::chat_facts::read(&row, claimed.chat_key)?;
     Ok(Some((claimed, facts)))
 }
 
@@ -254,27 +235,17 @@ pub async fn finish(
     now: DateTime<Utc>,
     handled_at: DateTime<Utc>,
 ) -> Result<(), super::dialogs::DialogStorageError> {
+    // The values are bound first and the statement's text, whose shape depends on the engine, is
+    // written once they all have their placeholders.
+    let mut sql = Sql::new("");
     let mut writes: Vec<String> = Vec::new();
-    let mut args = sqlx::any::AnyArguments::default();
-    let mut placeholder = 0;
-    let mut bind = |args: &mut sqlx::any::AnyArguments<'_>, value: FinishValue| -> sqlx::Result<String> {
-        use sqlx::Arguments as _;
-        placeholder += 1;
-        match value {
-            FinishValue::Int(v) => args.add(v),
-            FinishValue::OptInt(v) => args.add(v),
-            FinishValue::Text(v) => args.add(v),
-        }
-        .map_err(sqlx::Error::Encode)?;
-        Ok(format!("${placeholder}"))
-    };
     if let Some((chat, state)) = &step.dialog {
-        let chat = bind(&mut args, FinishValue::Int(*chat))?;
+        let chat = sql.bind(*chat);
         if *state == crate::domain::dialog::State::Idle {
             writes.push(format!("DELETE FROM dialogs WHERE chat_id = {chat}"));
         } else {
-            let json = bind(&mut args, FinishValue::Text(serde_json::to_string(state)?))?;
-            let at = bind(&mut args, FinishValue::Int(to_epoch(now)))?;
+            let json = sql.bind(serde_json::to_string(state)?);
+            let at = sql.bind(to_epoch(now));
             writes.push(format!(
                 "INSERT INTO dialogs (chat_id, state, updated_at) VALUES ({chat}, {json}, {at})
                  ON CONFLICT (chat_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at"
@@ -282,14 +253,14 @@ pub async fn finish(
         }
     }
     if let Some((chat, keyboard)) = &step.keyboard {
-        let chat = bind(&mut args, FinishValue::Int(*chat))?;
+        let chat = sql.bind(*chat);
         match keyboard {
             None => writes.push(format!("DELETE FROM chat_keyboards WHERE chat_id = {chat}")),
             Some(keyboard) => {
                 let buttons = serde_json::to_string(&keyboard.buttons)?;
-                let message = bind(&mut args, FinishValue::OptInt(keyboard.message_id.map(i64::from)))?;
-                let buttons = bind(&mut args, FinishValue::Text(buttons))?;
-                let at = bind(&mut args, FinishValue::Int(to_epoch(now)))?;
+                let message = sql.bind(keyboard.message_id.map(i64::from));
+                let buttons = sql.bind(buttons);
+                let at = sql.bind(to_epoch(now));
                 writes.push(format!(
                     "INSERT INTO chat_keyboards (chat_id, message_id, buttons, updated_at)
                      VALUES ({chat}, {message}, {buttons}, {at})
@@ -299,30 +270,31 @@ pub async fn finish(
             }
         }
     }
-    let id = bind(&mut args, FinishValue::Int(update_id))?;
-    let at = bind(&mut args, FinishValue::Int(to_epoch(handled_at)))?;
+    let id = sql.bind(update_id);
+    let at = sql.bind(to_epoch(handled_at));
     let mark = format!(
         "UPDATE inbox SET status = 'handled', handled_at = {at}, claimed_by = NULL, claimed_until = NULL,
                           last_error = NULL
          WHERE update_id = {id} AND status = 'working'"
     );
     if writes.is_empty() {
-        sqlx::query_with(&mark, args).execute(&db.pool).await?;
+        sql.push(&mark).build()?.execute(&db.pool).await?;
         return Ok(());
     }
     match db.backend {
         Backend::Postgres => {
             // Data-modifying CTEs run exactly once, with the mark, in the statement's own transaction.
             let ctes: Vec<String> = writes.iter().enumerate().map(|(i, w)| format!("w{i} AS ({w})")).collect();
-            let sql = format!("WITH {} {mark}", ctes.join(", "));
-            sqlx::query_with(&sql, args).execute(&db.pool).await?;
+            sql.push(&format!("WITH {} {mark}", ctes.join(", ")));
+            sql.build()?.execute(&db.pool).await?;
         }
         Backend::Sqlite => {
             // One batch, transaction included, so one hand-off to SQLite's thread instead of five; each
             // statement takes its `$n` from the shared arguments.
-            let batch = format!("BEGIN IMMEDIATE;\n{};\n{mark};\nCOMMIT", writes.join(";\n"));
+            sql.push(&format!("BEGIN IMMEDIATE;\n{};\n{mark};\nCOMMIT", writes.join(";\n")));
+            let batch = sql.build()?;
             let mut conn = db.pool.acquire().await?;
-            if let Err(e) = sqlx::query_with(&batch, args).execute(&mut *conn).await {
+            if let Err(e) = batch.execute(&mut *conn).await {
                 // What ran of the batch is undone, so the connection goes back to the pool clean; if
                 // even that fails, the connection is closed rather than reused mid-transaction.
                 if sqlx::query("ROLLBACK").execute(&mut *conn).await.is_err() {
@@ -335,17 +307,10 @@ pub async fn finish(
     Ok(())
 }
 
-/// A value [`finish`] binds.
-enum FinishValue {
-    Int(i64),
-    OptInt(Option<i64>),
-    Text(String),
-}
-
 /// A handling failed: pending again for another try, or parked with the error after [`MAX_ATTEMPTS`].
 /// Returns whether it was parked.
 pub async fn mark_failed(db: &Db, update_id: i64, error: &str) -> sqlx::Result<bool> {
-    let row = sqlx::query(
+    let status: Option<String> = sqlx::query_scalar(
         "UPDATE inbox SET status = CASE WHEN attempts >= $2 THEN 'parked' ELSE 'pending' END,
                           last_error = $3, claimed_by = NULL, claimed_until = NULL
          WHERE update_id = $1 AND status = 'working' RETURNING status",
@@ -355,7 +320,7 @@ pub async fn mark_failed(db: &Db, update_id: i64, error: &str) -> sqlx::Result<b
     .bind(error)
     .fetch_optional(&db.pool)
     .await?;
-    Ok(row.map(|r| r.try_get::<String, _>("status")).transpose()?.as_deref() == Some("parked"))
+    Ok(status.as_deref() == Some("parked"))
 }
 
 /// A process starting as `worker` takes back what its dead predecessor of that name was handling.
@@ -375,24 +340,13 @@ pub async fn release_worker(db: &Db, worker: &str) -> sqlx::Result<u64> {
 
 /// Parked updates, oldest first.
 pub async fn parked(db: &Db, limit: i64) -> sqlx::Result<Vec<Parked>> {
-    let rows = sqlx::query(
+    sqlx::query_as(
         "SELECT update_id, chat_key, kind, last_error, received_at FROM inbox WHERE status = 'parked'
          ORDER BY update_id LIMIT $1",
     )
     .bind(limit)
     .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Parked {
-                update_id: r.try_get("update_id")?,
-                chat_key: r.try_get("chat_key")?,
-                kind: r.try_get("kind")?,
-                last_error: r.try_get("last_error")?,
-                received_at: from_epoch(r.try_get("received_at")?),
-            })
-        })
-        .collect()
+    .await
 }
 
 /// Puts parked updates (one, or all with `None`) back for another try. Returns how many.
@@ -432,7 +386,7 @@ pub struct Depth {
 }
 
 pub async fn depth(db: &Db) -> sqlx::Result<Depth> {
-    let rows = sqlx::query(
+    let rows: Vec<(String, i64, MaybeEpoch)> = sqlx::query_as(
         // One branch per status, each answered from its own partial index (a handled row is in none).
         "SELECT 'pending' AS status, COUNT(*) AS n, MIN(received_at) AS oldest FROM inbox WHERE status = 'pending'
          UNION ALL
@@ -443,10 +397,8 @@ pub async fn depth(db: &Db) -> sqlx::Result<Depth> {
     .fetch_all(&db.pool)
     .await?;
     let mut depth = Depth::default();
-    for r in &rows {
-        let n: i64 = r.try_get("n")?;
-        let oldest: Option<i64> = r.try_get("oldest")?;
-        match r.try_get::<String, _>("status")?.as_str() {
+    for (status, n, oldest) in rows {
+        match status.as_str() {
             "parked" => depth.parked = n,
             waiting => {
                 if waiting == "pending" {
@@ -454,7 +406,7 @@ pub async fn depth(db: &Db) -> sqlx::Result<Depth> {
                 } else {
                     depth.working = n;
                 }
-                if let Some(o) = oldest.map(from_epoch) {
+                if let Some(o) = Option::<DateTime<Utc>>::from(oldest) {
                     depth.oldest_waiting = Some(depth.oldest_waiting.map_or(o, |d| d.min(o)));
                 }
             }
@@ -465,18 +417,15 @@ pub async fn depth(db: &Db) -> sqlx::Result<Depth> {
 
 /// Updates being handled under a live lease (over all replicas).
 pub async fn leases(db: &Db, now: DateTime<Utc>) -> sqlx::Result<i64> {
-    sqlx::query("SELECT COUNT(*) AS n FROM inbox WHERE status = 'working' AND claimed_until > $1")
+    sqlx::query_scalar("SELECT COUNT(*) AS n FROM inbox WHERE status = 'working' AND claimed_until > $1")
         .bind(to_epoch(now))
         .fetch_one(&db.pool)
-        .await?
-        .try_get("n")
+        .await
 }
 
 /// Whether an update is handled (tests and operators).
 pub async fn status(db: &Db, update_id: i64) -> sqlx::Result<Option<String>> {
-    let row =
-        sqlx::query("SELECT status FROM inbox WHERE update_id = $1").bind(update_id).fetch_optional(&db.pool).await?;
-    row.map(|r| r.try_get("status")).transpose()
+    sqlx::query_scalar("SELECT status FROM inbox WHERE update_id = $1").bind(update_id).fetch_optional(&db.pool).await
 }
 
 /// The worker handling `update_id` is alive: its claim holds until `until`. False when the update is no
@@ -530,10 +479,9 @@ pub async fn release_lease(db: &Db, job: &str, holder: &str) -> sqlx::Result<()>
 
 /// Who holds the lease on `job` now (tests and operators).
 pub async fn lease_holder(db: &Db, job: &str, now: DateTime<Utc>) -> sqlx::Result<Option<String>> {
-    let row = sqlx::query("SELECT holder FROM job_leases WHERE job = $1 AND until > $2")
+    sqlx::query_scalar("SELECT holder FROM job_leases WHERE job = $1 AND until > $2")
         .bind(job)
         .bind(to_epoch(now))
         .fetch_optional(&db.pool)
-        .await?;
-    row.map(|r| r.try_get("holder")).transpose()
+        .await
 }

@@ -1,8 +1,8 @@
 //! One-time invite links that grant a role.
 
 use chrono::{DateTime, Utc};
-use sqlx::Row;
 
+use super::row::Epoch;
 use super::{Db, Tx, to_epoch};
 use crate::domain::person::{Role, RoleGrant};
 
@@ -31,12 +31,11 @@ pub async fn insert(
 
 /// The catalogue trainer a trainer invite stands for, if it names one.
 pub async fn trainer_key(tx: &mut Tx, token: &str) -> sqlx::Result<Option<String>> {
-    let row =
-        sqlx::query("SELECT trainer_key FROM invites WHERE token = $1").bind(token).fetch_optional(&mut **tx).await?;
-    Ok(match row {
-        Some(row) => row.try_get("trainer_key")?,
-        None => None,
-    })
+    let trainer_key: Option<Option<String>> = sqlx::query_scalar("SELECT trainer_key FROM invites WHERE token = $1")
+        .bind(token)
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(trainer_key.flatten())
 }
 
 /// Links a person to a catalogue trainer (their classes, sessions and messages about them).
@@ -55,17 +54,15 @@ pub async fn link_trainer(tx: &mut Tx, user_id: i64, trainer_key: &str, now: Dat
 
 /// The catalogue trainer a person is linked to, read in the caller's transaction.
 pub async fn linked_trainer(tx: &mut Tx, user_id: i64) -> sqlx::Result<Option<String>> {
-    let row = sqlx::query("SELECT trainer_key FROM trainer_links WHERE user_id = $1")
+    sqlx::query_scalar("SELECT trainer_key FROM trainer_links WHERE user_id = $1")
         .bind(user_id)
         .fetch_optional(&mut **tx)
-        .await?;
-    row.map(|r| r.try_get("trainer_key")).transpose()
+        .await
 }
 
 /// Every catalogue trainer's key, for an operator's error message.
 pub async fn trainer_keys(db: &Db) -> sqlx::Result<Vec<String>> {
-    let rows = sqlx::query("SELECT key FROM trainers ORDER BY key").fetch_all(&db.pool).await?;
-    rows.iter().map(|r| r.try_get("key")).collect()
+    sqlx::query_scalar("SELECT key FROM trainers ORDER BY key").fetch_all(&db.pool).await
 }
 
 /// What an invite is, without using it.
@@ -77,23 +74,37 @@ pub enum Lookup {
     Unknown,
 }
 
+/// An invite as [`lookup`] and [`redeem`] read it.
+#[derive(sqlx::FromRow)]
+struct Invite {
+    role: Role,
+    region_key: String,
+    #[sqlx(try_from = "Epoch")]
+    expires_at: DateTime<Utc>,
+    used_by: Option<i64>,
+}
+
 pub async fn lookup(db: &Db, token: &str, now: DateTime<Utc>) -> sqlx::Result<Lookup> {
-    let row = sqlx::query("SELECT role, region_key, trainer_key, expires_at, used_by FROM invites WHERE token = $1")
-        .bind(token)
-        .fetch_optional(&db.pool)
-        .await?;
-    let Some(row) = row else { return Ok(Lookup::Unknown) };
-    if row.try_get::<Option<i64>, _>("used_by")?.is_some() {
+    #[derive(sqlx::FromRow)]
+    struct Found {
+        #[sqlx(flatten)]
+        invite: Invite,
+        trainer_key: Option<String>,
+    }
+    let found: Option<Found> =
+        sqlx::query_as("SELECT role, region_key, trainer_key, expires_at, used_by FROM invites WHERE token = $1")
+            .bind(token)
+            .fetch_optional(&db.pool)
+            .await?;
+    let Some(Found { invite, trainer_key }) = found else { return Ok(Lookup::Unknown) };
+    if invite.used_by.is_some() {
         return Ok(Lookup::AlreadyUsed);
     }
-    if row.try_get::<i64, _>("expires_at")? <= to_epoch(now) {
+    // Stored instants are whole seconds: `expires_at <= now` is the comparison with `now`'s second.
+    if invite.expires_at <= now {
         return Ok(Lookup::Expired);
     }
-    let Some(role) = Role::parse(&row.try_get::<String, _>("role")?) else { return Ok(Lookup::Unknown) };
-    Ok(Lookup::Open {
-        grant: RoleGrant { role, region_key: row.try_get("region_key")? },
-        trainer_key: row.try_get("trainer_key")?,
-    })
+    Ok(Lookup::Open { grant: RoleGrant { role: invite.role, region_key: invite.region_key }, trainer_key })
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,28 +118,26 @@ pub enum Redeem {
 /// Marks the invite used by `user_id` and returns the grant, in the caller's transaction. The
 /// conditional UPDATE makes "works once" hold even when two people open the link at the same time.
 pub async fn redeem(tx: &mut Tx, token: &str, user_id: i64, now: DateTime<Utc>) -> sqlx::Result<Redeem> {
-    let now = to_epoch(now);
-    let row = sqlx::query("SELECT role, region_key, expires_at, used_by FROM invites WHERE token = $1")
-        .bind(token)
-        .fetch_optional(&mut **tx)
-        .await?;
-    let Some(row) = row else { return Ok(Redeem::Unknown) };
-    let used_by: Option<i64> = row.try_get("used_by")?;
-    if used_by.is_some() {
+    let invite: Option<Invite> =
+        sqlx::query_as("SELECT role, region_key, expires_at, used_by FROM invites WHERE token = $1")
+            .bind(token)
+            .fetch_optional(&mut **tx)
+            .await?;
+    let Some(invite) = invite else { return Ok(Redeem::Unknown) };
+    if invite.used_by.is_some() {
         return Ok(Redeem::AlreadyUsed);
     }
-    if row.try_get::<i64, _>("expires_at")? <= now {
+    if invite.expires_at <= now {
         return Ok(Redeem::Expired);
     }
-    let Some(role) = Role::parse(&row.try_get::<String, _>("role")?) else { return Ok(Redeem::Unknown) };
     let updated = sqlx::query("UPDATE invites SET used_by = $1, used_at = $2 WHERE token = $3 AND used_by IS NULL")
         .bind(user_id)
-        .bind(now)
+        .bind(to_epoch(now))
         .bind(token)
         .execute(&mut **tx)
         .await?;
     if updated.rows_affected() != 1 {
         return Ok(Redeem::AlreadyUsed);
     }
-    Ok(Redeem::Granted(RoleGrant { role, region_key: row.try_get("region_key")? }))
+    Ok(Redeem::Granted(RoleGrant { role: invite.role, region_key: invite.region_key }))
 }

@@ -13,9 +13,9 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
-use sqlx::any::AnyRow;
 
+use super::row::{Epoch, MaybeEpoch};
+use super::sql::Sql;
 use super::{Db, Tx, from_epoch, to_epoch};
 use crate::domain::gate::{MessageKind, SendRule};
 
@@ -202,15 +202,17 @@ pub struct Claimed {
 }
 
 /// A row as an operator (or a test) sees it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct OutboxRow {
     pub id: i64,
     pub chat_id: i64,
     pub kind: String,
     pub status: Status,
     pub attempts: i64,
+    #[sqlx(try_from = "Epoch")]
     pub due_at: DateTime<Utc>,
     pub last_error: Option<String>,
+    #[sqlx(try_from = "MaybeEpoch")]
     pub sent_at: Option<DateTime<Utc>>,
     pub group_key: Option<String>,
 }
@@ -239,51 +241,70 @@ impl GroupProgress {
 const CLAIMED_COLUMNS: &str = "id, chat_id, kind, payload, photo, document_name, document, dedupe_key, group_key, \
      planned_at, due_at, deadline_at, attempts, claimed_until, send_rule";
 
-fn claimed_from_row(row: &AnyRow) -> sqlx::Result<Claimed> {
-    let json: String = row.try_get("payload")?;
-    let stored: StoredPayload =
-        serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(format!("outbox payload: {e}").into()))?;
-    let document_name: Option<String> = row.try_get("document_name")?;
-    let document: Option<Vec<u8>> = row.try_get("document")?;
-    Ok(Claimed {
-        id: row.try_get("id")?,
-        chat_id: row.try_get("chat_id")?,
-        kind: row.try_get("kind")?,
-        payload: Payload {
-            text: stored.text,
-            parse_mode: stored.parse_mode,
-            buttons: stored.buttons,
-            photo_id: stored.photo_id,
-            day_bound: stored.day_bound,
-            photo_png: row.try_get("photo")?,
-            document: document.map(|bytes| (document_name.unwrap_or_default(), bytes)),
-        },
-        dedupe_key: row.try_get("dedupe_key")?,
-        group_key: row.try_get("group_key")?,
-        planned_at: from_epoch(row.try_get("planned_at")?),
-        due_at: from_epoch(row.try_get("due_at")?),
-        deadline_at: row.try_get::<Option<i64>, _>("deadline_at")?.map(from_epoch),
-        attempts: row.try_get("attempts")?,
-        claimed_until: from_epoch(row.try_get::<Option<i64>, _>("claimed_until")?.unwrap_or_default()),
-        rule: rule_from_text(row.try_get::<Option<String>, _>("send_rule")?.as_deref())
-            .ok_or_else(|| sqlx::Error::Decode("unknown outbox send rule".into()))?,
-    })
+/// A [`Claimed`] row as stored ([`CLAIMED_COLUMNS`]): the payload is JSON plus binary columns, the rule text.
+#[derive(sqlx::FromRow)]
+struct ClaimedRow {
+    id: i64,
+    chat_id: i64,
+    kind: String,
+    payload: String,
+    photo: Option<Vec<u8>>,
+    document_name: Option<String>,
+    document: Option<Vec<u8>>,
+    dedupe_key: Option<String>,
+    group_key: Option<String>,
+    #[sqlx(try_from = "Epoch")]
+    planned_at: DateTime<Utc>,
+    #[sqlx(try_from = "Epoch")]
+    due_at: DateTime<Utc>,
+    #[sqlx(try_from = "MaybeEpoch")]
+    deadline_at: Option<DateTime<Utc>>,
+    attempts: i64,
+    /// Set by the claim that returns the row; NULL would read as the epoch.
+    #[sqlx(try_from = "MaybeEpoch")]
+    claimed_until: Option<DateTime<Utc>>,
+    send_rule: Option<String>,
+}
+
+impl TryFrom<ClaimedRow> for Claimed {
+    type Error = sqlx::Error;
+
+    fn try_from(row: ClaimedRow) -> sqlx::Result<Claimed> {
+        let stored: StoredPayload = serde_json::from_str(&row.payload)
+            .map_err(|e| sqlx::Error::Decode(format!("outbox payload: {e}").into()))?;
+        let rule = rule_from_text(row.send_rule.as_deref())
+            .ok_or_else(|| sqlx::Error::Decode("unknown outbox send rule".into()))?;
+        Ok(Claimed {
+            id: row.id,
+            chat_id: row.chat_id,
+            kind: row.kind,
+            payload: Payload {
+                text: stored.text,
+                parse_mode: stored.parse_mode,
+                buttons: stored.buttons,
+                photo_id: stored.photo_id,
+                day_bound: stored.day_bound,
+                photo_png: row.photo,
+                document: row.document.map(|bytes| (row.document_name.unwrap_or_default(), bytes)),
+            },
+            dedupe_key: row.dedupe_key,
+            group_key: row.group_key,
+            planned_at: row.planned_at,
+            due_at: row.due_at,
+            deadline_at: row.deadline_at,
+            attempts: row.attempts,
+            claimed_until: row.claimed_until.unwrap_or_default(),
+            rule,
+        })
+    }
 }
 
 /// The columns [`enqueue`] and [`enqueue_many`] write, in their order, and the values of one row.
 const ENQUEUE_COLUMNS: &str = "chat_id, kind, payload, photo, document_name, document, dedupe_key, group_key,
                              planned_at, due_at, deadline_at, send_rule, status, attempts, created_at";
 
-/// One row's `VALUES` tuple with its twelve placeholders from `$first` on.
-fn enqueue_values(first: usize) -> String {
-    let p: Vec<String> = (first..first + 12).map(|n| format!("${n}")).collect();
-    format!("({}, 'pending', 0, {})", p.join(", "), p[8])
-}
-
-fn bind_message<'q>(
-    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
-    msg: &'q NewMessage,
-) -> sqlx::Result<sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>> {
+/// Appends one message's `VALUES` tuple, [`ENQUEUE_COLUMNS`] in their order.
+fn push_message<'q>(sql: &mut Sql<'q>, msg: &'q NewMessage) -> sqlx::Result<()> {
     let stored = StoredPayload {
         text: msg.payload.text.clone(),
         parse_mode: msg.payload.parse_mode,
@@ -296,32 +317,25 @@ fn bind_message<'q>(
         Some((name, bytes)) => (Some(name.clone()), Some(bytes.clone())),
         None => (None, None),
     };
-    Ok(query
-        .bind(msg.chat_id)
-        .bind(&msg.kind)
-        .bind(json)
-        .bind(msg.payload.photo_png.clone())
-        .bind(document_name)
-        .bind(document)
-        .bind(&msg.dedupe_key)
-        .bind(&msg.group_key)
-        .bind(to_epoch(msg.planned_at))
-        .bind(to_epoch(msg.due_at))
-        .bind(msg.deadline_at.map(to_epoch))
-        .bind(rule_to_text(&msg.rule)))
+    sql.push("(").push_bind(msg.chat_id).push(", ").push_bind(&msg.kind).push(", ").push_bind(json).push(", ");
+    sql.push_bind(msg.payload.photo_png.clone()).push(", ").push_bind(document_name).push(", ");
+    sql.push_bind(document).push(", ").push_bind(&msg.dedupe_key).push(", ").push_bind(&msg.group_key).push(", ");
+    // `created_at` is the planned instant: one value, named twice.
+    let planned_at = sql.bind(to_epoch(msg.planned_at));
+    sql.push(&planned_at).push(", ").push_bind(to_epoch(msg.due_at)).push(", ");
+    sql.push_bind(msg.deadline_at.map(to_epoch)).push(", ").push_bind(rule_to_text(&msg.rule));
+    sql.push(", 'pending', 0, ").push(&planned_at).push(")");
+    Ok(())
 }
 
 /// Queues a message inside the caller's transaction. A `dedupe_key` already used by a row that is
 /// not cancelled makes this a no-op returning `None`.
 pub async fn enqueue(tx: &mut Tx, msg: &NewMessage) -> sqlx::Result<Option<i64>> {
-    let sql = format!(
-        "INSERT INTO outbox ({ENQUEUE_COLUMNS}) VALUES {}
-         ON CONFLICT (dedupe_key) WHERE status <> 'cancelled' DO NOTHING
-         RETURNING id",
-        enqueue_values(1)
-    );
-    let row = bind_message(sqlx::query(&sql), msg)?.fetch_optional(&mut **tx).await?;
-    row.map(|r| r.try_get("id")).transpose()
+    let mut sql = Sql::new(format!("INSERT INTO outbox ({ENQUEUE_COLUMNS}) VALUES "));
+    push_message(&mut sql, msg)?;
+    sql.push(" ON CONFLICT (dedupe_key) WHERE status <> 'cancelled' DO NOTHING RETURNING id");
+    let id: Option<(i64,)> = sql.build_query_as()?.fetch_optional(&mut **tx).await?;
+    Ok(id.map(|(id,)| id))
 }
 
 /// Queues several messages in one statement (a confirmed order's reminders); those whose
@@ -330,17 +344,15 @@ pub async fn enqueue_many(tx: &mut Tx, messages: &[NewMessage]) -> sqlx::Result<
     if messages.is_empty() {
         return Ok(0);
     }
-    let values: Vec<String> = (0..messages.len()).map(|i| enqueue_values(1 + 12 * i)).collect();
-    let sql = format!(
-        "INSERT INTO outbox ({ENQUEUE_COLUMNS}) VALUES {}
-         ON CONFLICT (dedupe_key) WHERE status <> 'cancelled' DO NOTHING",
-        values.join(", ")
-    );
-    let mut query = sqlx::query(&sql);
-    for msg in messages {
-        query = bind_message(query, msg)?;
+    let mut sql = Sql::new(format!("INSERT INTO outbox ({ENQUEUE_COLUMNS}) VALUES "));
+    for (i, msg) in messages.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        push_message(&mut sql, msg)?;
     }
-    Ok(query.execute(&mut **tx).await?.rows_affected())
+    sql.push(" ON CONFLICT (dedupe_key) WHERE status <> 'cancelled' DO NOTHING");
+    Ok(sql.build()?.execute(&mut **tx).await?.rows_affected())
 }
 
 /// Withdraws one pending row. Returns whether it was pending (a row already being sent is not
@@ -370,7 +382,7 @@ pub async fn cancel_by_dedupe_prefix(tx: &mut Tx, prefix: &str) -> sqlx::Result<
 }
 
 /// A row withdrawn by [`cancel_for_chat`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct CancelledRow {
     pub id: i64,
     pub chat_id: i64,
@@ -380,24 +392,14 @@ pub struct CancelledRow {
 
 /// Withdraws every pending row for one chat (used when the recipient blocked the bot).
 pub async fn cancel_for_chat(db: &Db, chat_id: i64, reason: &str) -> sqlx::Result<Vec<CancelledRow>> {
-    let rows = sqlx::query(
+    sqlx::query_as(
         "UPDATE outbox SET status = 'cancelled', last_error = $2 WHERE chat_id = $1 AND status = 'pending'
          RETURNING id, chat_id, kind, group_key",
     )
     .bind(chat_id)
     .bind(reason)
     .fetch_all(&db.pool)
-    .await?;
-    rows.iter().map(cancelled_row).collect()
-}
-
-fn cancelled_row(r: &AnyRow) -> sqlx::Result<CancelledRow> {
-    Ok(CancelledRow {
-        id: r.try_get("id")?,
-        chat_id: r.try_get("chat_id")?,
-        kind: r.try_get("kind")?,
-        group_key: r.try_get("group_key")?,
-    })
+    .await
 }
 
 /// What [`claim_due`] took: rows to send, and rows of dead workers whose Bot API call had begun.
@@ -425,7 +427,7 @@ pub async fn claim_due(
     let mut tx = db.begin_write().await?;
     // Expired leases first; `status = 'sending'` is a prefix of the due index, and such rows are few.
     let interrupted = settle_dead_claims(&mut tx, DeadClaims::LeaseEndedBy(now_s)).await?;
-    let rows = sqlx::query(&format!(
+    let rows: Vec<ClaimedRow> = sqlx::query_as(&format!(
         "UPDATE outbox SET status = 'sending', claimed_by = $3, claimed_until = $2
          WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND due_at <= $1
                       ORDER BY due_at, id LIMIT $4 {lock})
@@ -438,7 +440,7 @@ pub async fn claim_due(
     .fetch_all(&mut *tx)
     .await?;
     tx.commit().await?;
-    let mut claimed = rows.iter().map(claimed_from_row).collect::<sqlx::Result<Vec<_>>>()?;
+    let mut claimed = rows.into_iter().map(Claimed::try_from).collect::<sqlx::Result<Vec<_>>>()?;
     // RETURNING gives no order guarantee.
     claimed.sort_by_key(|c| (c.due_at, c.id));
     Ok(Claim { rows: claimed, interrupted })
@@ -468,14 +470,14 @@ async fn settle_dead_claims(tx: &mut Tx, which: DeadClaims<'_>) -> sqlx::Result<
         "UPDATE outbox SET status = 'pending', claimed_by = NULL, claimed_until = NULL
          WHERE status = 'sending' AND {clause}"
     );
-    let (interrupted, free) = (sqlx::query(&interrupted_sql), sqlx::query(&free_sql));
+    let (interrupted, free) = (sqlx::query_as(&interrupted_sql), sqlx::query(&free_sql));
     let (interrupted, free) = match which {
         DeadClaims::LeaseEndedBy(t) => (interrupted.bind(t), free.bind(t)),
         DeadClaims::HeldBy(w) => (interrupted.bind(w), free.bind(w)),
     };
     let interrupted = interrupted.fetch_all(&mut **tx).await?;
     free.execute(&mut **tx).await?;
-    interrupted.iter().map(cancelled_row).collect()
+    Ok(interrupted)
 }
 
 /// A process starting as `worker_id` takes back what its dead predecessor of that name held (see
@@ -505,11 +507,10 @@ pub async fn take_over(
 
 /// Which process last took `worker_id`: its host and process id.
 pub async fn worker_holder(db: &Db, worker_id: &str) -> sqlx::Result<Option<(String, i64)>> {
-    let row = sqlx::query("SELECT host, pid FROM outbox_workers WHERE worker_id = $1")
+    sqlx::query_as("SELECT host, pid FROM outbox_workers WHERE worker_id = $1")
         .bind(worker_id)
         .fetch_optional(&db.pool)
-        .await?;
-    row.map(|r| Ok((r.try_get("host")?, r.try_get("pid")?))).transpose()
+        .await
 }
 
 /// Just before the Bot API call: notes that the call begins. `false` when the row is no longer this
@@ -640,13 +641,12 @@ pub async fn mark_cancelled(db: &Db, id: i64, reason: &str) -> sqlx::Result<()> 
 /// expiry of a row being sent, whichever comes first.
 pub async fn next_due_at(db: &Db) -> sqlx::Result<Option<DateTime<Utc>>> {
     // One round trip; each MIN is the first entry of its partial index.
-    let row = sqlx::query(
+    let (pending, lease): (Option<i64>, Option<i64>) = sqlx::query_as(
         "SELECT (SELECT MIN(due_at) FROM outbox WHERE status = 'pending') AS pending,
                 (SELECT MIN(claimed_until) FROM outbox WHERE status = 'sending') AS lease",
     )
     .fetch_one(&db.pool)
     .await?;
-    let (pending, lease): (Option<i64>, Option<i64>) = (row.try_get("pending")?, row.try_get("lease")?);
     Ok(match (pending, lease) {
         (Some(a), Some(b)) => Some(from_epoch(a.min(b))),
         (a, b) => a.or(b).map(from_epoch),
@@ -656,33 +656,30 @@ pub async fn next_due_at(db: &Db) -> sqlx::Result<Option<DateTime<Utc>>> {
 /// Per kind: rows waiting to be sent and the due instant of the oldest that is due already (its lag).
 pub async fn depth_by_kind(db: &Db) -> sqlx::Result<Vec<(String, i64, Option<DateTime<Utc>>)>> {
     let now = to_epoch(Utc::now());
-    let rows = sqlx::query(
+    let rows: Vec<(String, i64, MaybeEpoch)> = sqlx::query_as(
         "SELECT kind, COUNT(*) AS n, MIN(CASE WHEN due_at <= $1 THEN due_at END) AS oldest_due
          FROM outbox WHERE status IN ('pending', 'sending') GROUP BY kind ORDER BY kind",
     )
     .bind(now)
     .fetch_all(&db.pool)
     .await?;
-    rows.iter()
-        .map(|r| Ok((r.try_get("kind")?, r.try_get("n")?, r.try_get::<Option<i64>, _>("oldest_due")?.map(from_epoch))))
-        .collect()
+    Ok(rows.into_iter().map(|(kind, n, oldest_due)| (kind, n, oldest_due.into())).collect())
 }
 
 pub async fn group_progress(db: &Db, group_key: &str) -> sqlx::Result<GroupProgress> {
-    let rows = sqlx::query("SELECT status, COUNT(*) AS n FROM outbox WHERE group_key = $1 GROUP BY status")
-        .bind(group_key)
-        .fetch_all(&db.pool)
-        .await?;
+    let rows: Vec<(Status, i64)> =
+        sqlx::query_as("SELECT status, COUNT(*) AS n FROM outbox WHERE group_key = $1 GROUP BY status")
+            .bind(group_key)
+            .fetch_all(&db.pool)
+            .await?;
     let mut progress = GroupProgress::default();
-    for row in &rows {
-        let n: i64 = row.try_get("n")?;
-        match Status::parse(&row.try_get::<String, _>("status")?) {
-            Some(Status::Pending) => progress.pending = n,
-            Some(Status::Sending) => progress.sending = n,
-            Some(Status::Sent) => progress.sent = n,
-            Some(Status::Failed) => progress.failed = n,
-            Some(Status::Cancelled) => progress.cancelled = n,
-            None => {}
+    for (status, n) in rows {
+        match status {
+            Status::Pending => progress.pending = n,
+            Status::Sending => progress.sending = n,
+            Status::Sent => progress.sent = n,
+            Status::Failed => progress.failed = n,
+            Status::Cancelled => progress.cancelled = n,
         }
     }
     Ok(progress)
@@ -690,36 +687,16 @@ pub async fn group_progress(db: &Db, group_key: &str) -> sqlx::Result<GroupProgr
 
 const ROW_COLUMNS: &str = "id, chat_id, kind, status, attempts, due_at, last_error, sent_at, group_key";
 
-fn outbox_row(row: &AnyRow) -> sqlx::Result<OutboxRow> {
-    Ok(OutboxRow {
-        id: row.try_get("id")?,
-        chat_id: row.try_get("chat_id")?,
-        kind: row.try_get("kind")?,
-        status: Status::parse(&row.try_get::<String, _>("status")?)
-            .ok_or_else(|| sqlx::Error::Decode("unknown outbox status".into()))?,
-        attempts: row.try_get("attempts")?,
-        due_at: from_epoch(row.try_get("due_at")?),
-        last_error: row.try_get("last_error")?,
-        sent_at: row.try_get::<Option<i64>, _>("sent_at")?.map(from_epoch),
-        group_key: row.try_get("group_key")?,
-    })
-}
-
 pub async fn get(db: &Db, id: i64) -> sqlx::Result<Option<OutboxRow>> {
-    let row = sqlx::query(&format!("SELECT {ROW_COLUMNS} FROM outbox WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(&db.pool)
-        .await?;
-    row.as_ref().map(outbox_row).transpose()
+    sqlx::query_as(&format!("SELECT {ROW_COLUMNS} FROM outbox WHERE id = $1")).bind(id).fetch_optional(&db.pool).await
 }
 
 /// Every row for one chat, oldest first (operators' view and tests).
 pub async fn for_chat(db: &Db, chat_id: i64) -> sqlx::Result<Vec<OutboxRow>> {
-    let rows = sqlx::query(&format!("SELECT {ROW_COLUMNS} FROM outbox WHERE chat_id = $1 ORDER BY id"))
+    sqlx::query_as(&format!("SELECT {ROW_COLUMNS} FROM outbox WHERE chat_id = $1 ORDER BY id"))
         .bind(chat_id)
         .fetch_all(&db.pool)
-        .await?;
-    rows.iter().map(outbox_row).collect()
+        .await
 }
 
 /// Whether a row with this dedupe key was ever queued (and not cancelled).

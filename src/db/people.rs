@@ -1,8 +1,7 @@
 //! Registered people and their roles.
 
-use sqlx::Row;
-use sqlx::any::AnyRow;
-
+use super::row::{Flag, MaybeEpoch};
+use super::sql::Sql;
 use super::{Db, to_epoch};
 use crate::domain::person::{Audience, Person, PersonName, Phone, Role, RoleGrant};
 use crate::domain::registration::NewPerson;
@@ -17,35 +16,61 @@ pub(super) fn person_columns_of(alias: &str) -> String {
     PERSON_COLUMNS.split(", ").map(|c| format!("{alias}.{c}")).collect::<Vec<_>>().join(", ")
 }
 
-pub(super) fn person_from_row(row: &AnyRow) -> sqlx::Result<Person> {
-    Ok(Person {
-        user_id: row.try_get("user_id")?,
-        chat_id: row.try_get("chat_id")?,
-        name: PersonName::from_stored(row.try_get("name")?),
-        audience: Audience::parse(&row.try_get::<String, _>("audience")?).unwrap_or(Audience::Villager),
-        lang: Lang::from_code(&row.try_get::<String, _>("lang")?).unwrap_or_default(),
-        village_key: row.try_get("village_key")?,
-        phone: row.try_get::<Option<String>, _>("phone")?.map(Phone::from_stored),
-        roles: Vec::new(),
-        trainee: row.try_get::<i64, _>("trainee")? != 0,
-        consent_version: row.try_get("consent_version")?,
-    })
+/// A person's [`PERSON_COLUMNS`] as stored: a [`Person`] once their roles are added ([`PersonRow::with_roles`]).
+/// Others flatten it into their rows, or read it with [`super::row::optional`] from an outer join.
+#[derive(Debug, sqlx::FromRow)]
+pub(super) struct PersonRow {
+    user_id: i64,
+    chat_id: i64,
+    #[sqlx(try_from = "String")]
+    name: PersonName,
+    audience: Audience,
+    lang: String,
+    village_key: Option<String>,
+    phone: Option<String>,
+    #[sqlx(try_from = "Flag")]
+    trainee: bool,
+    consent_version: i64,
+}
+
+impl PersonRow {
+    pub(super) fn with_roles(self, roles: Vec<RoleGrant>) -> Person {
+        Person {
+            user_id: self.user_id,
+            chat_id: self.chat_id,
+            name: self.name,
+            audience: self.audience,
+            lang: stored_lang(&self.lang),
+            village_key: self.village_key,
+            phone: self.phone.map(Phone::from_stored),
+            roles,
+            trainee: self.trainee,
+            consent_version: self.consent_version,
+        }
+    }
+}
+
+/// The language of a stored code. A language whose folder a later release removed reads as the default
+/// one rather than locking the person out of the bot.
+fn stored_lang(code: &str) -> Lang {
+    Lang::from_code(code).unwrap_or_default()
 }
 
 pub async fn find(db: &Db, user_id: i64) -> sqlx::Result<Option<Person>> {
-    let row = sqlx::query(&format!("SELECT {PERSON_COLUMNS} FROM people WHERE user_id = $1"))
+    let row: Option<PersonRow> = sqlx::query_as(&format!("SELECT {PERSON_COLUMNS} FROM people WHERE user_id = $1"))
         .bind(user_id)
         .fetch_optional(&db.pool)
         .await?;
     let Some(row) = row else { return Ok(None) };
-    let mut person = person_from_row(&row)?;
-    person.roles = roles(db, user_id).await?;
-    Ok(Some(person))
+    Ok(Some(row.with_roles(roles(db, user_id).await?)))
 }
 
-/// Role grants from their stored pair `[role, region_key]` (as [`super::chat_facts`] aggregates them),
-/// sorted as [`roles`] returns them; unknown roles are skipped.
-pub(super) fn roles_from_pairs(pairs: Vec<(String, Option<String>)>) -> Vec<RoleGrant> {
+/// Role grants from their stored pairs `[[role, region_key], …]` as [`super::Backend::roles_json`]
+/// aggregates them, sorted as [`roles`] returns them. A record that does not decode grants nothing
+/// rather than locking the person out; unknown roles are skipped.
+pub(super) fn roles_from_json(json: Option<&str>) -> Vec<RoleGrant> {
+    let pairs: Vec<(String, Option<String>)> =
+        json.and_then(|json| serde_json::from_str(json).ok()).unwrap_or_default();
     let mut grants: Vec<RoleGrant> = pairs
         .into_iter()
         .filter_map(|(role, region)| {
@@ -57,17 +82,12 @@ pub(super) fn roles_from_pairs(pairs: Vec<(String, Option<String>)>) -> Vec<Role
 }
 
 pub async fn roles(db: &Db, user_id: i64) -> sqlx::Result<Vec<RoleGrant>> {
-    let rows = sqlx::query("SELECT role, region_key FROM person_roles WHERE user_id = $1 ORDER BY role, region_key")
-        .bind(user_id)
-        .fetch_all(&db.pool)
-        .await?;
-    Ok(rows
-        .iter()
-        .filter_map(|r| {
-            let role = Role::parse(&r.try_get::<String, _>("role").ok()?)?;
-            Some(RoleGrant { role, region_key: r.try_get("region_key").ok()? })
-        })
-        .collect())
+    let rows: Vec<(Role, String)> =
+        sqlx::query_as("SELECT role, region_key FROM person_roles WHERE user_id = $1 ORDER BY role, region_key")
+            .bind(user_id)
+            .fetch_all(&db.pool)
+            .await?;
+    Ok(rows.into_iter().map(|(role, region_key)| RoleGrant { role, region_key }).collect())
 }
 
 /// Stores a finished registration. Re-registering (after leaving) replaces the old record.
@@ -215,7 +235,7 @@ pub async fn grant_role(tx: &mut super::Tx, user_id: i64, grant: &RoleGrant, now
 }
 
 pub async fn count(db: &Db) -> sqlx::Result<i64> {
-    sqlx::query("SELECT COUNT(*) AS n FROM people").fetch_one(&db.pool).await?.try_get("n")
+    sqlx::query_scalar("SELECT COUNT(*) AS n FROM people").fetch_one(&db.pool).await
 }
 
 /// Coordinators whose scope covers any of `region_keys` (a region and its ancestors), reachable ones only.
@@ -223,24 +243,17 @@ pub async fn coordinators_for(db: &Db, region_keys: &[String]) -> sqlx::Result<V
     if region_keys.is_empty() {
         return Ok(Vec::new());
     }
-    let placeholders: Vec<String> = (1..=region_keys.len()).map(|i| format!("${i}")).collect();
-    let sql = format!(
+    let mut sql = Sql::new(format!(
         "SELECT DISTINCT {} FROM people p JOIN person_roles r ON r.user_id = p.user_id
-         WHERE r.role = 'coordinator' AND r.region_key IN ({}) AND p.unreachable_at IS NULL
-         ORDER BY p.user_id",
+         WHERE r.role = 'coordinator' AND r.region_key IN (",
         person_columns_of("p"),
-        placeholders.join(", ")
-    );
-    let mut q = sqlx::query(&sql);
-    for k in region_keys {
-        q = q.bind(k);
-    }
-    let rows = q.fetch_all(&db.pool).await?;
+    ));
+    sql.push_list(region_keys).push(") AND p.unreachable_at IS NULL ORDER BY p.user_id");
+    let rows: Vec<PersonRow> = sql.build_query_as()?.fetch_all(&db.pool).await?;
     let mut out = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let mut p = person_from_row(row)?;
-        p.roles = roles(db, p.user_id).await?;
-        out.push(p);
+    for row in rows {
+        let grants = roles(db, row.user_id).await?;
+        out.push(row.with_roles(grants));
     }
     Ok(out)
 }
@@ -259,40 +272,46 @@ pub struct Decider {
 /// reachable admins; with whether each wants instant lines and with their roles. One statement, driven
 /// from the few role grants (index `person_roles_role_region`), however many people there are.
 pub async fn deciders_for(db: &Db, region_keys: &[String]) -> sqlx::Result<Vec<Decider>> {
-    let in_chain = if region_keys.is_empty() {
-        "FALSE".to_owned()
-    } else {
-        let placeholders: Vec<String> = (1..=region_keys.len()).map(|i| format!("${i}")).collect();
-        format!("g.region_key IN ({})", placeholders.join(", "))
-    };
-    let sql = format!(
+    #[derive(sqlx::FromRow)]
+    struct DeciderRow {
+        #[sqlx(flatten)]
+        person: PersonRow,
+        #[sqlx(try_from = "Flag")]
+        instant_lines: bool,
+        decides_as: Role,
+        roles_json: Option<String>,
+    }
+    let mut sql = Sql::new(
         "WITH held AS (
              SELECT DISTINCT g.role, g.user_id FROM person_roles g JOIN people p ON p.user_id = g.user_id
-             WHERE p.unreachable_at IS NULL AND ((g.role = 'coordinator' AND {in_chain}) OR g.role = 'admin'))
+             WHERE p.unreachable_at IS NULL AND ((g.role = 'coordinator' AND ",
+    );
+    if region_keys.is_empty() {
+        sql.push("FALSE");
+    } else {
+        sql.push("g.region_key IN (").push_list(region_keys).push(")");
+    }
+    sql.push(&format!(
+        ") OR g.role = 'admin'))
          SELECT {person}, p.instant_lines, h.role AS decides_as, {roles} AS roles_json
          FROM held h JOIN people p ON p.user_id = h.user_id
          WHERE h.role = 'coordinator' OR NOT EXISTS (SELECT 1 FROM held c WHERE c.role = 'coordinator')
          ORDER BY p.user_id",
         person = person_columns_of("p"),
         roles = db.backend.roles_json("p.user_id"),
-    );
-    let mut q = sqlx::query(&sql);
-    for k in region_keys {
-        q = q.bind(k);
-    }
-    let rows = q.fetch_all(&db.pool).await?;
-    rows.iter()
+    ));
+    let rows: Vec<DeciderRow> = sql.build_query_as()?.fetch_all(&db.pool).await?;
+    Ok(rows
+        .into_iter()
         .map(|row| {
-            let mut person = person_from_row(row)?;
-            let roles: Option<String> = row.try_get("roles_json")?;
-            let pairs: Vec<(String, Option<String>)> =
-                roles.as_deref().and_then(|json| serde_json::from_str(json).ok()).unwrap_or_default();
-            person.roles = roles_from_pairs(pairs);
-            let coordinator = row.try_get::<String, _>("decides_as")? == Role::Coordinator.as_str();
-            let wants_lines = coordinator && row.try_get::<i64, _>("instant_lines")? != 0;
-            Ok(Decider { person, coordinator, wants_lines })
+            let coordinator = row.decides_as == Role::Coordinator;
+            Decider {
+                person: row.person.with_roles(roles_from_json(row.roles_json.as_deref())),
+                coordinator,
+                wants_lines: coordinator && row.instant_lines,
+            }
         })
-        .collect()
+        .collect())
 }
 
 /// Whether `user_id` coordinates any of `region_keys` (a region and its ancestors).
@@ -313,23 +332,30 @@ pub struct Addressee {
 }
 
 pub async fn addressee(conn: &mut sqlx::AnyConnection, user_id: i64) -> sqlx::Result<Option<Addressee>> {
-    let row = sqlx::query(
+    #[derive(sqlx::FromRow)]
+    struct AddresseeRow {
+        user_id: i64,
+        chat_id: i64,
+        lang: String,
+        village_key: Option<String>,
+        #[sqlx(try_from = "MaybeEpoch")]
+        paused_until: Option<DateTime<Utc>>,
+        unreachable_at: Option<i64>,
+    }
+    let row: Option<AddresseeRow> = sqlx::query_as(
         "SELECT user_id, chat_id, lang, village_key, paused_until, unreachable_at FROM people WHERE user_id = $1",
     )
     .bind(user_id)
     .fetch_optional(&mut *conn)
     .await?;
-    row.map(|row| {
-        Ok(Addressee {
-            user_id: row.try_get("user_id")?,
-            chat_id: row.try_get("chat_id")?,
-            lang: Lang::from_code(&row.try_get::<String, _>("lang")?).unwrap_or_default(),
-            village_key: row.try_get("village_key")?,
-            paused_until: row.try_get::<Option<i64>, _>("paused_until")?.map(super::from_epoch),
-            unreachable: row.try_get::<Option<i64>, _>("unreachable_at")?.is_some(),
-        })
-    })
-    .transpose()
+    Ok(row.map(|row| Addressee {
+        user_id: row.user_id,
+        chat_id: row.chat_id,
+        lang: stored_lang(&row.lang),
+        village_key: row.village_key,
+        paused_until: row.paused_until,
+        unreachable: row.unreachable_at.is_some(),
+    }))
 }
 
 /// What the gate needs to time messages to these chats again at send time: each registered person's
@@ -342,28 +368,24 @@ pub async fn send_facts(
     for chunk in chat_ids.chunks(500) {
         // Whole numbers only: safe to inline, and one statement for the whole batch.
         let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-        let rows =
-            sqlx::query(&format!("SELECT chat_id, village_key, paused_until FROM people WHERE chat_id IN ({list})"))
+        let rows: Vec<(i64, Option<String>, MaybeEpoch)> =
+            sqlx::query_as(&format!("SELECT chat_id, village_key, paused_until FROM people WHERE chat_id IN ({list})"))
                 .fetch_all(&db.pool)
                 .await?;
-        for row in rows {
-            let paused: Option<i64> = row.try_get("paused_until")?;
-            facts.insert(row.try_get("chat_id")?, (row.try_get("village_key")?, paused.map(super::from_epoch)));
-        }
+        facts.extend(rows.into_iter().map(|(chat_id, village_key, paused)| (chat_id, (village_key, paused.into()))));
     }
     Ok(facts)
 }
 
 /// People linked to a catalogue trainer (through a trainer invite), reachable ones only.
 pub async fn trainer_people(db: &Db, trainer_key: &str) -> sqlx::Result<Vec<i64>> {
-    let rows = sqlx::query(
+    sqlx::query_scalar(
         "SELECT t.user_id FROM trainer_links t JOIN people p ON p.user_id = t.user_id
          WHERE t.trainer_key = $1 AND p.unreachable_at IS NULL ORDER BY t.user_id",
     )
     .bind(trainer_key)
     .fetch_all(&db.pool)
-    .await?;
-    rows.iter().map(|r| r.try_get("user_id")).collect()
+    .await
 }
 
 /// Holds non-urgent messages until `until` (`None` ends a pause).
@@ -384,17 +406,16 @@ pub async fn set_paused_until(
 
 /// The catalogue trainer a person is (linked through a trainer invite).
 pub async fn trainer_key(db: &Db, user_id: i64) -> sqlx::Result<Option<String>> {
-    let row = sqlx::query("SELECT trainer_key FROM trainer_links WHERE user_id = $1")
+    sqlx::query_scalar("SELECT trainer_key FROM trainer_links WHERE user_id = $1")
         .bind(user_id)
         .fetch_optional(&db.pool)
-        .await?;
-    row.map(|r| r.try_get("trainer_key")).transpose()
+        .await
 }
 
 /// Coordinators of a class's region (and the regions above it) who want instant lines, read on the
 /// caller's connection (inside a transaction: `&mut *tx`, no second pool connection).
 pub async fn line_coordinators_of_class(conn: &mut sqlx::AnyConnection, class_key: &str) -> sqlx::Result<Vec<i64>> {
-    let rows = sqlx::query(
+    sqlx::query_scalar(
         "SELECT DISTINCT p.user_id FROM classes cl
            JOIN regions r0 ON r0.key = cl.region_key
            LEFT JOIN regions r1 ON r1.key = r0.parent_key
@@ -406,20 +427,16 @@ pub async fn line_coordinators_of_class(conn: &mut sqlx::AnyConnection, class_ke
     )
     .bind(class_key)
     .fetch_all(&mut *conn)
-    .await?;
-    rows.iter().map(|r| r.try_get("user_id")).collect()
+    .await
 }
 
 /// Whether a coordinator wants the one-line messages about orders.
 pub async fn wants_instant_lines(db: &Db, user_id: i64) -> sqlx::Result<bool> {
-    let row = sqlx::query("SELECT instant_lines FROM people WHERE user_id = $1")
+    let on: Option<Flag> = sqlx::query_scalar("SELECT instant_lines FROM people WHERE user_id = $1")
         .bind(user_id)
         .fetch_optional(&db.pool)
         .await?;
-    Ok(match row {
-        Some(r) => r.try_get::<i64, _>("instant_lines")? != 0,
-        None => false,
-    })
+    Ok(on.is_some_and(bool::from))
 }
 
 pub async fn set_instant_lines(db: &Db, user_id: i64, on: bool) -> sqlx::Result<()> {
@@ -433,7 +450,5 @@ pub async fn set_instant_lines(db: &Db, user_id: i64, on: bool) -> sqlx::Result<
 
 /// A person's name, read on the caller's connection.
 pub async fn name_conn(conn: &mut sqlx::AnyConnection, user_id: i64) -> sqlx::Result<Option<String>> {
-    let row =
-        sqlx::query("SELECT name FROM people WHERE user_id = $1").bind(user_id).fetch_optional(&mut *conn).await?;
-    row.map(|r| r.try_get("name")).transpose()
+    sqlx::query_scalar("SELECT name FROM people WHERE user_id = $1").bind(user_id).fetch_optional(&mut *conn).await
 }

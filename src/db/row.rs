@@ -98,6 +98,7 @@ stored_text!(
     crate::domain::outcomes::WaveStatus,
     crate::domain::survey::Wave,
     crate::domain::region::RegionLevel,
+    crate::db::outbox::Status,
 );
 
 /// Text the domain wrote through its own constructor reads back through `from_stored` (no check: it was
