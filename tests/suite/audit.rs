@@ -3,7 +3,8 @@
 //! coordinator of one county does not see another county's entries; a trainee gets the same refusal as
 //! for any staff command; the store refuses to change or remove an entry.
 
-use crate::common::{Store, TestBot, beijing};
+use crate::assert_shows;
+use crate::common::{Store, TestBot, ZH, beijing, msg, tr, zh};
 use fieldschool::db;
 use fieldschool::db::audit::{AuditAction, AuditFilter};
 use fieldschool::domain::person::{Role, RoleGrant};
@@ -16,7 +17,7 @@ async fn order(t: &TestBot, me: i64, class_label: &str) {
     t.tap(me, "食用菌种植技术").await;
     t.tap(me, class_label).await;
     let done = t.tap(me, "确认报名").await;
-    assert!(done.rendered_text().contains("报名成功"), "{}", done.rendered_text());
+    assert_shows!(done.rendered_text(), ZH, "order-confirmed");
 }
 
 /// The next message to `user` that contains `needle`, passing over others (digests and notices come
@@ -76,7 +77,7 @@ async fn scenario(store: Store) {
     let invite = services::invites::create(&t.app, Role::Coordinator, Some("xinan"), None).await.unwrap();
     let coord_a = t.user(941, "刘主任", "zh-hans");
     let consent = t.say(coord_a, &format!("/start {}", invite.token)).await;
-    assert!(consent.rendered_text().contains("您同意吗"), "{}", consent.rendered_text());
+    assert_shows!(consent.rendered_text(), ZH, "reg-consent-staff");
     t.register_staff_rest(coord_a, "刘主任").await;
     // A coordinator of 千山县 (qianshan), and an admin.
     let coord_b = staff(&t, 942, "陈主任", Role::Coordinator, "qianshan").await;
@@ -118,10 +119,11 @@ async fn scenario(store: Store) {
 
     // The coordinator of 新安县 sees 新安县's entries, not 千山县's nor those about no region.
     let (list, csv) = audit(&t, coord_a).await;
-    assert!(list.contains("（您负责的地区）"), "{list}");
-    assert!(list.contains("手工登记考勤") && list.contains("王立新（940）"), "{list}");
-    assert!(list.contains("导出") && list.contains("outcomes-csv"), "{list}");
-    assert!(list.contains("授予角色") && list.contains("刘主任（941）"), "{list}");
+    let user = |name: &str, id: i64| tr!(ZH, "audit-actor-user", name = name, id = id);
+    assert!(list.contains(&zh("audit-title-region")), "{list}");
+    assert!(list.contains(&zh("audit-action-hand-mark")) && list.contains(&user("王立新", 940)), "{list}");
+    assert!(list.contains(&zh("audit-action-export")) && list.contains("outcomes-csv"), "{list}");
+    assert!(list.contains(&zh("audit-action-role-grant")) && list.contains(&user("刘主任", 941)), "{list}");
     // (The invite for their region is theirs to see; the trainer's, about no region, is not.)
     assert!(list.contains("role:coordinator") && !list.contains("role:trainer"), "{list}");
     assert!(!list.contains("qianshan") && !list.contains("role=trainer"), "{list}");
@@ -130,22 +132,25 @@ async fn scenario(store: Store) {
     // And the other county's coordinator sees theirs only.
     let (list, _) = audit(&t, coord_b).await;
     assert!(list.contains("qianshan") && list.contains("person:942"), "{list}");
-    assert!(!list.contains("xinan") && !list.contains("手工登记考勤"), "{list}");
+    assert!(!list.contains("xinan") && !list.contains(&zh("audit-action-hand-mark")), "{list}");
     // The admin sees everything, invites and the retention runs included.
     let (list, csv) = audit(&t, admin).await;
-    for needle in ["生成邀请链接", "手工登记考勤", "导出", "授予角色", "qianshan", "xinan", "数据保留期清理"]
-    {
-        assert!(list.contains(needle), "{needle} in {list}");
+    let actions = ["invite", "hand-mark", "export", "role-grant", "retention"];
+    let mut needles: Vec<String> = actions.iter().map(|a| msg(ZH, &format!("audit-action-{a}"))).collect();
+    needles.extend(["qianshan".to_owned(), "xinan".to_owned()]);
+    for needle in needles {
+        assert!(list.contains(&needle), "{needle} in {list}");
     }
     assert!(csv.contains("role=trainer via=invite"), "{csv}");
 
     // A trainee is refused as for any staff command, without a word about what exists.
     t.emu.send_text(a, "/parked");
-    let parked = until(&t, a, "没有权限").await.rendered_text();
+    let not_allowed = zh("not-allowed");
+    let parked = until(&t, a, &not_allowed).await.rendered_text();
     t.emu.send_text(a, "/audit");
-    let refused = until(&t, a, "没有权限").await.rendered_text();
+    let refused = until(&t, a, &not_allowed).await.rendered_text();
     assert_eq!(refused, parked);
-    assert!(refused.contains("没有权限"), "{refused}");
+    assert!(refused.contains(&not_allowed), "{refused}");
 
     // `fieldschool audit` prints the same entries; --region and --since narrow them.
     let printed = cli(&t, &[]).await;

@@ -1,6 +1,7 @@
 //! The farm calendar and the send-window gate, as a coordinator or a villager would see them: solar
 //! term dates as printed in almanacs, busy seasons, and when messages actually go.
 
+use crate::common::{ANY, EN, ZH, matches, msg, tr, zh};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use fieldschool::domain::calendar::*;
@@ -278,23 +279,45 @@ fn daily_ranges_parse_and_wrap_midnight() {
 
 #[test]
 fn the_calendar_printout_lists_terms_and_seasons_in_the_chosen_language() {
-    let zh = render_calendar(&north(), "滑县", 2026, Lang::Zh);
-    assert!(zh.contains("滑县"), "{zh}");
-    assert!(zh.contains("立春") && zh.contains("2026-02-04"), "{zh}");
-    assert!(zh.contains("冬至") && zh.contains("2026-12-22"), "{zh}");
-    assert!(zh.contains("三夏：2026-05-28 至 2026-06-16（20天）"), "{zh}");
-    assert!(zh.contains("三秋：2026-09-23 至 2026-10-20"), "{zh}");
-    assert!(zh.contains("21:00-07:30") && zh.contains("12:00-13:30, 19:30-21:00"), "{zh}");
-    assert_eq!(zh.lines().filter(|l| l.contains("2026-")).count(), 24 + 2);
+    let printout = render_calendar(&north(), "滑县", 2026, Lang::Zh);
+    assert!(printout.contains("滑县"), "{printout}");
+    let term = |key: &str, date: &str| tr!(ZH, "calendar-term-line", term = msg(ZH, key), date = date);
+    assert!(printout.contains(&term("calendar-term-lichun", "2026-02-04")), "{printout}");
+    assert!(printout.contains(&term("calendar-term-dongzhi", "2026-12-22")), "{printout}");
+    let sanxia = tr!(
+        ZH,
+        "calendar-busy-line",
+        season = zh("calendar-season-sanxia"),
+        from = "2026-05-28",
+        to = "2026-06-16",
+        days = 20
+    );
+    assert!(printout.contains(&sanxia), "{printout}");
+    let sanqiu = tr!(
+        ZH,
+        "calendar-busy-line",
+        season = zh("calendar-season-sanqiu"),
+        from = "2026-09-23",
+        to = "2026-10-20",
+        days = ANY
+    );
+    assert!(matches(&printout, &sanqiu), "{printout}");
+    assert!(printout.contains("21:00-07:30") && printout.contains("12:00-13:30, 19:30-21:00"), "{printout}");
+    assert_eq!(printout.lines().filter(|l| l.contains("2026-")).count(), 24 + 2);
 
-    let en = render_calendar(&north(), "Hua County", 2026, Lang::En);
-    assert!(en.contains("Start of Spring") && en.contains("2026-02-04"), "{en}");
-    assert!(en.contains("2026-05-28 to 2026-06-16 (20 days)"), "{en}");
-    assert!(!en.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "no Chinese in the English printout:\n{en}");
+    let english = render_calendar(&north(), "Hua County", 2026, Lang::En);
+    let lichun = tr!(EN, "calendar-term-line", term = msg(EN, "calendar-term-lichun"), date = "2026-02-04");
+    assert!(english.contains(&lichun), "{english}");
+    let sanxia = tr!(EN, "calendar-busy-line", season = ANY, from = "2026-05-28", to = "2026-06-16", days = 20);
+    assert!(matches(&english, &sanxia), "{english}");
+    assert!(
+        !english.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "no Chinese in the English printout:\n{english}"
+    );
 
     let custom = RegionCalendar::new(SHANGHAI, "none", &[], true);
     let none = render_calendar(&custom, "x", 2026, Lang::Zh);
-    assert!(none.contains("（无）"), "{none}");
+    assert!(none.contains(&zh("calendar-busy-none")), "{none}");
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ use fieldschool::domain::catalog::{ClassStatus, SessionStatus};
 use fieldschool::domain::person::Audience;
 use fieldschool::services::catalog_import::{ImportError, import_str};
 
-use crate::common::{DEMO_CATALOG, Store, beijing, fresh_db};
+use crate::common::{ANY, DEMO_CATALOG, Store, ZH, beijing, fresh_db, matches, shows, tr};
 
 const SMALL: &str = r#"
 [[region]]
@@ -418,10 +418,11 @@ async fn the_office_contact_reaches_the_people_told_to_contact_the_office(store:
 
     // The demo catalogue gives no contact: the texts keep their wording without a number.
     let help = t.say(me, "/help").await.rendered_text();
-    assert!(!help.contains("培训办联系方式"), "{help}");
+    assert!(!shows(&help, ZH, "help-contact"), "{help}");
     let unknown = t.say(me, "/start AAAAAAAAAAAAAAAAAAAAAAAA").await.rendered_text();
-    assert!(unknown.ends_with("向培训办要一个新的。"), "{unknown}");
-    assert!(t.next(me).await.rendered_text().contains("欢迎回来"));
+    assert!(unknown.ends_with(&tr!(ZH, "invite-unknown", contact = "none")), "{unknown}");
+    let welcome = tr!(ZH, "welcome-back", name = "王秀英");
+    assert!(t.next(me).await.rendered_text().contains(&welcome));
 
     // The county and 王秀英's township give one each; the nearest up her village's chain is hers.
     let catalogue = DEMO_CATALOG
@@ -439,10 +440,12 @@ async fn the_office_contact_reaches_the_people_told_to_contact_the_office(store:
     );
     import_str(&t.app.db, "demo-catalog.toml", &catalogue).await.unwrap();
     let help = t.say(me, "/help").await.rendered_text();
-    assert!(help.contains("培训办联系方式：铁山镇培训站 王站长 139-0379-0000"), "{help}");
+    // The contact the catalogue now gives her township.
+    let contact = "铁山镇培训站 王站长 139-0379-0000";
+    assert!(help.contains(&tr!(ZH, "help-contact", contact = contact)), "{help}");
     let unknown = t.say(me, "/start AAAAAAAAAAAAAAAAAAAAAAAA").await.rendered_text();
-    assert!(unknown.contains("向培训办要一个新的（铁山镇培训站 王站长 139-0379-0000）。"), "{unknown}");
-    assert!(t.next(me).await.rendered_text().contains("欢迎回来"));
+    assert!(unknown.contains(&tr!(ZH, "invite-unknown", contact = contact)), "{unknown}");
+    assert!(t.next(me).await.rendered_text().contains(&welcome));
     let office = fieldschool::services::office::office_contact;
     assert_eq!(
         office(&t.app, "xinan-chengguan-beiguan").await.map(|c| c.base).as_deref(),
@@ -455,20 +458,20 @@ async fn the_office_contact_reaches_the_people_told_to_contact_the_office(store:
     t.tap(me, "家政养老").await;
     t.tap(me, "家政服务与养老护理").await;
     t.tap(me, "县就业创业服务中心").await;
-    assert!(t.tap(me, "确认报名").await.rendered_text().contains("等培训办审批"));
+    assert!(shows(&t.tap(me, "确认报名").await.rendered_text(), ZH, "order-pending"));
     t.next(coord).await;
     t.tap(coord, "拒绝").await;
     let refused = t.next(me).await.rendered_text();
-    assert!(refused.contains("没有通过审批") && refused.contains("或联系培训办：铁山镇培训站 王站长 139-0379-0000"));
+    assert!(matches(&refused, &tr!(ZH, "order-rejected", class = ANY, number = ANY, contact = contact)), "{refused}");
 
     // So does a trainer's empty /checkin: staff have no village, so it is their classes' office.
     let teacher = t.trainer(962, "wang-lixin", "王立新").await;
     let none = t.say(teacher, "/checkin").await.rendered_text();
-    assert!(none.contains("重新邀请您：铁山镇培训站 王站长 139-0379-0000）"), "{none}");
+    assert!(none.contains(&tr!(ZH, "checkin-no-sessions", contact = contact)), "{none}");
     // A trainer with no class anywhere yet: no office to name, and the text says so without a number.
     let newcomer = t.trainer(963, "chen-xin", "陈新").await;
     let none = t.say(newcomer, "/checkin").await.rendered_text();
-    assert!(none.contains("重新邀请您。）"), "{none}");
+    assert!(none.contains(&tr!(ZH, "checkin-no-sessions", contact = "none")), "{none}");
     t.stop().await;
 }
 

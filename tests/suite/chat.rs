@@ -6,6 +6,24 @@ use std::process::Stdio;
 use tokio::io::AsyncWriteExt;
 use tokio::process::Command;
 
+use crate::common::{ANY, ZH, pattern, tr, zh};
+
+/// The fixed pieces of a rendered message: its lines, without the open arguments ([`ANY`]). The chat
+/// prints each line of a message on its own, behind "│ ".
+fn pieces(text: &str) -> Vec<&str> {
+    text.split(['\n', '\u{E000}']).map(str::trim).filter(|p| !p.is_empty()).collect()
+}
+
+/// Whether the chat output shows every piece of the message.
+fn has(out: &str, text: &str) -> bool {
+    pieces(text).iter().all(|p| out.contains(p))
+}
+
+/// What to wait for in the output to see the message: its longest fixed piece.
+fn mark(text: &str) -> String {
+    pieces(text).into_iter().max_by_key(|p| p.chars().count()).expect("a fixed piece").to_owned()
+}
+
 /// Beijing time when every chat here begins: a weekday morning before the demo's first class.
 const START: &str = "2026-12-01 09:00";
 
@@ -39,12 +57,11 @@ async fn chat_with(flags: &[&str], input: &str) -> String {
 async fn a_villager_registers_in_the_terminal_chat() {
     // Agree, villager, name, county, township, village, skip the phone (a reply-keyboard button).
     let out = chat("/start\n1\n1\n王秀英\n1\n1\n1\nk2\n/who\n/quit\n").await;
-    assert!(out.contains("您同意吗"), "{out}");
+    assert!(has(&out, &zh("reg-consent")), "{out}");
     assert!(out.contains("[1] "), "buttons are numbered: {out}");
-    assert!(out.contains("农户"), "{out}");
+    assert!(out.contains(&zh("audience-villager")), "{out}");
     assert!(out.contains("新安县"), "the demo catalogue's counties are offered: {out}");
-    assert!(out.contains("登记成功"), "{out}");
-    assert!(out.contains("地区：新安县铁山镇东村"), "{out}");
+    assert!(has(&out, &tr!(ZH, "reg-done", name = "王秀英", village = "新安县铁山镇东村")), "{out}");
     assert!(out.contains("*1 王秀英"), "{out}");
 }
 
@@ -52,14 +69,14 @@ async fn a_villager_registers_in_the_terminal_chat() {
 async fn with_webhook_delivery_a_villager_registers_the_same_way() {
     let out = chat_with(&["--webhook"], "/start\n1\n1\n王秀英\n1\n1\n1\nk2\n/quit\n").await;
     assert!(out.contains("Updates arrive as webhook POSTs"), "{out}");
-    assert!(out.contains("您同意吗") && out.contains("登记成功"), "{out}");
+    assert!(has(&out, &zh("reg-consent")) && has(&out, &pattern(ZH, "reg-done")), "{out}");
 }
 
 #[tokio::test]
 async fn only_bare_small_numbers_press_buttons_and_invites_name_what_they_grant() {
     // "30 000" is text for the bot (here: the consent wants a button), not button 30.
     let out = chat("/start\n30 000\n/invite coordinator nowhere\n/invite trainer wang-lixin\n/quit\n").await;
-    assert!(out.contains("请点下面的按钮选择") && !out.contains("no button"), "{out}");
+    assert!(out.contains(&zh("use-buttons")) && !out.contains("no button"), "{out}");
     assert!(out.contains("unknown region") && out.contains("known: ") && out.contains("xinan"), "{out}");
     assert!(out.contains("it grants: trainer 王立新 (wang-lixin)"), "{out}");
 }
@@ -76,10 +93,21 @@ async fn the_english_persona_is_greeted_in_english_and_nonsense_is_answered() {
 async fn a_villager_orders_a_seat_and_the_coordinator_persona_gets_the_line() {
     // Register, then 报名培训 → 特色种养 → 食用菌种植技术 → first class → confirm → 我的课程.
     let out = chat("/start\n1\n1\n王秀英\n1\n1\n1\nk2\nk1\n1\n1\n1\n1\nk2\n/as 5\n/quit\n").await;
-    assert!(out.contains("报名成功"), "{out}");
-    assert!(out.contains("订单号：FS-"), "{out}");
-    assert!(out.contains("您的课程") && out.contains("已确认"), "{out}");
-    assert!(out.contains("bot → 刘主任") && out.contains("新报名：王秀英（东村）"), "{out}");
+    assert!(has(&out, &tr!(ZH, "order-confirmed", number = "FS-")), "{out}");
+    assert!(out.contains(&zh("my-courses-title")) && out.contains(&zh("status-confirmed")), "{out}");
+    let line = tr!(
+        ZH,
+        "coord-line-order",
+        name = "王秀英",
+        village = "东村",
+        course = ANY,
+        class = ANY,
+        taken = ANY,
+        total = ANY,
+        status = ANY,
+        number = ANY
+    );
+    assert!(out.contains("bot → 刘主任") && has(&out, &line), "{out}");
 }
 
 /// The chat as a live process: lines in, output collected as it comes.
@@ -209,28 +237,30 @@ async fn in_the_chat_a_trainer_takes_attendance_and_a_villager_passes_the_quiz()
     for line in ["/start", "1", "1", "王秀英", "1", "1", "2", "k2", "k1", "1", "1", "2", "1"] {
         chat.send(line).await;
     }
-    chat.wait_for("报名成功").await;
+    chat.wait_for(&mark(&pattern(ZH, "order-confirmed"))).await;
     // 张老师 joins as the course's trainer through an invite.
     for line in ["/as 4", "/invite trainer wang-lixin", "/open", "1", "张老师", "k2"] {
         chat.send(line).await;
     }
-    chat.wait_for("登记成功").await;
+    chat.wait_for(&mark(&pattern(ZH, "reg-done-staff"))).await;
     chat.send("/clock 2026-12-20 09:20").await;
     chat.send("/checkin").await;
-    chat.wait_for("请选择要签到的课").await;
+    chat.wait_for(&zh("checkin-choose-session")).await;
     chat.send("1").await;
-    let opened = chat.wait_for("分钟内有效").await;
-    let code: String = opened.split("签到码：").nth(1).unwrap().chars().take(4).collect();
-    chat.wait_for("已到 0 / 1").await;
+    let opened = chat.wait_for(&mark(&pattern(ZH, "checkin-opened"))).await;
+    // The code is what stands where the message has its argument.
+    let before_code = pieces(&pattern(ZH, "checkin-opened"))[0].to_owned();
+    let code: String = opened.split(before_code.as_str()).nth(1).unwrap().chars().take(4).collect();
+    chat.wait_for(&tr!(ZH, "roster-counts", present = 0, total = 1)).await;
 
     chat.send("/as 1").await;
     chat.send(&code).await;
-    chat.wait_for("签到成功").await;
+    chat.wait_for(&mark(&pattern(ZH, "checkin-done"))).await;
     chat.send("/clock 2026-12-20 11:31").await;
-    chat.wait_for("做个小测验").await;
+    chat.wait_for(&mark(&pattern(ZH, "quiz-invite"))).await;
     chat.send("1").await;
     for _ in 0..5 {
-        chat.wait_for("/5 题").await;
+        chat.wait_for(&mark(&tr!(ZH, "quiz-question", position = ANY, total = 5, text = ANY))).await;
         let question = chat.wait_for("└─").await;
         let (_, right) = answers.iter().find(|(text, _)| question.contains(text.as_str())).expect("a bank question");
         let number = question
@@ -242,56 +272,62 @@ async fn in_the_chat_a_trainer_takes_attendance_and_a_villager_passes_the_quiz()
             })
             .expect("the right option is listed");
         chat.send(&number).await;
-        chat.wait_for("答对了").await;
+        chat.wait_for(&zh("quiz-right")).await;
     }
-    chat.wait_for("测验通过").await;
+    chat.wait_for(&mark(&pattern(ZH, "quiz-passed"))).await;
     let card = chat.wait_for("[photo]").await;
-    assert!(card.contains("顺利结业"), "{card}");
+    assert!(has(&card, &pattern(ZH, "completed")), "{card}");
 
     // The course feedback rides on the completion: four stars, five stars, no comment.
-    chat.wait_for("评价这门课").await;
+    chat.wait_for(&zh("btn-survey-feedback")).await;
     chat.send("1").await;
-    chat.wait_for("第 1/3 题").await;
+    chat.wait_for(&tr!(ZH, "survey-progress", position = 1, total = 3)).await;
     chat.wait_for("└─").await;
     chat.send("4").await;
-    chat.wait_for("第 2/3 题").await;
+    chat.wait_for(&tr!(ZH, "survey-progress", position = 2, total = 3)).await;
     chat.wait_for("└─").await;
     chat.send("5").await;
-    chat.wait_for("跳过").await;
+    chat.wait_for(&zh("btn-survey-skip")).await;
     chat.send("1").await;
-    chat.wait_for("谢谢您的评价").await;
+    chat.wait_for(&zh("survey-feedback-thanks")).await;
 
     // Three months on, the follow-up arrives (in daytime, outside busy seasons) and is answered.
     chat.send("/clock +92d").await;
-    chat.wait_for("3 个月").await;
+    chat.wait_for(&mark(&tr!(ZH, "survey-followup-invite", course = ANY, months = 3))).await;
     chat.send("1").await;
-    chat.wait_for("几口人").await;
+    chat.wait_for(&mark(&zh("survey-q-household-size"))).await;
     chat.wait_for("└─").await;
     chat.send("4").await; // four people
-    chat.wait_for("纯收入").await;
+    chat.wait_for(&mark(&zh("survey-q-income"))).await;
     chat.send("很多").await;
-    chat.wait_for("没看懂这个数").await;
+    chat.wait_for(&mark(&zh("survey-income-not-number"))).await;
     chat.send("三万五").await;
-    for (question, button) in [("做什么工作", "2"), ("收入来源", "3"), ("用上了吗", "1"), ("产业", "2"), ("推荐", "2")]
-    {
-        chat.wait_for(question).await;
+    for (question, button) in [
+        ("survey-q-employment", "2"),
+        ("survey-q-main-source", "3"),
+        ("survey-q-used-learning", "1"),
+        ("survey-q-industry", "2"),
+        ("survey-q-referral-job", "2"),
+    ] {
+        chat.wait_for(&mark(&zh(question))).await;
         chat.wait_for("└─").await;
         chat.send(button).await;
     }
-    chat.wait_for("答完了").await;
+    chat.wait_for(&mark(&zh("survey-thanks"))).await;
 
     // The coordinator sees the figures, with N and "too few answers", and the CSV.
     chat.send("/as 5").await;
     chat.send("/outcomes").await;
-    chat.wait_for("哪个地区").await;
+    chat.wait_for(&zh("outcomes-choose-region")).await;
     chat.wait_for("└─").await;
     chat.send("1").await;
-    chat.wait_for("全部课程").await;
+    chat.wait_for(&zh("outcomes-all")).await;
     chat.wait_for("└─").await;
     chat.send("1").await;
-    let figures = chat.wait_for("不足 5 人不显示比例").await;
-    assert!(figures.contains("报名参训 1 人，结业 1 人"), "{figures}");
-    assert!(figures.contains("【3 个月回访】应答 1/1") && figures.contains("回答太少（N=1）"), "{figures}");
+    let figures = chat.wait_for(&mark(&zh("outcomes-note"))).await;
+    assert!(figures.contains(&tr!(ZH, "outcomes-enrolled", enrolled = 1, completed = 1)), "{figures}");
+    let wave = tr!(ZH, "outcomes-wave", months = 3, answered = 1, due = 1, rate = ANY);
+    assert!(has(&figures, &wave) && figures.contains(&tr!(ZH, "outcomes-too-few", n = 1)), "{figures}");
     chat.send("1").await;
     let file = chat.wait_for(".csv").await;
     assert!(file.contains("[file"), "{file}");
@@ -308,28 +344,43 @@ async fn in_the_chat_a_trainer_broadcasts_and_the_coordinator_gets_lines_digest_
         chat.send(line).await;
     }
     // The reply and the coordinator's line (through the outbox) may come in either order.
-    chat.wait_for_all(&["报名成功", "新报名：王秀英"]).await;
+    let confirmed = mark(&pattern(ZH, "order-confirmed"));
+    let line = tr!(
+        ZH,
+        "coord-line-order",
+        name = "王秀英",
+        village = ANY,
+        course = ANY,
+        class = ANY,
+        taken = ANY,
+        total = ANY,
+        status = ANY,
+        number = ANY
+    );
+    chat.wait_for_all(&[&confirmed, &mark(&line)]).await;
     for line in ["/as 4", "/invite trainer wang-lixin", "/open", "1", "张老师", "k2"] {
         chat.send(line).await;
     }
-    chat.wait_for("登记成功").await;
+    chat.wait_for(&mark(&pattern(ZH, "reg-done-staff"))).await;
     chat.send("/broadcast").await;
-    chat.wait_for("发给谁").await;
+    chat.wait_for(&zh("broadcast-choose-target")).await;
     chat.send("1").await;
-    chat.wait_for("请输入通知内容").await;
+    chat.wait_for(&mark(&zh("broadcast-ask-text"))).await;
     // A photo the trainer sends is previewed and sent by its file id (the emulator knows it, as Telegram does).
     chat.send("/photo").await;
-    chat.wait_for_all(&["[photo]", "将发给 1 人"]).await;
+    chat.wait_for_all(&["[photo]", &mark(&tr!(ZH, "broadcast-ask-urgency", count = 1))]).await;
     chat.send("1").await; // normal
-    chat.wait_for("确认发送").await;
+    chat.wait_for(&mark(&pattern(ZH, "broadcast-confirm"))).await;
     chat.send("1").await; // send
     chat.wait_for("bot → 王秀英").await;
-    chat.wait_for("发送完成：送达 1 人").await;
+    let report = tr!(ZH, "broadcast-report", sent = 1, blocked = ANY, failed = ANY, acks = ANY);
+    chat.wait_for(&mark(&report)).await;
 
     // The coordinator: the digest at 18:00, then /report with a chart and a CSV.
     chat.send("/as 5").await;
     chat.send("/clock 2026-12-01 18:01").await;
-    chat.wait_for("培训日报").await;
+    chat.wait_for(&mark(&pattern(ZH, "digest-title"))).await;
+
     chat.send("/report").await;
     chat.wait_for("└─").await;
     chat.send("1").await; // the county

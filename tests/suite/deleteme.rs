@@ -7,7 +7,8 @@
 //! search; every PostgreSQL row as text), and the outcome figures are the same apart from who they were.
 //! Also: backing out, and the consent asked again after a version bump.
 
-use crate::common::{Store, TestBot, beijing};
+use crate::assert_shows;
+use crate::common::{ANY, EN, Store, TestBot, ZH, beijing, en, matches, shows, tr, zh};
 use fieldschool::db;
 use fieldschool::domain::outcomes::WaveStatus;
 use fieldschool::emulator::BotMessage;
@@ -30,8 +31,14 @@ async fn next_where(t: &TestBot, me: i64, what: &str, want: impl Fn(&BotMessage)
     panic!("no message {what} to {me}");
 }
 
-async fn next_containing(t: &TestBot, me: i64, needle: &str) -> BotMessage {
-    next_where(t, me, needle, |m| m.rendered_text().contains(needle)).await
+/// The bot's next message to `me` that shows the Chinese message `key`, skipping others.
+async fn next_showing(t: &TestBot, me: i64, key: &str) -> BotMessage {
+    next_where(t, me, key, |m| shows(&m.rendered_text(), ZH, key)).await
+}
+
+/// The word a Chinese speaker types to confirm erasure.
+fn erase_word() -> String {
+    zh("erase-word")
 }
 
 /// Registers `name` as a villager in the first village with their own phone number.
@@ -57,7 +64,7 @@ async fn order_small_mushroom_class(t: &TestBot, me: i64) {
     t.tap(me, "食用菌种植技术").await;
     t.tap(me, "西村张大姐家菇棚").await;
     let done = t.tap(me, "确认报名").await;
-    assert!(done.rendered_text().contains("报名成功"), "{}", done.rendered_text());
+    assert_shows!(done.rendered_text(), ZH, "order-confirmed");
 }
 
 async fn place(t: &TestBot, user: i64, class: &str) -> db::orders::OrderRow {
@@ -162,25 +169,25 @@ async fn journey(store: Store) {
     t.tap(a, "4").await;
     t.say(a, "3万").await;
     t.tap(a, "务农").await;
-    assert!(t.tap(a, "种植").await.rendered_text().contains("谢谢"));
+    assert!(t.tap(a, "种植").await.rendered_text().contains(&zh("survey-thanks")));
     t.clock.set(beijing("2026-12-20T09:20:00"));
     let code = t.open_checkin(teacher, "12月20日").await;
-    next_containing(&t, a, "开始签到").await;
+    next_showing(&t, a, "checkin-open").await;
     t.emu.send_text(a, &code);
-    next_containing(&t, a, "签到成功").await;
+    next_showing(&t, a, "checkin-done").await;
     t.clock.set(beijing("2026-12-20T11:31:00"));
-    next_containing(&t, a, "做个小测验").await;
+    next_showing(&t, a, "quiz-invite").await;
     let mut question = t.tap(a, "开始测验").await;
     for _ in 0..5 {
         t.answer_quiz(a, &question, "mushroom", true).await;
         question = t.next(a).await;
     }
-    assert!(question.rendered_text().contains("测验通过"), "{}", question.rendered_text());
-    next_containing(&t, a, "打个分").await;
+    assert_shows!(question.rendered_text(), ZH, "quiz-passed");
+    next_showing(&t, a, "survey-feedback-offer").await;
     t.tap(a, "评价这门课").await;
     t.tap(a, "⭐⭐⭐⭐").await;
     t.tap(a, "⭐⭐⭐⭐⭐").await;
-    assert!(t.say(a, COMMENT).await.rendered_text().contains("谢谢您的评价"));
+    assert!(t.say(a, COMMENT).await.rendered_text().contains(&zh("survey-feedback-thanks")));
     let small_order = db::orders::of_user(&t.app.db, a).await.unwrap()[0].clone();
     let certificate =
         db::learning::completion_of_order(&t.app.db, small_order.id).await.unwrap().expect("completed").code;
@@ -211,38 +218,41 @@ async fn journey(store: Store) {
     // /deleteme explains in plain words; bad input on the way gets a clear answer.
     t.say(a, "⚙️ 设置").await;
     let explained = t.say(a, "/deleteme").await.rendered_text();
-    for words in ["姓名、手机号", "现在有 1 份", "结业证书会作废（现在有 1 张）", "不能恢复", "确定要删除吗"]
-    {
-        assert!(explained.contains(words), "{words:?} missing from:\n{explained}");
-    }
-    assert!(t.say(a, "删除").await.rendered_text().contains("请点上面的按钮"), "the word before the button");
+    // One order still to come (the January seat), one certificate.
+    assert!(explained.contains(&tr!(ZH, "erase-explain", orders = 1, certificates = 1)), "{explained}");
+    let press = zh("erase-reask-press");
+    assert!(t.say(a, "删除").await.rendered_text().contains(&press), "the word before the button");
     t.emu.send_sticker(a);
-    assert!(t.next(a).await.rendered_text().contains("请点上面的按钮"));
+    assert!(t.next(a).await.rendered_text().contains(&press));
     let ask_word = t.tap(a, "确认删除").await.rendered_text();
-    assert!(ask_word.contains("请打字输入“删除”"), "{ask_word}");
-    assert!(t.say(a, "删掉吧").await.rendered_text().contains("您发的不是“删除”，所以还没有删除"));
+    assert!(ask_word.contains(&tr!(ZH, "erase-ask-word", word = erase_word())), "{ask_word}");
+    let not_the_word = tr!(ZH, "erase-reask-word", word = erase_word());
+    assert!(t.say(a, "删掉吧").await.rendered_text().contains(&not_the_word));
+    let need_word = tr!(ZH, "erase-reask-need-word", word = erase_word());
     t.emu.send_sticker(a);
-    assert!(t.next(a).await.rendered_text().contains("这一步要打字"));
+    assert!(t.next(a).await.rendered_text().contains(&need_word));
     // An old button of the settings menu, mid-dialog.
     let id = t.emu.press_button(a, "我的数据").unwrap();
     t.emu.callback_answer(&id).await.unwrap();
-    assert!(t.next(a).await.rendered_text().contains("这一步要打字"));
+    assert!(t.next(a).await.rendered_text().contains(&need_word));
     assert_eq!(db::people::find(&t.app.db, a).await.unwrap().unwrap().name.as_str(), NAME, "nothing erased yet");
 
     let done = t.say(a, "删除").await.rendered_text();
-    assert!(done.contains("已经删除了") && done.contains("/start"), "{done}");
-    assert!(done.contains("1 张证书已作废"), "the certificate she had is named: {done}");
+    assert!(
+        done.contains(&tr!(ZH, "erase-done", orders = 1, certificates = 1)),
+        "the order and the certificate she had are named: {done}"
+    );
     t.settled().await;
 
     // The seat went to the waitlist; nothing waits for 王秀英 any more.
-    let offer = next_containing(&t, b, "空出一个名额").await;
+    let offer = next_showing(&t, b, "offer-seat").await;
     assert!(offer.rendered_text().contains(waiting.number.as_str()), "{}", offer.rendered_text());
     assert_eq!(pending_to(&t, a).await, 0);
     // The certificate verifies as revoked (the CLI's service and the QR link).
     let line = fieldschool::services::learning::verify(&t.app, &certificate, Lang::Zh).await.unwrap().unwrap();
-    assert!(line.contains("已作废") && line.contains("本人要求"), "{line}");
-    let en = fieldschool::services::learning::verify(&t.app, &certificate, Lang::En).await.unwrap().unwrap();
-    assert!(en.contains("revoked"), "{en}");
+    assert!(matches(&line, &tr!(ZH, "verify-revoked", code = &certificate, date = ANY)), "{line}");
+    let english = fieldschool::services::learning::verify(&t.app, &certificate, Lang::En).await.unwrap().unwrap();
+    assert!(shows(&english, EN, "verify-revoked"), "{english}");
     // `fieldschool verify` says it too, and exits as for a certificate that is not valid.
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_fieldschool"))
         .args(["verify", &certificate.to_lowercase(), "--lang", "en"])
@@ -251,9 +261,9 @@ async fn journey(store: Store) {
         .output()
         .unwrap();
     let said = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success() && said.contains("revoked"), "{said}");
+    assert!(!out.status.success() && shows(&said, EN, "verify-revoked"), "{said}");
     let link = t.say(b, &format!("/start v-{certificate}")).await.rendered_text();
-    assert!(link.contains("已作废") && !link.contains(NAME), "{link}");
+    assert!(shows(&link, ZH, "verify-revoked") && !link.contains(NAME), "{link}");
     // Roles and ids: nobody with the Telegram id, no row with the chat.
     assert!(db::people::find(&t.app.db, a).await.unwrap().is_none());
     for (table, column) in
@@ -331,8 +341,8 @@ async fn journey(store: Store) {
     }
 
     // Afterwards the bot knows nobody: /mydata asks to register, /start is a new registration.
-    assert_eq!(t.say(a, "/mydata").await.rendered_text(), "请先登记：发送 /start 开始。");
-    assert!(t.say(a, "/start").await.rendered_text().contains("您同意吗"));
+    assert_eq!(t.say(a, "/mydata").await.rendered_text(), zh("register-first"));
+    assert!(t.say(a, "/start").await.rendered_text().contains(&zh("reg-consent")));
     t.settled().await;
 
     // Another person's data is untouched.
@@ -344,29 +354,33 @@ async fn journey(store: Store) {
 async fn backing_out_keeps_everything_and_the_unregistered_have_nothing_to_erase() {
     let Some(t) = TestBot::start(Store::Sqlite).await else { return };
     let visitor = t.user(1411, "Visitor", "en");
-    assert!(t.say(visitor, "/deleteme").await.rendered_text().contains("nothing to erase"));
+    assert!(t.say(visitor, "/deleteme").await.rendered_text().contains(&en("erase-not-registered")));
 
     let a = t.villager(1412, "赵大妹").await;
     t.say(a, "/deleteme").await;
-    assert!(t.tap(a, "取消").await.rendered_text().contains("没有删除"));
+    assert!(t.tap(a, "取消").await.rendered_text().contains(&zh("erase-cancelled")));
     // From 设置, then the cancel word typed at the second step.
     t.say(a, "⚙️ 设置").await;
-    assert!(t.tap(a, "删除我的信息").await.rendered_text().contains("确定要删除吗"));
+    assert_shows!(t.tap(a, "删除我的信息").await.rendered_text(), ZH, "erase-explain");
     t.tap(a, "确认删除").await;
-    assert!(t.say(a, "取消").await.rendered_text().contains("没有删除"));
+    assert!(t.say(a, "取消").await.rendered_text().contains(&zh("erase-cancelled")));
     // /cancel too.
     t.say(a, "/deleteme").await;
     t.tap(a, "确认删除").await;
     t.say(a, "/cancel").await;
-    assert!(!t.say(a, "删除").await.rendered_text().contains("已经删除了"));
+    // 赵大妹 has no orders or certificates: erasure would say so without numbers.
+    let erased = tr!(ZH, "erase-done", orders = 0, certificates = 0);
+    assert!(!t.say(a, "删除").await.rendered_text().contains(&erased));
     assert_eq!(db::people::find(&t.app.db, a).await.unwrap().unwrap().name.as_str(), "赵大妹");
 
     // In English the word is DELETE.
     let mary = t.user(1413, "Mary", "en");
     t.register(mary, "Mary", "I agree", "Villager").await;
     t.say(mary, "/deleteme").await;
-    assert!(t.tap(mary, "Yes, erase").await.rendered_text().contains("type the word \"DELETE\""));
-    assert!(t.say(mary, "delete").await.rendered_text().contains("Done"));
+    let ask_word = t.tap(mary, "Yes, erase").await.rendered_text();
+    assert!(ask_word.contains(&tr!(EN, "erase-ask-word", word = en("erase-word"))), "{ask_word}");
+    let done = t.say(mary, "delete").await.rendered_text();
+    assert!(done.contains(&tr!(EN, "erase-done", orders = 0, certificates = 0)), "{done}");
     assert!(db::people::find(&t.app.db, mary).await.unwrap().is_none());
     t.stop().await;
 }
@@ -400,30 +414,33 @@ async fn consent_bump(store: Store) {
 
     // The next message asks again, with what changed.
     let asked = t.say(a, "📚 报名培训").await.rendered_text();
-    for words in ["说明更新了", "这次改了什么", "/mydata", "/deleteme", "您同意吗"] {
-        assert!(asked.contains(words), "{words:?} missing from:\n{asked}");
-    }
+    // What changed (it names /mydata and /deleteme), then the villager's consent again.
+    let renew = tr!(ZH, "consent-renew", changes = zh("consent-changes"), consent = zh("reg-consent"));
+    assert!(asked.contains(&renew), "missing from:\n{asked}");
     // A sticker or nonsense asks again.
     t.emu.send_sticker(a);
-    assert!(t.next(a).await.rendered_text().contains("这次改了什么"));
+    assert!(t.next(a).await.rendered_text().contains(&zh("consent-changes")));
     let agreed = t.tap(a, "同意").await;
-    assert!(agreed.rendered_text().contains("已记录您同意新的说明"), "{}", agreed.rendered_text());
+    assert!(agreed.rendered_text().contains(&zh("consent-renewed")), "{}", agreed.rendered_text());
     assert_eq!(version(a).await, Some(fieldschool::domain::erasure::CONSENT_VERSION));
-    assert!(!t.say(a, "📚 报名培训").await.rendered_text().contains("说明更新了"));
+    assert!(!shows(&t.say(a, "📚 报名培训").await.rendered_text(), ZH, "consent-renew"));
 
     // A trainer who takes no courses sees the staff terms again, not a villager's.
     let staff = t.say(trainer, "你好").await.rendered_text();
-    assert!(staff.contains("说明更新了") && staff.contains("让学员和培训办联系得到您"), "{staff}");
+    assert!(shows(&staff, ZH, "consent-renew") && staff.contains(&zh("consent-staff-terms")), "{staff}");
+    // A line of the villager's terms (`reg-consent`) that the staff terms do not have.
     assert!(!staff.contains("您选择的培训"), "not the villager's terms: {staff}");
 
     // Declining is erasure, after the same two confirmations.
     t.say(b, "hello").await;
     let declined = t.tap(b, "不同意").await.rendered_text();
-    assert!(declined.contains("那我们就删除您的信息"), "{declined}");
+    assert!(declined.contains(&zh("consent-declined")), "{declined}");
     let explained = t.next(b).await.rendered_text();
-    assert!(explained.contains("确定要删除吗"), "{explained}");
+    assert_shows!(explained, ZH, "erase-explain");
     t.tap(b, "确认删除").await;
-    assert!(t.say(b, "删除").await.rendered_text().contains("已经删除了"));
+    let done = t.say(b, "删除").await.rendered_text();
+    assert!(done.contains(&tr!(ZH, "erase-done", orders = 0, certificates = 0)), "{done}");
+
     assert!(db::people::find(&t.app.db, b).await.unwrap().is_none());
     assert!(db::people::find(&t.app.db, a).await.unwrap().is_some());
     t.stop().await;

@@ -3,7 +3,7 @@
 //! line as a course request is kept as typed, less the bell, and shown back as typed (the bot sends
 //! plain text, so the emulator — which refuses unescaped HTML the way Telegram does — sees no markup).
 
-use crate::common::{Store, TestBot};
+use crate::common::{Store, TestBot, zh};
 use sqlx::Row;
 
 const TYPED: &str = "<b>王</b>=1+1\u{0007}";
@@ -14,9 +14,9 @@ async fn markup_and_control_characters(store: Store) {
     t.say(me, "/start").await;
     t.tap(me, "同意").await;
     let name_q = t.tap(me, "农户").await;
-    assert!(name_q.rendered_text().contains("姓名"), "{}", name_q.rendered_text());
+    assert!(name_q.rendered_text().contains(&zh("reg-ask-name")), "{}", name_q.rendered_text());
     let again = t.say(me, TYPED).await.rendered_text();
-    assert!(again.contains("姓名里只能有文字"), "{again}");
+    assert!(again.contains(&zh("name-bad-character")), "{again}");
     // Someone else registers with a name that carries the marks real names do.
     let me = t.villager(1202, "阿依古丽·买买提").await;
     let person = fieldschool::db::people::find(&t.app.db, me).await.unwrap().unwrap();
@@ -24,7 +24,7 @@ async fn markup_and_control_characters(store: Store) {
 
     // The same line as a course request: kept literally, without the bell, and said back as typed.
     let list = t.say(me, "🙋 我想学").await.rendered_text();
-    assert!(list.contains("或者打字告诉我们"), "{list}");
+    assert!(list.contains(&zh("request-choose-topic")), "{list}");
     let recorded = t.say(me, TYPED).await;
     let text = recorded.rendered_text();
     assert!(text.contains("<b>王</b>=1+1"), "{text}");

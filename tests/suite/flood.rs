@@ -2,7 +2,7 @@
 //! (its excess updates dropped, one "please wait" per minute of the injected clock), while someone
 //! else's /start is answered as usual. See `src/inbox/flood.rs` for the rule.
 
-use crate::common::{Store, TestBot};
+use crate::common::{Store, TestBot, zh};
 use chrono::Duration;
 
 const SLOW_DOWN: &str = "您发消息太快了";
@@ -36,7 +36,7 @@ async fn flood(store: Store) {
     }
     // Someone else, in the middle of the flood, is answered as usual.
     let consent = t.say(other, "/start").await;
-    assert!(consent.rendered_text().contains("您同意吗"), "{}", consent.rendered_text());
+    assert!(consent.rendered_text().contains(&zh("reg-consent")), "{}", consent.rendered_text());
     all_handled(&t).await;
 
     let answered = t.emu.messages(flooder).len() - before;

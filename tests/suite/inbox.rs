@@ -125,10 +125,14 @@ async fn scenario(db: Db) {
 
     // Replies of updates in flight at a kill may come twice; no more than one per worker.
     let mut repeated = 0;
+    let county_q = crate::common::zh("ask-county");
+    // The line every order reply has: "订单号：" and the number.
+    let confirmed = crate::common::pattern(crate::common::ZH, "order-confirmed");
+    let number_label = confirmed.lines().find_map(|l| l.strip_suffix(crate::common::ANY)).expect("a number line");
     for who in FIRST..FIRST + PEOPLE {
         let texts: Vec<String> = emu.messages(who).iter().map(|m| m.rendered_text()).collect();
-        let counties = texts.iter().filter(|t| t.contains("请选择您所在的县")).count();
-        let orders = texts.iter().filter(|t| t.contains("订单号")).count();
+        let counties = texts.iter().filter(|t| t.contains(&county_q)).count();
+        let orders = texts.iter().filter(|t| t.contains(number_label)).count();
         assert!(counties >= 1 && orders >= 1, "{who}: {texts:?}");
         repeated += (counties - 1) + (orders - 1);
     }

@@ -4,7 +4,7 @@
 //! busy season in English, and translations in a catalogue are checked like every other field. End
 //! to end through the Bot API emulator on SQLite and PostgreSQL.
 
-use crate::common::{DEMO_CATALOG, Store, TestBot, beijing};
+use crate::common::{DEMO_CATALOG, EN, Store, TestBot, beijing, tr};
 use fieldschool::db;
 use fieldschool::emulator::BotMessage;
 use fieldschool::i18n::Lang;
@@ -40,7 +40,10 @@ async fn english_journey(store: Store) {
     let card = t.tap(me, "Growing edible mushrooms").await.rendered_text();
     assert!(card.contains("Grow shiitake and oyster mushrooms in a greenhouse"), "{card}");
     assert!(card.contains("Trainer: Wang Lixin (Associate Professor, College of Horticulture"), "{card}");
-    assert!(card.contains("Please bring: 笔记本、胶鞋、口罩"), "a field without English falls back to Chinese: {card}");
+    assert!(
+        card.contains(&tr!(EN, "course-bring", items = "笔记本、胶鞋、口罩")),
+        "a field without English falls back to Chinese: {card}"
+    );
     let buttons: Vec<String> = t.emu.last_message(me).unwrap().buttons().map(|b| b.text.clone()).collect();
     assert!(buttons.iter().any(|b| b.starts_with("Sister Zhang's mushroom shed, Xicun Village")), "{buttons:?}");
     let summary = t.tap(me, "Sister Zhang's mushroom shed").await.rendered_text();

@@ -3,7 +3,8 @@
 //! summary in their language and a JSON document holding their own rows and nobody else's, plus a CSV
 //! of their survey answers. Also from 设置, in English, in the middle of a dialog, and unregistered.
 
-use crate::common::{Store, TestBot, beijing};
+use crate::assert_shows;
+use crate::common::{ANY, Store, TestBot, ZH, beijing, en, matches, shows, tr, zh, zh_date};
 use fieldschool::db;
 use fieldschool::emulator::BotMessage;
 
@@ -13,7 +14,7 @@ async fn order_mushroom(t: &TestBot, me: i64) -> BotMessage {
     t.tap(me, "食用菌种植技术").await;
     t.tap(me, "西村张大姐家菇棚").await;
     let done = t.tap(me, "确认报名").await;
-    assert!(done.rendered_text().contains("报名成功"), "{}", done.rendered_text());
+    assert_shows!(done.rendered_text(), ZH, "order-confirmed");
     done
 }
 
@@ -28,8 +29,9 @@ async fn next_where(t: &TestBot, me: i64, what: &str, want: impl Fn(&BotMessage)
     panic!("no message {what} to {me}");
 }
 
-async fn next_containing(t: &TestBot, me: i64, needle: &str) -> BotMessage {
-    next_where(t, me, needle, |m| m.rendered_text().contains(needle)).await
+/// The bot's next message to `me` that shows the Chinese message `key`, skipping others.
+async fn next_showing(t: &TestBot, me: i64, key: &str) -> BotMessage {
+    next_where(t, me, key, |m| shows(&m.rendered_text(), ZH, key)).await
 }
 
 /// The next document sent to `me`: its file name and bytes.
@@ -59,7 +61,7 @@ async fn journey(store: Store) {
     t.tap(a, "4").await;
     t.say(a, "3万").await;
     t.tap(a, "务农").await;
-    assert!(t.tap(a, "种植").await.rendered_text().contains("谢谢"));
+    assert!(t.tap(a, "种植").await.rendered_text().contains(&zh("survey-thanks")));
     order_mushroom(&t, b).await;
     t.tap(b, "以后再说").await;
 
@@ -67,23 +69,23 @@ async fn journey(store: Store) {
     t.clock.set(beijing("2026-12-20T09:20:00"));
     let code = t.open_checkin(teacher, "12月20日").await;
     for who in [a, b] {
-        next_containing(&t, who, "开始签到").await;
+        next_showing(&t, who, "checkin-open").await;
         t.emu.send_text(who, &code);
-        next_containing(&t, who, "签到成功").await;
+        next_showing(&t, who, "checkin-done").await;
     }
     t.clock.set(beijing("2026-12-20T11:31:00"));
-    next_containing(&t, a, "做个小测验").await;
+    next_showing(&t, a, "quiz-invite").await;
     let mut question = t.tap(a, "开始测验").await;
     for _ in 0..5 {
         t.answer_quiz(a, &question, "mushroom", true).await;
         question = t.next(a).await;
     }
-    assert!(question.rendered_text().contains("测验通过"), "{}", question.rendered_text());
-    next_containing(&t, a, "打个分").await;
+    assert_shows!(question.rendered_text(), ZH, "quiz-passed");
+    next_showing(&t, a, "survey-feedback-offer").await;
     t.tap(a, "评价这门课").await;
     t.tap(a, "⭐⭐⭐⭐").await;
     t.tap(a, "⭐⭐⭐⭐⭐").await;
-    assert!(t.say(a, "希望多讲病虫害").await.rendered_text().contains("谢谢您的评价"));
+    assert!(t.say(a, "希望多讲病虫害").await.rendered_text().contains(&zh("survey-feedback-thanks")));
 
     let order = db::orders::of_user(&t.app.db, a).await.unwrap()[0].clone();
     let order_b = db::orders::of_user(&t.app.db, b).await.unwrap()[0].clone();
@@ -91,25 +93,32 @@ async fn journey(store: Store) {
 
     // /mydata in the middle of a dialog (settings, asked for a new name) leaves the dialog.
     t.say(a, "⚙️ 设置").await;
-    assert!(t.tap(a, "姓名").await.rendered_text().contains("姓名"));
+    assert!(t.tap(a, "姓名").await.rendered_text().contains(&zh("reg-ask-name")));
     t.emu.send_text(a, "/mydata");
-    let summary = next_containing(&t, a, "我们保存的您的信息").await.rendered_text();
+    let summary = next_showing(&t, a, "mydata-title").await.rendered_text();
+    let when = tr!(ZH, "mydata-datetime", year = "2026", date = zh_date(2026, 12, 20), time = ANY);
+    assert!(matches(&summary, &tr!(ZH, "mydata-title", when = when)), "{summary}");
+    assert_shows!(summary, ZH, "mydata-queued");
     for line in [
-        "📄 我们保存的您的信息（截至 2026年12月20日",
-        "姓名：张秀英",
-        "手机号：+8613800000000",
-        "身份：农户　语言：中文",
-        "家庭人口：4 人",
-        "报名 1 份：",
-        &format!("• {} 食用菌种植技术：已结业", order.number.as_str()),
-        "考勤：到课 1 次，缺勤 0 次，请假 0 次",
-        "测验：做了 1 次，最好成绩 5/5",
-        &format!("结业证书 1 张：{certificate}"),
-        "问卷：回答了 2 份，共 7 题",
-        "还没发给您的消息：",
-        "问卷回答表",
+        tr!(ZH, "mydata-name", name = "张秀英"),
+        tr!(ZH, "mydata-phone", phone = "+8613800000000"),
+        tr!(ZH, "mydata-audience", audience = zh("audience-name-villager"), language = zh("language-name")),
+        tr!(ZH, "mydata-household", size = 4),
+        tr!(ZH, "mydata-orders", count = 1),
+        tr!(
+            ZH,
+            "mydata-order-line",
+            number = order.number.as_str(),
+            course = "食用菌种植技术",
+            status = zh("status-completed")
+        ),
+        tr!(ZH, "mydata-attendance", present = 1, absent = 0, excused = 0),
+        tr!(ZH, "mydata-quiz", count = 1, correct = 5, total = 5),
+        tr!(ZH, "mydata-certificates", count = 1, codes = certificate.as_str()),
+        tr!(ZH, "mydata-surveys", count = 2, answers = 7),
+        tr!(ZH, "mydata-files", csv = "yes"),
     ] {
-        assert!(summary.contains(line), "{line:?} missing from:\n{summary}");
+        assert!(summary.contains(&line), "{line:?} missing from:\n{summary}");
     }
     assert!(!summary.contains("李桂兰"), "{summary}");
 
@@ -171,11 +180,19 @@ async fn journey(store: Store) {
     assert!(csv.starts_with('\u{feff}'), "BOM for Excel");
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 3, "a header and the baseline and feedback lines: {csv}");
-    assert!(lines[1].starts_with("基线,") && lines[1].contains(",4,30000,务农,种植,"), "{csv}");
-    assert!(lines[2].starts_with("课程评价,") && lines[2].ends_with(",4,5,希望多讲病虫害"), "{csv}");
+    let baseline_answers = format!(",4,30000,{},{},", zh("survey-choice-farming"), zh("survey-choice-crops"));
+    assert!(
+        lines[1].starts_with(&format!("{},", zh("outcomes-csv-wave-baseline"))) && lines[1].contains(&baseline_answers),
+        "{csv}"
+    );
+    assert!(
+        lines[2].starts_with(&format!("{},", zh("outcomes-csv-wave-feedback")))
+            && lines[2].ends_with(",4,5,希望多讲病虫害"),
+        "{csv}"
+    );
 
     // The dialog was left: a name typed now changes nothing.
-    assert!(!t.say(a, "王五").await.rendered_text().contains("姓名已改为"));
+    assert!(!shows(&t.say(a, "王五").await.rendered_text(), ZH, "settings-saved-name"));
     let person = db::people::find(&t.app.db, a).await.unwrap().unwrap();
     assert_eq!(person.name.as_str(), "张秀英");
 
@@ -183,8 +200,8 @@ async fn journey(store: Store) {
     t.say(a, "⚙️ 设置").await;
     let id = t.emu.press_button(a, "我的数据").unwrap();
     t.emu.callback_answer(&id).await.unwrap();
-    let again = next_containing(&t, a, "我们保存的您的信息").await.rendered_text();
-    assert!(again.contains("姓名：张秀英") && again.contains(&certificate), "{again}");
+    let again = next_showing(&t, a, "mydata-title").await.rendered_text();
+    assert!(again.contains(&tr!(ZH, "mydata-name", name = "张秀英")) && again.contains(&certificate), "{again}");
     assert!(next_document(&t, a).await.0.ends_with(".json"));
     t.stop().await;
 }
@@ -193,7 +210,8 @@ async fn journey(store: Store) {
 async fn an_english_speaker_gets_an_english_summary_and_the_unregistered_are_told_to_register() {
     let Some(t) = TestBot::start(Store::Sqlite).await else { return };
     let visitor = t.user(1311, "Visitor", "en");
-    assert_eq!(t.say(visitor, "/mydata").await.rendered_text(), "Please register first: send /start.");
+    assert_eq!(t.say(visitor, "/mydata").await.rendered_text(), en("register-first"));
+
     assert!(t.emu.messages(visitor).iter().all(|m| m.document.is_none()));
 
     let mary = t.user(1312, "Mary", "en");

@@ -2,7 +2,8 @@
 //! the outbox when the (manual) clock gets there, answered with "I'll come" / "can't come", and
 //! re-planned when an import moves a session.
 
-use crate::common::{DEMO_CATALOG, Store, TestBot, beijing};
+use crate::common::{ANY, DEMO_CATALOG, Store, TestBot, ZH, beijing, matches, shows, tr, zh, zh_date};
+use crate::{assert_matches, assert_shows};
 use fieldschool::db;
 use fieldschool::domain::order::OrderStatus;
 use fieldschool::emulator::BotMessage;
@@ -15,6 +16,12 @@ async fn order_mushroom(t: &TestBot, me: i64, class_label: &str) -> BotMessage {
     t.tap(me, "食用菌种植技术").await;
     t.tap(me, class_label).await;
     t.tap(me, "确认报名").await
+}
+
+/// A session's time as the bot writes it ("12月12日（周六） 09:00–11:30").
+fn session_when(month: u32, day: u32, start: &str, end: &str) -> String {
+    let year = if month == 12 { 2026 } else { 2027 };
+    tr!(ZH, "session-when", date = zh_date(year, month, day), start = start, end = end)
 }
 
 /// Due times (Beijing) of the reminders queued for a chat, earliest first.
@@ -34,7 +41,7 @@ async fn reminders_follow_the_gate(store: Store) {
     let Some(t) = TestBot::start(store).await else { return };
     let me = t.villager(701, "王秀英").await;
     let done = order_mushroom(&t, me, "铁山镇农业技术推广站").await;
-    assert!(done.rendered_text().contains("报名成功"));
+    assert_shows!(done.rendered_text(), ZH, "order-confirmed");
 
     // Sessions: 12-12 09:00, 12-13 09:00, 12-19 14:00. The evening before at 19:30 for each; "two
     // hours before" a 09:00 class would be 07:00, inside quiet hours, so the gate moves it to the
@@ -49,10 +56,10 @@ async fn reminders_follow_the_gate(store: Store) {
     t.clock.set(beijing("2026-12-11T19:30:00"));
     let reminder = t.next(me).await;
     let text = reminder.rendered_text();
-    assert!(text.contains("上课提醒") && text.contains("12月12日（周六） 09:00–11:30"), "{text}");
-    assert!(text.contains("铁山镇农业技术推广站") && text.contains("请带"), "{text}");
+    assert!(shows(&text, ZH, "reminder-title") && text.contains(&session_when(12, 12, "09:00", "11:30")), "{text}");
+    assert!(text.contains("铁山镇农业技术推广站") && shows(&text, ZH, "course-bring"), "{text}");
     let noted = t.tap(me, "我会来").await;
-    assert!(noted.rendered_text().contains("到时见"), "{}", noted.rendered_text());
+    assert!(noted.rendered_text().contains(&zh("rsvp-noted")), "{}", noted.rendered_text());
     t.stop().await;
 }
 
@@ -89,15 +96,22 @@ async fn cant_come_is_an_absence_notice_and_cancelling_the_whole_order_keeps_the
     // evening before and says "tomorrow".
     t.clock.set(beijing("2026-12-11T19:31:00"));
     let first = t.next(a).await;
-    assert!(first.rendered_text().contains("时间：明天，12月12日（周六） 09:00–11:30"), "{}", first.rendered_text());
+    let tomorrow =
+        tr!(ZH, "reminder-when-relative", day = zh("day-tomorrow"), when = session_when(12, 12, "09:00", "11:30"));
+    assert!(first.rendered_text().contains(&tomorrow), "{}", first.rendered_text());
     t.clock.set(beijing("2026-12-12T19:31:00"));
-    let reminder = next_containing(&t, a, "12月13日").await;
-    assert!(reminder.rendered_text().contains("明天"), "{}", reminder.rendered_text());
+    let reminder = next_containing(&t, a, &zh_date(2026, 12, 13)).await;
+    assert_matches!(reminder.rendered_text(), tr!(ZH, "reminder-when-relative", day = zh("day-tomorrow"), when = ANY));
 
     // "Can't come": noted for that session only; the order stands and nobody is told it was cancelled.
     let noted = t.tap(a, "来不了").await;
     let text = noted.rendered_text();
-    assert!(text.contains("12月13日") && text.contains("请假") && !text.contains("已取消"), "{text}");
+    assert!(
+        matches(&text, &tr!(ZH, "rsvp-absence-noted", when = ANY))
+            && text.contains(&zh_date(2026, 12, 13))
+            && !text.contains(&zh("status-cancelled")),
+        "{text}"
+    );
     let order = db::orders::of_user(&t.app.db, a).await.unwrap().remove(0);
     assert_eq!(order.status, OrderStatus::Confirmed, "an absence notice is not a cancellation");
     assert_eq!(reminder_times(&t, a).await, ["12-18 19:30", "12-19 12:00"], "the later sessions' reminders stay");
@@ -105,16 +119,17 @@ async fn cant_come_is_an_absence_notice_and_cancelling_the_whole_order_keeps_the
     // Giving up the whole order is a separate choice, under the same 24-hour cut-off as "my courses":
     // inside it, the order goes to the coordinator as a request.
     let question = t.tap(a, "整个课程都不上了").await;
-    assert!(question.rendered_text().contains("确定要取消"), "{}", question.rendered_text());
+    assert_shows!(question.rendered_text(), ZH, "cancel-confirm");
     let requested = t.tap(a, "确定取消").await;
-    assert!(requested.rendered_text().contains("发给培训办"), "{}", requested.rendered_text());
+    assert_shows!(requested.rendered_text(), ZH, "cancel-requested");
     assert_eq!(db::orders::of_user(&t.app.db, a).await.unwrap()[0].status, OrderStatus::Confirmed);
     let request = t.next(coord).await;
     let text = request.rendered_text();
-    assert!(text.contains("申请取消") && text.contains("12月12日（周六） · 铁山镇农业技术推广站"), "{text}");
+    let class = tr!(ZH, "class-label", course = ANY, date = zh_date(2026, 12, 12), place = "铁山镇农业技术推广站");
+    assert_matches!(text, tr!(ZH, "coord-cancel-request", name = ANY, class = class, number = ANY));
     // "My courses" tells the same: asked for, no second cancel button.
     let mine = t.say(a, "/my").await;
-    assert!(mine.rendered_text().contains("已申请取消"), "{}", mine.rendered_text());
+    assert!(mine.rendered_text().contains(&zh("my-courses-cancel-requested")), "{}", mine.rendered_text());
     assert!(mine.buttons().all(|b| !b.text.contains("取消")), "{:?}", mine.inline_keyboard);
     t.stop().await;
 }
@@ -129,10 +144,14 @@ async fn a_reminder_on_the_day_says_today_and_one_sent_on_another_day_gives_the_
     // goes now with the date alone, and the one planned for noon on the 19th says "today".
     t.clock.set(beijing("2026-12-19T12:01:00"));
     let late = t.next(me).await.rendered_text();
-    assert!(late.contains("时间：12月19日（周六） 14:00–16:30"), "{late}");
-    assert!(!late.contains("明天") && !late.contains("今天"), "{late}");
+    let when = session_when(12, 19, "14:00", "16:30");
+    assert!(late.contains(&tr!(ZH, "reminder-when", when = &when)), "{late}");
+    assert!(!late.contains(&zh("day-tomorrow")) && !late.contains(&zh("day-today")), "{late}");
     let on_the_day = t.next(me).await.rendered_text();
-    assert!(on_the_day.contains("时间：今天，12月19日（周六） 14:00–16:30"), "{on_the_day}");
+    assert!(
+        on_the_day.contains(&tr!(ZH, "reminder-when-relative", day = zh("day-today"), when = &when)),
+        "{on_the_day}"
+    );
     t.stop().await;
 }
 
@@ -154,11 +173,8 @@ async fn a_moved_session_is_re_planned_and_booked_people_are_told() {
     reminders::after_import(&t.app, &report).await.unwrap();
 
     let told = t.next(me).await;
-    assert!(
-        told.rendered_text().contains("有变") && told.rendered_text().contains("12月14日"),
-        "{}",
-        told.rendered_text()
-    );
+    let when = tr!(ZH, "session-when", date = zh_date(2026, 12, 14), start = ANY, end = ANY);
+    assert_matches!(told.rendered_text(), tr!(ZH, "session-moved", course = ANY, when = when, place = ANY));
     let times = reminder_times(&t, me).await;
     assert!(times.contains(&"12-13 19:30".to_owned()), "the moved session is reminded the evening before: {times:?}");
     assert!(!times.contains(&"12-11 19:30".to_owned()), "the old reminder is withdrawn: {times:?}");
@@ -176,7 +192,7 @@ async fn a_session_moved_into_sanxia_is_flagged_with_free_dates() {
     let busy = format!("{head}{}", tail.replacen("date  = \"2026-12-12\"", "date  = \"2027-06-02\"", 1));
     let report = import_str(&t.app.db, "demo-catalog.toml", &busy).await.unwrap();
     let warning = report.busy_sessions.iter().find(|w| w.class_key == "mushroom-2026-12").expect("flagged");
-    assert_eq!(warning.season.get(fieldschool::i18n::Lang::Zh), "三夏");
+    assert_eq!(warning.season.get(fieldschool::i18n::Lang::Zh), zh("calendar-season-sanxia"));
     assert_eq!(
         warning.season.get(fieldschool::i18n::Lang::En),
         fieldschool::tr!(fieldschool::i18n::Lang::En, "calendar-season-sanxia")
@@ -185,14 +201,19 @@ async fn a_session_moved_into_sanxia_is_flagged_with_free_dates() {
     assert!(report.to_string().contains("warning: class \"mushroom-2026-12\" meets on 2027-06-02"), "{report}");
     reminders::after_import(&t.app, &report).await.unwrap();
     let message = t.next(coord).await.rendered_text();
-    assert!(message.contains("三夏") && message.contains("6月2日"), "{message}");
     // Named as people know it, not by its catalogue key.
-    assert!(
-        message.contains("“食用菌种植技术”（铁山镇农业技术推广站）") && !message.contains("mushroom-2026-12"),
-        "{message}"
+    let expected = tr!(
+        ZH,
+        "busy-session-warning",
+        course = "食用菌种植技术",
+        place = "铁山镇农业技术推广站",
+        date = zh_date(2027, 6, 2),
+        season = zh("calendar-season-sanxia"),
+        alternatives = ANY
     );
+    assert!(matches(&message, &expected) && !message.contains("mushroom-2026-12"), "{message}");
     let to_trainer = t.next(trainer).await.rendered_text();
-    assert!(to_trainer.contains("三夏") && to_trainer.contains("附近不忙的日子"), "{to_trainer}");
+    assert_matches!(to_trainer, expected);
     t.stop().await;
 }
 
@@ -205,9 +226,9 @@ async fn a_paused_person_gets_notices_after_the_pause_but_reminders_as_planned()
     // The coordinator pauses messages for two weeks (暂停两周) from settings.
     t.say(coord, "⚙️ 设置").await;
     let ask = t.tap(coord, "暂停消息").await;
-    assert!(ask.rendered_text().contains("暂停一段时间"), "{}", ask.rendered_text());
+    assert!(ask.rendered_text().contains(&zh("settings-ask-pause")), "{}", ask.rendered_text());
     let paused = t.tap(coord, "暂停 14 天").await;
-    assert!(paused.rendered_text().contains("暂停 14 天"), "{}", paused.rendered_text());
+    assert!(paused.rendered_text().contains(&tr!(ZH, "settings-paused", days = 14)), "{}", paused.rendered_text());
     let _menu = t.next(coord).await;
 
     // The villager pauses too, then orders: their own reminders still come as planned.
@@ -227,8 +248,10 @@ async fn a_paused_person_gets_notices_after_the_pause_but_reminders_as_planned()
     // The settings show the pause, and resuming ends it for what is planned from now on.
     t.say(coord, "⚙️ 设置").await;
     let now_paused = t.tap(coord, "暂停消息").await;
-    assert!(now_paused.rendered_text().contains("已暂停到 12月15日"), "{}", now_paused.rendered_text());
+    let until = tr!(ZH, "settings-pause-now", until = zh_date(2026, 12, 15));
+    assert!(now_paused.rendered_text().contains(&until), "{}", now_paused.rendered_text());
     let resumed = t.tap(coord, "现在恢复").await;
-    assert!(resumed.rendered_text().contains("已恢复"), "{}", resumed.rendered_text());
+    assert!(resumed.rendered_text().contains(&zh("settings-pause-ended")), "{}", resumed.rendered_text());
+
     t.stop().await;
 }

@@ -3,6 +3,7 @@
 
 use std::process::Stdio;
 
+use crate::common::{ZH, shows, zh, zh_apology};
 use fieldschool::db::{self, Db};
 use fieldschool::emulator::{EmuUser, Emulator, EmulatorOptions};
 use tokio::process::{Child, Command};
@@ -48,14 +49,14 @@ async fn killed_mid_registration_the_bot_resumes_on_restart() {
     let mut bot = spawn_bot(&emu, &db_url);
     emu.send_text(me, "/start");
     let consent = emu.next_message(me).await.unwrap();
-    assert!(consent.rendered_text().contains("您同意吗"));
+    assert!(consent.rendered_text().contains(&zh("reg-consent")));
     let id = emu.press_button(me, "同意").unwrap();
     emu.callback_answer(&id).await.unwrap();
     emu.next_message(me).await.unwrap();
     let id = emu.press_button(me, "农户").unwrap();
     emu.callback_answer(&id).await.unwrap();
     let name_q = emu.next_message(me).await.unwrap();
-    assert!(name_q.rendered_text().contains("姓名"));
+    assert!(name_q.rendered_text().contains(&zh("reg-ask-name")));
 
     // Crash: no graceful shutdown, no chance to confirm the last updates.
     bot.kill().await.unwrap();
@@ -66,11 +67,16 @@ async fn killed_mid_registration_the_bot_resumes_on_restart() {
     // The press handled when the bot died may be handled again (its reply, the name question, may
     // come twice); then the name is taken, once.
     let mut county_q = emu.next_message(me).await.unwrap();
-    if county_q.rendered_text().contains("姓名") {
+    if county_q.rendered_text().contains(&zh("reg-ask-name")) {
         county_q = emu.next_message(me).await.unwrap();
     }
-    assert!(county_q.rendered_text().contains("县"), "resumed at the name step: {}", county_q.rendered_text());
-    assert!(!emu.messages(me).iter().any(|m| m.rendered_text().contains("抱歉")), "no apology");
+    assert!(
+        county_q.rendered_text().contains(&zh("ask-county")),
+        "resumed at the name step: {}",
+        county_q.rendered_text()
+    );
+    let apology = zh_apology();
+    assert!(!emu.messages(me).iter().any(|m| m.rendered_text().contains(&apology)), "no apology");
     for _ in 0..2 {
         let last = emu.messages(me).into_iter().last().unwrap();
         let data = last.inline_keyboard[0][0].callback_data.clone().unwrap();
@@ -87,7 +93,7 @@ async fn killed_mid_registration_the_bot_resumes_on_restart() {
     assert!(id.is_err(), "skip is a reply-keyboard button, not an inline one");
     emu.send_text(me, "跳过");
     let done = emu.next_message(me).await.unwrap();
-    assert!(done.rendered_text().contains("登记成功"), "{}", done.rendered_text());
+    assert!(shows(&done.rendered_text(), ZH, "reg-done"), "{}", done.rendered_text());
 
     // Graceful stop on SIGTERM.
     let pid = bot.id().unwrap() as i32;
@@ -253,7 +259,7 @@ async fn a_backup_is_a_database_with_everything_in_it_and_a_second_bot_on_one_sq
     let mut bot = spawn_bot(&emu, &db_url);
     emu.add_user(EmuUser::new(602, "Li").with_language("zh-hans"));
     emu.send_text(602, "/start");
-    assert!(emu.next_message(602).await.unwrap().rendered_text().contains("您同意吗"), "the first bot runs");
+    assert!(emu.next_message(602).await.unwrap().rendered_text().contains(&zh("reg-consent")), "the first bot runs");
     let second = std::process::Command::new(env!("CARGO_BIN_EXE_fieldschool"))
         .arg("run")
         .env("TELOXIDE_TOKEN", emu.token())

@@ -4,7 +4,8 @@
 //! handled inbox rows and the content of finished outbox messages; records each run in the audit log;
 //! and a second run removes nothing more.
 
-use crate::common::{Store, TestBot, beijing};
+use crate::assert_shows;
+use crate::common::{Store, TestBot, ZH, beijing};
 use chrono::{DateTime, Utc};
 use fieldschool::db;
 use fieldschool::db::audit::{AuditAction, AuditFilter};
@@ -16,7 +17,7 @@ async fn order(t: &TestBot, me: i64, class_label: &str) {
     t.tap(me, "食用菌种植技术").await;
     t.tap(me, class_label).await;
     let done = t.tap(me, "确认报名").await;
-    assert!(done.rendered_text().contains("报名成功"), "{}", done.rendered_text());
+    assert_shows!(done.rendered_text(), ZH, "order-confirmed");
 }
 
 /// Moves the clock to `at` and waits for the scheduler's retention run there; returns its counts as

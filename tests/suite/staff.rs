@@ -3,13 +3,18 @@
 //! says what changes and asks; staff may take courses later; `/broadcast` says why there is nobody to
 //! write to; `fieldschool invite` says by name what it grants.
 
-use crate::common::{Store, TestBot};
+use crate::common::{Store, TestBot, ZH, tr, zh};
 use fieldschool::db;
 use fieldschool::domain::person::{Audience, Role, RoleGrant};
 use fieldschool::services::invites::{self, Opened};
 
 async fn invite(t: &TestBot, role: Role, region: Option<&str>, trainer: Option<&str>) -> String {
     invites::create(&t.app, role, region, trainer).await.unwrap().token
+}
+
+/// A trainer's role as the bot names it: linked to the catalogue trainer `name`.
+fn trainer_of(name: &str) -> String {
+    tr!(ZH, "role-trainer-of", trainer = name)
 }
 
 async fn is_unused(t: &TestBot, token: &str) -> bool {
@@ -23,7 +28,7 @@ async fn a_newcomer_with_a_trainer_invite_consents_first(store: Store) {
 
     let consent = t.say(me, &format!("/start {token}")).await;
     let text = consent.rendered_text();
-    assert!(text.contains("工作人员邀请") && text.contains("王立新") && text.contains("您同意吗"), "{text}");
+    assert!(text.contains(&tr!(ZH, "reg-consent-staff", role = trainer_of("王立新"))), "{text}");
     // It promises what exists: seeing (/mydata) and erasing (/deleteme) the data.
     assert!(text.contains("/mydata") && text.contains("/deleteme"), "{text}");
     // Nothing is granted before the consent, and the link is not used up.
@@ -31,15 +36,18 @@ async fn a_newcomer_with_a_trainer_invite_consents_first(store: Store) {
     assert!(is_unused(&t, &token).await);
 
     let name_q = t.tap(me, "同意").await;
-    assert!(name_q.rendered_text().contains("姓名") && !name_q.rendered_text().contains("哪一类"));
+    assert!(
+        name_q.rendered_text().contains(&zh("reg-ask-name"))
+            && !name_q.rendered_text().contains(&zh("reg-ask-audience"))
+    );
     let phone_q = t.say(me, "张 老师").await;
     assert!(phone_q.reply_keyboard.as_ref().is_some_and(|k| k.rows.iter().flatten().any(|b| b.request_contact)));
     t.emu.tap_reply_button(me, "跳过", "").unwrap();
     let done = t.next(me).await.rendered_text();
-    assert!(done.contains("登记成功") && done.contains("身份：老师（课程目录里的讲师：王立新）"), "{done}");
+    assert!(done.contains(&tr!(ZH, "reg-done-staff", name = "张 老师", role = trainer_of("王立新"))), "{done}");
     assert!(!done.contains("地区"), "staff are not asked for a village: {done}");
     let help = t.next(me).await.rendered_text();
-    assert!(help.contains("/checkin") && help.contains("想自己参加培训"), "{help}");
+    assert!(help.contains("/checkin") && help.contains(&zh("help-staff")), "{help}");
 
     let person = db::people::find(&t.app.db, me).await.unwrap().unwrap();
     assert_eq!(person.name.as_str(), "张 老师");
@@ -49,8 +57,8 @@ async fn a_newcomer_with_a_trainer_invite_consents_first(store: Store) {
 
     // The link works once.
     let other = t.user(602, "Wang", "zh-hans");
-    assert!(t.say(other, &format!("/start {token}")).await.rendered_text().contains("已经用过"));
-    assert!(t.next(other).await.rendered_text().contains("报名免费的技能培训"), "an ordinary registration");
+    assert!(t.say(other, &format!("/start {token}")).await.rendered_text().contains(&zh("invite-used")));
+    assert!(t.next(other).await.rendered_text().contains(&zh("reg-consent")), "an ordinary registration");
     assert!(db::people::roles(&t.app.db, other).await.unwrap().is_empty());
     t.stop().await;
 }
@@ -72,18 +80,19 @@ async fn a_coordinator_gets_the_region_of_the_invite_by_name_and_declining_keeps
     let shy = t.user(603, "Li", "zh-hans");
     let token = invite(&t, Role::Coordinator, Some("xinan"), None).await;
     t.say(shy, &format!("/start {token}")).await;
-    assert!(t.tap(shy, "不同意").await.rendered_text().contains("没有保存"));
+    assert!(t.tap(shy, "不同意").await.rendered_text().contains(&zh("reg-declined")));
     assert_eq!(db::people::find(&t.app.db, shy).await.unwrap(), None);
     assert!(is_unused(&t, &token).await);
 
     let me = t.user(604, "Liu", "zh-hans");
     let consent = t.say(me, &format!("/start {token}")).await.rendered_text();
-    assert!(consent.contains("培训办工作人员（负责地区：新安县）") && !consent.contains("xinan"), "{consent}");
+    let role = tr!(ZH, "role-coordinator-of", region = "新安县");
+    assert!(consent.contains(&tr!(ZH, "reg-consent-staff", role = &role)) && !consent.contains("xinan"), "{consent}");
     t.tap(me, "同意").await;
     t.say(me, "刘主任").await;
     t.emu.send_contact(me, "+8613900000000");
     let done = t.next(me).await.rendered_text();
-    assert!(done.contains("负责地区：新安县"), "{done}");
+    assert!(done.contains(&tr!(ZH, "reg-done-staff", name = "刘主任", role = &role)), "{done}");
     let person = db::people::find(&t.app.db, me).await.unwrap().unwrap();
     assert_eq!(person.roles, vec![RoleGrant { role: Role::Coordinator, region_key: "xinan".into() }]);
     assert_eq!(person.phone.as_ref().map(|p| p.as_str()), Some("+8613900000000"));
@@ -96,12 +105,13 @@ async fn someone_registered_confirms_an_invite(store: Store) {
     let token = invite(&t, Role::Trainer, None, Some("wang-lixin")).await;
     let ask = t.say(me, &format!("/start {token}")).await.rendered_text();
     assert!(
-        ask.contains("这个邀请链接给您：老师（课程目录里的讲师：王立新）。要接受吗？") && !ask.contains("注意"),
+        ask.contains(&tr!(ZH, "invite-confirm", role = trainer_of("王立新")))
+            && !crate::common::shows(&ask, ZH, "invite-confirm-replace"),
         "{ask}"
     );
     assert!(db::people::roles(&t.app.db, me).await.unwrap().is_empty(), "asked first");
     let done = t.tap(me, "接受").await.rendered_text();
-    assert!(done.contains("您现在是老师（课程目录里的讲师：王立新）"), "{done}");
+    assert!(done.contains(&tr!(ZH, "invite-granted", role = trainer_of("王立新"))), "{done}");
     assert!(t.next(me).await.rendered_text().contains("/checkin"), "the help shows the new commands");
     let person = db::people::find(&t.app.db, me).await.unwrap().unwrap();
     assert!(person.has_role(Role::Trainer) && person.trainee, "still a villager too");
@@ -126,22 +136,26 @@ async fn a_second_trainer_invite_says_what_changes_and_asks(store: Store) {
     let second = invite(&t, Role::Trainer, None, Some("zhou-wenbin")).await;
 
     let ask = t.say(me, &format!("/start {second}")).await.rendered_text();
-    assert!(ask.contains("周文斌") && ask.contains("“王立新”的班次") && ask.contains("一位讲师"), "{ask}");
+    assert!(ask.contains(&tr!(ZH, "invite-confirm-replace", old = "王立新", new = "周文斌")), "{ask}");
     let kept = t.tap(me, "不接受").await.rendered_text();
-    assert!(kept.contains("什么都没有改变"), "{kept}");
+    assert!(kept.contains(&zh("invite-declined")), "{kept}");
     assert_eq!(db::people::trainer_key(&t.app.db, me).await.unwrap().as_deref(), Some("wang-lixin"));
     assert!(is_unused(&t, &second).await, "the link is left for the person it is meant for");
 
     t.say(me, &format!("/start {second}")).await;
     let moved = t.tap(me, "接受").await.rendered_text();
-    assert!(moved.contains("讲师：周文斌") && moved.contains("不再对应讲师“王立新”"), "{moved}");
+    assert!(
+        moved.contains(&tr!(ZH, "invite-granted", role = trainer_of("周文斌")))
+            && moved.contains(&tr!(ZH, "invite-replaced", old = "王立新")),
+        "{moved}"
+    );
     assert_eq!(db::people::trainer_key(&t.app.db, me).await.unwrap().as_deref(), Some("zhou-wenbin"));
 
     // A link for what they hold already is not used up.
     let same = invite(&t, Role::Trainer, None, Some("zhou-wenbin")).await;
     let _help = t.next(me).await;
     let told = t.say(me, &format!("/start {same}")).await.rendered_text();
-    assert!(told.contains("不需要这个链接"), "{told}");
+    assert!(told.contains(&tr!(ZH, "invite-nothing-new", role = trainer_of("周文斌"))), "{told}");
     assert!(is_unused(&t, &same).await);
     t.stop().await;
 }
@@ -161,10 +175,10 @@ async fn staff_choose_an_audience_to_take_courses(store: Store) {
     let me = t.trainer(630, "wang-lixin", "王立新").await;
     // The courses ask first, then open for the chosen audience.
     let ask = t.say(me, "📚 报名培训").await.rendered_text();
-    assert!(ask.contains("还没有选参加培训的身份"), "{ask}");
+    assert!(ask.contains(&zh("staff-choose-audience")), "{ask}");
     let chosen = t.tap(me, "农户").await.rendered_text();
-    assert!(chosen.contains("您以“农户”身份参加培训"), "{chosen}");
-    assert!(t.next(me).await.rendered_text().contains("想学哪一类"));
+    assert!(chosen.contains(&tr!(ZH, "staff-audience-chosen", audience = zh("audience-name-villager"))), "{chosen}");
+    assert!(t.next(me).await.rendered_text().contains(&zh("browse-choose-category")));
     let person = db::people::find(&t.app.db, me).await.unwrap().unwrap();
     assert!(person.trainee && person.audience == Audience::Villager && person.has_role(Role::Trainer));
 
@@ -174,10 +188,10 @@ async fn staff_choose_an_audience_to_take_courses(store: Store) {
     t.say(office, &format!("/start {token}")).await;
     t.register_staff_rest(office, "刘主任").await;
     let settings = t.say(office, "⚙️ 设置").await.rendered_text();
-    assert!(settings.contains("参加培训：未选择"), "{settings}");
+    assert!(settings.contains(&zh("settings-audience-none")), "{settings}");
     let saved = t.tap(office, "基层干部").await.rendered_text();
-    assert!(saved.contains("您以“基层干部”身份参加培训"), "{saved}");
-    assert!(!t.next(office).await.rendered_text().contains("未选择"), "settings show it chosen");
+    assert!(saved.contains(&tr!(ZH, "settings-saved-audience", audience = zh("audience-name-cadre"))), "{saved}");
+    assert!(!t.next(office).await.rendered_text().contains(&zh("settings-audience-none")), "settings show it chosen");
     let person = db::people::find(&t.app.db, office).await.unwrap().unwrap();
     assert!(person.trainee && person.audience == Audience::Cadre);
     t.stop().await;
@@ -202,25 +216,26 @@ async fn broadcast_without_anyone_to_write_to_says_why_and_who_fixes_it() {
     t.say(unlinked, &format!("/start {token}")).await;
     t.register_staff_rest(unlinked, "赵老师").await;
     let why = t.say(unlinked, "/broadcast").await.rendered_text();
-    assert!(why.contains("还没有对应课程目录里的讲师") && why.contains("培训办"), "{why}");
+    assert!(why.contains(&zh("broadcast-why-none")) && why.contains(&zh("why-trainer-unlinked")), "{why}");
     assert!(why.contains("fieldschool invite --role trainer --trainer"), "the steps: {why}");
 
     // A linked trainer whose classes nobody has booked.
     let linked = t.trainer(641, "zhou-wenbin", "周文斌").await;
     let why = t.say(linked, "/broadcast").await.rendered_text();
-    assert!(why.contains("讲师：周文斌") && why.contains("没有已有学员报名"), "{why}");
+    assert!(why.contains(&tr!(ZH, "why-trainer-no-classes", trainer = "周文斌")), "{why}");
 
     // A coordinator whose region is not in the catalogue, and an admin.
     let office = t.villager(642, "钱主任").await;
     let grant = RoleGrant { role: Role::Coordinator, region_key: "gone-county".into() };
     fieldschool::services::people::grant(&t.app, office, &grant).await.unwrap();
     let why = t.say(office, "/broadcast").await.rendered_text();
-    assert!(why.contains("“gone-county”不在现在的课程目录里") && why.contains("--role coordinator"), "{why}");
+    assert!(why.contains(&tr!(ZH, "why-coordinator-region-missing", region = "gone-county")), "{why}");
     let admin = t.villager(643, "孙管理").await;
     let grant = RoleGrant { role: Role::Admin, region_key: String::new() };
     fieldschool::services::people::grant(&t.app, admin, &grant).await.unwrap();
     let why = t.say(admin, "/broadcast").await.rendered_text();
-    assert!(why.contains("管理员账号本身没有发通知的对象"), "{why}");
+    assert!(why.contains(&zh("why-admin-only")), "{why}");
+
     t.stop().await;
 }
 

@@ -2,7 +2,8 @@
 //! completion with the course feedback, the 3-month follow-up timed by the gate and answered, and the
 //! coordinator's /outcomes with figures that match its CSV export. Time runs on a manual clock.
 
-use crate::common::{Store, TestBot, beijing};
+use crate::assert_shows;
+use crate::common::{ANY, Store, TestBot, ZH, beijing, matches, pattern, shows, tr, zh};
 use chrono::Months;
 use fieldschool::db;
 use fieldschool::domain::outcomes;
@@ -14,7 +15,7 @@ async fn order_mushroom(t: &TestBot, me: i64) -> BotMessage {
     t.tap(me, "食用菌种植技术").await;
     t.tap(me, "西村张大姐家菇棚").await;
     let done = t.tap(me, "确认报名").await;
-    assert!(done.rendered_text().contains("报名成功"), "{}", done.rendered_text());
+    assert_shows!(done.rendered_text(), ZH, "order-confirmed");
     done
 }
 
@@ -25,15 +26,21 @@ async fn press_old(t: &TestBot, me: i64, msg: &BotMessage, label: &str) -> Strin
     t.emu.callback_answer(&id).await.unwrap().text.unwrap_or_default()
 }
 
-/// The bot's next message to `me` that contains `needle`, skipping others (reminders and the like).
-async fn next_containing(t: &TestBot, me: i64, needle: &str) -> BotMessage {
+/// The bot's next message to `me` that matches `expected` (a rendered message, [`ANY`] for any
+/// argument), skipping others (reminders and the like).
+async fn next_matching(t: &TestBot, me: i64, expected: &str) -> BotMessage {
     for _ in 0..12 {
         let m = t.next(me).await;
-        if m.rendered_text().contains(needle) {
+        if matches(&m.rendered_text(), expected) {
             return m;
         }
     }
-    panic!("no message with {needle:?} to {me}");
+    panic!("no message with {expected:?} to {me}");
+}
+
+/// The 3-month follow-up invitation, whatever the course.
+fn three_month_invitation() -> String {
+    tr!(ZH, "survey-followup-invite", course = ANY, months = 3)
 }
 
 #[tokio::test]
@@ -55,62 +62,73 @@ async fn journey(store: Store) {
 
     // 甲 orders; the reply offers the baseline. Nonsense income is refused with an example.
     let ordered = order_mushroom(&t, a).await;
-    assert!(ordered.rendered_text().contains("4 个简单问题"), "{}", ordered.rendered_text());
+    assert!(ordered.rendered_text().contains(&zh("survey-baseline-offer")), "{}", ordered.rendered_text());
     let size_q = t.tap(a, "开始回答").await;
-    assert!(size_q.rendered_text().contains("第 1/4 题") && size_q.rendered_text().contains("几口人"));
+    assert!(
+        size_q.rendered_text().contains(&tr!(ZH, "survey-progress", position = 1, total = 4))
+            && size_q.rendered_text().contains(&zh("survey-q-household-size"))
+    );
     let income_q = t.tap(a, "4").await;
-    assert!(income_q.rendered_text().contains("纯收入"), "{}", income_q.rendered_text());
+    assert!(income_q.rendered_text().contains(&zh("survey-q-income")), "{}", income_q.rendered_text());
     let refused = t.say(a, "很多").await;
-    assert!(refused.rendered_text().contains("例如：30000"), "{}", refused.rendered_text());
+    assert!(refused.rendered_text().contains(&zh("survey-income-not-number")), "{}", refused.rendered_text());
     let employment_q = t.say(a, "3万").await;
-    assert!(employment_q.rendered_text().contains("第 3/4 题"), "{}", employment_q.rendered_text());
+    assert!(
+        employment_q.rendered_text().contains(&tr!(ZH, "survey-progress", position = 3, total = 4)),
+        "{}",
+        employment_q.rendered_text()
+    );
     // A second answer to the household size, from its old button, changes nothing.
-    assert!(press_old(&t, a, &size_q, "6").await.contains("已经回答过了"));
+    assert!(press_old(&t, a, &size_q, "6").await.contains(&zh("survey-already-answered")));
     let source_q = t.tap(a, "务农").await;
     let thanks = t.tap(a, "种植").await;
-    assert!(thanks.rendered_text().contains("谢谢"), "{}", thanks.rendered_text());
+    assert!(thanks.rendered_text().contains(&zh("survey-thanks")), "{}", thanks.rendered_text());
     let baseline = db::surveys::by_key(&t.app.db, &format!("baseline:{a}")).await.unwrap().unwrap();
     assert!(baseline.completed_at.is_some());
     let answers = db::surveys::answers(&t.app.db, baseline.id).await.unwrap();
     assert_eq!(answers.len(), 4, "{answers:?}");
-    assert!(press_old(&t, a, &source_q, "种植").await.contains("已经答完了"));
+    assert!(press_old(&t, a, &source_q, "种植").await.contains(&zh("survey-already-done")));
 
     // 乙 puts the baseline off.
     order_mushroom(&t, b).await;
-    assert!(t.tap(b, "以后再说").await.rendered_text().contains("下次报名时再问"));
+    assert!(t.tap(b, "以后再说").await.rendered_text().contains(&zh("survey-later")));
 
     // The class meets 12-20 09:30–11:30; both check in, the session ends, 甲 passes the quiz.
     t.clock.set(beijing("2026-12-20T09:20:00"));
     for who in [a, b] {
         for _ in 0..2 {
-            assert!(t.next(who).await.rendered_text().contains("上课提醒"));
+            assert_shows!(t.next(who).await.rendered_text(), ZH, "reminder-title");
         }
     }
     let code = t.open_checkin(teacher, "12月20日").await;
     for who in [a, b] {
         t.next(who).await; // "check-in is open"
-        assert!(t.say(who, &code).await.rendered_text().contains("签到成功"));
+        assert_shows!(t.say(who, &code).await.rendered_text(), ZH, "checkin-done");
     }
     t.clock.set(beijing("2026-12-20T11:31:00"));
     for who in [a, b] {
-        assert!(t.next(who).await.rendered_text().contains("做个小测验"));
+        assert_shows!(t.next(who).await.rendered_text(), ZH, "quiz-invite");
     }
     let mut question = t.tap(a, "开始测验").await;
     for _ in 0..5 {
         t.answer_quiz(a, &question, "mushroom", true).await;
         question = t.next(a).await;
     }
-    assert!(question.rendered_text().contains("测验通过"), "{}", question.rendered_text());
+    assert_shows!(question.rendered_text(), ZH, "quiz-passed");
     let congratulation = t.next(a).await;
-    assert!(congratulation.rendered_text().contains("打个分"), "{}", congratulation.rendered_text());
+    assert!(
+        congratulation.rendered_text().contains(&zh("survey-feedback-offer")),
+        "{}",
+        congratulation.rendered_text()
+    );
 
     // The course feedback: stars, stars, a comment.
     let usefulness_q = t.tap(a, "评价这门课").await;
-    assert!(usefulness_q.rendered_text().contains("有用"), "{}", usefulness_q.rendered_text());
+    assert!(usefulness_q.rendered_text().contains(&zh("survey-q-usefulness")), "{}", usefulness_q.rendered_text());
     let trainer_q = t.tap(a, "⭐⭐⭐⭐").await;
     let comment_q = t.tap(a, "⭐⭐⭐⭐⭐").await;
-    assert!(comment_q.rendered_text().contains("例如"), "{}", comment_q.rendered_text());
-    assert!(t.say(a, "希望多讲病虫害").await.rendered_text().contains("谢谢您的评价"));
+    assert!(comment_q.rendered_text().contains(&zh("survey-q-comment")), "{}", comment_q.rendered_text());
+    assert!(t.say(a, "希望多讲病虫害").await.rendered_text().contains(&zh("survey-feedback-thanks")));
     let _ = trainer_q;
 
     // Follow-ups were planned for both attendees, 3, 6 and 12 months after the class, out of busy
@@ -127,7 +145,8 @@ async fn journey(store: Store) {
     // Three months on, 甲 gets the invitation and answers it.
     t.clock.set(m3.opens_at);
     let invitation = t.next(a).await;
-    assert!(invitation.rendered_text().contains("3 个月"), "{}", invitation.rendered_text());
+    let expected = tr!(ZH, "survey-followup-invite", course = "食用菌种植技术", months = 3);
+    assert!(invitation.rendered_text().contains(&expected), "{}", invitation.rendered_text());
     t.tap(a, "开始回答").await;
     t.tap(a, "4").await;
     t.say(a, "4万").await;
@@ -136,7 +155,7 @@ async fn journey(store: Store) {
     t.tap(a, "经常用").await;
     t.tap(a, "扩大了").await;
     let done = t.tap(a, "不是").await;
-    assert!(done.rendered_text().contains("答完了"), "{}", done.rendered_text());
+    assert!(done.rendered_text().contains(&zh("survey-thanks")), "{}", done.rendered_text());
     // Its nudges are withdrawn; 乙 still gets one.
     let pending = db::outbox::for_chat(&t.app.db, a).await.unwrap();
     let closes = m3.closes_at.unwrap();
@@ -144,23 +163,24 @@ async fn journey(store: Store) {
     assert_eq!(m3_nudges.len(), 3, "the invitation and two nudges: {m3_nudges:?}");
     assert!(m3_nudges.iter().all(|r| r.status != db::outbox::Status::Pending), "{m3_nudges:?}");
     let invitation_b = t.next(b).await;
-    assert!(invitation_b.rendered_text().contains("3 个月"));
+    assert!(matches(&invitation_b.rendered_text(), &three_month_invitation()));
 
     // That evening's digest counts the answered survey (on PostgreSQL too: its SUM is NUMERIC, which
     // the digest once failed to read).
     let day = m3.opens_at.with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
     t.clock.set(beijing(&format!("{day}T18:00:00")));
-    let digest = next_containing(&t, coord, "培训日报").await.rendered_text();
-    assert!(digest.contains("答完 1 份"), "{digest}");
+    let digest = next_matching(&t, coord, &pattern(ZH, "digest-title")).await.rendered_text();
+    assert!(digest.contains(&tr!(ZH, "digest-surveys", n = 1)), "{digest}");
 
     // The coordinator's figures: N shown, too few answers for any share.
     t.emu.send_text(coord, "/outcomes");
-    next_containing(&t, coord, "哪个地区").await;
+    next_matching(&t, coord, &zh("outcomes-choose-region")).await;
     t.tap(coord, "新安县").await;
     let figures = t.tap(coord, "全部课程").await.rendered_text();
-    assert!(figures.contains("报名参训 2 人，结业 1 人"), "{figures}");
-    assert!(figures.contains("【3 个月回访】应答 1/2（人数太少"), "{figures}");
-    assert!(figures.contains("回答太少（N=1）"), "{figures}");
+    assert!(figures.contains(&tr!(ZH, "outcomes-enrolled", enrolled = 2, completed = 1)), "{figures}");
+    let wave = tr!(ZH, "outcomes-wave", months = 3, answered = 1, due = 2, rate = zh("outcomes-rate-none"));
+    assert!(figures.contains(&wave), "{figures}");
+    assert!(figures.contains(&tr!(ZH, "outcomes-too-few", n = 1)), "{figures}");
     assert!(!figures.contains("100%"), "{figures}");
 
     // The anonymised export holds no names, and recomputes to the same figures.
@@ -174,7 +194,7 @@ async fn journey(store: Store) {
     let rows = outcomes::read_csv(&csv, &text).unwrap();
     let recomputed = outcomes::compute(&rows);
     let rendered =
-        fieldschool::bot::handlers::outcomes::render(fieldschool::i18n::Lang::Zh, "新安县 · 全部课程", &recomputed);
+        fieldschool::bot::handlers::outcomes::render(ZH, &format!("新安县 · {}", zh("outcomes-all")), &recomputed);
     assert_eq!(rendered, figures);
     t.stop().await;
 }
@@ -191,22 +211,22 @@ async fn stopping_surveys_withdraws_invitations_and_a_closed_survey_takes_no_ans
     t.clock.set(beijing("2026-12-20T09:20:00"));
     let code = t.open_checkin(teacher, "12月20日").await;
     for who in [a, b] {
-        next_containing(&t, who, "开始签到").await;
+        next_matching(&t, who, &pattern(ZH, "checkin-open")).await;
         t.emu.send_text(who, &code);
-        next_containing(&t, who, "签到成功").await;
+        next_matching(&t, who, &pattern(ZH, "checkin-done")).await;
     }
     t.clock.set(beijing("2026-12-20T11:31:00"));
     let order_a = db::orders::of_user(&t.app.db, a).await.unwrap()[0].id;
     let order_b = db::orders::of_user(&t.app.db, b).await.unwrap()[0].id;
     // The session's end is finalized (and the follow-ups planned) before the quiz invitation goes.
-    next_containing(&t, a, "做个小测验").await;
-    next_containing(&t, b, "做个小测验").await;
+    next_matching(&t, a, &pattern(ZH, "quiz-invite")).await;
+    next_matching(&t, b, &pattern(ZH, "quiz-invite")).await;
     let m3_b = db::surveys::by_key(&t.app.db, &format!("m3:{order_b}")).await.unwrap().unwrap();
 
     // 乙 stops surveys in settings: the pending invitation and nudges are withdrawn.
     t.say(b, "⚙️ 设置").await;
     let stopped = t.tap(b, "不再接收回访问卷").await;
-    assert!(stopped.rendered_text().contains("不再给您发回访问卷"), "{}", stopped.rendered_text());
+    assert!(stopped.rendered_text().contains(&zh("settings-surveys-off")), "{}", stopped.rendered_text());
     let rows = db::outbox::for_chat(&t.app.db, b).await.unwrap();
     let survey_rows: Vec<_> = rows.iter().filter(|r| r.kind == "survey").collect();
     assert!(!survey_rows.is_empty());
@@ -217,13 +237,16 @@ async fn stopping_surveys_withdraws_invitations_and_a_closed_survey_takes_no_ans
     // 甲's 3-month survey closes unanswered: the invitation's button then answers that it has closed.
     let m3_a = db::surveys::by_key(&t.app.db, &format!("m3:{order_a}")).await.unwrap().unwrap();
     t.clock.set(m3_a.opens_at);
-    let invitation = next_containing(&t, a, "3 个月").await;
+    let invitation = next_matching(&t, a, &three_month_invitation()).await;
     t.clock.set(m3_a.closes_at.unwrap());
-    assert!(press_old(&t, a, &invitation, "开始回答").await.contains("已经结束"));
+    assert!(press_old(&t, a, &invitation, "开始回答").await.contains(&zh("survey-closed")));
     let answers = db::surveys::answers(&t.app.db, m3_a.id).await.unwrap();
     assert!(answers.is_empty());
     // Nothing went to 乙.
-    assert!(!t.emu.messages(b).iter().any(|m| m.rendered_text().contains("个月")));
+    assert!(!t.emu.messages(b).iter().any(|m| {
+        let text = m.rendered_text();
+        shows(&text, ZH, "survey-followup-invite") || shows(&text, ZH, "survey-followup-nudge")
+    }));
     t.stop().await;
 }
 
@@ -265,22 +288,28 @@ async fn the_button_under_an_older_read_back_stores_nothing() {
     order_mushroom(&t, me).await;
     t.tap(me, "开始回答").await;
     let income_q = t.tap(me, "1").await; // a household of one
-    assert!(income_q.rendered_text().contains("纯收入"), "{}", income_q.rendered_text());
+    assert!(income_q.rendered_text().contains(&zh("survey-q-income")), "{}", income_q.rendered_text());
     // 400,000 for one person is read back; a second try, 500,000, is read back too.
     let first = t.say(me, "40万").await;
-    assert!(first.rendered_text().contains("400,000"), "{}", first.rendered_text());
+    let readback = |yuan: &str| tr!(ZH, "survey-income-readback", yuan = yuan);
+    assert!(first.rendered_text().contains(&readback("400,000")), "{}", first.rendered_text());
     let second = t.say(me, "50万").await;
-    assert!(second.rendered_text().contains("500,000"), "{}", second.rendered_text());
+    assert!(second.rendered_text().contains(&readback("500,000")), "{}", second.rendered_text());
 
     // "Right" under the first read-back is old: it says so and stores nothing.
     let popup = press_old(&t, me, &first, "对").await;
-    assert!(popup.contains("没有保存") && popup.contains("500,000"), "{popup}");
+    assert!(popup.contains(&tr!(ZH, "survey-readback-old", yuan = "500,000")), "{popup}");
     let baseline = db::surveys::by_key(&t.app.db, &format!("baseline:{me}")).await.unwrap().unwrap();
     assert_eq!(db::surveys::answers(&t.app.db, baseline.id).await.unwrap().len(), 1, "only the household size");
 
     // "Right" under the newest stores what it showed.
     let next_q = t.tap(me, "对").await;
-    assert!(next_q.rendered_text().contains("第 3/4 题"), "{}", next_q.rendered_text());
+    assert!(
+        next_q.rendered_text().contains(&tr!(ZH, "survey-progress", position = 3, total = 4)),
+        "{}",
+        next_q.rendered_text()
+    );
+
     let answers = db::surveys::answers(&t.app.db, baseline.id).await.unwrap();
     assert!(format!("{answers:?}").contains("500000"), "{answers:?}");
     t.stop().await;

@@ -2,7 +2,7 @@
 //! storage (so this holds after a restart), matched trimmed, without leading emoji, ignoring case; the
 //! main menu's labels work without their emoji. And at 点单's "或者打字告诉我们" a typed line is the request.
 
-use crate::common::{DEMO_CATALOG, Store, TestBot};
+use crate::common::{ANY, DEMO_CATALOG, Store, TestBot, ZH, matches, shows, tr, zh};
 use fieldschool::db;
 use fieldschool::domain::person::Audience;
 
@@ -11,31 +11,32 @@ async fn a_villager_registers_by_typing_the_labels(store: Store) {
     let me = t.user(701, "Xiuying", "zh-hans");
     t.say(me, "/start").await;
     let audience_q = t.say(me, "同意").await;
-    assert!(audience_q.rendered_text().contains("哪一类"), "{}", audience_q.rendered_text());
+    assert!(audience_q.rendered_text().contains(&zh("reg-ask-audience")), "{}", audience_q.rendered_text());
     let name_q = t.say(me, " 农户 ").await;
-    assert!(name_q.rendered_text().contains("姓名"), "{}", name_q.rendered_text());
+    assert!(name_q.rendered_text().contains(&zh("reg-ask-name")), "{}", name_q.rendered_text());
     let county_q = t.say(me, "王秀英").await;
     // A choice in a list, typed as it reads.
     let county = county_q.inline_keyboard[0][0].text.clone();
     let township_q = t.say(me, &county).await;
-    assert!(township_q.rendered_text().contains("乡镇"), "{}", township_q.rendered_text());
+    assert!(township_q.rendered_text().contains(&zh("ask-township")), "{}", township_q.rendered_text());
     let township = township_q.inline_keyboard[0][0].text.clone();
     let village_q = t.say(me, &township).await;
     let village = village_q.inline_keyboard[0][0].text.clone();
     let phone_q = t.say(me, &village).await;
     assert!(phone_q.reply_keyboard.is_some(), "{}", phone_q.rendered_text());
     let done = t.say(me, "跳过").await.rendered_text();
-    assert!(done.contains("登记成功") && done.contains(&format!("{county}{township}{village}")), "{done}");
+    let village = format!("{county}{township}{village}");
+    assert!(done.contains(&tr!(ZH, "reg-done", name = "王秀英", village = village)), "{done}");
     let _help = t.next(me).await;
     let person = db::people::find(&t.app.db, me).await.unwrap().unwrap();
     assert_eq!(person.audience, Audience::Villager);
 
     // Those buttons are gone from the screen: the same word is now only text.
     let unknown = t.say(me, "同意").await.rendered_text();
-    assert!(unknown.contains("没看懂"), "{unknown}");
+    assert!(unknown.contains(&zh("menu-unknown")), "{unknown}");
     // A main-menu label without its emoji is the menu button.
     let categories = t.say(me, "报名培训").await.rendered_text();
-    assert!(categories.contains("想学哪一类"), "{categories}");
+    assert!(categories.contains(&zh("browse-choose-category")), "{categories}");
     t.stop().await;
 }
 
@@ -64,20 +65,24 @@ async fn a_typed_line_at_the_topic_list_is_the_request(store: Store) {
     let Some(t) = TestBot::start(store).await else { return };
     let me = t.villager(703, "王秀英").await;
     let list = t.say(me, "🙋 我想学").await.rendered_text();
-    assert!(list.contains("想学什么？选一个，或者打字告诉我们"), "{list}");
+    assert!(list.contains(&zh("request-choose-topic")), "{list}");
     let recorded = t.say(me, "我想学修手机").await.rendered_text();
-    assert!(recorded.contains("已记下您想学的：修手机") && recorded.contains("已有 1 人想学"), "{recorded}");
+    assert!(
+        recorded.contains(&tr!(ZH, "request-recorded-topic", topic = "修手机"))
+            && recorded.contains(&tr!(ZH, "request-recorded", count = 1)),
+        "{recorded}"
+    );
 
     // The checks stay: too long, no letters, a command are asked again, and nothing is counted.
     t.say(me, "🙋 我想学").await;
-    assert!(t.say(me, &"学".repeat(31)).await.rendered_text().contains("简短"));
-    assert!(t.say(me, "???").await.rendered_text().contains("没看懂您想学什么"));
-    assert!(t.say(me, "/nonsense").await.rendered_text().contains("没看懂您想学什么"));
+    assert!(t.say(me, &"学".repeat(31)).await.rendered_text().contains(&zh("request-topic-too-long")));
+    assert!(t.say(me, "???").await.rendered_text().contains(&zh("request-topic-unclear")));
+    assert!(t.say(me, "/nonsense").await.rendered_text().contains(&zh("request-topic-unclear")));
     // A category's label typed is that category's button.
     let cooking = t.say(me, "烹饪").await.rendered_text();
-    assert!(cooking.contains("已记下您想学的：烹饪"), "{cooking}");
+    assert!(cooking.contains(&tr!(ZH, "request-recorded-topic", topic = "烹饪")), "{cooking}");
     // The list is closed: text is text again.
-    assert!(t.say(me, "修电脑").await.rendered_text().contains("没看懂"));
+    assert!(t.say(me, "修电脑").await.rendered_text().contains(&zh("menu-unknown")));
 
     let amy = t.user(704, "Amy", "en");
     t.register(amy, "Amy Li", "I agree", "Villager").await;
@@ -103,13 +108,13 @@ async fn the_buttons_on_screen_survive_a_restart(store: Store) {
     fieldschool::services::catalog_import::import_str(&db, "demo-catalog.toml", DEMO_CATALOG).await.unwrap();
     let t = TestBot::start_on(db.clone(), None).await;
     let me = t.user(705, "Xiuying", "zh-hans");
-    assert!(t.say(me, "/start").await.rendered_text().contains("您同意吗"));
+    assert!(t.say(me, "/start").await.rendered_text().contains(&zh("reg-consent")));
     t.stop().await;
 
     let t = TestBot::start_on(db, dir).await;
     t.user(me, "Xiuying", "zh-hans");
     let audience_q = t.say(me, "同意").await.rendered_text();
-    assert!(audience_q.contains("哪一类"), "{audience_q}");
+    assert!(audience_q.contains(&zh("reg-ask-audience")), "{audience_q}");
     t.stop().await;
 }
 
@@ -133,7 +138,7 @@ async fn a_typed_label_of_an_outbox_message_presses_its_button() {
     t.tap(me, "特色种养").await;
     t.tap(me, "食用菌种植技术").await;
     t.tap(me, "铁山镇农业技术推广站").await;
-    assert!(t.tap(me, "确认报名").await.rendered_text().contains("报名成功"));
+    assert!(shows(&t.tap(me, "确认报名").await.rendered_text(), ZH, "order-confirmed"));
 
     let mut outbox = t.outbox_events();
     t.say(teacher, "/broadcast").await;
@@ -153,7 +158,7 @@ async fn a_typed_label_of_an_outbox_message_presses_its_button() {
         }
     }
     let acked = t.say(me, "收到").await.rendered_text();
-    assert!(acked.contains("已告诉老师您收到了"), "the typed 收到 counted as the button: {acked}");
+    assert!(acked.contains(&zh("broadcast-acked")), "the typed 收到 counted as the button: {acked}");
     t.stop().await;
 }
 
@@ -164,12 +169,12 @@ async fn an_order_is_placed_by_typing_what_the_buttons_say_first() {
     t.say(me, "报名培训").await;
     // "特色种养（1 门）": the count in brackets need not be typed.
     let courses = t.say(me, "特色种养").await.rendered_text();
-    assert!(courses.contains("第 1/1 页"), "{courses}");
+    assert!(matches(&courses, &tr!(ZH, "browse-category-title", category = ANY, page = 1, pages = 1)), "{courses}");
     t.say(me, "食用菌种植技术").await;
     // "铁山镇农业技术推广站 · 12月12日（周六） · 剩 30 个名额": its place names the class.
     let summary = t.say(me, "铁山镇农业技术推广站").await.rendered_text();
-    assert!(summary.contains("请核对您的报名"), "{summary}");
+    assert!(summary.contains(&zh("order-summary-title")), "{summary}");
     let done = t.say(me, "确认报名").await.rendered_text();
-    assert!(done.contains("报名成功"), "{done}");
+    assert!(shows(&done, ZH, "order-confirmed"), "{done}");
     t.stop().await;
 }

@@ -2,7 +2,7 @@
 //! stored. A wrong secret is refused, a body that is not an update is taken and dropped, a replayed
 //! update is handled once; /healthz and /metrics answer on the same listener.
 
-use crate::common::{Store, TestBot};
+use crate::common::{Store, TestBot, ZH, tr, zh};
 use fieldschool::db;
 
 const SECRET: &str = "s3cret-token_for-tests";
@@ -40,11 +40,11 @@ async fn a_person_signs_up_through_the_webhook(store: Store) {
     assert_eq!(t.emu.webhook_url().as_deref(), Some(PUBLIC_URL), "the bot set its webhook");
     let me = t.user(4101, "Xiuying", "zh-hans");
     let consent = t.say(me, "/start").await;
-    assert!(consent.rendered_text().contains("您同意吗"), "{}", consent.rendered_text());
+    assert!(consent.rendered_text().contains(&zh("reg-consent")), "{}", consent.rendered_text());
     let audience = t.tap(me, "同意").await;
-    assert!(audience.rendered_text().contains("哪一类"), "{}", audience.rendered_text());
+    assert!(audience.rendered_text().contains(&zh("reg-ask-audience")), "{}", audience.rendered_text());
     let name = t.tap(me, "农户").await;
-    assert!(name.rendered_text().contains("姓名"), "{}", name.rendered_text());
+    assert!(name.rendered_text().contains(&zh("reg-ask-name")), "{}", name.rendered_text());
 
     // While the webhook is set, Telegram refuses getUpdates.
     let poll = reqwest::get(format!("{}bot{}/getUpdates", t.emu.api_url(), t.emu.token())).await.unwrap();
@@ -89,7 +89,7 @@ async fn bad_requests_store_nothing(store: Store) {
     assert_eq!(post(&t, Some(SECRET), update).await, reqwest::StatusCode::OK);
     assert_eq!(post(&t, Some(SECRET), update).await, reqwest::StatusCode::OK);
     let consent = t.next(4102).await;
-    assert!(consent.rendered_text().contains("您同意吗"), "{}", consent.rendered_text());
+    assert!(consent.rendered_text().contains(&zh("reg-consent")), "{}", consent.rendered_text());
     t.settled().await;
     assert_eq!(db::inbox::status(&t.app.db, 2_000_000_001).await.unwrap().as_deref(), Some("handled"));
     assert_eq!(t.emu.messages(4102).len(), 1, "one answer to a replayed update");
@@ -125,7 +125,10 @@ async fn the_webhook_refuses_a_wrong_secret_drops_bad_bodies_and_handles_a_repla
 
 async fn an_admin_sees_parked_updates_and_retries_them(store: Store) {
     let Some(t) = TestBot::start(store).await else { return };
-    assert!(t.say(t.user(4203, "乙", "zh-hans"), "/parked").await.rendered_text().contains("登记"), "register first");
+    assert!(
+        t.say(t.user(4203, "乙", "zh-hans"), "/parked").await.rendered_text().contains(&zh("register-first")),
+        "register first"
+    );
     let admin = t.villager(4201, "管理员").await;
     let grant = fieldschool::domain::person::RoleGrant {
         role: fieldschool::domain::person::Role::Admin,
@@ -146,20 +149,26 @@ async fn an_admin_sees_parked_updates_and_retries_them(store: Store) {
     t.settled().await;
     let listed = t.say(admin, "/parked").await.rendered_text();
     assert!(
-        listed.contains("共 1 条") && listed.contains("#1900000001") && listed.contains("does not decode"),
+        listed.contains(&tr!(ZH, "parked-title", count = 1))
+            && listed.contains("#1900000001")
+            && listed.contains("does not decode"),
         "{listed}"
     );
     assert_eq!(db::inbox::depth(&t.app.db).await.unwrap().parked, 1);
     // The rest of the world goes on: the villager is answered.
     assert!(t.say(villager, "/help").await.rendered_text().contains("/menu"));
-    assert!(t.say(villager, "/parked").await.rendered_text().contains("没有权限"));
+    assert!(t.say(villager, "/parked").await.rendered_text().contains(&zh("access-not-allowed")));
 
-    assert!(t.say(admin, "/parked retry 5").await.rendered_text().contains("没有编号为 #5"));
-    assert!(t.say(admin, "/parked retry").await.rendered_text().contains("已放回重试 1 条"));
+    assert!(t.say(admin, "/parked retry 5").await.rendered_text().contains(&tr!(ZH, "parked-retry-unknown", id = 5)));
+    assert!(t.say(admin, "/parked retry").await.rendered_text().contains(&tr!(ZH, "parked-retried", count = 1)));
     t.settled().await;
     // Still broken: parked again after its tries.
     assert_eq!(db::inbox::depth(&t.app.db).await.unwrap().parked, 1);
-    assert!(t.say(admin, "/parked retry #1900000001").await.rendered_text().contains("已放回重试 1 条"));
+    assert!(t.say(admin, "/parked retry #1900000001").await.rendered_text().contains(&tr!(
+        ZH,
+        "parked-retried",
+        count = 1
+    )));
     t.stop().await;
 }
 

@@ -381,6 +381,14 @@ macro_rules! assert_matches {
     }};
 }
 
+/// The Chinese apology for an error (`error-apology`), up to where it varies with `$contact`: found
+/// whether or not an office contact is configured.
+pub fn zh_apology() -> String {
+    let without = tr!(ZH, "error-apology", contact = "none");
+    let with = pattern(ZH, "error-apology");
+    without.chars().zip(with.chars()).take_while(|(a, b)| a == b).map(|(a, _)| a).collect()
+}
+
 /// A day as the bot writes it in Chinese ("12月12日（周六）"), through `i18n::local_date`.
 pub fn zh_date(year: i32, month: u32, day: u32) -> String {
     fieldschool::i18n::local_date(ZH, chrono::NaiveDate::from_ymd_opt(year, month, day).unwrap())
