@@ -75,7 +75,8 @@ pub async fn upsert_region(tx: &mut Tx, r: &RegionEntry) -> sqlx::Result<Upsert>
         parent_key: Option<String>,
         level: String,
         name: String,
-        tr_json: String,
+        #[sqlx(rename = "tr_json")]
+        tr: Translations,
         own_timezone: Option<String>,
         own_zone: Option<String>,
         busy_json: String,
@@ -102,7 +103,7 @@ pub async fn upsert_region(tx: &mut Tx, r: &RegionEntry) -> sqlx::Result<Upsert>
             let same = row.parent_key == r.parent_key
                 && row.level == r.level.as_str()
                 && row.name == r.name
-                && Translations::from_json(&row.tr_json) == r.tr
+                && row.tr == r.tr
                 && row.own_timezone == r.own_timezone
                 && row.own_zone == r.own_zone
                 && row.busy_json == busy
@@ -313,7 +314,8 @@ pub(super) struct TrainerRow {
     title: String,
     kind: TrainerKind,
     bio: Option<String>,
-    tr_json: String,
+    #[sqlx(rename = "tr_json")]
+    tr: Translations,
 }
 
 impl From<TrainerRow> for Trainer {
@@ -325,7 +327,7 @@ impl From<TrainerRow> for Trainer {
             kind: row.kind,
             bio: row.bio,
             // Unreadable translations read as none (the Chinese texts still show).
-            tr: Translations::from_json(&row.tr_json),
+            tr: row.tr,
         }
     }
 }
@@ -403,7 +405,8 @@ pub(super) struct CourseRow {
     #[sqlx(try_from = "Flag")]
     practical_check: bool,
     pass_mark_pct: i64,
-    tr_json: String,
+    #[sqlx(rename = "tr_json")]
+    tr: Translations,
 }
 
 impl From<CourseRow> for Course {
@@ -426,7 +429,7 @@ impl From<CourseRow> for Course {
             practical_check: row.practical_check,
             pass_mark_pct: row.pass_mark_pct,
             // Unreadable translations read as none (the Chinese texts still show).
-            tr: Translations::from_json(&row.tr_json),
+            tr: row.tr,
         }
     }
 }
@@ -522,7 +525,8 @@ pub async fn upsert_question(tx: &mut Tx, q: &Question, sort_order: i64) -> sqlx
         explanation: String,
         sort_order: i64,
         active: i64,
-        tr_json: String,
+        #[sqlx(rename = "tr_json")]
+        tr: Translations,
     }
     let options = serde_json::to_string(&q.options).map_err(json_err)?;
     let existing: Option<Stored> = sqlx::query_as(
@@ -542,7 +546,7 @@ pub async fn upsert_question(tx: &mut Tx, q: &Question, sort_order: i64) -> sqlx
                 && row.explanation == q.explanation
                 && row.sort_order == sort_order
                 && row.active == 1
-                && Translations::from_json(&row.tr_json) == q.tr =>
+                && row.tr == q.tr =>
         {
             return Ok(Upsert::Unchanged);
         }
@@ -609,7 +613,8 @@ struct QuestionRow {
     options_json: String,
     answer: i64,
     explanation: String,
-    tr_json: String,
+    #[sqlx(rename = "tr_json")]
+    tr: Translations,
 }
 
 impl TryFrom<QuestionRow> for Question {
@@ -625,7 +630,7 @@ impl TryFrom<QuestionRow> for Question {
             answer: row.answer.max(0) as usize,
             explanation: row.explanation,
             // Unreadable translations read as none (the Chinese texts still show).
-            tr: Translations::from_json(&row.tr_json),
+            tr: row.tr,
         })
     }
 }
@@ -659,7 +664,8 @@ pub(super) struct ClassRow {
     status: ClassStatus,
     #[sqlx(flatten, try_from = "VenueColumns")]
     venue: Option<Venue>,
-    tr_json: String,
+    #[sqlx(rename = "tr_json")]
+    tr: Translations,
 }
 
 impl From<ClassRow> for Class {
@@ -673,7 +679,7 @@ impl From<ClassRow> for Class {
             status: row.status,
             venue: row.venue,
             // Unreadable translations read as none (the Chinese texts still show).
-            tr: Translations::from_json(&row.tr_json),
+            tr: row.tr,
         }
     }
 }
@@ -806,7 +812,8 @@ pub(super) struct SessionRow {
     status: SessionStatus,
     #[sqlx(flatten, try_from = "VenueColumns")]
     venue: Option<Venue>,
-    tr_json: String,
+    #[sqlx(rename = "tr_json")]
+    tr: Translations,
 }
 
 impl From<SessionRow> for Session {
@@ -822,7 +829,7 @@ impl From<SessionRow> for Session {
             status: row.status,
             venue: row.venue,
             // Unreadable translations read as none (the Chinese texts still show).
-            tr: Translations::from_json(&row.tr_json),
+            tr: row.tr,
         }
     }
 }
