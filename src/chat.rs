@@ -441,6 +441,12 @@ async fn print_events(mut events: tokio::sync::broadcast::Receiver<EmuEvent>, sc
                 if msg.photo.is_some() {
                     println!("│ [photo]");
                 }
+                if let Some(bytes) = &msg.voice {
+                    println!("│ [voice message, {} KB]", bytes.len().div_ceil(1024));
+                }
+                if let Some(bytes) = &msg.video {
+                    println!("│ [video, {} KB]", bytes.len().div_ceil(1024));
+                }
                 if let Some((name, bytes)) = &msg.document {
                     println!("│ [file {name}, {} bytes]", bytes.len());
                 }

@@ -103,7 +103,7 @@ credits-total = Total: { $n ->
         [one] { $total } credit
        *[other] { $total } credits
     }
-credits-none = No credits yet this year. Complete a cadre course to earn them.
+credits-none = No credits yet this year. Complete a cadre course, or learn cadre lessons with "📖 Learn a lesson", to earn them.
 credits-export-caption = Credits ({ $year }, { $count ->
         [one] 1 row
        *[other] { $count } rows

@@ -80,11 +80,13 @@ help-villager =
     • sign up for free skills training (crops and livestock, e-commerce, housekeeping, electrician…)
     • remind you of class times and places
     • take a short quiz after class and get your certificate
+    • tap "📖 Learn a lesson" to learn something useful in a few minutes
 help-cadre =
     I can help you:
     • sign up for cadre training (policy, industry planning, project management…)
     • remind you of class times and places
     • take quizzes and see your credits (they count in your annual assessment)
+    • tap "📖 Learn a lesson" for short cadre lessons, which earn credits too
 help-trainer =
     For trainers:
     • /broadcast: send notices to the people in your classes

@@ -43,19 +43,28 @@ pub fn share_contact(lang: Lang, skip_label: String) -> KeyboardMarkup {
 pub enum MenuItem {
     Browse,
     MyCourses,
+    /// 📖 学一课: the next micro-lesson.
+    Lesson,
     RequestCourse,
     Help,
     Settings,
 }
 
 impl MenuItem {
-    pub const ALL: [MenuItem; 5] =
-        [MenuItem::Browse, MenuItem::MyCourses, MenuItem::RequestCourse, MenuItem::Help, MenuItem::Settings];
+    pub const ALL: [MenuItem; 6] = [
+        MenuItem::Browse,
+        MenuItem::MyCourses,
+        MenuItem::Lesson,
+        MenuItem::RequestCourse,
+        MenuItem::Help,
+        MenuItem::Settings,
+    ];
 
     pub fn label(self, lang: Lang) -> String {
         match self {
             MenuItem::Browse => tr!(lang, "menu-browse"),
             MenuItem::MyCourses => tr!(lang, "menu-my-courses"),
+            MenuItem::Lesson => tr!(lang, "menu-lesson"),
             MenuItem::RequestCourse => tr!(lang, "menu-request"),
             MenuItem::Help => tr!(lang, "menu-help"),
             MenuItem::Settings => tr!(lang, "menu-settings"),
@@ -73,9 +82,11 @@ impl MenuItem {
 pub fn main_menu(person: &Person) -> KeyboardMarkup {
     let lang = person.lang;
     let key = |item: MenuItem| KeyboardButton::new(item.label(lang));
+    // Two to a row, the big tasks first: a cheap phone shows three short rows well.
     let rows = vec![
         vec![key(MenuItem::Browse), key(MenuItem::MyCourses)],
-        vec![key(MenuItem::RequestCourse), key(MenuItem::Help), key(MenuItem::Settings)],
+        vec![key(MenuItem::Lesson), key(MenuItem::RequestCourse)],
+        vec![key(MenuItem::Help), key(MenuItem::Settings)],
     ];
     KeyboardMarkup::new(rows).resize_keyboard().persistent()
 }

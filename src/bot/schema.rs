@@ -7,8 +7,8 @@ use teloxide::dptree::{self, case};
 
 use super::context::{self, Ctx, Incoming};
 use super::handlers::{
-    broadcast, commands, erasure, learning, menu, ordering, outcomes, registration, reports, requests, settings,
-    surveys,
+    broadcast, commands, erasure, learning, lessons, menu, ordering, outcomes, registration, reports, requests,
+    settings, surveys,
 };
 use super::keyboards::MenuItem;
 use crate::domain::callback::Cb;
@@ -55,6 +55,13 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         _ => None,
     })
     .endpoint(guarded!(learning::callback, Cb));
+
+    // Lesson buttons likewise: each names its reading and is checked against it as stored.
+    let lesson_buttons = dptree::filter_map(|ctx: Ctx| match &ctx.incoming {
+        Incoming::Callback(Some(cb)) if ctx.person.is_some() && lessons::is_lesson_button(cb) => Some(cb.clone()),
+        _ => None,
+    })
+    .endpoint(guarded!(lessons::callback, Cb));
 
     // A shared location is a check-in at the venue, whatever dialog is open.
     let learning_locations = dptree::filter_map(|ctx: Ctx| match &ctx.incoming {
@@ -123,6 +130,7 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         .branch(consent_renewal)
         .branch(ordering_buttons)
         .branch(learning_buttons)
+        .branch(lesson_buttons)
         .branch(learning_locations)
         .branch(broadcast_buttons)
         .branch(report_buttons)

@@ -1,6 +1,7 @@
 //! Erasing a person (`/deleteme`), consent versions, and revoked certificates.
 //!
-//! An erased person's rows are not all deleted: orders, attendance, quiz results and survey answers
+//! An erased person's rows are not all deleted: orders, attendance, quiz results, lessons read (with
+//! their answers and credits) and survey answers
 //! are part of county totals already reported, so they move to a tombstone person (random negative
 //! user and chat ids that no Telegram account has, no name, no phone, no pseudonym, village kept
 //! for the totals) and nothing leads from them back to the person. What identifies or was typed by
@@ -161,6 +162,9 @@ pub async fn erase_person(
     )
     .await?;
     exec(tx, "UPDATE quiz_attempts SET user_id = $2 WHERE user_id = $1", &[user, tomb]).await?;
+    // Lessons read and the credits they earned count in the region's lesson figures: kept, unlinked.
+    exec(tx, "UPDATE lesson_readings SET user_id = $2 WHERE user_id = $1", &[user, tomb]).await?;
+    exec(tx, "UPDATE lesson_credits SET user_id = $2 WHERE user_id = $1", &[user, tomb]).await?;
     done.certificates_revoked = exec(
         tx,
         "UPDATE completions SET user_id = $2, revoked_at = COALESCE(revoked_at, $3) WHERE user_id = $1",

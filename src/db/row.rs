@@ -95,6 +95,8 @@ stored_text!(
     crate::domain::catalog::SessionStatus,
     crate::domain::catalog::BusyMode,
     crate::domain::learning::Mark,
+    crate::domain::lesson::LessonAudience,
+    crate::domain::lesson::MediaKind,
     crate::domain::outcomes::WaveStatus,
     crate::domain::survey::Wave,
     crate::domain::region::RegionLevel,

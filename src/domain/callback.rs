@@ -118,6 +118,23 @@ pub enum Cb {
     Outcomes(OutcomeChoice),
     /// `/deleteme`: "yes, erase" (true) or "cancel" under the explanation.
     Erase(bool),
+    /// Lessons: "📖 再学一课" (the next lesson); and on a reading's messages "下一页" under a card,
+    /// "🔊 听语音" (the card's voice version), an answer to a check question. Each names the reading, so
+    /// a button of an earlier reading (or lesson) is told apart.
+    LessonOpen,
+    LessonNext {
+        reading: i64,
+        card: u8,
+    },
+    LessonListen {
+        reading: i64,
+        card: u8,
+    },
+    LessonAnswer {
+        reading: i64,
+        question: u8,
+        choice: u8,
+    },
 }
 
 /// What an outcome report covers within a region.
@@ -331,6 +348,10 @@ impl Cb {
             Cb::SurveysStopped(stopped) => format!("vx:{}", u8::from(*stopped)),
             Cb::Outcomes(choice) => choice.encode(),
             Cb::Erase(yes) => format!("dx:{}", u8::from(*yes)),
+            Cb::LessonOpen => "ls".to_owned(),
+            Cb::LessonNext { reading, card } => format!("lx:{reading}:{card}"),
+            Cb::LessonListen { reading, card } => format!("lv:{reading}:{card}"),
+            Cb::LessonAnswer { reading, question, choice } => format!("la:{reading}:{question}:{choice}"),
         };
         debug_assert!(s.len() <= MAX_LEN, "callback data too long: {s}");
         s
@@ -476,9 +497,34 @@ impl Cb {
             ("vx", "1") => Cb::SurveysStopped(true),
             ("vx", "0") => Cb::SurveysStopped(false),
             ("o", rest) => Cb::Outcomes(OutcomeChoice::decode(rest)?),
+            ("ls", "") => Cb::LessonOpen,
+            ("lx", rest) => {
+                let (reading, card) = rest.split_once(':')?;
+                Cb::LessonNext { reading: positive(reading)?, card: card.parse().ok()? }
+            }
+            ("lv", rest) => {
+                let (reading, card) = rest.split_once(':')?;
+                Cb::LessonListen { reading: positive(reading)?, card: card.parse().ok()? }
+            }
+            ("la", rest) => {
+                let mut parts = rest.split(':');
+                let reading = positive(parts.next()?)?;
+                let question = parts.next()?.parse().ok()?;
+                let choice = parts.next()?.parse().ok()?;
+                if parts.next().is_some() {
+                    return None;
+                }
+                Cb::LessonAnswer { reading, question, choice }
+            }
             _ => return None,
         })
     }
+}
+
+/// A stored id: a positive whole number, written as it encodes (no sign, no leading zero).
+fn positive(s: &str) -> Option<i64> {
+    let id: i64 = s.parse().ok().filter(|id| *id > 0)?;
+    (id.to_string() == s).then_some(id)
 }
 
 /// `a:b:f` with two ids and a 0/1 flag; the flag is `None` when it is neither.
@@ -585,6 +631,10 @@ mod tests {
                 scope: OutcomeScope::Course(CourseTag(u32::MAX)),
                 identifiable: true,
             }),
+            Cb::LessonOpen,
+            Cb::LessonNext { reading: i64::MAX, card: u8::MAX },
+            Cb::LessonListen { reading: 1, card: 0 },
+            Cb::LessonAnswer { reading: i64::MAX, question: u8::MAX, choice: u8::MAX },
         ];
         for cb in all {
             let data = cb.encode();
@@ -644,9 +694,13 @@ mod tests {
             Cb::SurveysStopped(_) => 44,
             Cb::Outcomes(_) => 45,
             Cb::Erase(_) => 46,
+            Cb::LessonOpen => 47,
+            Cb::LessonNext { .. } => 48,
+            Cb::LessonListen { .. } => 49,
+            Cb::LessonAnswer { .. } => 50,
         }
     }
-    const VARIANTS: usize = 47;
+    const VARIANTS: usize = 51;
 
     /// A random valid value of variant `which`, its fields drawn over their whole range (ids up to
     /// `i64::MAX`, keys up to the longest a catalogue allows).
@@ -765,6 +819,10 @@ mod tests {
                 _ => OutcomeChoice::Export { region: key(rng), scope: scope(rng), identifiable: rng.r#gen() },
             }),
             46 => Cb::Erase(rng.r#gen()),
+            47 => Cb::LessonOpen,
+            48 => Cb::LessonNext { reading: id(rng), card: rng.r#gen() },
+            49 => Cb::LessonListen { reading: id(rng), card: rng.r#gen() },
+            50 => Cb::LessonAnswer { reading: id(rng), question: rng.r#gen(), choice: rng.r#gen() },
             _ => unreachable!("variant {which} of {VARIANTS}"),
         }
     }
@@ -841,6 +899,17 @@ mod tests {
             "rp:p:xinan:-:q",
             "rp:p:xinan:-:ww",
             "rp:r:xinan:extra",
+            "ls:1",
+            "lx:",
+            "lx:0:1",
+            "lx:-3:1",
+            "lx:007:1",
+            "lx:5",
+            "lx:5:256",
+            "lv:5:x",
+            "la:5:1",
+            "la:5:1:2:3",
+            "la:5:-1:2",
         ] {
             assert_eq!(Cb::decode(data), None, "{data}");
         }

@@ -13,6 +13,7 @@ use serde_spanned::Spanned;
 mod class;
 mod course;
 pub(crate) mod lenient;
+pub(crate) mod lesson;
 mod region;
 mod trainer;
 
@@ -66,6 +67,7 @@ pub(crate) struct CatalogFile {
     pub(crate) trainer: Vec<TrainerToml>,
     pub(crate) course: Vec<CourseToml>,
     pub(crate) class: Vec<ClassToml>,
+    pub(crate) lesson: Vec<LessonToml>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -140,6 +142,42 @@ pub(crate) struct QuestionToml {
     pub(crate) options: S<Vec<String>>,
     pub(crate) answer: S<i64>,
     pub(crate) explanation: S<String>,
+    #[serde(default)]
+    pub(crate) tr: Translations,
+}
+
+/// A micro-lesson (see [`lesson`]).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct LessonToml {
+    pub(crate) key: S<String>,
+    pub(crate) title: S<String>,
+    pub(crate) topic: S<String>,
+    pub(crate) audience: S<String>,
+    pub(crate) region: Option<S<String>>,
+    pub(crate) credits: Option<S<f64>>,
+    pub(crate) course: Option<S<String>>,
+    #[serde(default)]
+    pub(crate) card: Vec<CardToml>,
+    #[serde(default)]
+    pub(crate) question: Vec<QuestionToml>,
+    #[serde(default)]
+    pub(crate) tr: Translations,
+    /// Where each card is written (a card has no key to point at).
+    #[serde(skip)]
+    pub(crate) card_spans: Vec<Range<usize>>,
+}
+
+/// One card of a lesson: text and/or one photo, voice or video file (paths next to the catalogue file),
+/// and a voice version of its text.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CardToml {
+    pub(crate) text: Option<S<String>>,
+    pub(crate) photo: Option<S<String>>,
+    pub(crate) voice: Option<S<String>>,
+    pub(crate) video: Option<S<String>>,
+    pub(crate) voice_version: Option<S<String>>,
     #[serde(default)]
     pub(crate) tr: Translations,
 }
@@ -404,6 +442,7 @@ pub(crate) struct Validated {
     pub(crate) courses: Vec<(Course, Range<usize>, Vec<Question>)>,
     /// Class, the span of its `course` and `region` fields, and its sessions as local date and times.
     pub(crate) classes: Vec<ValidatedClass>,
+    pub(crate) lessons: Vec<lesson::ValidatedLesson>,
 }
 
 /// A session as written: key, local date, start, end, place, topic, status, venue, translations.
@@ -434,7 +473,13 @@ pub(crate) fn validate(file: &CatalogFile, lines: &Lines) -> (Validated, Vec<Pro
     let mut c = Checker { lines, problems: Vec::new() };
     // Each kind of entry is checked on its own ([`region`], [`trainer`], [`course`], [`class`]); here
     // only what spans entries: a key may appear once per kind.
-    let mut out = Validated { regions: Vec::new(), trainers: Vec::new(), courses: Vec::new(), classes: Vec::new() };
+    let mut out = Validated {
+        regions: Vec::new(),
+        trainers: Vec::new(),
+        courses: Vec::new(),
+        classes: Vec::new(),
+        lessons: Vec::new(),
+    };
     let mut seen = HashSet::new();
     for (i, r) in file.region.iter().enumerate() {
         c.unique(&mut seen, &r.key, &quoted("region", r.key.get_ref()));
@@ -454,6 +499,11 @@ pub(crate) fn validate(file: &CatalogFile, lines: &Lines) -> (Validated, Vec<Pro
     for cl in &file.class {
         c.unique(&mut seen, &cl.key, &quoted("class", cl.key.get_ref()));
         out.classes.push(class::check(&mut c, cl));
+    }
+    let mut seen = HashSet::new();
+    for l in &file.lesson {
+        c.unique(&mut seen, &l.key, &quoted("lesson", l.key.get_ref()));
+        out.lessons.push(lesson::check(&mut c, l));
     }
     (out, c.problems)
 }
@@ -528,6 +578,8 @@ pub(crate) fn read_file(text: &str, lines: &Lines) -> Result<(CatalogFile, Vec<P
         lenient::Shape::of::<QuestionToml>(),
         lenient::Shape::of::<ClassToml>(),
         lenient::Shape::of::<SessionToml>(),
+        lenient::Shape::of::<LessonToml>(),
+        lenient::Shape::of::<CardToml>(),
     );
     // An entry without a readable key is named by its place in the file: `class "#3"`.
     let label = |kind: &str, raw: &lenient::Raw, n: usize| {
@@ -539,15 +591,17 @@ pub(crate) fn read_file(text: &str, lines: &Lines) -> Result<(CatalogFile, Vec<P
         let span = table.get_key_value(section).and_then(|(k, _)| k.span()).unwrap_or(0..0);
         let header = format!("[[{section}]]");
         let raws = match section {
-            "region" | "trainer" | "course" | "class" => lenient::entries(item, &span, "", &header, &mut found),
+            "region" | "trainer" | "course" | "class" | "lesson" => {
+                lenient::entries(item, &span, "", &header, &mut found)
+            }
             _ => {
                 found.push(lenient::Found {
                     span,
                     item: String::new(),
                     field: None,
                     message: format!(
-                        "{header} is not part of a catalogue; its entries are [[region]], [[trainer]], [[course]] \
-                         and [[class]]"
+                        "{header} is not part of a catalogue; its entries are [[region]], [[trainer]], [[course]], \
+                         [[class]] and [[lesson]]"
                     ),
                 });
                 continue;
@@ -570,6 +624,32 @@ pub(crate) fn read_file(text: &str, lines: &Lines) -> Result<(CatalogFile, Vec<P
                         course.question.extend(lenient::read(q, &shapes.3, &q_name, &[], &q_stand_in, &mut found));
                     }
                     file.course.push(course);
+                }
+                "lesson" => {
+                    let Some(mut lesson) = lenient::read::<LessonToml>(
+                        raw,
+                        &shapes.6,
+                        &name,
+                        &["card", "question"],
+                        &stand_in,
+                        &mut found,
+                    ) else {
+                        continue;
+                    };
+                    for (m, card) in raw.nested("card", &name, "[[lesson.card]]", &mut found).iter().enumerate() {
+                        let c_name = format!("{name}, {}", quoted("card", &format!("#{}", m + 1)));
+                        let c_stand_in = format!("#{}", m + 1);
+                        if let Some(read) = lenient::read(card, &shapes.7, &c_name, &[], &c_stand_in, &mut found) {
+                            lesson.card.push(read);
+                            lesson.card_spans.push(card.at());
+                        }
+                    }
+                    for (m, q) in raw.nested("question", &name, "[[lesson.question]]", &mut found).iter().enumerate() {
+                        let (q_name, q_stand_in) = label("question", q, m);
+                        let q_name = format!("{name}, {q_name}");
+                        lesson.question.extend(lenient::read(q, &shapes.3, &q_name, &[], &q_stand_in, &mut found));
+                    }
+                    file.lesson.push(lesson);
                 }
                 _ => {
                     let Some(mut class) =

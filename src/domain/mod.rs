@@ -13,6 +13,7 @@ pub mod gate;
 pub mod income;
 pub mod labels;
 pub mod learning;
+pub mod lesson;
 pub mod order;
 pub mod outcomes;
 pub mod person;

@@ -103,7 +103,8 @@ impl EmuUser {
     }
 }
 
-/// A fault to inject into the next send (sendMessage/sendPhoto/sendDocument/sendPoll) to a chat.
+/// A fault to inject into the next send (sendMessage/sendPhoto/sendDocument/sendVoice/sendVideo/sendPoll)
+/// to a chat.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fault {
     /// 429 "Too Many Requests: retry after N" with `parameters.retry_after`.
@@ -171,6 +172,14 @@ pub struct BotMessage {
     pub photo: Option<Vec<u8>>,
     /// File name and bytes of a document (empty bytes when sent by URL).
     pub document: Option<(String, Vec<u8>)>,
+    /// Bytes of a voice message (sendVoice).
+    pub voice: Option<Vec<u8>>,
+    /// Bytes of a video (sendVideo).
+    pub video: Option<Vec<u8>>,
+    /// The file id of the photo, document, voice or video, as returned to the bot.
+    pub file_id: Option<String>,
+    /// The file's bytes came with the request (an upload), not as a file id the emulator knew.
+    pub uploaded: bool,
     pub inline_keyboard: Vec<Vec<InlineButton>>,
     pub reply_keyboard: Option<ReplyKeyboard>,
     /// The message asked the phone to remove the custom reply keyboard.
@@ -250,7 +259,7 @@ pub struct EmuStats {
     pub updates_confirmed: u64,
     /// Webhook POSTs answered with anything but 2xx (or not answered).
     pub webhook_failures: u64,
-    /// Successful sendMessage/sendPhoto/sendDocument/sendPoll calls.
+    /// Successful sendMessage/sendPhoto/sendDocument/sendVoice/sendVideo/sendPoll calls.
     pub sends_ok: u64,
     /// Successful edits (text, caption, markup, stopPoll).
     pub edits_ok: u64,

@@ -54,6 +54,11 @@ impl ApiError {
         Self { code: 502, description: "Bad Gateway".to_owned(), retry_after: None }
     }
 
+    /// An upload over Telegram's limit for its kind.
+    pub(crate) fn too_large() -> Self {
+        Self { code: 413, description: "Request Entity Too Large".to_owned(), retry_after: None }
+    }
+
     fn chat_not_found() -> Self {
         Self::bad_request("chat not found")
     }
@@ -626,7 +631,7 @@ impl State {
     /// Takes a [`Fault::HeldServerError`] waiting at the front of a send's chat: the caller holds the
     /// answer before giving the 502.
     pub fn take_held_fault(&mut self, method: &str, params: &Params) -> Option<i64> {
-        const SENDS: [&str; 4] = ["sendmessage", "sendphoto", "senddocument", "sendpoll"];
+        const SENDS: [&str; 6] = ["sendmessage", "sendphoto", "senddocument", "sendvoice", "sendvideo", "sendpoll"];
         if !SENDS.contains(&method.to_ascii_lowercase().as_str()) {
             return None;
         }
@@ -878,6 +883,8 @@ impl State {
             "sendmessage" => self.send_message(ctx, params, events),
             "sendphoto" => self.send_media(ctx, params, events, "photo"),
             "senddocument" => self.send_media(ctx, params, events, "document"),
+            "sendvoice" => self.send_media(ctx, params, events, "voice"),
+            "sendvideo" => self.send_media(ctx, params, events, "video"),
             "sendpoll" => self.send_poll(ctx, params, events),
             "editmessagetext" => self.edit(ctx, params, events, EditKind::Text),
             "editmessagecaption" => self.edit(ctx, params, events, EditKind::Caption),
@@ -1093,6 +1100,10 @@ impl State {
             parse_mode: None,
             photo: None,
             document: None,
+            voice: None,
+            video: None,
+            file_id: None,
+            uploaded: false,
             inline_keyboard: Vec::new(),
             reply_keyboard: None,
             remove_keyboard: false,
@@ -1137,7 +1148,8 @@ impl State {
         Ok(self.store_sent(ctx, &user, message, None, markup, events))
     }
 
-    /// The file of a sendPhoto/sendDocument: an uploaded part, a file_id sent before, or a URL.
+    /// The file of a sendPhoto/sendDocument/sendVoice/sendVideo: an uploaded part, a file_id sent before,
+    /// or a URL.
     fn resolve_file(&mut self, params: &Params, field: &str) -> Result<ResolvedFile, ApiError> {
         let wrong = || ApiError::bad_request("wrong file identifier/HTTP URL specified");
         let upload = match params.string(field) {
@@ -1161,11 +1173,24 @@ impl State {
         if bytes.is_empty() {
             return Err(ApiError::bad_request("file must be non-empty"));
         }
-        let file_id = self.new_file_id(if field == "photo" { "emu-photo" } else { "emu-doc" });
+        let file_id = self.new_file_id(match field {
+            "photo" => "emu-photo",
+            "voice" => "emu-voice",
+            "video" => "emu-video",
+            _ => "emu-doc",
+        });
         let name = name.clone().filter(|n| !n.is_empty());
         let bytes = Arc::new(bytes.clone());
         self.files.insert(file_id.clone(), StoredFile { name: name.clone(), bytes: bytes.clone() });
         Ok(ResolvedFile { file_id, name, bytes })
+    }
+
+    /// Whether a send carries the file's bytes (an upload), not a file id or URL.
+    fn is_upload(params: &Params, field: &str) -> bool {
+        match params.string(field) {
+            Some(value) => value.starts_with("attach://"),
+            None => params.files.contains_key(field),
+        }
     }
 
     fn send_media(
@@ -1182,19 +1207,40 @@ impl State {
         Self::validate_caption(caption.as_deref(), parse_mode.as_deref())?;
         let markup = parse_markup(params.object("reply_markup")?)?;
         self.check_reply(chat_id, params)?;
+        let uploaded = Self::is_upload(params, field);
         let ResolvedFile { file_id, name, bytes } = self.resolve_file(params, field)?;
+        // Telegram's limits for a bot's upload: a photo 10 MB, any other file 50 MB.
+        let limit = if field == "photo" { 10 << 20 } else { 50 << 20 };
+        if bytes.len() > limit {
+            return Err(ApiError::too_large());
+        }
         self.admit(ctx, chat_id)?;
         let mut message = Self::new_message(ctx, chat_id);
         message.caption = caption;
         message.parse_mode = parse_mode;
+        message.file_id = Some(file_id.clone());
+        message.uploaded = uploaded;
         let unique = format!("u{file_id}");
-        let media = if field == "photo" {
-            message.photo = Some(bytes.to_vec());
-            json!([{"file_id": file_id, "file_unique_id": unique, "file_size": bytes.len(), "width": 1280, "height": 960}])
-        } else {
-            let name = name.unwrap_or_else(|| "document".to_owned());
-            message.document = Some((name.clone(), bytes.to_vec()));
-            json!({"file_id": file_id, "file_unique_id": unique, "file_size": bytes.len(), "file_name": name})
+        let media = match field {
+            "photo" => {
+                message.photo = Some(bytes.to_vec());
+                json!([{"file_id": file_id, "file_unique_id": unique, "file_size": bytes.len(), "width": 1280, "height": 960}])
+            }
+            "voice" => {
+                message.voice = Some(bytes.to_vec());
+                json!({"file_id": file_id, "file_unique_id": unique, "file_size": bytes.len(), "duration": 30,
+                       "mime_type": "audio/ogg"})
+            }
+            "video" => {
+                message.video = Some(bytes.to_vec());
+                json!({"file_id": file_id, "file_unique_id": unique, "file_size": bytes.len(), "width": 640,
+                       "height": 360, "duration": 30, "mime_type": "video/mp4"})
+            }
+            _ => {
+                let name = name.unwrap_or_else(|| "document".to_owned());
+                message.document = Some((name.clone(), bytes.to_vec()));
+                json!({"file_id": file_id, "file_unique_id": unique, "file_size": bytes.len(), "file_name": name})
+            }
         };
         Ok(self.store_sent(ctx, &user, message, Some((field, media)), markup, events))
     }

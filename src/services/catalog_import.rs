@@ -75,6 +75,11 @@ pub struct ImportReport {
     pub sessions: Tally,
     pub moved_sessions: Vec<i64>,
     pub cancelled_sessions: Vec<i64>,
+    pub lessons: Tally,
+    /// Lessons left out of a file that lists lessons: retired (no longer offered), not deleted.
+    pub retired_lessons: Vec<String>,
+    /// Media files of lessons stored (new or changed content) or found stored already.
+    pub media: Tally,
     /// New or moved sessions that fall on a busy-season day of their region.
     pub busy_sessions: Vec<BusySession>,
     /// Regions holding classes where nobody would receive orders (no coordinator for them or above,
@@ -125,6 +130,14 @@ impl fmt::Display for ImportReport {
             self.moved_sessions.len(),
             self.cancelled_sessions.len()
         )?;
+        write!(
+            f,
+            "\nlessons:   {} ({} retired: no longer in the file); media files: {} new, {} unchanged",
+            self.lessons,
+            self.retired_lessons.len(),
+            self.media.created,
+            self.media.unchanged
+        )?;
         for busy in &self.busy_sessions {
             let alternatives: Vec<String> = busy.alternatives.iter().map(|d| d.to_string()).collect();
             write!(
@@ -160,23 +173,73 @@ impl ImportOptions {
     }
 }
 
+/// Where the media files a catalogue's lessons name are found: the folder of the catalogue file, or
+/// files given with the text (the demo catalogue's, built into the binary).
+#[derive(Debug, Clone, Copy)]
+pub enum MediaSource<'a> {
+    Folder(&'a std::path::Path),
+    Files(&'a [(&'a str, &'a [u8])]),
+}
+
+/// The media files of `examples/demo-catalog.toml`, built in so that `chat` and the tests import the
+/// demo from any directory.
+pub const DEMO_MEDIA: &[(&str, &[u8])] = &[
+    ("lesson-media/xianggu-bushui.png", include_bytes!("../../examples/lesson-media/xianggu-bushui.png")),
+    ("lesson-media/xianggu-bushui.ogg", include_bytes!("../../examples/lesson-media/xianggu-bushui.ogg")),
+    ("lesson-media/dapeng-tongfeng.ogg", include_bytes!("../../examples/lesson-media/dapeng-tongfeng.ogg")),
+];
+
+impl MediaSource<'_> {
+    /// The size of the file at `path` (relative, `/` between folders), without reading it; `None` when
+    /// there is no such file.
+    fn size(&self, path: &str) -> Option<u64> {
+        match self {
+            MediaSource::Folder(dir) => std::fs::metadata(dir.join(path)).ok().filter(|m| m.is_file()).map(|m| m.len()),
+            MediaSource::Files(files) => files.iter().find(|(p, _)| *p == path).map(|(_, b)| b.len() as u64),
+        }
+    }
+
+    fn read(&self, path: &str) -> std::io::Result<Vec<u8>> {
+        match self {
+            MediaSource::Folder(dir) => std::fs::read(dir.join(path)),
+            MediaSource::Files(files) => files
+                .iter()
+                .find(|(p, _)| *p == path)
+                .map(|(_, b)| b.to_vec())
+                .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound)),
+        }
+    }
+}
+
 /// Imports the catalogue in `text` (named `file` in messages) as history: dates in the past are
-/// accepted. Fixtures and the `chat` demonstration load this way; an operator's import goes through
-/// [`import_file`], which refuses the past unless asked.
+/// accepted, and media files are the demo catalogue's built-in ones ([`DEMO_MEDIA`]). Fixtures and the
+/// `chat` demonstration load this way; an operator's import goes through [`import_file`], which
+/// refuses the past unless asked and reads media files next to the catalogue file.
 pub async fn import_str(db: &Db, file: &str, text: &str) -> Result<ImportReport, ImportError> {
     import_str_with(db, file, text, ImportOptions::history()).await
 }
 
-/// Imports the catalogue in `text` (named `file` in messages). Every problem of the file is reported
-/// together: field by field, entry by entry, then every reference; a file with any problem changes
-/// nothing.
+/// Imports the catalogue in `text` (named `file` in messages), its media from [`DEMO_MEDIA`]. Every
+/// problem of the file is reported together: field by field, entry by entry, then every reference; a
+/// file with any problem changes nothing.
 pub async fn import_str_with(
     db: &Db,
     file: &str,
     text: &str,
     options: ImportOptions,
 ) -> Result<ImportReport, ImportError> {
-    import_audited(db, file, text, options, None).await
+    import_audited(db, file, text, options, MediaSource::Files(DEMO_MEDIA), None).await
+}
+
+/// As [`import_str_with`], with the media files found in `media`.
+pub async fn import_str_with_media(
+    db: &Db,
+    file: &str,
+    text: &str,
+    options: ImportOptions,
+    media: MediaSource<'_>,
+) -> Result<ImportReport, ImportError> {
+    import_audited(db, file, text, options, media, None).await
 }
 
 /// As [`import_str_with`]; with `audit`, the import is also an entry of the audit log (by that actor,
@@ -186,9 +249,10 @@ async fn import_audited(
     file: &str,
     text: &str,
     options: ImportOptions,
+    media: MediaSource<'_>,
     audit: Option<(crate::db::audit::Actor, DateTime<Utc>)>,
 ) -> Result<ImportReport, ImportError> {
-    let outcome = import_in_tx(db, file, text, options, audit).await;
+    let outcome = import_in_tx(db, file, text, options, media, audit).await;
     // This process sees its import at once, without waiting for the next version check.
     db.invalidate_catalog();
     outcome
@@ -199,6 +263,7 @@ async fn import_in_tx(
     file: &str,
     text: &str,
     options: ImportOptions,
+    media: MediaSource<'_>,
     audit: Option<(crate::db::audit::Actor, DateTime<Utc>)>,
 ) -> Result<ImportReport, ImportError> {
     let lines = Lines::new(text);
@@ -207,12 +272,15 @@ async fn import_in_tx(
         problems.sort_by_key(|p| p.line.unwrap_or(0));
         ImportError::Invalid { file: file.to_owned(), problems }
     };
-    let (validated, problems) = crate::domain::catalog_file::check(text).map_err(|p| invalid(vec![p]))?;
+    let (validated, mut problems) = crate::domain::catalog_file::check(text).map_err(|p| invalid(vec![p]))?;
+    // The lessons' media files are read before the transaction (a writer holds SQLite's lock).
+    let (files, media_problems) = read_media(&validated, &lines, media, file)?;
+    problems.extend(media_problems);
     // References are checked even when entries were wrong, so that one run shows everything; then
     // nothing is written (see `Sink::clean`) and the transaction is rolled back.
     let mut tx = db.begin_write().await?;
     let mut sink = Sink { lines: &lines, problems };
-    let mut report = write(&mut tx, &validated, options, &mut sink).await?;
+    let mut report = write(&mut tx, &validated, &files, options, &mut sink).await?;
     if !sink.problems.is_empty() {
         tx.rollback().await?;
         return Err(invalid(sink.problems));
@@ -220,13 +288,14 @@ async fn import_in_tx(
     report.unattended_regions = crate::db::regions::unattended_in_tx(&mut tx).await?;
     if let Some((actor, at)) = audit {
         let counts = format!(
-            "regions={} trainers={} courses={} classes={} sessions={} cancelled_sessions={}",
+            "regions={} trainers={} courses={} classes={} sessions={} cancelled_sessions={} lessons={}",
             report.regions,
             report.trainers,
             report.courses,
             report.classes,
             report.sessions,
-            report.cancelled_sessions.len()
+            report.cancelled_sessions.len(),
+            report.lessons
         );
         let entry = crate::db::audit::AuditEntry::new(at, actor, crate::db::audit::AuditAction::CatalogImport, file)
             .detail(counts);
@@ -236,12 +305,50 @@ async fn import_in_tx(
     Ok(report)
 }
 
-/// `fieldschool import FILE`: reads and imports a file, with the app's clock as "now".
+/// `fieldschool import FILE`: reads and imports a file, with the app's clock as "now"; lessons' media
+/// files are read from the file's folder.
 pub async fn import_file(app: &App, path: &std::path::Path, allow_past: bool) -> Result<ImportReport, ImportError> {
     let file = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|source| ImportError::Read { file: file.clone(), source })?;
     let audit = Some((crate::db::audit::Actor::Cli, app.now()));
-    import_audited(&app.db, &file, &text, ImportOptions { now: app.now(), allow_past }, audit).await
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    let options = ImportOptions { now: app.now(), allow_past };
+    import_audited(&app.db, &file, &text, options, MediaSource::Folder(folder), audit).await
+}
+
+/// A media file read for the import: the hash of its content, and the content.
+struct MediaFile {
+    sha256: String,
+    content: Vec<u8>,
+}
+
+/// Reads every media file the lessons name that exists and fits Telegram's limits (the others are
+/// problems, with the line that names them).
+fn read_media(
+    v: &Validated,
+    lines: &Lines,
+    source: MediaSource<'_>,
+    file: &str,
+) -> Result<(HashMap<String, MediaFile>, Vec<Problem>), ImportError> {
+    let mut sizes: HashMap<String, Option<u64>> = HashMap::new();
+    let problems = crate::domain::catalog_file::lesson::check_media(&v.lessons, lines, &mut |path| {
+        *sizes.entry(path.to_owned()).or_insert_with(|| source.size(path))
+    });
+    let mut files = HashMap::new();
+    let named = v.lessons.iter().flat_map(|l| &l.media);
+    for named in named {
+        let path = &named.media.path;
+        let fits = sizes.get(path).copied().flatten().is_some_and(|size| named.media.kind.size_problem(size).is_none());
+        if !fits || files.contains_key(path) {
+            continue;
+        }
+        let content =
+            source.read(path).map_err(|source| ImportError::Read { file: format!("{file}: {path}"), source })?;
+        use sha2::Digest;
+        let sha256 = sha2::Sha256::digest(&content).iter().map(|b| format!("{b:02x}")).collect();
+        files.insert(path.clone(), MediaFile { sha256, content });
+    }
+    Ok((files, problems))
 }
 
 /// Where the reference checks put their problems.
@@ -269,6 +376,7 @@ impl Sink<'_> {
 async fn write(
     tx: &mut Tx,
     v: &Validated,
+    files: &HashMap<String, MediaFile>,
     options: ImportOptions,
     sink: &mut Sink<'_>,
 ) -> Result<ImportReport, sqlx::Error> {
@@ -497,7 +605,73 @@ async fn write(
         let keep: Vec<String> = v.classes.iter().map(|c| c.class.key.clone()).collect();
         report.cancelled_classes = store::cancel_classes_except(tx, &keep).await?;
     }
+
+    write_lessons(tx, v, files, &file_courses, &levels, options.now, sink, &mut report).await?;
     Ok(report)
+}
+
+/// Checks the lessons' courses and regions against the file and storage, and writes the lessons with
+/// their media files while the file is still clean. A file that lists lessons is the whole set: lessons
+/// it leaves out are retired.
+#[allow(clippy::too_many_arguments)]
+async fn write_lessons(
+    tx: &mut Tx,
+    v: &Validated,
+    files: &HashMap<String, MediaFile>,
+    file_courses: &HashSet<&str>,
+    levels: &HashMap<String, RegionLevel>,
+    now: DateTime<Utc>,
+    sink: &mut Sink<'_>,
+    report: &mut ImportReport,
+) -> Result<(), sqlx::Error> {
+    use crate::db::lessons;
+    for (i, vl) in v.lessons.iter().enumerate() {
+        let lesson = &vl.lesson;
+        let item = quoted("lesson", &lesson.key);
+        if let (Some(course), Some(span)) = (&lesson.course_key, &vl.course_span)
+            && !file_courses.contains(course.as_str())
+            && store::course_in_tx(tx, course).await?.is_none()
+        {
+            sink.report(span, item.clone(), "course", format!("no course {course:?} in the file or stored"));
+        }
+        if let (Some(region), Some(span)) = (&lesson.region_key, &vl.region_span)
+            && !levels.contains_key(region)
+            && store::region_in_tx(tx, region).await?.is_none()
+        {
+            sink.report(span, item.clone(), "region", format!("no region {region:?} in the file or stored"));
+        }
+        if !sink.clean() {
+            continue;
+        }
+        let mut media = Vec::new();
+        for card in &lesson.cards {
+            let main = store_media(tx, files, card.media.as_ref(), now, &mut report.media).await?;
+            let voice = store_media(tx, files, card.voice_version.as_ref(), now, &mut report.media).await?;
+            media.push((main, voice));
+        }
+        let (_, upsert) = lessons::upsert_lesson(tx, lesson, &media, i as i64).await?;
+        report.lessons.add(upsert);
+    }
+    if !v.lessons.is_empty() && sink.clean() {
+        let keep: Vec<String> = v.lessons.iter().map(|l| l.lesson.key.clone()).collect();
+        report.retired_lessons = lessons::retire_lessons_except(tx, &keep).await?;
+    }
+    Ok(())
+}
+
+/// Stores a card's media file (read by [`read_media`]); its id.
+async fn store_media(
+    tx: &mut Tx,
+    files: &HashMap<String, MediaFile>,
+    media: Option<&crate::domain::lesson::MediaRef>,
+    now: DateTime<Utc>,
+    tally: &mut Tally,
+) -> sqlx::Result<Option<i64>> {
+    let Some(media) = media else { return Ok(None) };
+    let Some(file) = files.get(&media.path) else { return Ok(None) };
+    let (id, upsert) = crate::db::lessons::upsert_media(tx, media, &file.sha256, &file.content, now).await?;
+    tally.add(upsert);
+    Ok(Some(id))
 }
 
 /// The time zone of a region as the file (over what is stored) sets it: its own, else the nearest

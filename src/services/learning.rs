@@ -443,7 +443,7 @@ async fn locked(app: &App, person: &Person) -> anyhow::Result<Option<CheckinOutc
 }
 
 /// The time zone a person reads times in: their village's, else the default.
-async fn person_tz(app: &App, person: &Person) -> anyhow::Result<chrono_tz::Tz> {
+pub(crate) async fn person_tz(app: &App, person: &Person) -> anyhow::Result<chrono_tz::Tz> {
     match &person.village_key {
         Some(village) => region_tz(app, village).await,
         None => Ok(app.config.default_timezone),
@@ -1348,14 +1348,34 @@ pub async fn certificate_card(
     })
 }
 
-/// A cadre's completions with credits in the calendar year of `now` (in the default time zone).
+/// The calendar year credits count in for a person: this year in their time zone (their village's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CreditsYear {
+    pub year: i32,
+    pub tz: chrono_tz::Tz,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+}
+
+impl CreditsYear {
+    fn of(tz: chrono_tz::Tz, now: DateTime<Utc>) -> CreditsYear {
+        let year = now.with_timezone(&tz).year();
+        let start = tz.with_ymd_and_hms(year, 1, 1, 0, 0, 0).single().map(|t| t.to_utc()).unwrap_or(now);
+        let end = tz.with_ymd_and_hms(year + 1, 1, 1, 0, 0, 0).single().map(|t| t.to_utc()).unwrap_or(now);
+        CreditsYear { year, tz, start, end }
+    }
+}
+
+/// This calendar year for a person's credits (their village's time zone).
+pub async fn credits_year(app: &App, person: &Person) -> anyhow::Result<CreditsYear> {
+    Ok(CreditsYear::of(person_tz(app, person).await?, app.now()))
+}
+
+/// A cadre's completions of classes (with their course) in this calendar year (their time zone).
 pub async fn credits_this_year(app: &App, person: &Person) -> anyhow::Result<Vec<(Completion, Course)>> {
-    let tz = app.config.default_timezone;
-    let year = app.now().with_timezone(&tz).year();
-    let start = tz.with_ymd_and_hms(year, 1, 1, 0, 0, 0).single().map(|t| t.to_utc()).unwrap_or(app.now());
-    let end = tz.with_ymd_and_hms(year + 1, 1, 1, 0, 0, 0).single().map(|t| t.to_utc()).unwrap_or(app.now());
+    let year = credits_year(app, person).await?;
     let mut out = Vec::new();
-    for c in store::completions_of(&app.db, person.user_id, start, end).await? {
+    for c in store::completions_of(&app.db, person.user_id, year.start, year.end).await? {
         if let Some(course) = db::catalog::course(&app.db, &c.course_key).await? {
             out.push((c, course));
         }
@@ -1363,20 +1383,23 @@ pub async fn credits_this_year(app: &App, person: &Person) -> anyhow::Result<Vec
     Ok(out)
 }
 
+/// Whether a person living in `village` (a village, township or county key) is under one of `scopes`.
+async fn lives_under(app: &App, village: Option<&str>, scopes: &[String]) -> anyhow::Result<bool> {
+    let Some(village) = village else { return Ok(false) };
+    Ok(db::regions::ancestry(&app.db, village).await?.iter().any(|r| scopes.contains(&r.key)))
+}
+
 /// The credits CSV a coordinator exports for the annual assessment: one row per completed cadre
-/// course in their regions this year. UTF-8 with a BOM so that Excel opens it in Chinese.
+/// course and per lesson a cadre earned credits from in their regions this year (the default time
+/// zone's), with its source. UTF-8 with a BOM so that Excel opens it in Chinese.
 pub async fn credits_csv(app: &App, coordinator: &Person, lang: Lang) -> anyhow::Result<Option<Vec<u8>>> {
     let scopes: Vec<String> =
         coordinator.roles.iter().filter(|g| g.role == Role::Coordinator).map(|g| g.region_key.clone()).collect();
     if scopes.is_empty() {
         return Ok(None);
     }
-    let tz = app.config.default_timezone;
-    let year = app.now().with_timezone(&tz).year();
-    let start = tz.with_ymd_and_hms(year, 1, 1, 0, 0, 0).single().map(|t| t.to_utc()).unwrap_or(app.now());
-    let end = tz.with_ymd_and_hms(year + 1, 1, 1, 0, 0, 0).single().map(|t| t.to_utc()).unwrap_or(app.now());
-    let rows = store::credit_completions_in(&app.db, &scopes, start, end).await?;
-    let mut out = String::from("\u{feff}");
+    let year = CreditsYear::of(app.config.default_timezone, app.now());
+    let tz = year.tz;
     let header = [
         tr!(lang, "csv-name"),
         tr!(lang, "csv-village"),
@@ -1384,22 +1407,50 @@ pub async fn credits_csv(app: &App, coordinator: &Person, lang: Lang) -> anyhow:
         tr!(lang, "csv-completed"),
         tr!(lang, "csv-credits"),
         tr!(lang, "csv-code"),
+        tr!(lang, "csv-source"),
     ];
-    out.push_str(&crate::domain::csv::line(&header));
-    for (c, name, village) in rows {
-        let course = db::catalog::course(&app.db, &c.course_key).await?;
-        let village = match village {
-            Some(v) => db::regions::get(&app.db, &v).await?.map(|r| r.display_name(lang).to_owned()).unwrap_or(v),
+    // (name, when, cells): classes and lessons in one list, by name then date.
+    let mut rows: Vec<(String, DateTime<Utc>, [String; 7])> = Vec::new();
+    let village_name = async |village: &Option<String>| -> anyhow::Result<String> {
+        Ok(match village {
+            Some(v) => {
+                db::regions::get(&app.db, v).await?.map(|r| r.display_name(lang).to_owned()).unwrap_or(v.clone())
+            }
             None => String::new(),
-        };
+        })
+    };
+    for (c, name, village) in store::credit_completions_in(&app.db, &scopes, year.start, year.end).await? {
+        let course = db::catalog::course(&app.db, &c.course_key).await?;
         let cells = [
-            name,
-            village,
+            name.clone(),
+            village_name(&village).await?,
             course.map(|c| c.display_title(lang).to_owned()).unwrap_or(c.course_key.clone()),
             c.completed_at.with_timezone(&tz).format("%Y-%m-%d").to_string(),
             crate::domain::catalog::Credits::from_tenths(c.credits_tenths).to_string(),
             c.code.clone(),
+            tr!(lang, "csv-source-class"),
         ];
+        rows.push((name, c.completed_at, cells));
+    }
+    for (c, name, village) in db::lessons::cadre_credits_of_year(&app.db, year.year).await? {
+        if !lives_under(app, village.as_deref(), &scopes).await? {
+            continue;
+        }
+        let cells = [
+            name.clone(),
+            village_name(&village).await?,
+            c.title_in(lang).to_owned(),
+            c.earned_at.with_timezone(&tz).format("%Y-%m-%d").to_string(),
+            crate::domain::catalog::Credits::from_tenths(c.credits_tenths).to_string(),
+            String::new(),
+            tr!(lang, "csv-source-lesson"),
+        ];
+        rows.push((name, c.earned_at, cells));
+    }
+    rows.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    let mut out = String::from("\u{feff}");
+    out.push_str(&crate::domain::csv::line(&header));
+    for (_, _, cells) in rows {
         out.push_str(&crate::domain::csv::line(&cells));
     }
     Ok(Some(out.into_bytes()))

@@ -29,6 +29,10 @@ pub struct PersonalData {
     pub practical_checks: Vec<PracticalEntry>,
     pub quiz_attempts: Vec<QuizAttemptEntry>,
     pub certificates: Vec<CertificateEntry>,
+    /// Lessons read (📖 学一课), each reading with its answers.
+    pub lessons: Vec<LessonReadingEntry>,
+    /// Credits earned from lessons, per lesson and year (also counted in `credits_by_year`).
+    pub lesson_credits: Vec<LessonCreditEntry>,
     pub credits_by_year: Vec<CreditsYear>,
     pub surveys: Vec<SurveyEntry>,
     pub course_requests: Vec<CourseRequestEntry>,
@@ -175,6 +179,36 @@ pub struct CertificateEntry {
     pub code: String,
     pub completed_at: DateTime<Utc>,
     pub credits: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LessonReadingEntry {
+    pub lesson_key: String,
+    pub lesson_title: String,
+    /// How it came: menu (📖 学一课).
+    pub source: String,
+    pub sent_at: DateTime<Utc>,
+    pub opened_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub answers: Vec<LessonAnswerEntry>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LessonAnswerEntry {
+    pub question_key: String,
+    pub question: String,
+    pub chosen: Option<String>,
+    pub correct: bool,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LessonCreditEntry {
+    pub lesson_key: String,
+    pub lesson_title: String,
+    pub year: i64,
+    pub credits: f64,
+    pub earned_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -393,7 +427,49 @@ pub async fn load(app: &App, user_id: i64) -> anyhow::Result<Option<Export>> {
             None => credits_by_year.push(CreditsYear { year, credits }),
         }
     }
+    let lesson_credits: Vec<LessonCreditEntry> = db::lessons::credits_of(db, user_id, None)
+        .await?
+        .into_iter()
+        .map(|c| LessonCreditEntry {
+            lesson_key: c.lesson_key,
+            lesson_title: c.title,
+            year: c.year,
+            credits: c.credits_tenths as f64 / 10.0,
+            earned_at: c.earned_at,
+        })
+        .collect();
+    for c in &lesson_credits {
+        let year = i32::try_from(c.year).unwrap_or_default();
+        match credits_by_year.iter_mut().find(|y| y.year == year) {
+            Some(y) => y.credits = (y.credits * 10.0 + c.credits * 10.0).round() / 10.0,
+            None => credits_by_year.push(CreditsYear { year, credits: c.credits }),
+        }
+    }
     credits_by_year.sort_by_key(|y| y.year);
+    let lesson_answers = db::lessons::answers_for_export(db, user_id).await?;
+    let lessons = db::lessons::readings_for_export(db, user_id)
+        .await?
+        .into_iter()
+        .map(|r| LessonReadingEntry {
+            answers: lesson_answers
+                .iter()
+                .filter(|a| a.reading_id == r.id)
+                .map(|a| LessonAnswerEntry {
+                    question_key: a.question_key.clone(),
+                    question: a.question.clone(),
+                    chosen: a.chosen_text(),
+                    correct: a.correct,
+                    at: a.at,
+                })
+                .collect(),
+            lesson_key: r.lesson_key,
+            lesson_title: r.title,
+            source: r.source,
+            sent_at: r.sent_at,
+            opened_at: r.opened_at,
+            finished_at: r.finished_at,
+        })
+        .collect();
     let certificates = completions
         .into_iter()
         .map(|c| CertificateEntry {
@@ -486,6 +562,8 @@ pub async fn load(app: &App, user_id: i64) -> anyhow::Result<Option<Export>> {
         practical_checks,
         quiz_attempts,
         certificates,
+        lessons,
+        lesson_credits,
         credits_by_year,
         surveys,
         course_requests: store::course_requests(db, user_id)
@@ -631,6 +709,8 @@ mod tests {
             practical_checks: Vec::new(),
             quiz_attempts: Vec::new(),
             certificates: Vec::new(),
+            lessons: Vec::new(),
+            lesson_credits: Vec::new(),
             credits_by_year: Vec::new(),
             surveys,
             course_requests: Vec::new(),

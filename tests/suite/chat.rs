@@ -336,6 +336,28 @@ async fn in_the_chat_a_trainer_takes_attendance_and_a_villager_passes_the_quiz()
 }
 
 #[tokio::test]
+async fn in_the_chat_a_villager_reads_a_lesson_with_its_photo_and_voice() {
+    let mut chat = Live::start();
+    chat.wait_for("王秀英> ").await;
+    for line in ["/start", "1", "1", "王秀英", "1", "1", "1", "k2"] {
+        chat.send(line).await;
+    }
+    chat.wait_for(&mark(&pattern(ZH, "reg-done"))).await;
+    // 📖 学一课 is the third button of the menu.
+    chat.send("k3").await;
+    let card = chat.wait_for("[photo]").await;
+    assert!(card.contains(&tr!(ZH, "lesson-card", title = "香菇菌棒补水", position = 1, total = 3)), "{card}");
+    assert!(card.contains(&zh("lesson-voice-offer")), "{card}");
+    chat.wait_for(&zh("btn-lesson-next")).await;
+    chat.send("1").await; // 🔊 听语音
+    chat.wait_for("[voice message").await;
+    chat.send("2").await; // 下一页
+    chat.wait_for(&tr!(ZH, "lesson-card", title = "香菇菌棒补水", position = 2, total = 3)).await;
+    chat.send("/quit").await;
+    let _ = chat.child.wait().await;
+}
+
+#[tokio::test]
 async fn in_the_chat_a_trainer_broadcasts_and_the_coordinator_gets_lines_digest_and_report() {
     let mut chat = Live::start();
     chat.wait_for("王秀英> ").await;

@@ -78,6 +78,9 @@ async fn snapshot(db: &db::Db) -> Vec<String> {
         "outbox",
         "person_roles",
         "course_requests",
+        "lesson_readings",
+        "lesson_answers",
+        "lesson_credits",
     ] {
         let n: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n FROM {table}"))
             .fetch_one(&db.pool)
@@ -180,6 +183,13 @@ async fn sweep(store: Store) {
             fieldschool::services::broadcasts::SendOutcome::Queued { id, .. } => id,
             other => panic!("{other:?}"),
         };
+    // A lesson the owner is reading.
+    let reading = match fieldschool::services::lessons::open_next(&t.app, &person).await.unwrap() {
+        fieldschool::services::lessons::Opened::Show {
+            view: fieldschool::services::lessons::View::Card(card), ..
+        } => card.reading_id,
+        other => panic!("{other:?}"),
+    };
     t.emu.wait_updates_consumed().await.unwrap();
     t.settled().await;
     let missing = 987_654;
@@ -228,6 +238,12 @@ async fn sweep(store: Store) {
     forged.push((teacher, Cb::Mark { session, order: missing, present: true }.encode()));
     // A quiz attempt that is not theirs (or does not exist, or is over).
     forged.push((stranger, Cb::QuizAnswer { attempt: missing, position: 0, choice: 0 }.encode()));
+    // A lesson reading that is not theirs (or does not exist): its pages, its voice, its answers.
+    for id in [reading, missing] {
+        forged.push((stranger, Cb::LessonNext { reading: id, card: 0 }.encode()));
+        forged.push((stranger, Cb::LessonListen { reading: id, card: 0 }.encode()));
+        forged.push((stranger, Cb::LessonAnswer { reading: id, question: 0, choice: 0 }.encode()));
+    }
     // Survey answers in another person's survey (and one that does not exist).
     for id in [survey, missing] {
         forged.push((stranger, Cb::SurveyStart(id).encode()));
@@ -283,6 +299,8 @@ async fn sweep(store: Store) {
 
     // The owner's own buttons still work: the sweep refused people, not buttons.
     let own = press(&t, owner, &Cb::Order(OrderAction::Cancel(o)).encode()).await;
+    assert_ne!(own, NOT_ALLOWED);
+    let own = press(&t, owner, &Cb::LessonNext { reading, card: 0 }.encode()).await;
     assert_ne!(own, NOT_ALLOWED);
     t.stop().await;
 }

@@ -281,6 +281,14 @@ pub async fn typed(ctx: &Ctx, person: &Person, text: &str) -> anyhow::Result<()>
         };
         return quiz_answer(ctx, person, q.attempt_id, position, choice).await;
     }
+    // A lesson's check question waiting: its option's number or letter answers it.
+    let lesson_question = super::lessons::waiting_question(ctx, person).await?;
+    if question.is_none()
+        && let Some(q) = &lesson_question
+        && super::lessons::answer_typed(ctx, person, q, text).await?
+    {
+        return Ok(());
+    }
     if let Some(code) = CheckinCode::parse(text) {
         // Four digits are a check-in code (answered even when no check-in is open).
         return typed_code(ctx, person, &code).await;
@@ -296,6 +304,12 @@ pub async fn typed(ctx: &Ctx, person: &Person, text: &str) -> anyhow::Result<()>
     }
     if Lang::ALL.iter().any(|l| tr!(*l, "btn-back-to-menu") == text) {
         return ctx.say_with(tr!(lang, "menu-title"), keyboards::main_menu(person)).await;
+    }
+    if let Some(q) = lesson_question {
+        return super::lessons::ask_again(ctx, lang, &q).await;
+    }
+    if crate::services::lessons::reading_open(&ctx.app, person).await? {
+        return ctx.say_with(tr!(lang, "lesson-use-buttons"), keyboards::main_menu(person)).await;
     }
     ctx.say_with(tr!(lang, "menu-unknown"), keyboards::main_menu(person)).await
 }
@@ -455,31 +469,50 @@ pub async fn quiz_answer(ctx: &Ctx, person: &Person, attempt: i64, position: u16
     }
 }
 
-/// `/credits`: a cadre's credits this year, by course.
+/// `/credits`: a cadre's credits this year, from classes (by course) and from lessons, and the total.
 pub async fn credits(ctx: &Ctx, person: &Person) -> anyhow::Result<()> {
+    use crate::domain::catalog::Credits;
     let lang = person.lang;
-    let year = chrono::Datelike::year(&ctx.app.now().with_timezone(&ctx.app.config.default_timezone));
-    let rows = learning::credits_this_year(&ctx.app, person).await?;
-    let earned: Vec<_> = rows.iter().filter(|(c, _)| c.credits_tenths > 0).collect();
-    if earned.is_empty() {
+    let year = learning::credits_year(&ctx.app, person).await?;
+    let tz = year.tz;
+    let classes: Vec<_> = learning::credits_this_year(&ctx.app, person)
+        .await?
+        .into_iter()
+        .filter(|(c, _)| c.credits_tenths > 0)
+        .collect();
+    let lessons = crate::services::lessons::credits_of_year(&ctx.app, person, year.year, lang).await?;
+    if classes.is_empty() && lessons.is_empty() {
         return ctx.say(tr!(lang, "credits-none")).await;
     }
-    let mut text = vec![tr!(lang, "credits-title", year = year)];
-    let mut total = 0;
-    for (c, course) in &earned {
-        total += c.credits_tenths;
+    let mut text = vec![tr!(lang, "credits-title", year = year.year)];
+    let mut total = Credits::ZERO;
+    if !classes.is_empty() {
+        text.push(tr!(lang, "credits-source-classes"));
+    }
+    for (c, course) in &classes {
+        let credits = Credits::from_tenths(c.credits_tenths);
+        total = total + credits;
         text.push(tr!(
             lang,
             "credits-line",
             course = course.display_title(lang),
-            credits = crate::domain::catalog::Credits::from_tenths(c.credits_tenths).to_string(),
-            date = crate::i18n::local_date(
-                lang,
-                c.completed_at.with_timezone(&ctx.app.config.default_timezone).date_naive()
-            )
+            credits = credits.to_string(),
+            date = crate::i18n::local_date(lang, c.completed_at.with_timezone(&tz).date_naive())
         ));
     }
-    let total = crate::domain::catalog::Credits::from_tenths(total);
+    if !lessons.is_empty() {
+        text.push(tr!(lang, "credits-source-lessons"));
+    }
+    for (title, credits, earned_at) in &lessons {
+        total = total + *credits;
+        text.push(tr!(
+            lang,
+            "credits-lesson-line",
+            lesson = title.as_str(),
+            credits = credits.to_string(),
+            date = crate::i18n::local_date(lang, earned_at.with_timezone(&tz).date_naive())
+        ));
+    }
     text.push(tr!(lang, "credits-total", total = total.to_string(), n = total.as_number()));
     ctx.say(text.join("\n")).await
 }

@@ -18,6 +18,7 @@ pub async fn handle(ctx: Ctx) -> anyhow::Result<()> {
         Incoming::Text(text) => match MenuItem::from_label(text) {
             Some(MenuItem::Browse) => browse(&ctx, &person).await,
             Some(MenuItem::MyCourses) => super::ordering::my_courses(&ctx, &person).await,
+            Some(MenuItem::Lesson) => super::lessons::open(&ctx, &person).await,
             Some(MenuItem::RequestCourse) if !person.trainee => super::staff::ask_audience(&ctx, &person).await,
             Some(MenuItem::RequestCourse) => super::requests::open(&ctx, &person).await,
             Some(MenuItem::Help) => super::help::handle(ctx).await,

@@ -4,6 +4,7 @@ pub mod commands;
 pub mod erasure;
 pub mod help;
 pub mod learning;
+pub mod lessons;
 pub mod menu;
 pub mod mydata;
 pub mod ordering;

@@ -141,6 +141,11 @@ pub fn summary(lang: Lang, export: &Export, with_csv: bool) -> String {
         let codes: Vec<&str> = data.certificates.iter().map(|c| c.code.as_str()).collect();
         lines.push(tr!(lang, "mydata-certificates", count = codes.len(), codes = codes.join(&separator)));
     }
+    if !data.lessons.is_empty() {
+        let finished: std::collections::BTreeSet<&str> =
+            data.lessons.iter().filter(|l| l.finished_at.is_some()).map(|l| l.lesson_key.as_str()).collect();
+        lines.push(tr!(lang, "mydata-lessons", count = finished.len(), read = data.lessons.len()));
+    }
     let earned: Vec<String> = data
         .credits_by_year
         .iter()

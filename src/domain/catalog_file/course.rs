@@ -107,7 +107,7 @@ pub(super) fn check(c: &mut Checker<'_>, co: &CourseToml) -> (Course, std::ops::
 }
 
 /// Checks one quiz question of the course `course_key`; `q_item` names it in problems.
-fn question(c: &mut Checker<'_>, q: &QuestionToml, course_key: &str, q_item: &str) -> Question {
+pub(super) fn question(c: &mut Checker<'_>, q: &QuestionToml, course_key: &str, q_item: &str) -> Question {
     c.key(&q.key, q_item);
     c.text(&q.text, q_item, "text", Question::MAX_TEXT_CHARS);
     c.text(&q.explanation, q_item, "explanation", Question::MAX_EXPLANATION_CHARS);

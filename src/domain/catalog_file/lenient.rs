@@ -62,6 +62,12 @@ impl Raw {
         Raw { span: t.span().unwrap_or(0..0), fields }
     }
 
+    /// Where the entry is written, for a problem with the entry as a whole: its first field (a table of
+    /// an array of tables may have no span of its own), else the entry's span.
+    pub fn at(&self) -> Range<usize> {
+        self.fields.first().map(|(_, span, _)| span.clone()).filter(|s| !s.is_empty()).unwrap_or(self.span.clone())
+    }
+
     /// The value of `key` when it is written as text: what names the entry in messages.
     pub fn text(&self, key: &str) -> Option<String> {
         self.fields.iter().find(|(k, _, _)| k == key).and_then(|(_, _, v)| v.as_str()).map(str::to_owned)
