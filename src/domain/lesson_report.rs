@@ -150,7 +150,14 @@ mod tests {
             reading(1, "a"),
             ReadingFacts { opened: true, answered: 1, ..reading(1, "a") },
             ReadingFacts { opened: true, finished: true, answered: 2, right: 1, ..reading(1, "a") },
-            ReadingFacts { opened: true, finished: true, earlier_readings: 1, answered: 2, right: 2, ..reading(1, "a") },
+            ReadingFacts {
+                opened: true,
+                finished: true,
+                earlier_readings: 1,
+                answered: 2,
+                right: 2,
+                ..reading(1, "a")
+            },
             // Lesson 2, region b: finished, 1 of 1 right.
             ReadingFacts { opened: true, finished: true, answered: 1, right: 1, ..reading(2, "b") },
         ];

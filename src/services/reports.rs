@@ -1,7 +1,7 @@
 //! Coordinators' `/report`: which regions and courses a coordinator may report on, and the report
 //! itself: a short text summary, a bar chart (orders and attendance per course) and a CSV of the
 //! orders behind it (UTF-8 with BOM, so Excel opens it in Chinese). What is counted is described in
-//! `domain::report`.
+//! `domain::report`; the summary's lesson section and its CSV come from `services::lesson_report`.
 
 use std::collections::HashMap;
 
@@ -15,6 +15,7 @@ use crate::domain::report::{self, Bounds, ClassFacts, CourseFigures, CourseTag, 
 use crate::domain::scope::{self, Target};
 use crate::i18n::Lang;
 use crate::render::{BarChart, RenderError};
+use crate::services::lesson_report::LessonSection;
 use crate::services::orders::status_label;
 use crate::tr;
 
@@ -24,7 +25,7 @@ fn grants(person: &Person) -> Vec<&str> {
 }
 
 /// `key` and its ancestors' keys, nearest first; empty when `key` is not a region.
-fn chain_in(regions: &[Region], key: &str) -> Vec<String> {
+pub(crate) fn chain_in(regions: &[Region], key: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut next = Some(key);
     while let Some(k) = next {
@@ -88,7 +89,7 @@ pub struct Scope {
     /// The one course chosen, if any.
     pub course: Option<ReportCourse>,
     /// All regions, for village names.
-    regions: Vec<Region>,
+    pub(crate) regions: Vec<Region>,
 }
 
 impl Scope {
@@ -153,6 +154,8 @@ pub struct Report {
     pub csv_rows: usize,
     pub file_name: String,
     pub figures: Vec<CourseFigures>,
+    /// What lessons the region's people were sent and how they did (`services::lesson_report`).
+    pub lessons: LessonSection,
 }
 
 pub fn period_label(lang: Lang, period: Period) -> String {
@@ -213,15 +216,18 @@ pub async fn build(app: &App, lang: Lang, scope: &Scope, period: Period) -> anyh
     let (class_facts, order_facts) = facts(&snapshot);
     let figures = report::aggregate(&keys, &class_facts, &order_facts);
 
-    let summary = summary_text(lang, scope, period, bounds.as_ref(), &courses, &figures);
+    let file_tag = period.file_tag(bounds.as_ref());
+    let lessons = crate::services::lesson_report::build(app, lang, scope, bounds.as_ref(), &file_tag).await?;
+
+    let summary = summary_text(lang, scope, period, bounds.as_ref(), &courses, &figures, &lessons.lines);
     let chart = chart(lang, scope, period, &courses, &figures);
     let csv = csv(lang, scope, &courses, &snapshot);
     let mut file_scope = scope.region.key.clone();
     if let Some(c) = &scope.course {
         file_scope = format!("{file_scope}-{}", c.key);
     }
-    let file_name = format!("report-{file_scope}-{}.csv", period.file_tag(bounds.as_ref()));
-    Ok(Report { summary, chart, csv, csv_rows: snapshot.orders.len(), file_name, figures })
+    let file_name = format!("report-{file_scope}-{file_tag}.csv");
+    Ok(Report { summary, chart, csv, csv_rows: snapshot.orders.len(), file_name, figures, lessons })
 }
 
 fn rate_line(lang: Lang, rate: Rate, which: RateKind, extra: (u64, u64)) -> String {
@@ -291,6 +297,7 @@ fn summary_text(
     bounds: Option<&Bounds>,
     courses: &[ReportCourse],
     figures: &[CourseFigures],
+    lesson_lines: &[String],
 ) -> String {
     let course = match &scope.course {
         Some(c) => c.display_title(lang).to_owned(),
@@ -323,6 +330,8 @@ fn summary_text(
         lines.push(tr!(lang, "report-total-title"));
         lines.extend(figure_lines(lang, &report::total(figures)));
     }
+    lines.push(String::new());
+    lines.extend(lesson_lines.iter().cloned());
     lines.push(String::new());
     lines.push(tr!(lang, "report-note"));
     lines.join("\n")

@@ -1,6 +1,7 @@
 //! `/report` for coordinators: choose a region, a course (or all) and a period → a text summary, a
-//! bar chart and a CSV of the orders. Every press is checked against the presser's coordinator
-//! scope by the service; a refused press is answered and logged.
+//! bar chart, a CSV of the orders and, when lessons were sent, a CSV of the lesson figures. Every
+//! press is checked against the presser's coordinator scope by the service; a refused press is
+//! answered and logged.
 
 use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, InputFile};
@@ -151,5 +152,12 @@ async fn run(ctx: &Ctx, person: &Person, scope: &Scope, period: Period) -> anyho
         .send_document(ctx.chat, InputFile::memory(report.csv).file_name(report.file_name))
         .caption(tr!(lang, "report-csv-caption", count = report.csv_rows))
         .await?;
+    if let Some(lessons) = report.lessons.csv {
+        let caption = tr!(lang, "report-lessons-csv-caption", lessons = lessons.lessons, regions = lessons.regions);
+        ctx.bot
+            .send_document(ctx.chat, InputFile::memory(lessons.bytes).file_name(lessons.file_name))
+            .caption(caption)
+            .await?;
+    }
     Ok(())
 }
