@@ -5,6 +5,7 @@ report-lessons-total = All: { $counts }
 report-lessons-by-lesson = By lesson (most sent first):
 report-lessons-by-region = By area:
 report-lessons-row = · { $name }: { $counts }
+report-lessons-lesson-row = · “{ $name }” — { $counts }
 report-lessons-counts = { $sent } sent, { $opened } opened, { $completed } completed, { $first }
 report-lessons-counts-none = none sent
 report-lessons-share = { $hits }/{ $n } ({ $pct }%)
@@ -20,7 +21,7 @@ report-lessons-more-regions = { $n ->
         [one] 1 more area
        *[other] { $n } more areas
     } in the lesson table.
-report-lessons-note = Note: lessons are counted by when they were sent, opened and completed as of now, out of those sent; right first time counts only each person's first reading of a lesson, out of the questions answered; rates need at least 5.
+report-lessons-note = Note: lessons are counted by when they were sent; opened and completed are as of now, out of those sent; right first time counts only each person's first reading of a lesson, out of the questions they answered; rates need at least 5.
 report-lessons-csv-caption = 📎 Lesson figures: { $lessons ->
         [one] 1 lesson
        *[other] { $lessons } lessons

@@ -5,6 +5,7 @@ report-lessons-total = 合计：{ $counts }
 report-lessons-by-lesson = 按课（发出最多的在前）：
 report-lessons-by-region = 按地区：
 report-lessons-row = · { $name }：{ $counts }
+report-lessons-lesson-row = · 《{ $name }》{ $counts }
 report-lessons-counts = 发出 { $sent } 次，打开 { $opened }，学完 { $completed }，{ $first }
 report-lessons-counts-none = 没有发出
 report-lessons-share = { $hits }/{ $n }（{ $pct }%）

@@ -167,7 +167,7 @@ fn summary_lines(lang: Lang, figures: &LessonFigures, names: &Names) -> Vec<Stri
     lines.push(tr!(lang, "report-lessons-total", counts = counts_text(lang, &figures.total)));
     lines.push(tr!(lang, "report-lessons-by-lesson"));
     for (id, c) in figures.lessons.iter().take(MESSAGE_LESSONS) {
-        lines.push(tr!(lang, "report-lessons-row", name = names.lesson(*id).0, counts = counts_text(lang, c)));
+        lines.push(tr!(lang, "report-lessons-lesson-row", name = names.lesson(*id).0, counts = counts_text(lang, c)));
     }
     lines.push(tr!(lang, "report-lessons-by-region"));
     // All regions in the catalogue's order when they fit; else the most sent.

@@ -81,10 +81,15 @@ fn block(summary: &str, head: &str) -> String {
         .to_owned()
 }
 
-/// One row of the section as the bot words it: name, sent, opened and completed (hits of sent), and
-/// right at the first try (hits of answered).
+/// A region's row of the section as the bot words it: name, sent, opened and completed (hits of sent),
+/// and right at the first try (hits of answered).
 fn row(lang: Lang, name: &str, sent: u64, opened: u64, completed: u64, first: (u64, u64)) -> String {
     tr!(lang, "report-lessons-row", name = name, counts = counts(lang, sent, opened, completed, first))
+}
+
+/// A lesson's row, as [`row`].
+fn lesson_row(lang: Lang, title: &str, sent: u64, opened: u64, completed: u64, first: (u64, u64)) -> String {
+    tr!(lang, "report-lessons-lesson-row", name = title, counts = counts(lang, sent, opened, completed, first))
 }
 
 fn counts(lang: Lang, sent: u64, opened: u64, completed: u64, (right, answered): (u64, u64)) -> String {
@@ -200,11 +205,11 @@ async fn figures_against_a_hand_count(store: Store) {
     let expected = [
         tr!(ZH, "report-lessons-total", counts = counts(ZH, 9, 8, 6, (6, 10))),
         zh("report-lessons-by-lesson"),
-        row(ZH, "香菇菌棒补水", 3, 3, 2, (3, 5)),
-        row(ZH, "冬季大棚通风防病", 2, 1, 0, (0, 0)),
-        row(ZH, "防返贫监测：发现风险怎么办", 2, 2, 2, (1, 2)),
-        row(ZH, "手机上查农技知识", 1, 1, 1, (1, 2)),
-        row(ZH, "入户走访的三个要点", 1, 1, 1, (1, 1)),
+        lesson_row(ZH, "香菇菌棒补水", 3, 3, 2, (3, 5)),
+        lesson_row(ZH, "冬季大棚通风防病", 2, 1, 0, (0, 0)),
+        lesson_row(ZH, "防返贫监测：发现风险怎么办", 2, 2, 2, (1, 2)),
+        lesson_row(ZH, "手机上查农技知识", 1, 1, 1, (1, 2)),
+        lesson_row(ZH, "入户走访的三个要点", 1, 1, 1, (1, 1)),
         zh("report-lessons-by-region"),
         row(ZH, "铁山镇", 7, 7, 6, (6, 9)),
         row(ZH, "城关镇", 2, 1, 0, (0, 1)),
@@ -269,7 +274,7 @@ async fn figures_against_a_hand_count(store: Store) {
     let summary = t.tap(coord, &zh("report-period-all")).await.rendered_text();
     let lines = lesson_lines(&summary, ZH);
     assert_eq!(lines[0], tr!(ZH, "report-lessons-total", counts = counts(ZH, 3, 3, 2, (3, 5))), "{summary}");
-    assert_eq!(lines[2], row(ZH, "香菇菌棒补水", 3, 3, 2, (3, 5)));
+    assert_eq!(lines[2], lesson_row(ZH, "香菇菌棒补水", 3, 3, 2, (3, 5)));
     assert_eq!(lines[3], zh("report-lessons-by-region"), "one lesson only: {summary}");
     assert_eq!(lines[4], row(ZH, "铁山镇", 2, 2, 2, (3, 4)));
     assert_eq!(lines[5], row(ZH, "城关镇", 1, 1, 0, (0, 1)));
@@ -285,7 +290,7 @@ async fn figures_against_a_hand_count(store: Store) {
     let summary = t.tap(coord, &zh("report-period-year")).await.rendered_text();
     let lines = lesson_lines(&summary, ZH);
     assert_eq!(lines[0], tr!(ZH, "report-lessons-total", counts = counts(ZH, 1, 1, 1, (0, 0))), "{summary}");
-    assert_eq!(lines[2], row(ZH, "防返贫监测：发现风险怎么办", 1, 1, 1, (0, 0)));
+    assert_eq!(lines[2], lesson_row(ZH, "防返贫监测：发现风险怎么办", 1, 1, 1, (0, 0)));
     t.next(coord).await;
     t.next(coord).await;
     t.next(coord).await;
@@ -304,7 +309,7 @@ async fn figures_against_a_hand_count(store: Store) {
     let summary = t.tap(amy, &en("report-period-all")).await.rendered_text();
     let lines = lesson_lines(&summary, EN);
     assert_eq!(lines[0], tr!(EN, "report-lessons-total", counts = counts(EN, 9, 8, 6, (6, 10))), "{summary}");
-    assert_eq!(lines[2], row(EN, "Re-watering shiitake logs", 3, 3, 2, (3, 5)));
+    assert_eq!(lines[2], lesson_row(EN, "Re-watering shiitake logs", 3, 3, 2, (3, 5)));
     assert_eq!(lines[8], row(EN, "Tieshan Town", 7, 7, 6, (6, 9)));
     assert!(
         summary.contains("All: 9 sent, 8/9 (89%) opened, 6/9 (67%) completed, 6/10 questions right first time (60%)"),
