@@ -256,8 +256,13 @@ impl Button {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
     Text(String),
-    Photo { file_id: String, caption: String },
-    Voice { file_id: String },
+    Photo {
+        file_id: String,
+        caption: String,
+    },
+    Voice {
+        file_id: String,
+    },
     Button(Button),
     /// A sticker, a video note, a contact…
     Unsupported,
@@ -269,7 +274,10 @@ pub enum Problem {
     /// Typed text is needed here (a photo, a voice, a sticker came).
     NeedText,
     Empty,
-    TooLong { limit: usize, length: usize },
+    TooLong {
+        limit: usize,
+        length: usize,
+    },
     /// A card must be a text, a photo or a voice message.
     NotACard,
     /// Five cards are there already.
@@ -279,9 +287,13 @@ pub enum Problem {
     /// A voice message is awaited (after "给这页配语音").
     NeedVoice,
     /// Fewer than two options for "选项写完了".
-    TooFewOptions { have: usize },
+    TooFewOptions {
+        have: usize,
+    },
     /// More than four options.
-    TooManyOptions { have: usize },
+    TooManyOptions {
+        have: usize,
+    },
     /// The same option twice.
     SameOption,
     /// Three questions are there already.
@@ -693,11 +705,14 @@ mod tests {
         assert_eq!(c.draft.cards[1].text.as_deref(), Some("看这里"));
         assert_eq!(c.draft.cards[1].media, Some(DraftMedia { kind: MediaKind::Photo, file_id: "p1".into() }));
         let c = asked(step(c, Input::Voice { file_id: "v2".into() }));
-        assert_eq!(c.draft.cards[2], DraftCard {
-            text: None,
-            media: Some(DraftMedia { kind: MediaKind::Voice, file_id: "v2".into() }),
-            voice_version: None
-        });
+        assert_eq!(
+            c.draft.cards[2],
+            DraftCard {
+                text: None,
+                media: Some(DraftMedia { kind: MediaKind::Voice, file_id: "v2".into() }),
+                voice_version: None
+            }
+        );
         let c = asked(step(c, press(Button::CardsDone)));
         assert_eq!(c.at, At::QuestionText);
         let c = asked(step(c, text("补水后停几天？")));
@@ -763,10 +778,11 @@ mod tests {
         assert_eq!(problem(step(at(&d, At::Cards), text(" "))), Problem::Empty);
         let mut full = d.clone();
         full.cards = (0..Lesson::MAX_CARDS).map(|i| card(&i.to_string())).collect();
-        for sixth in [text("第六页"), Input::Voice { file_id: "v".into() }, Input::Photo {
-            file_id: "p".into(),
-            caption: String::new(),
-        }] {
+        for sixth in [
+            text("第六页"),
+            Input::Voice { file_id: "v".into() },
+            Input::Photo { file_id: "p".into(), caption: String::new() },
+        ] {
             assert_eq!(problem(step(at(&full, At::Cards), sixth)), Problem::TooManyCards);
         }
         assert_eq!(asked(step(at(&full, At::Cards), press(Button::CardsDone))).at, At::QuestionText);
@@ -821,18 +837,14 @@ mod tests {
         let c = asked(step(at(&d, options(&[])), text("甲")));
         assert_eq!(c.at, options(&["甲"]));
         assert_eq!(problem(step(c.clone(), press(Button::OptionsDone))), Problem::TooFewOptions { have: 1 });
-        assert_eq!(problem(step(at(&d, options(&[])), press(Button::OptionsDone))), Problem::TooFewOptions {
-            have: 0
-        });
+        assert_eq!(problem(step(at(&d, options(&[])), press(Button::OptionsDone))), Problem::TooFewOptions { have: 0 });
         let c = asked(step(c, text("乙")));
         assert_eq!(c.at, options(&["甲", "乙"]));
         let c = asked(step(c, press(Button::OptionsDone)));
         assert!(matches!(c.at, At::Answer { .. }));
         // The fourth completes the list.
         assert!(matches!(asked(step(at(&d, options(&["a", "b", "c"])), text("d"))).at, At::Answer { .. }));
-        assert_eq!(problem(step(at(&d, options(&["a", "b", "c"])), text("d\ne"))), Problem::TooManyOptions {
-            have: 5
-        });
+        assert_eq!(problem(step(at(&d, options(&["a", "b", "c"])), text("d\ne"))), Problem::TooManyOptions { have: 5 });
         assert_eq!(problem(step(at(&d, options(&["a"])), text("a"))), Problem::SameOption);
         assert_eq!(problem(step(at(&d, options(&[])), text("b\nb"))), Problem::SameOption);
         assert_eq!(problem(step(at(&d, options(&[])), text("\n \n"))), Problem::Empty);
