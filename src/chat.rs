@@ -118,7 +118,7 @@ pub async fn run(webhook: bool) -> anyhow::Result<()> {
     println!("Simulated time: {} (move it with /clock)", show_time(clock.now()));
     println!("Type text to send it; a number presses a button, k1/k2… a keyboard button.");
     println!(
-        "/as NAME|N switch person · /who · /contact · /sticker · /photo · /location LAT LON · /invite ROLE [REGION|TRAINER] · /open · /clock [+2d|+3h|2026-12-20 09:20] · /quit"
+        "/as NAME|N switch person · /who · /contact · /sticker · /photo · /voice · /location LAT LON · /invite ROLE [REGION|TRAINER] · /open · /clock [+2d|+3h|2026-12-20 09:20] · /quit"
     );
     print_personas(0);
 
@@ -169,6 +169,9 @@ pub async fn run(webhook: bool) -> anyhow::Result<()> {
             }
             "/photo" => {
                 emulator.send_photo(me);
+            }
+            "/voice" => {
+                emulator.send_voice(me);
             }
             "/location" => {
                 let coords: Vec<f64> = words.filter_map(|w| w.trim_end_matches(',').parse().ok()).collect();

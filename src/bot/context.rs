@@ -51,6 +51,8 @@ pub enum Command {
     DeleteMe,
     /// Admins: updates that failed repeatedly (`/parked`, `/parked retry [ID]`).
     Parked(String),
+    /// Trainers (and coordinators, admins): make a lesson in the chat.
+    Lesson,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,6 +70,10 @@ pub enum Incoming {
     Photo {
         file_id: String,
         caption: String,
+    },
+    /// A voice message (a trainer's lesson card takes one).
+    Voice {
+        file_id: String,
     },
     /// A shared location (check-in at the venue).
     Location(crate::domain::learning::GeoPoint),
@@ -256,6 +262,9 @@ fn incoming_from_message(msg: &Message, from: UserId, bot_username: &str) -> Inc
             file_id: largest.file.id.to_string(),
             caption: msg.caption().unwrap_or_default().to_owned(),
         };
+    }
+    if let Some(voice) = msg.voice() {
+        return Incoming::Voice { file_id: voice.file.id.to_string() };
     }
     if let Some(contact) = msg.contact() {
         return Incoming::Contact { phone: contact.phone_number.clone(), own: contact.user_id == Some(from) };

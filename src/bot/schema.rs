@@ -7,8 +7,8 @@ use teloxide::dptree::{self, case};
 
 use super::context::{self, Ctx, Incoming};
 use super::handlers::{
-    broadcast, commands, erasure, learning, lessons, menu, ordering, outcomes, registration, reports, requests,
-    settings, surveys,
+    broadcast, commands, erasure, learning, lesson_compose, lessons, menu, ordering, outcomes, registration, reports,
+    requests, settings, surveys,
 };
 use super::keyboards::MenuItem;
 use crate::domain::callback::Cb;
@@ -99,6 +99,13 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
     })
     .endpoint(guarded!(outcomes::callback, crate::domain::callback::OutcomeChoice));
 
+    // A composer button outside the composer (an old message's, or forged): see lesson_compose::stray.
+    let stray_compose_buttons = dptree::filter(|ctx: Ctx| {
+        matches!(ctx.incoming, Incoming::Callback(Some(Cb::Compose(_))))
+            && !matches!(ctx.state, State::ComposingLesson(_))
+    })
+    .endpoint(guarded!(lesson_compose::stray));
+
     // A main-menu tap in the middle of a dialog leaves the dialog and opens that section.
     let menu_taps = dptree::filter(|ctx: Ctx| {
         ctx.person.is_some()
@@ -122,6 +129,10 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         )
         .branch(case![State::Surveying(step)].endpoint(guarded!(surveys::handle, crate::domain::survey::SurveyStep)))
         .branch(case![State::Erasing(step)].endpoint(guarded!(erasure::handle, crate::domain::erasure::ErasureStep)))
+        .branch(
+            case![State::ComposingLesson(compose)]
+                .endpoint(guarded!(lesson_compose::handle, crate::domain::lesson_compose::Compose)),
+        )
         .branch(case![State::Idle].endpoint(guarded!(menu::handle)));
 
     dptree::filter_map_async(context::load)
@@ -136,6 +147,7 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         .branch(report_buttons)
         .branch(survey_buttons)
         .branch(outcome_buttons)
+        .branch(stray_compose_buttons)
         .branch(menu_taps)
         .branch(by_state)
 }

@@ -165,6 +165,8 @@ pub async fn erase_person(
     // Lessons read and the credits they earned count in the region's lesson figures: kept, unlinked.
     exec(tx, "UPDATE lesson_readings SET user_id = $2 WHERE user_id = $1", &[user, tomb]).await?;
     exec(tx, "UPDATE lesson_credits SET user_id = $2 WHERE user_id = $1", &[user, tomb]).await?;
+    // A lesson they made in the chat stays for its learners; it no longer names them.
+    exec(tx, "UPDATE lessons SET author_id = $2 WHERE author_id = $1", &[user, tomb]).await?;
     done.certificates_revoked = exec(
         tx,
         "UPDATE completions SET user_id = $2, revoked_at = COALESCE(revoked_at, $3) WHERE user_id = $1",

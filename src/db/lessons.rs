@@ -70,9 +70,13 @@ pub async fn upsert_media(
     Ok((id, Upsert::Created))
 }
 
-/// The bytes of a media file, for its first upload.
+/// The bytes of a media file, for its first upload (`None` for one a trainer sent in the chat: Telegram
+/// alone has those).
 pub async fn media_content(db: &Db, id: i64) -> sqlx::Result<Option<Vec<u8>>> {
-    sqlx::query_scalar("SELECT content FROM lesson_media WHERE id = $1").bind(id).fetch_optional(&db.pool).await
+    sqlx::query_scalar("SELECT content FROM lesson_media WHERE id = $1 AND source = 'catalogue'")
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await
 }
 
 /// Keeps the file id Telegram gave an uploaded file; later sends use it.
@@ -446,10 +450,13 @@ pub async fn upsert_lesson(
     Ok((id, outcome))
 }
 
-/// Retires the lessons whose keys are not in `keep` (readings keep pointing at them); returns their keys.
+/// Retires the catalogue's lessons whose keys are not in `keep` (readings keep pointing at them); returns
+/// their keys. Lessons trainers made in the chat are not the catalogue's to retire.
 pub async fn retire_lessons_except(tx: &mut Tx, keep: &[String]) -> sqlx::Result<Vec<String>> {
     let keys: Vec<String> =
-        sqlx::query_scalar("SELECT key FROM lessons WHERE active = 1 ORDER BY key").fetch_all(&mut **tx).await?;
+        sqlx::query_scalar("SELECT key FROM lessons WHERE active = 1 AND author_id IS NULL ORDER BY key")
+            .fetch_all(&mut **tx)
+            .await?;
     let mut retired = Vec::new();
     for key in keys.into_iter().filter(|k| !keep.contains(k)) {
         sqlx::query("UPDATE lessons SET active = 0 WHERE key = $1").bind(&key).execute(&mut **tx).await?;

@@ -135,6 +135,8 @@ pub enum Cb {
         question: u8,
         choice: u8,
     },
+    /// A trainer's `/lesson` composer (`lc:…`), checked against the step on screen.
+    Compose(crate::domain::lesson_compose::Button),
 }
 
 /// What an outcome report covers within a region.
@@ -352,6 +354,7 @@ impl Cb {
             Cb::LessonNext { reading, card } => format!("lx:{reading}:{card}"),
             Cb::LessonListen { reading, card } => format!("lv:{reading}:{card}"),
             Cb::LessonAnswer { reading, question, choice } => format!("la:{reading}:{question}:{choice}"),
+            Cb::Compose(b) => format!("lc:{}", b.encode()),
         };
         debug_assert!(s.len() <= MAX_LEN, "callback data too long: {s}");
         s
@@ -516,6 +519,7 @@ impl Cb {
                 }
                 Cb::LessonAnswer { reading, question, choice }
             }
+            ("lc", rest) => Cb::Compose(crate::domain::lesson_compose::Button::decode(rest)?),
             _ => return None,
         })
     }
@@ -635,6 +639,7 @@ mod tests {
             Cb::LessonNext { reading: i64::MAX, card: u8::MAX },
             Cb::LessonListen { reading: 1, card: 0 },
             Cb::LessonAnswer { reading: i64::MAX, question: u8::MAX, choice: u8::MAX },
+            Cb::Compose(crate::domain::lesson_compose::Button::Topic(Category::HousekeepingEldercare)),
         ];
         for cb in all {
             let data = cb.encode();
@@ -698,9 +703,10 @@ mod tests {
             Cb::LessonNext { .. } => 48,
             Cb::LessonListen { .. } => 49,
             Cb::LessonAnswer { .. } => 50,
+            Cb::Compose(_) => 51,
         }
     }
-    const VARIANTS: usize = 51;
+    const VARIANTS: usize = 52;
 
     /// A random valid value of variant `which`, its fields drawn over their whole range (ids up to
     /// `i64::MAX`, keys up to the longest a catalogue allows).
@@ -823,6 +829,7 @@ mod tests {
             48 => Cb::LessonNext { reading: id(rng), card: rng.r#gen() },
             49 => Cb::LessonListen { reading: id(rng), card: rng.r#gen() },
             50 => Cb::LessonAnswer { reading: id(rng), question: rng.r#gen(), choice: rng.r#gen() },
+            51 => Cb::Compose(*crate::domain::lesson_compose::Button::all().choose(rng).expect("buttons")),
             _ => unreachable!("variant {which} of {VARIANTS}"),
         }
     }
@@ -910,6 +917,10 @@ mod tests {
             "la:5:1",
             "la:5:1:2:3",
             "la:5:-1:2",
+            "lc:",
+            "lc:r:9",
+            "lc:cr:5",
+            "lc:t:farming",
         ] {
             assert_eq!(Cb::decode(data), None, "{data}");
         }

@@ -21,4 +21,6 @@ pub enum State {
     Surveying(crate::domain::survey::SurveyStep),
     /// Confirming the erasure of one's data (`/deleteme`).
     Erasing(crate::domain::erasure::ErasureStep),
+    /// A trainer making a lesson (`/lesson`); the draft so far travels with the state.
+    ComposingLesson(crate::domain::lesson_compose::Compose),
 }

@@ -323,6 +323,13 @@ fn person_photo_bytes(len: usize) -> Vec<u8> {
     bytes
 }
 
+/// Stands for a voice message a person recorded: OGG's magic bytes, then silence.
+fn person_voice_bytes(len: usize) -> Vec<u8> {
+    let mut bytes = vec![0u8; len.max(4)];
+    bytes[..4].copy_from_slice(b"OggS");
+    bytes
+}
+
 fn entities_json(entities: &[markup::Entity]) -> Value {
     Value::Array(entities.iter().map(markup::Entity::to_json).collect())
 }
@@ -529,6 +536,9 @@ impl State {
             }
             PersonContent::Voice => {
                 let file_id = self.new_file_id("emu-voice");
+                // As on Telegram, the bot may send a voice message people sent by its file id.
+                self.files
+                    .insert(file_id.clone(), StoredFile { name: None, bytes: Arc::new(person_voice_bytes(9000)) });
                 message["voice"] = json!({
                     "file_id": file_id, "file_unique_id": format!("u{file_id}"), "duration": 3,
                     "mime_type": "audio/ogg", "file_size": 9000,

@@ -8,6 +8,7 @@ pub mod digest;
 pub mod erasure;
 pub mod invites;
 pub mod learning;
+pub mod lesson_compose;
 pub mod lesson_report;
 pub mod lessons;
 pub mod notify;

@@ -271,6 +271,10 @@ async fn sweep(store: Store) {
         forged.push((who, Cb::Outcomes(export).encode()));
     }
     forged.push((coordinator_a, Cb::Report(ReportStep::Region("qianshan".into())).encode()));
+    // The lesson composer's buttons, pressed by a villager (who makes no lessons).
+    for b in fieldschool::domain::lesson_compose::Button::all() {
+        forged.push((stranger, Cb::Compose(b).encode()));
+    }
 
     let before = snapshot(&t.app.db).await;
     for (who, data) in &forged {
@@ -324,6 +328,7 @@ async fn role_commands(store: Store) {
                 "/requests",
                 "/parked",
                 "/parked retry 1",
+                "/lesson",
             ],
         ),
         (trainer, &["/report", "/outcomes", "/export_credits", "/requests", "/parked", "/parked retry 99999"]),

@@ -20,6 +20,7 @@ mod forged_callbacks;
 mod inbox;
 mod languages;
 mod learning;
+mod lesson_compose;
 mod lesson_report;
 mod lessons;
 mod locales;

@@ -18,6 +18,11 @@ pub async fn handle(ctx: Ctx, cmd: Command) -> anyhow::Result<()> {
         },
         Command::Menu => menu(ctx).await,
         Command::DeleteMe => super::erasure::command(&ctx).await,
+        // Not leaving the dialog first: a draft open is offered to go on with.
+        Command::Lesson => match ctx.person.clone() {
+            Some(person) => super::lesson_compose::command(&ctx, &person).await,
+            None => ctx.say(tr!(ctx.lang, "register-first")).await,
+        },
         Command::Parked(args) => match ctx.person.clone() {
             Some(person) => super::parked::handle(&ctx, &person, args.trim()).await,
             None => ctx.say(tr!(ctx.lang, "register-first")).await,
@@ -83,6 +88,10 @@ async fn cancel(ctx: Ctx) -> anyhow::Result<()> {
         (None, State::Registering(_)) => {
             ctx.set_state(State::Idle).await?;
             ctx.say_with(tr!(ctx.lang, "reg-cancelled"), keyboards::remove()).await
+        }
+        // A lesson being made is abandoned only once the trainer confirms.
+        (Some(person), State::ComposingLesson(compose)) => {
+            super::lesson_compose::cancel(&ctx, person, compose.clone()).await
         }
         (Some(person), State::Idle) => {
             ctx.say_with(tr!(ctx.lang, "nothing-to-cancel"), keyboards::main_menu(person)).await

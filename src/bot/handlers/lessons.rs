@@ -72,7 +72,7 @@ fn card_markup(lang: Lang, card: &CardView) -> InlineKeyboardMarkup {
 }
 
 /// One card: its header (lesson, page of pages), its text, a hint where a voice message carries it.
-fn card_text(lang: Lang, card: &CardView, resumed: Option<String>) -> String {
+pub(crate) fn card_text(lang: Lang, card: &CardView, resumed: Option<String>) -> String {
     let mut parts: Vec<String> = resumed.into_iter().collect();
     parts.push(tr!(lang, "lesson-card", title = card.title.as_str(), position = card.index + 1, total = card.total));
     if let Some(text) = &card.text {

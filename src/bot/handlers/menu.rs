@@ -38,9 +38,11 @@ pub async fn handle(ctx: Ctx) -> anyhow::Result<()> {
             ctx.say_with(tr!(person.lang, "unknown-command"), keyboards::main_menu(&person)).await
         }
         Incoming::Location(point) => super::learning::location(&ctx, &person, *point).await,
-        Incoming::Contact { .. } | Incoming::Unsupported | Incoming::Photo { .. } | Incoming::Command(_) => {
-            ctx.say_with(tr!(person.lang, "menu-unknown"), keyboards::main_menu(&person)).await
-        }
+        Incoming::Contact { .. }
+        | Incoming::Unsupported
+        | Incoming::Photo { .. }
+        | Incoming::Voice { .. }
+        | Incoming::Command(_) => ctx.say_with(tr!(person.lang, "menu-unknown"), keyboards::main_menu(&person)).await,
     }
 }
 

@@ -127,6 +127,7 @@ async fn decode(ctx: &Ctx, reg: &Registration) -> anyhow::Result<Decoded> {
         Incoming::Unsupported
         | Incoming::Location(_)
         | Incoming::Photo { .. }
+        | Incoming::Voice { .. }
         | Incoming::UnknownCommand
         | Incoming::Command(_) => Input::Unsupported,
         Incoming::Callback(None) => return Ok(Decoded::Stale),

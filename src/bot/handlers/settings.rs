@@ -38,6 +38,7 @@ pub async fn handle(ctx: Ctx, step: SettingsStep) -> anyhow::Result<()> {
         Incoming::Unsupported
         | Incoming::Location(_)
         | Incoming::Photo { .. }
+        | Incoming::Voice { .. }
         | Incoming::UnknownCommand
         | Incoming::Command(_) => Input::Unsupported,
         Incoming::Callback(None) => return ctx.answer_stale().await,
