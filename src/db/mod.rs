@@ -16,6 +16,7 @@ pub mod inbox;
 pub mod invites;
 pub mod keyboards;
 pub mod learning;
+pub mod lesson_daily;
 pub mod lessons;
 pub mod orders;
 pub mod outbox;

@@ -14,6 +14,7 @@ pub mod income;
 pub mod labels;
 pub mod learning;
 pub mod lesson;
+pub mod lesson_daily;
 pub mod order;
 pub mod outcomes;
 pub mod person;

@@ -8,6 +8,7 @@ pub mod digest;
 pub mod erasure;
 pub mod invites;
 pub mod learning;
+pub mod lesson_daily;
 pub mod lessons;
 pub mod notify;
 pub mod office;

@@ -4,6 +4,7 @@ pub mod commands;
 pub mod erasure;
 pub mod help;
 pub mod learning;
+pub mod lesson_daily;
 pub mod lessons;
 pub mod menu;
 pub mod mydata;
