@@ -7,8 +7,8 @@ use teloxide::dptree::{self, case};
 
 use super::context::{self, Ctx, Incoming};
 use super::handlers::{
-    broadcast, commands, erasure, learning, lesson_daily, lessons, menu, ordering, outcomes, registration, reports, requests,
-    settings, surveys,
+    broadcast, commands, erasure, learning, lesson_daily, lessons, menu, ordering, outcomes, registration, reports,
+    requests, settings, surveys,
 };
 use super::keyboards::MenuItem;
 use crate::domain::callback::Cb;

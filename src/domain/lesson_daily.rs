@@ -121,17 +121,11 @@ mod tests {
         let s = subscriber();
         // Subscribed at 09:00 for 07:30: not today, tomorrow morning.
         assert_eq!(plan(&s, at("2026-12-01 10:00")), Plan::LookAt(at("2026-12-02 07:30")));
-        assert_eq!(
-            plan(&s, at("2026-12-02 07:30")),
-            Plan::Now { date: d("2026-12-02"), at: at("2026-12-02 07:30") }
-        );
+        assert_eq!(plan(&s, at("2026-12-02 07:30")), Plan::Now { date: d("2026-12-02"), at: at("2026-12-02 07:30") });
         // Before its time it waits for it.
         assert_eq!(plan(&s, at("2026-12-02 06:00")), Plan::LookAt(at("2026-12-02 07:30")));
         // The scheduler came late (a restart): today's is still planned, for its own time.
-        assert_eq!(
-            plan(&s, at("2026-12-02 15:00")),
-            Plan::Now { date: d("2026-12-02"), at: at("2026-12-02 07:30") }
-        );
+        assert_eq!(plan(&s, at("2026-12-02 15:00")), Plan::Now { date: d("2026-12-02"), at: at("2026-12-02 07:30") });
     }
 
     #[test]
@@ -152,10 +146,7 @@ mod tests {
         // Planned for the 2nd, sent on the 3rd at noon (after a pause): the 3rd gets no second one.
         let s = Subscriber { last_planned: Some(d("2026-12-02")), last_sent: Some(d("2026-12-03")), ..subscriber() };
         assert_eq!(plan(&s, at("2026-12-03 13:00")), Plan::LookAt(at("2026-12-04 07:30")));
-        assert_eq!(
-            plan(&s, at("2026-12-04 07:30")),
-            Plan::Now { date: d("2026-12-04"), at: at("2026-12-04 07:30") }
-        );
+        assert_eq!(plan(&s, at("2026-12-04 07:30")), Plan::Now { date: d("2026-12-04"), at: at("2026-12-04 07:30") });
     }
 
     #[test]

@@ -184,7 +184,10 @@ pub async fn next_due(app: &App, pass_began: DateTime<Utc>) -> anyhow::Result<Op
 /// What tapping "开始学习" under a daily lesson gives.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Started {
-    Show { view: View, resumed: bool },
+    Show {
+        view: View,
+        resumed: bool,
+    },
     /// The person finished this lesson already.
     Done,
     /// The lesson is no longer offered to them (retired from the catalogue, or not for them).

@@ -152,8 +152,7 @@ pub(crate) async fn choose_next(app: &App, person: &Person) -> anyhow::Result<Ch
             finished_year: r.finished_at.map(|t| year_of(tz, t)),
         })
         .collect();
-    let mut choice =
-        Choice { pick: Pick::Nothing, readings, lessons, past, regions, topics, year };
+    let mut choice = Choice { pick: Pick::Nothing, readings, lessons, past, regions, topics, year };
     choice.pick = pick(&choice.learner(person), &choice.lessons, &choice.past);
     Ok(choice)
 }

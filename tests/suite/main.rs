@@ -20,6 +20,7 @@ mod forged_callbacks;
 mod inbox;
 mod languages;
 mod learning;
+mod lesson_daily;
 mod lessons;
 mod locales;
 mod mydata;
