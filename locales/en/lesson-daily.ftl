@@ -8,9 +8,9 @@ btn-lesson-daily-offer = 📅 A lesson every day
 lesson-daily-ask = 📖 Daily lesson: when should it come each day?
     Never at night; on busy farming days it comes at the noon or evening break instead.
 lesson-daily-current = It comes every day at { $time } now. Tap another time to change it, or "No more daily lessons".
-lesson-daily-part-morning = morning { $time }
-lesson-daily-part-noon = noon { $time }
-lesson-daily-part-evening = evening { $time }
+lesson-daily-part-morning = { $time } in the morning
+lesson-daily-part-noon = { $time } at noon
+lesson-daily-part-evening = { $time } in the evening
 btn-lesson-daily-off = No more daily lessons
 lesson-daily-saved = ✅ Done: a lesson comes every day at { $time }.
 lesson-daily-stopped = Done: no more daily lessons. Tap "📖 Learn a lesson" whenever you like.

@@ -7,12 +7,12 @@ lesson-daily-offer = 想每天学一课吗？选个方便的时间，到时候�
 btn-lesson-daily-offer = 📅 每天推送一课
 lesson-daily-ask = 📖 每日一课：每天什么时候发给您？
     夜里不发；农忙的日子，改在中午或晚上休息时发。
-lesson-daily-current = 现在是每天 { $time } 发。点别的时间就改过来；不想要了，点“不用推送了”。
+lesson-daily-current = 现在是每天{ $time }发。点别的时间就改过来；不想要了，点“不用推送了”。
 lesson-daily-part-morning = 早上 { $time }
 lesson-daily-part-noon = 中午 { $time }
 lesson-daily-part-evening = 晚上 { $time }
 btn-lesson-daily-off = 不用推送了
-lesson-daily-saved = ✅ 好的，每天 { $time } 给您发一课。
+lesson-daily-saved = ✅ 好的，每天{ $time }给您发一课。
 lesson-daily-stopped = 好的，不再每天推送了。想学的时候点“📖 学一课”。
 lesson-daily-not-subscribed = 您现在没有订阅每日一课。
 lesson-daily-done-already = 这一课您已经学完了。点“📖 学一课”学下一课。
