@@ -7,8 +7,8 @@ use teloxide::dptree::{self, case};
 
 use super::context::{self, Ctx, Incoming};
 use super::handlers::{
-    broadcast, commands, erasure, learning, lesson_compose, lessons, menu, ordering, outcomes, registration, reports,
-    requests, settings, surveys,
+    broadcast, commands, erasure, learning, lesson_compose, lesson_daily, lessons, menu, ordering, outcomes,
+    registration, reports, requests, settings, surveys,
 };
 use super::keyboards::MenuItem;
 use crate::domain::callback::Cb;
@@ -62,6 +62,13 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         _ => None,
     })
     .endpoint(guarded!(lessons::callback, Cb));
+
+    // The daily lesson's buttons likewise (its time, "开始学习"), checked by the service.
+    let lesson_daily_buttons = dptree::filter_map(|ctx: Ctx| match &ctx.incoming {
+        Incoming::Callback(Some(cb)) if ctx.person.is_some() && lesson_daily::is_daily_button(cb) => Some(cb.clone()),
+        _ => None,
+    })
+    .endpoint(guarded!(lesson_daily::callback, Cb));
 
     // A shared location is a check-in at the venue, whatever dialog is open.
     let learning_locations = dptree::filter_map(|ctx: Ctx| match &ctx.incoming {
@@ -142,6 +149,7 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         .branch(ordering_buttons)
         .branch(learning_buttons)
         .branch(lesson_buttons)
+        .branch(lesson_daily_buttons)
         .branch(learning_locations)
         .branch(broadcast_buttons)
         .branch(report_buttons)

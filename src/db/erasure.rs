@@ -184,7 +184,14 @@ pub async fn erase_person(
     exec(tx, "UPDATE invites SET used_by = $2 WHERE used_by = $1", &[user, tomb]).await?;
     // Gone entirely: roles, links, lockouts, typed course requests (a wish of someone who left is no
     // longer demand), then the person.
-    for table in ["person_roles", "trainer_links", "checkin_lockouts", "course_requests"] {
+    for table in [
+        "person_roles",
+        "trainer_links",
+        "checkin_lockouts",
+        "course_requests",
+        "lesson_subscriptions",
+        "lesson_daily_plans",
+    ] {
         exec(tx, &format!("DELETE FROM {table} WHERE user_id = $1"), &[user]).await?;
     }
     exec(tx, "DELETE FROM people WHERE user_id = $1", &[user]).await?;

@@ -17,6 +17,7 @@ pub mod invites;
 pub mod keyboards;
 pub mod learning;
 pub mod lesson_authoring;
+pub mod lesson_daily;
 pub mod lesson_report;
 pub mod lessons;
 pub mod orders;

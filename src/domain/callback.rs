@@ -137,6 +137,22 @@ pub enum Cb {
     },
     /// A trainer's `/lesson` composer (`lc:…`), checked against the step on screen.
     Compose(crate::domain::lesson_compose::Button),
+    /// The daily lesson (每日一课): choose the time, subscribe at one, or stop.
+    LessonDaily(DailyChoice),
+    /// Start this lesson (under a daily lesson); checked against the person's readings.
+    LessonStart {
+        lesson: i64,
+    },
+}
+
+/// A choice about the daily lesson.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DailyChoice {
+    /// Show the times.
+    Ask,
+    /// Subscribe at this local time, in minutes after midnight (checked against the offered times).
+    At(u16),
+    Off,
 }
 
 /// What an outcome report covers within a region.
@@ -355,6 +371,10 @@ impl Cb {
             Cb::LessonListen { reading, card } => format!("lv:{reading}:{card}"),
             Cb::LessonAnswer { reading, question, choice } => format!("la:{reading}:{question}:{choice}"),
             Cb::Compose(b) => format!("lc:{}", b.encode()),
+            Cb::LessonDaily(DailyChoice::Ask) => "ld:ask".to_owned(),
+            Cb::LessonDaily(DailyChoice::At(minute)) => format!("ld:{minute}"),
+            Cb::LessonDaily(DailyChoice::Off) => "ld:off".to_owned(),
+            Cb::LessonStart { lesson } => format!("lt:{lesson}"),
         };
         debug_assert!(s.len() <= MAX_LEN, "callback data too long: {s}");
         s
@@ -520,6 +540,13 @@ impl Cb {
                 Cb::LessonAnswer { reading, question, choice }
             }
             ("lc", rest) => Cb::Compose(crate::domain::lesson_compose::Button::decode(rest)?),
+            ("ld", "ask") => Cb::LessonDaily(DailyChoice::Ask),
+            ("ld", "off") => Cb::LessonDaily(DailyChoice::Off),
+            ("ld", minute) => {
+                let m: u16 = minute.parse().ok().filter(|m| *m < 24 * 60)?;
+                (m.to_string() == minute).then_some(Cb::LessonDaily(DailyChoice::At(m)))?
+            }
+            ("lt", lesson) => Cb::LessonStart { lesson: positive(lesson)? },
             _ => return None,
         })
     }
@@ -640,6 +667,10 @@ mod tests {
             Cb::LessonListen { reading: 1, card: 0 },
             Cb::LessonAnswer { reading: i64::MAX, question: u8::MAX, choice: u8::MAX },
             Cb::Compose(crate::domain::lesson_compose::Button::Topic(Category::HousekeepingEldercare)),
+            Cb::LessonDaily(DailyChoice::Ask),
+            Cb::LessonDaily(DailyChoice::At(1439)),
+            Cb::LessonDaily(DailyChoice::Off),
+            Cb::LessonStart { lesson: i64::MAX },
         ];
         for cb in all {
             let data = cb.encode();
@@ -704,9 +735,11 @@ mod tests {
             Cb::LessonListen { .. } => 49,
             Cb::LessonAnswer { .. } => 50,
             Cb::Compose(_) => 51,
+            Cb::LessonDaily(_) => 52,
+            Cb::LessonStart { .. } => 53,
         }
     }
-    const VARIANTS: usize = 52;
+    const VARIANTS: usize = 54;
 
     /// A random valid value of variant `which`, its fields drawn over their whole range (ids up to
     /// `i64::MAX`, keys up to the longest a catalogue allows).
@@ -830,6 +863,12 @@ mod tests {
             49 => Cb::LessonListen { reading: id(rng), card: rng.r#gen() },
             50 => Cb::LessonAnswer { reading: id(rng), question: rng.r#gen(), choice: rng.r#gen() },
             51 => Cb::Compose(*crate::domain::lesson_compose::Button::all().choose(rng).expect("buttons")),
+            52 => Cb::LessonDaily(match rng.gen_range(0..3) {
+                0 => DailyChoice::Ask,
+                1 => DailyChoice::At(rng.gen_range(0..24 * 60)),
+                _ => DailyChoice::Off,
+            }),
+            53 => Cb::LessonStart { lesson: id(rng) },
             _ => unreachable!("variant {which} of {VARIANTS}"),
         }
     }
@@ -921,6 +960,14 @@ mod tests {
             "lc:r:9",
             "lc:cr:5",
             "lc:t:farming",
+            "ld:",
+            "ld:1440",
+            "ld:0450",
+            "ld:-1",
+            "ld:on",
+            "lt:0",
+            "lt:",
+            "lt:x",
         ] {
             assert_eq!(Cb::decode(data), None, "{data}");
         }

@@ -476,6 +476,13 @@ impl Candidate {
             && self.region_key.as_ref().is_none_or(|r| learner.regions.iter().any(|mine| mine == r))
     }
 
+    /// Whether the learner is done with it: finished once; a lesson that earns them credits, finished
+    /// this calendar year.
+    pub fn is_done(&self, learner: &Learner<'_>, past: &[Past]) -> bool {
+        let mut finished = past.iter().filter(|p| p.lesson_id == self.lesson_id).filter_map(|p| p.finished_year);
+        if self.credits_learner(learner) { finished.any(|y| y == learner.year) } else { finished.next().is_some() }
+    }
+
     /// Whether finishing it earns this learner credits (then it may be done again each calendar year).
     fn credits_learner(&self, learner: &Learner<'_>) -> bool {
         learner.audience == Audience::Cadre && self.audience.includes(Audience::Cadre) && self.credits > Credits::ZERO
@@ -497,16 +504,14 @@ pub fn pick(learner: &Learner<'_>, lessons: &[Candidate], past: &[Past]) -> Pick
         .enumerate()
         .filter(|(_, l)| l.applies_to(learner))
         .filter_map(|(order, l)| {
-            let finished: Vec<i32> =
-                past.iter().filter(|p| p.lesson_id == l.lesson_id).filter_map(|p| p.finished_year).collect();
-            let done = if l.credits_learner(learner) { finished.contains(&learner.year) } else { !finished.is_empty() };
-            if done {
+            if l.is_done(learner, past) {
                 return None;
             }
+            let finished = past.iter().any(|p| p.lesson_id == l.lesson_id && p.finished_year.is_some());
             let topic_rank = learner.topics.iter().position(|t| *t == l.topic).unwrap_or(learner.topics.len());
             // A lesson for both in the other audience's topic (farming, for a cadre) comes after theirs.
             let other_topic = l.topic.audience() != learner.audience;
-            Some(((!finished.is_empty(), topic_rank, other_topic, order), l.lesson_id))
+            Some(((finished, topic_rank, other_topic, order), l.lesson_id))
         })
         .min_by_key(|(rank, _)| *rank);
     match best {

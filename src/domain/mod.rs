@@ -14,11 +14,9 @@ pub mod income;
 pub mod labels;
 pub mod learning;
 pub mod lesson;
-<<<<<<< HEAD
-pub mod lesson_report;
-=======
 pub mod lesson_compose;
->>>>>>> lesson-compose
+pub mod lesson_daily;
+pub mod lesson_report;
 pub mod order;
 pub mod outcomes;
 pub mod person;

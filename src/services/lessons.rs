@@ -8,7 +8,7 @@ use chrono::{DateTime, Datelike, Utc};
 use crate::app::App;
 use crate::db::lessons::{self as store, StoredLesson, StoredMedia};
 use crate::domain::catalog::Credits;
-use crate::domain::lesson::{Effect, Input, Learner, Past, Pick, Refusal, Step, pick, step};
+use crate::domain::lesson::{Candidate, Effect, Input, Learner, Past, Pick, Refusal, Step, pick, step};
 use crate::domain::person::Person;
 use crate::i18n::Lang;
 
@@ -62,6 +62,8 @@ pub struct FinishedView {
     pub title: String,
     /// Different lessons the person has finished, this one included.
     pub lessons_done: i64,
+    /// Days in a row with a finished lesson (`domain::lesson_daily::streak`).
+    pub streak: u32,
     /// For a cadre: the credits this lesson earned now (none when it earned them already this year).
     pub earned: Option<Credits>,
     /// For a cadre: the year's credits from lessons so far.
@@ -115,8 +117,25 @@ fn year_of(tz: chrono_tz::Tz, at: DateTime<Utc>) -> i32 {
     at.with_timezone(&tz).year()
 }
 
-/// The next lesson for the person (one begun first), at its current step; a new reading begins now.
-pub async fn open_next(app: &App, person: &Person) -> anyhow::Result<Opened> {
+/// What the choice of a person's next lesson saw: the lessons for them, their readings, and its answer.
+pub(crate) struct Choice {
+    pub pick: Pick,
+    pub readings: Vec<store::Reading>,
+    pub lessons: Vec<Candidate>,
+    pub past: Vec<Past>,
+    pub regions: Vec<String>,
+    pub topics: Vec<crate::domain::catalog::Category>,
+    pub year: i32,
+}
+
+impl Choice {
+    pub fn learner<'a>(&'a self, person: &Person) -> Learner<'a> {
+        Learner { audience: person.audience, regions: &self.regions, topics: &self.topics, year: self.year }
+    }
+}
+
+/// Loads the facts and lets `domain::lesson::pick` choose the person's next lesson.
+pub(crate) async fn choose_next(app: &App, person: &Person) -> anyhow::Result<Choice> {
     let (tz, year) = year_now(app, person).await?;
     let regions: Vec<String> = match &person.village_key {
         Some(village) => crate::db::regions::ancestry(&app.db, village).await?.into_iter().map(|r| r.key).collect(),
@@ -133,8 +152,15 @@ pub async fn open_next(app: &App, person: &Person) -> anyhow::Result<Opened> {
             finished_year: r.finished_at.map(|t| year_of(tz, t)),
         })
         .collect();
-    let learner = Learner { audience: person.audience, regions: &regions, topics: &topics, year };
-    match pick(&learner, &lessons, &past) {
+    let mut choice = Choice { pick: Pick::Nothing, readings, lessons, past, regions, topics, year };
+    choice.pick = pick(&choice.learner(person), &choice.lessons, &choice.past);
+    Ok(choice)
+}
+
+/// The next lesson for the person (one begun first), at its current step; a new reading begins now.
+pub async fn open_next(app: &App, person: &Person) -> anyhow::Result<Opened> {
+    let Choice { pick, readings, .. } = choose_next(app, person).await?;
+    match pick {
         Pick::Nothing => Ok(Opened::NothingLeft),
         Pick::Resume { reading_id, lesson_id } => {
             let Some(stored) = store::lesson(&app.db, lesson_id).await? else { return Ok(Opened::NothingLeft) };
@@ -156,7 +182,7 @@ pub async fn open_next(app: &App, person: &Person) -> anyhow::Result<Opened> {
 }
 
 /// What the person sees at `at` of a reading (`earned`: what finishing just earned, at the end).
-async fn view_at(
+pub(crate) async fn view_at(
     app: &App,
     person: &Person,
     stored: &StoredLesson,
@@ -207,6 +233,7 @@ async fn view_at(
             View::Finished(FinishedView {
                 title,
                 lessons_done: store::finished_lessons(&app.db, person.user_id).await?,
+                streak: crate::services::lesson_daily::streak_of(app, person).await?,
                 earned,
                 year_total,
             })

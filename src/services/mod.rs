@@ -9,6 +9,7 @@ pub mod erasure;
 pub mod invites;
 pub mod learning;
 pub mod lesson_compose;
+pub mod lesson_daily;
 pub mod lesson_report;
 pub mod lessons;
 pub mod notify;

@@ -33,6 +33,8 @@ pub struct PersonalData {
     pub lessons: Vec<LessonReadingEntry>,
     /// Credits earned from lessons, per lesson and year (also counted in `credits_by_year`).
     pub lesson_credits: Vec<LessonCreditEntry>,
+    /// The daily lesson (每日一课): the chosen local time, if subscribed, and how many were sent.
+    pub lesson_daily: LessonDailyEntry,
     pub credits_by_year: Vec<CreditsYear>,
     pub surveys: Vec<SurveyEntry>,
     pub course_requests: Vec<CourseRequestEntry>,
@@ -200,6 +202,14 @@ pub struct LessonAnswerEntry {
     pub chosen: Option<String>,
     pub correct: bool,
     pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LessonDailyEntry {
+    /// Local time of day, minutes after midnight.
+    pub at_minute: Option<i64>,
+    pub subscribed_since: Option<DateTime<Utc>>,
+    pub sent: i64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -564,6 +574,14 @@ pub async fn load(app: &App, user_id: i64) -> anyhow::Result<Option<Export>> {
         certificates,
         lessons,
         lesson_credits,
+        lesson_daily: {
+            let subscription = db::lesson_daily::subscription(db, user_id).await?;
+            LessonDailyEntry {
+                at_minute: subscription.as_ref().map(|s| s.at_minute),
+                subscribed_since: subscription.map(|s| s.since),
+                sent: db::lesson_daily::sent_count(db, user_id).await?,
+            }
+        },
         credits_by_year,
         surveys,
         course_requests: store::course_requests(db, user_id)
@@ -711,6 +729,7 @@ mod tests {
             certificates: Vec::new(),
             lessons: Vec::new(),
             lesson_credits: Vec::new(),
+            lesson_daily: LessonDailyEntry::default(),
             credits_by_year: Vec::new(),
             surveys,
             course_requests: Vec::new(),

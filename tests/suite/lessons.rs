@@ -172,7 +172,11 @@ async fn a_villager_reads_card_by_card_listens_and_answers_in_chinese() {
     assert!(text.contains(&tr!(ZH, "lesson-finished", title = "香菇菌棒补水")), "{text}");
     assert!(text.contains(&tr!(ZH, "lesson-progress", count = 1)), "{text}");
     assert!(!shows(&text, ZH, "lesson-credit-year") && !shows(&text, ZH, "lesson-credit-earned"), "{text}");
-    assert_eq!(done.buttons().map(|b| b.text.clone()).collect::<Vec<_>>(), [zh("btn-lesson-more")]);
+    // Under the first lesson finished: another lesson, and the daily lesson offered.
+    assert_eq!(
+        done.buttons().map(|b| b.text.clone()).collect::<Vec<_>>(),
+        [zh("btn-lesson-more"), zh("btn-lesson-daily-offer")]
+    );
     // Stored: sent, opened and finished, each answer with whether it was right at the first try.
     let reading = reading_of(&t, me, "xianggu-bushui").await;
     assert!(reading.opened_at.is_some() && reading.finished_at.is_some() && reading.source == "menu");
@@ -276,7 +280,11 @@ async fn an_english_villager_reads_in_english() {
     let text = done.rendered_text();
     assert!(text.contains(&tr!(EN, "lesson-finished", title = "Re-watering shiitake logs")), "{text}");
     assert!(text.contains(&tr!(EN, "lesson-progress", count = 1)) && text.contains("1 lesson."), "{text}");
-    assert_eq!(done.buttons().map(|b| b.text.clone()).collect::<Vec<_>>(), [en("btn-lesson-more")]);
+    // Under the first lesson finished: another lesson, and the daily lesson offered.
+    assert_eq!(
+        done.buttons().map(|b| b.text.clone()).collect::<Vec<_>>(),
+        [en("btn-lesson-more"), en("btn-lesson-daily-offer")]
+    );
     // An old page of the finished lesson.
     let id = t.emu.press(amy, card1.message_id, card1.inline_keyboard[1][0].callback_data.as_deref().unwrap());
     assert_eq!(t.emu.callback_answer(&id).await.unwrap().text, Some(en("lesson-stale-finished")));

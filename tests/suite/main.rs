@@ -21,6 +21,7 @@ mod inbox;
 mod languages;
 mod learning;
 mod lesson_compose;
+mod lesson_daily;
 mod lesson_report;
 mod lessons;
 mod locales;

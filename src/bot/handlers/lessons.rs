@@ -39,7 +39,7 @@ pub async fn open(ctx: &Ctx, person: &Person) -> anyhow::Result<()> {
 }
 
 /// Shows one step of a reading.
-async fn show(ctx: &Ctx, lang: Lang, view: &View, resumed: bool) -> anyhow::Result<()> {
+pub(crate) async fn show(ctx: &Ctx, lang: Lang, view: &View, resumed: bool) -> anyhow::Result<()> {
     let resumed = resumed.then(|| tr!(lang, "lesson-resumed"));
     match view {
         View::Card(card) => show_card(ctx, lang, card, resumed).await,
@@ -52,8 +52,14 @@ async fn show(ctx: &Ctx, lang: Lang, view: &View, resumed: bool) -> anyhow::Resu
             ctx.say_with(text, markup).await
         }
         View::Finished(done) => {
-            let rows = vec![vec![button(tr!(lang, "btn-lesson-more"), Cb::LessonOpen)]];
-            ctx.say_with(finished_text(lang, done), InlineKeyboardMarkup::new(rows)).await
+            let mut rows = vec![vec![button(tr!(lang, "btn-lesson-more"), Cb::LessonOpen)]];
+            let mut text = finished_text(lang, done);
+            // Not subscribed to the daily lesson yet: offered here, where they have just seen what one is.
+            if crate::services::lesson_daily::subscription(&ctx.app, ctx.user_id).await?.is_none() {
+                text = format!("{text}\n\n{}", tr!(lang, "lesson-daily-offer"));
+                rows.push(vec![super::lesson_daily::offer_button(lang)]);
+            }
+            ctx.say_with(text, InlineKeyboardMarkup::new(rows)).await
         }
     }
 }
@@ -210,6 +216,9 @@ fn finished_text(lang: Lang, done: &FinishedView) -> String {
         tr!(lang, "lesson-finished", title = done.title.as_str()),
         tr!(lang, "lesson-progress", count = done.lessons_done),
     ];
+    if done.streak > 0 {
+        lines.push(tr!(lang, "lesson-streak", days = done.streak));
+    }
     if let Some(credits) = done.earned {
         lines.push(tr!(lang, "lesson-credit-earned", credits = credits.to_string(), n = credits.as_number()));
     } else if done.year_total.is_some() {

@@ -5,6 +5,7 @@ pub mod erasure;
 pub mod help;
 pub mod learning;
 pub mod lesson_compose;
+pub mod lesson_daily;
 pub mod lessons;
 pub mod menu;
 pub mod mydata;

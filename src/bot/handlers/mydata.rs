@@ -146,6 +146,17 @@ pub fn summary(lang: Lang, export: &Export, with_csv: bool) -> String {
             data.lessons.iter().filter(|l| l.finished_at.is_some()).map(|l| l.lesson_key.as_str()).collect();
         lines.push(tr!(lang, "mydata-lessons", count = finished.len(), read = data.lessons.len()));
     }
+    let daily = &data.lesson_daily;
+    match daily.at_minute.and_then(|m| u16::try_from(m).ok()) {
+        Some(minute) => lines.push(tr!(
+            lang,
+            "mydata-lesson-daily",
+            time = super::lesson_daily::time_label(lang, minute),
+            sent = daily.sent
+        )),
+        None if daily.sent > 0 => lines.push(tr!(lang, "mydata-lesson-daily-none", sent = daily.sent)),
+        None => {}
+    }
     let earned: Vec<String> = data
         .credits_by_year
         .iter()

@@ -170,6 +170,7 @@ async fn ask(ctx: &Ctx, person: &Person, step: &SettingsStep) -> anyhow::Result<
                     keyboards::button(tr!(lang, "settings-deleteme"), Cb::Settings(Item::Erase)),
                 ],
             ];
+            rows.push(vec![super::lesson_daily::settings_button(ctx, person).await?]);
             let stopped = services::surveys::is_stopped(&ctx.app, person.user_id).await?;
             let label =
                 if stopped { tr!(lang, "settings-surveys-turn-on") } else { tr!(lang, "settings-surveys-turn-off") };

@@ -1,0 +1,253 @@
+//! The daily lesson (每日一课): subscribing and changing the time with buttons, the lesson arriving at
+//! the chosen time with the clock moved, opened with its button, answered and credited; planned through
+//! the gate (a region's quiet hours, a busy-season day, a pause), never two on one local date, nothing
+//! when no lesson is left; unsubscribing withdraws a waiting one. Chinese and English; SQLite and
+//! PostgreSQL.
+
+use crate::assert_shows;
+use crate::common::{EN, Lang, Store, TestBot, ZH, beijing, en, shows, tr, zh};
+use fieldschool::db;
+use fieldschool::domain::settings::Change;
+use fieldschool::emulator::BotMessage;
+use fieldschool::services;
+use sqlx::Row;
+
+/// A registered cadre of the demo's first village, in `lang`.
+async fn cadre(t: &TestBot, id: i64, name: &str, lang: Lang) -> i64 {
+    if lang == EN {
+        let me = t.user(id, name, "en");
+        t.register(me, name, "I agree", "cadre").await;
+        me
+    } else {
+        let me = t.user(id, name, "zh-hans");
+        t.register(me, name, "同意", "干部").await;
+        me
+    }
+}
+
+fn label(lang: Lang, key: &str) -> String {
+    if lang == EN { en(key) } else { zh(key) }
+}
+
+/// Opens ⚙️ settings, taps the daily-lesson row and chooses the time whose label contains `time`.
+async fn subscribe_in_settings(t: &TestBot, me: i64, lang: Lang, time: &str) -> BotMessage {
+    let menu = t.say(me, &label(lang, "menu-settings")).await;
+    let row = menu.buttons().find(|b| b.text.starts_with("📖")).expect("the daily lesson row").text.clone();
+    let ask = t.tap(me, &row).await;
+    assert_shows!(ask.rendered_text(), lang, "lesson-daily-ask");
+    t.tap(me, time).await
+}
+
+/// The due times (Beijing, "MM-DD HH:MM") of the person's daily lessons waiting in the outbox.
+async fn waiting(t: &TestBot, me: i64) -> Vec<String> {
+    db::outbox::for_chat(&t.app.db, me)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|row| row.kind == "lesson-daily" && row.status == db::outbox::Status::Pending)
+        .map(|row| row.due_at.with_timezone(&chrono_tz::Asia::Shanghai).format("%m-%d %H:%M").to_string())
+        .collect()
+}
+
+async fn plans(t: &TestBot, me: i64) -> Vec<(String, String)> {
+    sqlx::query("SELECT local_date, state FROM lesson_daily_plans WHERE user_id = $1 ORDER BY local_date")
+        .bind(me)
+        .fetch_all(&t.app.db.pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get("local_date"), r.get("state")))
+        .collect()
+}
+
+/// Waits until the outbox reports a daily lesson to `me` sent.
+async fn sent(events: &mut tokio::sync::broadcast::Receiver<fieldschool::outbox::OutboxEvent>, me: i64) {
+    loop {
+        let event = tokio::time::timeout(std::time::Duration::from_secs(20), events.recv())
+            .await
+            .expect("the daily lesson was sent within 20 s")
+            .unwrap();
+        if event.chat_id == me && event.kind == "lesson-daily" {
+            assert_eq!(event.outcome, fieldschool::outbox::Outcome::Sent);
+            return;
+        }
+    }
+}
+
+/// Moves the clock and runs the scheduler's daily-lesson planning at once (idempotent: the running
+/// scheduler may plan the same day too; it is planned once).
+async fn at(t: &TestBot, when: &str) {
+    t.clock.set(beijing(when));
+    services::lesson_daily::run_due(&t.app).await.unwrap();
+}
+
+async fn journey(store: Store, lang: Lang) {
+    let Some(t) = TestBot::start(store).await else { return };
+    let me = cadre(&t, 1651, if lang == EN { "Li Jianguo" } else { "李建国" }, lang).await;
+
+    // Subscribed at 09:00 for the morning: today's time has passed, so the first one comes tomorrow.
+    let saved = subscribe_in_settings(&t, me, lang, "7:30").await;
+    assert_shows!(saved.rendered_text(), lang, "lesson-daily-saved");
+    at(&t, "2026-12-01T20:00:00").await;
+    assert!(waiting(&t, me).await.is_empty(), "nothing planned before the first morning");
+
+    // The next morning at 07:30 it comes, naming the lesson, with a button to start it.
+    let mut events = t.outbox_events();
+    t.clock.set(beijing("2026-12-02T07:30:00"));
+    let daily = t.next(me).await;
+    assert_shows!(daily.rendered_text(), lang, "lesson-daily-today");
+    // Counted as sent once the outbox has sent it (the scheduler's next pass, or the tap, settles it).
+    sent(&mut events, me).await;
+    services::lesson_daily::settle(&t.app, Some(me)).await.unwrap();
+    let row = sqlx::query("SELECT source, opened_at FROM lesson_readings WHERE user_id = $1")
+        .bind(me)
+        .fetch_one(&t.app.db.pool)
+        .await
+        .unwrap();
+    let reading: (String, Option<i64>) = (row.get("source"), row.get("opened_at"));
+    assert_eq!(reading, ("daily".to_owned(), None), "sent, not yet opened");
+
+    // The button opens it; reading it through and answering earns the credit, shown in /credits.
+    let mut msg = t.tap(me, &label(lang, "btn-lesson-daily-start")).await;
+    assert_shows!(msg.rendered_text(), lang, "lesson-card");
+    for _ in 0..12 {
+        let next = label(lang, "btn-lesson-next");
+        let has_next = msg.buttons().any(|b| b.text == next);
+        if has_next {
+            msg = t.tap(me, &next).await;
+        } else if shows(&msg.rendered_text(), lang, "lesson-finished") {
+            break;
+        } else {
+            // A check question: any answer; the feedback comes first.
+            let first = msg.buttons().next().expect("an answer").text.clone();
+            t.tap(me, &first).await;
+            msg = t.next(me).await;
+        }
+    }
+    let done = msg.rendered_text();
+    assert_shows!(done, lang, "lesson-finished");
+    assert!(done.contains(&tr!(lang, "lesson-streak", days = 1)), "{done}");
+    assert!(!done.contains(&label(lang, "lesson-daily-offer")), "no offer to a subscriber: {done}");
+    let opened: Option<i64> = sqlx::query("SELECT opened_at FROM lesson_readings WHERE user_id = $1")
+        .bind(me)
+        .fetch_one(&t.app.db.pool)
+        .await
+        .unwrap()
+        .get("opened_at");
+    assert!(opened.is_some());
+    let credits = t.say(me, "/credits").await;
+    assert_shows!(credits.rendered_text(), lang, "credits-source-lessons");
+
+    // An old "开始学习" of the lesson just finished answers plainly.
+    let old = daily.buttons().next().unwrap().callback_data.clone().unwrap();
+    let id = t.emu.press(me, daily.message_id, &old);
+    let answer = t.emu.callback_answer(&id).await.unwrap().text.unwrap_or_default();
+    assert_eq!(answer, label(lang, "lesson-daily-done-already"));
+
+    // The time changed to the evening: the settings row shows it; tomorrow's comes at 20:00.
+    let saved = subscribe_in_settings(&t, me, lang, "20:00").await;
+    assert_shows!(saved.rendered_text(), lang, "lesson-daily-saved");
+    at(&t, "2026-12-03T08:00:00").await;
+    assert!(waiting(&t, me).await.is_empty());
+    t.clock.set(beijing("2026-12-03T20:00:00"));
+    assert_shows!(t.next(me).await.rendered_text(), lang, "lesson-daily-today");
+
+    // /mydata shows the subscription; one tap stops it and withdraws what waits.
+    let mydata = t.say(me, "/mydata").await;
+    assert_shows!(mydata.rendered_text(), lang, "mydata-lesson-daily");
+    let person = db::people::find(&t.app.db, me).await.unwrap().unwrap();
+    assert!(services::lesson_daily::unsubscribe(&t.app, &person).await.unwrap());
+    assert!(waiting(&t, me).await.is_empty());
+    at(&t, "2026-12-04T20:00:00").await;
+    assert!(waiting(&t, me).await.is_empty(), "no more after stopping");
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn a_cadre_subscribes_gets_it_next_morning_answers_and_earns_the_credit_in_chinese_on_sqlite() {
+    journey(Store::Sqlite, ZH).await;
+}
+
+#[tokio::test]
+async fn a_cadre_subscribes_gets_it_next_morning_answers_and_earns_the_credit_in_english_on_postgres() {
+    journey(Store::Postgres, EN).await;
+}
+
+async fn gate(store: Store) {
+    let Some(t) = TestBot::start(store).await else { return };
+    let me = cadre(&t, 1661, "李建国", ZH).await;
+    subscribe_in_settings(&t, me, ZH, "20:00").await;
+
+    // The region's own quiet hours begin at 19:00: the 20:00 lesson waits for the morning after them.
+    sqlx::query("UPDATE regions SET quiet_hours = '19:00-07:00'").execute(&t.app.db.pool).await.unwrap();
+    t.app.db.refresh_catalog_if_changed().await.unwrap();
+    at(&t, "2026-12-01T20:00:00").await;
+    assert_eq!(waiting(&t, me).await, ["12-02 07:00"]);
+    // Sent on the 2nd in the morning: the 2nd's own 20:00 is not planned beside it.
+    let mut events = t.outbox_events();
+    t.clock.set(beijing("2026-12-02T07:00:00"));
+    assert_shows!(t.next(me).await.rendered_text(), ZH, "lesson-daily-today");
+    sent(&mut events, me).await;
+    services::lesson_daily::settle(&t.app, Some(me)).await.unwrap();
+    at(&t, "2026-12-02T20:00:00").await;
+    assert!(waiting(&t, me).await.is_empty(), "one a day: {:?}", plans(&t, me).await);
+    assert_eq!(plans(&t, me).await, [("2026-12-01".to_owned(), "sent".to_owned())]);
+    sqlx::query("UPDATE regions SET quiet_hours = NULL").execute(&t.app.db.pool).await.unwrap();
+    t.app.db.refresh_catalog_if_changed().await.unwrap();
+
+    // A pause holds it until the pause ends; no second one is planned while it waits.
+    let person = db::people::find(&t.app.db, me).await.unwrap().unwrap();
+    services::people::apply_change(&t.app, me, &Change::Pause(7)).await.unwrap();
+    at(&t, "2026-12-03T20:00:00").await;
+    let held = waiting(&t, me).await;
+    assert_eq!(held.len(), 1);
+    assert_eq!(held, ["12-09 20:00"], "held to the end of the pause (a week from 12-02 20:00)");
+    at(&t, "2026-12-04T20:00:00").await;
+    assert_eq!(waiting(&t, me).await, held, "still one");
+    services::lesson_daily::unsubscribe(&t.app, &person).await.unwrap();
+    services::people::apply_change(&t.app, me, &Change::Pause(0)).await.unwrap();
+
+    // A busy-season day (三夏 in 新安县): the morning time moves to the noon window.
+    services::lesson_daily::subscribe(&t.app, &person, 7 * 60 + 30).await.unwrap();
+    at(&t, "2027-06-01T07:30:00").await;
+    assert_eq!(waiting(&t, me).await, ["06-01 12:00"]);
+
+    // Nothing left to learn: nothing is sent that day.
+    let mut events = t.outbox_events();
+    at(&t, "2027-06-01T12:00:00").await;
+    assert_shows!(t.next(me).await.rendered_text(), ZH, "lesson-daily-today");
+    sent(&mut events, me).await;
+    sqlx::query("UPDATE lessons SET active = 0").execute(&t.app.db.pool).await.unwrap();
+    at(&t, "2027-06-02T07:30:00").await;
+    assert!(waiting(&t, me).await.is_empty());
+    assert_eq!(plans(&t, me).await.last().unwrap(), &("2027-06-02".to_owned(), "nothing".to_owned()));
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn the_daily_lesson_goes_through_the_gate_on_sqlite() {
+    gate(Store::Sqlite).await;
+}
+
+#[tokio::test]
+async fn the_daily_lesson_goes_through_the_gate_on_postgres() {
+    gate(Store::Postgres).await;
+}
+
+#[tokio::test]
+async fn a_time_that_is_not_offered_changes_nothing() {
+    let Some(t) = TestBot::start(Store::Sqlite).await else { return };
+    let me = t.villager(1671, "王秀英").await;
+    let menu = t.say(me, &zh("menu-settings")).await;
+    for data in ["ld:451", "ld:0", "ld:off"] {
+        let id = t.emu.press(me, menu.message_id, data);
+        let answer = t.emu.callback_answer(&id).await.unwrap();
+        if data == "ld:off" {
+            assert_shows!(t.next(me).await.rendered_text(), ZH, "lesson-daily-not-subscribed");
+        } else {
+            assert_eq!(answer.text.as_deref(), Some(zh("menu-expired").as_str()), "{data}");
+        }
+    }
+    assert!(db::lesson_daily::subscription(&t.app.db, me).await.unwrap().is_none());
+    t.stop().await;
+}
