@@ -91,6 +91,7 @@ help-trainer =
     For trainers:
     • /broadcast: send notices to the people in your classes
     • /checkin: open check-in, record attendance and practical checks
+    • /lesson: make a micro-lesson in the chat (text, photos, voice, check questions) for villagers or cadres
 help-coordinator =
     For training offices:
     • approve orders; a line per new order (can be turned off in settings)

@@ -81,6 +81,8 @@ async fn snapshot(db: &db::Db) -> Vec<String> {
         "lesson_readings",
         "lesson_answers",
         "lesson_credits",
+        "lesson_subscriptions",
+        "lesson_daily_plans",
     ] {
         let n: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n FROM {table}"))
             .fetch_one(&db.pool)
@@ -300,6 +302,19 @@ async fn sweep(store: Store) {
         assert_eq!(press(&t, other_trainer, &data).await, NOT_ALLOWED, "{data}");
     }
     assert_eq!(snapshot(&t.app.db).await, before);
+
+    // "▶ 开始学习" of a lesson that is not for the presser (a cadres' lesson, pressed by a villager) or
+    // that does not exist: a plain answer, and no reading begins.
+    let cadre_lesson: i64 = sqlx::query_scalar("SELECT id FROM lessons WHERE audience = 'cadre' ORDER BY id")
+        .fetch_one(&t.app.db.pool)
+        .await
+        .unwrap();
+    let before = snapshot(&t.app.db).await;
+    for lesson in [cadre_lesson, missing] {
+        let answer = press(&t, stranger, &Cb::LessonStart { lesson }.encode()).await;
+        crate::assert_shows!(answer, crate::common::ZH, "lesson-daily-gone");
+    }
+    assert_eq!(snapshot(&t.app.db).await, before, "a lesson not for them begins no reading");
 
     // The owner's own buttons still work: the sweep refused people, not buttons.
     let own = press(&t, owner, &Cb::Order(OrderAction::Cancel(o)).encode()).await;
