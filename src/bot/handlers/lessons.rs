@@ -249,7 +249,12 @@ async fn press(ctx: &Ctx, person: &Person, reading: i64, input: Input) -> anyhow
             ctx.answer(None).await?;
             let caption =
                 tr!(lang, "lesson-voice-caption", title = title.as_str(), position = index + 1, total = total);
-            send_media(ctx, &media, Some(caption), None).await?;
+            // The page's "下一页" comes again under the recording: on a small screen the card's own button
+            // has scrolled away by the time it ends. Whichever is pressed first turns the page; the other
+            // is then an old button like any other.
+            let next = Cb::LessonNext { reading, card: u8::try_from(index).unwrap_or(u8::MAX) };
+            let markup = InlineKeyboardMarkup::new(vec![vec![button(tr!(lang, "btn-lesson-next"), next)]]);
+            send_media(ctx, &media, Some(caption), Some(markup)).await?;
             Ok(())
         }
         Pressed::Refused(refusal) => {
