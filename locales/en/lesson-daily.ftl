@@ -25,3 +25,12 @@ settings-lesson-daily-on = 📖 Daily lesson: { $time }
 settings-lesson-daily-off = 📖 Daily lesson (off)
 mydata-lesson-daily = Daily lesson: { $time } ({ $sent } sent)
 mydata-lesson-daily-none = Daily lesson: off ({ $sent } sent)
+
+## Before and after a class: a lesson of its course the evening before and the evening after
+
+lesson-course-preview = 📖 Before class: "{ $title }"
+    Take a few minutes to look at it before tomorrow's class.
+lesson-course-preview-soon = 📖 Before class: "{ $title }"
+    Take a few minutes to look at it before the class.
+lesson-course-review = 📖 After class: "{ $title }"
+    Go over it again while the class is fresh.

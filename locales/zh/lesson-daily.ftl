@@ -22,3 +22,12 @@ settings-lesson-daily-on = 📖 每日一课：{ $time }
 settings-lesson-daily-off = 📖 每日一课（未订阅）
 mydata-lesson-daily = 每日一课：{ $time }（已推送 { $sent } 次）
 mydata-lesson-daily-none = 每日一课：未订阅（已推送 { $sent } 次）
+
+## 课前预习 / 课后复习：报了名的课，上课前一晚和结课后一晚各发一课
+
+lesson-course-preview = 📖 课前预习：《{ $title }》
+    明天上课前花几分钟看看。
+lesson-course-preview-soon = 📖 课前预习：《{ $title }》
+    上课前花几分钟看看。
+lesson-course-review = 📖 课后复习：《{ $title }》
+    趁刚上完课，再看一遍记得牢。

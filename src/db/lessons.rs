@@ -769,3 +769,33 @@ pub async fn answers_for_export(db: &Db, user_id: i64) -> sqlx::Result<Vec<Answe
     .fetch_all(&db.pool)
     .await
 }
+
+/// A course's lesson as the messages before and after its classes need it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CourseLessonRow {
+    pub id: i64,
+    pub title: String,
+    #[sqlx(rename = "tr_json")]
+    pub tr: Translations,
+    pub audience: LessonAudience,
+    pub region_key: Option<String>,
+}
+
+/// The active lessons of a course, in catalogue order.
+pub async fn of_course(conn: &mut sqlx::AnyConnection, course_key: &str) -> sqlx::Result<Vec<CourseLessonRow>> {
+    sqlx::query_as(
+        "SELECT id, title, tr_json, audience, region_key FROM lessons WHERE course_key = $1 AND active = 1
+         ORDER BY sort_order, key",
+    )
+    .bind(course_key)
+    .fetch_all(conn)
+    .await
+}
+
+/// The lessons the person has finished (at least once).
+pub async fn finished_ids(conn: &mut sqlx::AnyConnection, user_id: i64) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar("SELECT DISTINCT lesson_id FROM lesson_readings WHERE user_id = $1 AND finished_at IS NOT NULL")
+        .bind(user_id)
+        .fetch_all(conn)
+        .await
+}

@@ -452,3 +452,8 @@ pub async fn set_instant_lines(db: &Db, user_id: i64, on: bool) -> sqlx::Result<
 pub async fn name_conn(conn: &mut sqlx::AnyConnection, user_id: i64) -> sqlx::Result<Option<String>> {
     sqlx::query_scalar("SELECT name FROM people WHERE user_id = $1").bind(user_id).fetch_optional(&mut *conn).await
 }
+
+/// The audience a person takes courses as.
+pub async fn audience_conn(conn: &mut sqlx::AnyConnection, user_id: i64) -> sqlx::Result<Option<Audience>> {
+    sqlx::query_scalar("SELECT audience FROM people WHERE user_id = $1").bind(user_id).fetch_optional(conn).await
+}

@@ -87,6 +87,49 @@ pub fn streak(finished_days: &[NaiveDate], today: NaiveDate, is_busy: impl Fn(Na
     count
 }
 
+/// When a course's lessons go to someone booked on one of its classes (课前预习 / 课后复习): at 20:00
+/// local (the daily lesson's evening time, after supper and after the 19:30 session reminder), the
+/// evening before the first session and the evening after the last one. For a one-session class both
+/// days hang on that one session. These are planned instants: the gate still moves them (quiet hours,
+/// busy-season windows, a pause).
+pub const COURSE_LESSON_AT: NaiveTime = match NaiveTime::from_hms_opt(20, 0, 0) {
+    Some(t) => t,
+    None => NaiveTime::MIN,
+};
+
+/// How long after the last session a review is still worth sending (held by a pause or a busy season);
+/// after that it is dropped, not sent months late.
+pub const REVIEW_WITHIN: chrono::Duration = chrono::Duration::days(7);
+
+/// The local days of the preview (the day before `first_day`) and the review (the day after
+/// `last_day`), each at [`COURSE_LESSON_AT`].
+pub fn course_lesson_times(first_day: NaiveDate, last_day: NaiveDate) -> (NaiveDateTime, NaiveDateTime) {
+    let before = first_day.checked_sub_days(Days::new(1)).unwrap_or(first_day);
+    let after = last_day.checked_add_days(Days::new(1)).unwrap_or(last_day);
+    (before.and_time(COURSE_LESSON_AT), after.and_time(COURSE_LESSON_AT))
+}
+
+/// One lesson of a course as the choice of what to send around a class sees it, in catalogue order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CourseLesson {
+    pub lesson_id: i64,
+    /// Meant for this person (their audience and region).
+    pub for_them: bool,
+    /// They have finished it.
+    pub finished: bool,
+}
+
+/// The lessons named before and after a class: the course's first lesson for the person not finished
+/// yet as the preview; as the review the next one not finished after it (they are expected to read the
+/// preview before class), else the preview's own lesson again. Nothing when every lesson for them is
+/// finished, or the course has none for them. Chosen when the order is confirmed: a lesson finished
+/// by the time the message goes answers its button with "already done".
+pub fn course_lessons(lessons: &[CourseLesson]) -> Option<(i64, i64)> {
+    let mut open = lessons.iter().filter(|l| l.for_them && !l.finished).map(|l| l.lesson_id);
+    let preview = open.next()?;
+    Some((preview, open.next().unwrap_or(preview)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -184,5 +227,30 @@ mod tests {
         assert_eq!(streak(&days, d("2027-01-02"), |_| false), 3);
         // Lessons of a future date (a clock set back) are not counted.
         assert_eq!(streak(&days, d("2026-12-31"), |_| false), 2);
+    }
+
+    #[test]
+    fn a_class_names_the_first_open_course_lesson_before_and_the_next_after() {
+        let l = |lesson_id, for_them, finished| CourseLesson { lesson_id, for_them, finished };
+        assert_eq!(course_lessons(&[]), None);
+        assert_eq!(course_lessons(&[l(1, true, true), l(2, false, false)]), None);
+        assert_eq!(course_lessons(&[l(1, true, false)]), Some((1, 1)));
+        assert_eq!(
+            course_lessons(&[l(1, true, true), l(2, true, false), l(3, false, false), l(4, true, false)]),
+            Some((2, 4))
+        );
+    }
+
+    #[test]
+    fn course_lessons_go_the_evening_before_the_first_session_and_after_the_last() {
+        assert_eq!(
+            course_lesson_times(d("2026-12-12"), d("2026-12-19")),
+            (at("2026-12-11 20:00"), at("2026-12-20 20:00"))
+        );
+        // One session: the evenings around that day; across the new year.
+        assert_eq!(
+            course_lesson_times(d("2027-01-01"), d("2027-01-01")),
+            (at("2026-12-31 20:00"), at("2027-01-02 20:00"))
+        );
     }
 }

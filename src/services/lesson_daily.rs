@@ -2,7 +2,9 @@
 //! each subscriber's day once its time has come (`domain::lesson_daily::plan`), names their next lesson
 //! (`domain::lesson::pick`) and queues it through the outbox and the gate as a non-urgent notice
 //! (quiet hours, busy-season windows and a pause hold it). Once the outbox has sent it, the reading
-//! counts as sent (source `daily`); tapping its button opens it. Also the learning streak.
+//! counts as sent (source `daily`); tapping its button opens it. Also the learning streak, and a course's
+//! lessons the evening before and after a booked class (课前预习 / 课后复习), planned with the order's
+//! reminders.
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 
@@ -237,4 +239,121 @@ pub async fn streak_of(app: &App, person: &Person) -> anyhow::Result<u32> {
         .collect();
     let today = cal.local(app.now()).date();
     Ok(rules::streak(&days, today, |day| cal.is_busy_day(day).is_some()))
+}
+
+// ---------------------------------------------------------------------------------------------------
+// A course's lessons around a class (课前预习 / 课后复习)
+// ---------------------------------------------------------------------------------------------------
+
+/// The outbox rows' label of the lessons sent around a class; with the order id, their dedupe prefix.
+const COURSE_LABEL: &str = "lesson-course";
+
+/// The dedupe-key prefix of an order's course lessons: withdrawn with its reminders.
+pub(crate) fn course_lessons_prefix(order_id: i64) -> String {
+    format!("{COURSE_LABEL}:{order_id}:")
+}
+
+/// Who the course lessons of one order go to, as the reminders already read them.
+pub(crate) struct CourseLessonsFor<'a> {
+    pub order_id: i64,
+    pub user_id: i64,
+    pub course_key: &'a str,
+    /// The class's scheduled sessions.
+    pub sessions: &'a [crate::domain::catalog::Session],
+    /// The class's time zone: the days around its sessions are its days.
+    pub tz: chrono_tz::Tz,
+    pub to: &'a db::people::Addressee,
+    pub calendar: &'a RegionCalendar,
+}
+
+/// The outbox rows of an order's 课前预习 and 课后复习 (see [`rules::course_lessons`] and
+/// [`rules::course_lesson_times`]), each at most once per order; none when the course has no lesson
+/// left for the person. Planned inside the transaction that confirmed the order.
+pub(crate) async fn course_lessons_for_order(
+    tx: &mut db::Tx,
+    app: &App,
+    o: &CourseLessonsFor<'_>,
+) -> anyhow::Result<Vec<db::outbox::NewMessage>> {
+    use crate::domain::catalog::SessionStatus;
+    let now = app.now();
+    let scheduled = || o.sessions.iter().filter(|s| s.status == SessionStatus::Scheduled);
+    let (Some(first), Some(last)) = (scheduled().min_by_key(|s| s.starts_at), scheduled().max_by_key(|s| s.starts_at))
+    else {
+        return Ok(Vec::new());
+    };
+    if last.ends_at <= now {
+        return Ok(Vec::new());
+    }
+    let rows = lesson_store::of_course(tx, o.course_key).await?;
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let Some(audience) = db::people::audience_conn(tx, o.user_id).await? else { return Ok(Vec::new()) };
+    let finished = lesson_store::finished_ids(tx, o.user_id).await?;
+    let regions: Vec<String> = match &o.to.village_key {
+        Some(village) => app.db.catalog_in_tx(tx).await?.ancestry(village).into_iter().map(|r| r.key).collect(),
+        None => Vec::new(),
+    };
+    let facts: Vec<rules::CourseLesson> = rows
+        .iter()
+        .map(|r| rules::CourseLesson {
+            lesson_id: r.id,
+            for_them: r.audience.includes(audience)
+                && r.region_key.as_ref().is_none_or(|k| regions.iter().any(|mine| mine == k)),
+            finished: finished.contains(&r.id),
+        })
+        .collect();
+    let Some((preview, review)) = rules::course_lessons(&facts) else { return Ok(Vec::new()) };
+    let title_of = |id: i64| rows.iter().find(|r| r.id == id).map(|r| (r.title.clone(), r.tr.clone()));
+    let first_day = first.starts_at.with_timezone(&o.tz).date_naive();
+    let last_day = last.starts_at.with_timezone(&o.tz).date_naive();
+    let (before, after) = rules::course_lesson_times(first_day, last_day);
+    let local_utc = |local: chrono::NaiveDateTime| o.tz.from_local_datetime(&local).earliest().map(|t| t.to_utc());
+
+    let mut messages = Vec::new();
+    // The preview, only while the class has not begun; not worth sending once it has.
+    if first.starts_at > now
+        && let (Some(planned_at), Some((title, tr))) = (local_utc(before), title_of(preview))
+    {
+        let (tz, eve) = (o.tz, before.date());
+        let note = |sent_at: Option<DateTime<Utc>>| {
+            let (title, tr) = (title.clone(), tr.clone());
+            let mut note = Note::notice(COURSE_LABEL, planned_at, move |lang| {
+                let title = tr.text(lang, "title", &title);
+                let button =
+                    vec![vec![(tr!(lang, "btn-lesson-daily-start"), Cb::LessonStart { lesson: preview }.encode())]];
+                let plain = tr!(lang, "lesson-course-preview-soon", title = title);
+                // "Tomorrow" only when it goes the evening before; sent another day it says "before class".
+                match sent_at.map(|at| at.with_timezone(&tz).date_naive()) {
+                    Some(day) if day == eve => {
+                        let mut p = payload(tr!(lang, "lesson-course-preview", title = title), button);
+                        p.day_bound =
+                            Some(db::outbox::DayBound { day, tz: tz.name().to_owned(), other_day_text: plain });
+                        p
+                    }
+                    _ => payload(plain, button),
+                }
+            })
+            .dedupe(format!("{}preview", course_lessons_prefix(o.order_id)));
+            note.deadline_at = Some(first.starts_at);
+            note
+        };
+        if let Some(planned) = notify::plan_for(app, o.to, o.calendar, &note(None)) {
+            messages.push(notify::message(&note(Some(planned.due_at)), &planned));
+        }
+    }
+    if let (Some(planned_at), Some((title, tr))) = (local_utc(after), title_of(review)) {
+        let mut note = Note::notice(COURSE_LABEL, planned_at, move |lang| {
+            payload(
+                tr!(lang, "lesson-course-review", title = tr.text(lang, "title", &title)),
+                vec![vec![(tr!(lang, "btn-lesson-daily-start"), Cb::LessonStart { lesson: review }.encode())]],
+            )
+        })
+        .dedupe(format!("{}review", course_lessons_prefix(o.order_id)));
+        note.deadline_at = Some(last.ends_at + rules::REVIEW_WITHIN);
+        if let Some(planned) = notify::plan_for(app, o.to, o.calendar, &note) {
+            messages.push(notify::message(&note, &planned));
+        }
+    }
+    Ok(messages)
 }

@@ -1,6 +1,7 @@
-//! Session reminders for confirmed orders, planned through the send-window gate into the outbox;
-//! withdrawn when the order ends; re-planned (and people told) when an import moves or cancels a
-//! session; and busy-season warnings for sessions an import puts into 农忙.
+//! Session reminders for confirmed orders (and their course's lessons before and after the class),
+//! planned through the send-window gate into the outbox; withdrawn when the order ends; re-planned
+//! (and people told) when an import moves or cancels a session; and busy-season warnings for sessions
+//! an import puts into 农忙.
 
 use chrono::{DateTime, Utc};
 
@@ -15,6 +16,7 @@ use crate::domain::person::Person;
 use crate::domain::reminder::{MIN_GAP, Which};
 use crate::i18n::{Lang, local_date, session_when};
 use crate::services::catalog_import::ImportReport;
+use crate::services::lesson_daily::{self, CourseLessonsFor};
 use crate::services::notify::{self, Note, payload};
 use crate::tr;
 
@@ -184,16 +186,29 @@ pub async fn plan_for_order(tx: &mut Tx, app: &App, order: &OrderRow) -> anyhow:
     let Some(recipient) = Recipient::load(tx, app, order, &ctx).await? else { return Ok(0) };
     // Every session's reminders in one statement: a confirmation is the busiest update there is.
     let catalog = app.db.catalog_in_tx(tx).await?;
-    let messages: Vec<db::outbox::NewMessage> = catalog
-        .sessions_of_class(&order.class_key)
-        .flat_map(|session| session_reminders(app, order, &ctx, session, &recipient))
-        .collect();
+    let sessions: Vec<Session> = catalog.sessions_of_class(&order.class_key).cloned().collect();
+    let mut messages: Vec<db::outbox::NewMessage> =
+        sessions.iter().flat_map(|session| session_reminders(app, order, &ctx, session, &recipient)).collect();
+    // The course's lessons before and after the class (课前预习 / 课后复习) go with the reminders and
+    // are withdrawn with them.
+    let course_lessons = CourseLessonsFor {
+        order_id: order.id,
+        user_id: order.user_id,
+        course_key: &ctx.class.course_key,
+        sessions: &sessions,
+        tz: ctx.tz,
+        to: &recipient.to,
+        calendar: &recipient.calendar,
+    };
+    messages.extend(lesson_daily::course_lessons_for_order(tx, app, &course_lessons).await?);
     Ok(db::outbox::enqueue_many(tx, &messages).await? as usize)
 }
 
-/// Withdraws the order's pending reminders (it was cancelled, rejected…).
+/// Withdraws the order's pending reminders and course lessons (it was cancelled, rejected…).
 pub async fn withdraw_for_order(tx: &mut Tx, order_id: i64) -> anyhow::Result<u64> {
-    Ok(db::outbox::cancel_by_dedupe_prefix(tx, &format!("remind:{order_id}:")).await?)
+    let reminders = db::outbox::cancel_by_dedupe_prefix(tx, &format!("remind:{order_id}:")).await?;
+    let lessons = db::outbox::cancel_by_dedupe_prefix(tx, &lesson_daily::course_lessons_prefix(order_id)).await?;
+    Ok(reminders + lessons)
 }
 
 /// After an import: re-plans reminders of moved sessions and withdraws those of cancelled ones,

@@ -38,9 +38,7 @@ async fn check_in_quiz_retake_and_certificate() {
     t.clock.set(beijing("2026-12-20T09:20:00"));
     // Both reminders (19:30 the evening before, 07:30 on the day) have gone out by now.
     for who in [a, b] {
-        for _ in 0..2 {
-            assert_shows!(t.next(who).await.rendered_text(), ZH, "reminder-title");
-        }
+        t.around_class(who, 2, 1).await; // and the 课前预习 at 20:00 the evening before
     }
     let code = t.open_checkin(teacher, "12月20日").await;
     let invite_a = t.next(a).await;
@@ -180,11 +178,12 @@ async fn a_cadre_earns_credits_and_the_coordinator_exports_them() {
 
     // Two sessions on 2027-03-20: 09:00–11:30 and 14:30–17:00.
     // Reminders due by then: both sessions' at 19:30 the evening before; the afternoon's at 12:30.
-    for (at, when, reminders) in [("2027-03-20T08:55:00", "09:00", 2), ("2027-03-20T14:25:00", "14:30", 1)] {
+    // The course's 课前预习 goes at 20:00 the evening before too.
+    for (at, when, reminders, lessons) in
+        [("2027-03-20T08:55:00", "09:00", 2, 1), ("2027-03-20T14:25:00", "14:30", 1, 0)]
+    {
         t.clock.set(beijing(at));
-        for _ in 0..reminders {
-            assert_shows!(t.next(cadre).await.rendered_text(), ZH, "reminder-title");
-        }
+        t.around_class(cadre, reminders, lessons).await;
         let code = t.open_checkin(teacher, when).await;
         t.next(cadre).await; // the check-in button message
         assert_shows!(t.say(cadre, &code).await.rendered_text(), ZH, "checkin-done");

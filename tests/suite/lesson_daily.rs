@@ -1,8 +1,9 @@
 //! The daily lesson (每日一课): subscribing and changing the time with buttons, the lesson arriving at
 //! the chosen time with the clock moved, opened with its button, answered and credited; planned through
 //! the gate (a region's quiet hours, a busy-season day, a pause), never two on one local date, nothing
-//! when no lesson is left; unsubscribing withdraws a waiting one. Chinese and English; SQLite and
-//! PostgreSQL.
+//! when no lesson is left; unsubscribing withdraws a waiting one. A course's lesson before and after a
+//! class someone booked (课前预习 / 课后复习), withdrawn when the order is cancelled. Chinese and English;
+//! SQLite and PostgreSQL.
 
 use crate::assert_shows;
 use crate::common::{EN, Lang, Store, TestBot, ZH, beijing, en, shows, tr, zh};
@@ -249,5 +250,151 @@ async fn a_time_that_is_not_offered_changes_nothing() {
         }
     }
     assert!(db::lesson_daily::subscription(&t.app.db, me).await.unwrap().is_none());
+    t.stop().await;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// A course's lessons around a class (课前预习 / 课后复习)
+// ---------------------------------------------------------------------------------------------------
+
+/// A registered villager of the demo's first village, in `lang`.
+async fn villager(t: &TestBot, id: i64, lang: Lang) -> i64 {
+    if lang == EN {
+        let me = t.user(id, "Wang Xiuying", "en");
+        t.register(me, "Wang Xiuying", "I agree", "Villager").await;
+        me
+    } else {
+        t.villager(id, "王秀英").await
+    }
+}
+
+/// Orders a seat in a class of a course from the catalogue, with buttons.
+async fn order(t: &TestBot, me: i64, lang: Lang, category: &str, course: &str, place: &str) {
+    t.say(me, &label(lang, "menu-browse")).await;
+    t.tap(me, &label(lang, category)).await;
+    t.tap(me, course).await;
+    t.tap(me, place).await;
+    let done = t.tap(me, &label(lang, "btn-confirm-order")).await;
+    assert_shows!(done.rendered_text(), lang, "order-confirmed");
+}
+
+async fn order_mushroom(t: &TestBot, me: i64, lang: Lang) {
+    let (course, place) = if lang == EN {
+        ("Growing edible mushrooms", "Tieshan Town Agricultural Extension Station")
+    } else {
+        ("食用菌种植技术", "铁山镇农业技术推广站")
+    };
+    order(t, me, lang, "category-crops-livestock", course, place).await;
+}
+
+/// The course lessons queued for a chat: (Beijing due time "MM-DD HH:MM", status), earliest first.
+async fn course_lessons(t: &TestBot, me: i64) -> Vec<(String, db::outbox::Status)> {
+    let mut rows: Vec<(String, db::outbox::Status)> = db::outbox::for_chat(&t.app.db, me)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|row| row.kind == "lesson-course")
+        .map(|row| (row.due_at.with_timezone(&chrono_tz::Asia::Shanghai).format("%m-%d %H:%M").to_string(), row.status))
+        .collect();
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    rows
+}
+
+/// The bot's next message to `me` that shows `key`, skipping others (the session reminders).
+async fn next_showing(t: &TestBot, me: i64, lang: Lang, key: &str) -> BotMessage {
+    for _ in 0..12 {
+        let m = t.next(me).await;
+        if shows(&m.rendered_text(), lang, key) {
+            return m;
+        }
+    }
+    panic!("no message showing {key} to {me}");
+}
+
+async fn course_lessons_come_before_and_after_a_class(store: Store, lang: Lang) {
+    let Some(t) = TestBot::start(store).await else { return };
+    let me = villager(&t, 1661, lang).await;
+    order_mushroom(&t, me, lang).await;
+
+    // Sessions 12-12, 12-13 and 12-19: the preview the evening before the first, the review the
+    // evening after the last; 20:00 is outside the quiet hours, so the gate keeps both.
+    let pending = db::outbox::Status::Pending;
+    assert_eq!(
+        course_lessons(&t, me).await,
+        [("12-11 20:00".to_owned(), pending), ("12-20 20:00".to_owned(), pending)]
+    );
+
+    // The evening before, after the session reminder, the preview names the course's lesson.
+    let title = if lang == EN { "Re-watering shiitake logs" } else { "香菇菌棒补水" };
+    t.clock.set(beijing("2026-12-11T20:00:00"));
+    let preview = next_showing(&t, me, lang, "lesson-course-preview").await;
+    assert_eq!(preview.rendered_text(), tr!(lang, "lesson-course-preview", title = title));
+    // Its button opens the lesson.
+    let card = t.tap(me, &label(lang, "btn-lesson-daily-start")).await;
+    assert_shows!(card.rendered_text(), lang, "lesson-card");
+
+    // The evening after the last session, the review (the course has this one lesson: it again).
+    t.clock.set(beijing("2026-12-20T20:00:00"));
+    let review = next_showing(&t, me, lang, "lesson-course-review").await;
+    assert_eq!(review.rendered_text(), tr!(lang, "lesson-course-review", title = title));
+    let again = t.tap(me, &label(lang, "btn-lesson-daily-start")).await;
+    assert_shows!(again.rendered_text(), lang, "lesson-card");
+    // Each went once.
+    assert!(course_lessons(&t, me).await.iter().all(|(_, s)| *s == db::outbox::Status::Sent));
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn course_lessons_come_before_and_after_a_class_on_sqlite_in_chinese() {
+    course_lessons_come_before_and_after_a_class(Store::Sqlite, ZH).await;
+}
+
+#[tokio::test]
+async fn course_lessons_come_before_and_after_a_class_on_sqlite_in_english() {
+    course_lessons_come_before_and_after_a_class(Store::Sqlite, EN).await;
+}
+
+#[tokio::test]
+async fn course_lessons_come_before_and_after_a_class_on_postgres() {
+    course_lessons_come_before_and_after_a_class(Store::Postgres, ZH).await;
+}
+
+async fn a_cancelled_order_gets_no_course_lessons(store: Store) {
+    let Some(t) = TestBot::start(store).await else { return };
+    let me = villager(&t, 1662, ZH).await;
+    order_mushroom(&t, me, ZH).await;
+    assert_eq!(course_lessons(&t, me).await.len(), 2);
+    t.say(me, "/my").await;
+    t.tap(me, "❌ 取消 12月12日（周六） · 铁山镇农业技术推广站").await;
+    let done = t.tap(me, &zh("btn-yes-cancel")).await;
+    assert_shows!(done.rendered_text(), ZH, "cancel-done");
+    // Withdrawn with the reminders: nothing of it goes out on either evening.
+    let cancelled = db::outbox::Status::Cancelled;
+    assert_eq!(
+        course_lessons(&t, me).await,
+        [("12-11 20:00".to_owned(), cancelled), ("12-20 20:00".to_owned(), cancelled)]
+    );
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn a_cancelled_order_gets_no_course_lessons_on_sqlite() {
+    a_cancelled_order_gets_no_course_lessons(Store::Sqlite).await;
+}
+
+#[tokio::test]
+async fn a_cancelled_order_gets_no_course_lessons_on_postgres() {
+    a_cancelled_order_gets_no_course_lessons(Store::Postgres).await;
+}
+
+#[tokio::test]
+async fn a_course_without_lessons_plans_none() {
+    let Some(t) = TestBot::start(Store::Sqlite).await else { return };
+    // The electrician course has no lessons: its reminders, nothing else.
+    let me = villager(&t, 1663, ZH).await;
+    order(&t, me, ZH, "category-trades", "农村低压电工", "新安县职业技术学校 实训楼").await;
+    assert!(course_lessons(&t, me).await.is_empty());
+    let reminders = db::outbox::for_chat(&t.app.db, me).await.unwrap();
+    assert!(reminders.iter().any(|r| r.kind == "reminder"), "the reminders are planned");
     t.stop().await;
 }

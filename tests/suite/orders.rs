@@ -745,8 +745,9 @@ async fn forged_and_stale_presses_change_nothing(store: Store) {
         assert_eq!(w.act(&villager, action).await, ActionOutcome::NotAllowed, "{b}: {action:?} on one's own order");
     }
     assert_eq!(w.order(order.id).await, order, "{b}: nothing changed");
-    // Only the reminders of the villager's own confirmed order are queued: nothing from the refusals.
-    assert!(w.inbox(&villager).await.iter().all(|m| m.kind == "reminder"), "{b}");
+    // Only the reminders of the villager's own confirmed order (and its course's lessons around the
+    // class) are queued: nothing from the refusals.
+    assert!(w.inbox(&villager).await.iter().all(|m| m.kind == "reminder" || m.kind == "lesson-course"), "{b}");
     assert!(w.inbox(&other).await.is_empty(), "{b}");
 
     // Buttons that do not fit the order's state are stale.

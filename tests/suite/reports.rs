@@ -115,9 +115,7 @@ async fn report_scenario(store: Store) {
     // 2026-12-20 09:30–11:30: 甲 checks in, 乙 does not come.
     t.clock.set(beijing("2026-12-20T09:20:00"));
     for who in [a, b] {
-        for _ in 0..2 {
-            assert_shows!(t.next(who).await.rendered_text(), ZH, "reminder-title");
-        }
+        t.around_class(who, 2, 1).await; // and the 课前预习 at 20:00 the evening before
     }
     let code = t.open_checkin(teacher, "12月20日").await;
     t.next(a).await;

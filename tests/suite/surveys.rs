@@ -96,9 +96,7 @@ async fn journey(store: Store) {
     // The class meets 12-20 09:30–11:30; both check in, the session ends, 甲 passes the quiz.
     t.clock.set(beijing("2026-12-20T09:20:00"));
     for who in [a, b] {
-        for _ in 0..2 {
-            assert_shows!(t.next(who).await.rendered_text(), ZH, "reminder-title");
-        }
+        t.around_class(who, 2, 1).await; // and the 课前预习 at 20:00 the evening before
     }
     let code = t.open_checkin(teacher, "12月20日").await;
     for who in [a, b] {

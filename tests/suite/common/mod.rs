@@ -153,6 +153,26 @@ impl TestBot {
         self.emu.next_message(user).await.unwrap()
     }
 
+    /// Reads the messages that go out around a class (in Chinese): `reminders` session reminders and
+    /// `lessons` of the course's 课前预习 / 课后复习, in whatever order the outbox sent them.
+    pub async fn around_class(&self, user: i64, reminders: usize, lessons: usize) {
+        let (mut seen_reminders, mut seen_lessons) = (0, 0);
+        for _ in 0..reminders + lessons {
+            let text = self.next(user).await.rendered_text();
+            if shows(&text, ZH, "reminder-title") {
+                seen_reminders += 1;
+            } else if shows(&text, ZH, "lesson-course-preview")
+                || shows(&text, ZH, "lesson-course-preview-soon")
+                || shows(&text, ZH, "lesson-course-review")
+            {
+                seen_lessons += 1;
+            } else {
+                panic!("expected a reminder or a course lesson, got:\n{text}");
+            }
+        }
+        assert_eq!((seen_reminders, seen_lessons), (reminders, lessons), "messages around a class");
+    }
+
     /// Presses the button whose label contains `label` on the newest message that has one, and
     /// returns the bot's next message.
     pub async fn tap(&self, user: i64, label: &str) -> BotMessage {
