@@ -191,17 +191,41 @@ pub async fn plan_for_order(tx: &mut Tx, app: &App, order: &OrderRow) -> anyhow:
         sessions.iter().flat_map(|session| session_reminders(app, order, &ctx, session, &recipient)).collect();
     // The course's lessons before and after the class (课前预习 / 课后复习) go with the reminders and
     // are withdrawn with them.
+    messages.extend(course_lessons(tx, app, order, &ctx, &recipient, &sessions).await?);
+    Ok(db::outbox::enqueue_many(tx, &messages).await? as usize)
+}
+
+/// The order's 课前预习 and 课后复习, timed by the class's sessions as they are now.
+async fn course_lessons(
+    tx: &mut Tx,
+    app: &App,
+    order: &OrderRow,
+    ctx: &ClassContext,
+    recipient: &Recipient,
+    sessions: &[Session],
+) -> anyhow::Result<Vec<db::outbox::NewMessage>> {
     let course_lessons = CourseLessonsFor {
         order_id: order.id,
         user_id: order.user_id,
         course_key: &ctx.class.course_key,
-        sessions: &sessions,
+        sessions,
         tz: ctx.tz,
         to: &recipient.to,
         calendar: &recipient.calendar,
     };
-    messages.extend(lesson_daily::course_lessons_for_order(tx, app, &course_lessons).await?);
-    Ok(db::outbox::enqueue_many(tx, &messages).await? as usize)
+    lesson_daily::course_lessons_for_order(tx, app, &course_lessons).await
+}
+
+/// After a session moved or was cancelled: the order's course lessons still waiting are withdrawn and
+/// planned again from the class as it is now. One already sent keeps its outbox key, so it is not sent
+/// a second time.
+async fn replan_course_lessons(tx: &mut Tx, app: &App, order: &OrderRow, ctx: &ClassContext) -> anyhow::Result<()> {
+    db::outbox::cancel_by_dedupe_prefix(tx, &lesson_daily::course_lessons_prefix(order.id)).await?;
+    let Some(recipient) = Recipient::load(tx, app, order, ctx).await? else { return Ok(()) };
+    let sessions: Vec<Session> = app.db.catalog_in_tx(tx).await?.sessions_of_class(&order.class_key).cloned().collect();
+    let messages = course_lessons(tx, app, order, ctx, &recipient, &sessions).await?;
+    db::outbox::enqueue_many(tx, &messages).await?;
+    Ok(())
 }
 
 /// Withdraws the order's pending reminders and course lessons (it was cancelled, rejected…).
@@ -252,6 +276,9 @@ pub async fn after_import(app: &App, report: &ImportReport) -> anyhow::Result<()
                 order.id
             ));
             notify::queue(&mut tx, app, order.user_id, &note).await?;
+        }
+        for order in &booked {
+            replan_course_lessons(&mut tx, app, order, &ctx).await?;
         }
         tx.commit().await?;
     }

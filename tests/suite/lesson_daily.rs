@@ -398,3 +398,55 @@ async fn a_course_without_lessons_plans_none() {
     assert!(reminders.iter().any(|r| r.kind == "reminder"), "the reminders are planned");
     t.stop().await;
 }
+
+async fn a_moved_first_session_moves_the_preview(store: Store) {
+    let Some(t) = TestBot::start(store).await else { return };
+    let me = villager(&t, 1664, ZH).await;
+    order_mushroom(&t, me, ZH).await;
+    let pending = db::outbox::Status::Pending;
+    let cancelled = db::outbox::Status::Cancelled;
+    assert_eq!(
+        course_lessons(&t, me).await,
+        [("12-11 20:00".to_owned(), pending), ("12-20 20:00".to_owned(), pending)]
+    );
+
+    // The county office moves the first session from the 12th to the 14th (after the second, on the
+    // 13th): the preview goes the evening before the new first session, the 12th, and the old one is
+    // withdrawn; the review stays after the last session.
+    let catalog = crate::common::DEMO_CATALOG;
+    let first = catalog.find("key      = \"mushroom-2026-12\"").unwrap();
+    let (head, tail) = catalog.split_at(first);
+    let moved = format!("{head}{}", tail.replacen("date  = \"2026-12-12\"", "date  = \"2026-12-14\"", 1));
+    assert!(moved != catalog, "the session's date line was found");
+    let report =
+        fieldschool::services::catalog_import::import_str(&t.app.db, "demo-catalog.toml", &moved).await.unwrap();
+    assert_eq!(report.moved_sessions.len(), 1, "{report}");
+    services::reminders::after_import(&t.app, &report).await.unwrap();
+    let mut planned = course_lessons(&t, me).await;
+    planned.sort_by_key(|(at, status)| (at.clone(), format!("{status:?}")));
+    assert_eq!(
+        planned,
+        [
+            ("12-11 20:00".to_owned(), cancelled),
+            ("12-12 20:00".to_owned(), pending),
+            ("12-20 20:00".to_owned(), cancelled),
+            ("12-20 20:00".to_owned(), pending),
+        ]
+    );
+
+    // It arrives on the new evening, once.
+    t.clock.set(beijing("2026-12-12T20:00:00"));
+    let preview = next_showing(&t, me, ZH, "lesson-course-preview").await;
+    assert_eq!(preview.rendered_text(), tr!(ZH, "lesson-course-preview", title = "香菇菌棒补水"));
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn a_moved_first_session_moves_the_preview_on_sqlite() {
+    a_moved_first_session_moves_the_preview(Store::Sqlite).await;
+}
+
+#[tokio::test]
+async fn a_moved_first_session_moves_the_preview_on_postgres() {
+    a_moved_first_session_moves_the_preview(Store::Postgres).await;
+}
