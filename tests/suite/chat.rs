@@ -351,7 +351,9 @@ async fn in_the_chat_a_villager_reads_a_lesson_with_its_photo_and_voice() {
     chat.wait_for(&zh("btn-lesson-next")).await;
     chat.send("1").await; // 🔊 听语音
     chat.wait_for("[voice message").await;
-    chat.send("2").await; // 下一页
+    // The recording carries the page's 下一页 (the newest message with buttons: `1` presses it).
+    chat.wait_for(&zh("btn-lesson-next")).await;
+    chat.send("1").await; // 下一页, under the recording
     chat.wait_for(&tr!(ZH, "lesson-card", title = "香菇菌棒补水", position = 2, total = 3)).await;
     chat.send("/quit").await;
     let _ = chat.child.wait().await;
