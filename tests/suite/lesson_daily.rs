@@ -63,12 +63,21 @@ async fn plans(t: &TestBot, me: i64) -> Vec<(String, String)> {
 
 /// Waits until the outbox reports a daily lesson to `me` sent.
 async fn sent(events: &mut tokio::sync::broadcast::Receiver<fieldschool::outbox::OutboxEvent>, me: i64) {
+    sent_of_kind(events, me, "lesson-daily").await
+}
+
+/// Returns once the outbox has recorded a message of `kind` to `me` as sent.
+async fn sent_of_kind(
+    events: &mut tokio::sync::broadcast::Receiver<fieldschool::outbox::OutboxEvent>,
+    me: i64,
+    kind: &str,
+) {
     loop {
         let event = tokio::time::timeout(std::time::Duration::from_secs(20), events.recv())
             .await
-            .expect("the daily lesson was sent within 20 s")
+            .expect("the message was sent within 20 s")
             .unwrap();
-        if event.chat_id == me && event.kind == "lesson-daily" {
+        if event.chat_id == me && event.kind == kind {
             assert_eq!(event.outcome, fieldschool::outbox::Outcome::Sent);
             return;
         }
@@ -326,16 +335,21 @@ async fn course_lessons_come_before_and_after_a_class(store: Store, lang: Lang) 
 
     // The evening before, after the session reminder, the preview names the course's lesson.
     let title = if lang == EN { "Re-watering shiitake logs" } else { "香菇菌棒补水" };
+    let mut events = t.outbox_events();
     t.clock.set(beijing("2026-12-11T20:00:00"));
     let preview = next_showing(&t, me, lang, "lesson-course-preview").await;
     assert_eq!(preview.rendered_text(), tr!(lang, "lesson-course-preview", title = title));
+    sent_of_kind(&mut events, me, "lesson-course").await;
     // Its button opens the lesson.
     let card = t.tap(me, &label(lang, "btn-lesson-daily-start")).await;
     assert_shows!(card.rendered_text(), lang, "lesson-card");
 
     // The evening after the last session, the review (the course has this one lesson: it again).
+    let mut events = t.outbox_events();
     t.clock.set(beijing("2026-12-20T20:00:00"));
     let review = next_showing(&t, me, lang, "lesson-course-review").await;
+    // Recorded as sent once the outbox has heard back from Telegram.
+    sent_of_kind(&mut events, me, "lesson-course").await;
     assert_eq!(review.rendered_text(), tr!(lang, "lesson-course-review", title = title));
     let again = t.tap(me, &label(lang, "btn-lesson-daily-start")).await;
     assert_shows!(again.rendered_text(), lang, "lesson-card");
