@@ -294,29 +294,17 @@ pub async fn upsert_lesson(
     };
     let (id, mut outcome) = match &existing {
         Some(row) if *row == wanted => (row.id, Upsert::Unchanged),
-        Some(row) => {
-            sqlx::query(
-                "UPDATE lessons SET title = $2, tr_json = $3, topic = $4, audience = $5, region_key = $6,
-                     credits_tenths = $7, course_key = $8, sort_order = $9, active = 1 WHERE id = $1",
-            )
-            .bind(row.id)
-            .bind(&l.title)
-            .bind(l.tr.to_json())
-            .bind(l.topic.as_str())
-            .bind(l.audience.as_str())
-            .bind(&l.region_key)
-            .bind(l.credits.tenths())
-            .bind(&l.course_key)
-            .bind(sort_order)
-            .execute(&mut **tx)
-            .await?;
-            (row.id, Upsert::Updated)
-        }
-        None => {
+        _ => {
+            // One statement for a new lesson and a changed one: the key decides.
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO lessons (key, title, tr_json, topic, audience, region_key, credits_tenths, course_key,
                                       sort_order, active)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1) RETURNING id",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1)
+                 ON CONFLICT (key) DO UPDATE SET title = excluded.title, tr_json = excluded.tr_json,
+                     topic = excluded.topic, audience = excluded.audience, region_key = excluded.region_key,
+                     credits_tenths = excluded.credits_tenths, course_key = excluded.course_key,
+                     sort_order = excluded.sort_order, active = 1
+                 RETURNING id",
             )
             .bind(&l.key)
             .bind(&l.title)
@@ -329,7 +317,7 @@ pub async fn upsert_lesson(
             .bind(sort_order)
             .fetch_one(&mut **tx)
             .await?;
-            (id, Upsert::Created)
+            (id, if existing.is_some() { Upsert::Updated } else { Upsert::Created })
         }
     };
 
