@@ -101,6 +101,9 @@ stored_text!(
     crate::domain::survey::Wave,
     crate::domain::region::RegionLevel,
     crate::db::outbox::Status,
+    crate::domain::job::WorkIntent,
+    crate::domain::job::PayUnit,
+    crate::domain::job::ReferralStatus,
 );
 
 /// Text the domain wrote through its own constructor reads back through `from_stored` (no check: it was

@@ -143,6 +143,8 @@ pub enum Cb {
     LessonStart {
         lesson: i64,
     },
+    /// Jobs after training (`jb:…`): openings, interest and consent, work intent, referral statuses.
+    Job(crate::domain::job::Button),
 }
 
 /// A choice about the daily lesson.
@@ -375,6 +377,7 @@ impl Cb {
             Cb::LessonDaily(DailyChoice::At(minute)) => format!("ld:{minute}"),
             Cb::LessonDaily(DailyChoice::Off) => "ld:off".to_owned(),
             Cb::LessonStart { lesson } => format!("lt:{lesson}"),
+            Cb::Job(b) => format!("jb:{}", b.encode()),
         };
         debug_assert!(s.len() <= MAX_LEN, "callback data too long: {s}");
         s
@@ -540,6 +543,7 @@ impl Cb {
                 Cb::LessonAnswer { reading, question, choice }
             }
             ("lc", rest) => Cb::Compose(crate::domain::lesson_compose::Button::decode(rest)?),
+            ("jb", rest) => Cb::Job(crate::domain::job::Button::decode(rest)?),
             ("ld", "ask") => Cb::LessonDaily(DailyChoice::Ask),
             ("ld", "off") => Cb::LessonDaily(DailyChoice::Off),
             ("ld", minute) => {
@@ -737,9 +741,10 @@ mod tests {
             Cb::Compose(_) => 51,
             Cb::LessonDaily(_) => 52,
             Cb::LessonStart { .. } => 53,
+            Cb::Job(_) => 54,
         }
     }
-    const VARIANTS: usize = 54;
+    const VARIANTS: usize = 55;
 
     /// A random valid value of variant `which`, its fields drawn over their whole range (ids up to
     /// `i64::MAX`, keys up to the longest a catalogue allows).
@@ -869,6 +874,26 @@ mod tests {
                 _ => DailyChoice::Off,
             }),
             53 => Cb::LessonStart { lesson: id(rng) },
+            54 => {
+                use crate::domain::job::{Button, ReferralStatus, WorkIntent};
+                Cb::Job(match rng.gen_range(0..12) {
+                    0 => Button::Browse { page: rng.r#gen() },
+                    1 => Button::View { opening: id(rng) },
+                    2 => Button::Interested { opening: id(rng) },
+                    3 => Button::Share { opening: id(rng), yes: rng.r#gen() },
+                    4 => Button::IntentAsk,
+                    5 => Button::Intent(*WorkIntent::ALL.choose(rng).expect("intents")),
+                    6 => Button::Status {
+                        referral: id(rng),
+                        status: *ReferralStatus::ALL.choose(rng).expect("statuses"),
+                    },
+                    7 => Button::Openings,
+                    8 => Button::Referrals { opening: id(rng) },
+                    9 => Button::Close { opening: id(rng) },
+                    10 => Button::Card { referral: id(rng) },
+                    _ => Button::Csv { opening: id(rng) },
+                })
+            }
             _ => unreachable!("variant {which} of {VARIANTS}"),
         }
     }

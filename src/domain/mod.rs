@@ -11,6 +11,7 @@ pub mod dialog;
 pub mod erasure;
 pub mod gate;
 pub mod income;
+pub mod job;
 pub mod labels;
 pub mod learning;
 pub mod lesson;
