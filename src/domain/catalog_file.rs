@@ -14,6 +14,7 @@ mod class;
 mod course;
 pub(crate) mod lenient;
 pub(crate) mod lesson;
+pub(crate) mod opening;
 mod region;
 mod trainer;
 
@@ -68,6 +69,7 @@ pub(crate) struct CatalogFile {
     pub(crate) course: Vec<CourseToml>,
     pub(crate) class: Vec<ClassToml>,
     pub(crate) lesson: Vec<LessonToml>,
+    pub(crate) opening: Vec<OpeningToml>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -178,6 +180,29 @@ pub(crate) struct CardToml {
     pub(crate) voice: Option<S<String>>,
     pub(crate) video: Option<S<String>>,
     pub(crate) voice_version: Option<S<String>>,
+    #[serde(default)]
+    pub(crate) tr: Translations,
+}
+
+/// An opening (用工信息; see [`opening`]).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct OpeningToml {
+    pub(crate) key: S<String>,
+    pub(crate) employer: S<String>,
+    pub(crate) contact: S<String>,
+    pub(crate) region: S<String>,
+    pub(crate) place: S<String>,
+    pub(crate) work: S<String>,
+    pub(crate) pay: S<Vec<i64>>,
+    pub(crate) pay_unit: Option<S<String>>,
+    pub(crate) starts: Option<S<String>>,
+    /// `YYYY-MM-DD` or `long-term`: required, so that nobody forgets it.
+    pub(crate) closes: S<String>,
+    pub(crate) seats: S<i64>,
+    pub(crate) courses: S<Vec<String>>,
+    #[serde(default)]
+    pub(crate) travel: bool,
     #[serde(default)]
     pub(crate) tr: Translations,
 }
@@ -443,6 +468,7 @@ pub(crate) struct Validated {
     /// Class, the span of its `course` and `region` fields, and its sessions as local date and times.
     pub(crate) classes: Vec<ValidatedClass>,
     pub(crate) lessons: Vec<lesson::ValidatedLesson>,
+    pub(crate) openings: Vec<opening::ValidatedOpening>,
 }
 
 /// A session as written: key, local date, start, end, place, topic, status, venue, translations.
@@ -479,6 +505,7 @@ pub(crate) fn validate(file: &CatalogFile, lines: &Lines) -> (Validated, Vec<Pro
         courses: Vec::new(),
         classes: Vec::new(),
         lessons: Vec::new(),
+        openings: Vec::new(),
     };
     let mut seen = HashSet::new();
     for (i, r) in file.region.iter().enumerate() {
@@ -504,6 +531,11 @@ pub(crate) fn validate(file: &CatalogFile, lines: &Lines) -> (Validated, Vec<Pro
     for l in &file.lesson {
         c.unique(&mut seen, &l.key, &quoted("lesson", l.key.get_ref()));
         out.lessons.push(lesson::check(&mut c, l));
+    }
+    let mut seen = HashSet::new();
+    for o in &file.opening {
+        c.unique(&mut seen, &o.key, &quoted("opening", o.key.get_ref()));
+        out.openings.push(opening::check(&mut c, o));
     }
     (out, c.problems)
 }
@@ -580,6 +612,7 @@ pub(crate) fn read_file(text: &str, lines: &Lines) -> Result<(CatalogFile, Vec<P
         lenient::Shape::of::<SessionToml>(),
         lenient::Shape::of::<LessonToml>(),
         lenient::Shape::of::<CardToml>(),
+        lenient::Shape::of::<OpeningToml>(),
     );
     // An entry without a readable key is named by its place in the file: `class "#3"`.
     let label = |kind: &str, raw: &lenient::Raw, n: usize| {
@@ -591,7 +624,7 @@ pub(crate) fn read_file(text: &str, lines: &Lines) -> Result<(CatalogFile, Vec<P
         let span = table.get_key_value(section).and_then(|(k, _)| k.span()).unwrap_or(0..0);
         let header = format!("[[{section}]]");
         let raws = match section {
-            "region" | "trainer" | "course" | "class" | "lesson" => {
+            "region" | "trainer" | "course" | "class" | "lesson" | "opening" => {
                 lenient::entries(item, &span, "", &header, &mut found)
             }
             _ => {
@@ -601,7 +634,7 @@ pub(crate) fn read_file(text: &str, lines: &Lines) -> Result<(CatalogFile, Vec<P
                     field: None,
                     message: format!(
                         "{header} is not part of a catalogue; its entries are [[region]], [[trainer]], [[course]], \
-                         [[class]] and [[lesson]]"
+                         [[class]], [[lesson]] and [[opening]]"
                     ),
                 });
                 continue;
@@ -612,6 +645,7 @@ pub(crate) fn read_file(text: &str, lines: &Lines) -> Result<(CatalogFile, Vec<P
             match section {
                 "region" => file.region.extend(lenient::read(raw, &shapes.0, &name, &[], &stand_in, &mut found)),
                 "trainer" => file.trainer.extend(lenient::read(raw, &shapes.1, &name, &[], &stand_in, &mut found)),
+                "opening" => file.opening.extend(lenient::read(raw, &shapes.8, &name, &[], &stand_in, &mut found)),
                 "course" => {
                     let Some(mut course) =
                         lenient::read::<CourseToml>(raw, &shapes.2, &name, &["question"], &stand_in, &mut found)

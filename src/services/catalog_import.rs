@@ -80,6 +80,10 @@ pub struct ImportReport {
     pub retired_lessons: Vec<String>,
     /// Media files of lessons stored (new or changed content) or found stored already.
     pub media: Tally,
+    /// Openings (用工信息) of the file.
+    pub openings: Tally,
+    /// Catalogue openings left out of a file that lists openings: closed, not deleted.
+    pub closed_openings: Vec<String>,
     /// New or moved sessions that fall on a busy-season day of their region.
     pub busy_sessions: Vec<BusySession>,
     /// Regions holding classes where nobody would receive orders (no coordinator for them or above,
@@ -138,6 +142,7 @@ impl fmt::Display for ImportReport {
             self.media.created,
             self.media.unchanged
         )?;
+        write!(f, "\nopenings:  {} ({} closed: no longer in the file)", self.openings, self.closed_openings.len())?;
         for busy in &self.busy_sessions {
             let alternatives: Vec<String> = busy.alternatives.iter().map(|d| d.to_string()).collect();
             write!(
@@ -288,14 +293,15 @@ async fn import_in_tx(
     report.unattended_regions = crate::db::regions::unattended_in_tx(&mut tx).await?;
     if let Some((actor, at)) = audit {
         let counts = format!(
-            "regions={} trainers={} courses={} classes={} sessions={} cancelled_sessions={} lessons={}",
+            "regions={} trainers={} courses={} classes={} sessions={} cancelled_sessions={} lessons={} openings={}",
             report.regions,
             report.trainers,
             report.courses,
             report.classes,
             report.sessions,
             report.cancelled_sessions.len(),
-            report.lessons
+            report.lessons,
+            report.openings
         );
         let entry = crate::db::audit::AuditEntry::new(at, actor, crate::db::audit::AuditAction::CatalogImport, file)
             .detail(counts);
@@ -313,7 +319,10 @@ pub async fn import_file(app: &App, path: &std::path::Path, allow_past: bool) ->
     let audit = Some((crate::db::audit::Actor::Cli, app.now()));
     let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
     let options = ImportOptions { now: app.now(), allow_past };
-    import_audited(&app.db, &file, &text, options, MediaSource::Folder(folder), audit).await
+    let report = import_audited(&app.db, &file, &text, options, MediaSource::Folder(folder), audit).await?;
+    // New openings are matched with people by the scheduler.
+    app.wake_scheduler();
+    Ok(report)
 }
 
 /// A media file read for the import: the hash of its content, and the content.
@@ -607,6 +616,7 @@ async fn write(
     }
 
     write_lessons(tx, v, files, &file_courses, &levels, options.now, sink, &mut report).await?;
+    write_openings(tx, v, &file_courses, &levels, options, sink, &mut report).await?;
     Ok(report)
 }
 
@@ -657,6 +667,102 @@ async fn write_lessons(
         report.retired_lessons = lessons::retire_lessons_except(tx, &keep).await?;
     }
     Ok(())
+}
+
+/// Checks the openings' regions and courses against the file and storage, then the one rule with the
+/// region's pay floor and today (the import's clock in the region's time zone), and writes them while
+/// the file is still clean. A file that lists openings is the whole set of catalogue openings: those it
+/// leaves out are closed; openings made in the chat are left alone.
+#[allow(clippy::too_many_arguments)]
+async fn write_openings(
+    tx: &mut Tx,
+    v: &Validated,
+    file_courses: &HashSet<&str>,
+    levels: &HashMap<String, RegionLevel>,
+    options: ImportOptions,
+    sink: &mut Sink<'_>,
+    report: &mut ImportReport,
+) -> Result<(), sqlx::Error> {
+    use crate::db::jobs;
+    use crate::domain::job::{OpeningProblem, check_opening};
+    // A history import has no "now" to speak of: stored openings get the epoch as their creation time.
+    let written_at = options.now.max(DateTime::<Utc>::UNIX_EPOCH);
+    for (i, vo) in v.openings.iter().enumerate() {
+        let o = &vo.opening;
+        let item = quoted("opening", o.key.as_deref().unwrap_or_default());
+        let region_known =
+            levels.contains_key(&o.region_key) || store::region_in_tx(tx, &o.region_key).await?.is_some();
+        if !region_known {
+            sink.report(
+                &vo.region_span,
+                item.clone(),
+                "region",
+                format!("no region {:?} in the file or stored", o.region_key),
+            );
+        }
+        for course in &o.courses {
+            if !file_courses.contains(course.as_str()) && store::course_in_tx(tx, course).await?.is_none() {
+                sink.report(
+                    &vo.courses_span,
+                    item.clone(),
+                    "courses",
+                    format!("no course {course:?} in the file or stored"),
+                );
+            }
+        }
+        if !region_known {
+            continue;
+        }
+        // The floor and the date: the rule's other problems were said when the file was read.
+        let chain = file_chain(tx, v, &o.region_key).await?;
+        let floor = jobs::pay_floor(&mut **tx, &chain).await?;
+        let today = if options.allow_past {
+            chrono::NaiveDate::MIN
+        } else {
+            let tz = file_timezone(tx, v, &o.region_key).await?;
+            options.now.with_timezone(&tz).date_naive()
+        };
+        for problem in check_opening(o, floor, today) {
+            if matches!(problem, OpeningProblem::BelowFloor { .. } | OpeningProblem::ClosesInPast) {
+                let field = problem.field();
+                sink.report(&vo.span_of(field), item.clone(), field, problem.message());
+            }
+        }
+        if !sink.clean() {
+            continue;
+        }
+        let (_, written) = jobs::upsert_opening(tx, o, None, i as i64, written_at).await?;
+        match written {
+            jobs::Written::New => report.openings.created += 1,
+            jobs::Written::Updated => report.openings.updated += 1,
+            jobs::Written::Unchanged => report.openings.unchanged += 1,
+        }
+    }
+    if !v.openings.is_empty() && sink.clean() {
+        let keep: Vec<String> = v.openings.iter().filter_map(|o| o.opening.key.clone()).collect();
+        report.closed_openings = jobs::close_catalogue_openings_except(tx, &keep, written_at).await?;
+    }
+    Ok(())
+}
+
+/// A region and every region above it, nearest first, as the file (over what is stored) has them.
+async fn file_chain(tx: &mut Tx, v: &Validated, region_key: &str) -> sqlx::Result<Vec<String>> {
+    let mut chain = Vec::new();
+    let mut key = Some(region_key.to_owned());
+    // The tree is at most three levels deep; the bound guards against a cycle in a refused file.
+    for _ in 0..8 {
+        let Some(k) = key.take() else { break };
+        let parent = match v.regions.iter().find(|(r, _)| r.key == k) {
+            Some((r, _)) => r.parent_key.clone(),
+            None => match store::region_in_tx(tx, &k).await? {
+                Some(r) => r.parent_key,
+                None => break,
+            },
+        };
+        chain.push(k);
+        key = parent;
+    }
+    Ok(chain)
 }
 
 /// Stores a card's media file (read by [`read_media`]); its id.
