@@ -18,6 +18,7 @@ pub mod lesson;
 pub mod lesson_compose;
 pub mod lesson_daily;
 pub mod lesson_report;
+pub mod opening_compose;
 pub mod order;
 pub mod outcomes;
 pub mod person;
