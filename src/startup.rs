@@ -60,6 +60,7 @@ pub async fn register_commands(bot: &Bot) -> anyhow::Result<()> {
             BotCommand::new("checkin", tr!(lang, "cmd-checkin")),
             BotCommand::new("broadcast", tr!(lang, "cmd-broadcast")),
             BotCommand::new("lesson", tr!(lang, "cmd-lesson")),
+            BotCommand::new("opening", tr!(lang, "cmd-opening")),
             BotCommand::new("help", tr!(lang, "cmd-help")),
             BotCommand::new("settings", tr!(lang, "cmd-settings")),
             BotCommand::new("mydata", tr!(lang, "cmd-mydata")),

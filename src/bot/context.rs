@@ -53,6 +53,8 @@ pub enum Command {
     Parked(String),
     /// Trainers (and coordinators, admins): make a lesson in the chat.
     Lesson,
+    /// Coordinators and admins: openings (用工信息) and the pay floor.
+    Opening,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,8 +7,8 @@ use teloxide::dptree::{self, case};
 
 use super::context::{self, Ctx, Incoming};
 use super::handlers::{
-    broadcast, commands, erasure, learning, lesson_compose, lesson_daily, lessons, menu, ordering, outcomes,
-    registration, reports, requests, settings, surveys,
+    broadcast, commands, erasure, learning, lesson_compose, lesson_daily, lessons, menu, opening_compose, ordering,
+    outcomes, registration, reports, requests, settings, surveys,
 };
 use super::keyboards::MenuItem;
 use crate::domain::callback::Cb;
@@ -113,6 +113,21 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
     })
     .endpoint(guarded!(lesson_compose::stray));
 
+    // `/opening`'s menu buttons (➕ 发布用工信息, 💰 最低工资线) start their dialog in any state; its other
+    // buttons outside the dialog are stray (an old message's, or forged): see opening_compose::stray.
+    let opening_menu_buttons = dptree::filter_map(|ctx: Ctx| match &ctx.incoming {
+        Incoming::Callback(Some(Cb::OpeningCompose(
+            b @ (crate::domain::opening_compose::Button::Start | crate::domain::opening_compose::Button::Floor),
+        ))) => Some(b.clone()),
+        _ => None,
+    })
+    .endpoint(guarded!(opening_compose::start, crate::domain::opening_compose::Button));
+    let stray_opening_buttons = dptree::filter(|ctx: Ctx| {
+        matches!(ctx.incoming, Incoming::Callback(Some(Cb::OpeningCompose(_))))
+            && !matches!(ctx.state, State::ComposingOpening(_))
+    })
+    .endpoint(guarded!(opening_compose::stray));
+
     // A main-menu tap in the middle of a dialog leaves the dialog and opens that section.
     let menu_taps = dptree::filter(|ctx: Ctx| {
         ctx.person.is_some()
@@ -140,6 +155,10 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
             case![State::ComposingLesson(compose)]
                 .endpoint(guarded!(lesson_compose::handle, crate::domain::lesson_compose::Compose)),
         )
+        .branch(
+            case![State::ComposingOpening(compose)]
+                .endpoint(guarded!(opening_compose::handle, crate::domain::opening_compose::Compose)),
+        )
         .branch(case![State::Idle].endpoint(guarded!(menu::handle)));
 
     dptree::filter_map_async(context::load)
@@ -156,6 +175,8 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         .branch(survey_buttons)
         .branch(outcome_buttons)
         .branch(stray_compose_buttons)
+        .branch(opening_menu_buttons)
+        .branch(stray_opening_buttons)
         .branch(menu_taps)
         .branch(by_state)
 }

@@ -21,6 +21,7 @@ pub mod lesson_authoring;
 pub mod lesson_daily;
 pub mod lesson_report;
 pub mod lessons;
+pub mod opening_publish;
 pub mod orders;
 pub mod outbox;
 pub mod people;

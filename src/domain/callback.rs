@@ -145,6 +145,9 @@ pub enum Cb {
     },
     /// Jobs after training (`jb:…`): openings, interest and consent, work intent, referral statuses.
     Job(crate::domain::job::Button),
+    /// A coordinator's `/opening` (`oc2:…`): publishing an opening, the pay floor; checked against the
+    /// step on screen.
+    OpeningCompose(crate::domain::opening_compose::Button),
 }
 
 /// A choice about the daily lesson.
@@ -378,6 +381,7 @@ impl Cb {
             Cb::LessonDaily(DailyChoice::Off) => "ld:off".to_owned(),
             Cb::LessonStart { lesson } => format!("lt:{lesson}"),
             Cb::Job(b) => format!("jb:{}", b.encode()),
+            Cb::OpeningCompose(b) => format!("oc2:{}", b.encode()),
         };
         debug_assert!(s.len() <= MAX_LEN, "callback data too long: {s}");
         s
@@ -544,6 +548,7 @@ impl Cb {
             }
             ("lc", rest) => Cb::Compose(crate::domain::lesson_compose::Button::decode(rest)?),
             ("jb", rest) => Cb::Job(crate::domain::job::Button::decode(rest)?),
+            ("oc2", rest) => Cb::OpeningCompose(crate::domain::opening_compose::Button::decode(rest)?),
             ("ld", "ask") => Cb::LessonDaily(DailyChoice::Ask),
             ("ld", "off") => Cb::LessonDaily(DailyChoice::Off),
             ("ld", minute) => {
@@ -676,7 +681,8 @@ mod tests {
             Cb::LessonDaily(DailyChoice::Off),
             Cb::LessonStart { lesson: i64::MAX },
         ];
-        for cb in all {
+        let openings = crate::domain::opening_compose::Button::samples(&"k".repeat(48), &"c".repeat(48));
+        for cb in all.into_iter().chain(openings.into_iter().map(Cb::OpeningCompose)) {
             let data = cb.encode();
             assert!(data.len() <= MAX_LEN, "{data}");
             assert_eq!(Cb::decode(&data), Some(cb));
@@ -742,9 +748,10 @@ mod tests {
             Cb::LessonDaily(_) => 52,
             Cb::LessonStart { .. } => 53,
             Cb::Job(_) => 54,
+            Cb::OpeningCompose(_) => 55,
         }
     }
-    const VARIANTS: usize = 55;
+    const VARIANTS: usize = 56;
 
     /// A random valid value of variant `which`, its fields drawn over their whole range (ids up to
     /// `i64::MAX`, keys up to the longest a catalogue allows).
@@ -893,6 +900,10 @@ mod tests {
                     10 => Button::Card { referral: id(rng) },
                     _ => Button::Csv { opening: id(rng) },
                 })
+            }
+            55 => {
+                let samples = crate::domain::opening_compose::Button::samples(&key(rng), &key(rng));
+                Cb::OpeningCompose(samples.choose(rng).expect("buttons").clone())
             }
             _ => unreachable!("variant {which} of {VARIANTS}"),
         }

@@ -23,4 +23,7 @@ pub enum State {
     Erasing(crate::domain::erasure::ErasureStep),
     /// A trainer making a lesson (`/lesson`); the draft so far travels with the state.
     ComposingLesson(crate::domain::lesson_compose::Compose),
+    /// A coordinator publishing an opening or setting a pay floor (`/opening`); the draft travels with
+    /// the state.
+    ComposingOpening(crate::domain::opening_compose::Compose),
 }

@@ -15,6 +15,7 @@ pub mod lesson_report;
 pub mod lessons;
 pub mod notify;
 pub mod office;
+pub mod opening_compose;
 pub mod orders;
 pub mod people;
 pub mod personal_data;

@@ -23,6 +23,11 @@ pub async fn handle(ctx: Ctx, cmd: Command) -> anyhow::Result<()> {
             Some(person) => super::lesson_compose::command(&ctx, &person).await,
             None => ctx.say(tr!(ctx.lang, "register-first")).await,
         },
+        // Not leaving the dialog first: a draft open is offered to go on with from the menu.
+        Command::Opening => match ctx.person.clone() {
+            Some(person) => super::opening_compose::command(&ctx, &person).await,
+            None => ctx.say(tr!(ctx.lang, "register-first")).await,
+        },
         Command::Parked(args) => match ctx.person.clone() {
             Some(person) => super::parked::handle(&ctx, &person, args.trim()).await,
             None => ctx.say(tr!(ctx.lang, "register-first")).await,
@@ -92,6 +97,9 @@ async fn cancel(ctx: Ctx) -> anyhow::Result<()> {
         // A lesson being made is abandoned only once the trainer confirms.
         (Some(person), State::ComposingLesson(compose)) => {
             super::lesson_compose::cancel(&ctx, person, compose.clone()).await
+        }
+        (Some(person), State::ComposingOpening(compose)) => {
+            super::opening_compose::cancel(&ctx, person, compose.clone()).await
         }
         (Some(person), State::Idle) => {
             ctx.say_with(tr!(ctx.lang, "nothing-to-cancel"), keyboards::main_menu(person)).await

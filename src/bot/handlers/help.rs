@@ -19,6 +19,9 @@ pub fn help_text(person: &Person, contact: Option<&str>) -> String {
     if person.has_role(Role::Coordinator) {
         parts.push(tr!(lang, "help-coordinator"));
     }
+    if person.has_role(Role::Coordinator) || person.has_role(Role::Admin) {
+        parts.push(tr!(lang, "opc-help"));
+    }
     if person.has_role(Role::Admin) {
         parts.push(tr!(lang, "help-admin"));
     }

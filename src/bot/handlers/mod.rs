@@ -9,6 +9,7 @@ pub mod lesson_daily;
 pub mod lessons;
 pub mod menu;
 pub mod mydata;
+pub mod opening_compose;
 pub mod ordering;
 pub mod outcomes;
 pub mod parked;
