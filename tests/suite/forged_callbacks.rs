@@ -277,6 +277,10 @@ async fn sweep(store: Store) {
     for b in fieldschool::domain::lesson_compose::Button::all() {
         forged.push((stranger, Cb::Compose(b).encode()));
     }
+    // `/opening`'s buttons (publishing an opening, the pay floor), pressed by a villager.
+    for b in fieldschool::domain::opening_compose::Button::samples("xinan", "mushroom") {
+        forged.push((stranger, Cb::OpeningCompose(b).encode()));
+    }
 
     let before = snapshot(&t.app.db).await;
     for (who, data) in &forged {
@@ -344,9 +348,13 @@ async fn role_commands(store: Store) {
                 "/parked",
                 "/parked retry 1",
                 "/lesson",
+                "/opening",
             ],
         ),
-        (trainer, &["/report", "/outcomes", "/export_credits", "/requests", "/parked", "/parked retry 99999"]),
+        (
+            trainer,
+            &["/report", "/outcomes", "/export_credits", "/requests", "/parked", "/parked retry 99999", "/opening"],
+        ),
         (coordinator, &["/checkin", "/parked", "/parked retry 1"]),
     ];
     for (who, commands) in cases {
