@@ -359,9 +359,14 @@ impl Compose {
         Compose { draft: Draft::default(), at }
     }
 
-    /// Whether a draft is being made (not the floor dialog, not an untouched draft).
+    /// Whether a draft is being made (its first answer given), whatever is on screen.
     pub fn has_draft(&self) -> bool {
-        !matches!(self.at, At::FloorRegion | At::FloorAmount { .. }) && self.draft != Draft::default()
+        self.draft.employer.is_some()
+    }
+
+    /// 💰 最低工资线 in the middle of a draft: the floor first, the draft kept for afterwards.
+    pub fn floor_keeping(self, facts: &Facts) -> Compose {
+        Compose { draft: self.draft, ..Compose::floor(facts) }
     }
 
     /// ➕ 发布用工信息 while this draft is open: go on or start afresh.
@@ -1028,6 +1033,8 @@ mod tests {
             Compose::floor(&facts(&[("xinan-tieshan", None)])).at,
             At::FloorAmount { region: "xinan-tieshan".into() }
         );
+        let drafting = walk(&f, vec![text("合作社")]).floor_keeping(&f);
+        assert_eq!((drafting.at.clone(), drafting.has_draft()), (At::FloorRegion, true), "the draft is kept");
     }
 
     #[test]

@@ -51,6 +51,8 @@ pub async fn start(ctx: Ctx, b: Button) -> anyhow::Result<()> {
     let next = match (b, &ctx.state) {
         (Button::Start, State::ComposingOpening(open)) if open.has_draft() => open.clone().offer_resume(),
         (Button::Start, _) => Compose::new(&facts),
+        // A draft open is kept: the dialog goes back to it once the floor is set.
+        (_, State::ComposingOpening(open)) if open.has_draft() => open.clone().floor_keeping(&facts),
         _ => Compose::floor(&facts),
     };
     ctx.set_state(State::ComposingOpening(next.clone())).await?;
@@ -102,6 +104,7 @@ pub async fn handle(ctx: Ctx, compose: Compose) -> anyhow::Result<()> {
         | Incoming::Command(_) => Input::Unsupported,
     };
     let facts = service::facts(&ctx.app, &person).await?;
+    let kept = compose.has_draft().then(|| compose.draft.clone());
     match step(compose, input, &facts) {
         Outcome::Ask(next) => {
             ctx.retire_pressed_keyboard().await;
@@ -133,7 +136,17 @@ pub async fn handle(ctx: Ctx, compose: Compose) -> anyhow::Result<()> {
                 Some(yuan) => tr!(lang, "opc-floor-set", region = name, yuan = yuan),
                 None => tr!(lang, "opc-floor-removed", region = name),
             };
-            ctx.say_with(text, keyboards::main_menu(&person)).await
+            match kept {
+                // Back to the draft that was open, with the floor now in force.
+                Some(draft) => {
+                    let facts = service::facts(&ctx.app, &person).await?;
+                    let next = Compose { at: draft.next_missing(&facts), draft };
+                    ctx.set_state(State::ComposingOpening(next.clone())).await?;
+                    ctx.say(text).await?;
+                    ask(&ctx, &person, &facts, &next, None).await
+                }
+                None => ctx.say_with(text, keyboards::main_menu(&person)).await,
+            }
         }
         Outcome::Publish(draft) => {
             ctx.retire_pressed_keyboard().await;
