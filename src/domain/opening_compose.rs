@@ -553,23 +553,23 @@ pub fn parse_pay(text: &str) -> Option<DraftPay> {
 }
 
 /// Reads a typed closing date: "2027-03-31", "2027/3/31", "2027.3.31", "2027年3月31日", or without the
-/// year ("3月31日", "3-31": the next such day from `today`). `Err(())` when it cannot be read or the day
+/// year ("3月31日", "3-31": the next such day from `today`). `None` when it cannot be read or the day
 /// does not exist.
-pub fn parse_date(text: &str, today: NaiveDate) -> Result<NaiveDate, ()> {
+pub fn parse_date(text: &str, today: NaiveDate) -> Option<NaiveDate> {
     let text = ascii(text);
     let parts: Vec<&str> = text.split(|c: char| !c.is_ascii_digit()).filter(|p| !p.is_empty()).collect();
-    let number = |s: &str| s.parse::<u32>().map_err(|_| ());
+    let number = |s: &str| s.parse::<u32>().ok();
     match parts.as_slice() {
-        [y, m, d] if y.len() == 4 => NaiveDate::from_ymd_opt(number(y)? as i32, number(m)?, number(d)?).ok_or(()),
+        [y, m, d] if y.len() == 4 => NaiveDate::from_ymd_opt(number(y)? as i32, number(m)?, number(d)?),
         [m, d] if m.len() <= 2 && d.len() <= 2 => {
             let (m, d) = (number(m)?, number(d)?);
             let this_year = NaiveDate::from_ymd_opt(today.year(), m, d);
             match this_year {
-                Some(day) if day >= today => Ok(day),
-                _ => NaiveDate::from_ymd_opt(today.year() + 1, m, d).ok_or(()),
+                Some(day) if day >= today => Some(day),
+                _ => NaiveDate::from_ymd_opt(today.year() + 1, m, d),
             }
         }
-        _ => Err(()),
+        _ => None,
     }
 }
 
@@ -669,11 +669,11 @@ pub fn step(state: Compose, input: Input, facts: &Facts) -> Outcome {
                 return next(draft);
             }
             match parse_date(&t, draft.floor_and_today(facts).1) {
-                Ok(day) => {
+                Some(day) => {
                     draft.closes = Some(Closes::On(day));
                     part_checked(draft, Part::Closes)
                 }
-                Err(()) => reask(Problem::DateFormat),
+                None => reask(Problem::DateFormat),
             }
         }
         (At::Seats, Input::Text(t)) => match parse_count(&t, MAX_SEATS) {
@@ -1055,13 +1055,13 @@ mod tests {
         assert_eq!(parse_pay("2.5"), None);
 
         let today = day(TODAY);
-        assert_eq!(parse_date("2027-03-31", today), Ok(day("2027-03-31")));
-        assert_eq!(parse_date("2027/3/31", today), Ok(day("2027-03-31")));
-        assert_eq!(parse_date("2027年3月31日", today), Ok(day("2027-03-31")));
-        assert_eq!(parse_date("3月31日", today), Ok(day("2027-03-31")), "the next 31 March");
-        assert_eq!(parse_date("12月25日", today), Ok(day("2026-12-25")));
-        assert_eq!(parse_date("2027-02-30", today), Err(()));
-        assert_eq!(parse_date("明天", today), Err(()));
+        assert_eq!(parse_date("2027-03-31", today), Some(day("2027-03-31")));
+        assert_eq!(parse_date("2027/3/31", today), Some(day("2027-03-31")));
+        assert_eq!(parse_date("2027年3月31日", today), Some(day("2027-03-31")));
+        assert_eq!(parse_date("3月31日", today), Some(day("2027-03-31")), "the next 31 March");
+        assert_eq!(parse_date("12月25日", today), Some(day("2026-12-25")));
+        assert_eq!(parse_date("2027-02-30", today), None);
+        assert_eq!(parse_date("明天", today), None);
 
         assert_eq!(parse_count("5人", MAX_SEATS), Some(5));
         assert_eq!(parse_count("招５个", MAX_SEATS), Some(5));

@@ -715,7 +715,7 @@ async fn write_openings(
         }
         // The floor and the date: the rule's other problems were said when the file was read.
         let chain = file_chain(tx, v, &o.region_key).await?;
-        let floor = jobs::pay_floor(&mut **tx, &chain).await?;
+        let floor = jobs::pay_floor(tx, &chain).await?;
         let today = if options.allow_past {
             chrono::NaiveDate::MIN
         } else {
