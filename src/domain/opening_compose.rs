@@ -523,8 +523,8 @@ fn figures(text: &str) -> Option<Vec<u64>> {
         }
         let number: String = chars[start..i].iter().filter(|c| **c != ',').collect();
         let multiplier = match chars.get(i) {
-            Some('千' | 'k') => 1000.0,
-            Some('万' | 'w') => 10_000.0,
+            Some('千' | 'k') => 1000.0,   // parser data
+            Some('万' | 'w') => 10_000.0, // parser data
             _ => 1.0,
         };
         let value = number.trim_end_matches('.').parse::<f64>().ok()? * multiplier;
@@ -540,7 +540,7 @@ fn figures(text: &str) -> Option<Vec<u64>> {
 /// "130-160 元/天", "日薪150". A day rate is said with 天, 日 or "day"; anything else is per month.
 pub fn parse_pay(text: &str) -> Option<DraftPay> {
     let text = ascii(text);
-    let per_day = text.contains('天') || text.contains('日') || text.contains("day");
+    let per_day = text.contains('天') || text.contains('日') || text.contains("day"); // parser data
     let bounded = |v: u64| u32::try_from(v).ok().filter(|v| *v <= MAX_PAY_YUAN + 1);
     match figures(&text)?.as_slice() {
         [one] => {
@@ -580,6 +580,9 @@ pub fn parse_count(text: &str, max: u32) -> Option<u32> {
         _ => None,
     }
 }
+
+/// What a typed closing date may say instead of a date: long-term (长期招).
+const LONG_TERM_WORDS: [&str; 4] = ["长期", "长期招", "long-term", "long term"]; // parser data
 
 /// Whether the question on screen is answered with buttons only.
 fn buttons_only(at: &At) -> bool {
@@ -660,11 +663,7 @@ pub fn step(state: Compose, input: Input, facts: &Facts) -> Outcome {
         }
         (At::Closes, Input::Text(t)) => {
             let t = typed(&t);
-            if t == "长期"
-                || t == "长期招"
-                || t.eq_ignore_ascii_case("long-term")
-                || t.eq_ignore_ascii_case("long term")
-            {
+            if LONG_TERM_WORDS.iter().any(|w| t.eq_ignore_ascii_case(w)) {
                 draft.closes = Some(Closes::LongTerm);
                 return next(draft);
             }

@@ -16,6 +16,8 @@ use crate::domain::job::{
 
 /// How `closes` says an opening takes people until further notice.
 pub const LONG_TERM: &str = "long-term";
+/// The same in Chinese (长期), also read.
+const LONG_TERM_ZH: &str = "长期"; // parser data
 
 /// An opening as checked against itself, with where each field is written (for the problems the
 /// import finds with storage and the clock).
@@ -74,7 +76,7 @@ pub(super) fn check(c: &mut Checker<'_>, o: &OpeningToml) -> ValidatedOpening {
         }
     });
     let closes_text = o.closes.get_ref().trim();
-    let closes_on = if closes_text == LONG_TERM || closes_text == "长期" {
+    let closes_on = if closes_text == LONG_TERM || closes_text == LONG_TERM_ZH {
         None
     } else {
         match parse_date(closes_text) {
