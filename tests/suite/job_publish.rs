@@ -3,7 +3,8 @@
 //! closing date in the past, an unknown course or region — a re-import that updates, a file that leaves
 //! one out closing it, chat-made openings untouched) and from the chat (`/opening`: the pay floor, the
 //! whole dialog to 发布 with a floor refusal re-asked, the stored opening, the line to the region's other
-//! coordinator; a villager refused). On SQLite and PostgreSQL.
+//! coordinator; 💰 in the middle of a draft returning to it, `/cancel` asking first; a villager refused). On
+//! SQLite and PostgreSQL.
 
 use crate::assert_shows;
 use crate::common::{Store, TestBot, ZH, tr, zh};
@@ -304,4 +305,44 @@ async fn a_villagers_opening_command_and_buttons_are_refused() {
     t.settled().await;
     assert!(open_openings(&t).await.iter().all(|(k, _)| !k.starts_with("chat:")));
     t.stop().await;
+}
+
+/// 💰 in the middle of a draft sets the floor and returns to the draft; `/cancel` asks before dropping it.
+async fn the_floor_mid_draft_and_cancel(store: Store) {
+    let Some(t) = TestBot::start(store).await else { return };
+    let me = t.coordinator(1821, "刘主任").await;
+    let menu = t.say(me, "/opening").await;
+    tap_on(&t, me, &menu, &zh("opc-btn-start")).await;
+    says(&t.say(me, "铁山镇香菇专业合作社").await, "opc-ask-contact");
+    let menu = t.say(me, "/opening").await;
+    let regions = tap_on(&t, me, &menu, &zh("opc-btn-floor")).await;
+    let amount = tap_on(&t, me, &regions, "铁山镇").await;
+    says(&amount, "opc-ask-floor-amount");
+    let set = t.say(me, "2800").await;
+    assert_eq!(set.rendered_text(), tr!(ZH, "opc-floor-set", region = "铁山镇", yuan = 2800));
+    says(&t.next(me).await, "opc-ask-contact");
+    says(&t.say(me, "李经理 13803790123").await, "opc-ask-region");
+    let sure = t.say(me, "/cancel").await;
+    says(&sure, "opc-ask-abandon");
+    let back = tap_on(&t, me, &sure, &zh("opc-btn-abandon-no")).await;
+    says(&back, "opc-ask-region");
+    let sure = t.say(me, "/cancel").await;
+    let gone = tap_on(&t, me, &sure, &zh("opc-btn-abandon-yes")).await;
+    assert_eq!(gone.rendered_text(), zh("opc-abandoned"));
+    // The draft's buttons are spent.
+    let stale = press_data(&t, me, &back, &Cb::OpeningCompose(Button::Region("xinan-tieshan".into())).encode()).await;
+    assert_eq!(stale, Some(zh("menu-expired")));
+    t.settled().await;
+    assert!(open_openings(&t).await.iter().all(|(k, _)| !k.starts_with("chat:")), "nothing published");
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn the_floor_mid_draft_returns_to_it_and_cancel_asks_first_on_sqlite() {
+    the_floor_mid_draft_and_cancel(Store::Sqlite).await;
+}
+
+#[tokio::test]
+async fn the_floor_mid_draft_returns_to_it_and_cancel_asks_first_on_postgres() {
+    the_floor_mid_draft_and_cancel(Store::Postgres).await;
 }
