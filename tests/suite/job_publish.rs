@@ -3,8 +3,8 @@
 //! closing date in the past, an unknown course or region — a re-import that updates, a file that leaves
 //! one out closing it, chat-made openings untouched) and from the chat (`/opening`: the pay floor, the
 //! whole dialog to 发布 with a floor refusal re-asked, the stored opening, the line to the region's other
-//! coordinator; 💰 in the middle of a draft returning to it, `/cancel` asking first; a villager refused). On
-//! SQLite and PostgreSQL.
+//! coordinator; 💰 in the middle of a draft returning to it, `/cancel` asking first, a restart resuming; in
+//! English a day rate below the floor; a villager refused). On SQLite and PostgreSQL.
 
 use crate::assert_shows;
 use crate::common::{Store, TestBot, ZH, tr, zh};
@@ -226,7 +226,7 @@ async fn a_coordinator_publishes_an_opening_in_the_chat(store: Store) {
     assert!(card.contains("食用菌种植技术") && card.contains("李经理 13803790123"), "{card}");
     assert!(open_openings(&t).await.iter().all(|(k, _)| !k.starts_with("chat:")), "nothing stored before 发布");
 
-    // A restart of the dialog's storage is the stored state: /opening → ➕ offers to go on.
+    // /opening → ➕ with a draft open offers to go on with it.
     let menu = t.say(me, "/opening").await;
     let resume = tap_on(&t, me, &menu, &zh("opc-btn-start")).await;
     says(&resume, "opc-ask-resume");
@@ -345,4 +345,81 @@ async fn the_floor_mid_draft_returns_to_it_and_cancel_asks_first_on_sqlite() {
 #[tokio::test]
 async fn the_floor_mid_draft_returns_to_it_and_cancel_asks_first_on_postgres() {
     the_floor_mid_draft_and_cancel(Store::Postgres).await;
+}
+
+/// The draft lives with the chat: a restart of the bot in the middle resumes at the same question.
+async fn a_restart_mid_dialog_resumes(store: Store) {
+    let Some((db, dir)) = crate::common::fresh_db(store).await else { return };
+    fieldschool::services::catalog_import::import_str(&db, "demo-catalog.toml", crate::common::DEMO_CATALOG)
+        .await
+        .unwrap();
+    let t = TestBot::start_on(db.clone(), None).await;
+    let me = t.coordinator(1831, "刘主任").await;
+    let menu = t.say(me, "/opening").await;
+    tap_on(&t, me, &menu, &zh("opc-btn-start")).await;
+    t.say(me, "铁山镇香菇专业合作社").await;
+    says(&t.say(me, "李经理 13803790123").await, "opc-ask-region");
+    t.stop().await;
+
+    let t = TestBot::start_on(db, dir).await;
+    t.user(me, "刘主任", "zh-hans");
+    let again = t.say(me, "铁山").await;
+    says(&again, "opc-problem-use-buttons");
+    says(&again, "opc-ask-region");
+    says(&tap_on(&t, me, &again, "铁山镇").await, "opc-ask-place");
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn a_restart_mid_dialog_resumes_on_sqlite() {
+    a_restart_mid_dialog_resumes(Store::Sqlite).await;
+}
+
+#[tokio::test]
+async fn a_restart_mid_dialog_resumes_on_postgres() {
+    a_restart_mid_dialog_resumes(Store::Postgres).await;
+}
+
+#[tokio::test]
+async fn in_english_a_day_rate_below_the_floor_is_asked_again_and_a_long_term_opening_publishes() {
+    use crate::common::{EN, en};
+    let t = TestBot::start(Store::Sqlite).await.unwrap();
+    let me = t.coordinator(1841, "Officer Liu").await;
+    let change = fieldschool::domain::settings::Change::Lang(EN);
+    fieldschool::services::people::apply_change(&t.app, me, &change).await.unwrap();
+    set_floor(&t, "xinan", 2500).await;
+    let menu = t.say(me, "/opening").await;
+    assert_shows!(menu.rendered_text(), EN, "opc-menu");
+    assert_shows!(tap_on(&t, me, &menu, &en("opc-btn-start")).await.rendered_text(), EN, "opc-ask-employer");
+    t.say(me, "Xin'an Rural Power Services").await;
+    let region = t.say(me, "Mr Zhao 13937961234").await;
+    assert_shows!(tap_on(&t, me, &region, "Xin'an County").await.rendered_text(), EN, "opc-ask-place");
+    t.say(me, "Townships across the county").await;
+    assert_shows!(t.say(me, "Line inspection").await.rendered_text(), EN, "opc-ask-pay");
+    let below = t.say(me, "110 per day").await;
+    assert!(
+        below.rendered_text().starts_with(&tr!(EN, "opc-problem-below-floor", monthly = 2392, floor = 2500)),
+        "{}",
+        below.rendered_text()
+    );
+    let closes = t.say(me, "120-150 per day").await;
+    let seats = tap_on(&t, me, &closes, &en("opc-btn-long-term")).await;
+    assert_shows!(seats.rendered_text(), EN, "opc-ask-seats");
+    let courses = t.say(me, "10 people").await;
+    let ticked = tap_on(&t, me, &courses, "Low-voltage electrician").await;
+    let travel = tap_on(&t, me, &ticked, &en("opc-btn-courses-done")).await;
+    let preview = tap_on(&t, me, &travel, &en("opc-btn-travel-yes")).await;
+    let card = preview.rendered_text();
+    assert!(card.contains(&tr!(EN, "job-card-pay", pay = tr!(EN, "job-pay-day", amount = "120–150"))), "{card}");
+    assert!(card.contains(&en("job-card-long-term")) && card.contains(&en("job-card-travel")), "{card}");
+    let done = tap_on(&t, me, &preview, &en("opc-btn-publish")).await;
+    assert_eq!(done.rendered_text(), tr!(EN, "opc-published", employer = "Xin'an Rural Power Services"));
+    t.settled().await;
+    let chat = open_openings(&t).await.into_iter().find(|(k, _)| k.starts_with("chat:")).expect("stored").1;
+    assert_eq!((chat.pay.unit, chat.pay.min_yuan, chat.closes_on, chat.travel), (PayUnit::Day, 120, None, true));
+    assert_eq!(
+        (chat.region_key.as_str(), chat.seats, chat.courses.clone()),
+        ("xinan", 10, vec!["electrician".to_owned()])
+    );
+    t.stop().await;
 }
