@@ -423,3 +423,28 @@ async fn in_english_a_day_rate_below_the_floor_is_asked_again_and_a_long_term_op
     );
     t.stop().await;
 }
+
+#[tokio::test]
+async fn a_region_of_another_county_is_refused_in_the_dialog() {
+    let t = TestBot::start(Store::Sqlite).await.unwrap();
+    let user = t.user(1851, "黔山协调员", "zh-hans");
+    t.register(user, "黔山协调员", "同意", "干部").await;
+    let grant = fieldschool::domain::person::RoleGrant {
+        role: fieldschool::domain::person::Role::Coordinator,
+        region_key: "qianshan".to_owned(),
+    };
+    fieldschool::services::people::grant(&t.app, user, &grant).await.unwrap();
+    let menu = t.say(user, "/opening").await;
+    let regions = tap_on(&t, user, &menu, &zh("opc-btn-floor")).await;
+    assert!(regions.buttons().any(|b| b.text == "黔山县") && !regions.buttons().any(|b| b.text == "新安县"));
+    let forged = press_data(&t, user, &regions, &Cb::OpeningCompose(Button::Region("xinan".into())).encode()).await;
+    assert_eq!(forged, Some(zh("access-not-allowed")));
+    t.settled().await;
+    let mut conn = t.app.db.pool.acquire().await.unwrap();
+    assert_eq!(db::jobs::pay_floor(&mut conn, &["xinan".into()]).await.unwrap(), None);
+    drop(conn);
+    // Their own county still works.
+    let amount = tap_on(&t, user, &regions, "黔山县").await;
+    says(&amount, "opc-ask-floor-amount");
+    t.stop().await;
+}

@@ -104,6 +104,12 @@ pub async fn handle(ctx: Ctx, compose: Compose) -> anyhow::Result<()> {
         | Incoming::Command(_) => Input::Unsupported,
     };
     let facts = service::facts(&ctx.app, &person).await?;
+    // A region they do not cover (forged, or a grant changed since): refused, as any out-of-scope claim.
+    if let Input::Button(Button::Region(key)) = &input
+        && !facts.regions.iter().any(|r| r.key == *key)
+    {
+        return crate::bot::access::refuse(&ctx, "an /opening region the coordinator does not cover").await;
+    }
     let kept = compose.has_draft().then(|| compose.draft.clone());
     match step(compose, input, &facts) {
         Outcome::Ask(next) => {
