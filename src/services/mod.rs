@@ -18,6 +18,7 @@ pub mod office;
 pub mod orders;
 pub mod people;
 pub mod personal_data;
+pub mod referrals;
 pub mod reminders;
 pub mod reports;
 pub mod requests;
