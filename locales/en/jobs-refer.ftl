@@ -72,3 +72,26 @@ refer-csv-status = Status
 refer-csv-referred-on = Referred on
 refer-csv-interviewed-on = Interviewed on
 refer-csv-settled-on = Result on
+
+## /outcomes: the recorded referrals (not survey answers)
+outcomes-referrals = [Job referrals, as recorded by the office] { $referrals } { $referrals ->
+    [one] referral
+   *[other] referrals
+} of { $people } { $people ->
+    [one] person
+   *[other] people
+}
+outcomes-referrals-interviewed = Interviewed: { $count }/{ $n }, { $rate }
+outcomes-referrals-hired = Hired: { $count }/{ $n } ({ $people } { $people ->
+    [one] person
+   *[other] people
+} hired through a referral, as recorded), { $rate }
+outcomes-referrals-none = [Job referrals, as recorded by the office] none yet
+outcomes-referrals-csv-file = job-referrals
+outcomes-referrals-csv-caption = { $count } recorded { $count ->
+    [one] referral
+   *[other] referrals
+} (one row per person and opening); the referral, interview and hire counts above can be recomputed from it.
+outcomes-referrals-csv-opening = Opening no.
+outcomes-referrals-csv-employer = Employer
+outcomes-referrals-csv-status = Result

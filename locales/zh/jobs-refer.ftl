@@ -69,3 +69,14 @@ refer-csv-status = 状态
 refer-csv-referred-on = 推荐日期
 refer-csv-interviewed-on = 面试日期
 refer-csv-settled-on = 结果日期
+
+## /outcomes: the recorded referrals (not survey answers)
+outcomes-referrals = 【推荐就业·培训办登记】推荐 { $referrals } 人次（{ $people } 人）
+outcomes-referrals-interviewed = 已面试：{ $count }/{ $n } 人次，{ $rate }
+outcomes-referrals-hired = 已录用：{ $count }/{ $n } 人次（{ $people } 人，即“通过推荐就业”的登记人数），{ $rate }
+outcomes-referrals-none = 【推荐就业·培训办登记】暂无推荐记录
+outcomes-referrals-csv-file = 推荐就业
+outcomes-referrals-csv-caption = 推荐就业登记 { $count } 行（每人每个岗位一行），上面的推荐、面试、录用人次都可以用它重新算出来。
+outcomes-referrals-csv-opening = 岗位编号
+outcomes-referrals-csv-employer = 用工单位
+outcomes-referrals-csv-status = 推荐结果

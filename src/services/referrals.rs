@@ -373,3 +373,86 @@ pub fn follow_up_label(lang: Lang, status: ReferralStatus) -> String {
         ReferralStatus::Referred => status.label(lang),
     }
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Outcome figures
+// ---------------------------------------------------------------------------------------------------
+
+/// The referral rows of an `/outcomes` scope: referrals of people living in `region_keys` whose
+/// qualifying certificate is of `course_key` (or of a course of `trainer_key`; any, when neither is
+/// given). Each row names the qualifying course in the scope (the earliest certificate).
+pub async fn outcome_rows(
+    app: &App,
+    lang: Lang,
+    region_keys: &[String],
+    course_key: Option<&str>,
+    trainer_key: Option<&str>,
+) -> anyhow::Result<Vec<crate::domain::outcomes::ReferralRow>> {
+    let villages: HashMap<String, String> = db::catalog::all_regions(&app.db)
+        .await?
+        .into_iter()
+        .map(|r| (r.key.clone(), r.display_name(lang).to_owned()))
+        .collect();
+    let mut openings: HashMap<i64, Option<StoredOpening>> = HashMap::new();
+    let mut courses: HashMap<String, Option<crate::domain::catalog::Course>> = HashMap::new();
+    let mut picked = Vec::new();
+    for referral in store::all_referrals(&app.db).await? {
+        let Some(person) = db::people::find(&app.db, referral.user_id).await? else { continue };
+        if !person.village_key.as_ref().is_some_and(|v| region_keys.contains(v)) {
+            continue;
+        }
+        if !openings.contains_key(&referral.opening_id) {
+            openings.insert(referral.opening_id, store::opening_by_id(&app.db, referral.opening_id).await?);
+        }
+        let Some(Some(opening)) = openings.get(&referral.opening_id) else { continue };
+        let mut course = None;
+        for (key, _) in reads::certificates_of(&app.db, referral.user_id).await? {
+            if !opening.opening.courses.contains(&key) {
+                continue;
+            }
+            if !courses.contains_key(&key) {
+                courses.insert(key.clone(), db::catalog::course(&app.db, &key).await?);
+            }
+            let in_scope = match (course_key, trainer_key) {
+                (Some(c), _) => key == c,
+                (None, Some(t)) => courses.get(&key).cloned().flatten().is_some_and(|c| c.trainer_key == t),
+                (None, None) => true,
+            };
+            if in_scope {
+                course = Some(key);
+                break;
+            }
+        }
+        let Some(course) = course else { continue };
+        picked.push((referral, person, opening.clone(), course));
+    }
+    let ids: Vec<i64> = picked.iter().map(|(r, ..)| r.user_id).collect();
+    let pseudonyms = db::surveys::ensure_pseudonyms(&app.db, &ids).await?;
+    let mut rows = Vec::new();
+    for (referral, person, opening, course) in picked {
+        let region = &opening.opening.region_key;
+        let day = |at: DateTime<Utc>| local_day(app, region, at);
+        let title = courses.get(&course).cloned().flatten().map(|c| c.display_title(lang).to_owned());
+        rows.push(crate::domain::outcomes::ReferralRow {
+            person: pseudonyms.get(&person.user_id).cloned().unwrap_or_default(),
+            name: Some(person.name.as_str().to_owned()),
+            phone: person.phone.as_ref().map(|p| p.as_str().to_owned()),
+            village: person.village_key.as_ref().and_then(|k| villages.get(k)).cloned().unwrap_or_default(),
+            course: title.unwrap_or_else(|| course.clone()),
+            course_key: course,
+            opening: opening.opening.id,
+            employer: opening.opening.tr.text(lang, "employer", &opening.opening.employer).to_owned(),
+            status: referral.status,
+            referred_on: day(referral.consented_at).await?,
+            interviewed_on: match referral.interviewed_at {
+                Some(at) => Some(day(at).await?),
+                None => None,
+            },
+            settled_on: match referral.settled_at {
+                Some(at) => Some(day(at).await?),
+                None => None,
+            },
+        });
+    }
+    Ok(rows)
+}

@@ -18,6 +18,7 @@ mod failed_sends;
 mod flood;
 mod forged_callbacks;
 mod inbox;
+mod job_outcomes;
 mod job_referrals;
 mod jobs_storage;
 mod languages;
