@@ -95,3 +95,8 @@ outcomes-referrals-csv-caption = { $count } recorded { $count ->
 outcomes-referrals-csv-opening = Opening no.
 outcomes-referrals-csv-employer = Employer
 outcomes-referrals-csv-status = Result
+
+## /mydata
+mydata-work-intent = 💼 Work you are looking for: { $intent }
+mydata-referrals = 💼 Job referrals: { $count } (you agreed to share your name, village, phone and certificate with the employer):
+mydata-referral-line =   • { $employer }: { $status } (referred { $referred }, updated { $updated })

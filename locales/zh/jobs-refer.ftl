@@ -80,3 +80,8 @@ outcomes-referrals-csv-caption = 推荐就业登记 { $count } 行（每人每�
 outcomes-referrals-csv-opening = 岗位编号
 outcomes-referrals-csv-employer = 用工单位
 outcomes-referrals-csv-status = 推荐结果
+
+## /mydata
+mydata-work-intent = 💼 就业意向：{ $intent }
+mydata-referrals = 💼 就业推荐 { $count } 条（您同意把姓名、村、电话和证书交给用工方）：
+mydata-referral-line =   • { $employer }：{ $status }（{ $referred } 推荐，{ $updated } 更新）

@@ -275,6 +275,17 @@ async fn follow_up(store: Store) {
     let line = t.next(liu).await.rendered_text();
     assert!(line.contains(&ReferralStatus::Hired.label(ZH)), "{line}");
 
+    // /mydata lists the referral with its status; the JSON holds it too.
+    let summary = t.say(amy, "/mydata").await.rendered_text();
+    assert_shows!(summary, EN, "mydata-referrals");
+    assert!(
+        summary.contains(&ReferralStatus::Hired.label(EN)) && summary.contains("铁山镇香菇专业合作社"),
+        "{summary}"
+    );
+    let (_, json) = t.next(amy).await.document.expect("the JSON");
+    let json: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    assert_eq!(json["referrals"][0]["status"], "hired", "{json}");
+
     // Asked once: a month later, nothing more.
     t.clock.set(t.app.now() + chrono::TimeDelta::days(30));
     t.settled().await;
