@@ -401,8 +401,8 @@ pub async fn outcome_rows(
         if !person.village_key.as_ref().is_some_and(|v| region_keys.contains(v)) {
             continue;
         }
-        if !openings.contains_key(&referral.opening_id) {
-            openings.insert(referral.opening_id, store::opening_by_id(&app.db, referral.opening_id).await?);
+        if let std::collections::hash_map::Entry::Vacant(slot) = openings.entry(referral.opening_id) {
+            slot.insert(store::opening_by_id(&app.db, referral.opening_id).await?);
         }
         let Some(Some(opening)) = openings.get(&referral.opening_id) else { continue };
         let mut course = None;
@@ -410,8 +410,8 @@ pub async fn outcome_rows(
             if !opening.opening.courses.contains(&key) {
                 continue;
             }
-            if !courses.contains_key(&key) {
-                courses.insert(key.clone(), db::catalog::course(&app.db, &key).await?);
+            if let std::collections::hash_map::Entry::Vacant(slot) = courses.entry(key.clone()) {
+                slot.insert(db::catalog::course(&app.db, &key).await?);
             }
             let in_scope = match (course_key, trainer_key) {
                 (Some(c), _) => key == c,
