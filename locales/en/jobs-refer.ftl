@@ -19,8 +19,8 @@ refer-list-empty = Nobody has been referred yet.
 refer-list-footer = { $count } { $count ->
     [one] person
    *[other] people
-} in all. Export a spreadsheet below for an employer without Telegram.
-refer-list-more = Only the first { $shown } are shown above; the spreadsheet has everyone.
+}, one message each below with one-tap results. For an employer without Telegram: the spreadsheet, or each person's card.
+refer-list-more = Only the first { $shown } are shown below; the spreadsheet has everyone.
 refer-entry-name = 👤 { $name } ({ $village })
 refer-entry-phone = 📱 { $phone }
 refer-entry-no-phone = 📱 no phone

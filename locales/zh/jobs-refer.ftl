@@ -16,8 +16,8 @@ refer-closed = 🔒 已关闭“{ $employer }”：不再推送给农户，也�
 refer-list-title = 📋 “{ $employer }”的推荐名单
     { $counts }
 refer-list-empty = 还没有人被推荐。
-refer-list-footer = 共 { $count } 人。点下面可导出表格（给不用微信/Telegram 的用工方）。
-refer-list-more = 上面只列出前 { $shown } 人，表格里有全部。
+refer-list-footer = 共 { $count } 人，下面每人一条，可一键登记结果。给不用微信/Telegram 的用工方，可点“导出表格”或每人的“名片”。
+refer-list-more = 下面只列出前 { $shown } 人，表格里有全部。
 refer-entry-name = 👤 { $name }（{ $village }）
 refer-entry-phone = 📱 { $phone }
 refer-entry-no-phone = 📱 未留电话

@@ -107,6 +107,7 @@ async fn lists_and_statuses(store: Store) {
     assert!(text.contains(&counts), "{text}\n{counts}");
     let header = t.tap(liu, "推荐名单").await;
     assert_shows!(header.rendered_text(), ZH, "refer-list-title");
+    assert_shows!(header.rendered_text(), ZH, "refer-list-footer");
     let entry = t.next(liu).await;
     let entry_text = entry.rendered_text();
     assert!(entry_text.contains("王秀英") && entry_text.contains("+8613800000000"), "{entry_text}");
@@ -115,8 +116,6 @@ async fn lists_and_statuses(store: Store) {
     for s in ReferralStatus::Referred.next_for_coordinator() {
         assert!(labels.contains(&s.label(ZH)), "{labels:?}");
     }
-    let footer = t.next(liu).await;
-    assert_shows!(footer.rendered_text(), ZH, "refer-list-footer");
 
     // Another county's coordinator and another villager: refused, nothing changes.
     for who in [other_county, stranger] {

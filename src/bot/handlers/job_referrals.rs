@@ -165,18 +165,20 @@ async fn list(ctx: &Ctx, person: &Person, opening_id: i64) -> anyhow::Result<()>
     if entries.is_empty() {
         return ctx.say(format!("{header}\n{}", tr!(lang, "refer-list-empty"))).await;
     }
-    ctx.say(header).await?;
+    // The header carries the CSV (everyone, for the employer); then one message per referral, each
+    // with its own taps, so the newest message on screen is a referral's.
+    let mut header = format!("{header}\n{}", tr!(lang, "refer-list-footer", count = entries.len()));
+    if entries.len() > MAX_ENTRIES_SHOWN {
+        header = format!("{header}\n{}", tr!(lang, "refer-list-more", shown = MAX_ENTRIES_SHOWN));
+    }
+    let csv_button = vec![vec![button(tr!(lang, "btn-refer-csv"), Cb::Job(Button::Csv { opening: opening_id }))]];
+    ctx.say_with(header, InlineKeyboardMarkup::new(csv_button)).await?;
     let region = line.stored.opening.region_key.clone();
     for e in entries.iter().take(MAX_ENTRIES_SHOWN) {
         let since = referrals::local_day(&ctx.app, &region, e.referral.updated_at).await?;
         ctx.say_with(entry_text(lang, e, since), entry_buttons(lang, e)).await?;
     }
-    let mut footer = tr!(lang, "refer-list-footer", count = entries.len());
-    if entries.len() > MAX_ENTRIES_SHOWN {
-        footer = format!("{footer}\n{}", tr!(lang, "refer-list-more", shown = MAX_ENTRIES_SHOWN));
-    }
-    let csv_button = vec![vec![button(tr!(lang, "btn-refer-csv"), Cb::Job(Button::Csv { opening: opening_id }))]];
-    ctx.say_with(footer, InlineKeyboardMarkup::new(csv_button)).await
+    Ok(())
 }
 
 async fn status_tap(ctx: &Ctx, person: &Person, referral_id: i64, to: ReferralStatus) -> anyhow::Result<()> {
