@@ -18,8 +18,9 @@ use crate::render::RenderError;
 use crate::services::referrals::{self, Close, Entry, OpeningLine, StatusChange};
 use crate::tr;
 
-/// The most openings listed in one `/referrals` message (newest first); Telegram allows 100 buttons.
-const MAX_OPENINGS_LISTED: usize = 30;
+/// The most openings listed in one `/referrals` message (newest first): each line is at most ~160
+/// characters (employer 40, place 60, counts), so 20 stay within Telegram's 4,096 per message.
+const MAX_OPENINGS_LISTED: usize = 20;
 /// The most referrals shown one message each; the CSV holds them all.
 const MAX_ENTRIES_SHOWN: usize = 40;
 
