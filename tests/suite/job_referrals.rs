@@ -322,3 +322,28 @@ fn the_referral_card_draws_cjk_glyphs() {
     let inked = band(&img).iter().filter(|p| p.0 < 128).count();
     assert!(inked > 1000, "the name is drawn: {inked} dark pixels");
 }
+
+async fn everywhere(store: Store) {
+    let Some(t) = TestBot::start(store).await else { return };
+    let admin = coordinator_of(&t, 17_321, "管理员", "qianshan").await;
+    let grant = RoleGrant { role: Role::Admin, region_key: String::new() };
+    fieldschool::services::people::grant(&t.app, admin, &grant).await.unwrap();
+    let township = coordinator_of(&t, 17_322, "城关镇专干", "xinan-chengguan").await;
+    publish(&t, &cooperative()).await;
+    publish(&t, &Opening { employer: "黔山县茶叶合作社".into(), region_key: "qianshan".into(), ..cooperative() }).await;
+    // An admin sees every county's openings; a township's coordinator none of another township's.
+    let all = t.say(admin, "/referrals").await.rendered_text();
+    assert!(all.contains("铁山镇香菇专业合作社") && all.contains("黔山县茶叶合作社"), "{all}");
+    assert_eq!(t.say(township, "/referrals").await.rendered_text(), zh("refer-no-openings"));
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn an_admin_sees_every_county_a_township_only_its_own_on_sqlite() {
+    everywhere(Store::Sqlite).await;
+}
+
+#[tokio::test]
+async fn an_admin_sees_every_county_a_township_only_its_own_on_postgres() {
+    everywhere(Store::Postgres).await;
+}
