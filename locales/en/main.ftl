@@ -97,6 +97,7 @@ help-coordinator =
     • approve orders; a line per new order (can be turned off in settings)
     • /report: orders and attendance with a chart and a table; a daily digest at 18:00
     • /outcomes: follow-up response rates, employment, income change, course ratings; raw answers as CSV
+    • /referrals: job openings, referral lists, interviews and hires, printable referral cards
     • /broadcast to your region; /requests: course requests; /export_credits: cadres' credits
 help-admin = Admins can invite trainers and training-office staff; /parked shows messages that failed and were put aside.
 help-contact = Training office: { $contact }

@@ -16,7 +16,7 @@ survey-q-employment = What is your main work now?
 survey-q-main-source = What is your household's main source of income?
 survey-q-used-learning = Have you used what you learned in the training?
 survey-q-industry = Since the training, how has your household's farm or business changed?
-survey-q-referral-job = Did you find a job through the training's referral?
+survey-q-referral-job = Did you get your current job through the programme's referral (the training office)?
 survey-q-usefulness = Was this course useful to you? (1 to 5 stars)
 survey-q-trainer-stars = How many stars for the trainer?
 survey-q-comment = Anything else to tell us? Type it, for example: more on pests, please. Otherwise tap "Skip".
@@ -90,11 +90,11 @@ outcomes-enrolled-orders = Enrolled { $enrolled ->
 outcomes-baseline = Baseline survey: asked { $asked }, answered { $answered }
 outcomes-wave = [{ $months }-month follow-up] answered { $answered }/{ $due } ({ $rate })
 outcomes-wave-none = [{ $months }-month follow-up] none due yet
-outcomes-employment = Working: { $figure }; the same people before: { $baseline }
+outcomes-employment = Working (self-reported): { $figure }; the same people before: { $baseline }
 outcomes-income = Change in per-capita net income (median, paired with baseline): { $figure }
 outcomes-industry = Started or expanded a farm or business: { $figure }
 outcomes-used = Used what they learned: { $figure }
-outcomes-referral = Job through the training's referral: { $figure }
+outcomes-referral = Job through the programme's referral (self-reported): { $figure }
 outcomes-feedback = [Course feedback] { $answered ->
         [one] 1 rating
        *[other] { $answered } ratings

@@ -97,6 +97,7 @@ help-coordinator =
     • 审批报名，每有新报名即时通知（可在设置里关闭）
     • /report 报名和考勤汇总、图表和表格；每天 18:00 的日报
     • /outcomes 培训成效：回访应答率、就业、收入变化、课程评价，可导出原始答卷
+    • /referrals 就业推荐：用工信息、推荐名单、登记面试和录用结果、打印推荐卡
     • /broadcast 给本地区发通知；/requests 点单统计；/export_credits 导出干部学分
 help-admin = 管理员：可以邀请老师和培训办人员；/parked 查看处理出错、已搁置的消息。
 help-contact = 培训办联系方式：{ $contact }

@@ -16,7 +16,7 @@ survey-q-employment = 您现在主要做什么工作？
 survey-q-main-source = 您家主要收入来源是什么？
 survey-q-used-learning = 培训学到的东西，您用上了吗？
 survey-q-industry = 培训以后，您家的产业（种养、经营）有什么变化？
-survey-q-referral-job = 您是通过这次培训推荐找到工作的吗？
+survey-q-referral-job = 您现在的工作，是通过田间学校培训办（项目）推荐找到的吗？
 survey-q-usefulness = 这门课对您有用吗？（1 到 5 颗星）
 survey-q-trainer-stars = 您给老师打几颗星？
 survey-q-comment = 还有什么想说的？可以直接输入，例如：希望多讲讲病虫害。没有就点“跳过”。
@@ -78,11 +78,11 @@ outcomes-enrolled-orders = 报名参训 { $enrolled } 人（{ $orders } 份报�
 outcomes-baseline = 基线调查：问了 { $asked } 人，答了 { $answered } 人
 outcomes-wave = 【{ $months } 个月回访】应答 { $answered }/{ $due }（{ $rate }）
 outcomes-wave-none = 【{ $months } 个月回访】还没有到期的回访
-outcomes-employment = 有工作的比例：{ $figure }；同一批人培训前：{ $baseline }
+outcomes-employment = 有工作的比例（问卷自报）：{ $figure }；同一批人培训前：{ $baseline }
 outcomes-income = 人均年纯收入变化（中位数，与基线配对）：{ $figure }
 outcomes-industry = 新办或扩大产业：{ $figure }
 outcomes-used = 用上了所学：{ $figure }
-outcomes-referral = 通过培训推荐就业：{ $figure }
+outcomes-referral = 自报通过项目推荐找到工作：{ $figure }
 outcomes-feedback = 【课程评价】{ $answered } 份评价；有用程度 { $usefulness }；老师 { $trainer }
 outcomes-share = { $percent }%（N={ $n }）
 outcomes-mean = { $value }（N={ $n }）

@@ -43,6 +43,8 @@ pub enum Command {
     Report,
     Broadcast,
     Outcomes,
+    /// Coordinators and admins: the openings of their regions and their referral lists.
+    Referrals,
     /// Everything stored about the person: a summary, a JSON file and a CSV of their answers.
     #[command(rename = "mydata")]
     MyData,

@@ -7,7 +7,8 @@ use teloxide::dptree::{self, case};
 
 use super::context::{self, Ctx, Incoming};
 use super::handlers::{
-    broadcast, commands, erasure, learning, lesson_compose, lesson_daily, lessons, menu, opening_compose, ordering,
+    broadcast, commands, erasure, job_referrals, learning, lesson_compose, lesson_daily, lessons, menu, opening_compose,
+    ordering,
     outcomes, registration, reports, requests, settings, surveys,
 };
 use super::keyboards::MenuItem;
@@ -91,6 +92,16 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
     })
     .endpoint(guarded!(reports::callback, Cb));
 
+    // Referral statuses (the coordinator's taps, the person's follow-up answers) and the coordinator's
+    // referral lists, close, card and CSV, in any state; each press is checked by services::referrals.
+    let referral_buttons = dptree::filter_map(|ctx: Ctx| match &ctx.incoming {
+        Incoming::Callback(Some(cb)) if ctx.person.is_some() && job_referrals::is_referral_button(cb) => {
+            Some(cb.clone())
+        }
+        _ => None,
+    })
+    .endpoint(guarded!(job_referrals::callback, Cb));
+
     // Survey buttons work in any state: each is checked against the survey as stored (the person's,
     // open, at that question), so a button from an invitation days old still starts or resumes it.
     let survey_buttons = dptree::filter_map(|ctx: Ctx| match &ctx.incoming {
@@ -172,6 +183,7 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         .branch(learning_locations)
         .branch(broadcast_buttons)
         .branch(report_buttons)
+        .branch(referral_buttons)
         .branch(survey_buttons)
         .branch(outcome_buttons)
         .branch(stray_compose_buttons)

@@ -26,6 +26,7 @@ pub mod orders;
 pub mod outbox;
 pub mod people;
 pub mod personal_data;
+pub mod referrals;
 pub mod regions;
 pub mod reports;
 pub mod retention;

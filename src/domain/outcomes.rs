@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use chrono::NaiveDate;
 
 use crate::domain::csv;
+use crate::domain::job::ReferralStatus;
 use crate::domain::survey::{Employment, IncomeSource, Industry, Reply, Usage, Wave};
 
 /// Below this many observations a figure is withheld.
@@ -684,6 +685,172 @@ pub fn read_csv(csv: &str, text: &CsvText) -> Result<Vec<ExportRow>, String> {
     Ok(rows)
 }
 
+// ---------------------------------------------------------------------------------------------------
+// Referrals (培训合格后推荐就业): recorded by coordinators and the people's follow-up answers
+// ---------------------------------------------------------------------------------------------------
+
+/// One referral in the outcome export: one person referred to one opening, as recorded (not a survey
+/// answer). `course` is the certificate that qualified them, in the chosen scope.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReferralRow {
+    /// The same pseudonym as the survey export's.
+    pub person: String,
+    /// Only in identifiable exports.
+    pub name: Option<String>,
+    /// Only in identifiable exports.
+    pub phone: Option<String>,
+    pub village: String,
+    pub course_key: String,
+    pub course: String,
+    pub opening: i64,
+    pub employer: String,
+    pub status: ReferralStatus,
+    /// Local dates (the opening region's).
+    pub referred_on: NaiveDate,
+    pub interviewed_on: Option<NaiveDate>,
+    pub settled_on: Option<NaiveDate>,
+}
+
+/// The referral figures of a scope. Counted per person and opening (a row repeated for the same pair
+/// counts once); shares of the referrals, withheld below [`MIN_N`] while the counts still show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReferralFigures {
+    /// Person-opening pairs referred.
+    pub referrals: usize,
+    /// People referred at least once.
+    pub people: usize,
+    /// Referrals that reached an interview (interviewed, hired or not hired).
+    pub interviewed: usize,
+    pub interviewed_share: Figure,
+    /// Referrals marked hired.
+    pub hired: usize,
+    pub hired_share: Figure,
+    /// People with at least one referral marked hired: "hired through a referral", as recorded.
+    pub hired_people: usize,
+}
+
+/// The figures of the referral rows (see [`ReferralFigures`]).
+pub fn referral_figures(rows: &[ReferralRow]) -> ReferralFigures {
+    let mut pairs: BTreeMap<(&str, i64), ReferralStatus> = BTreeMap::new();
+    for r in rows {
+        pairs.entry((r.person.as_str(), r.opening)).or_insert(r.status);
+    }
+    let referrals = pairs.len();
+    let people = pairs.keys().map(|(p, _)| *p).collect::<HashSet<_>>().len();
+    let interviewed = pairs.values().filter(|s| s.was_interviewed()).count();
+    let hired = pairs.values().filter(|&&s| s == ReferralStatus::Hired).count();
+    let hired_people =
+        pairs.iter().filter(|(_, s)| **s == ReferralStatus::Hired).map(|((p, _), _)| *p).collect::<HashSet<_>>().len();
+    ReferralFigures {
+        referrals,
+        people,
+        interviewed,
+        interviewed_share: Figure::share(referrals, interviewed),
+        hired,
+        hired_share: Figure::share(referrals, hired),
+        hired_people,
+    }
+}
+
+/// The referral export's columns, in order (`name` and `phone` only when identifiable).
+pub const REFERRAL_COLUMNS: [&str; 12] = [
+    "person",
+    "name",
+    "phone",
+    "village",
+    "course_key",
+    "course",
+    "opening",
+    "employer",
+    "status",
+    "referred_on",
+    "interviewed_on",
+    "settled_on",
+];
+
+fn referral_columns(identifiable: bool) -> Vec<&'static str> {
+    REFERRAL_COLUMNS.into_iter().filter(|c| identifiable || !matches!(*c, "name" | "phone")).collect()
+}
+
+/// The referral rows as CSV, as [`write_csv`] writes the answers: byte order mark, CRLF, defused
+/// cells, phones as typed. `text.header` names the columns, `text.label("status", code)` the statuses.
+pub fn write_referral_csv(rows: &[ReferralRow], identifiable: bool, text: &CsvText) -> String {
+    let columns = referral_columns(identifiable);
+    let day = |d: Option<NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
+    let mut out = String::from("\u{feff}");
+    csv::push_line(&mut out, columns.iter().map(|c| (text.header)(c)));
+    for r in rows {
+        csv::push_cells(
+            &mut out,
+            columns.iter().map(|&c| match c {
+                "person" => csv::Cell::Text(r.person.clone()),
+                "name" => csv::Cell::Text(r.name.clone().unwrap_or_default()),
+                "phone" => csv::Cell::Phone(r.phone.clone().unwrap_or_default()),
+                "village" => csv::Cell::Text(r.village.clone()),
+                "course_key" => csv::Cell::Text(r.course_key.clone()),
+                "course" => csv::Cell::Text(r.course.clone()),
+                "opening" => csv::Cell::Text(r.opening.to_string()),
+                "employer" => csv::Cell::Text(r.employer.clone()),
+                "status" => csv::Cell::Text((text.label)("status", r.status.as_str())),
+                "referred_on" => csv::Cell::Text(day(Some(r.referred_on))),
+                "interviewed_on" => csv::Cell::Text(day(r.interviewed_on)),
+                _ => csv::Cell::Text(day(r.settled_on)),
+            }),
+        );
+    }
+    out
+}
+
+/// Reads back what [`write_referral_csv`] wrote with the same `text`, so the referral figures can be
+/// recomputed from the file.
+pub fn read_referral_csv(csv_text: &str, text: &CsvText) -> Result<Vec<ReferralRow>, String> {
+    let body = csv_text.strip_prefix('\u{feff}').unwrap_or(csv_text);
+    let mut records = csv::records(body)?.into_iter();
+    let header: Vec<String> =
+        records.next().ok_or("no header line")?.iter().map(|h| csv::undefuse(h).to_owned()).collect();
+    let columns = [true, false]
+        .into_iter()
+        .map(referral_columns)
+        .find(|cols| cols.iter().map(|c| (text.header)(c)).eq(header.iter().cloned()))
+        .ok_or("the header line is not the one of a referral export")?;
+    let mut rows = Vec::new();
+    for (i, record) in records.enumerate() {
+        let at = i + 2;
+        if record.len() != columns.len() {
+            return Err(format!("row {at}: {} fields, expected {}", record.len(), columns.len()));
+        }
+        let get = |name: &str| -> &str {
+            columns.iter().position(|c| *c == name).map(|k| csv::undefuse(&record[k])).unwrap_or("")
+        };
+        let date = |name: &str| -> Result<Option<NaiveDate>, String> {
+            match get(name) {
+                "" => Ok(None),
+                v => NaiveDate::parse_from_str(v, "%Y-%m-%d").map(Some).map_err(|_| format!("row {at}: {name} {v:?}")),
+            }
+        };
+        let status = ReferralStatus::ALL
+            .into_iter()
+            .find(|s| (text.label)("status", s.as_str()) == get("status") || s.as_str() == get("status"))
+            .ok_or_else(|| format!("row {at}: status {:?}", get("status")))?;
+        let phone = columns.iter().position(|c| *c == "phone").map(|k| csv::read_phone(&record[k]).to_owned());
+        rows.push(ReferralRow {
+            person: get("person").to_owned(),
+            name: columns.contains(&"name").then(|| get("name").to_owned()),
+            phone: phone.filter(|p| !p.is_empty()),
+            village: get("village").to_owned(),
+            course_key: get("course_key").to_owned(),
+            course: get("course").to_owned(),
+            opening: get("opening").parse().map_err(|_| format!("row {at}: opening {:?}", get("opening")))?,
+            employer: get("employer").to_owned(),
+            status,
+            referred_on: date("referred_on")?.ok_or_else(|| format!("row {at}: no referral date"))?,
+            interviewed_on: date("interviewed_on")?,
+            settled_on: date("settled_on")?,
+        });
+    }
+    Ok(rows)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1145,5 +1312,80 @@ mod tests {
         }
         assert_eq!(WaveStatus::parse("done"), None);
         assert!(Column::columns(false).len() + 2 == Column::columns(true).len());
+    }
+}
+
+#[cfg(test)]
+mod referral_tests {
+    use super::*;
+    use ReferralStatus::*;
+
+    fn row(person: u8, opening: i64, status: ReferralStatus) -> ReferralRow {
+        let day = |d| NaiveDate::from_ymd_opt(2026, 12, d);
+        ReferralRow {
+            person: format!("P-{person:02}"),
+            name: Some(format!("Name {person}")),
+            phone: Some(format!("+86 138 0000 00{person:02}")),
+            village: "East".into(),
+            course_key: "mushroom".into(),
+            course: "Mushroom growing".into(),
+            opening,
+            employer: format!("Employer {opening}"),
+            status,
+            referred_on: day(1).unwrap(),
+            interviewed_on: status.was_interviewed().then(|| day(8)).flatten(),
+            settled_on: status.is_settled().then(|| day(15)).flatten(),
+        }
+    }
+
+    /// Seven person-opening pairs of six people (P-01 twice, to two openings; P-05's row repeated):
+    /// interviewed = P-01/1 hired, P-01/2 not hired, P-02 interviewed, P-05 hired, P-06 not hired = 5;
+    /// hired = 2 referrals of 2 people; P-03 still referred, P-04 withdrew.
+    fn population() -> Vec<ReferralRow> {
+        vec![
+            row(1, 1, Hired),
+            row(1, 2, NotHired),
+            row(2, 1, Interviewed),
+            row(3, 1, Referred),
+            row(4, 2, Withdrew),
+            row(5, 1, Hired),
+            row(5, 1, Hired),
+            row(6, 3, NotHired),
+        ]
+    }
+
+    #[test]
+    fn referral_figures_count_each_person_and_opening_once() {
+        let f = referral_figures(&population());
+        assert_eq!((f.referrals, f.people, f.interviewed, f.hired, f.hired_people), (7, 6, 5, 2, 2));
+        assert_eq!(f.interviewed_share, Figure::Share { n: 7, hits: 5 });
+        assert_eq!(f.interviewed_share.percent(), Some(71));
+        assert_eq!(f.hired_share.percent(), Some(29));
+    }
+
+    #[test]
+    fn few_referrals_show_counts_without_shares() {
+        let f = referral_figures(&population()[..3]);
+        assert_eq!((f.referrals, f.people, f.interviewed, f.hired, f.hired_people), (3, 2, 3, 1, 1));
+        assert_eq!(f.hired_share, Figure::TooFew { n: 3 });
+        assert_eq!(f.hired_share.percent(), None);
+    }
+
+    #[test]
+    fn the_referral_csv_recomputes_every_figure() {
+        for identifiable in [true, false] {
+            let csv = write_referral_csv(&population(), identifiable, &CsvText::codes());
+            assert!(csv.starts_with('\u{feff}'));
+            let back = read_referral_csv(&csv, &CsvText::codes()).unwrap();
+            assert_eq!(referral_figures(&back), referral_figures(&population()));
+            if identifiable {
+                assert_eq!(back, population());
+            } else {
+                assert!(back.iter().all(|r| r.name.is_none() && r.phone.is_none()));
+            }
+        }
+        let words = CsvText::new(|c| format!("[{c}]"), |_, code| format!("<{code}>"));
+        let csv = write_referral_csv(&population(), true, &words);
+        assert_eq!(read_referral_csv(&csv, &words).unwrap(), population());
     }
 }

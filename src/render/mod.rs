@@ -18,6 +18,7 @@
 mod certificate;
 mod chart;
 mod font;
+mod referral_card;
 
 use std::path::PathBuf;
 
@@ -27,6 +28,8 @@ pub use font::{ENV_FONT, SYSTEM_FONT_PATHS, ensure_font, find_font, font_candida
 
 /// Certificate card size in pixels (width, height).
 pub const CERTIFICATE_SIZE: (u32, u32) = (1200, 850);
+/// Referral card size in pixels (width, height): A6 landscape at about 200 dpi.
+pub const REFERRAL_CARD_SIZE: (u32, u32) = (1200, 850);
 /// Bar chart size in pixels (width, height).
 pub const BAR_CHART_SIZE: (u32, u32) = (1000, 600);
 
@@ -51,6 +54,21 @@ pub struct Certificate {
     pub issuer: String,
     /// Drawn as a QR code in the bottom left corner: the certificate's verification link.
     pub qr_link: Option<String>,
+}
+
+/// Text of one referral card (for an employer without Telegram), all localised by the caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferralCard {
+    /// Heading, e.g. "田间学校 推荐卡".
+    pub title: String,
+    /// The opening: employer and work.
+    pub opening: String,
+    /// The person's name, drawn largest.
+    pub name: String,
+    /// Village, phone, certificate and course, referred on: one line each.
+    pub lines: Vec<String>,
+    /// The office's contact.
+    pub footer: String,
 }
 
 /// A grouped bar chart: one group per category, one bar per series in each group.
@@ -108,6 +126,17 @@ pub fn certificate_png(cert: &Certificate) -> Result<Vec<u8>, RenderError> {
 pub fn certificate_rgb(cert: &Certificate) -> Result<RgbImage, RenderError> {
     ensure_font()?;
     render_rgb(CERTIFICATE_SIZE, |area| certificate::draw(area, cert))
+}
+
+/// Renders a referral card ([`REFERRAL_CARD_SIZE`]) as PNG bytes. CPU-bound: see the module docs.
+pub fn referral_card_png(card: &ReferralCard) -> Result<Vec<u8>, RenderError> {
+    encode_png(&referral_card_rgb(card)?)
+}
+
+/// Renders a referral card into raw RGB pixels (what [`referral_card_png`] encodes).
+pub fn referral_card_rgb(card: &ReferralCard) -> Result<RgbImage, RenderError> {
+    ensure_font()?;
+    render_rgb(REFERRAL_CARD_SIZE, |area| referral_card::draw(area, card))
 }
 
 /// Renders a grouped bar chart ([`BAR_CHART_SIZE`]) as PNG bytes. CPU-bound: see the module docs.

@@ -88,6 +88,8 @@ pub async fn erase(app: &App, user_id: i64) -> anyhow::Result<Option<Erased>> {
         }
     }
     let scrubbed = db::erasure::erase_person(&mut tx, app.db.backend, &erasure, now).await?;
+    // Off every referral list and offer: employers and coordinators no longer see them.
+    db::jobs::erase_person(&mut tx, user_id).await?;
     // The audit names the erasure by its tombstone and village only: nothing in it leads back.
     let entry = db::audit::AuditEntry::new(
         now,

@@ -19,6 +19,7 @@ pub mod opening_compose;
 pub mod orders;
 pub mod people;
 pub mod personal_data;
+pub mod referrals;
 pub mod reminders;
 pub mod reports;
 pub mod requests;

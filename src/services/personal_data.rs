@@ -29,6 +29,11 @@ pub struct PersonalData {
     pub practical_checks: Vec<PracticalEntry>,
     pub quiz_attempts: Vec<QuizAttemptEntry>,
     pub certificates: Vec<CertificateEntry>,
+    /// What work they are looking for (就业意向): near_home, migrant, own_business, not_looking; `None`
+    /// when never asked.
+    pub work_intent: Option<&'static str>,
+    /// Openings they agreed to be referred to, with what became of each.
+    pub referrals: Vec<ReferralEntry>,
     /// Lessons read (📖 学一课), each reading with its answers.
     pub lessons: Vec<LessonReadingEntry>,
     /// Credits earned from lessons, per lesson and year (also counted in `credits_by_year`).
@@ -181,6 +186,22 @@ pub struct CertificateEntry {
     pub code: String,
     pub completed_at: DateTime<Utc>,
     pub credits: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReferralEntry {
+    pub opening_id: i64,
+    pub employer: String,
+    pub place: String,
+    /// referred, interviewed, hired, not_hired, withdrew.
+    pub status: &'static str,
+    /// When they agreed to share their name, village, phone and certificate with the employer.
+    pub consented_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub interviewed_at: Option<DateTime<Utc>>,
+    pub settled_at: Option<DateTime<Utc>>,
+    /// When the two-week follow-up question was sent.
+    pub follow_up_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -572,6 +593,25 @@ pub async fn load(app: &App, user_id: i64) -> anyhow::Result<Option<Export>> {
         practical_checks,
         quiz_attempts,
         certificates,
+        work_intent: db::jobs::work_intent(db, user_id).await?.map(|i| i.as_str()),
+        referrals: {
+            let mut entries = Vec::new();
+            for r in db::jobs::referrals_of_person(db, user_id).await? {
+                let opening = db::jobs::opening_by_id(db, r.opening_id).await?;
+                entries.push(ReferralEntry {
+                    opening_id: r.opening_id,
+                    employer: opening.as_ref().map(|o| o.opening.employer.clone()).unwrap_or_default(),
+                    place: opening.as_ref().map(|o| o.opening.place.clone()).unwrap_or_default(),
+                    status: r.status.as_str(),
+                    consented_at: r.consented_at,
+                    updated_at: r.updated_at,
+                    interviewed_at: r.interviewed_at,
+                    settled_at: r.settled_at,
+                    follow_up_at: r.follow_up_at,
+                });
+            }
+            entries
+        },
         lessons,
         lesson_credits,
         lesson_daily: {
@@ -727,6 +767,8 @@ mod tests {
             practical_checks: Vec::new(),
             quiz_attempts: Vec::new(),
             certificates: Vec::new(),
+            work_intent: None,
+            referrals: Vec::new(),
             lessons: Vec::new(),
             lesson_credits: Vec::new(),
             lesson_daily: LessonDailyEntry::default(),

@@ -83,6 +83,8 @@ async fn snapshot(db: &db::Db) -> Vec<String> {
         "lesson_credits",
         "lesson_subscriptions",
         "lesson_daily_plans",
+        "referrals",
+        "opening_offers",
     ] {
         let n: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n FROM {table}"))
             .fetch_one(&db.pool)
@@ -97,6 +99,20 @@ async fn snapshot(db: &db::Db) -> Vec<String> {
             "order {}={}",
             row.try_get::<i64, _>("id").unwrap(),
             row.try_get::<String, _>("status").unwrap()
+        ));
+    }
+    for row in sqlx::query("SELECT id, status FROM referrals ORDER BY id").fetch_all(&db.pool).await.unwrap() {
+        out.push(format!(
+            "referral {}={}",
+            row.try_get::<i64, _>("id").unwrap(),
+            row.try_get::<String, _>("status").unwrap()
+        ));
+    }
+    for row in sqlx::query("SELECT id, closed_at FROM openings ORDER BY id").fetch_all(&db.pool).await.unwrap() {
+        out.push(format!(
+            "opening {}={:?}",
+            row.try_get::<i64, _>("id").unwrap(),
+            row.try_get::<Option<i64>, _>("closed_at").unwrap()
         ));
     }
     for row in sqlx::query("SELECT id, completed_at FROM surveys ORDER BY id").fetch_all(&db.pool).await.unwrap() {
@@ -196,6 +212,14 @@ async fn sweep(store: Store) {
     t.settled().await;
     let missing = 987_654;
     let o = order.id;
+    // A job opening in xinan and the owner's referral to it (jobs after training).
+    let opening = crate::job_referrals::publish(&t, &crate::job_referrals::cooperative()).await;
+    t.certify(owner, "mushroom-small-2026-12", crate::common::beijing("2026-11-20T12:00:00")).await;
+    let referral = match fieldschool::services::jobs::refer(&t.app, &person, opening).await.unwrap() {
+        fieldschool::services::jobs::Refer::Referred { referral, .. } => referral.id,
+        other => panic!("referred: {other:?}"),
+    };
+    t.next(coordinator_a).await;
 
     // (who, data): every kind of button, pressed by someone it is not for; ids that exist and ids that
     // do not are answered alike.
@@ -273,6 +297,27 @@ async fn sweep(store: Store) {
         forged.push((who, Cb::Outcomes(export).encode()));
     }
     forged.push((coordinator_a, Cb::Report(ReportStep::Region("qianshan".into())).encode()));
+    // Jobs: a referral's statuses and an opening's list, close, card and CSV, pressed by another
+    // villager and by the other county's coordinator; ids that do not exist by anyone.
+    use fieldschool::domain::job::{Button as Job, ReferralStatus};
+    for who in [stranger, coordinator_b] {
+        for status in ReferralStatus::ALL {
+            forged.push((who, Cb::Job(Job::Status { referral, status }).encode()));
+        }
+        for b in [Job::Referrals { opening }, Job::Close { opening }, Job::Card { referral }, Job::Csv { opening }] {
+            forged.push((who, Cb::Job(b).encode()));
+        }
+    }
+    forged.push((stranger, Cb::Job(Job::Openings).encode()));
+    for b in [
+        Job::Status { referral: missing, status: ReferralStatus::Hired },
+        Job::Referrals { opening: missing },
+        Job::Close { opening: missing },
+        Job::Card { referral: missing },
+        Job::Csv { opening: missing },
+    ] {
+        forged.push((coordinator_a, Cb::Job(b).encode()));
+    }
     // The lesson composer's buttons, pressed by a villager (who makes no lessons).
     for b in fieldschool::domain::lesson_compose::Button::all() {
         forged.push((stranger, Cb::Compose(b).encode()));
@@ -349,11 +394,21 @@ async fn role_commands(store: Store) {
                 "/parked retry 1",
                 "/lesson",
                 "/opening",
+                "/referrals",
             ],
         ),
         (
             trainer,
-            &["/report", "/outcomes", "/export_credits", "/requests", "/parked", "/parked retry 99999", "/opening"],
+            &[
+                "/report",
+                "/outcomes",
+                "/export_credits",
+                "/requests",
+                "/parked",
+                "/parked retry 99999",
+                "/opening",
+                "/referrals",
+            ],
         ),
         (coordinator, &["/checkin", "/parked", "/parked retry 1"]),
     ];

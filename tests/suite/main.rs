@@ -19,6 +19,8 @@ mod flood;
 mod forged_callbacks;
 mod inbox;
 mod job_publish;
+mod job_outcomes;
+mod job_referrals;
 mod jobs_storage;
 mod languages;
 mod learning;

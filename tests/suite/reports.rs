@@ -346,8 +346,12 @@ async fn outcomes_count_people_and_orders_as_their_csv(store: Store) {
     assert_eq!((people.len(), orders.len()), (2, 3));
     assert!(rows.iter().all(|r| r.phone.as_deref() == Some("+8613800000000")), "read back as typed");
     let recomputed = fieldschool::domain::outcomes::compute(&rows);
-    let rendered =
-        fieldschool::bot::handlers::outcomes::render(fieldschool::i18n::Lang::Zh, "新安县 · 全部课程", &recomputed);
+    let rendered = fieldschool::bot::handlers::outcomes::render(
+        fieldschool::i18n::Lang::Zh,
+        "新安县 · 全部课程",
+        &recomputed,
+        &fieldschool::domain::outcomes::referral_figures(&[]),
+    );
     assert_eq!(rendered, figures);
     t.stop().await;
 }

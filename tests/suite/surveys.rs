@@ -191,8 +191,12 @@ async fn journey(store: Store) {
     let text = fieldschool::bot::handlers::outcomes::csv_text(fieldschool::i18n::Lang::Zh);
     let rows = outcomes::read_csv(&csv, &text).unwrap();
     let recomputed = outcomes::compute(&rows);
-    let rendered =
-        fieldschool::bot::handlers::outcomes::render(ZH, &format!("新安县 · {}", zh("outcomes-all")), &recomputed);
+    let rendered = fieldschool::bot::handlers::outcomes::render(
+        ZH,
+        &format!("新安县 · {}", zh("outcomes-all")),
+        &recomputed,
+        &outcomes::referral_figures(&[]),
+    );
     assert_eq!(rendered, figures);
     t.stop().await;
 }

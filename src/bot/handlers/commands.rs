@@ -40,6 +40,7 @@ pub async fn handle(ctx: Ctx, cmd: Command) -> anyhow::Result<()> {
         | Command::ExportCredits
         | Command::Report
         | Command::Outcomes
+        | Command::Referrals
         | Command::MyData
         | Command::Broadcast => {
             let Some(person) = ctx.person.clone() else { return ctx.say(tr!(ctx.lang, "register-first")).await };
@@ -55,6 +56,7 @@ pub async fn handle(ctx: Ctx, cmd: Command) -> anyhow::Result<()> {
                 Command::ExportCredits => super::learning::export_credits(&ctx, &person).await,
                 Command::Report => super::reports::start(&ctx, &person).await,
                 Command::Outcomes => super::outcomes::start(&ctx, &person).await,
+                Command::Referrals => super::job_referrals::command(&ctx, &person).await,
                 Command::Broadcast => super::broadcast::start(&ctx, &person).await,
                 Command::MyData => super::mydata::send(&ctx, &person).await,
                 _ => super::requests::tally(&ctx, &person).await,

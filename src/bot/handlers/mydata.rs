@@ -141,6 +141,23 @@ pub fn summary(lang: Lang, export: &Export, with_csv: bool) -> String {
         let codes: Vec<&str> = data.certificates.iter().map(|c| c.code.as_str()).collect();
         lines.push(tr!(lang, "mydata-certificates", count = codes.len(), codes = codes.join(&separator)));
     }
+    if let Some(intent) = data.work_intent.and_then(crate::domain::job::WorkIntent::parse) {
+        lines.push(tr!(lang, "mydata-work-intent", intent = intent.label(lang)));
+    }
+    if !data.referrals.is_empty() {
+        lines.push(tr!(lang, "mydata-referrals", count = data.referrals.len()));
+        for r in &data.referrals {
+            let status = crate::domain::job::ReferralStatus::parse(r.status).map(|s| s.label(lang)).unwrap_or_default();
+            lines.push(tr!(
+                lang,
+                "mydata-referral-line",
+                employer = r.employer.as_str(),
+                status = status,
+                referred = when(lang, tz, r.consented_at),
+                updated = when(lang, tz, r.updated_at)
+            ));
+        }
+    }
     if !data.lessons.is_empty() {
         let finished: std::collections::BTreeSet<&str> =
             data.lessons.iter().filter(|l| l.finished_at.is_some()).map(|l| l.lesson_key.as_str()).collect();

@@ -9,7 +9,7 @@ use crate::bot::context::Ctx;
 use crate::bot::keyboards::button;
 use crate::db::audit::{Actor, AuditAction, AuditEntry};
 use crate::domain::callback::{Cb, OutcomeChoice, OutcomeScope};
-use crate::domain::outcomes::{self, CsvText, Figure, Outcomes, WaveStatus};
+use crate::domain::outcomes::{self, CsvText, Figure, Outcomes, ReferralFigures, WaveStatus};
 use crate::domain::person::Person;
 use crate::domain::report::CourseTag;
 use crate::domain::survey::Wave;
@@ -126,6 +126,20 @@ async fn rows_of(
     surveys::export_rows(&ctx.app, lang, &scope.region_keys, course, trainer).await
 }
 
+async fn referral_rows_of(
+    ctx: &Ctx,
+    lang: Lang,
+    scope: &Scope,
+    resolved: &Resolved,
+) -> anyhow::Result<Vec<outcomes::ReferralRow>> {
+    let (course, trainer) = match resolved {
+        Resolved::All => (None, None),
+        Resolved::Course(k, _) => (Some(k.as_str()), None),
+        Resolved::Trainer(k, _) => (None, Some(k.as_str())),
+    };
+    crate::services::referrals::outcome_rows(&ctx.app, lang, &scope.region_keys, course, trainer).await
+}
+
 fn scope_label(lang: Lang, scope: &Scope, resolved: &Resolved) -> String {
     let region = scope.region.display_name(lang);
     match resolved {
@@ -152,8 +166,44 @@ fn figure_share(lang: Lang, f: &Figure) -> String {
     }
 }
 
-/// The figures as text: every figure with its N, response rates as counts.
-pub fn render(lang: Lang, title: &str, o: &Outcomes) -> String {
+/// The recorded referrals (培训办登记) as text: counts always, shares from five referrals up.
+fn render_referrals(lang: Lang, f: &ReferralFigures) -> Vec<String> {
+    if f.referrals == 0 {
+        return vec![tr!(lang, "outcomes-referrals-none")];
+    }
+    let share = |figure: &Figure| match figure.percent() {
+        Some(p) => tr!(lang, "outcomes-rate", percent = p),
+        None => tr!(lang, "outcomes-rate-none"),
+    };
+    vec![
+        tr!(lang, "outcomes-referrals", referrals = f.referrals, people = f.people),
+        format!(
+            "  {}",
+            tr!(
+                lang,
+                "outcomes-referrals-interviewed",
+                count = f.interviewed,
+                n = f.referrals,
+                rate = share(&f.interviewed_share)
+            )
+        ),
+        format!(
+            "  {}",
+            tr!(
+                lang,
+                "outcomes-referrals-hired",
+                count = f.hired,
+                n = f.referrals,
+                people = f.hired_people,
+                rate = share(&f.hired_share)
+            )
+        ),
+    ]
+}
+
+/// The figures as text: every figure with its N, response rates as counts; the recorded referrals
+/// (from the referral CSV) apart from the survey's self-reported employment.
+pub fn render(lang: Lang, title: &str, o: &Outcomes, referrals: &ReferralFigures) -> String {
     let mut lines = vec![
         tr!(lang, "outcomes-title", scope = title),
         // People where it says 人; the orders too when someone holds more than one.
@@ -189,6 +239,7 @@ pub fn render(lang: Lang, title: &str, o: &Outcomes) -> String {
         lines.push(format!("  {}", tr!(lang, "outcomes-used", figure = figure_share(lang, &w.used_learning))));
         lines.push(format!("  {}", tr!(lang, "outcomes-referral", figure = figure_share(lang, &w.referral_job))));
     }
+    lines.extend(render_referrals(lang, referrals));
     lines.push(tr!(
         lang,
         "outcomes-feedback",
@@ -205,7 +256,8 @@ async fn show(ctx: &Ctx, lang: Lang, scope: &Scope, which: OutcomeScope, resolve
     ctx.answer(None).await?;
     let rows = rows_of(ctx, lang, scope, resolved).await?;
     let figures = outcomes::compute(&rows);
-    let text = render(lang, &scope_label(lang, scope, resolved), &figures);
+    let referrals = outcomes::referral_figures(&referral_rows_of(ctx, lang, scope, resolved).await?);
+    let text = render(lang, &scope_label(lang, scope, resolved), &figures, &referrals);
     let region = scope.region.key.clone();
     let export =
         |identifiable| Cb::Outcomes(OutcomeChoice::Export { region: region.clone(), scope: which, identifiable });
@@ -247,6 +299,30 @@ pub fn csv_text(lang: Lang) -> CsvText {
     )
 }
 
+/// The referral CSV's header and status words in `lang`.
+pub fn referral_csv_text(lang: Lang) -> CsvText {
+    outcomes::CsvText::new(
+        move |column| match column {
+            "person" => tr!(lang, "outcomes-csv-person"),
+            "name" => tr!(lang, "outcomes-csv-name"),
+            "phone" => tr!(lang, "outcomes-csv-phone"),
+            "village" => tr!(lang, "outcomes-csv-village"),
+            "course_key" => tr!(lang, "outcomes-csv-course-key"),
+            "course" => tr!(lang, "outcomes-csv-course"),
+            "opening" => tr!(lang, "outcomes-referrals-csv-opening"),
+            "employer" => tr!(lang, "outcomes-referrals-csv-employer"),
+            "status" => tr!(lang, "outcomes-referrals-csv-status"),
+            "referred_on" => tr!(lang, "refer-csv-referred-on"),
+            "interviewed_on" => tr!(lang, "refer-csv-interviewed-on"),
+            _ => tr!(lang, "refer-csv-settled-on"),
+        },
+        move |_, code| match crate::domain::job::ReferralStatus::parse(code) {
+            Some(status) => status.label(lang),
+            None => code.to_owned(),
+        },
+    )
+}
+
 fn cell_label(lang: Lang, column: &str, code: &str) -> String {
     use crate::domain::survey::Question;
     match (column, code) {
@@ -283,6 +359,7 @@ async fn export(
     let lang = person.lang;
     ctx.answer(None).await?;
     let rows = rows_of(ctx, lang, scope, resolved).await?;
+    let referrals = referral_rows_of(ctx, lang, scope, resolved).await?;
     // Answers leave the system (with names and phones when identifiable): who took them, and which,
     // goes into the audit log before the file does.
     let what = match resolved {
@@ -293,7 +370,7 @@ async fn export(
     let kind = if identifiable { "identifiable" } else { "anonymised" };
     let entry = AuditEntry::new(ctx.app.now(), Actor::User(person.user_id), AuditAction::Export, "outcomes-csv")
         .region(scope.region.key.clone())
-        .detail(format!("{kind} {what} rows={}", rows.len()));
+        .detail(format!("{kind} {what} rows={} referrals={}", rows.len(), referrals.len()));
     crate::services::audit::record_now(&ctx.app, &entry).await?;
     let csv = outcomes::write_csv(&rows, identifiable, &csv_text(lang));
     let date = ctx.app.now().with_timezone(&ctx.app.config.default_timezone).format("%Y%m%d");
@@ -302,5 +379,14 @@ async fn export(
         .send_document(ctx.chat, InputFile::memory(csv.into_bytes()).file_name(name))
         .caption(tr!(lang, "outcomes-csv-caption", count = rows.len()))
         .await?;
+    // The recorded referrals, interviews and hires, one row per person and opening.
+    if !referrals.is_empty() {
+        let csv = outcomes::write_referral_csv(&referrals, identifiable, &referral_csv_text(lang));
+        let name = format!("{}-{}-{date}.csv", tr!(lang, "outcomes-referrals-csv-file"), scope.region.key);
+        ctx.bot
+            .send_document(ctx.chat, InputFile::memory(csv.into_bytes()).file_name(name))
+            .caption(tr!(lang, "outcomes-referrals-csv-caption", count = referrals.len()))
+            .await?;
+    }
     Ok(())
 }
