@@ -1,6 +1,6 @@
 //! Work that falls due at a time rather than on a message: seat offers that expire and pass to the
 //! next person on the waitlist, sessions whose attendance is final once they end, and the
-//! coordinators' daily digest, each subscriber's daily lesson, and the daily retention jobs (personal data past its keeping period).
+//! coordinators' daily digest, each subscriber's daily lesson, openings offered to the certified people they match, and the daily retention jobs (personal data past its keeping period).
 //! It sleeps on the injected clock until the next expiry (so tests and `chat` move it with a
 //! simulated clock) or until a use case wakes it.
 //!
@@ -77,7 +77,14 @@ pub async fn run(app: App, holder: String, lease: chrono::Duration, mut shutdown
             let expired = services::orders::expire_offers(&app).await;
             let digests = services::digest::run_due(&app).await;
             let daily_lessons = services::lesson_daily::run_due(&app).await;
-            finalized.map(|_| ()).and(expired.map(|_| ())).and(digests.map(|_| ())).and(daily_lessons.map(|_| ()))
+            // After the sessions are finalized: a certificate earned in this pass brings its offers now.
+            let job_offers = services::job_matching::run_due(&app).await;
+            finalized
+                .map(|_| ())
+                .and(expired.map(|_| ()))
+                .and(digests.map(|_| ()))
+                .and(daily_lessons.map(|_| ()))
+                .and(job_offers.map(|_| ()))
         })
         .await;
         if let Err(e) = pass {
@@ -126,5 +133,6 @@ async fn next_due(
     let session_end = services::learning::next_due(app, pass_began).await?;
     let digest = Some(services::digest::next_due(app, pass_began));
     let daily_lesson = services::lesson_daily::next_due(app, pass_began).await?;
-    Ok([offer, session_end, digest, daily_lesson].into_iter().flatten().min())
+    let job_offer = services::job_matching::next_due(app, pass_began).await?;
+    Ok([offer, session_end, digest, daily_lesson, job_offer].into_iter().flatten().min())
 }
