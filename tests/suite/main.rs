@@ -18,6 +18,8 @@ mod failed_sends;
 mod flood;
 mod forged_callbacks;
 mod inbox;
+mod job_matching;
+mod job_seek;
 mod jobs_storage;
 mod languages;
 mod learning;
