@@ -102,7 +102,7 @@ async fn browse(ctx: &Ctx, person: &Person, page: u8) -> anyhow::Result<()> {
     };
     for l in listed.iter().skip(page * PAGE_SIZE).take(PAGE_SIZE) {
         let o = &l.stored.opening;
-        let mark = if l.qualifies { tr!(lang, "job-browse-qualified-mark") } else { String::new() };
+        let mark = if l.qualifies { format!("{} ", tr!(lang, "job-browse-qualified-mark")) } else { String::new() };
         let label = tr!(
             lang,
             "job-browse-button",
