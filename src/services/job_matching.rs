@@ -4,7 +4,7 @@
 //! their work intent; and what "我感兴趣" will share before they agree (the referral itself is
 //! `services::jobs::refer`).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 
@@ -55,23 +55,35 @@ async fn decide(app: &App, now: DateTime<Utc>) -> anyhow::Result<(Vec<(StoredOpe
     if open.is_empty() {
         return Ok((Vec::new(), None));
     }
+    // Four reads for the whole pass, whatever the number of people.
+    let mut offers_by: HashMap<i64, Vec<(i64, DateTime<Utc>)>> = HashMap::new();
+    for (user, opening, at) in store::all_offers(&app.db).await? {
+        offers_by.entry(user).or_default().push((opening, at));
+    }
+    let mut referred_by: HashMap<i64, HashSet<i64>> = HashMap::new();
+    for (user, opening) in store::all_referred(&app.db).await? {
+        referred_by.entry(user).or_default().insert(opening);
+    }
+    let mut certified_by: HashMap<i64, Vec<String>> = HashMap::new();
+    for (user, course) in store::all_certified(&app.db).await? {
+        certified_by.entry(user).or_default().push(course);
+    }
     let mut seekers = Vec::new();
     for person in store::certified_people(&app.db).await? {
-        let offers = jobs_store::offers_of(&app.db, person.user_id).await?;
+        let offers = offers_by.remove(&person.user_id).unwrap_or_default();
         let mut recent: Vec<DateTime<Utc>> = offers.iter().map(|(_, at)| *at).filter(|at| *at > now - WEEK).collect();
         recent.sort();
-        let referred = jobs_store::referrals_of_person(&app.db, person.user_id).await?;
         seekers.push(Seeker {
             user_id: person.user_id,
             candidate: Candidate {
                 regions: region_chain(app, person.village_key.as_deref()).await?,
                 intent: person.work_intent,
-                certified: jobs::certified_courses(app, person.user_id).await?,
+                certified: certified_by.remove(&person.user_id).unwrap_or_default(),
                 offers_this_week: recent.len(),
             },
             recent,
             offered: offers.iter().map(|(id, _)| *id).collect(),
-            referred: referred.iter().map(|r| r.opening_id).collect(),
+            referred: referred_by.remove(&person.user_id).unwrap_or_default(),
         });
     }
     let mut offers = Vec::new();
