@@ -48,8 +48,16 @@ struct Seeker {
 async fn decide(app: &App, now: DateTime<Utc>) -> anyhow::Result<(Vec<(StoredOpening, i64)>, Option<DateTime<Utc>>)> {
     let mut open = Vec::new();
     for o in jobs_store::openings_not_closed(&app.db).await? {
-        if jobs::openness(app, &o).await?.is_open() {
-            open.push(o);
+        match jobs::openness(app, &o).await? {
+            Openness::Open => open.push(o),
+            // Filled meanwhile: offers still waiting in the outbox (quiet hours, a pause) go no further.
+            // (An expired one's offers have its closing date as their deadline.)
+            Openness::Filled => {
+                let mut tx = app.db.begin_write().await?;
+                withdraw_offers(&mut tx, o.opening.id).await?;
+                tx.commit().await?;
+            }
+            Openness::Expired | Openness::Closed => {}
         }
     }
     if open.is_empty() {
@@ -171,6 +179,12 @@ async fn offer(app: &App, stored: &StoredOpening, user_id: i64, now: DateTime<Ut
     tx.commit().await?;
     tracing::info!(opening_id, user_id, due_at = %planned.due_at, "job offer queued");
     Ok(true)
+}
+
+/// Withdraws the offers of an opening still waiting in the outbox (it was closed or filled before they
+/// went); returns how many. Call it in the transaction that closes the opening.
+pub async fn withdraw_offers(tx: &mut db::Tx, opening_id: i64) -> sqlx::Result<u64> {
+    db::outbox::cancel_by_dedupe_prefix(tx, &format!("job-offer:{opening_id}:")).await
 }
 
 /// When a person held back by the weekly cap can next get an offer (after a pass that began at

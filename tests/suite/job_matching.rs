@@ -161,6 +161,24 @@ async fn through_the_gate(store: Store) {
     t.clock.set(beijing("2026-12-02T07:30:00"));
     assert_shows!(t.next(wang).await.rendered_text(), ZH, "job-offer-intro");
 
+    // An offer still waiting when its opening closes is withdrawn.
+    t.clock.set(beijing("2026-12-02T22:00:00"));
+    let late = publish(&t, &opening("closes-at-night", "夜里停招的菇棚", "xinan-tieshan", "mushroom")).await;
+    pass(&t).await;
+    assert_eq!(offers_to(&t, wang).await.last().unwrap(), "12-03 07:30");
+    let mut tx = t.app.db.begin_write().await.unwrap();
+    db::jobs::close_opening(&mut tx, late, t.app.now()).await.unwrap();
+    assert_eq!(services::job_matching::withdraw_offers(&mut tx, late).await.unwrap(), 1);
+    tx.commit().await.unwrap();
+    let statuses: Vec<db::outbox::Status> = db::outbox::for_chat(&t.app.db, wang)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|row| row.kind == "job-offer")
+        .map(|row| row.status)
+        .collect();
+    assert_eq!(statuses.last(), Some(&db::outbox::Status::Cancelled), "{statuses:?}");
+
     // A busy-season day (三夏 in 新安县): a 07:00 offer goes in the noon window.
     t.clock.set(beijing("2027-06-01T07:00:00"));
     publish(&t, &opening("sanxia-help", "三夏麦收互助队", "xinan", "mushroom")).await;
