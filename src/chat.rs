@@ -303,6 +303,7 @@ async fn seed_coordinator(app: &App) -> anyhow::Result<()> {
         name: PersonName::parse(persona.first_name).map_err(|e| anyhow::anyhow!("demo name: {e:?}"))?,
         village_key: DEMO_COORDINATOR_VILLAGE.to_owned(),
         phone: None,
+        work_intent: None,
     };
     services::people::register(app, persona.user_id, persona.user_id, &person).await?;
     let grant = RoleGrant { role: Role::Coordinator, region_key: DEMO_COORDINATOR_COUNTY.to_owned() };

@@ -1,6 +1,8 @@
 //! Work that falls due at a time rather than on a message: seat offers that expire and pass to the
 //! next person on the waitlist, sessions whose attendance is final once they end, and the
-//! coordinators' daily digest, each subscriber's daily lesson, the two-week follow-up of job referrals, and the daily retention jobs (personal data past its keeping period).
+//! coordinators' daily digest, each subscriber's daily lesson, openings offered to the certified people they
+//! match, the two-week follow-up of job referrals, and the daily retention jobs (personal data past its
+//! keeping period).
 //! It sleeps on the injected clock until the next expiry (so tests and `chat` move it with a
 //! simulated clock) or until a use case wakes it.
 //!
@@ -78,12 +80,15 @@ pub async fn run(app: App, holder: String, lease: chrono::Duration, mut shutdown
             let digests = services::digest::run_due(&app).await;
             let daily_lessons = services::lesson_daily::run_due(&app).await;
             let follow_ups = services::referrals::follow_up_due(&app).await;
+            // After the sessions are finalized: a certificate earned in this pass brings its offers now.
+            let job_offers = services::job_matching::run_due(&app).await;
             finalized
                 .map(|_| ())
                 .and(expired.map(|_| ()))
                 .and(digests.map(|_| ()))
                 .and(daily_lessons.map(|_| ()))
                 .and(follow_ups.map(|_| ()))
+                .and(job_offers.map(|_| ()))
         })
         .await;
         if let Err(e) = pass {
@@ -133,5 +138,6 @@ async fn next_due(
     let digest = Some(services::digest::next_due(app, pass_began));
     let daily_lesson = services::lesson_daily::next_due(app, pass_began).await?;
     let referral_follow_up = services::referrals::next_follow_up(app).await?;
-    Ok([offer, session_end, digest, daily_lesson, referral_follow_up].into_iter().flatten().min())
+    let job_offer = services::job_matching::next_due(app, pass_began).await?;
+    Ok([offer, session_end, digest, daily_lesson, referral_follow_up, job_offer].into_iter().flatten().min())
 }

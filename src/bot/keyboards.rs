@@ -48,16 +48,19 @@ pub enum MenuItem {
     RequestCourse,
     Help,
     Settings,
+    /// 💼 找工作: openings for villagers (appended: the older keys keep their places).
+    Jobs,
 }
 
 impl MenuItem {
-    pub const ALL: [MenuItem; 6] = [
+    pub const ALL: [MenuItem; 7] = [
         MenuItem::Browse,
         MenuItem::MyCourses,
         MenuItem::Lesson,
         MenuItem::RequestCourse,
         MenuItem::Help,
         MenuItem::Settings,
+        MenuItem::Jobs,
     ];
 
     pub fn label(self, lang: Lang) -> String {
@@ -68,6 +71,7 @@ impl MenuItem {
             MenuItem::RequestCourse => tr!(lang, "menu-request"),
             MenuItem::Help => tr!(lang, "menu-help"),
             MenuItem::Settings => tr!(lang, "menu-settings"),
+            MenuItem::Jobs => tr!(lang, "menu-jobs"),
         }
     }
 
@@ -83,11 +87,14 @@ pub fn main_menu(person: &Person) -> KeyboardMarkup {
     let lang = person.lang;
     let key = |item: MenuItem| KeyboardButton::new(item.label(lang));
     // Two to a row, the big tasks first: a cheap phone shows three short rows well.
-    let rows = vec![
+    let mut rows = vec![
         vec![key(MenuItem::Browse), key(MenuItem::MyCourses)],
         vec![key(MenuItem::Lesson), key(MenuItem::RequestCourse)],
         vec![key(MenuItem::Help), key(MenuItem::Settings)],
     ];
+    if crate::bot::handlers::job_seek::is_seeker(person) {
+        rows.push(vec![key(MenuItem::Jobs)]);
+    }
     KeyboardMarkup::new(rows).resize_keyboard().persistent()
 }
 

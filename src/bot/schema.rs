@@ -7,9 +7,8 @@ use teloxide::dptree::{self, case};
 
 use super::context::{self, Ctx, Incoming};
 use super::handlers::{
-    broadcast, commands, erasure, job_referrals, learning, lesson_compose, lesson_daily, lessons, menu, opening_compose,
-    ordering,
-    outcomes, registration, reports, requests, settings, surveys,
+    broadcast, commands, erasure, job_referrals, job_seek, learning, lesson_compose, lesson_daily, lessons, menu,
+    opening_compose, ordering, outcomes, registration, reports, requests, settings, surveys,
 };
 use super::keyboards::MenuItem;
 use crate::domain::callback::Cb;
@@ -70,6 +69,14 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         _ => None,
     })
     .endpoint(guarded!(lesson_daily::callback, Cb));
+
+    // The person's job buttons likewise (找工作, one opening, 我感兴趣 and consent, the work intent),
+    // each checked against storage by the service.
+    let job_seek_buttons = dptree::filter_map(|ctx: Ctx| match &ctx.incoming {
+        Incoming::Callback(Some(cb)) if ctx.person.is_some() && job_seek::is_seek_button(cb) => Some(cb.clone()),
+        _ => None,
+    })
+    .endpoint(guarded!(job_seek::callback, Cb));
 
     // A shared location is a check-in at the venue, whatever dialog is open.
     let learning_locations = dptree::filter_map(|ctx: Ctx| match &ctx.incoming {
@@ -180,6 +187,7 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         .branch(learning_buttons)
         .branch(lesson_buttons)
         .branch(lesson_daily_buttons)
+        .branch(job_seek_buttons)
         .branch(learning_locations)
         .branch(broadcast_buttons)
         .branch(report_buttons)

@@ -14,6 +14,7 @@ pub mod digest;
 pub mod erasure;
 pub mod inbox;
 pub mod invites;
+pub mod job_matching;
 pub mod jobs;
 pub mod keyboards;
 pub mod learning;

@@ -7,6 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::job::WorkIntent;
 use crate::domain::person::{Audience, NameError, PersonName, Phone, RoleGrant};
 use crate::domain::region::{Region, RegionLevel};
 use crate::i18n::Lang;
@@ -44,6 +45,13 @@ pub enum RegStep {
         name: PersonName,
         village: String,
     },
+    /// Villagers only, after the phone: their work intent (就业意向), or skip (left unasked).
+    Intent {
+        audience: Audience,
+        name: PersonName,
+        village: String,
+        phone: Option<Phone>,
+    },
     /// Staff (through an invite): the consent, then name and phone.
     StaffConsent {
         invite: StaffInvite,
@@ -77,6 +85,8 @@ pub enum Input {
     Back,
     Contact(Phone),
     SkipPhone,
+    /// A work-intent button, or 跳过 (`None`).
+    Intent(Option<WorkIntent>),
     /// A sticker, photo, voice note, location… where none is expected.
     Unsupported,
 }
@@ -102,6 +112,8 @@ pub struct NewPerson {
     pub name: PersonName,
     pub village_key: String,
     pub phone: Option<Phone>,
+    /// 就业意向: asked of villagers; `None` when skipped (or a cadre, who is not asked).
+    pub work_intent: Option<WorkIntent>,
 }
 
 /// A finished staff registration: stored with the invite's role in one transaction, no village and no
@@ -173,6 +185,21 @@ impl Registration {
         }
     }
 
+    /// After the phone: villagers are asked their work intent, cadres are done.
+    fn after_phone(&self, audience: Audience, name: PersonName, village: String, phone: Option<Phone>) -> Outcome {
+        match audience {
+            Audience::Villager => self.at(RegStep::Intent { audience, name, village, phone }),
+            _ => Outcome::Finished(NewPerson {
+                lang: self.lang,
+                audience,
+                name,
+                village_key: village,
+                phone,
+                work_intent: None,
+            }),
+        }
+    }
+
     pub fn step(self, input: Input) -> Outcome {
         use RegStep as S;
         match (self.step.clone(), input) {
@@ -210,17 +237,34 @@ impl Registration {
             }
             (S::Village { audience, name, county, .. }, Input::Back) => self.at(S::Township { audience, name, county }),
 
-            (S::Phone { audience, name, village }, Input::Contact(phone)) => Outcome::Finished(NewPerson {
+            (S::Phone { audience, name, village }, Input::Contact(phone)) => {
+                self.after_phone(audience, name, village, Some(phone))
+            }
+            (S::Phone { audience, name, village }, Input::SkipPhone) => self.after_phone(audience, name, village, None),
+            (S::Phone { .. }, Input::Text(_) | Input::Unsupported) => self.reask(Problem::UseContactButton),
+
+            (S::Intent { audience, name, village, phone }, Input::Intent(work_intent)) => {
+                Outcome::Finished(NewPerson {
+                    lang: self.lang,
+                    audience,
+                    name,
+                    village_key: village,
+                    phone,
+                    work_intent,
+                })
+            }
+            // A typed 跳过 (the phone step's reply keyboard may still show it) skips the question too.
+            (S::Intent { audience, name, village, phone }, Input::SkipPhone) => Outcome::Finished(NewPerson {
                 lang: self.lang,
                 audience,
                 name,
                 village_key: village,
-                phone: Some(phone),
+                phone,
+                work_intent: None,
             }),
-            (S::Phone { audience, name, village }, Input::SkipPhone) => {
-                Outcome::Finished(NewPerson { lang: self.lang, audience, name, village_key: village, phone: None })
+            (S::Intent { .. }, Input::Text(_) | Input::Unsupported | Input::Contact(_)) => {
+                self.reask(Problem::UseButtons)
             }
-            (S::Phone { .. }, Input::Text(_) | Input::Unsupported) => self.reask(Problem::UseContactButton),
 
             (S::StaffConsent { invite }, Input::Lang(lang)) => {
                 Outcome::Ask(Registration { lang, step: S::StaffConsent { invite } })
@@ -288,7 +332,10 @@ mod tests {
         let r = walk_to_village();
         let r = ask(r.step(Input::Region(region("xin-a-1", Some("xin-a"), RegionLevel::Village))));
         assert!(matches!(r.step, RegStep::Phone { .. }));
-        let done = r.step(Input::Contact(Phone::parse("8613800000000").unwrap()));
+        let r = ask(r.step(Input::Contact(Phone::parse("8613800000000").unwrap())));
+        assert!(matches!(r.step, RegStep::Intent { .. }), "a villager is asked the work intent after the phone");
+        assert_eq!(r.clone().step(Input::Text("打工".into())), Outcome::Reask(r.clone(), Problem::UseButtons));
+        let done = r.step(Input::Intent(Some(WorkIntent::Migrant)));
         assert_eq!(
             done,
             Outcome::Finished(NewPerson {
@@ -297,6 +344,7 @@ mod tests {
                 name: PersonName::parse("王秀英").unwrap(),
                 village_key: "xin-a-1".into(),
                 phone: Phone::parse("+8613800000000"),
+                work_intent: Some(WorkIntent::Migrant),
             })
         );
     }
@@ -400,6 +448,26 @@ mod tests {
             r.clone().step(Input::Text("13800000000".into())),
             Outcome::Reask(r.clone(), Problem::UseContactButton)
         );
-        assert!(matches!(r.step(Input::SkipPhone), Outcome::Finished(NewPerson { phone: None, .. })));
+        let r = ask(r.step(Input::SkipPhone));
+        assert!(matches!(
+            r.step(Input::Intent(None)),
+            Outcome::Finished(NewPerson { phone: None, work_intent: None, .. })
+        ));
+    }
+
+    #[test]
+    fn a_cadre_is_not_asked_the_work_intent_and_a_typed_skip_skips_it_for_a_villager() {
+        let r = Registration::start(Lang::Zh);
+        let r = ask(r.step(Input::Consent(true)));
+        let r = ask(r.step(Input::Audience(Audience::Cadre)));
+        let r = ask(r.step(Input::Text("张书记".into())));
+        let r = ask(r.step(Input::Region(region("xin", None, RegionLevel::County))));
+        let r = ask(r.step(Input::Region(region("xin-a", Some("xin"), RegionLevel::Township))));
+        let r = ask(r.step(Input::Region(region("xin-a-1", Some("xin-a"), RegionLevel::Village))));
+        assert!(matches!(r.step(Input::SkipPhone), Outcome::Finished(NewPerson { work_intent: None, .. })));
+        let r = walk_to_village();
+        let r = ask(r.step(Input::Region(region("xin-a-1", Some("xin-a"), RegionLevel::Village))));
+        let r = ask(r.step(Input::SkipPhone));
+        assert!(matches!(r.step(Input::SkipPhone), Outcome::Finished(NewPerson { work_intent: None, .. })));
     }
 }

@@ -1208,6 +1208,8 @@ pub async fn evaluate(app: &App, order_id: i64) -> anyhow::Result<Option<Complet
     tx.commit().await?;
     tracing::info!(order_id, code = %completion.code, "completed");
     app.wake_outbox();
+    // A new certificate may match openings: the scheduler's next pass offers them (jobs after training).
+    app.wake_scheduler();
     Ok(Some(completion))
 }
 

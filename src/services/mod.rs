@@ -7,6 +7,7 @@ pub mod catalog_import;
 pub mod digest;
 pub mod erasure;
 pub mod invites;
+pub mod job_matching;
 pub mod jobs;
 pub mod learning;
 pub mod lesson_compose;

@@ -8,6 +8,11 @@ use crate::domain::settings::Change;
 
 pub async fn register(app: &App, user_id: i64, chat_id: i64, person: &NewPerson) -> sqlx::Result<Person> {
     db::people::insert(&app.db, user_id, chat_id, person, app.now()).await?;
+    if let Some(intent) = person.work_intent {
+        let mut tx = app.db.begin_write().await?;
+        db::jobs::set_work_intent(&mut tx, user_id, intent, app.now()).await?;
+        tx.commit().await?;
+    }
     db::people::find(&app.db, user_id).await?.ok_or(sqlx::Error::RowNotFound)
 }
 

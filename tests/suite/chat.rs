@@ -55,19 +55,21 @@ async fn chat_with(flags: &[&str], input: &str) -> String {
 
 #[tokio::test]
 async fn a_villager_registers_in_the_terminal_chat() {
-    // Agree, villager, name, county, township, village, skip the phone (a reply-keyboard button).
-    let out = chat("/start\n1\n1\n王秀英\n1\n1\n1\nk2\n/who\n/quit\n").await;
+    // Agree, villager, name, county, township, village, skip the phone (a reply-keyboard button), work
+    // near home.
+    let out = chat("/start\n1\n1\n王秀英\n1\n1\n1\nk2\n1\n/who\n/quit\n").await;
     assert!(has(&out, &zh("reg-consent")), "{out}");
     assert!(out.contains("[1] "), "buttons are numbered: {out}");
     assert!(out.contains(&zh("audience-villager")), "{out}");
     assert!(out.contains("新安县"), "the demo catalogue's counties are offered: {out}");
     assert!(has(&out, &tr!(ZH, "reg-done", name = "王秀英", village = "新安县铁山镇东村")), "{out}");
     assert!(out.contains("*1 王秀英"), "{out}");
+    assert!(has(&out, &zh("reg-ask-intent")), "{out}");
 }
 
 #[tokio::test]
 async fn with_webhook_delivery_a_villager_registers_the_same_way() {
-    let out = chat_with(&["--webhook"], "/start\n1\n1\n王秀英\n1\n1\n1\nk2\n/quit\n").await;
+    let out = chat_with(&["--webhook"], "/start\n1\n1\n王秀英\n1\n1\n1\nk2\n5\n/quit\n").await;
     assert!(out.contains("Updates arrive as webhook POSTs"), "{out}");
     assert!(has(&out, &zh("reg-consent")) && has(&out, &pattern(ZH, "reg-done")), "{out}");
 }
@@ -92,7 +94,7 @@ async fn the_english_persona_is_greeted_in_english_and_nonsense_is_answered() {
 #[tokio::test]
 async fn a_villager_orders_a_seat_and_the_coordinator_persona_gets_the_line() {
     // Register, then 报名培训 → 特色种养 → 食用菌种植技术 → first class → confirm → 我的课程.
-    let out = chat("/start\n1\n1\n王秀英\n1\n1\n1\nk2\nk1\n1\n1\n1\n1\nk2\n/as 5\n/quit\n").await;
+    let out = chat("/start\n1\n1\n王秀英\n1\n1\n1\nk2\n5\nk1\n1\n1\n1\n1\nk2\n/as 5\n/quit\n").await;
     assert!(has(&out, &tr!(ZH, "order-confirmed", number = "FS-")), "{out}");
     assert!(out.contains(&zh("my-courses-title")) && out.contains(&zh("status-confirmed")), "{out}");
     let line = tr!(
@@ -234,7 +236,7 @@ async fn in_the_chat_a_trainer_takes_attendance_and_a_villager_passes_the_quiz()
     let mut chat = Live::start();
     chat.wait_for("王秀英> ").await;
     // 王秀英 registers in 西村 and orders the small mushroom class (12-20 09:30–11:30).
-    for line in ["/start", "1", "1", "王秀英", "1", "1", "2", "k2", "k1", "1", "1", "2", "1"] {
+    for line in ["/start", "1", "1", "王秀英", "1", "1", "2", "k2", "5", "k1", "1", "1", "2", "1"] {
         chat.send(line).await;
     }
     chat.wait_for(&mark(&pattern(ZH, "order-confirmed"))).await;
@@ -339,7 +341,7 @@ async fn in_the_chat_a_trainer_takes_attendance_and_a_villager_passes_the_quiz()
 async fn in_the_chat_a_villager_reads_a_lesson_with_its_photo_and_voice() {
     let mut chat = Live::start();
     chat.wait_for("王秀英> ").await;
-    for line in ["/start", "1", "1", "王秀英", "1", "1", "1", "k2"] {
+    for line in ["/start", "1", "1", "王秀英", "1", "1", "1", "k2", "5"] {
         chat.send(line).await;
     }
     chat.wait_for(&mark(&pattern(ZH, "reg-done"))).await;
@@ -364,7 +366,7 @@ async fn in_the_chat_a_trainer_broadcasts_and_the_coordinator_gets_lines_digest_
     let mut chat = Live::start();
     chat.wait_for("王秀英> ").await;
     // 王秀英 orders the first mushroom class; the coordinator persona gets the line.
-    for line in ["/start", "1", "1", "王秀英", "1", "1", "1", "k2", "k1", "1", "1", "1", "1"] {
+    for line in ["/start", "1", "1", "王秀英", "1", "1", "1", "k2", "5", "k1", "1", "1", "1", "1"] {
         chat.send(line).await;
     }
     // The reply and the coordinator's line (through the outbox) may come in either order.

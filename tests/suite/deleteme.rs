@@ -52,7 +52,7 @@ async fn villager_with_phone(t: &TestBot, id: i64, name: &str, phone: &str) -> i
     let village_q = t.tap_first(me, &township_q).await;
     t.tap_first(me, &village_q).await;
     t.emu.send_contact(me, phone);
-    let done = t.next(me).await;
+    let done = t.after_phone(me).await;
     assert!(done.rendered_text().contains(name), "{}", done.rendered_text());
     t.next(me).await;
     me

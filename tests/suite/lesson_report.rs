@@ -21,7 +21,7 @@ async fn person_in(t: &TestBot, id: i64, name: &str, audience: &str, county: &st
     let villages = t.tap(me, township).await;
     t.tap_first(me, &villages).await;
     t.emu.send_contact(me, "+8613800000000");
-    t.next(me).await; // registered
+    t.after_phone(me).await; // registered
     t.next(me).await; // help
     me
 }

@@ -135,6 +135,7 @@ impl World {
             name: PersonName::parse(name).unwrap(),
             village_key: village.to_owned(),
             phone: Phone::parse("+8613800000000"),
+            work_intent: None,
         };
         // A chat id unlike the user id, so a message sent to the wrong one shows.
         people::register(&self.app, user_id, chat_of(user_id), &new).await.unwrap()

@@ -834,6 +834,7 @@ mod worker {
                 name: PersonName::parse("Aygul Mamat").unwrap(),
                 village_key: "v1".into(),
                 phone: None,
+                work_intent: None,
             };
             db::people::insert(&rig.db, user, user, &person, t0() - Duration::days(30)).await.unwrap();
         }
@@ -1022,6 +1023,7 @@ mod worker {
             name: PersonName::parse("Aygul Mamat").unwrap(),
             village_key: "no-such-village".into(),
             phone: None,
+            work_intent: None,
         };
         db::people::insert(&rig.db, paused, paused, &person, t0() - Duration::days(30)).await.unwrap();
         db::people::set_paused_until(&rig.db, paused, Some(beijing("2026-03-05T00:00:00")), t0()).await.unwrap();

@@ -42,7 +42,11 @@ async fn registers_a_villager_in_chinese(store: Store) {
     let _again = t.next(me).await;
 
     t.emu.send_contact(me, "+86 138 0000 0000");
-    let done = t.next(me).await;
+    // A villager is asked the work intent (就业意向), with the four choices and 跳过.
+    let intent_q = t.next(me).await;
+    assert_shows!(intent_q.rendered_text(), ZH, "reg-ask-intent");
+    assert_eq!(intent_q.inline_keyboard.len(), 5, "four intents and skip: {intent_q:?}");
+    let done = t.tap(me, "跳过").await;
     let text = done.rendered_text();
     assert!(crate::common::matches(&text, &tr!(ZH, "reg-done", name = "阿依古丽·买买提", village = ANY)), "{text}");
     assert!(done.reply_keyboard.is_some(), "the main menu appears");

@@ -92,6 +92,9 @@ async fn killed_mid_registration_the_bot_resumes_on_restart() {
     let id = emu.press_button(me, "跳过");
     assert!(id.is_err(), "skip is a reply-keyboard button, not an inline one");
     emu.send_text(me, "跳过");
+    let intent_q = emu.next_message(me).await.unwrap();
+    assert!(shows(&intent_q.rendered_text(), ZH, "reg-ask-intent"), "{}", intent_q.rendered_text());
+    emu.send_text(me, "跳过");
     let done = emu.next_message(me).await.unwrap();
     assert!(shows(&done.rendered_text(), ZH, "reg-done"), "{}", done.rendered_text());
 

@@ -41,6 +41,7 @@ fn new_person(name: &str) -> NewPerson {
         name: PersonName::parse(name).unwrap(),
         village_key: "v1".into(),
         phone: Phone::parse("+8613800000001"),
+        work_intent: None,
     }
 }
 

@@ -24,6 +24,9 @@ async fn a_villager_registers_by_typing_the_labels(store: Store) {
     let village = village_q.inline_keyboard[0][0].text.clone();
     let phone_q = t.say(me, &village).await;
     assert!(phone_q.reply_keyboard.is_some(), "{}", phone_q.rendered_text());
+    let intent_q = t.say(me, "跳过").await.rendered_text();
+    assert!(intent_q.contains(&zh("reg-ask-intent")), "{intent_q}");
+    // The work-intent question's 跳过, typed as it reads.
     let done = t.say(me, "跳过").await.rendered_text();
     let village = format!("{county}{township}{village}");
     assert!(done.contains(&tr!(ZH, "reg-done", name = "王秀英", village = village)), "{done}");

@@ -23,6 +23,8 @@ pub async fn handle(ctx: Ctx) -> anyhow::Result<()> {
             Some(MenuItem::RequestCourse) => super::requests::open(&ctx, &person).await,
             Some(MenuItem::Help) => super::help::handle(ctx).await,
             Some(MenuItem::Settings) => super::settings::open(&ctx, &person).await,
+            Some(MenuItem::Jobs) if super::job_seek::is_seeker(&person) => super::job_seek::open(&ctx, &person).await,
+            Some(MenuItem::Jobs) => super::help::handle(ctx).await,
             // A check-in code, a quiz answer typed as text, or something not understood.
             None => super::learning::typed(&ctx, &person, text).await,
         },

@@ -4,6 +4,7 @@ pub mod commands;
 pub mod erasure;
 pub mod help;
 pub mod job_referrals;
+pub mod job_seek;
 pub mod learning;
 pub mod lesson_compose;
 pub mod lesson_daily;

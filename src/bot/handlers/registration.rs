@@ -114,7 +114,8 @@ enum Decoded {
 async fn decode(ctx: &Ctx, reg: &Registration) -> anyhow::Result<Decoded> {
     Ok(Decoded::Input(match &ctx.incoming {
         Incoming::Text(t)
-            if matches!(reg.step, RegStep::Phone { .. } | RegStep::StaffPhone { .. }) && is_skip_label(t) =>
+            if matches!(reg.step, RegStep::Phone { .. } | RegStep::StaffPhone { .. } | RegStep::Intent { .. })
+                && is_skip_label(t) =>
         {
             Input::SkipPhone
         }
@@ -137,6 +138,7 @@ async fn decode(ctx: &Ctx, reg: &Registration) -> anyhow::Result<Decoded> {
             Cb::Audience(a) => Input::Audience(*a),
             Cb::Back => Input::Back,
             Cb::SkipPhone => Input::SkipPhone,
+            Cb::Job(crate::domain::job::Button::Intent(intent)) => Input::Intent(Some(*intent)),
             Cb::Region(key) => match db::regions::get(&ctx.app.db, key).await? {
                 Some(region) => Input::Region(region),
                 None => return Ok(Decoded::Stale),
@@ -209,6 +211,11 @@ pub async fn ask(ctx: &Ctx, reg: &Registration) -> anyhow::Result<()> {
         }
         RegStep::Phone { .. } | RegStep::StaffPhone { .. } => {
             ctx.say_with(tr!(lang, "reg-ask-phone"), keyboards::share_contact(lang, tr!(lang, "btn-skip"))).await
+        }
+        RegStep::Intent { .. } => {
+            let mut rows = super::job_seek::intent_rows(lang, None);
+            rows.push(vec![keyboards::button(tr!(lang, "btn-skip"), Cb::SkipPhone)]);
+            ctx.say_with(tr!(lang, "reg-ask-intent"), InlineKeyboardMarkup::new(rows)).await
         }
     }
 }

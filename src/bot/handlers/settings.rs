@@ -171,6 +171,9 @@ async fn ask(ctx: &Ctx, person: &Person, step: &SettingsStep) -> anyhow::Result<
                 ],
             ];
             rows.push(vec![super::lesson_daily::settings_button(ctx, person).await?]);
+            if super::job_seek::is_seeker(person) {
+                rows.push(vec![super::job_seek::settings_button(ctx, person).await?]);
+            }
             let stopped = services::surveys::is_stopped(&ctx.app, person.user_id).await?;
             let label =
                 if stopped { tr!(lang, "settings-surveys-turn-on") } else { tr!(lang, "settings-surveys-turn-off") };

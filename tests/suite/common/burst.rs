@@ -39,10 +39,11 @@ pub async fn run_steps(emu: &Emulator, people: std::ops::Range<i64>, steps: &[(&
 }
 
 /// The sign-up after the name question: county to the order summary of the big mushroom class.
-pub const TO_THE_ORDER_SUMMARY: [(&str, &str); 8] = [
+pub const TO_THE_ORDER_SUMMARY: [(&str, &str); 9] = [
     ("新安县", "乡镇"),
     ("铁山镇", "村"),
     ("东村", "手机号"),
+    ("跳过", "什么样的活"),
     ("跳过", "登记成功"),
     ("报名培训", "想学哪一类"),
     ("特色种养", "第 1/1 页"),

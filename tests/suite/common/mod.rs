@@ -206,9 +206,25 @@ impl TestBot {
         let village_q = self.tap_first(user, &township_q).await;
         let _phone_q = self.tap_first(user, &village_q).await;
         self.emu.send_contact(user, "+8613800000000");
-        let done = self.next(user).await;
+        let done = self.after_phone(user).await;
         let _help = self.next(user).await;
         done
+    }
+
+    /// After the phone step: villagers are asked their work intent (就业意向) last; this skips it (it
+    /// stays unasked). Returns the "registered" message.
+    pub async fn after_phone(&self, user: i64) -> BotMessage {
+        let after_phone = self.next(user).await;
+        let text = after_phone.rendered_text();
+        if shows(&text, ZH, "reg-ask-intent") || shows(&text, EN, "reg-ask-intent") {
+            // 跳过 / Skip: the last button.
+            let data = after_phone.inline_keyboard.last().unwrap()[0].callback_data.clone().unwrap();
+            let id = self.emu.press(user, after_phone.message_id, &data);
+            self.emu.callback_answer(&id).await.unwrap();
+            self.next(user).await
+        } else {
+            after_phone
+        }
     }
 }
 
