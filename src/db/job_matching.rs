@@ -55,9 +55,20 @@ pub async fn all_referred(db: &Db) -> sqlx::Result<Vec<(i64, i64)>> {
     sqlx::query_as("SELECT user_id, opening_id FROM referrals").fetch_all(&db.pool).await
 }
 
-/// Every certificate still standing as (user, course), each once.
-pub async fn all_certified(db: &Db) -> sqlx::Result<Vec<(i64, String)>> {
-    sqlx::query_as("SELECT DISTINCT user_id, course_key FROM completions WHERE revoked_at IS NULL")
-        .fetch_all(&db.pool)
-        .await
+/// Every certificate still standing as (user, course, when first earned), each once.
+pub async fn all_certified(db: &Db) -> sqlx::Result<Vec<(i64, String, DateTime<Utc>)>> {
+    #[derive(sqlx::FromRow)]
+    struct Earned {
+        user_id: i64,
+        course_key: String,
+        #[sqlx(try_from = "Epoch")]
+        completed_at: DateTime<Utc>,
+    }
+    let rows: Vec<Earned> = sqlx::query_as(
+        "SELECT user_id, course_key, MIN(completed_at) AS completed_at FROM completions
+         WHERE revoked_at IS NULL GROUP BY user_id, course_key",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.into_iter().map(|e| (e.user_id, e.course_key, e.completed_at)).collect())
 }

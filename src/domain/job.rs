@@ -307,6 +307,13 @@ impl Openness {
 /// At most this many openings reach one person in any seven days (they can browse the rest).
 pub const MAX_OFFERS_PER_WEEK: usize = 2;
 
+/// Whether a certificate earned on `earned_on` brings offers on `today`: from the day after. The day
+/// of the certificate already brings the quiz result, the card and the feedback question; an offer in
+/// the middle of them would be missed or answered by mistake, and it keeps till the next morning.
+pub fn certificate_brings_offers(earned_on: NaiveDate, today: NaiveDate) -> bool {
+    earned_on < today
+}
+
 /// What the scheduler knows of a person when it decides whether to offer them an opening.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Candidate {
@@ -578,6 +585,13 @@ pub(crate) mod tests {
 
     fn day(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn a_certificate_brings_offers_from_the_next_day() {
+        assert!(!certificate_brings_offers(day("2026-12-19"), day("2026-12-19")));
+        assert!(certificate_brings_offers(day("2026-12-19"), day("2026-12-20")));
+        assert!(certificate_brings_offers(day("2026-11-01"), day("2026-12-20")));
     }
 
     /// The mushroom cooperative's opening in 铁山镇, as the tests elsewhere use it.

@@ -7,13 +7,16 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use chrono_tz::Tz;
 
 use crate::app::App;
 use crate::db::jobs::{self as jobs_store, Referral, StoredOpening};
 use crate::db::{self, job_matching as store};
 use crate::domain::callback::Cb;
 use crate::domain::catalog::Course;
-use crate::domain::job::{Button, Candidate, NoMatch, Opening, Openness, WorkIntent, is_match};
+use crate::domain::job::{
+    Button, Candidate, NoMatch, Opening, Openness, WorkIntent, certificate_brings_offers, is_match,
+};
 use crate::domain::person::Person;
 use crate::services::jobs;
 use crate::services::notify::{self, Note, payload};
@@ -72,12 +75,36 @@ async fn decide(app: &App, now: DateTime<Utc>) -> anyhow::Result<(Vec<(StoredOpe
     for (user, opening) in store::all_referred(&app.db).await? {
         referred_by.entry(user).or_default().insert(opening);
     }
-    let mut certified_by: HashMap<i64, Vec<String>> = HashMap::new();
-    for (user, course) in store::all_certified(&app.db).await? {
-        certified_by.entry(user).or_default().push(course);
+    let mut earned_by: HashMap<i64, Vec<(String, DateTime<Utc>)>> = HashMap::new();
+    for (user, course, at) in store::all_certified(&app.db).await? {
+        earned_by.entry(user).or_default().push((course, at));
     }
+    let mut zones: HashMap<Option<String>, Tz> = HashMap::new();
+    let mut next: Option<DateTime<Utc>> = None;
     let mut seekers = Vec::new();
     for person in store::certified_people(&app.db).await? {
+        let tz = match zones.get(&person.village_key) {
+            Some(tz) => *tz,
+            None => {
+                let tz = match person.village_key.as_deref() {
+                    Some(v) => db::catalog::calendar_of(&app.db, v).await?.map(|cal| cal.tz),
+                    None => None,
+                }
+                .unwrap_or(app.config.default_timezone);
+                zones.insert(person.village_key.clone(), tz);
+                tz
+            }
+        };
+        let today = now.with_timezone(&tz).date_naive();
+        let mut certified = Vec::new();
+        for (course, at) in earned_by.remove(&person.user_id).unwrap_or_default() {
+            if certificate_brings_offers(at.with_timezone(&tz).date_naive(), today) {
+                certified.push(course);
+            } else if let Some(tomorrow) = start_of_day(tz, today.succ_opt()) {
+                // Earned today: its offers may go from tomorrow; the scheduler wakes then.
+                next = Some(next.map_or(tomorrow, |n| n.min(tomorrow)));
+            }
+        }
         let offers = offers_by.remove(&person.user_id).unwrap_or_default();
         let mut recent: Vec<DateTime<Utc>> = offers.iter().map(|(_, at)| *at).filter(|at| *at > now - WEEK).collect();
         recent.sort();
@@ -86,7 +113,7 @@ async fn decide(app: &App, now: DateTime<Utc>) -> anyhow::Result<(Vec<(StoredOpe
             candidate: Candidate {
                 regions: region_chain(app, person.village_key.as_deref()).await?,
                 intent: person.work_intent,
-                certified: certified_by.remove(&person.user_id).unwrap_or_default(),
+                certified,
                 offers_this_week: recent.len(),
             },
             recent,
@@ -95,7 +122,6 @@ async fn decide(app: &App, now: DateTime<Utc>) -> anyhow::Result<(Vec<(StoredOpe
         });
     }
     let mut offers = Vec::new();
-    let mut next: Option<DateTime<Utc>> = None;
     for o in &open {
         let id = o.opening.id;
         for s in seekers.iter_mut().filter(|s| !s.offered.contains(&id) && !s.referred.contains(&id)) {
@@ -120,6 +146,11 @@ async fn decide(app: &App, now: DateTime<Utc>) -> anyhow::Result<(Vec<(StoredOpe
     Ok((offers, next))
 }
 
+/// Midnight starting `day` in `tz`, as an instant.
+fn start_of_day(tz: Tz, day: Option<NaiveDate>) -> Option<DateTime<Utc>> {
+    tz.from_local_datetime(&day?.and_hms_opt(0, 0, 0)?).earliest().map(|t| t.to_utc())
+}
+
 /// The end of an opening's closing date in its region's time zone: the offer is not worth sending after.
 async fn deadline(app: &App, o: &Opening) -> anyhow::Result<Option<DateTime<Utc>>> {
     let Some(closes) = o.closes_on else { return Ok(None) };
@@ -127,8 +158,7 @@ async fn deadline(app: &App, o: &Opening) -> anyhow::Result<Option<DateTime<Utc>
         Some(cal) => cal.tz,
         None => app.config.default_timezone,
     };
-    let next_day = closes.succ_opt().unwrap_or(NaiveDate::MAX).and_hms_opt(0, 0, 0).unwrap_or_default();
-    Ok(tz.from_local_datetime(&next_day).earliest().map(|t| t.to_utc()))
+    Ok(start_of_day(tz, closes.succ_opt()))
 }
 
 /// Offers every open opening to the certified people it matches, each once, through the gate. Returns

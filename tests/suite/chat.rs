@@ -235,8 +235,9 @@ async fn in_the_chat_a_trainer_takes_attendance_and_a_villager_passes_the_quiz()
     let answers = mushroom_answers().await;
     let mut chat = Live::start();
     chat.wait_for("王秀英> ").await;
-    // 王秀英 registers in 西村 and orders the small mushroom class (12-20 09:30–11:30).
-    for line in ["/start", "1", "1", "王秀英", "1", "1", "2", "k2", "5", "k1", "1", "1", "2", "1"] {
+    // 王秀英 registers in 西村 (not looking for work: this journey is not about jobs) and orders the
+    // small mushroom class (12-20 09:30–11:30).
+    for line in ["/start", "1", "1", "王秀英", "1", "1", "2", "k2", "4", "k1", "1", "1", "2", "1"] {
         chat.send(line).await;
     }
     chat.wait_for(&mark(&pattern(ZH, "order-confirmed"))).await;

@@ -58,10 +58,9 @@ pub async fn offers_to(t: &TestBot, user: i64) -> Vec<String> {
         .collect()
 }
 
-async fn set_intent(t: &TestBot, user: i64, intent: WorkIntent) {
-    let mut tx = t.app.db.begin_write().await.unwrap();
-    db::jobs::set_work_intent(&mut tx, user, intent, t.app.now()).await.unwrap();
-    tx.commit().await.unwrap();
+/// A certificate earned the day before the tests' first day: it brings offers at once.
+pub fn the_day_before() -> chrono::DateTime<chrono::Utc> {
+    beijing("2026-11-30T12:00:00")
 }
 
 async fn pass(t: &TestBot) {
@@ -70,24 +69,26 @@ async fn pass(t: &TestBot) {
 
 async fn who_gets_it(store: Store) {
     let Some(t) = TestBot::start(store).await else { return };
+    // The test publishes its openings when it chooses.
+    t.close_catalogue_openings().await;
     // All in 东村 (新安县铁山镇) unless moved.
-    let wang = t.villager(2101, "王秀英").await;
-    t.certify(wang, "mushroom-2026-12", demo_start()).await;
-    let li = t.villager(2102, "李大山").await; // no certificate
-    let zhao = t.villager(2103, "赵红").await; // certified, lives in 黔山县
+    let wang = t.seeker(2101, "王秀英").await;
+    t.certify(wang, "mushroom-2026-12", the_day_before()).await;
+    let li = t.seeker(2102, "李大山").await; // no certificate
+    let zhao = t.seeker(2103, "赵红").await; // certified, lives in 黔山县
     let qian = t.villager(2104, "钱多").await; // certified, lives in 黔山县, travels for work
     let sun = t.villager(2105, "孙小梅").await; // certified, not looking
     let zhou = t.villager(2106, "周平").await; // certified, runs her own business
     for who in [zhao, qian, sun, zhou] {
-        t.certify(who, "mushroom-small-2026-12", demo_start()).await;
+        t.certify(who, "mushroom-small-2026-12", the_day_before()).await;
     }
     for who in [zhao, qian] {
         let change = Change::Village("qianshan-chaxiang-yunwu".into());
         services::people::apply_change(&t.app, who, &change).await.unwrap();
     }
-    set_intent(&t, qian, WorkIntent::Migrant).await;
-    set_intent(&t, sun, WorkIntent::NotLooking).await;
-    set_intent(&t, zhou, WorkIntent::OwnBusiness).await;
+    t.set_intent(qian, WorkIntent::Migrant).await;
+    t.set_intent(sun, WorkIntent::NotLooking).await;
+    t.set_intent(zhou, WorkIntent::OwnBusiness).await;
 
     let coop = mushroom_coop(&t).await;
     pass(&t).await;
@@ -150,12 +151,19 @@ async fn an_opening_reaches_the_certified_who_want_work_in_its_region_at_most_tw
 
 async fn through_the_gate(store: Store) {
     let Some(t) = TestBot::start(store).await else { return };
-    let wang = t.villager(2201, "王秀英").await;
+    t.close_catalogue_openings().await;
+    let wang = t.seeker(2201, "王秀英").await;
     t.certify(wang, "mushroom-2026-12", demo_start()).await;
 
-    // Published at 22:00: quiet hours (21:00–07:30) hold the offer to the morning.
+    // Certified today (12-01), published at 22:00: the certificate brings offers from tomorrow, and the
+    // scheduler wakes at midnight for it; quiet hours (21:00–07:30) then hold the offer to the morning.
     t.clock.set(beijing("2026-12-01T22:00:00"));
     mushroom_coop(&t).await;
+    pass(&t).await;
+    assert!(offers_to(&t, wang).await.is_empty(), "not on the day of the certificate");
+    let wake = services::job_matching::next_due(&t.app, t.app.now()).await.unwrap();
+    assert_eq!(wake, Some(beijing("2026-12-02T00:00:00")));
+    t.clock.set(beijing("2026-12-02T00:00:00"));
     pass(&t).await;
     assert_eq!(offers_to(&t, wang).await, ["12-02 07:30"]);
     t.clock.set(beijing("2026-12-02T07:30:00"));

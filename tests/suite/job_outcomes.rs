@@ -12,6 +12,7 @@ use fieldschool::tr;
 
 async fn figures(store: Store) {
     let Some(t) = TestBot::start(store).await else { return };
+    t.close_catalogue_openings().await;
     let liu = t.coordinator(17_401, "刘主任").await;
     let mushroom = publish(&t, &cooperative()).await;
     let electrician = publish(

@@ -81,6 +81,7 @@ async fn coordinator_of(t: &TestBot, id: i64, name: &str, region: &str) -> i64 {
 
 async fn lists_and_statuses(store: Store) {
     let Some(t) = TestBot::start(store).await else { return };
+    t.close_catalogue_openings().await;
     let liu = t.coordinator(17_301, "刘主任").await;
     let other_county = coordinator_of(&t, 17_302, "黔山协调员", "qianshan").await;
     let wang = t.villager(17_303, "王秀英").await;
@@ -227,6 +228,7 @@ async fn follow_up_count(t: &TestBot) -> i64 {
 
 async fn follow_up(store: Store) {
     let Some(t) = TestBot::start(store).await else { return };
+    t.close_catalogue_openings().await;
     let liu = t.coordinator(17_311, "刘主任").await;
     let amy = t.user(17_312, "Amy", "en");
     t.register(amy, "Amy", "I agree", "Villager").await;

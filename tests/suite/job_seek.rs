@@ -10,8 +10,8 @@ use fieldschool::domain::settings::Change;
 use fieldschool::services;
 
 use crate::assert_shows;
-use crate::common::{EN, Store, TestBot, ZH, demo_start, en, zh};
-use crate::job_matching::{mushroom_coop, opening, publish};
+use crate::common::{EN, Store, TestBot, ZH, en, zh};
+use crate::job_matching::{mushroom_coop, opening, publish, the_day_before};
 
 async fn referrals(t: &TestBot) -> i64 {
     sqlx::query_scalar("SELECT COUNT(*) FROM referrals").fetch_one(&t.app.db.pool).await.unwrap()
@@ -21,19 +21,25 @@ async fn intent(t: &TestBot, user: i64) -> Option<WorkIntent> {
     db::jobs::work_intent(&t.app.db, user).await.unwrap()
 }
 
-async fn intent_asked_and_changed(store: Store) {
-    let Some(t) = TestBot::start(store).await else { return };
-    // Registration: the last question is the work intent; choosing one stores it.
-    let me = t.user(2301, "王秀英", "zh-hans");
+/// Walks a villager's registration up to the work-intent question, which it returns.
+async fn register_to_intent(t: &TestBot, me: i64, name: &str) -> fieldschool::emulator::BotMessage {
     t.say(me, "/start").await;
     t.tap(me, "同意").await;
     t.tap(me, "农户").await;
-    let county_q = t.say(me, "王秀英").await;
+    let county_q = t.say(me, name).await;
     let township_q = t.tap_first(me, &county_q).await;
     let village_q = t.tap_first(me, &township_q).await;
     t.tap_first(me, &village_q).await;
     t.emu.send_contact(me, "+8613800000000");
-    let ask = t.next(me).await;
+    t.next(me).await
+}
+
+async fn intent_asked_and_changed(store: Store) {
+    let Some(t) = TestBot::start(store).await else { return };
+    t.close_catalogue_openings().await;
+    // Registration: the last question is the work intent; choosing one stores it.
+    let me = t.user(2301, "王秀英", "zh-hans");
+    let ask = register_to_intent(&t, me, "王秀英").await;
     assert_shows!(ask.rendered_text(), ZH, "reg-ask-intent");
     let done = t.tap(me, &zh("job-intent-migrant")).await;
     assert_shows!(done.rendered_text(), ZH, "reg-done");
@@ -55,7 +61,10 @@ async fn intent_asked_and_changed(store: Store) {
     assert_eq!(intent(&t, me).await, Some(WorkIntent::NotLooking));
 
     // Skipped at registration: 💼 找工作 asks it first, once, then lists.
-    let skipper = t.villager(2302, "李大山").await;
+    let skipper = t.user(2302, "李大山", "zh-hans");
+    register_to_intent(&t, skipper, "李大山").await;
+    assert_shows!(t.tap(skipper, &zh("btn-skip")).await.rendered_text(), ZH, "reg-done");
+    t.next(skipper).await; // help
     assert_eq!(intent(&t, skipper).await, None);
     let first = t.say(skipper, &zh("menu-jobs")).await;
     assert_shows!(first.rendered_text(), ZH, "job-ask-intent-first");
@@ -83,9 +92,10 @@ async fn the_work_intent_is_asked_at_registration_and_changed_in_settings_on_pos
 
 async fn browse_and_refer(store: Store) {
     let Some(t) = TestBot::start(store).await else { return };
+    t.close_catalogue_openings().await;
     let coordinator = t.coordinator(2400, "刘主任").await;
     let wang = t.villager(2401, "王秀英").await;
-    let code = t.certify(wang, "mushroom-2026-12", demo_start()).await;
+    let code = t.certify(wang, "mushroom-2026-12", the_day_before()).await;
     let mut tx = t.app.db.begin_write().await.unwrap();
     db::jobs::set_work_intent(&mut tx, wang, WorkIntent::NearHome, t.app.now()).await.unwrap();
     tx.commit().await.unwrap();
@@ -173,8 +183,18 @@ async fn browse_and_refer(store: Store) {
 
     // No phone: the employer needs one; the settings phone button. In English.
     let amy = t.user(2402, "Amy", "en");
-    t.register(amy, "Amy Li", "I agree", "Villager").await;
-    t.certify(amy, "mushroom-small-2026-12", demo_start()).await;
+    t.say(amy, "/start").await;
+    t.tap(amy, "I agree").await;
+    t.tap(amy, "Villager").await;
+    let county_q = t.say(amy, "Amy Li").await;
+    let township_q = t.tap_first(amy, &county_q).await;
+    let village_q = t.tap_first(amy, &township_q).await;
+    t.tap_first(amy, &village_q).await;
+    t.emu.send_contact(amy, "+8613800000000");
+    assert_shows!(t.next(amy).await.rendered_text(), EN, "reg-ask-intent");
+    assert_shows!(t.tap(amy, &en("btn-skip")).await.rendered_text(), EN, "reg-done");
+    t.next(amy).await; // help
+    t.certify(amy, "mushroom-small-2026-12", the_day_before()).await;
     services::people::apply_change(&t.app, amy, &Change::Phone(None)).await.unwrap();
     services::job_matching::run_due(&t.app).await.unwrap();
     let offer = t.next(amy).await;

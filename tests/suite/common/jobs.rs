@@ -44,3 +44,28 @@ impl TestBot {
         code
     }
 }
+
+impl TestBot {
+    /// A villager who answered 🏠 在家附近找活干 (work near home): the one the scheduler offers openings to.
+    pub async fn seeker(&self, id: i64, name: &str) -> i64 {
+        let user = self.villager(id, name).await;
+        self.set_intent(user, fieldschool::domain::job::WorkIntent::NearHome).await;
+        user
+    }
+
+    /// Sets `user`'s work intent as settings would.
+    pub async fn set_intent(&self, user: i64, intent: fieldschool::domain::job::WorkIntent) {
+        let mut tx = self.app.db.begin_write().await.unwrap();
+        fieldschool::db::jobs::set_work_intent(&mut tx, user, intent, self.app.now()).await.unwrap();
+        tx.commit().await.unwrap();
+    }
+
+    /// Closes the demo catalogue's openings, for tests that publish their own at times they choose.
+    pub async fn close_catalogue_openings(&self) {
+        let mut tx = self.app.db.begin_write().await.unwrap();
+        for o in fieldschool::db::jobs::openings_not_closed(&self.app.db).await.unwrap() {
+            fieldschool::db::jobs::close_opening(&mut tx, o.opening.id, self.app.now()).await.unwrap();
+        }
+        tx.commit().await.unwrap();
+    }
+}

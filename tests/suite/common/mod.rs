@@ -211,14 +211,21 @@ impl TestBot {
         done
     }
 
-    /// After the phone step: villagers are asked their work intent (就业意向) last; this skips it (it
-    /// stays unasked). Returns the "registered" message.
+    /// After the phone step: villagers are asked their work intent (就业意向) last; this answers
+    /// "暂时不找工作" (not looking), so no job offer comes into journeys that are not about jobs (tests of
+    /// jobs choose an intent themselves). Returns the "registered" message.
     pub async fn after_phone(&self, user: i64) -> BotMessage {
         let after_phone = self.next(user).await;
         let text = after_phone.rendered_text();
         if shows(&text, ZH, "reg-ask-intent") || shows(&text, EN, "reg-ask-intent") {
-            // 跳过 / Skip: the last button.
-            let data = after_phone.inline_keyboard.last().unwrap()[0].callback_data.clone().unwrap();
+            let not_looking = [zh("job-intent-not_looking"), en("job-intent-not_looking")];
+            let data = after_phone
+                .inline_keyboard
+                .iter()
+                .flatten()
+                .find(|b| not_looking.contains(&b.text))
+                .and_then(|b| b.callback_data.clone())
+                .expect("the work-intent question offers 暂时不找工作");
             let id = self.emu.press(user, after_phone.message_id, &data);
             self.emu.callback_answer(&id).await.unwrap();
             self.next(user).await
