@@ -144,8 +144,8 @@ impl IntoFluent for &str {
     }
 }
 
-/// "12月8日（周二）" / "Tue 8 Dec".
-pub fn local_date(lang: Lang, date: chrono::NaiveDate) -> String {
+/// A date's weekday and month names in `lang`.
+fn day_names(lang: Lang, date: chrono::NaiveDate) -> (String, String) {
     use chrono::Datelike;
     let weekday = match date.weekday() {
         chrono::Weekday::Mon => crate::tr!(lang, "weekday-mon"),
@@ -170,7 +170,29 @@ pub fn local_date(lang: Lang, date: chrono::NaiveDate) -> String {
         11 => crate::tr!(lang, "month-11"),
         _ => crate::tr!(lang, "month-12"),
     };
+    (weekday, monthname)
+}
+
+/// "12月8日（周二）" / "Tue 8 Dec".
+pub fn local_date(lang: Lang, date: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    let (weekday, monthname) = day_names(lang, date);
     crate::tr!(lang, "date-format", month = date.month(), day = date.day(), weekday = weekday, monthname = monthname)
+}
+
+/// A date with its year, where the year matters (certificates, closing dates): "2026年12月20日（周日）".
+pub fn local_date_with_year(lang: Lang, date: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    let (weekday, monthname) = day_names(lang, date);
+    crate::tr!(
+        lang,
+        "certificate-date",
+        year = date.year(),
+        month = date.month(),
+        day = date.day(),
+        weekday = weekday,
+        monthname = monthname
+    )
 }
 
 /// A session's date and times in the region's zone: "12月8日（周二） 09:00–11:30".

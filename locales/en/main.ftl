@@ -81,6 +81,7 @@ help-villager =
     • remind you of class times and places
     • take a short quiz after class and get your certificate
     • tap "📖 Learn a lesson" to learn something useful in a few minutes
+    • once you hold a certificate, hear of work that suits it; or tap "💼 Find work"
 help-cadre =
     I can help you:
     • sign up for cadre training (policy, industry planning, project management…)
@@ -97,6 +98,7 @@ help-coordinator =
     • approve orders; a line per new order (can be turned off in settings)
     • /report: orders and attendance with a chart and a table; a daily digest at 18:00
     • /outcomes: follow-up response rates, employment, income change, course ratings; raw answers as CSV
+    • /opening: publish a job opening (employer, pay, seats, which certificates qualify); set a pay floor
     • /referrals: job openings, referral lists, interviews and hires, printable referral cards
     • /broadcast to your region; /requests: course requests; /export_credits: cadres' credits
 help-admin = Admins can invite trainers and training-office staff; /parked shows messages that failed and were put aside.

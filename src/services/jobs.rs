@@ -146,7 +146,8 @@ pub fn opening_card(lang: Lang, o: &Opening, courses: &[crate::domain::catalog::
         tr!(lang, "job-card-place", place = text("place", &o.place)),
         tr!(lang, "job-card-pay", pay = pay_text(lang, &o.pay)),
     ];
-    let date = |d: NaiveDate| crate::i18n::local_date(lang, d);
+    // With the year: an opening often runs into the next one.
+    let date = |d: NaiveDate| crate::i18n::local_date_with_year(lang, d);
     lines.push(match (o.starts_on, o.closes_on) {
         (Some(s), Some(c)) => tr!(lang, "job-card-dates", starts = date(s), closes = date(c)),
         (None, Some(c)) => tr!(lang, "job-card-closes", closes = date(c)),

@@ -1245,42 +1245,6 @@ pub async fn certificate_again(app: &App, person: &Person, order_id: i64) -> any
     Ok(Some(CertificateCopy { text, png }))
 }
 
-/// A date with its year, for certificates (credits count per year): "2026年12月20日（周日）".
-fn dated(lang: Lang, date: chrono::NaiveDate) -> String {
-    let weekday = match date.weekday() {
-        chrono::Weekday::Mon => tr!(lang, "weekday-mon"),
-        chrono::Weekday::Tue => tr!(lang, "weekday-tue"),
-        chrono::Weekday::Wed => tr!(lang, "weekday-wed"),
-        chrono::Weekday::Thu => tr!(lang, "weekday-thu"),
-        chrono::Weekday::Fri => tr!(lang, "weekday-fri"),
-        chrono::Weekday::Sat => tr!(lang, "weekday-sat"),
-        chrono::Weekday::Sun => tr!(lang, "weekday-sun"),
-    };
-    let monthname = match date.month() {
-        1 => tr!(lang, "month-1"),
-        2 => tr!(lang, "month-2"),
-        3 => tr!(lang, "month-3"),
-        4 => tr!(lang, "month-4"),
-        5 => tr!(lang, "month-5"),
-        6 => tr!(lang, "month-6"),
-        7 => tr!(lang, "month-7"),
-        8 => tr!(lang, "month-8"),
-        9 => tr!(lang, "month-9"),
-        10 => tr!(lang, "month-10"),
-        11 => tr!(lang, "month-11"),
-        _ => tr!(lang, "month-12"),
-    };
-    tr!(
-        lang,
-        "certificate-date",
-        year = date.year(),
-        month = date.month(),
-        day = date.day(),
-        weekday = weekday,
-        monthname = monthname
-    )
-}
-
 /// The certificate card as PNG in the person's language, with the QR code of its verification link;
 /// `None` (text only) when no CJK font is installed, which is logged with the fix.
 async fn certificate_for(
@@ -1320,6 +1284,7 @@ pub async fn certificate_card(
     let dates = match (held.first(), held.last()) {
         (Some(a), Some(b)) => {
             let (a, b) = (a.starts_at.with_timezone(&tz).date_naive(), b.starts_at.with_timezone(&tz).date_naive());
+            let dated = crate::i18n::local_date_with_year;
             if a == b { dated(lang, a) } else { format!("{} – {}", dated(lang, a), dated(lang, b)) }
         }
         _ => String::new(),

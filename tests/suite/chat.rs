@@ -230,6 +230,107 @@ async fn mushroom_answers() -> Vec<(String, String)> {
     bank.into_iter().map(|q| (q.text.clone(), q.options[q.answer].clone())).collect()
 }
 
+/// With the quiz invitation on screen: starts the quiz and answers its five questions right.
+async fn pass_the_quiz(chat: &mut Live, answers: &[(String, String)]) {
+    chat.send("1").await;
+    for _ in 0..5 {
+        chat.wait_for(&mark(&tr!(ZH, "quiz-question", position = ANY, total = 5, text = ANY))).await;
+        let question = chat.wait_for("└─").await;
+        let (_, right) = answers.iter().find(|(text, _)| question.contains(text.as_str())).expect("a bank question");
+        let number = question
+            .lines()
+            .find_map(|l| {
+                let l = l.trim_start_matches(['│', ' ']);
+                let (n, option) = l.split_once(". ")?;
+                (option == right && n.len() == 1).then(|| n.to_owned())
+            })
+            .expect("the right option is listed");
+        chat.send(&number).await;
+        chat.wait_for(&zh("quiz-right")).await;
+    }
+    chat.wait_for(&mark(&pattern(ZH, "quiz-passed"))).await;
+}
+
+/// The number the chat gives the button labelled `label` in `stretch` ("[2] 已录用" → "2").
+fn button_number(stretch: &str, label: &str) -> String {
+    let end = stretch.rfind(&format!("] {label}")).unwrap_or_else(|| panic!("no button {label:?} in:\n{stretch}"));
+    let start = stretch[..end].rfind('[').expect("a numbered button");
+    stretch[start + 1..end].to_owned()
+}
+
+#[tokio::test]
+async fn in_the_chat_a_certified_villager_is_referred_to_the_cooperative_and_hired() {
+    let answers = mushroom_answers().await;
+    let mut chat = Live::start();
+    chat.wait_for("王秀英> ").await;
+    // 王秀英 registers in 西村 with her phone, wanting work near home, and orders the first mushroom
+    // class: three sessions, each at a venue where she checks in by sharing her location.
+    for line in ["/start", "1", "1", "王秀英", "1", "1", "2", "/contact", "1", "k1", "1", "1", "1", "1"] {
+        chat.send(line).await;
+    }
+    chat.wait_for(&mark(&pattern(ZH, "order-confirmed"))).await;
+    for (at, venue) in [
+        ("2026-12-12 09:10", "34.7290 112.1470"),
+        ("2026-12-13 09:10", "34.7352 112.1391"),
+        ("2026-12-19 14:10", "34.7290 112.1470"),
+    ] {
+        chat.send(&format!("/clock {at}")).await;
+        chat.send(&format!("/location {venue}")).await;
+        chat.wait_for(&mark(&pattern(ZH, "checkin-done"))).await;
+    }
+    chat.send("/clock 2026-12-19 16:31").await;
+    chat.wait_for(&mark(&pattern(ZH, "quiz-invite"))).await;
+    pass_the_quiz(&mut chat, &answers).await;
+    chat.wait_for("[photo]").await;
+
+    // The next morning the cooperative's opening comes (not on the day of the certificate).
+    chat.send("/clock 2026-12-20 08:00").await;
+    let offer = chat.wait_for(&zh("btn-job-more")).await;
+    assert!(offer.contains(&zh("job-offer-intro")) && offer.contains("铁山镇香菇专业合作社"), "{offer}");
+    chat.send(&button_number(&offer, &zh("btn-job-interested"))).await;
+    // Nothing is shared before she agrees; the consent names what and with whom.
+    let consent = chat.wait_for(&zh("btn-job-share-no")).await;
+    let asked = tr!(
+        ZH,
+        "job-consent",
+        employer = "铁山镇香菇专业合作社",
+        name = "王秀英",
+        village = "西村",
+        phone = ANY,
+        course = "食用菌种植技术",
+        code = ANY
+    );
+    assert!(has(&consent, &asked), "{consent}");
+    chat.send(&button_number(&consent, &zh("btn-job-share-yes"))).await;
+    let referred = tr!(ZH, "job-referred", employer = "铁山镇香菇专业合作社", contact = "李经理 13803790123");
+    let line = tr!(ZH, "job-line-referred", name = "王秀英", village = "西村", employer = "铁山镇香菇专业合作社");
+    chat.wait_for_all(&[&mark(&referred), &mark(&line)]).await;
+
+    // 刘主任 opens the list from the line and marks her hired with one tap.
+    chat.send("/as 5").await;
+    chat.send("1").await; // 📋 推荐名单, under the line
+    let entry = chat.wait_for(&zh("btn-refer-card")).await;
+    assert!(entry.contains("王秀英") && entry.contains(&zh("job-status-referred")), "{entry}");
+    chat.send(&button_number(&entry, &zh("job-status-hired"))).await;
+    chat.wait_for(&zh("btn-refer-card")).await;
+
+    // /outcomes for the county: one referral, one hire, each with its N (too few for a share).
+    chat.send("/outcomes").await;
+    chat.wait_for(&zh("outcomes-choose-region")).await;
+    chat.wait_for("└─").await;
+    chat.send("1").await;
+    chat.wait_for(&zh("outcomes-all")).await;
+    chat.wait_for("└─").await;
+    chat.send("1").await;
+    let figures = chat.wait_for(&mark(&zh("outcomes-note"))).await;
+    assert!(figures.contains(&tr!(ZH, "outcomes-referrals", referrals = 1, people = 1)), "{figures}");
+    let none = zh("outcomes-rate-none");
+    let hired = tr!(ZH, "outcomes-referrals-hired", count = 1, n = 1, people = 1, rate = none.as_str());
+    assert!(figures.contains(&hired), "{figures}");
+    chat.send("/quit").await;
+    let _ = chat.child.wait().await;
+}
+
 #[tokio::test]
 async fn in_the_chat_a_trainer_takes_attendance_and_a_villager_passes_the_quiz() {
     let answers = mushroom_answers().await;
@@ -261,23 +362,7 @@ async fn in_the_chat_a_trainer_takes_attendance_and_a_villager_passes_the_quiz()
     chat.wait_for(&mark(&pattern(ZH, "checkin-done"))).await;
     chat.send("/clock 2026-12-20 11:31").await;
     chat.wait_for(&mark(&pattern(ZH, "quiz-invite"))).await;
-    chat.send("1").await;
-    for _ in 0..5 {
-        chat.wait_for(&mark(&tr!(ZH, "quiz-question", position = ANY, total = 5, text = ANY))).await;
-        let question = chat.wait_for("└─").await;
-        let (_, right) = answers.iter().find(|(text, _)| question.contains(text.as_str())).expect("a bank question");
-        let number = question
-            .lines()
-            .find_map(|l| {
-                let l = l.trim_start_matches(['│', ' ']);
-                let (n, option) = l.split_once(". ")?;
-                (option == right && n.len() == 1).then(|| n.to_owned())
-            })
-            .expect("the right option is listed");
-        chat.send(&number).await;
-        chat.wait_for(&zh("quiz-right")).await;
-    }
-    chat.wait_for(&mark(&pattern(ZH, "quiz-passed"))).await;
+    pass_the_quiz(&mut chat, &answers).await;
     let card = chat.wait_for("[photo]").await;
     assert!(has(&card, &pattern(ZH, "completed")), "{card}");
 
