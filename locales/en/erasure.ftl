@@ -13,6 +13,7 @@ erase-explain =
     • Your name, phone number, what you typed (comments, what you wanted to learn) and your Telegram account are wiped and cannot be brought back.
     • Orders for classes not yet begun are cancelled ({ $orders } now) and the seats go to people on the waiting list.
     • Your certificates are revoked ({ $certificates } now): anyone checking one sees "revoked at the holder's request".
+    • Your job referrals are deleted too and you leave the training office's lists; for the name and phone an employer already has, tell the employer directly.
     • Messages not yet sent to you are not sent.
     • Only figures that do not say who you are stay: classes attended, household size and income in surveys, used for county totals. They can no longer be matched to your name.
 

@@ -10,6 +10,9 @@ refer-state-filled = ✅ Filled
 refer-state-closed = 🔒 Closed
 btn-refer-list = 📋 { $n }. Referrals ({ $referred })
 btn-refer-close = 🔒 { $n }. Close (no new referrals)
+refer-close-ask = Close “{ $employer }”? It will no longer be offered to villagers and will take no new interest, and it cannot be opened again. People already referred are not affected.
+btn-refer-close-confirm = 🔒 Yes, close it
+btn-refer-close-keep = Keep it open
 refer-close-already = This opening is closed already.
 refer-closed = 🔒 “{ $employer }” is closed: it is no longer offered to villagers and takes no new interest. People already referred stay on its list, and their results can still be recorded.
 

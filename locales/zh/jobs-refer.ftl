@@ -10,6 +10,9 @@ refer-state-filled = ✅ 已招满
 refer-state-closed = 🔒 已关闭
 btn-refer-list = 📋 { $n }. 推荐名单（{ $referred }）
 btn-refer-close = 🔒 { $n }. 关闭（不再推荐新人）
+refer-close-ask = 确定要关闭“{ $employer }”吗？关闭以后不再推送给农户，也不再接受新的报名，不能再打开。已经推荐的人不受影响。
+btn-refer-close-confirm = 🔒 确认关闭
+btn-refer-close-keep = 不关了
 refer-close-already = 这条用工信息已经关闭了。
 refer-closed = 🔒 已关闭“{ $employer }”：不再推送给农户，也不再接受新的报名。已经推荐的人不受影响，名单照常可以查看和登记结果。
 

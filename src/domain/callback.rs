@@ -896,7 +896,7 @@ mod tests {
                     },
                     7 => Button::Openings,
                     8 => Button::Referrals { opening: id(rng) },
-                    9 => Button::Close { opening: id(rng) },
+                    9 => Button::Close { opening: id(rng), confirmed: rng.r#gen() },
                     10 => Button::Card { referral: id(rng) },
                     _ => Button::Csv { opening: id(rng) },
                 })

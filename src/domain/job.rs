@@ -493,8 +493,10 @@ pub enum Button {
     Referrals {
         opening: i64,
     },
+    /// Close an opening by hand: first asks (`confirmed: false`), then closes.
     Close {
         opening: i64,
+        confirmed: bool,
     },
     /// Coordinator: a referral as a printable card (PNG); an opening's referrals as CSV.
     Card {
@@ -517,7 +519,8 @@ impl Button {
             Button::Status { referral, status } => format!("t:{referral}:{}", status_code(status)),
             Button::Openings => "o".to_owned(),
             Button::Referrals { opening } => format!("r:{opening}"),
-            Button::Close { opening } => format!("x:{opening}"),
+            Button::Close { opening, confirmed: false } => format!("x:{opening}"),
+            Button::Close { opening, confirmed: true } => format!("x:{opening}:1"),
             Button::Card { referral } => format!("p:{referral}"),
             Button::Csv { opening } => format!("c:{opening}"),
         }
@@ -552,7 +555,8 @@ impl Button {
             },
             ("o", None, None) => Button::Openings,
             ("r", Some(o), None) => Button::Referrals { opening: id(o)? },
-            ("x", Some(o), None) => Button::Close { opening: id(o)? },
+            ("x", Some(o), None) => Button::Close { opening: id(o)?, confirmed: false },
+            ("x", Some(o), Some("1")) => Button::Close { opening: id(o)?, confirmed: true },
             ("p", Some(r), None) => Button::Card { referral: id(r)? },
             ("c", Some(o), None) => Button::Csv { opening: id(o)? },
             _ => return None,
@@ -735,7 +739,8 @@ pub(crate) mod tests {
             Button::IntentAsk,
             Button::Openings,
             Button::Referrals { opening: 3 },
-            Button::Close { opening: 3 },
+            Button::Close { opening: 3, confirmed: false },
+            Button::Close { opening: 3, confirmed: true },
             Button::Card { referral: 9 },
             Button::Csv { opening: 9 },
         ];
@@ -744,7 +749,7 @@ pub(crate) mod tests {
         for b in all {
             assert_eq!(Button::decode(&b.encode()), Some(b), "{}", b.encode());
         }
-        for bad in ["", "v:0", "v:-1", "v:x", "s:1:2", "n:z", "t:1:q", "b:256", "o:1", "v:1:2", "zz"] {
+        for bad in ["", "v:0", "v:-1", "v:x", "s:1:2", "n:z", "t:1:q", "b:256", "o:1", "v:1:2", "x:1:0", "zz"] {
             assert_eq!(Button::decode(bad), None, "{bad}");
         }
     }

@@ -304,7 +304,13 @@ async fn sweep(store: Store) {
         for status in ReferralStatus::ALL {
             forged.push((who, Cb::Job(Job::Status { referral, status }).encode()));
         }
-        for b in [Job::Referrals { opening }, Job::Close { opening }, Job::Card { referral }, Job::Csv { opening }] {
+        for b in [
+            Job::Referrals { opening },
+            Job::Close { opening, confirmed: false },
+            Job::Close { opening, confirmed: true },
+            Job::Card { referral },
+            Job::Csv { opening },
+        ] {
             forged.push((who, Cb::Job(b).encode()));
         }
     }
@@ -312,7 +318,8 @@ async fn sweep(store: Store) {
     for b in [
         Job::Status { referral: missing, status: ReferralStatus::Hired },
         Job::Referrals { opening: missing },
-        Job::Close { opening: missing },
+        Job::Close { opening: missing, confirmed: false },
+        Job::Close { opening: missing, confirmed: true },
         Job::Card { referral: missing },
         Job::Csv { opening: missing },
     ] {

@@ -123,7 +123,8 @@ async fn lists_and_statuses(store: Store) {
         assert_eq!(press(&t, who, None, &status(referral, ReferralStatus::Hired)).await, NOT_ALLOWED);
         for b in [
             Button::Referrals { opening },
-            Button::Close { opening },
+            Button::Close { opening, confirmed: false },
+            Button::Close { opening, confirmed: true },
             Button::Card { referral },
             Button::Csv { opening },
         ] {
@@ -184,13 +185,23 @@ async fn lists_and_statuses(store: Store) {
     assert!(lines[1].contains("2026-12-01"), "referred on, local date: {}", lines[1]);
 
     // Closing by hand: no new interest.
-    let closed = t.tap(liu, "关闭").await;
+    // It asks first: 不关了 keeps it open (back to the openings); then 确认关闭 closes it.
+    let ask = t.tap(liu, "关闭").await;
+    assert_shows!(ask.rendered_text(), ZH, "refer-close-ask");
+    assert_shows!(t.tap(liu, &zh("btn-refer-close-keep")).await.rendered_text(), ZH, "refer-openings-title");
+    let still = db::jobs::opening_by_id(&t.app.db, opening).await.unwrap().unwrap();
+    assert!(still.closed_at.is_none(), "not closed before the confirmation");
+    t.tap(liu, "关闭").await;
+    let closed = t.tap(liu, &zh("btn-refer-close-confirm")).await;
     assert_shows!(closed.rendered_text(), ZH, "refer-closed");
     let late = t.villager(17_305, "赵六").await;
     t.certify(late, "mushroom-2026-12", beijing("2026-11-20T12:00:00")).await;
     let person = db::people::find(&t.app.db, late).await.unwrap().unwrap();
     assert_eq!(refer(&t.app, &person, opening).await.unwrap(), Refer::Closed(Openness::Closed));
-    assert_eq!(press(&t, liu, None, &Cb::Job(Button::Close { opening }).encode()).await, zh("refer-close-already"));
+    assert_eq!(
+        press(&t, liu, None, &Cb::Job(Button::Close { opening, confirmed: true }).encode()).await,
+        zh("refer-close-already")
+    );
 
     // Erasure: off the list.
     fieldschool::services::erasure::erase(&t.app, wang).await.unwrap().expect("erased");

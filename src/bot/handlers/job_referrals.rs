@@ -46,7 +46,8 @@ pub async fn callback(ctx: Ctx, cb: Cb) -> anyhow::Result<()> {
         Button::Status { referral, status } => status_tap(&ctx, &person, referral, status).await,
         Button::Openings => openings(&ctx, &person).await,
         Button::Referrals { opening } => list(&ctx, &person, opening).await,
-        Button::Close { opening } => close(&ctx, &person, opening).await,
+        Button::Close { opening, confirmed: false } => ask_close(&ctx, &person, opening).await,
+        Button::Close { opening, confirmed: true } => close(&ctx, &person, opening).await,
         Button::Card { referral } => card(&ctx, &person, referral).await,
         Button::Csv { opening } => csv(&ctx, &person, opening).await,
         _ => ctx.answer_stale().await,
@@ -110,7 +111,10 @@ async fn openings(ctx: &Ctx, person: &Person) -> anyhow::Result<()> {
             Cb::Job(Button::Referrals { opening: o.id }),
         )];
         if line.openness.is_open() {
-            row.push(button(tr!(lang, "btn-refer-close", n = n), Cb::Job(Button::Close { opening: o.id })));
+            row.push(button(
+                tr!(lang, "btn-refer-close", n = n),
+                Cb::Job(Button::Close { opening: o.id, confirmed: false }),
+            ));
         }
         rows.push(row);
     }
@@ -252,6 +256,23 @@ async fn status_tap(ctx: &Ctx, person: &Person, referral_id: i64, to: ReferralSt
             ctx.say_with(text, InlineKeyboardMarkup::new(rows)).await
         }
     }
+}
+
+/// Closing cannot be undone and sits beside the list button: it asks first.
+async fn ask_close(ctx: &Ctx, person: &Person, opening_id: i64) -> anyhow::Result<()> {
+    let lang = person.lang;
+    let Some(line) = referrals::managed_opening(&ctx.app, person, opening_id).await? else {
+        return crate::bot::access::refuse(ctx, "close an opening not theirs").await;
+    };
+    if !line.openness.is_open() {
+        return ctx.answer(Some(tr!(lang, "refer-close-already"))).await;
+    }
+    ctx.answer(None).await?;
+    let keyboard = InlineKeyboardMarkup::new(vec![vec![
+        button(tr!(lang, "btn-refer-close-confirm"), Cb::Job(Button::Close { opening: opening_id, confirmed: true })),
+        button(tr!(lang, "btn-refer-close-keep"), Cb::Job(Button::Openings)),
+    ]]);
+    ctx.say_with(tr!(lang, "refer-close-ask", employer = employer(lang, &line)), keyboard).await
 }
 
 async fn close(ctx: &Ctx, person: &Person, opening_id: i64) -> anyhow::Result<()> {
