@@ -34,6 +34,7 @@ btn-refer-csv = 📄 Export CSV
 
 refer-changed = Now: { $status }
 refer-already = It is “{ $status }” already.
+refer-outdated = This message is out of date: it is “{ $status }” now; nothing was changed.
 refer-lost = Someone else just set it to “{ $status }”; nothing was changed.
 refer-settled = The result is recorded as “{ $status }”. If it has changed, please contact the training office{ $contact ->
     [none] .

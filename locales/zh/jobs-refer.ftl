@@ -31,6 +31,7 @@ btn-refer-csv = 📄 导出表格 CSV
 
 refer-changed = 已改为：{ $status }
 refer-already = 已经是“{ $status }”了。
+refer-outdated = 这条消息已经过时了：现在是“{ $status }”，没有改。
 refer-lost = 刚刚已被别人改为“{ $status }”，没有再改。
 refer-settled = 结果已登记为“{ $status }”。如有变化，请联系培训办{ $contact ->
     [none] 。

@@ -892,6 +892,7 @@ mod tests {
                     5 => Button::Intent(*WorkIntent::ALL.choose(rng).expect("intents")),
                     6 => Button::Status {
                         referral: id(rng),
+                        from: *ReferralStatus::ALL.choose(rng).expect("statuses"),
                         status: *ReferralStatus::ALL.choose(rng).expect("statuses"),
                     },
                     7 => Button::Openings,

@@ -436,6 +436,8 @@ pub enum StatusRefusal {
     Settled,
     /// Nobody sets "referred": a referral starts there.
     NotAStep,
+    /// The tapped message showed an older status (it changed since): nothing changes.
+    Outdated,
 }
 
 /// Whether `by` may move a referral from `from` to `to`. A coordinator may also correct a settled
@@ -451,6 +453,32 @@ pub fn change_status(from: ReferralStatus, to: ReferralStatus, by: Actor) -> Res
         return Err(StatusRefusal::Settled);
     }
     Ok(())
+}
+
+/// A status button tapped on a message that showed the referral as `shown`, while it is `current`
+/// now. A message older than the status (a list opened before a correction, a follow-up answered by
+/// the coordinator meanwhile) changes nothing, so an old button never undoes a newer decision; the
+/// person is told a settled outcome is the office's to change.
+pub fn tap_status(
+    current: ReferralStatus,
+    shown: ReferralStatus,
+    to: ReferralStatus,
+    by: Actor,
+) -> Result<(), StatusRefusal> {
+    if to == ReferralStatus::Referred {
+        return Err(StatusRefusal::NotAStep);
+    }
+    if current == to {
+        return Err(StatusRefusal::Already);
+    }
+    if current != shown {
+        return Err(if by == Actor::Person && current.is_settled() {
+            StatusRefusal::Settled
+        } else {
+            StatusRefusal::Outdated
+        });
+    }
+    change_status(current, to, by)
 }
 
 /// The follow-up question goes to the person this long after the referral, when no outcome is known.
@@ -486,6 +514,8 @@ pub enum Button {
     /// A status set on a referral: by the coordinator (one tap) or by the person (follow-up, withdraw).
     Status {
         referral: i64,
+        /// The status the message showed when the button was made.
+        from: ReferralStatus,
         status: ReferralStatus,
     },
     /// Coordinator: the openings of their regions; one opening's referral list; close it by hand.
@@ -516,7 +546,9 @@ impl Button {
             Button::Share { opening, yes } => format!("s:{opening}:{}", u8::from(yes)),
             Button::IntentAsk => "n".to_owned(),
             Button::Intent(intent) => format!("n:{}", intent_code(intent)),
-            Button::Status { referral, status } => format!("t:{referral}:{}", status_code(status)),
+            Button::Status { referral, from, status } => {
+                format!("t:{referral}:{}{}", status_code(from), status_code(status))
+            }
             Button::Openings => "o".to_owned(),
             Button::Referrals { opening } => format!("r:{opening}"),
             Button::Close { opening, confirmed: false } => format!("x:{opening}"),
@@ -549,10 +581,11 @@ impl Button {
             },
             ("n", None, None) => Button::IntentAsk,
             ("n", Some(code), None) => Button::Intent(WorkIntent::ALL.into_iter().find(|i| intent_code(*i) == code)?),
-            ("t", Some(r), Some(code)) => Button::Status {
-                referral: id(r)?,
-                status: ReferralStatus::ALL.into_iter().find(|st| status_code(*st) == code)?,
-            },
+            ("t", Some(r), Some(codes)) => {
+                let status = |code: &str| ReferralStatus::ALL.into_iter().find(|st| status_code(*st) == code);
+                let (from, to) = codes.split_at_checked(1)?;
+                Button::Status { referral: id(r)?, from: status(from)?, status: status(to)? }
+            }
             ("o", None, None) => Button::Openings,
             ("r", Some(o), None) => Button::Referrals { opening: id(o)? },
             ("x", Some(o), None) => Button::Close { opening: id(o)?, confirmed: false },
@@ -728,6 +761,20 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_button_from_an_older_message_changes_nothing() {
+        use ReferralStatus::*;
+        // The list showed 已推荐; a correction since made it 未录用: the old 已录用 does not undo it.
+        assert_eq!(tap_status(NotHired, Referred, Hired, Actor::Coordinator), Err(StatusRefusal::Outdated));
+        assert_eq!(tap_status(Referred, Referred, Hired, Actor::Coordinator), Ok(()));
+        assert_eq!(tap_status(Hired, Referred, Hired, Actor::Coordinator), Err(StatusRefusal::Already));
+        assert_eq!(tap_status(Hired, Hired, Referred, Actor::Coordinator), Err(StatusRefusal::NotAStep));
+        // The person's follow-up after the office recorded an outcome: theirs to ask the office about.
+        assert_eq!(tap_status(Hired, Referred, Withdrew, Actor::Person), Err(StatusRefusal::Settled));
+        assert_eq!(tap_status(Interviewed, Referred, Withdrew, Actor::Person), Err(StatusRefusal::Outdated));
+        assert_eq!(tap_status(Interviewed, Interviewed, Hired, Actor::Person), Ok(()));
+    }
+
+    #[test]
     fn every_button_decodes_to_itself_and_garbage_to_nothing() {
         let mut all = vec![
             Button::Browse { page: 0 },
@@ -745,11 +792,16 @@ pub(crate) mod tests {
             Button::Csv { opening: 9 },
         ];
         all.extend(WorkIntent::ALL.map(Button::Intent));
-        all.extend(ReferralStatus::ALL.map(|status| Button::Status { referral: 12, status }));
+        for from in ReferralStatus::ALL {
+            all.extend(ReferralStatus::ALL.map(|status| Button::Status { referral: 12, from, status }));
+        }
         for b in all {
             assert_eq!(Button::decode(&b.encode()), Some(b), "{}", b.encode());
         }
-        for bad in ["", "v:0", "v:-1", "v:x", "s:1:2", "n:z", "t:1:q", "b:256", "o:1", "v:1:2", "x:1:0", "zz"] {
+        for bad in [
+            "", "v:0", "v:-1", "v:x", "s:1:2", "n:z", "t:1:q", "t:1:h", "t:1:rq", "t:1:rhh", "b:256", "o:1", "v:1:2",
+            "x:1:0", "zz",
+        ] {
             assert_eq!(Button::decode(bad), None, "{bad}");
         }
     }

@@ -1,5 +1,5 @@
 //! The coordinator's side of referrals (培训合格后推荐就业): who may change a referral's status (the person
-//! or a coordinator of the opening's region; `domain::job::change_status` decides whether), the
+//! or a coordinator of the opening's region; `domain::job::tap_status` decides whether), the
 //! openings of a coordinator's regions with their counts, an opening's referral list, closing an
 //! opening by hand, the printable card and the CSV for an employer without Telegram, and the two-week
 //! follow-up question. Storage is `db::jobs` (writes) and `db::referrals` (reads).
@@ -14,7 +14,7 @@ use crate::db::referrals::{self as reads, Counts};
 use crate::db::{self};
 use crate::domain::callback::Cb;
 use crate::domain::csv;
-use crate::domain::job::{Actor, Button, FOLLOW_UP_AFTER_DAYS, Openness, ReferralStatus, StatusRefusal, change_status};
+use crate::domain::job::{Actor, Button, FOLLOW_UP_AFTER_DAYS, Openness, ReferralStatus, StatusRefusal, tap_status};
 use crate::domain::person::{Person, Role};
 use crate::i18n::Lang;
 use crate::services::access;
@@ -50,6 +50,8 @@ pub enum StatusChange {
     NotAStep,
     /// Someone else changed it a moment before (to `0`): nothing written.
     Lost(ReferralStatus),
+    /// The tapped message showed an older status; it is `status` now and nothing changed.
+    Outdated { status: ReferralStatus, opening: i64, by: Actor },
     /// Neither the person nor a coordinator of the region, or no such referral: one answer for both.
     NotAllowed,
 }
@@ -65,6 +67,7 @@ pub async fn set_status(
     app: &App,
     person: &Person,
     referral_id: i64,
+    shown: ReferralStatus,
     to: ReferralStatus,
 ) -> anyhow::Result<StatusChange> {
     let Some(referral) = reads::referral_by_id(&app.db, referral_id).await? else {
@@ -74,11 +77,14 @@ pub async fn set_status(
         return Ok(StatusChange::NotAllowed);
     };
     let Some(by) = actor_for(app, person, &referral, &opening).await? else { return Ok(StatusChange::NotAllowed) };
-    match change_status(referral.status, to, by) {
+    match tap_status(referral.status, shown, to, by) {
         Ok(()) => {}
         Err(StatusRefusal::Already) => return Ok(StatusChange::Already(referral.status)),
         Err(StatusRefusal::Settled) => return Ok(StatusChange::Settled(referral.status)),
         Err(StatusRefusal::NotAStep) => return Ok(StatusChange::NotAStep),
+        Err(StatusRefusal::Outdated) => {
+            return Ok(StatusChange::Outdated { status: referral.status, opening: referral.opening_id, by });
+        }
     }
     let now = app.now();
     let chain = access::chain(app, &opening.opening.region_key).await?;
@@ -340,7 +346,10 @@ pub async fn follow_up_due(app: &App) -> anyhow::Result<usize> {
                 .into_iter()
                 .filter(|&s| s != current)
                 .map(|status| {
-                    vec![(follow_up_label(lang, status), Cb::Job(Button::Status { referral: id, status }).encode())]
+                    vec![(
+                        follow_up_label(lang, status),
+                        Cb::Job(Button::Status { referral: id, from: current, status }).encode(),
+                    )]
                 })
                 .collect();
             payload(tr!(lang, "refer-follow-up", employer = tr.text(lang, "employer", &employer)), rows)

@@ -302,7 +302,7 @@ async fn sweep(store: Store) {
     use fieldschool::domain::job::{Button as Job, ReferralStatus};
     for who in [stranger, coordinator_b] {
         for status in ReferralStatus::ALL {
-            forged.push((who, Cb::Job(Job::Status { referral, status }).encode()));
+            forged.push((who, Cb::Job(Job::Status { referral, from: ReferralStatus::Referred, status }).encode()));
         }
         for b in [
             Job::Referrals { opening },
@@ -316,7 +316,7 @@ async fn sweep(store: Store) {
     }
     forged.push((stranger, Cb::Job(Job::Openings).encode()));
     for b in [
-        Job::Status { referral: missing, status: ReferralStatus::Hired },
+        Job::Status { referral: missing, from: ReferralStatus::Referred, status: ReferralStatus::Hired },
         Job::Referrals { opening: missing },
         Job::Close { opening: missing, confirmed: false },
         Job::Close { opening: missing, confirmed: true },

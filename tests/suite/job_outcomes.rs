@@ -37,9 +37,9 @@ async fn figures(store: Store) {
         t.next(liu).await;
     }
     let coordinator = db::people::find(&t.app.db, liu).await.unwrap().unwrap();
-    set_status(&t.app, &coordinator, ra, ReferralStatus::Hired).await.unwrap();
-    set_status(&t.app, &coordinator, rb, ReferralStatus::NotHired).await.unwrap();
-    set_status(&t.app, &coordinator, rc.id, ReferralStatus::Interviewed).await.unwrap();
+    set_status(&t.app, &coordinator, ra, ReferralStatus::Referred, ReferralStatus::Hired).await.unwrap();
+    set_status(&t.app, &coordinator, rb, ReferralStatus::Referred, ReferralStatus::NotHired).await.unwrap();
+    set_status(&t.app, &coordinator, rc.id, ReferralStatus::Referred, ReferralStatus::Interviewed).await.unwrap();
 
     let few = zh("outcomes-rate-none");
     t.emu.send_text(liu, "/outcomes");

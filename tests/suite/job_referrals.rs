@@ -67,8 +67,9 @@ async fn status_of(t: &TestBot, referral: i64) -> ReferralStatus {
     db::referrals::referral_by_id(&t.app.db, referral).await.unwrap().unwrap().status
 }
 
+/// A status button as a message showing the referral as 已推荐 carries it.
 fn status(referral: i64, status: ReferralStatus) -> String {
-    Cb::Job(Button::Status { referral, status }).encode()
+    Cb::Job(Button::Status { referral, from: ReferralStatus::Referred, status }).encode()
 }
 
 async fn coordinator_of(t: &TestBot, id: i64, name: &str, region: &str) -> i64 {
@@ -146,6 +147,22 @@ async fn lists_and_statuses(store: Store) {
     assert_eq!(again, tr!(ZH, "refer-already", status = ReferralStatus::Hired.label(ZH)));
     // Nobody sets "referred".
     assert_eq!(press(&t, liu, Some(entry.message_id), &status(referral, ReferralStatus::Referred)).await, NOT_ALLOWED);
+    // A button of an older message (made when the entry showed 已推荐) changes nothing after a newer
+    // decision; the entry is shown as it is now.
+    let stale = press(&t, liu, Some(entry.message_id), &status(referral, ReferralStatus::NotHired)).await;
+    assert_eq!(stale, tr!(ZH, "refer-outdated", status = ReferralStatus::Hired.label(ZH)));
+    assert_eq!(status_of(&t, referral).await, ReferralStatus::Hired);
+    // A correction from the entry as it is now is one tap (and back).
+    for (from, to) in
+        [(ReferralStatus::Hired, ReferralStatus::NotHired), (ReferralStatus::NotHired, ReferralStatus::Hired)]
+    {
+        let data = Cb::Job(Button::Status { referral, from, status: to }).encode();
+        assert_eq!(
+            press(&t, liu, Some(entry.message_id), &data).await,
+            tr!(ZH, "refer-changed", status = to.label(ZH))
+        );
+        assert_eq!(status_of(&t, referral).await, to);
+    }
 
     // The person cannot undo a settled outcome; they are told whom to ask.
     let answer = press(&t, wang, None, &status(referral, ReferralStatus::NotHired)).await;

@@ -43,7 +43,7 @@ pub async fn callback(ctx: Ctx, cb: Cb) -> anyhow::Result<()> {
     let Some(person) = ctx.person.clone() else { return ctx.answer_stale().await };
     let Cb::Job(b) = cb else { return ctx.answer_stale().await };
     match b {
-        Button::Status { referral, status } => status_tap(&ctx, &person, referral, status).await,
+        Button::Status { referral, from, status } => status_tap(&ctx, &person, referral, from, status).await,
         Button::Openings => openings(&ctx, &person).await,
         Button::Referrals { opening } => list(&ctx, &person, opening).await,
         Button::Close { opening, confirmed: false } => ask_close(&ctx, &person, opening).await,
@@ -152,7 +152,9 @@ fn entry_buttons(lang: Lang, e: &Entry) -> InlineKeyboardMarkup {
         .status
         .next_for_coordinator()
         .into_iter()
-        .map(|status| button(status.label(lang), Cb::Job(Button::Status { referral: id, status })))
+        .map(|status| {
+            button(status.label(lang), Cb::Job(Button::Status { referral: id, from: e.referral.status, status }))
+        })
         .collect();
     let mut rows: Vec<Vec<InlineKeyboardButton>> = statuses.chunks(2).map(<[_]>::to_vec).collect();
     rows.push(vec![button(tr!(lang, "btn-refer-card"), Cb::Job(Button::Card { referral: id }))]);
@@ -186,9 +188,42 @@ async fn list(ctx: &Ctx, person: &Person, opening_id: i64) -> anyhow::Result<()>
     Ok(())
 }
 
-async fn status_tap(ctx: &Ctx, person: &Person, referral_id: i64, to: ReferralStatus) -> anyhow::Result<()> {
+/// Shows a referral's entry as it is now in the tapped message (a new message when it cannot be edited).
+async fn show_entry(ctx: &Ctx, person: &Person, opening_id: i64, referral_id: i64) -> anyhow::Result<()> {
     let lang = person.lang;
-    match referrals::set_status(&ctx.app, person, referral_id, to).await? {
+    let Some(line) = referrals::managed_opening(&ctx.app, person, opening_id).await? else { return Ok(()) };
+    let entries = referrals::entries(&ctx.app, lang, &line.stored).await?;
+    let Some(entry) = entries.into_iter().find(|e| e.referral.id == referral_id) else { return Ok(()) };
+    let since = referrals::local_day(&ctx.app, &line.stored.opening.region_key, entry.referral.updated_at).await?;
+    let (text, markup) = (entry_text(lang, &entry, since), entry_buttons(lang, &entry));
+    let shown = match ctx.callback_message() {
+        Some(message) => {
+            match ctx.bot.edit_message_text(ctx.chat, message, text.clone()).reply_markup(markup.clone()).await {
+                // Showing it as it is already: nothing to redraw.
+                Ok(_) | Err(teloxide::RequestError::Api(teloxide::ApiError::MessageNotModified)) => true,
+                Err(e) => {
+                    tracing::debug!(referral_id, error = %e, "referral entry not redrawn");
+                    false
+                }
+            }
+        }
+        None => false,
+    };
+    if !shown {
+        ctx.say_with(text, markup).await?;
+    }
+    Ok(())
+}
+
+async fn status_tap(
+    ctx: &Ctx,
+    person: &Person,
+    referral_id: i64,
+    shown: ReferralStatus,
+    to: ReferralStatus,
+) -> anyhow::Result<()> {
+    let lang = person.lang;
+    match referrals::set_status(&ctx.app, person, referral_id, shown, to).await? {
         StatusChange::NotAllowed | StatusChange::NotAStep => {
             crate::bot::access::refuse(ctx, "status of a referral not theirs, or not a step").await
         }
@@ -201,33 +236,18 @@ async fn status_tap(ctx: &Ctx, person: &Person, referral_id: i64, to: ReferralSt
             ctx.say(tr!(lang, "refer-settled", status = status.label(lang), contact = contact)).await
         }
         StatusChange::Lost(status) => ctx.answer(Some(tr!(lang, "refer-lost", status = status.label(lang)))).await,
+        StatusChange::Outdated { status, opening, by } => {
+            ctx.answer(Some(tr!(lang, "refer-outdated", status = status.label(lang)))).await?;
+            match by {
+                // The old entry shows the status as it is, with the taps from there.
+                Actor::Coordinator => show_entry(ctx, person, opening, referral_id).await,
+                Actor::Person => Ok(()),
+            }
+        }
         StatusChange::Changed { referral, opening, by: Actor::Coordinator } => {
             ctx.answer(Some(tr!(lang, "refer-changed", status = referral.status.label(lang)))).await?;
             // The tapped entry shows the new status and the taps from there.
-            let line = referrals::managed_opening(&ctx.app, person, opening.opening.id).await?;
-            let entry = match &line {
-                Some(line) => referrals::entries(&ctx.app, lang, &line.stored)
-                    .await?
-                    .into_iter()
-                    .find(|e| e.referral.id == referral.id),
-                None => None,
-            };
-            let Some(entry) = entry else { return Ok(()) };
-            let since = referrals::local_day(&ctx.app, &opening.opening.region_key, entry.referral.updated_at).await?;
-            let (text, markup) = (entry_text(lang, &entry, since), entry_buttons(lang, &entry));
-            let edited = match ctx.callback_message() {
-                Some(message) => ctx
-                    .bot
-                    .edit_message_text(ctx.chat, message, text.clone())
-                    .reply_markup(markup.clone())
-                    .await
-                    .is_ok(),
-                None => false,
-            };
-            if !edited {
-                ctx.say_with(text, markup).await?;
-            }
-            Ok(())
+            show_entry(ctx, person, opening.opening.id, referral.id).await
         }
         StatusChange::Changed { referral, opening, by: Actor::Person } => {
             ctx.answer(None).await?;
@@ -249,7 +269,7 @@ async fn status_tap(ctx: &Ctx, person: &Person, referral_id: i64, to: ReferralSt
                 .map(|status| {
                     vec![button(
                         referrals::follow_up_label(lang, status),
-                        Cb::Job(Button::Status { referral: referral.id, status }),
+                        Cb::Job(Button::Status { referral: referral.id, from: referral.status, status }),
                     )]
                 })
                 .collect();

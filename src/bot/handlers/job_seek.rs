@@ -141,7 +141,7 @@ async fn browse(ctx: &Ctx, person: &Person, page: u8) -> anyhow::Result<()> {
             if !r.status.is_settled() {
                 rows.push(vec![button(
                     tr!(lang, "btn-job-withdraw", employer = employer.as_str()),
-                    Cb::Job(Button::Status { referral: r.id, status: ReferralStatus::Withdrew }),
+                    Cb::Job(Button::Status { referral: r.id, from: r.status, status: ReferralStatus::Withdrew }),
                 )]);
             }
         }
