@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use super::Db;
 use super::row::Epoch;
-use crate::domain::job::WorkIntent;
+use crate::domain::job::{ReferralStatus, WorkIntent};
 
 /// A person who holds at least one course certificate: whom the scheduler may offer openings.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -50,9 +50,14 @@ pub async fn all_offers(db: &Db) -> sqlx::Result<Vec<(i64, i64, DateTime<Utc>)>>
     Ok(rows.into_iter().map(|o| (o.user_id, o.opening_id, o.offered_at)).collect())
 }
 
-/// Every referral as (user, opening).
-pub async fn all_referred(db: &Db) -> sqlx::Result<Vec<(i64, i64)>> {
-    sqlx::query_as("SELECT user_id, opening_id FROM referrals").fetch_all(&db.pool).await
+/// Every referral as (user, opening, hired).
+pub async fn all_referred(db: &Db) -> sqlx::Result<Vec<(i64, i64, bool)>> {
+    let rows: Vec<(i64, i64, String)> =
+        sqlx::query_as("SELECT user_id, opening_id, status FROM referrals").fetch_all(&db.pool).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(user, opening, status)| (user, opening, status == ReferralStatus::Hired.as_str()))
+        .collect())
 }
 
 /// Every certificate still standing as (user, course, when first earned), each once.

@@ -324,12 +324,17 @@ pub struct Candidate {
     pub certified: Vec<String>,
     /// Openings offered to them in the last seven days.
     pub offers_this_week: usize,
+    /// Hired through one of the programme's referrals (as the record stands now).
+    pub hired: bool,
 }
 
 /// Why an opening is not offered to someone (for tests and logs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NoMatch {
     NotLooking,
+    /// Placed by a referral: further offers would pull them from the employer the programme placed
+    /// them with (💼 找工作 still lists openings if they look themselves).
+    Hired,
     NoCertificate,
     Elsewhere,
     EnoughThisWeek,
@@ -342,6 +347,9 @@ pub fn is_match(opening: &Opening, c: &Candidate) -> Result<(), NoMatch> {
     let intent = c.intent.unwrap_or(WorkIntent::NearHome);
     if !intent.wants_offers() {
         return Err(NoMatch::NotLooking);
+    }
+    if c.hired {
+        return Err(NoMatch::Hired);
     }
     if !opening.courses.iter().any(|k| c.certified.contains(k)) {
         return Err(NoMatch::NoCertificate);
@@ -719,6 +727,7 @@ pub(crate) mod tests {
             intent,
             certified: certified.iter().map(|s| s.to_string()).collect(),
             offers_this_week: 0,
+            hired: false,
         }
     }
 
@@ -743,6 +752,8 @@ pub(crate) mod tests {
         let mut busy = villager(None, &home, &["mushroom"]);
         busy.offers_this_week = MAX_OFFERS_PER_WEEK;
         assert_eq!(is_match(&o, &busy), Err(NoMatch::EnoughThisWeek));
+        let placed = Candidate { hired: true, ..villager(None, &home, &["mushroom"]) };
+        assert_eq!(is_match(&o, &placed), Err(NoMatch::Hired));
     }
 
     #[test]

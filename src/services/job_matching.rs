@@ -72,8 +72,12 @@ async fn decide(app: &App, now: DateTime<Utc>) -> anyhow::Result<(Vec<(StoredOpe
         offers_by.entry(user).or_default().push((opening, at));
     }
     let mut referred_by: HashMap<i64, HashSet<i64>> = HashMap::new();
-    for (user, opening) in store::all_referred(&app.db).await? {
+    let mut hired: HashSet<i64> = HashSet::new();
+    for (user, opening, was_hired) in store::all_referred(&app.db).await? {
         referred_by.entry(user).or_default().insert(opening);
+        if was_hired {
+            hired.insert(user);
+        }
     }
     let mut earned_by: HashMap<i64, Vec<(String, DateTime<Utc>)>> = HashMap::new();
     for (user, course, at) in store::all_certified(&app.db).await? {
@@ -115,6 +119,7 @@ async fn decide(app: &App, now: DateTime<Utc>) -> anyhow::Result<(Vec<(StoredOpe
                 intent: person.work_intent,
                 certified,
                 offers_this_week: recent.len(),
+                hired: hired.contains(&person.user_id),
             },
             recent,
             offered: offers.iter().map(|(id, _)| *id).collect(),

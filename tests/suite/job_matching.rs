@@ -7,7 +7,7 @@
 use chrono::NaiveDate;
 use fieldschool::db;
 use fieldschool::domain::catalog::Translations;
-use fieldschool::domain::job::{Opening, Pay, PayUnit, WorkIntent};
+use fieldschool::domain::job::{Opening, Pay, PayUnit, ReferralStatus, WorkIntent};
 use fieldschool::domain::settings::Change;
 use fieldschool::services;
 
@@ -136,6 +136,48 @@ async fn who_gets_it(store: Store) {
         .await
         .unwrap();
     assert_eq!(anyone, 0, "the closed opening went to nobody");
+
+    // Hired through a referral: no further offers (the week has turned for 钱多 too); a correction to
+    // 未录用 brings them back.
+    let person = db::people::find(&t.app.db, qian).await.unwrap().unwrap();
+    let referral = match services::jobs::refer(&t.app, &person, coop).await.unwrap() {
+        services::jobs::Refer::Referred { referral, .. } => referral.id,
+        other => panic!("not referred: {other:?}"),
+    };
+    let mut tx = t.app.db.begin_write().await.unwrap();
+    db::jobs::set_referral_status(
+        &mut tx,
+        referral,
+        ReferralStatus::Referred,
+        ReferralStatus::Hired,
+        qian,
+        t.app.now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    t.clock.set(beijing("2026-12-20T10:00:00"));
+    let fourth = publish(&t, &opening("tieshan-fourth", "铁山镇食用菌加工厂", "xinan-tieshan", "mushroom")).await;
+    pass(&t).await;
+    let qian_offers: Vec<i64> =
+        db::jobs::offers_of(&t.app.db, qian).await.unwrap().into_iter().map(|(o, _)| o).collect();
+    assert!(!qian_offers.contains(&fourth), "hired: not offered {qian_offers:?}");
+    let mut tx = t.app.db.begin_write().await.unwrap();
+    db::jobs::set_referral_status(
+        &mut tx,
+        referral,
+        ReferralStatus::Hired,
+        ReferralStatus::NotHired,
+        qian,
+        t.app.now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    pass(&t).await;
+    let qian_offers: Vec<i64> =
+        db::jobs::offers_of(&t.app.db, qian).await.unwrap().into_iter().map(|(o, _)| o).collect();
+    assert!(qian_offers.contains(&fourth), "not hired after all: offered again {qian_offers:?}");
     t.stop().await;
 }
 
