@@ -66,10 +66,13 @@ pub(super) fn draw(area: &Area<'_>, c: &IncomeChart) -> Result<(), RenderError> 
                 PathElement::new(vec![(xl, b), (xr, a)], color.stroke_width(2))
             }))
             .map_err(draw_err)?;
-        for (x, color, side) in [(xl, BEFORE, 0), (xr, AFTER, 1)] {
-            let values: Vec<f64> = pairs.iter().map(|p| if side == 0 { p.0 } else { p.1 }).collect();
-            chart.draw_series(values.iter().map(|&v| Circle::new((x, v), 6, color.filled()))).map_err(draw_err)?;
-            if let Some(m) = median(&values) {
+        // Median bars under the dots, so no dot hides behind one.
+        let sides = [
+            (xl, BEFORE, pairs.iter().map(|p| p.0).collect::<Vec<f64>>()),
+            (xr, AFTER, pairs.iter().map(|p| p.1).collect()),
+        ];
+        for (x, _, values) in &sides {
+            if let Some(m) = median(values) {
                 chart
                     .draw_series(std::iter::once(PathElement::new(
                         vec![(x - 0.35, m), (x + 0.35, m)],
@@ -77,6 +80,9 @@ pub(super) fn draw(area: &Area<'_>, c: &IncomeChart) -> Result<(), RenderError> 
                     )))
                     .map_err(draw_err)?;
             }
+        }
+        for (x, color, values) in &sides {
+            chart.draw_series(values.iter().map(|&v| Circle::new((*x, v), 6, color.filled()))).map_err(draw_err)?;
         }
         // Labels under the axis: the two sides, then the wave's caption (its N).
         let bottom = chart.backend_coord(&(xl, y0)).1;
