@@ -265,11 +265,8 @@ pub fn compute(rows: &[ExportRow]) -> Outcomes {
 
     let baseline_rows = rows.iter().filter(|r| r.wave == Wave::Baseline);
     let asked = baseline_rows.clone().filter(|r| r.status.is_due()).count();
-    let answered = baseline_rows.clone().filter(|r| r.status == WaveStatus::Answered).count();
-    let mut baselines: HashMap<&str, &ExportRow> = HashMap::new();
-    for r in baseline_rows.filter(|r| r.status == WaveStatus::Answered) {
-        baselines.entry(r.person.as_str()).or_insert(r);
-    }
+    let answered = baseline_rows.filter(|r| r.status == WaveStatus::Answered).count();
+    let baselines = baselines(rows);
 
     let months: BTreeSet<u8> = rows
         .iter()
@@ -302,6 +299,36 @@ pub fn compute(rows: &[ExportRow]) -> Outcomes {
         usefulness: Figure::mean(&stars(|r| &r.usefulness)),
         trainer: Figure::mean(&stars(|r| &r.trainer_stars)),
     }
+}
+
+/// Each person's baseline: their first answered baseline row.
+fn baselines(rows: &[ExportRow]) -> HashMap<&str, &ExportRow> {
+    let mut baselines: HashMap<&str, &ExportRow> = HashMap::new();
+    for r in rows.iter().filter(|r| r.wave == Wave::Baseline && r.status == WaveStatus::Answered) {
+        baselines.entry(r.person.as_str()).or_insert(r);
+    }
+    baselines
+}
+
+/// Income per head `(baseline, follow-up)` of the `months` wave, one pair per person, in the order of
+/// their pseudonyms: exactly the pairs whose differences make that wave's [`WaveFigures::income_change`]
+/// (same baseline, same one-row-per-person rule, same per-head rule).
+pub fn paired_incomes(rows: &[ExportRow], months: u8) -> Vec<(f64, f64)> {
+    let baselines = baselines(rows);
+    income_pairs(rows, months, &baselines).into_values().map(|(_, pair)| pair).collect()
+}
+
+/// Answered rows of the `months` wave with a per-head income on both sides, one per person.
+fn income_pairs<'a>(
+    rows: &'a [ExportRow],
+    months: u8,
+    baselines: &HashMap<&str, &'a ExportRow>,
+) -> BTreeMap<&'a str, (&'a ExportRow, (f64, f64))> {
+    let answered = rows.iter().filter(|r| r.wave == Wave::Followup(months) && r.status == WaveStatus::Answered);
+    one_per_person(answered.filter_map(|r| {
+        let base = baselines.get(r.person.as_str())?;
+        Some((r, (per_head(base)?, per_head(r)?)))
+    }))
 }
 
 fn given<T>(reply: &Option<Reply<T>>) -> Option<&T> {
@@ -340,11 +367,8 @@ fn followup(rows: &[ExportRow], months: u8, baselines: &HashMap<&str, &ExportRow
         .filter_map(|p| baselines.get(p).and_then(|b| given(&b.employment)).map(|e| e.is_employed()))
         .collect();
 
-    let changes = one_per_person(answered.iter().filter_map(|&r| {
-        let base = baselines.get(r.person.as_str())?;
-        Some((r, per_head(r)? - per_head(base)?))
-    }));
-    let changes: Vec<f64> = changes.values().map(|&(_, c)| c).collect();
+    let changes: Vec<f64> =
+        income_pairs(rows, months, baselines).values().map(|&(_, (before, after))| after - before).collect();
 
     let share = |hit: fn(&ExportRow) -> Option<bool>| {
         let said: Vec<bool> = answered.iter().filter_map(|r| hit(r)).collect();
@@ -1103,6 +1127,37 @@ mod tests {
             });
         }
         rows
+    }
+
+    #[test]
+    fn paired_incomes_are_the_pairs_behind_the_income_change() {
+        let rows = population();
+        // The m3 pairs of the hand count above, by pseudonym: P-01 (by FS-G-01) 10000 → 13000, P-02
+        // 10000 → 13000, P-03 10000 → 10000, P-05 6000 → 7500, P-09 6000 → 7000.
+        assert_eq!(
+            paired_incomes(&rows, 3),
+            [(10_000.0, 13_000.0), (10_000.0, 13_000.0), (10_000.0, 10_000.0), (6_000.0, 7_500.0), (6_000.0, 7_000.0)]
+        );
+        // m6: P-01 02 03 05 06 09.
+        assert_eq!(
+            paired_incomes(&rows, 6),
+            [
+                (10_000.0, 15_000.0),
+                (10_000.0, 15_000.0),
+                (10_000.0, 11_000.0),
+                (6_000.0, 8_000.0),
+                (12_000.0, 15_000.0),
+                (6_000.0, 8_000.0)
+            ]
+        );
+        assert_eq!(paired_incomes(&rows, 12), [(10_000.0, 16_000.0), (10_000.0, 16_000.0)]);
+        assert!(paired_incomes(&rows, 24).is_empty());
+        // The medians of their differences are the figures shown.
+        let o = compute(&rows);
+        for w in &o.waves {
+            let changes: Vec<f64> = paired_incomes(&rows, w.months).iter().map(|(b, a)| a - b).collect();
+            assert_eq!(Figure::median(&changes), w.income_change, "m{}", w.months);
+        }
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Pure image rendering: completion certificates and grouped bar charts as PNG bytes.
+//! Pure image rendering: completion certificates, referral cards, grouped bar charts and paired income
+//! charts as PNG bytes.
 //!
 //! No Telegram, no database, and no user-visible text of its own: every string drawn comes from the
 //! caller, already localised. Drawing uses plotters' bitmap backend with `ab_glyph`, so no system
@@ -18,6 +19,7 @@
 mod certificate;
 mod chart;
 mod font;
+mod income_chart;
 mod referral_card;
 
 use std::path::PathBuf;
@@ -32,6 +34,13 @@ pub const CERTIFICATE_SIZE: (u32, u32) = (1200, 850);
 pub const REFERRAL_CARD_SIZE: (u32, u32) = (1200, 850);
 /// Bar chart size in pixels (width, height).
 pub const BAR_CHART_SIZE: (u32, u32) = (1000, 600);
+/// Paired income chart size in pixels (width, height).
+pub const INCOME_CHART_SIZE: (u32, u32) = (1000, 650);
+/// Colours of the income chart's dots: before and after.
+pub const INCOME_CHART_COLORS: ((u8, u8, u8), (u8, u8, u8)) = (
+    (income_chart::BEFORE.0, income_chart::BEFORE.1, income_chart::BEFORE.2),
+    (income_chart::AFTER.0, income_chart::AFTER.1, income_chart::AFTER.2),
+);
 
 /// Text of one completion certificate, all already localised and formatted by the caller.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,6 +92,30 @@ pub struct BarChart {
     pub series: Vec<(String, Vec<f64>)>,
     /// Y-axis description (drawn rotated along the axis).
     pub y_label: String,
+}
+
+/// Incomes per head before and after, paired per person: one group per follow-up wave.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncomeChart {
+    /// Caption above the plot (the scope and N).
+    pub title: String,
+    /// Y-axis description (drawn rotated along the axis), e.g. the unit.
+    pub y_label: String,
+    /// Drawn left to right.
+    pub groups: Vec<IncomeGroup>,
+}
+
+/// One follow-up wave of an [`IncomeChart`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncomeGroup {
+    /// Under the left column, e.g. "培训前".
+    pub before_label: String,
+    /// Under the right column, e.g. "3个月后".
+    pub after_label: String,
+    /// Under both, e.g. "N=12".
+    pub caption: String,
+    /// `(before, after)` per person, in yuan; non-finite pairs are left out.
+    pub pairs: Vec<(f64, f64)>,
 }
 
 /// An uncompressed RGB image (3 bytes per pixel, rows top to bottom), for tests and for callers
@@ -148,6 +181,17 @@ pub fn bar_chart_png(chart: &BarChart) -> Result<Vec<u8>, RenderError> {
 pub fn bar_chart_rgb(chart: &BarChart) -> Result<RgbImage, RenderError> {
     ensure_font()?;
     render_rgb(BAR_CHART_SIZE, |area| chart::draw(area, chart))
+}
+
+/// Renders a paired income chart ([`INCOME_CHART_SIZE`]) as PNG bytes. CPU-bound: see the module docs.
+pub fn income_chart_png(chart: &IncomeChart) -> Result<Vec<u8>, RenderError> {
+    encode_png(&income_chart_rgb(chart)?)
+}
+
+/// Renders a paired income chart into raw RGB pixels (what [`income_chart_png`] encodes).
+pub fn income_chart_rgb(chart: &IncomeChart) -> Result<RgbImage, RenderError> {
+    ensure_font()?;
+    render_rgb(INCOME_CHART_SIZE, |area| income_chart::draw(area, chart))
 }
 
 type Area<'a> = DrawingArea<BitMapBackend<'a>, plotters::coord::Shift>;

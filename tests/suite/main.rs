@@ -34,6 +34,7 @@ mod locales;
 mod mydata;
 mod orders;
 mod outbox;
+mod outcomes_picture;
 mod registration;
 mod reminders;
 mod render;

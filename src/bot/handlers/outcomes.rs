@@ -1,5 +1,6 @@
 //! `/outcomes` for coordinators: choose a region, then all courses, one course or one trainer → the
-//! outcome figures (each with its N and response rate; under 5 answers no share is shown) and CSV
+//! outcome figures (each with its N and response rate; under 5 answers no share is shown), a picture of
+//! incomes per head before and after (paired per person, from 5 pairs up), and CSV
 //! exports of the raw answers, anonymised or with names, from which every figure can be recomputed.
 
 use teloxide::prelude::*;
@@ -14,6 +15,7 @@ use crate::domain::person::Person;
 use crate::domain::report::CourseTag;
 use crate::domain::survey::Wave;
 use crate::i18n::Lang;
+use crate::render::{IncomeChart, IncomeGroup, RenderError};
 use crate::services::reports::{self, Checked, Scope};
 use crate::services::surveys;
 use crate::tr;
@@ -265,7 +267,61 @@ async fn show(ctx: &Ctx, lang: Lang, scope: &Scope, which: OutcomeScope, resolve
         vec![button(tr!(lang, "btn-outcomes-export-anon"), export(false))],
         vec![button(tr!(lang, "btn-outcomes-export-named"), export(true))],
     ];
-    ctx.say_with(text, InlineKeyboardMarkup::new(buttons)).await
+    ctx.say_with(text, InlineKeyboardMarkup::new(buttons)).await?;
+    if let Some(chart) = picture(lang, &scope_label(lang, scope, resolved), &rows, &figures) {
+        send_picture(ctx, lang, chart).await?;
+    }
+    Ok(())
+}
+
+/// The income picture of the figures: per follow-up wave with at least [`outcomes::MIN_N`] people
+/// paired with their baseline, their incomes per head before and after. `None` when no wave has
+/// enough (the text already says too few).
+pub fn picture(lang: Lang, scope_label: &str, rows: &[outcomes::ExportRow], o: &Outcomes) -> Option<IncomeChart> {
+    let groups: Vec<(u8, Vec<(f64, f64)>)> = o
+        .waves
+        .iter()
+        .map(|w| (w.months, outcomes::paired_incomes(rows, w.months)))
+        .filter(|(_, pairs)| pairs.len() >= outcomes::MIN_N)
+        .collect();
+    if groups.is_empty() {
+        return None;
+    }
+    let counts: Vec<String> =
+        groups.iter().map(|(m, p)| tr!(lang, "outcomes-picture-count", months = *m, n = p.len())).collect();
+    Some(IncomeChart {
+        title: tr!(
+            lang,
+            "outcomes-picture-title",
+            scope = scope_label,
+            counts = counts.join(&tr!(lang, "outcomes-picture-count-separator"))
+        ),
+        y_label: tr!(lang, "outcomes-picture-y"),
+        groups: groups
+            .into_iter()
+            .map(|(months, pairs)| IncomeGroup {
+                before_label: tr!(lang, "outcomes-picture-before"),
+                after_label: tr!(lang, "outcomes-picture-after", months = months),
+                caption: tr!(lang, "outcomes-picture-n", n = pairs.len()),
+                pairs,
+            })
+            .collect(),
+    })
+}
+
+/// Draws the picture off the runtime and sends it; without a CJK font the text stands alone.
+async fn send_picture(ctx: &Ctx, lang: Lang, chart: IncomeChart) -> anyhow::Result<()> {
+    match tokio::task::spawn_blocking(move || crate::render::income_chart_png(&chart)).await? {
+        Ok(png) => {
+            ctx.bot
+                .send_photo(ctx.chat, InputFile::memory(png).file_name("outcomes.png"))
+                .caption(tr!(lang, "outcomes-picture-caption"))
+                .await?;
+        }
+        Err(RenderError::NoFont(tried)) => tracing::warn!(%tried, "outcomes picture not drawn: no CJK font"),
+        Err(e) => tracing::error!(error = %e, "outcomes picture not drawn"),
+    }
+    Ok(())
 }
 
 /// The CSV's header and cell words in `lang`.
