@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use super::row::{Epoch, Flag, MaybeEpoch};
 use super::sql::Sql;
 use super::{Db, Tx, to_epoch};
-use crate::domain::survey::{Question, Reply, Value, Wave};
+use crate::domain::order::OrderStatus;
+use crate::domain::survey::{Cohort, Question, Reply, Value, Wave};
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct SurveyRow {
@@ -22,9 +23,17 @@ pub struct SurveyRow {
     pub completed_at: Option<DateTime<Utc>>,
     #[sqlx(try_from = "MaybeEpoch")]
     pub stopped_at: Option<DateTime<Utc>>,
+    /// A follow-up of an order the person never came to (no-show, cancelled) is the comparison
+    /// group's; read from the order's status, so a corrected attendance corrects the questionnaire.
+    #[sqlx(try_from = "Flag")]
+    pub never_came: bool,
 }
 
 impl SurveyRow {
+    pub fn cohort(&self) -> Cohort {
+        if self.never_came { Cohort::Comparison } else { Cohort::Attendee }
+    }
+
     /// Answers are taken from its opening until it closes, is completed or is stopped.
     pub fn is_open(&self, now: DateTime<Utc>) -> bool {
         self.completed_at.is_none()
@@ -34,7 +43,9 @@ impl SurveyRow {
     }
 }
 
-const SURVEY_COLUMNS: &str = "id, user_id, wave, order_id, opens_at, closes_at, completed_at, stopped_at";
+const SURVEY_COLUMNS: &str = "id, user_id, wave, order_id, opens_at, closes_at, completed_at, stopped_at,
+    CASE WHEN EXISTS (SELECT 1 FROM orders o WHERE o.id = surveys.order_id AND o.status IN ('no_show', 'cancelled'))
+         THEN 1 ELSE 0 END AS never_came";
 
 /// A survey to create; `key` makes planning idempotent.
 pub struct NewSurvey<'a> {
@@ -231,6 +242,17 @@ pub async fn stopped(conn: &mut sqlx::AnyConnection, user_id: i64) -> sqlx::Resu
     Ok(stopped.is_some_and(bool::from))
 }
 
+/// The person answered their baseline in full.
+pub async fn baseline_answered(conn: &mut sqlx::AnyConnection, user_id: i64) -> sqlx::Result<bool> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM surveys WHERE user_id = $1 AND wave = 'baseline' AND completed_at IS NOT NULL",
+    )
+    .bind(user_id)
+    .fetch_one(conn)
+    .await?;
+    Ok(n > 0)
+}
+
 /// The person's baseline household size and income, where given.
 pub async fn baseline_figures(db: &Db, user_id: i64) -> sqlx::Result<(Option<i64>, Option<i64>)> {
     let Some(s) = by_key(db, &format!("baseline:{user_id}")).await? else { return Ok((None, None)) };
@@ -263,6 +285,7 @@ pub struct Enrolment {
     pub trainer_key: String,
     #[sqlx(try_from = "Flag")]
     pub completed: bool,
+    pub status: OrderStatus,
 }
 
 /// Everything an outcome report of a scope is made of, read in one transaction.
@@ -277,6 +300,11 @@ pub struct OutcomeData {
 pub type StoredAnswer = (i64, Question, Reply<Value>, DateTime<Utc>);
 
 const ENROLLED: &str = "('confirmed', 'attended', 'completed', 'not_completed', 'no_show')";
+
+/// Cancelled orders count where they were followed up (the comparison group); otherwise they were never
+/// enrolments.
+const FOLLOWED_UP_CANCELLED: &str =
+    "(o.status = 'cancelled' AND EXISTS (SELECT 1 FROM surveys f WHERE f.order_id = o.id))";
 
 /// Orders, surveys and answers of the classes in `region_keys`, optionally of one course or of one
 /// trainer's courses.
@@ -293,7 +321,7 @@ pub async fn outcome_data(
     // The three statements name the same orders: each binds the scope's values afresh.
     let scope = |sql: &mut Sql<'_>| -> String {
         let regions = region_keys.iter().map(|k| sql.bind(k.clone())).collect::<Vec<_>>().join(", ");
-        let mut filter = format!("c.region_key IN ({regions}) AND o.status IN {ENROLLED}");
+        let mut filter = format!("c.region_key IN ({regions}) AND (o.status IN {ENROLLED} OR {FOLLOWED_UP_CANCELLED})");
         if let Some(course) = course_key {
             filter.push_str(&format!(" AND c.course_key = {}", sql.bind(course.to_owned())));
         }
@@ -317,7 +345,7 @@ pub async fn outcome_data(
     let mut sql = Sql::new("");
     let filter = scope(&mut sql);
     sql.push(&format!(
-        "SELECT o.id, o.number, o.user_id, p.name, p.phone, p.pseudonym, p.village_key, c.course_key, co.trainer_key,
+        "SELECT o.id, o.number, o.user_id, o.status, p.name, p.phone, p.pseudonym, p.village_key, c.course_key, co.trainer_key,
            CASE WHEN EXISTS (SELECT 1 FROM completions k WHERE k.order_id = o.id) THEN 1 ELSE 0 END AS completed
          FROM orders o JOIN classes c ON c.key = o.class_key JOIN courses co ON co.key = c.course_key
          JOIN people p ON p.user_id = o.user_id

@@ -404,8 +404,9 @@ impl Progress {
 pub struct Settlement {
     /// The order's new status (`None`: it stays).
     pub move_to: Option<crate::domain::order::OrderStatus>,
-    /// Plan the follow-up surveys (anyone who came to a session is followed up, completer or not).
-    pub plan_followups: bool,
+    /// Plan the follow-up surveys: of an attendee (anyone who came to a session, completer or not), or
+    /// of a no-show as the comparison group (planned only when they answered the baseline).
+    pub follow_up: Option<crate::domain::survey::Cohort>,
     /// Invite the trainee to the quiz they still have to take.
     pub invite_to_quiz: bool,
     /// The order meets the completion rule: record the completion and send the certificate.
@@ -416,6 +417,7 @@ pub struct Settlement {
 /// touches (cancelled, rejected, waiting, completed) or when nothing can be decided yet.
 pub fn settle(status: crate::domain::order::OrderStatus, progress: &Progress, grace_over: bool) -> Option<Settlement> {
     use crate::domain::order::OrderStatus;
+    use crate::domain::survey::Cohort;
     if !status.is_settled_by_attendance() {
         return None;
     }
@@ -428,7 +430,11 @@ pub fn settle(status: crate::domain::order::OrderStatus, progress: &Progress, gr
     };
     Some(Settlement {
         move_to: move_to.filter(|to| *to != status),
-        plan_followups: progress.present > 0,
+        follow_up: match move_to {
+            Some(OrderStatus::NoShow) => Some(Cohort::Comparison),
+            _ if progress.present > 0 => Some(Cohort::Attendee),
+            _ => None,
+        },
         invite_to_quiz: move_to == Some(OrderStatus::Attended) && progress.quiz == QuizState::Open,
         complete: move_to.is_none(),
     })
@@ -453,6 +459,7 @@ pub fn normalize_certificate_code(input: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::survey::Cohort;
     use rand::SeedableRng;
     use rand::rngs::StdRng;
 
@@ -567,7 +574,12 @@ mod tests {
         // Complete: no status of its own here; completion records it (and the follow-ups are planned).
         assert_eq!(
             settled(S::Confirmed, done, false),
-            Some(Settlement { move_to: None, plan_followups: true, invite_to_quiz: false, complete: true })
+            Some(Settlement {
+                move_to: None,
+                follow_up: Some(Cohort::Attendee),
+                invite_to_quiz: false,
+                complete: true
+            })
         );
         // Came, quiz still open: attended, invited to the quiz; a second pass moves nothing again but
         // the invitation is asked for again (it is deduplicated where it is queued).
@@ -576,21 +588,26 @@ mod tests {
             settled(S::Confirmed, quiz_open, false),
             Some(Settlement {
                 move_to: Some(S::Attended),
-                plan_followups: true,
+                follow_up: Some(Cohort::Attendee),
                 invite_to_quiz: true,
                 complete: false
             })
         );
         assert_eq!(
             settled(S::Attended, quiz_open, false),
-            Some(Settlement { move_to: None, plan_followups: true, invite_to_quiz: true, complete: false })
+            Some(Settlement {
+                move_to: None,
+                follow_up: Some(Cohort::Attendee),
+                invite_to_quiz: true,
+                complete: false
+            })
         );
         // The grace period over without the quiz: not completed, no more invitations.
         assert_eq!(
             settled(S::Attended, quiz_open, true),
             Some(Settlement {
                 move_to: Some(S::NotCompleted),
-                plan_followups: true,
+                follow_up: Some(Cohort::Attendee),
                 invite_to_quiz: false,
                 complete: false
             })
@@ -598,13 +615,13 @@ mod tests {
         // Under the attendance minimum: not completed at once.
         let seldom = Progress { present: 1, excused: 0, ..done };
         assert_eq!(settled(S::Confirmed, seldom, false).and_then(|s| s.move_to), Some(S::NotCompleted));
-        // Never came: no-show, nobody to follow up.
+        // Never came: a no-show, followed up as the comparison group.
         let absent = Progress { present: 0, excused: 0, ..done };
         assert_eq!(
             settled(S::Confirmed, absent, false),
             Some(Settlement {
                 move_to: Some(S::NoShow),
-                plan_followups: false,
+                follow_up: Some(Cohort::Comparison),
                 invite_to_quiz: false,
                 complete: false
             })

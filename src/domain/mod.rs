@@ -1,5 +1,6 @@
 //! Pure rules: no teloxide, no sqlx, no I/O. Everything here is unit-tested.
 
+pub mod attrition;
 pub mod broadcast;
 pub mod calendar;
 pub mod callback;
@@ -29,6 +30,7 @@ pub mod report;
 pub mod request;
 pub mod scope;
 pub mod settings;
+pub mod stats;
 pub mod survey;
 pub mod text;
 pub mod translations;

@@ -362,6 +362,9 @@ pub enum OrderEffect {
     AskDecidersToAllowCancel,
     /// A line to the coordinators who want one.
     LineToCoordinators,
+    /// Someone who ordered and then cancelled is followed up like attendees, from the class's end, as
+    /// the comparison group of the outcome figures (only if they answered the baseline).
+    FollowUpAsComparison,
 }
 
 /// A message to the order's owner about a coordinator's decision.
@@ -426,7 +429,7 @@ pub fn decide(
                 if status.holds_seat() {
                     effects.push(OfferFreedSeat);
                 }
-                effects.push(LineToCoordinators);
+                effects.extend([LineToCoordinators, FollowUpAsComparison]);
                 change(OrderStatus::Cancelled, effects)
             }
             CancelRule::Request if !order.has_deciders => Refused(Refusal::NobodyToAsk),
@@ -445,7 +448,7 @@ pub fn decide(
             if status.holds_seat() {
                 effects.push(OfferFreedSeat);
             }
-            effects.push(TellOwner(OwnerNotice::CancelAllowed));
+            effects.extend([TellOwner(OwnerNotice::CancelAllowed), FollowUpAsComparison]);
             change(OrderStatus::Cancelled, effects)
         }
         OrderAction::RefuseCancel(_) => {
@@ -642,13 +645,16 @@ mod tests {
             // Before the cut-off: at once, the seat passed on, the coordinators told.
             assert_eq!(
                 decide(&confirmed, OrderAction::ConfirmCancel(1), OWNER, at(0), &POLICY),
-                moved(OrderStatus::Cancelled, &[WithdrawReminders, OfferFreedSeat, LineToCoordinators])
+                moved(
+                    OrderStatus::Cancelled,
+                    &[WithdrawReminders, OfferFreedSeat, LineToCoordinators, FollowUpAsComparison]
+                )
             );
             // A waitlist place holds no seat: nothing to pass on, even after the cut-off.
             let waiting = facts(OrderStatus::Waitlisted);
             assert_eq!(
                 decide(&waiting, OrderAction::ConfirmCancel(1), OWNER, at(30), &POLICY),
-                moved(OrderStatus::Cancelled, &[WithdrawReminders, LineToCoordinators])
+                moved(OrderStatus::Cancelled, &[WithdrawReminders, LineToCoordinators, FollowUpAsComparison])
             );
             // After the cut-off: a request to the deciders, or a refusal when there are none.
             assert_eq!(
@@ -678,7 +684,7 @@ mod tests {
                 decide(&asked, OrderAction::AllowCancel(1), DECIDER, at(30), &POLICY),
                 moved(
                     OrderStatus::Cancelled,
-                    &[WithdrawReminders, OfferFreedSeat, TellOwner(OwnerNotice::CancelAllowed)]
+                    &[WithdrawReminders, OfferFreedSeat, TellOwner(OwnerNotice::CancelAllowed), FollowUpAsComparison]
                 )
             );
             assert_eq!(
@@ -692,7 +698,10 @@ mod tests {
             let waiting = OrderFacts { cancel_requested: true, ..facts(OrderStatus::Waitlisted) };
             assert_eq!(
                 decide(&waiting, OrderAction::AllowCancel(1), DECIDER, at(30), &POLICY),
-                moved(OrderStatus::Cancelled, &[WithdrawReminders, TellOwner(OwnerNotice::CancelAllowed)])
+                moved(
+                    OrderStatus::Cancelled,
+                    &[WithdrawReminders, TellOwner(OwnerNotice::CancelAllowed), FollowUpAsComparison]
+                )
             );
             // Answered already (no request left), the order gone meanwhile, or not a decider.
             let answered = facts(OrderStatus::Confirmed);

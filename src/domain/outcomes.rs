@@ -10,12 +10,69 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::NaiveDate;
 
+use crate::domain::attrition::{self, Attrition, Sent};
 use crate::domain::csv;
 use crate::domain::job::ReferralStatus;
+use crate::domain::stats;
 use crate::domain::survey::{Employment, IncomeSource, Industry, Reply, Usage, Wave};
 
 /// Below this many observations a figure is withheld.
 pub const MIN_N: usize = 5;
+
+/// From this many observations a figure carries its 95 % interval (fewer make an interval too wide
+/// to tell a coordinator anything).
+pub const INTERVAL_MIN_N: usize = 10;
+
+/// Below this many people in either group, the comparison with those who did not attend is not shown.
+pub const COMPARISON_MIN_N: usize = 10;
+
+/// What became of an enrolment: whether the person came to the class. Those who ordered and answered
+/// the baseline but never came (a no-show, or cancelled) are followed up as a comparison group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Attendance {
+    /// Came to at least one session.
+    Attended,
+    /// Came to no session of the class (no-show).
+    Absent,
+    /// Cancelled the order.
+    Cancelled,
+    /// The class has not been settled yet.
+    Pending,
+}
+
+impl Attendance {
+    pub const ALL: [Attendance; 4] =
+        [Attendance::Attended, Attendance::Absent, Attendance::Cancelled, Attendance::Pending];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Attendance::Attended => "attended",
+            Attendance::Absent => "absent",
+            Attendance::Cancelled => "cancelled",
+            Attendance::Pending => "pending",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Attendance> {
+        Attendance::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+
+    /// What an order's status says of attendance.
+    pub fn of(status: crate::domain::order::OrderStatus) -> Attendance {
+        use crate::domain::order::OrderStatus;
+        match status {
+            OrderStatus::Attended | OrderStatus::Completed | OrderStatus::NotCompleted => Attendance::Attended,
+            OrderStatus::NoShow => Attendance::Absent,
+            OrderStatus::Cancelled => Attendance::Cancelled,
+            _ => Attendance::Pending,
+        }
+    }
+
+    /// Ordered, but never came: the comparison group's enrolments.
+    pub fn did_not_attend(self) -> bool {
+        matches!(self, Attendance::Absent | Attendance::Cancelled)
+    }
+}
 
 /// Where one survey of one person (or one enrolment) stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -82,6 +139,8 @@ pub struct ExportRow {
     pub order_code: String,
     /// `None` on the baseline row.
     pub completed: Option<bool>,
+    /// `None` on the baseline row.
+    pub attendance: Option<Attendance>,
     pub wave: Wave,
     pub status: WaveStatus,
     /// Local date.
@@ -111,6 +170,7 @@ impl ExportRow {
             trainer: String::new(),
             order_code: String::new(),
             completed: None,
+            attendance: None,
             wave,
             status,
             answered_at: None,
@@ -182,6 +242,15 @@ impl Figure {
         }
     }
 
+    /// The 95 % interval of a share (Wilson's), as shares in 0..=1, from [`INTERVAL_MIN_N`] answers up.
+    /// A median's interval needs its values: see [`WaveFigures::income_change_interval`].
+    pub fn interval(self) -> Option<(f64, f64)> {
+        match self {
+            Figure::Share { n, hits } if n >= INTERVAL_MIN_N => stats::wilson(hits, n),
+            _ => None,
+        }
+    }
+
     /// A share as a whole percentage, rounded half up.
     pub fn percent(self) -> Option<usize> {
         match self {
@@ -207,6 +276,14 @@ pub struct WaveFigures {
     pub employment_baseline: Figure,
     /// Median change in household net income per head, yuan, against the person's own baseline.
     pub income_change: Figure,
+    /// Its 95 % interval (seeded bootstrap, [`stats::bootstrap_median_interval`]), from
+    /// [`INTERVAL_MIN_N`] pairs up.
+    pub income_change_interval: Option<(f64, f64)>,
+    /// Who answered, of the people sent this wave (one per person): by baseline income third and by
+    /// completion, with the gap between answered and not answered when it bends the figures.
+    pub attrition: Attrition,
+    /// The same wave of the people who ordered, answered the baseline and never came.
+    pub comparison: Comparison,
     /// Started or expanded an industry, among answered rows that said (one per enrolment).
     pub industry: Figure,
     /// Used what was learned often or sometimes (one per enrolment).
@@ -215,9 +292,29 @@ pub struct WaveFigures {
     pub referral_job: Figure,
 }
 
+/// A follow-up wave of the comparison group: people who ordered and answered the baseline but did not
+/// attend (no-show or cancelled), and attended nothing else in the scope. Not a randomised comparison:
+/// people who stay away may differ from those who come.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comparison {
+    pub due: usize,
+    pub answered: usize,
+    /// Median change in income per head against their own baseline, as for attendees.
+    pub income_change: Figure,
+    pub income_change_interval: Option<(f64, f64)>,
+}
+
+impl WaveFigures {
+    /// Both groups have at least [`COMPARISON_MIN_N`] people paired with their baseline: only then
+    /// are they set side by side.
+    pub fn comparison_shown(&self) -> bool {
+        self.income_change.n() >= COMPARISON_MIN_N && self.comparison.income_change.n() >= COMPARISON_MIN_N
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outcomes {
-    /// People with an enrolment in the export: someone with two courses counts once.
+    /// People with an enrolment in the export (cancelled orders aside): someone with two courses counts once.
     pub enrolled: usize,
     /// Enrolments (distinct order codes) in the export.
     pub orders: usize,
@@ -250,9 +347,17 @@ pub struct Outcomes {
 /// A person's baseline is their first answered baseline row. The income change is
 /// `income / size − baseline income / baseline size`, both sizes ≥ 1; a declined or missing income or
 /// size on either side leaves the person out.
+///
+/// Follow-up figures are of attendees: rows of enrolments not marked absent or cancelled. The rows of
+/// enrolments someone never came to make the comparison group, unless that person has another
+/// enrolment in the export (then they are in neither). Cancelled orders (present only when followed
+/// up) count in no enrolment figure.
 pub fn compute(rows: &[ExportRow]) -> Outcomes {
-    let enrolments: Vec<&ExportRow> =
-        rows.iter().filter(|r| r.wave != Wave::Baseline && !r.order_code.is_empty()).collect();
+    let enrolments: Vec<&ExportRow> = rows
+        .iter()
+        .filter(|r| r.wave != Wave::Baseline && !r.order_code.is_empty())
+        .filter(|r| r.attendance != Some(Attendance::Cancelled))
+        .collect();
     // People where the text says 人, orders where it says 份: one person may hold several orders.
     let enrolled = enrolments.iter().map(|r| r.person.as_str()).collect::<HashSet<_>>().len();
     let orders = enrolments.iter().map(|r| r.order_code.as_str()).collect::<HashSet<_>>().len();
@@ -275,7 +380,8 @@ pub fn compute(rows: &[ExportRow]) -> Outcomes {
             _ => None,
         })
         .collect();
-    let waves = months.into_iter().map(|m| followup(rows, m, &baselines)).collect();
+    let (attendees, comparison) = groups(rows);
+    let waves = months.into_iter().map(|m| followup(&attendees, &comparison, m, &baselines)).collect();
 
     let feedback_rows: Vec<&ExportRow> = rows.iter().filter(|r| r.wave == Wave::Feedback).collect();
     let feedback_answered: Vec<&ExportRow> =
@@ -310,21 +416,35 @@ fn baselines(rows: &[ExportRow]) -> HashMap<&str, &ExportRow> {
     baselines
 }
 
-/// Income per head `(baseline, follow-up)` of the `months` wave, one pair per person, in the order of
-/// their pseudonyms: exactly the pairs whose differences make that wave's [`WaveFigures::income_change`]
-/// (same baseline, same one-row-per-person rule, same per-head rule).
+/// The enrolment rows of attendees and those of the comparison group (see [`compute`]).
+fn groups(rows: &[ExportRow]) -> (Vec<&ExportRow>, Vec<&ExportRow>) {
+    let enrolment = |r: &&ExportRow| r.wave != Wave::Baseline && !r.order_code.is_empty();
+    let never_came = |r: &ExportRow| r.attendance.is_some_and(Attendance::did_not_attend);
+    let came: HashSet<&str> =
+        rows.iter().filter(enrolment).filter(|r| !never_came(r)).map(|r| r.person.as_str()).collect();
+    let (attendees, others): (Vec<&ExportRow>, Vec<&ExportRow>) =
+        rows.iter().filter(enrolment).partition(|r| !never_came(r));
+    let comparison = others.into_iter().filter(|r| !came.contains(r.person.as_str())).collect();
+    (attendees, comparison)
+}
+
+/// Income per head `(baseline, follow-up)` of attendees in the `months` wave, one pair per person, in
+/// the order of their pseudonyms: exactly the pairs whose differences make that wave's
+/// [`WaveFigures::income_change`] (same baseline, same one-row-per-person rule, same per-head rule).
 pub fn paired_incomes(rows: &[ExportRow], months: u8) -> Vec<(f64, f64)> {
     let baselines = baselines(rows);
-    income_pairs(rows, months, &baselines).into_values().map(|(_, pair)| pair).collect()
+    let (attendees, _) = groups(rows);
+    income_pairs(&attendees, months, &baselines).into_values().map(|(_, pair)| pair).collect()
 }
 
 /// Answered rows of the `months` wave with a per-head income on both sides, one per person.
 fn income_pairs<'a>(
-    rows: &'a [ExportRow],
+    rows: &[&'a ExportRow],
     months: u8,
     baselines: &HashMap<&str, &'a ExportRow>,
 ) -> BTreeMap<&'a str, (&'a ExportRow, (f64, f64))> {
-    let answered = rows.iter().filter(|r| r.wave == Wave::Followup(months) && r.status == WaveStatus::Answered);
+    let answered =
+        rows.iter().copied().filter(|r| r.wave == Wave::Followup(months) && r.status == WaveStatus::Answered);
     one_per_person(answered.filter_map(|r| {
         let base = baselines.get(r.person.as_str())?;
         Some((r, (per_head(base)?, per_head(r)?)))
@@ -356,8 +476,40 @@ fn one_per_person<'a, T>(rows: impl Iterator<Item = (&'a ExportRow, T)>) -> BTre
     kept
 }
 
-fn followup(rows: &[ExportRow], months: u8, baselines: &HashMap<&str, &ExportRow>) -> WaveFigures {
-    let wave: Vec<&ExportRow> = rows.iter().filter(|r| r.wave == Wave::Followup(months)).collect();
+/// The median income change of a group's wave and its interval.
+fn income_change(
+    rows: &[&ExportRow],
+    months: u8,
+    baselines: &HashMap<&str, &ExportRow>,
+) -> (Figure, Option<(f64, f64)>) {
+    let changes: Vec<f64> =
+        income_pairs(rows, months, baselines).values().map(|&(_, (before, after))| after - before).collect();
+    let interval = if changes.len() >= INTERVAL_MIN_N { stats::bootstrap_median_interval(&changes) } else { None };
+    (Figure::median(&changes), interval)
+}
+
+/// Per person sent the wave: answered any of it, completed any course, baseline income per head.
+fn sent_of(wave: &[&ExportRow], baselines: &HashMap<&str, &ExportRow>) -> Vec<Sent> {
+    let mut people: BTreeMap<&str, Sent> = BTreeMap::new();
+    for r in wave.iter().filter(|r| r.status.is_due()) {
+        let sent = people.entry(r.person.as_str()).or_insert_with(|| Sent {
+            baseline_per_head: baselines.get(r.person.as_str()).and_then(|b| per_head(b)),
+            completed: false,
+            answered: false,
+        });
+        sent.completed |= r.completed == Some(true);
+        sent.answered |= r.status == WaveStatus::Answered;
+    }
+    people.into_values().collect()
+}
+
+fn followup(
+    attendees: &[&ExportRow],
+    comparison: &[&ExportRow],
+    months: u8,
+    baselines: &HashMap<&str, &ExportRow>,
+) -> WaveFigures {
+    let wave: Vec<&ExportRow> = attendees.iter().copied().filter(|r| r.wave == Wave::Followup(months)).collect();
     let due = wave.iter().filter(|r| r.status.is_due()).count();
     let answered: Vec<&ExportRow> = wave.iter().copied().filter(|r| r.status == WaveStatus::Answered).collect();
 
@@ -367,8 +519,9 @@ fn followup(rows: &[ExportRow], months: u8, baselines: &HashMap<&str, &ExportRow
         .filter_map(|p| baselines.get(p).and_then(|b| given(&b.employment)).map(|e| e.is_employed()))
         .collect();
 
-    let changes: Vec<f64> =
-        income_pairs(rows, months, baselines).values().map(|&(_, (before, after))| after - before).collect();
+    let (income, income_interval) = income_change(attendees, months, baselines);
+    let compared: Vec<&ExportRow> = comparison.iter().copied().filter(|r| r.wave == Wave::Followup(months)).collect();
+    let (compared_income, compared_interval) = income_change(&compared, months, baselines);
 
     let share = |hit: fn(&ExportRow) -> Option<bool>| {
         let said: Vec<bool> = answered.iter().filter_map(|r| hit(r)).collect();
@@ -382,7 +535,15 @@ fn followup(rows: &[ExportRow], months: u8, baselines: &HashMap<&str, &ExportRow
         response: Figure::share(due, answered.len()),
         employment: Figure::share(employment.len(), employment.values().filter(|(_, e)| e.is_employed()).count()),
         employment_baseline: Figure::share(employed_then.len(), employed_then.iter().filter(|&&e| e).count()),
-        income_change: Figure::median(&changes),
+        income_change: income,
+        income_change_interval: income_interval,
+        attrition: attrition::attrition(&sent_of(&wave, baselines), MIN_N),
+        comparison: Comparison {
+            due: compared.iter().filter(|r| r.status.is_due()).count(),
+            answered: compared.iter().filter(|r| r.status == WaveStatus::Answered).count(),
+            income_change: compared_income,
+            income_change_interval: compared_interval,
+        },
         industry: share(|r| given(&r.industry).map(|i| i.started_or_expanded())),
         used_learning: share(|r| given(&r.used_learning).map(|u| matches!(u, Usage::Often | Usage::Sometimes))),
         referral_job: share(|r| given(&r.referral_job).copied()),
@@ -405,6 +566,7 @@ pub enum Column {
     Trainer,
     OrderCode,
     Completed,
+    Attendance,
     Wave,
     Status,
     AnsweredAt,
@@ -421,7 +583,7 @@ pub enum Column {
 }
 
 impl Column {
-    pub const ALL: [Column; 22] = [
+    pub const ALL: [Column; 23] = [
         Column::Person,
         Column::Name,
         Column::Phone,
@@ -431,6 +593,7 @@ impl Column {
         Column::Trainer,
         Column::OrderCode,
         Column::Completed,
+        Column::Attendance,
         Column::Wave,
         Column::Status,
         Column::AnsweredAt,
@@ -458,6 +621,7 @@ impl Column {
             Column::Trainer => "trainer",
             Column::OrderCode => "order_code",
             Column::Completed => "completed",
+            Column::Attendance => "attendance",
             Column::Wave => "wave",
             Column::Status => "status",
             Column::AnsweredAt => "answered_at",
@@ -492,6 +656,7 @@ impl Column {
                 .map(Wave::as_str)
                 .collect(),
             Column::Status => WaveStatus::ALL.iter().map(|s| s.as_str().to_owned()).collect(),
+            Column::Attendance => Attendance::ALL.iter().map(|a| a.as_str().to_owned()).collect(),
             Column::Employment => owned(Employment::CODES),
             Column::MainSource => owned(IncomeSource::CODES),
             Column::UsedLearning => owned(Usage::CODES),
@@ -565,6 +730,7 @@ fn cell(r: &ExportRow, column: Column, text: &CsvText) -> String {
         Column::Trainer => r.trainer.clone(),
         Column::OrderCode => r.order_code.clone(),
         Column::Completed => r.completed.map(|c| label(yes_no(c))).unwrap_or_default(),
+        Column::Attendance => r.attendance.map(|a| label(a.as_str())).unwrap_or_default(),
         Column::Wave => label(&r.wave.as_str()),
         Column::Status => label(r.status.as_str()),
         Column::AnsweredAt => r.answered_at.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
@@ -683,6 +849,10 @@ pub fn read_csv(csv: &str, text: &CsvText) -> Result<Vec<ExportRow>, String> {
                 Column::OrderCode => row.order_code = value.to_owned(),
                 Column::Completed => {
                     row.completed = if value.is_empty() { None } else { Some(yes(&code()?).ok_or_else(bad)?) }
+                }
+                Column::Attendance => {
+                    row.attendance =
+                        if value.is_empty() { None } else { Some(Attendance::parse(&code()?).ok_or_else(bad)?) }
                 }
                 Column::Wave => row.wave = Wave::parse(&code()?).ok_or_else(bad)?,
                 Column::Status => row.status = WaveStatus::parse(&code()?).ok_or_else(bad)?,
@@ -910,6 +1080,7 @@ mod tests {
             trainer: String::new(),
             order_code: String::new(),
             completed: None,
+            attendance: None,
             wave: Wave::Baseline,
             status,
             answered_at: (status == Answered).then(|| date(1)).flatten(),
@@ -936,6 +1107,7 @@ mod tests {
             trainer: trainer.into(),
             order_code: format!("FS-{course}-{n:02}"),
             completed: Some(completed),
+            attendance: Some(Attendance::Attended),
             wave,
             status,
             answered_at: (status == Answered).then(|| date(20)).flatten(),
@@ -1442,5 +1614,149 @@ mod referral_tests {
         let words = CsvText::new(|c| format!("[{c}]"), |_, code| format!("<{code}>"));
         let csv = write_referral_csv(&population(), true, &words);
         assert_eq!(read_referral_csv(&csv, &words).unwrap(), population());
+    }
+}
+
+/// Intervals, non-response and the comparison group, on small populations computed by hand.
+#[cfg(test)]
+mod comparison_tests {
+    use super::*;
+
+    /// Person `n` with a one-person household: a baseline income, and the 3-month wave's `status`
+    /// with `after` when answered; `attendance` of their one enrolment.
+    fn person(
+        n: usize,
+        attendance: Attendance,
+        completed: bool,
+        before: i64,
+        status: WaveStatus,
+        after: i64,
+    ) -> [ExportRow; 2] {
+        let p = format!("P-{n:03}");
+        let mut base = ExportRow::new(p.clone(), Wave::Baseline, WaveStatus::Answered);
+        base.household_size = Some(Reply::Given(1));
+        base.income_yuan = Some(Reply::Given(before));
+        let mut m3 = ExportRow::new(p, Wave::Followup(3), status);
+        m3.order_code = format!("FS-{n:03}");
+        m3.course_key = "mushroom".into();
+        m3.completed = Some(completed);
+        m3.attendance = Some(attendance);
+        if status == WaveStatus::Answered {
+            m3.household_size = Some(Reply::Given(1));
+            m3.income_yuan = Some(Reply::Given(after));
+        }
+        [base, m3]
+    }
+
+    /// Twelve attendees who all answered: changes +1,000, +1,100 … +2,100 (median 1,550); and
+    /// `absent` people who never came, each +200.
+    fn population(absent: usize) -> Vec<ExportRow> {
+        let mut rows: Vec<ExportRow> = (0..12)
+            .flat_map(|i| {
+                let before = 10_000 + 1_000 * i as i64;
+                person(i, Attendance::Attended, true, before, WaveStatus::Answered, before + 1_000 + 100 * i as i64)
+            })
+            .collect();
+        for j in 0..absent {
+            let kind = if j % 2 == 0 { Attendance::Absent } else { Attendance::Cancelled };
+            rows.extend(person(100 + j, kind, false, 8_000, WaveStatus::Answered, 8_200));
+        }
+        rows
+    }
+
+    #[test]
+    fn the_median_change_carries_its_bootstrap_interval_from_ten_pairs() {
+        let w = &compute(&population(0)).waves[0];
+        assert_eq!(w.income_change, Figure::Median { n: 12, value: 1_550.0 });
+        let changes: Vec<f64> = (0..12).map(|i| 1_000.0 + 100.0 * f64::from(i)).collect();
+        assert_eq!(w.income_change_interval, stats::bootstrap_median_interval(&changes));
+        let (low, high) = w.income_change_interval.unwrap();
+        assert!((1_000.0..1_550.0).contains(&low) && (1_550.0..=2_100.0).contains(&high), "{low}..{high}");
+        // Nine pairs: the median still shows, its interval does not.
+        let nine: Vec<ExportRow> = population(0).into_iter().filter(|r| r.person.as_str() < "P-009").collect();
+        let w = &compute(&nine).waves[0];
+        assert_eq!(w.income_change.n(), 9);
+        assert_eq!(w.income_change_interval, None);
+    }
+
+    #[test]
+    fn shares_carry_wilsons_interval_from_ten() {
+        assert_eq!(Figure::share(10, 8).interval(), stats::wilson(8, 10));
+        assert_eq!(Figure::share(9, 8).interval(), None);
+        assert_eq!(Figure::share(4, 4).interval(), None);
+    }
+
+    #[test]
+    fn the_comparison_group_is_hidden_under_ten_and_shown_from_ten() {
+        let w = &compute(&population(9)).waves[0];
+        // Those who never came are not attendees: the attendees' figures are the same as without them.
+        assert_eq!(w.income_change, Figure::Median { n: 12, value: 1_550.0 });
+        assert_eq!(w.due, 12);
+        assert_eq!((w.comparison.due, w.comparison.answered), (9, 9));
+        assert_eq!(w.comparison.income_change, Figure::Median { n: 9, value: 200.0 });
+        assert!(!w.comparison_shown());
+
+        let w = &compute(&population(10)).waves[0];
+        assert_eq!(w.comparison.income_change, Figure::Median { n: 10, value: 200.0 });
+        assert_eq!(w.comparison.income_change_interval, Some((200.0, 200.0)));
+        assert!(w.comparison_shown());
+        // The cancelled orders among them are no enrolments; the no-shows are.
+        let o = compute(&population(10));
+        assert_eq!((o.enrolled, o.orders), (17, 17));
+    }
+
+    #[test]
+    fn someone_who_came_to_another_course_is_in_neither_group_for_the_one_they_missed() {
+        let mut rows = population(10);
+        // P-100 never came to FS-100, but came to a pig course too.
+        let mut other = rows.iter().find(|r| r.order_code == "FS-100").unwrap().clone();
+        other.order_code = "FS-999".into();
+        other.attendance = Some(Attendance::Attended);
+        other.status = WaveStatus::NotYetDue;
+        other.income_yuan = None;
+        rows.push(other);
+        let w = &compute(&rows).waves[0];
+        assert_eq!(w.comparison.income_change.n(), 9);
+        assert!(!w.comparison_shown());
+    }
+
+    #[test]
+    fn the_poorer_not_answering_is_said_next_to_the_income() {
+        let mut rows = population(0);
+        // Six of the poorest did not answer.
+        for k in 0..6 {
+            rows.extend(person(200 + k, Attendance::Attended, true, 1_000 + k as i64, WaveStatus::Unanswered, 0));
+        }
+        let w = &compute(&rows).waves[0];
+        assert_eq!((w.due, w.answered), (18, 12));
+        let a = &w.attrition;
+        assert_eq!(a.cuts, Some((10_000.0, 16_000.0)));
+        assert_eq!(a.bands.map(|r| (r.sent, r.answered)), [(6, 0), (6, 6), (6, 6)]);
+        assert_eq!(
+            a.gap,
+            Some(attrition::Gap {
+                what: attrition::GapIn::Band(attrition::Band::Low),
+                answered_pct: 0,
+                unanswered_pct: 100
+            })
+        );
+        // All answered: nothing to say.
+        assert_eq!(compute(&population(0)).waves[0].attrition.gap, None);
+    }
+
+    #[test]
+    fn every_new_figure_is_recomputed_from_the_export() {
+        let mut rows = population(10);
+        for k in 0..6 {
+            rows.extend(person(200 + k, Attendance::Attended, k % 2 == 0, 1_000 + k as i64, WaveStatus::Unanswered, 0));
+        }
+        let csv = write_csv(&rows, false, &CsvText::codes());
+        let back = read_csv(&csv, &CsvText::codes()).unwrap();
+        assert_eq!(back.iter().filter(|r| r.attendance == Some(Attendance::Cancelled)).count(), 5);
+        let (mine, theirs) = (compute(&rows), compute(&back));
+        assert_eq!(mine, theirs);
+        assert!(theirs.waves[0].income_change_interval.is_some());
+        assert!(theirs.waves[0].attrition.gap.is_some());
+        assert!(theirs.waves[0].comparison_shown());
     }
 }

@@ -38,15 +38,34 @@ impl Wave {
         }
     }
 
-    /// The questions of this wave, in the order they are asked.
+    /// The questions of this wave for an attendee, in the order they are asked.
     pub fn questions(self) -> &'static [Question] {
+        self.questions_of(Cohort::Attendee)
+    }
+
+    /// The questions of this wave for `cohort`: a follow-up of someone who never came to the course
+    /// asks the household and the industry, and nothing about a course they did not take.
+    pub fn questions_of(self, cohort: Cohort) -> &'static [Question] {
         use Question::*;
-        match self {
-            Wave::Baseline => &[HouseholdSize, Income, Employment, MainSource],
-            Wave::Followup(_) => &[HouseholdSize, Income, Employment, MainSource, UsedLearning, Industry, ReferralJob],
-            Wave::Feedback => &[Usefulness, TrainerStars, Comment],
+        match (self, cohort) {
+            (Wave::Baseline, _) => &[HouseholdSize, Income, Employment, MainSource],
+            (Wave::Followup(_), Cohort::Attendee) => {
+                &[HouseholdSize, Income, Employment, MainSource, UsedLearning, Industry, ReferralJob]
+            }
+            (Wave::Followup(_), Cohort::Comparison) => &[HouseholdSize, Income, Employment, MainSource, Industry],
+            (Wave::Feedback, _) => &[Usefulness, TrainerStars, Comment],
         }
     }
+}
+
+/// Whom a follow-up asks: someone who came to the course, or someone who ordered it, answered the
+/// baseline and never came (no-show or cancelled). The second are the comparison group of
+/// `/outcomes`: their household changes too, without the course.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum Cohort {
+    #[default]
+    Attendee,
+    Comparison,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -238,6 +257,9 @@ pub const HOUSEHOLD_SIZES: std::ops::RangeInclusive<i64> = 1..=20;
 pub struct SurveyStep {
     pub survey_id: i64,
     pub wave: Wave,
+    /// Dialogs saved before cohorts existed were all of attendees.
+    #[serde(default)]
+    pub cohort: Cohort,
     pub question: Question,
     /// An income read back for confirmation ("您填的是 50 万元，对吗？").
     pub confirming: Option<i64>,
@@ -294,6 +316,11 @@ pub enum Outcome {
 }
 
 impl SurveyStep {
+    /// The questions of this step's survey, in the order they are asked.
+    pub fn questions(&self) -> &'static [Question] {
+        self.wave.questions_of(self.cohort)
+    }
+
     pub fn step(self, input: Input) -> Outcome {
         use crate::domain::income::{self, Plausibility};
         let ours = |id: i64, q: Question| id == self.survey_id && q == self.question;
@@ -368,9 +395,9 @@ pub fn parse_household_size(text: &str) -> Option<i64> {
     HOUSEHOLD_SIZES.contains(&n).then_some(n)
 }
 
-/// The first question of `wave` not yet answered.
-pub fn next_question(wave: Wave, answered: &[Question]) -> Option<Question> {
-    wave.questions().iter().copied().find(|q| !answered.contains(q))
+/// The first question of `wave` for `cohort` not yet answered.
+pub fn next_question(wave: Wave, cohort: Cohort, answered: &[Question]) -> Option<Question> {
+    wave.questions_of(cohort).iter().copied().find(|q| !answered.contains(q))
 }
 
 #[cfg(test)]
@@ -382,6 +409,7 @@ mod tests {
         SurveyStep {
             survey_id: 7,
             wave: Wave::Followup(3),
+            cohort: Cohort::Attendee,
             question,
             confirming: None,
             household_size: Some(4),
@@ -408,8 +436,12 @@ mod tests {
     fn follow_ups_repeat_the_baseline_core_so_they_pair() {
         let core = Wave::Baseline.questions();
         assert_eq!(&Wave::Followup(6).questions()[..core.len()], core);
-        assert_eq!(next_question(Wave::Baseline, &[Question::HouseholdSize]), Some(Question::Income));
-        assert_eq!(next_question(Wave::Baseline, core), None);
+        assert_eq!(next_question(Wave::Baseline, Cohort::Attendee, &[Question::HouseholdSize]), Some(Question::Income));
+        assert_eq!(next_question(Wave::Baseline, Cohort::Attendee, core), None);
+        // Someone who never came is not asked about the course: after the industry, nothing.
+        let asked = [core, &[Question::Industry]].concat();
+        assert_eq!(next_question(Wave::Followup(3), Cohort::Comparison, &asked), None);
+        assert_eq!(next_question(Wave::Followup(3), Cohort::Attendee, &asked), Some(Question::UsedLearning));
     }
 
     #[test]

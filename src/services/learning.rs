@@ -810,7 +810,8 @@ async fn settle_class(app: &App, class_key: &str) -> anyhow::Result<()> {
 /// Gives an order the status the rules give it once its class has ended: `no_show` (came to no
 /// session), `not_completed` (came, can no longer complete; or still not complete 30 days after the
 /// class ended), `completed` (with the certificate), or `attended` (can still complete: invited to
-/// the quiz). Attendees' follow-up surveys are planned here. Nothing while the class runs or its
+/// the quiz). Follow-up surveys are planned here: of attendees, and of no-shows who answered the
+/// baseline (the comparison group). Nothing while the class runs or its
 /// attendance is not final yet.
 pub async fn settle(app: &App, order_id: i64) -> anyhow::Result<()> {
     let Some(order) = db::orders::get(&app.db, order_id).await? else { return Ok(()) };
@@ -830,10 +831,10 @@ pub async fn settle(app: &App, order_id: i64) -> anyhow::Result<()> {
         }
         tracing::info!(order_id, from = order.status.as_str(), to = to.as_str(), "order settled");
     }
-    if settlement.plan_followups {
+    if let Some(cohort) = settlement.follow_up {
         // Follow-ups count from the end of the course. Planned once.
-        crate::services::surveys::plan_followups(&mut tx, app, order_id, order.user_id, Some(&course), class_end)
-            .await?;
+        let order = crate::services::surveys::FollowedOrder { order_id, user_id: order.user_id, cohort };
+        crate::services::surveys::plan_followups(&mut tx, app, &order, Some(&course), class_end).await?;
     }
     if settlement.invite_to_quiz {
         queue_quiz_invitation(&mut tx, app, &order, &course).await?;

@@ -18,10 +18,12 @@ use crate::domain::order::{
 };
 use crate::domain::person::Person;
 use crate::domain::region::Region;
+use crate::domain::survey::Cohort;
 use crate::domain::translations::Localized;
 use crate::i18n::{Lang, session_when};
 use crate::services::notify::{self, Note, payload};
 use crate::services::reminders;
+use crate::services::surveys::FollowedOrder;
 use crate::tr;
 
 /// Everything a screen about one class needs.
@@ -594,6 +596,11 @@ pub async fn act(app: &App, presser: &Person, action: OrderAction) -> anyhow::Re
             }
             OrderEffect::LineToCoordinators => {
                 queue_coordinator_line(&mut tx, app, &deciders, &order, presser, &class_ref).await?
+            }
+            OrderEffect::FollowUpAsComparison => {
+                let Some(ended) = info.timing().last_end else { continue };
+                let followed = FollowedOrder { order_id: id, user_id: order.user_id, cohort: Cohort::Comparison };
+                crate::services::surveys::plan_followups(&mut tx, app, &followed, Some(&info.course), ended).await?;
             }
         }
     }

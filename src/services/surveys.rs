@@ -14,7 +14,7 @@ use crate::domain::gate::MessageKind;
 use crate::domain::outcomes::{ExportRow, WaveStatus};
 use crate::domain::person::Person;
 use crate::domain::survey::{
-    Employment, IncomeSource, Industry, Question, Reply, SurveyStep, Usage, Value, Wave, next_question,
+    Cohort, Employment, IncomeSource, Industry, Question, Reply, SurveyStep, Usage, Value, Wave, next_question,
 };
 use crate::i18n::Lang;
 use crate::services::notify::{self, Note, payload};
@@ -75,6 +75,7 @@ async fn step_for(app: &App, survey: &SurveyRow, question: Question) -> anyhow::
     Ok(SurveyStep {
         survey_id: survey.id,
         wave: survey.wave,
+        cohort: survey.cohort(),
         question,
         confirming: None,
         household_size,
@@ -104,7 +105,7 @@ pub async fn begin(app: &App, person: &Person, survey_id: i64) -> anyhow::Result
         return Ok(Begin::Closed);
     }
     let answered: Vec<Question> = store::answers(&app.db, survey.id).await?.into_iter().map(|(q, _)| q).collect();
-    match next_question(survey.wave, &answered) {
+    match next_question(survey.wave, survey.cohort(), &answered) {
         Some(q) => Ok(Begin::Ask(step_for(app, &survey, q).await?)),
         None => Ok(Begin::AlreadyDone),
     }
@@ -132,7 +133,9 @@ pub async fn answer(
     let now = app.now();
     let mut tx = app.db.begin_write().await?;
     let Some(survey) = store::lock(&mut tx, app.db.backend, survey_id).await? else { return Ok(Answered::NotYours) };
-    if !crate::services::access::owns(person, survey.user_id) || !survey.wave.questions().contains(&question) {
+    if !crate::services::access::owns(person, survey.user_id)
+        || !survey.wave.questions_of(survey.cohort()).contains(&question)
+    {
         return Ok(Answered::NotYours);
     }
     let mut answered = store::answered_questions(&mut tx, survey_id).await?;
@@ -145,7 +148,7 @@ pub async fn answer(
     // The survey row is locked (or the database is, on SQLite): nobody else answers in between.
     store::save_answer(&mut tx, survey_id, question, &reply, now).await?;
     answered.push(question);
-    let next = next_question(survey.wave, &answered);
+    let next = next_question(survey.wave, survey.cohort(), &answered);
     if next.is_none() {
         store::mark_completed(&mut tx, survey_id, now).await?;
         db::outbox::cancel_by_dedupe_prefix(&mut tx, &message_prefix(survey.user_id, Some(survey_id))).await?;
@@ -174,29 +177,50 @@ pub async fn is_stopped(app: &App, user_id: i64) -> anyhow::Result<bool> {
     Ok(store::stopped(&mut conn, user_id).await?)
 }
 
-fn invitation(lang: Lang, course: &str, months: u8, nudge: usize, survey_id: i64) -> crate::db::outbox::Payload {
-    let text = if nudge == 0 {
-        tr!(lang, "survey-followup-invite", course = course, months = months)
-    } else {
-        tr!(lang, "survey-followup-nudge", course = course, months = months)
+fn invitation(
+    lang: Lang,
+    cohort: Cohort,
+    course: &str,
+    months: u8,
+    nudge: usize,
+    survey_id: i64,
+) -> crate::db::outbox::Payload {
+    let text = match (cohort, nudge) {
+        (Cohort::Attendee, 0) => tr!(lang, "survey-followup-invite", course = course, months = months),
+        (Cohort::Attendee, _) => tr!(lang, "survey-followup-nudge", course = course, months = months),
+        (Cohort::Comparison, 0) => tr!(lang, "survey-comparison-invite", course = course, months = months),
+        (Cohort::Comparison, _) => tr!(lang, "survey-comparison-nudge", course = course, months = months),
     };
     payload(text, vec![vec![(tr!(lang, "btn-survey-start"), start_data(survey_id))]])
 }
 
-/// Plans the follow-up waves of an order whose course has ended for a person who attended: for each
-/// wave, a survey opening `months` after `ended_at` at the first instant the gate allows (never at
-/// night, never on a busy-season day, after a pause), open for the configured time, with an
-/// invitation and up to [`NUDGES`] nudges spaced by the configured gap. Idempotent per order and
-/// wave; nothing for people who stopped surveys or cannot be reached. Returns how many waves it planned.
+/// An order to follow up, and as whose: an attendee's, or (never came) the comparison group's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FollowedOrder {
+    pub order_id: i64,
+    pub user_id: i64,
+    pub cohort: Cohort,
+}
+
+/// Plans the follow-up waves of an order whose course has ended (or would have, for someone who
+/// cancelled): for each wave, a survey opening `months` after `ended_at` at the first instant the gate
+/// allows (never at night, never on a busy-season day, after a pause), open for the configured time,
+/// with an invitation and up to [`NUDGES`] nudges spaced by the configured gap. Idempotent per order
+/// and wave; nothing for people who stopped surveys or cannot be reached, and nothing for the
+/// comparison group without an answered baseline (there would be nothing to pair). Returns how many
+/// waves it planned.
 pub async fn plan_followups(
     tx: &mut Tx,
     app: &App,
-    order_id: i64,
-    user_id: i64,
+    order: &FollowedOrder,
     course: Option<&crate::domain::catalog::Course>,
     ended_at: DateTime<Utc>,
 ) -> anyhow::Result<usize> {
+    let FollowedOrder { order_id, user_id, cohort } = *order;
     if store::stopped(tx, user_id).await? {
+        return Ok(0);
+    }
+    if cohort == Cohort::Comparison && !store::baseline_answered(tx, user_id).await? {
         return Ok(0);
     }
     let mut planned = 0;
@@ -209,7 +233,7 @@ pub async fn plan_followups(
             let title = title.clone();
             move |lang: Lang| {
                 let name = title.as_ref().map(|c| c.display_title(lang).to_owned()).unwrap_or_default();
-                invitation(lang, &name, months, nudge, survey_id)
+                invitation(lang, cohort, &name, months, nudge, survey_id)
             }
         };
         // When the invitation can go decides when the survey opens: a wave falling in harvest opens after it.
@@ -404,6 +428,7 @@ pub async fn export_rows(
             row.trainer = trainers.get(&e.trainer_key).cloned().unwrap_or_default();
             row.order_code = e.number.clone();
             row.completed = Some(e.completed);
+            row.attendance = Some(crate::domain::outcomes::Attendance::of(e.status));
             rows.push(row);
         }
     }

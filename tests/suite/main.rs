@@ -35,6 +35,7 @@ mod mydata;
 mod orders;
 mod outbox;
 mod outcomes_picture;
+mod outcomes_stats;
 mod registration;
 mod reminders;
 mod render;

@@ -113,7 +113,7 @@ fn the_income_chart_tolerates_odd_input() {
 
 /// A villager with a completed mushroom order, their baseline answered with `before` (size, income)
 /// and, when given, their 3-month follow-up with `after`.
-async fn villager_with_answers(t: &TestBot, id: i64, before: (i64, i64), after: Option<(i64, i64)>) {
+pub(crate) async fn villager_with_answers(t: &TestBot, id: i64, before: (i64, i64), after: Option<(i64, i64)>) {
     const NAMES: [&str; 10] = ["甲", "乙", "丙", "丁", "戊", "己", "庚", "辛", "壬", "癸"];
     let user = t.villager(id, &format!("村民{}", NAMES[(id % 10) as usize])).await;
     let now = t.app.now();
@@ -128,7 +128,7 @@ async fn villager_with_answers(t: &TestBot, id: i64, before: (i64, i64), after: 
 }
 
 /// A survey answered completely with a household size and an income.
-async fn answered(
+pub(crate) async fn answered(
     tx: &mut db::Tx,
     key: &str,
     user_id: i64,
@@ -154,7 +154,7 @@ async fn answered(
 
 /// The coordinator's figures of all courses in 新安县, then what comes next: the picture or the
 /// export (pressed right after the figures).
-async fn outcomes_then_next(t: &TestBot, coord: i64) -> (String, fieldschool::emulator::BotMessage) {
+pub(crate) async fn outcomes_then_next(t: &TestBot, coord: i64) -> (String, fieldschool::emulator::BotMessage) {
     t.emu.send_text(coord, "/outcomes");
     let regions = t.next(coord).await;
     assert!(regions.rendered_text().contains(&zh("outcomes-choose-region")), "{}", regions.rendered_text());

@@ -260,9 +260,14 @@ async fn a_wave_falling_in_the_busy_season_opens_after_it_and_its_nudges_follow_
     let order = db::orders::of_user(&t.app.db, a).await.unwrap()[0].clone();
     // A course that ended 2026-11-29 11:30: six months on is 2027-05-29, inside 三夏 (05-28 to 06-16).
     let ended = beijing("2026-11-29T11:30:00");
+    let followed = fieldschool::services::surveys::FollowedOrder {
+        order_id: order.id,
+        user_id: a,
+        cohort: fieldschool::domain::survey::Cohort::Attendee,
+    };
     let mut tx = t.app.db.begin_write().await.unwrap();
     let planned =
-        fieldschool::services::surveys::plan_followups(&mut tx, &t.app, order.id, a, None, ended).await.unwrap();
+        fieldschool::services::surveys::plan_followups(&mut tx, &t.app, &followed, None, ended).await.unwrap();
     tx.commit().await.unwrap();
     assert_eq!(planned, 1);
     let m6 = db::surveys::by_key(&t.app.db, &format!("m6:{}", order.id)).await.unwrap().unwrap();
@@ -275,8 +280,7 @@ async fn a_wave_falling_in_the_busy_season_opens_after_it_and_its_nudges_follow_
     assert_eq!(due, [beijing("2027-06-17T07:30:00"), beijing("2027-06-21T07:30:00"), beijing("2027-06-25T07:30:00")]);
     // Planning again adds nothing.
     let mut tx = t.app.db.begin_write().await.unwrap();
-    let again =
-        fieldschool::services::surveys::plan_followups(&mut tx, &t.app, order.id, a, None, ended).await.unwrap();
+    let again = fieldschool::services::surveys::plan_followups(&mut tx, &t.app, &followed, None, ended).await.unwrap();
     tx.commit().await.unwrap();
     assert_eq!(again, 0);
     assert_eq!(db::outbox::for_chat(&t.app.db, a).await.unwrap().len(), rows.len());

@@ -1,5 +1,6 @@
 //! `/outcomes` for coordinators: choose a region, then all courses, one course or one trainer → the
-//! outcome figures (each with its N and response rate; under 5 answers no share is shown), a picture of
+//! outcome figures (each with its N and response rate; under 5 answers no share is shown; from 10 a 95 %
+//! interval; who did not answer, and a comparison with those who ordered but never came), a picture of
 //! incomes per head before and after (paired per person, from 5 pairs up), and CSV
 //! exports of the raw answers, anonymised or with names, from which every figure can be recomputed.
 
@@ -9,8 +10,9 @@ use teloxide::types::{InlineKeyboardMarkup, InputFile};
 use crate::bot::context::Ctx;
 use crate::bot::keyboards::button;
 use crate::db::audit::{Actor, AuditAction, AuditEntry};
+use crate::domain::attrition::{Attrition, Band, Gap, GapIn, Response};
 use crate::domain::callback::{Cb, OutcomeChoice, OutcomeScope};
-use crate::domain::outcomes::{self, CsvText, Figure, Outcomes, ReferralFigures, WaveStatus};
+use crate::domain::outcomes::{self, Attendance, CsvText, Figure, Outcomes, ReferralFigures, WaveStatus};
 use crate::domain::person::Person;
 use crate::domain::report::CourseTag;
 use crate::domain::survey::Wave;
@@ -151,21 +153,78 @@ fn scope_label(lang: Lang, scope: &Scope, resolved: &Resolved) -> String {
     }
 }
 
+/// Yuan as a coordinator reads them: grouped, with a sign on a gain ("+1,200").
+fn signed_yuan(value: f64) -> String {
+    let sign = if value > 0.0 { "+" } else { "" };
+    format!("{sign}{}", super::surveys::grouped(value.round() as i64))
+}
+
+fn percent_of(share: f64) -> String {
+    format!("{}", (share * 100.0).round() as i64)
+}
+
+/// A figure with its N, and a share with its 95 % interval from [`outcomes::INTERVAL_MIN_N`] up.
 fn figure_share(lang: Lang, f: &Figure) -> String {
     match f {
         Figure::TooFew { n } => tr!(lang, "outcomes-too-few", n = *n),
-        Figure::Share { n, .. } => tr!(lang, "outcomes-share", percent = f.percent().unwrap_or(0), n = *n),
-        Figure::Mean { n, value } => tr!(lang, "outcomes-mean", value = format!("{value:.1}"), n = *n),
-        Figure::Median { n, value } => {
-            let sign = if *value > 0.0 { "+" } else { "" };
-            tr!(
+        Figure::Share { n, .. } => match f.interval() {
+            Some((low, high)) => tr!(
                 lang,
-                "outcomes-yuan",
-                value = format!("{sign}{}", super::surveys::grouped(value.round() as i64)),
-                n = *n
-            )
-        }
+                "outcomes-share-interval",
+                percent = f.percent().unwrap_or(0),
+                n = *n,
+                low = percent_of(low),
+                high = percent_of(high)
+            ),
+            None => tr!(lang, "outcomes-share", percent = f.percent().unwrap_or(0), n = *n),
+        },
+        Figure::Mean { n, value } => tr!(lang, "outcomes-mean", value = format!("{value:.1}"), n = *n),
+        Figure::Median { n, value } => tr!(lang, "outcomes-yuan", value = signed_yuan(*value), n = *n),
     }
+}
+
+/// A median income change with its interval when it has one.
+fn income_figure(lang: Lang, f: &Figure, interval: Option<(f64, f64)>) -> String {
+    match (f, interval) {
+        (Figure::Median { n, value }, Some((low, high))) => tr!(
+            lang,
+            "outcomes-yuan-interval",
+            value = signed_yuan(*value),
+            n = *n,
+            low = signed_yuan(low),
+            high = signed_yuan(high)
+        ),
+        _ => figure_share(lang, f),
+    }
+}
+
+/// Who answered the wave, by baseline income third and by completion.
+fn render_response(lang: Lang, a: &Attrition) -> String {
+    let count = |r: &Response| tr!(lang, "outcomes-response-count", answered = r.answered, sent = r.sent);
+    let mut line = tr!(
+        lang,
+        "outcomes-response-by",
+        low = count(&a.bands[0]),
+        middle = count(&a.bands[1]),
+        high = count(&a.bands[2]),
+        completed = count(&a.completed),
+        not_completed = count(&a.not_completed)
+    );
+    if a.no_baseline_income.sent > 0 {
+        line.push_str(&tr!(lang, "outcomes-response-no-income", counts = count(&a.no_baseline_income)));
+    }
+    line
+}
+
+/// The one sentence saying that those who answered differ from those who did not.
+fn render_gap(lang: Lang, gap: &Gap) -> String {
+    let what = match gap.what {
+        GapIn::Band(Band::Low) => tr!(lang, "outcomes-band-low"),
+        GapIn::Band(Band::Middle) => tr!(lang, "outcomes-band-middle"),
+        GapIn::Band(Band::High) => tr!(lang, "outcomes-band-high"),
+        GapIn::Completed => tr!(lang, "outcomes-band-completed"),
+    };
+    tr!(lang, "outcomes-attrition-gap", what = what, answered = gap.answered_pct, unanswered = gap.unanswered_pct)
 }
 
 /// The recorded referrals (培训办登记) as text: counts always, shares from five referrals up.
@@ -236,7 +295,27 @@ pub fn render(lang: Lang, title: &str, o: &Outcomes, referrals: &ReferralFigures
                 baseline = figure_share(lang, &w.employment_baseline)
             )
         ));
-        lines.push(format!("  {}", tr!(lang, "outcomes-income", figure = figure_share(lang, &w.income_change))));
+        lines.push(format!("  {}", render_response(lang, &w.attrition)));
+        let income = income_figure(lang, &w.income_change, w.income_change_interval);
+        lines.push(format!("  {}", tr!(lang, "outcomes-income", figure = income.as_str())));
+        // Next to the figures it bends: those who answered are not like those who did not.
+        if let Some(gap) = &w.attrition.gap {
+            lines.push(format!("  {}", render_gap(lang, gap)));
+        }
+        if w.comparison_shown() {
+            let c = &w.comparison;
+            lines.push(format!(
+                "  {}",
+                tr!(
+                    lang,
+                    "outcomes-comparison",
+                    answered = c.answered,
+                    due = c.due,
+                    figure = income_figure(lang, &c.income_change, c.income_change_interval),
+                    attendees = income
+                )
+            ));
+        }
         lines.push(format!("  {}", tr!(lang, "outcomes-industry", figure = figure_share(lang, &w.industry))));
         lines.push(format!("  {}", tr!(lang, "outcomes-used", figure = figure_share(lang, &w.used_learning))));
         lines.push(format!("  {}", tr!(lang, "outcomes-referral", figure = figure_share(lang, &w.referral_job))));
@@ -251,6 +330,15 @@ pub fn render(lang: Lang, title: &str, o: &Outcomes, referrals: &ReferralFigures
     ));
     lines.push(String::new());
     lines.push(tr!(lang, "outcomes-note"));
+    let interval_shown = o.waves.iter().any(|w| {
+        w.income_change_interval.is_some()
+            || [w.employment, w.employment_baseline, w.industry, w.used_learning, w.referral_job]
+                .iter()
+                .any(|f| f.interval().is_some())
+    });
+    if interval_shown {
+        lines.push(tr!(lang, "outcomes-intervals-note", seed = crate::domain::stats::BOOTSTRAP_SEED.to_string()));
+    }
     lines.join("\n")
 }
 
@@ -337,6 +425,7 @@ pub fn csv_text(lang: Lang) -> CsvText {
             "trainer" => tr!(lang, "outcomes-csv-trainer"),
             "order_code" => tr!(lang, "outcomes-csv-order"),
             "completed" => tr!(lang, "outcomes-csv-completed"),
+            "attendance" => tr!(lang, "outcomes-csv-attendance"),
             "wave" => tr!(lang, "outcomes-csv-wave"),
             "status" => tr!(lang, "outcomes-csv-status"),
             "answered_at" => tr!(lang, "outcomes-csv-answered-at"),
@@ -396,6 +485,12 @@ fn cell_label(lang: Lang, column: &str, code: &str) -> String {
             Some(WaveStatus::Unanswered) => tr!(lang, "outcomes-csv-status-unanswered"),
             Some(WaveStatus::NotYetDue) => tr!(lang, "outcomes-csv-status-not-yet-due"),
             _ => tr!(lang, "outcomes-csv-status-not-surveyed"),
+        },
+        ("attendance", a) => match Attendance::parse(a) {
+            Some(Attendance::Attended) => tr!(lang, "outcomes-csv-attendance-attended"),
+            Some(Attendance::Absent) => tr!(lang, "outcomes-csv-attendance-absent"),
+            Some(Attendance::Cancelled) => tr!(lang, "outcomes-csv-attendance-cancelled"),
+            _ => tr!(lang, "outcomes-csv-attendance-pending"),
         },
         ("employment", c) => super::surveys::choice_label(lang, Question::Employment, c),
         ("main_source", c) => super::surveys::choice_label(lang, Question::MainSource, c),

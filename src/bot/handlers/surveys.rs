@@ -11,7 +11,7 @@ use crate::domain::callback::Cb;
 use crate::domain::dialog::State;
 use crate::domain::income::IncomeError;
 use crate::domain::person::Person;
-use crate::domain::survey::{Input, Outcome, Problem, Question, SurveyStep, Wave};
+use crate::domain::survey::{Cohort, Input, Outcome, Problem, Question, SurveyStep, Wave};
 use crate::i18n::Lang;
 use crate::services::surveys::{self, Answered, Begin};
 use crate::tr;
@@ -84,11 +84,16 @@ pub async fn ask(ctx: &Ctx, lang: Lang, step: &SurveyStep) -> anyhow::Result<()>
         return ctx.say_with(text, InlineKeyboardMarkup::new(rows)).await;
     }
     let question = step.question;
-    let questions = step.wave.questions();
+    let questions = step.questions();
     let position = questions.iter().position(|q| *q == question).unwrap_or(0) + 1;
     let mut text = tr!(lang, "survey-progress", position = position, total = questions.len());
     text.push('\n');
-    text.push_str(&question_text(lang, question));
+    // Someone who never came is asked about the same time span, not about "after the training".
+    let asked = match (step.cohort, question) {
+        (Cohort::Comparison, Question::Industry) => tr!(lang, "survey-q-industry-comparison"),
+        _ => question_text(lang, question),
+    };
+    text.push_str(&asked);
     let choices: Vec<InlineKeyboardButton> = question
         .choices()
         .iter()
@@ -239,7 +244,7 @@ async fn apply(ctx: &Ctx, person: &Person, step: SurveyStep, input: Input) -> an
         }
         Outcome::Reask(_, Problem::Stale) => {
             // An old button: of a question answered already, or of something no longer asked.
-            let order = |q: Question| step.wave.questions().iter().position(|x| *x == q);
+            let order = |q: Question| step.questions().iter().position(|x| *x == q);
             let text = match (pressed, step.confirming) {
                 // The buttons of an earlier read-back, while a newer amount waits for its answer.
                 (_, Some(yuan)) if old_read_back => tr!(lang, "survey-readback-old", yuan = grouped(yuan)),
