@@ -118,7 +118,7 @@ pub async fn run(webhook: bool) -> anyhow::Result<()> {
     println!("Simulated time: {} (move it with /clock)", show_time(clock.now()));
     println!("Type text to send it; a number presses a button, k1/k2… a keyboard button.");
     println!(
-        "/as NAME|N switch person · /who · /contact · /sticker · /photo · /voice · /location LAT LON · /invite ROLE [REGION|TRAINER] · /open · /clock [+2d|+3h|2026-12-20 09:20] · /quit"
+        "/as NAME|N switch person · /who · /contact · /sticker · /photo · /voice · /location LAT LON · /invite ROLE [REGION|TRAINER] · /open · /cohort · /clock [+2d|+3h|2026-12-20 09:20] · /quit"
     );
     print_personas(0);
 
@@ -208,6 +208,17 @@ pub async fn run(webhook: bool) -> anyhow::Result<()> {
                         None => println!("-- say /clock 2026-12-20 09:20 (Beijing time)"),
                     },
                     _ => println!("-- say /clock +2d, +3h or +30m, or /clock 2026-12-20 09:20"),
+                }
+            }
+            "/cohort" => {
+                acted = false;
+                match services::demo_cohort::seed(&app, DEMO_COHORT_CLASS, DEMO_COORDINATOR_VILLAGE).await {
+                    Ok(added) => println!(
+                        "-- added {} simulated trainees of {DEMO_COHORT_CLASS} and {} who ordered but never came, \
+                         with baselines and 3-month follow-ups (answered from March: /clock +92d, then /as 5 and /outcomes)",
+                        added.attendees, added.no_shows
+                    ),
+                    Err(e) => println!("-- {e}"),
                 }
             }
             "/open" => match last_invite.clone() {
@@ -317,6 +328,8 @@ pub const DEMO_START: &str = "2026-12-01 09:00";
 /// Keys from `examples/demo-catalog.toml`.
 const DEMO_COORDINATOR_COUNTY: &str = "xinan";
 const DEMO_COORDINATOR_VILLAGE: &str = "xinan-chengguan-beiguan";
+/// The class `/cohort` fills with simulated trainees.
+const DEMO_COHORT_CLASS: &str = "mushroom-2026-12";
 
 fn print_personas(current: usize) {
     for (i, p) in PERSONAS.iter().enumerate() {

@@ -8,11 +8,11 @@ outcomes-yuan-interval = { $value } yuan (N={ $n }, likely between { $low } and 
 outcomes-response-by = Answered: lowest third of baseline income { $low }, middle third { $middle }, top third { $high }; completed { $completed }, not completed { $not_completed }
 outcomes-response-no-income = ; no baseline income { $counts }
 outcomes-response-count = { $answered }/{ $sent }
-outcomes-band-low = the lowest third of baseline income
-outcomes-band-middle = the middle third of baseline income
-outcomes-band-high = the top third of baseline income
+outcomes-band-low = people in the lowest third of baseline income
+outcomes-band-middle = people in the middle third of baseline income
+outcomes-band-high = people in the top third of baseline income
 outcomes-band-completed = people who completed
-outcomes-attrition-gap = ⚠️ Those who answered differ from those who did not: { $what } make { $answered }% of those who answered but { $unanswered }% of those who did not, so the income and work figures above may be too high or too low.
+outcomes-attrition-gap = ⚠️ Those who answered differ from those who did not: { $what } make up { $answered }% of those who answered but { $unanswered }% of those who did not, so the income and work figures above may be too high or too low.
 
 # comparison group: ordered and answered the baseline, but never came
 outcomes-comparison = Comparison (not randomised): people who ordered and answered the baseline but did not attend (answered { $answered }/{ $due }) changed their income per head by { $figure } over the same time; attendees { $attendees }. The two groups may have differed from the start, so the gap is not all the course's doing.

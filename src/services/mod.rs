@@ -4,6 +4,7 @@ pub mod access;
 pub mod audit;
 pub mod broadcasts;
 pub mod catalog_import;
+pub mod demo_cohort;
 pub mod digest;
 pub mod erasure;
 pub mod invites;

@@ -285,3 +285,31 @@ async fn statistician(store: Store) {
     assert_eq!(rendered, figures);
     t.stop().await;
 }
+
+#[tokio::test]
+async fn the_chat_cohort_shows_every_new_figure_three_months_after_its_class() {
+    let Some(t) = TestBot::start(Store::Sqlite).await else { return };
+    let coord = t.coordinator(898, "刘主任").await;
+    // Before the class has ended the cohort would take seats: refused.
+    let early = fieldschool::services::demo_cohort::seed(&t.app, "mushroom-2026-12", "xinan-chengguan-beiguan").await;
+    assert!(early.unwrap_err().to_string().contains("move the clock past it"));
+    t.clock.set(beijing("2026-12-20T09:00:00"));
+    let added =
+        fieldschool::services::demo_cohort::seed(&t.app, "mushroom-2026-12", "xinan-chengguan-beiguan").await.unwrap();
+    assert_eq!((added.attendees, added.no_shows), (30, 12));
+    assert!(
+        fieldschool::services::demo_cohort::seed(&t.app, "mushroom-2026-12", "xinan-chengguan-beiguan").await.is_err()
+    );
+    // Three months on: 24 of 30 attendees answered (the six poorest did not), 11 of 12 who never came.
+    t.clock.set(beijing("2027-03-22T09:00:00"));
+    let (figures, picture) = outcomes_then_next(&t, coord).await;
+    let wave =
+        tr!(ZH, "outcomes-wave", months = 3, answered = 24, due = 30, rate = tr!(ZH, "outcomes-rate", percent = 80));
+    assert!(figures.contains(&wave), "{figures}");
+    let gap = tr!(ZH, "outcomes-attrition-gap", what = zh("outcomes-band-low"), answered = ANY, unanswered = 100);
+    let comparison = tr!(ZH, "outcomes-comparison", answered = 11, due = 12, figure = ANY, attendees = ANY);
+    assert!(figures.lines().any(|l| matches(l.trim(), &gap)), "{figures}");
+    assert!(figures.lines().any(|l| matches(l.trim(), &comparison)), "{figures}");
+    assert!(picture.photo.is_some());
+    t.stop().await;
+}
