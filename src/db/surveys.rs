@@ -234,6 +234,20 @@ pub async fn set_stopped(tx: &mut Tx, user_id: i64, stopped: bool, now: DateTime
     Ok(())
 }
 
+/// Withdraws the person's unanswered follow-ups of orders they never came to; returns their ids.
+pub async fn withdraw_never_came(tx: &mut Tx, user_id: i64, now: DateTime<Utc>) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar(
+        "UPDATE surveys SET stopped_at = $2
+         WHERE user_id = $1 AND completed_at IS NULL AND stopped_at IS NULL AND order_id IN
+               (SELECT o.id FROM orders o WHERE o.user_id = $1 AND o.status IN ('no_show', 'cancelled'))
+         RETURNING id",
+    )
+    .bind(user_id)
+    .bind(to_epoch(now))
+    .fetch_all(&mut **tx)
+    .await
+}
+
 pub async fn stopped(conn: &mut sqlx::AnyConnection, user_id: i64) -> sqlx::Result<bool> {
     let stopped: Option<Flag> = sqlx::query_scalar("SELECT surveys_stopped FROM people WHERE user_id = $1")
         .bind(user_id)

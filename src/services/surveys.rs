@@ -207,8 +207,8 @@ pub struct FollowedOrder {
 /// allows (never at night, never on a busy-season day, after a pause), open for the configured time,
 /// with an invitation and up to [`NUDGES`] nudges spaced by the configured gap. Idempotent per order
 /// and wave; nothing for people who stopped surveys or cannot be reached, and nothing for the
-/// comparison group without an answered baseline (there would be nothing to pair). Returns how many
-/// waves it planned.
+/// comparison group without an answered baseline (there would be nothing to pair). An attendee's
+/// follow-ups withdraw their unanswered comparison follow-ups. Returns how many waves it planned.
 pub async fn plan_followups(
     tx: &mut Tx,
     app: &App,
@@ -220,8 +220,16 @@ pub async fn plan_followups(
     if store::stopped(tx, user_id).await? {
         return Ok(0);
     }
-    if cohort == Cohort::Comparison && !store::baseline_answered(tx, user_id).await? {
-        return Ok(0);
+    match cohort {
+        Cohort::Comparison if !store::baseline_answered(tx, user_id).await? => return Ok(0),
+        Cohort::Comparison => {}
+        // Someone who came after all is no longer in the comparison group: no more "you did not come"
+        // invitations for an order they cancelled or missed.
+        Cohort::Attendee => {
+            for survey_id in store::withdraw_never_came(tx, user_id, app.now()).await? {
+                db::outbox::cancel_by_dedupe_prefix(tx, &message_prefix(user_id, Some(survey_id))).await?;
+            }
+        }
     }
     let mut planned = 0;
     for &months in &app.config.survey_waves {

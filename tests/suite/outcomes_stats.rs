@@ -313,3 +313,37 @@ async fn the_chat_cohort_shows_every_new_figure_three_months_after_its_class() {
     assert!(picture.photo.is_some());
     t.stop().await;
 }
+
+#[tokio::test]
+async fn coming_to_another_class_withdraws_the_comparison_follow_ups() {
+    let Some(t) = TestBot::start(Store::Sqlite).await else { return };
+    let me = t.villager(870, "甲").await;
+    assert_shows!(order_mushroom(&t, me).await, ZH, "order-confirmed");
+    answer_baseline(&t, me).await;
+    let missed = cancel(&t, me).await.expect("followed up as someone who never came");
+    let pending = |rows: &[db::outbox::OutboxRow]| -> Vec<i64> {
+        rows.iter().filter(|r| r.kind == "survey" && r.status == db::outbox::Status::Pending).map(|r| r.id).collect()
+    };
+    let before = pending(&db::outbox::for_chat(&t.app.db, me).await.unwrap());
+    assert!(!before.is_empty());
+
+    // 甲 completes the big mushroom class after all: their follow-ups are an attendee's now.
+    t.certify(me, "mushroom-2026-12", t.app.now()).await;
+    let attended = db::orders::of_user(&t.app.db, me).await.unwrap();
+    let attended = attended.iter().find(|o| o.status == OrderStatus::Completed).unwrap();
+    let followed = fieldschool::services::surveys::FollowedOrder {
+        order_id: attended.id,
+        user_id: me,
+        cohort: fieldschool::domain::survey::Cohort::Attendee,
+    };
+    let mut tx = t.app.db.begin_write().await.unwrap();
+    fieldschool::services::surveys::plan_followups(&mut tx, &t.app, &followed, None, t.app.now()).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let missed = db::surveys::get(&t.app.db, missed.id).await.unwrap().unwrap();
+    assert!(missed.stopped_at.is_some(), "{missed:?}");
+    let after = pending(&db::outbox::for_chat(&t.app.db, me).await.unwrap());
+    assert!(before.iter().all(|id| !after.contains(id)), "{before:?} still pending in {after:?}");
+    assert!(!after.is_empty(), "the attendee's own follow-ups are planned");
+    t.stop().await;
+}
