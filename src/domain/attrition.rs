@@ -84,8 +84,7 @@ pub fn cuts(values: &[f64]) -> Option<(f64, f64)> {
     if values.is_empty() {
         return None;
     }
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
+    let sorted = crate::domain::stats::sorted(values);
     let n = sorted.len();
     Some((sorted[n / 3], sorted[2 * n / 3]))
 }

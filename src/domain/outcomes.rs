@@ -26,37 +26,23 @@ pub const INTERVAL_MIN_N: usize = 10;
 /// Below this many people in either group, the comparison with those who did not attend is not shown.
 pub const COMPARISON_MIN_N: usize = 10;
 
-/// What became of an enrolment: whether the person came to the class. Those who ordered and answered
-/// the baseline but never came (a no-show, or cancelled) are followed up as a comparison group.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Attendance {
-    /// Came to at least one session.
-    Attended,
-    /// Came to no session of the class (no-show).
-    Absent,
-    /// Cancelled the order.
-    Cancelled,
-    /// The class has not been settled yet.
-    Pending,
-}
+crate::domain::survey::coded_enum!(
+    /// What became of an enrolment: whether the person came to the class. Those who ordered and
+    /// answered the baseline but never came (a no-show, or cancelled) are followed up as a comparison
+    /// group.
+    Attendance {
+        /// Came to at least one session.
+        Attended = "attended",
+        /// Came to no session of the class (no-show).
+        Absent = "absent",
+        /// Cancelled the order.
+        Cancelled = "cancelled",
+        /// The class has not been settled yet.
+        Pending = "pending",
+    }
+);
 
 impl Attendance {
-    pub const ALL: [Attendance; 4] =
-        [Attendance::Attended, Attendance::Absent, Attendance::Cancelled, Attendance::Pending];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Attendance::Attended => "attended",
-            Attendance::Absent => "absent",
-            Attendance::Cancelled => "cancelled",
-            Attendance::Pending => "pending",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Attendance> {
-        Attendance::ALL.into_iter().find(|a| a.as_str() == s)
-    }
-
     /// What an order's status says of attendance.
     pub fn of(status: crate::domain::order::OrderStatus) -> Attendance {
         use crate::domain::order::OrderStatus;
@@ -224,16 +210,13 @@ impl Figure {
         if n < MIN_N { Figure::TooFew { n } } else { Figure::Mean { n, value: values.iter().sum::<f64>() / n as f64 } }
     }
 
-    /// The middle value; of an even count, the mean of the two middle values.
+    /// The middle value; of an even count, the mean of the two middle values ([`stats::median`]).
     pub fn median(values: &[f64]) -> Figure {
         let n = values.len();
-        if n < MIN_N {
-            return Figure::TooFew { n };
+        match stats::median(values) {
+            Some(value) if n >= MIN_N => Figure::Median { n, value },
+            _ => Figure::TooFew { n },
         }
-        let mut sorted = values.to_vec();
-        sorted.sort_by(f64::total_cmp);
-        let value = if n % 2 == 1 { sorted[n / 2] } else { (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0 };
-        Figure::Median { n, value }
     }
 
     pub fn n(self) -> usize {
@@ -353,11 +336,8 @@ pub struct Outcomes {
 /// enrolment in the export (then they are in neither). Cancelled orders (present only when followed
 /// up) count in no enrolment figure.
 pub fn compute(rows: &[ExportRow]) -> Outcomes {
-    let enrolments: Vec<&ExportRow> = rows
-        .iter()
-        .filter(|r| r.wave != Wave::Baseline && !r.order_code.is_empty())
-        .filter(|r| r.attendance != Some(Attendance::Cancelled))
-        .collect();
+    let enrolments: Vec<&ExportRow> =
+        rows.iter().filter(|r| is_enrolment(r) && r.attendance != Some(Attendance::Cancelled)).collect();
     // People where the text says 人, orders where it says 份: one person may hold several orders.
     let enrolled = enrolments.iter().map(|r| r.person.as_str()).collect::<HashSet<_>>().len();
     let orders = enrolments.iter().map(|r| r.order_code.as_str()).collect::<HashSet<_>>().len();
@@ -416,14 +396,17 @@ fn baselines(rows: &[ExportRow]) -> HashMap<&str, &ExportRow> {
     baselines
 }
 
+/// A row of one enrolment (a follow-up or the feedback of an order), not a person's baseline.
+fn is_enrolment(r: &ExportRow) -> bool {
+    r.wave != Wave::Baseline && !r.order_code.is_empty()
+}
+
 /// The enrolment rows of attendees and those of the comparison group (see [`compute`]).
 fn groups(rows: &[ExportRow]) -> (Vec<&ExportRow>, Vec<&ExportRow>) {
-    let enrolment = |r: &&ExportRow| r.wave != Wave::Baseline && !r.order_code.is_empty();
     let never_came = |r: &ExportRow| r.attendance.is_some_and(Attendance::did_not_attend);
-    let came: HashSet<&str> =
-        rows.iter().filter(enrolment).filter(|r| !never_came(r)).map(|r| r.person.as_str()).collect();
     let (attendees, others): (Vec<&ExportRow>, Vec<&ExportRow>) =
-        rows.iter().filter(enrolment).partition(|r| !never_came(r));
+        rows.iter().filter(|r| is_enrolment(r)).partition(|r| !never_came(r));
+    let came: HashSet<&str> = attendees.iter().map(|r| r.person.as_str()).collect();
     let comparison = others.into_iter().filter(|r| !came.contains(r.person.as_str())).collect();
     (attendees, comparison)
 }
@@ -656,7 +639,7 @@ impl Column {
                 .map(Wave::as_str)
                 .collect(),
             Column::Status => WaveStatus::ALL.iter().map(|s| s.as_str().to_owned()).collect(),
-            Column::Attendance => Attendance::ALL.iter().map(|a| a.as_str().to_owned()).collect(),
+            Column::Attendance => owned(Attendance::CODES),
             Column::Employment => owned(Employment::CODES),
             Column::MainSource => owned(IncomeSource::CODES),
             Column::UsedLearning => owned(Usage::CODES),

@@ -35,14 +35,16 @@ fn median_of_sorted(sorted: &[f64]) -> f64 {
     if n % 2 == 1 { sorted[n / 2] } else { (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0 }
 }
 
-/// The middle value (of an even count, the mean of the two middle ones); `None` of no values.
-pub fn median(values: &[f64]) -> Option<f64> {
-    if values.is_empty() {
-        return None;
-    }
+/// The values in ascending order (NaN last, as `total_cmp` orders them).
+pub fn sorted(values: &[f64]) -> Vec<f64> {
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
-    Some(median_of_sorted(&sorted))
+    sorted
+}
+
+/// The middle value (of an even count, the mean of the two middle ones); `None` of no values.
+pub fn median(values: &[f64]) -> Option<f64> {
+    (!values.is_empty()).then(|| median_of_sorted(&sorted(values)))
 }
 
 /// A 95 % percentile-bootstrap interval of the median: [`BOOTSTRAP_RESAMPLES`] resamples with
@@ -53,8 +55,7 @@ pub fn bootstrap_median_interval(values: &[f64]) -> Option<(f64, f64)> {
     if values.is_empty() {
         return None;
     }
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
+    let sorted = sorted(values);
     let n = sorted.len();
     let mut rng = ChaCha8Rng::seed_from_u64(BOOTSTRAP_SEED);
     let mut sample = vec![0.0; n];
