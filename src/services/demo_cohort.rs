@@ -18,7 +18,7 @@ use crate::db::{self, orders::NewOrder, surveys::NewSurvey};
 use crate::domain::order::{OrderNumber, OrderStatus};
 use crate::domain::person::{Audience, PersonName, Phone};
 use crate::domain::registration::NewPerson;
-use crate::domain::survey::{Question, Reply, Value, Wave};
+use crate::domain::survey::{Cohort, Question, Reply, Value, Wave};
 use crate::i18n::Lang;
 
 /// The first user id of the cohort (far from the chat's personas).
@@ -132,17 +132,7 @@ pub async fn seed(app: &App, class_key: &str, village_key: &str) -> anyhow::Resu
             opens_at: ordered_at,
             closes_at: None,
         };
-        let core = |income: i64, rng: &mut ChaCha8Rng| {
-            let employment = ["farming", "local_work", "migrant_work", "own_business"][rng.gen_range(0..4)];
-            let source = ["crops", "livestock", "wages", "business"][rng.gen_range(0..4)];
-            vec![
-                (Question::HouseholdSize, Value::Number(household.size)),
-                (Question::Income, Value::Number(income)),
-                (Question::Employment, Value::Choice(employment.to_owned())),
-                (Question::MainSource, Value::Choice(source.to_owned())),
-            ]
-        };
-        let answers = core(household.before, &mut rng);
+        let answers = simulated_answers(Wave::Baseline.questions(), household.size, household.before, &mut rng);
         answer(&mut tx, &baseline, &answers, ordered_at + Duration::minutes(5)).await?;
 
         let m3 = NewSurvey {
@@ -155,16 +145,9 @@ pub async fn seed(app: &App, class_key: &str, village_key: &str) -> anyhow::Resu
         };
         match household.after {
             Some(income) => {
-                let mut answers = core(income, &mut rng);
-                let industry = ["started", "expanded", "unchanged", "unchanged"][rng.gen_range(0..4)];
-                if attended.is_some() {
-                    let used = ["often", "sometimes", "never"][rng.gen_range(0..3)];
-                    answers.push((Question::UsedLearning, Value::Choice(used.to_owned())));
-                }
-                answers.push((Question::Industry, Value::Choice(industry.to_owned())));
-                if attended.is_some() {
-                    answers.push((Question::ReferralJob, Value::Choice("no".to_owned())));
-                }
+                let cohort = if attended.is_some() { Cohort::Attendee } else { Cohort::Comparison };
+                let questions = Wave::Followup(3).questions_of(cohort);
+                let answers = simulated_answers(questions, household.size, income, &mut rng);
                 answer(&mut tx, &m3, &answers, m3_opens + Duration::days(2)).await?;
             }
             None => {
@@ -174,6 +157,28 @@ pub async fn seed(app: &App, class_key: &str, village_key: &str) -> anyhow::Resu
         tx.commit().await?;
     }
     Ok(Seeded { attendees: ATTENDEES, no_shows: NO_SHOWS })
+}
+
+/// An answer to each of `questions` (exactly the questionnaire the person would have had), for a
+/// household of `size` with `income`; the rest drawn from `rng`.
+fn simulated_answers(questions: &[Question], size: i64, income: i64, rng: &mut ChaCha8Rng) -> Vec<(Question, Value)> {
+    let pick = |codes: &[&str], rng: &mut ChaCha8Rng| Value::Choice(codes[rng.gen_range(0..codes.len())].to_owned());
+    questions
+        .iter()
+        .filter_map(|&q| {
+            let value = match q {
+                Question::HouseholdSize => Value::Number(size),
+                Question::Income => Value::Number(income),
+                Question::Employment => pick(&["farming", "local_work", "migrant_work", "own_business"], rng),
+                Question::MainSource => pick(&["crops", "livestock", "wages", "business"], rng),
+                Question::UsedLearning => pick(&["often", "sometimes", "never"], rng),
+                Question::Industry => pick(&["started", "expanded", "unchanged", "unchanged"], rng),
+                Question::ReferralJob => Value::Choice("no".to_owned()),
+                Question::Usefulness | Question::TrainerStars | Question::Comment => return None,
+            };
+            Some((q, value))
+        })
+        .collect()
 }
 
 /// Creates a survey answered in full at `at`.
