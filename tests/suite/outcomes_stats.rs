@@ -169,21 +169,11 @@ async fn answer_both(t: &TestBot, (user, order): (i64, i64)) {
     tx.commit().await.unwrap();
 }
 
+/// Yuan with a sign on a gain, grouped as the bot groups them ("+1,027").
 fn yuan(v: f64) -> String {
     let n = v.round() as i64;
-    let digits = n.abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    match n {
-        n if n > 0 => format!("+{out}"),
-        n if n < 0 => format!("-{out}"),
-        _ => out,
-    }
+    let grouped = fieldschool::bot::handlers::surveys::grouped(n);
+    if n > 0 { format!("+{grouped}") } else { grouped }
 }
 
 #[tokio::test]
