@@ -43,9 +43,19 @@ impl SurveyRow {
     }
 }
 
-const SURVEY_COLUMNS: &str = "id, user_id, wave, order_id, opens_at, closes_at, completed_at, stopped_at,
-    CASE WHEN EXISTS (SELECT 1 FROM orders o WHERE o.id = surveys.order_id AND o.status IN ('no_show', 'cancelled'))
-         THEN 1 ELSE 0 END AS never_came";
+/// The order statuses of someone who ordered and never came (`Attendance::did_not_attend`).
+macro_rules! never_came_statuses {
+    () => {
+        "('no_show', 'cancelled')"
+    };
+}
+
+const SURVEY_COLUMNS: &str = concat!(
+    "id, user_id, wave, order_id, opens_at, closes_at, completed_at, stopped_at,
+     CASE WHEN EXISTS (SELECT 1 FROM orders o WHERE o.id = surveys.order_id AND o.status IN ",
+    never_came_statuses!(),
+    ") THEN 1 ELSE 0 END AS never_came"
+);
 
 /// A survey to create; `key` makes planning idempotent.
 pub struct NewSurvey<'a> {
@@ -236,12 +246,13 @@ pub async fn set_stopped(tx: &mut Tx, user_id: i64, stopped: bool, now: DateTime
 
 /// Withdraws the person's unanswered follow-ups of orders they never came to; returns their ids.
 pub async fn withdraw_never_came(tx: &mut Tx, user_id: i64, now: DateTime<Utc>) -> sqlx::Result<Vec<i64>> {
-    sqlx::query_scalar(
+    sqlx::query_scalar(concat!(
         "UPDATE surveys SET stopped_at = $2
          WHERE user_id = $1 AND completed_at IS NULL AND stopped_at IS NULL AND order_id IN
-               (SELECT o.id FROM orders o WHERE o.user_id = $1 AND o.status IN ('no_show', 'cancelled'))
-         RETURNING id",
-    )
+               (SELECT o.id FROM orders o WHERE o.user_id = $1 AND o.status IN ",
+        never_came_statuses!(),
+        ") RETURNING id"
+    ))
     .bind(user_id)
     .bind(to_epoch(now))
     .fetch_all(&mut **tx)
