@@ -155,8 +155,10 @@ fn scope_label(lang: Lang, scope: &Scope, resolved: &Resolved) -> String {
 
 /// Yuan as a coordinator reads them: grouped, with a sign on a gain ("+1,200").
 fn signed_yuan(value: f64) -> String {
-    let sign = if value > 0.0 { "+" } else { "" };
-    format!("{sign}{}", super::surveys::grouped(value.round() as i64))
+    // Signed after rounding: +0.4 yuan is "0", not "+0".
+    let yuan = value.round() as i64;
+    let sign = if yuan > 0 { "+" } else { "" };
+    format!("{sign}{}", super::surveys::grouped(yuan))
 }
 
 fn percent_of(share: f64) -> String {
